@@ -1,0 +1,365 @@
+"""Sentence-transformers encoder: loading that fails fast and clearly, prompts, token counting.
+
+``load_encoder`` never hangs on a missing network and never raises anything but
+:class:`qa.errors.ModelUnavailable`; the caller falls back to lexical retrieval.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import socket
+import threading
+import warnings
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from qa.errors import ModelUnavailable
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+E5_QUERY_PREFIX = "query: "
+E5_PASSAGE_PREFIX = "passage: "
+_TRUE = {"1", "ON", "YES", "TRUE"}
+# "e5" as its own name part: multilingual-e5-small, e5-base-v2, intfloat/e5_large; not a hex hash like "3be5f".
+_E5_RE = re.compile(r"(?<![a-z0-9])e5(?![a-z0-9])")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reason_from(exc: BaseException) -> str:
+    msg = _one_line(str(exc))
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def _env_true(name: str) -> bool:
+    return os.environ.get(name, "").strip().upper() in _TRUE
+
+
+def hub_offline() -> bool:
+    """HF_HUB_OFFLINE (or the legacy TRANSFORMERS_OFFLINE) as set *now*, not at import time."""
+    return _env_true("HF_HUB_OFFLINE") or _env_true("TRANSFORMERS_OFFLINE")
+
+
+def hub_address() -> tuple[str, int]:
+    """(host, port) of the hub: HF_ENDPOINT's when set, else huggingface.co:443."""
+    endpoint = os.environ.get("HF_ENDPOINT", "").strip() or DEFAULT_ENDPOINT
+    if "://" not in endpoint:
+        endpoint = "https://" + endpoint
+    parts = urlsplit(endpoint)
+    host = parts.hostname or "huggingface.co"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None:
+        port = 80 if parts.scheme == "http" else 443
+    return host, port
+
+
+def hub_reachable(timeout: float) -> bool:
+    """DNS + TCP connect to the hub within ``timeout`` seconds.
+
+    Done in a daemon thread joined with a timeout: ``getaddrinfo`` ignores socket timeouts
+    and can block far longer on a broken resolver; an abandoned probe cannot keep us alive.
+    """
+    host, port = hub_address()
+    result: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                result.append(True)
+        except Exception:  # noqa: BLE001 - any failure means "unreachable"
+            result.append(False)
+
+    thread = threading.Thread(target=probe, name="qa-hub-probe", daemon=True)
+    thread.start()
+    thread.join(max(0.0, timeout))
+    return bool(result) and result[0]
+
+
+def _cache_folder() -> str | None:
+    """The HF cache as the environment says *now* (huggingface_hub freezes it at import)."""
+    for var in ("SENTENCE_TRANSFORMERS_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
+        if os.environ.get(var):
+            return os.environ[var]
+    if os.environ.get("HF_HOME"):
+        return os.path.join(os.environ["HF_HOME"], "hub")
+    return None
+
+
+def _looks_like_path(name: str) -> bool:
+    return (
+        os.path.isabs(name)
+        or name.startswith(("./", "../", "~", ".\\", "..\\"))
+        or name.count("/") > 1
+        or (os.sep == "\\" and "\\" in name)
+    )
+
+
+@contextlib.contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' and sentence-transformers' logs below ERROR, the "Loading weights"
+    bars and FutureWarnings for the block: load failures are reported as ModelUnavailable."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except Exception:  # noqa: BLE001
+        hf_logging = None
+    old_verbosity = old_bar = None
+    if hf_logging is not None:
+        old_verbosity = hf_logging.get_verbosity()
+        old_bar = hf_logging.is_progress_bar_enabled()
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    st_logger = logging.getLogger("sentence_transformers")
+    old_st_level = st_logger.level
+    st_logger.setLevel(max(logging.ERROR, old_st_level))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield
+    finally:
+        st_logger.setLevel(old_st_level)
+        if hf_logging is not None:
+            hf_logging.set_verbosity(old_verbosity)
+            if old_bar:
+                hf_logging.enable_progress_bar()
+
+
+def select_prompts(
+    name: str,
+    model_prompts: Mapping[str, Any] | None = None,
+    query_prefix: str | None = None,
+    passage_prefix: str | None = None,
+) -> tuple[str, str]:
+    """(query_prefix, passage_prefix) for a model.
+
+    Explicit arguments win (``""`` is explicit: "no prefix"); else the model's own non-empty
+    ``prompts["query"]`` and ``prompts["passage"]`` / ``prompts["document"]``; else "query: " /
+    "passage: " for e5 models (by name); else no prefix.
+    """
+    prompts = dict(model_prompts or {})
+
+    def own(*keys: str) -> str | None:
+        for key in keys:
+            value = prompts.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
+    is_e5 = bool(_E5_RE.search(name.lower()))
+    if query_prefix is None:
+        query_prefix = own("query") or (E5_QUERY_PREFIX if is_e5 else "")
+    if passage_prefix is None:
+        passage_prefix = own("passage", "document") or (E5_PASSAGE_PREFIX if is_e5 else "")
+    return query_prefix, passage_prefix
+
+
+def _embedding_dimension(model: Any) -> int:
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    dim = getter()
+    if dim is None:  # unknown from config: ask the model
+        dim = int(np.asarray(model.encode(["x"], convert_to_numpy=True, show_progress_bar=False)).shape[-1])
+    return int(dim)
+
+
+# --------------------------------------------------------------------------- encoder
+
+
+class Encoder:
+    """A loaded sentence-transformers model with the prompts this product uses."""
+
+    def __init__(
+        self,
+        model: Any,
+        *,
+        name: str,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        batch_size: int = 32,
+    ) -> None:
+        self.model = model
+        self.name = name
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        self.dim = _embedding_dimension(model)
+        tokenizer = getattr(model, "tokenizer", None)
+        max_len = getattr(model, "max_seq_length", None) or getattr(tokenizer, "model_max_length", None) or 512
+        self.max_seq_length = int(min(max_len, 1_000_000))
+        self._tokenizer = tokenizer
+        self._counter = self._make_counter(tokenizer)
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _make_counter(tokenizer: Any) -> Any:
+        """A private copy of the fast tokenizer with truncation and padding off.
+
+        The model's own backend tokenizer keeps whatever truncation the last ``encode`` set
+        (max_seq_length), so counting with it would cap long texts; a copy nobody else
+        mutates is also safe to use from several threads.
+        """
+        backend = getattr(tokenizer, "backend_tokenizer", None)
+        if backend is None:
+            return None
+        try:
+            from tokenizers import Tokenizer
+
+            counter = Tokenizer.from_str(backend.to_str())
+            counter.no_truncation()
+            counter.no_padding()
+            return counter
+        except Exception:  # noqa: BLE001
+            return None
+
+    # -- encoding
+
+    def _encode(self, texts: list[str], prompt: str, batch_size: int, show_progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self.model.encode(
+                list(texts),
+                prompt=prompt,  # "" means none, and stops a default_prompt_name from applying
+                batch_size=batch_size,
+                show_progress_bar=show_progress,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+            )
+        return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """float32 (n, dim), L2-normalised, query prefix applied."""
+        return self._encode(list(texts), self.query_prefix, self.batch_size, False)
+
+    def encode_passages(
+        self, texts: list[str], *, show_progress: bool = False, batch_size: int | None = None
+    ) -> np.ndarray:
+        """float32 (n, dim), L2-normalised, passage prefix applied; batched longest first, returned in input order."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vectors = self._encode(
+            [texts[i] for i in order], self.passage_prefix, batch_size or self.batch_size, show_progress
+        )
+        out = np.empty_like(vectors)
+        out[np.asarray(order)] = vectors
+        return out
+
+    # -- tokens
+
+    def count_tokens(self, text: str) -> int:
+        """Tokenizer tokens of ``text`` alone: no special tokens, no prefix, no truncation."""
+        if not text:
+            return 0
+        if self._counter is not None:
+            return len(self._counter.encode(text, add_special_tokens=False).ids)
+        if self._tokenizer is not None:
+            ids = self._tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"]
+            return len(ids)
+        return len(text.split())
+
+    def prefix_tokens(self) -> int:
+        """Tokens a passage costs beyond its own text: the passage prefix plus special tokens."""
+        special = 2
+        if self._tokenizer is not None and hasattr(self._tokenizer, "num_special_tokens_to_add"):
+            special = int(self._tokenizer.num_special_tokens_to_add(pair=False))
+        return self.count_tokens(self.passage_prefix) + special
+
+    def describe(self) -> dict:
+        import sentence_transformers
+        import torch
+
+        return {
+            "model": self.name,
+            "dim": self.dim,
+            "max_seq_length": self.max_seq_length,
+            "query_prefix": self.query_prefix,
+            "passage_prefix": self.passage_prefix,
+            "sentence_transformers": sentence_transformers.__version__,
+            "torch": torch.__version__,
+        }
+
+    def __repr__(self) -> str:
+        return f"Encoder(name={self.name!r}, dim={self.dim}, max_seq_length={self.max_seq_length})"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _construct(name: str, device: str, **kwargs: Any) -> Any:
+    with quiet_transformers():
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(name), device=device, **kwargs)
+
+
+def _load_model(name: str, timeout: float, device: str) -> Any:
+    if os.path.isdir(name):
+        if not any(os.path.isfile(os.path.join(name, f)) for f in ("modules.json", "config.json")):
+            raise ModelUnavailable(
+                name, "not a sentence-transformers model directory (no config.json/modules.json)"
+            )
+        # local_files_only: a directory never needs the network (model-card lookups included).
+        return _construct(name, device, local_files_only=True)
+    if os.path.exists(name):
+        raise ModelUnavailable(name, "is a file, not a model directory")
+    if _looks_like_path(name):
+        raise ModelUnavailable(name, "no such model directory")
+
+    cache_folder = _cache_folder()
+    try:
+        return _construct(name, device, local_files_only=True, cache_folder=cache_folder)
+    except Exception as exc:  # noqa: BLE001 - not cached (or a broken cache): try the hub below
+        logger.debug("%s not loadable from the local cache: %s", name, _reason_from(exc))
+
+    host, _port = hub_address()
+    unreachable = f"not in the local cache and {host} is unreachable (offline?)"
+    if hub_offline() or not hub_reachable(timeout):
+        raise ModelUnavailable(name, unreachable)
+    return _construct(name, device, cache_folder=cache_folder)
+
+
+def load_encoder(
+    name_or_path: str,
+    *,
+    query_prefix: str | None = None,
+    passage_prefix: str | None = None,
+    timeout: float = 3.0,
+    device: str = "cpu",
+    batch_size: int = 32,
+) -> Encoder:
+    """Load a sentence-transformers model by local directory or hub id.
+
+    Raises :class:`ModelUnavailable` (and nothing else) when it cannot: an invalid directory,
+    a hub id that is not cached while the hub is offline/unreachable within ``timeout``
+    seconds, or any error while loading.
+    """
+    name = str(name_or_path)
+    try:
+        if not name.strip():
+            raise ModelUnavailable(name, "no model name given")
+        model = _load_model(os.path.expanduser(name), timeout, device)
+        q, p = select_prompts(name, getattr(model, "prompts", None), query_prefix, passage_prefix)
+        return Encoder(model, name=name, query_prefix=q, passage_prefix=p, batch_size=batch_size)
+    except ModelUnavailable as exc:
+        if exc.model != name:
+            raise ModelUnavailable(name, exc.reason) from exc
+        raise
+    except Exception as exc:  # noqa: BLE001 - the contract: only ModelUnavailable escapes
+        raise ModelUnavailable(name, _reason_from(exc)) from exc

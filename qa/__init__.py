@@ -1,0 +1,3 @@
+"""qa: question answering over news articles with cited passages."""
+
+__version__ = "0.1.0"

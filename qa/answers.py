@@ -1,0 +1,112 @@
+"""From ranked candidates to a cited answer: passages, highlights, confidence, abstention."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from qa.lexical import field_tokens
+from qa.retrieval import Candidate, QueryInfo
+from qa.snapshot import Snapshot
+from qa.text import split_sentences
+
+
+@dataclass(frozen=True)
+class Highlight:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    rank: int
+    doc_id: str
+    title: str
+    source: str | None
+    date: str | None
+    chunk_id: int
+    start: int
+    end: int
+    score: float
+    text: str
+    highlight: Highlight
+    low_confidence: bool = False
+
+
+@dataclass
+class Answer:
+    question: str
+    mode: str
+    abstained: bool
+    confidence: float
+    answer: str | None
+    passages: list[Passage]
+    notice: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def best_sentence(snapshot: Snapshot, row: int, query: QueryInfo) -> Highlight:
+    """The sentence of the passage that covers most of the question's weighted terms."""
+    chunk = snapshot.chunks[row]
+    raw = snapshot.raws[chunk.doc_id]
+    sentences = split_sentences(raw[chunk.start : chunk.end], chunk.start) or []
+    best, best_score = None, -1.0
+    for sent in sentences:
+        tokens = set(field_tokens(raw[sent.start : sent.end], folded=not query.diacritics))
+        score = snapshot.lexical.coverage_of(query.text, tokens, diacritics=query.diacritics)
+        if score > best_score + 1e-9:
+            best, best_score = sent, score
+    if best is None:
+        return Highlight(chunk.text, chunk.start, chunk.end)
+    return Highlight(raw[best.start : best.end], best.start, best.end)
+
+
+def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
+    """Evidence that the best passage is about the question, in [0, 1].
+
+    The IDF-weighted share of the question's content words and word pairs that
+    the passage contains: a question about something the corpus never mentions
+    ("population of Brazil") shares only rare-in-corpus misses and scores ~0.
+    """
+    return round(snapshot.lexical.coverage(query.text, top.row, diacritics=query.diacritics), 4)
+
+
+def build_answer(
+    snapshot: Snapshot,
+    query: QueryInfo,
+    question: str,
+    candidates: list[Candidate],
+    *,
+    mode: str,
+    threshold: float,
+    notice: str | None,
+    focus: QueryInfo | None = None,
+) -> Answer:
+    """``query`` retrieved the candidates; ``focus`` (the question alone) picks each highlight."""
+    conf = confidence(snapshot, query, candidates[0]) if candidates else 0.0
+    abstained = conf < threshold
+    passages = []
+    for rank, cand in enumerate(candidates, start=1):
+        chunk = snapshot.chunks[cand.row]
+        meta = snapshot.docs[chunk.doc_id]
+        passages.append(
+            Passage(
+                rank=rank,
+                doc_id=chunk.doc_id,
+                title=meta.title,
+                source=meta.source,
+                date=meta.date,
+                chunk_id=chunk.chunk_id,
+                start=chunk.start,
+                end=chunk.end,
+                score=round(cand.score, 6),
+                text=chunk.text,
+                highlight=best_sentence(snapshot, cand.row, focus or query),
+                low_confidence=abstained,
+            )
+        )
+    answer = None if abstained or not passages else passages[0].highlight.text
+    return Answer(question, mode, abstained, conf, answer, passages, notice)

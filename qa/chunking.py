@@ -1,0 +1,117 @@
+"""Sentence-aware chunks with exact character offsets into the original file.
+
+Chunks never cross a dropped block (so ``raw[start:end]`` is clean body text),
+prefer paragraph boundaries, and overlap by a sentence when a paragraph is cut.
+Their size is measured with the encoder's own tokenizer (or an estimate when no
+model is loaded) and always fits the model's window with prefix and title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from qa.text import Sentence, split_sentences, words
+
+TokenCounter = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    start: int
+    end: int
+    text: str
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokenizer-free estimate (subword models split a Vietnamese syllable into ~1.4 pieces)."""
+    n = len(words(text))
+    punct = sum(1 for c in text if not c.isalnum() and not c.isspace())
+    return int(n * 1.4 + punct) + 1
+
+
+def _runs(raw: str, paragraphs: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Group consecutive paragraphs separated only by whitespace (nothing dropped between)."""
+    runs: list[list[tuple[int, int]]] = []
+    for start, end in paragraphs:
+        if runs and raw[runs[-1][-1][1] : start].strip() == "":
+            runs[-1].append((start, end))
+        else:
+            runs.append([(start, end)])
+    return runs
+
+
+def _split_long(raw: str, sent: Sentence, budget: int, count: TokenCounter) -> list[Sentence]:
+    """Cut a sentence longer than the budget at word boundaries."""
+    pieces: list[Sentence] = []
+    start = sent.start
+    last_good = None
+    for m in re.finditer(r"\S+", raw[sent.start : sent.end]):
+        end = sent.start + m.end()
+        if count(raw[start:end]) <= budget:
+            last_good = end
+            continue
+        if last_good is None:  # a single "word" over budget: cut it by characters
+            last_good = end
+        pieces.append(Sentence(start, last_good))
+        start = last_good
+        while start < sent.end and raw[start].isspace():
+            start += 1
+        last_good = end if start < end and count(raw[start:end]) <= budget else None
+    if start < sent.end:
+        pieces.append(Sentence(start, sent.end))
+    return pieces
+
+
+def chunk_document(
+    raw: str,
+    paragraphs: Sequence[tuple[int, int]],
+    *,
+    count: TokenCounter,
+    target: int,
+    hard_max: int,
+    overlap: int = 1,
+) -> list[Chunk]:
+    """Pack sentences into chunks of about ``target`` tokens (never over ``hard_max``)."""
+    target = max(8, min(target, hard_max))
+    chunks: list[Chunk] = []
+    for run in _runs(raw, paragraphs):
+        units: list[tuple[Sentence, int, bool]] = []  # sentence, tokens, starts a paragraph
+        for p_start, p_end in run:
+            for i, sent in enumerate(split_sentences(raw[p_start:p_end], p_start)):
+                n = count(raw[sent.start : sent.end])
+                parts = [sent] if n <= hard_max else _split_long(raw, sent, hard_max, count)
+                for j, part in enumerate(parts):
+                    n_part = n if len(parts) == 1 else count(raw[part.start : part.end])
+                    units.append((part, n_part, i == 0 and j == 0))
+        chunks.extend(_pack(raw, units, target, hard_max, overlap))
+    return chunks
+
+
+def _pack(raw: str, units: list[tuple[Sentence, int, bool]], target: int, hard_max: int, overlap: int) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    current: list[tuple[Sentence, int, bool]] = []
+    size = 0
+    for unit in units:
+        _, n, para_start = unit
+        full = current and size + n > target
+        soft = current and para_start and size >= 0.6 * target
+        if full or soft:
+            chunks.append(_make(raw, current))
+            carry: list[tuple[Sentence, int, bool]] = []
+            if full and not para_start and overlap:
+                for prev in reversed(current[-overlap:]):
+                    if sum(u[1] for u in carry) + prev[1] + n <= min(hard_max, target + target // 3):
+                        carry.insert(0, prev)
+            current, size = carry, sum(u[1] for u in carry)
+        current.append(unit)
+        size += n
+    if current:
+        chunks.append(_make(raw, current))
+    return chunks
+
+
+def _make(raw: str, units: list[tuple[Sentence, int, bool]]) -> Chunk:
+    start, end = units[0][0].start, units[-1][0].end
+    return Chunk(start, end, raw[start:end])

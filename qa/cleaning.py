@@ -1,0 +1,240 @@
+"""Line recognisers for news-article boilerplate.
+
+Every function looks at ONE trimmed line given as NFC text and answers a
+question about its shape (is it a date line, a sidebar marker, an outlet
+prefix ...). They never see offsets; `qa.documents` maps answers back onto the
+raw file. Keyword tests run on a case-folded, diacritic-folded copy so that
+"TIN LIÊN QUAN", "Tin liên quan:" and "Tin lien quan" all match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from qa.text import fold, nfc, split_sentences
+
+ZERO_WIDTH = "\ufeff\u200b\u200c\u200d\u2060"
+_ZW_TO_SPACE = {ord(c): " " for c in ZERO_WIDTH}
+
+
+def is_blank_char(ch: str) -> bool:
+    """Whitespace, a byte-order mark or a zero-width character."""
+    return ch.isspace() or ch in ZERO_WIDTH
+
+
+def collapse(text: str) -> str:
+    """NFC, zero-width characters removed, whitespace runs collapsed to one space."""
+    return " ".join(nfc(text).translate(_ZW_TO_SPACE).split())
+
+
+def key(text: str) -> str:
+    """Comparison key for duplicate detection: collapsed and case-folded."""
+    return collapse(text).casefold()
+
+
+def folded(text: str) -> str:
+    """Lower-case, no diacritics: for keyword matching."""
+    return fold(key(text))
+
+
+# ---------------------------------------------------------------- outlet prefix
+_TLD = r"(?i:vn|com|net|org|info|tv|news|asia|io|co|uk)"
+_DOMAIN = rf"[^\W_][\w-]*(?:\.{_TLD})+"
+_WORD = r"[^\W\d_][\w&'’-]*"
+_PAREN_PREFIX = re.compile(rf"\(\s*(?P<name>{_DOMAIN}|{_WORD}(?: {_WORD}){{0,3}})\s*\)\s*(?:[-–—]+\s*)?(?=[\w“\"‘'(])")
+_DASH_PREFIX = re.compile(rf"(?P<name>{_DOMAIN}|[A-ZĐ]{{2,8}})\s*[-–—]+\s*(?=[\w“\"‘'(])")
+_NOT_OUTLET = {"theo", "ảnh", "nguồn", "video", "clip", "tiếp", "xem", "trích", "tổng", "tin", "bài", "infographic"}
+
+
+def outlet_prefix(text: str, *, allow_caps: bool) -> tuple[int, str] | None:
+    """(length in ``text`` incl. trailing spaces, outlet name) of a leading outlet tag.
+
+    "(Tổ Quốc) - ", "(CLO) ", "(SeaPRwire) – ", "VOV.VN - ". A bare upper-case
+    word ("TTO - ") is accepted only with ``allow_caps`` and before a full
+    sentence, since titles such as "EU - Trung Quốc ..." look the same.
+    """
+    m = _PAREN_PREFIX.match(text)
+    if m:
+        name = m.group("name")
+        if name[0].isupper() and name.split()[0].casefold() not in _NOT_OUTLET:
+            return m.end(), name
+        return None
+    m = _DASH_PREFIX.match(text)
+    if not m:
+        return None
+    name = m.group("name")
+    rest = collapse(text[m.end() :])
+    if "." not in name and not (allow_caps and _SENT_END.search(rest) and len(rest.split()) >= 6):
+        return None
+    return m.end(), name
+
+
+# ------------------------------------------------------------- dates, metadata
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
+_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_VN_DATE = re.compile(r"(?:ngày\s*)?(\d{1,2})\s*tháng\s*(\d{1,2})\s*(?:năm|,)\s*(\d{4})(?!\d)")
+_TIME = re.compile(r"(?<![\d:])(\d{1,2})\s*[:h]\s*(\d{2})(?::\d{2})?(?:\s*(am|pm|sa|ch)\b)?(?![\d:])")
+_COUNT = re.compile(r"\d+\s*(?:trả lời|bình luận|lượt xem|lượt thích|chia sẻ|comments?|replies|views?|likes?)\b")
+_WEEKDAY = re.compile(
+    r"\b(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|cn"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+)
+_META_WORDS = re.compile(
+    r"\b(?:cập nhật|ngày đăng|đăng lúc|đăng|ngày|lúc|gmt|utc|ict|am|pm|published|updated|posted|on|at)\b"
+)
+
+
+def _full_date(text: str) -> dt.date | None:
+    for pattern, order in ((_DMY, (2, 1, 0)), (_VN_DATE, (2, 1, 0)), (_YMD, (0, 1, 2))):
+        for m in pattern.finditer(text):
+            y, mo, d = (int(m.group(i + 1)) for i in order)
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                continue
+    return None
+
+
+def _time(text: str) -> str | None:
+    for m in _TIME.finditer(text):
+        hour, minute, ampm = int(m.group(1)), int(m.group(2)), m.group(3)
+        if ampm in ("pm", "ch") and hour < 12:
+            hour += 12
+        elif ampm in ("am", "sa") and hour == 12:
+            hour = 0
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    return None
+
+
+def is_metadata(text: str) -> bool:
+    """A short line that is mostly weekday / date / time / comment count."""
+    low = key(text)
+    if len(low) > 100 or not (_full_date(low) or _time(low) or _COUNT.search(low)):
+        return False
+    for pattern in (_COUNT, _VN_DATE, _DMY, _YMD, _TIME, _WEEKDAY, _META_WORDS):
+        low = pattern.sub(" ", low)
+    return len(re.findall(r"[^\W\d_]+", low)) <= 4
+
+
+def metadata_date(text: str) -> str | None:
+    """ISO date (with "THH:MM" when a time is given) of a metadata line."""
+    low = key(text)
+    day = _full_date(low)
+    if day is None:
+        return None
+    time = _time(low)
+    return f"{day.isoformat()}T{time}" if time else day.isoformat()
+
+
+# --------------------------------------------------------------- related news
+_MARKERS = {
+    "tin lien quan", "bai lien quan", "tin bai lien quan", "bai viet lien quan", "tin tuc lien quan",
+    "video lien quan", "tin khac", "bai khac", "co the ban quan tam", "ban co the quan tam",
+    "co the ban chua doc", "tieu diem", "tin dang nong", "tin moi nhat", "tin moi", "tin noi bat",
+    "tin hot", "tin xem nhieu", "doc nhieu", "xem nhieu", "doc nhieu nhat", "xem them", "doc them",
+    "tin cung chuyen muc", "cung chuyen muc", "bai cung chuyen muc", "related", "related news",
+    "related articles", "read more", "see also", "more stories",
+}
+_MARKER_TRIM = " :>»›►•*-–—."
+_INLINE_RELATED = re.compile(r"^(?:[>»›►]+\s*|(?:xem them|doc them|tin lien quan|bai lien quan|read more)\s*[:>»›]+\s*)\S")
+
+
+def is_marker(text: str) -> bool:
+    """A sidebar heading such as "Tin liên quan", "Có thể bạn quan tâm:"."""
+    f = folded(text)
+    return len(f) <= 40 and f.strip(_MARKER_TRIM) in _MARKERS
+
+
+def is_inline_related(text: str) -> bool:
+    """A one-line link: "Xem thêm: <headline>", ">> <headline>"."""
+    return len(text) <= 250 and bool(_INLINE_RELATED.match(folded(text)))
+
+
+_SENT_END = re.compile(r"[.!?][\"”’'»)\]]*$")
+
+
+def is_body_like(text: str) -> bool:
+    """A real article paragraph: sentence-final punctuation and long (or several sentences)."""
+    t = collapse(text)
+    if not _SENT_END.search(t) or t.rstrip("\"”’'»)]").endswith("..."):
+        return False
+    return len(t) > 120 or (len(t) >= 60 and len(split_sentences(t)) >= 2)
+
+
+# ----------------------------------------------------- subscribe, footer, etc.
+_SUBSCRIBE = re.compile(
+    r"^(?:moi (?:quy )?(?:doc gia|ban doc|ban) (?:theo doi|don doc|xem)|dang ky (?:nhan tin|theo doi|kenh)"
+    r"|theo doi (?:chung toi|.{1,40}) tren(?:\W*$|\s+(?:facebook|zalo|google|youtube|tiktok|twitter|instagram"
+    r"|telegram|mang xa hoi|ung dung|cac nen tang)\b)|follow us\b|subscribe\b|tai ung dung)"
+)
+_SUBSCRIBE_NAME = re.compile(r"theo dõi\s+(?P<name>.+?)\s+trên\b", re.IGNORECASE)
+
+
+def is_subscribe(text: str) -> bool:
+    return len(text) <= 160 and bool(_SUBSCRIBE.match(folded(text)))
+
+
+def subscribe_outlet(text: str) -> str | None:
+    """"Mời quý độc giả theo dõi VOV.VN trên" -> "VOV.VN"."""
+    m = _SUBSCRIBE_NAME.search(collapse(text))
+    name = m.group("name") if m else ""
+    if not name or not name[0].isupper() or len(name.split()) > 4:
+        return None
+    return name
+
+
+_DISCLAIMER = re.compile(
+    r"^(?:bai viet (?:nay )?duoc cung cap boi|©|\(c\) |copyright\b|ban quyen thuoc|ghi ro nguon"
+    r"|giay phep (?:so|hoat dong|xuat ban))|nha cung cap noi dung ben thu ba"
+)
+_FOOTER_LABEL = re.compile(r"^(?:linh vuc|chuyen muc|danh muc|chu de|the|tags?|tu khoa|keywords?)\s*:")
+
+
+def is_disclaimer(text: str) -> bool:
+    """A publisher disclaimer / copyright line: everything after it is footer."""
+    return bool(_DISCLAIMER.search(folded(text)))
+
+
+def is_footer_label(text: str) -> bool:
+    """"Lĩnh vực: ...", "Tags: ...", "Từ khóa: ..."."""
+    return len(text) <= 300 and bool(_FOOTER_LABEL.match(folded(text)))
+
+
+_ATTR_PAREN = re.compile(r"^\(\s*(?:theo|nguồn)\s*:?\s*(?P<src>[^()]{0,60}?)\s*\)\.?$", re.IGNORECASE)
+_ATTR_PLAIN = re.compile(r"^(?:theo|nguồn)\s*:?\s*(?P<src>[^.!?;()]{0,50}?)\.?$", re.IGNORECASE)
+
+
+def attribution(text: str, *, at_end: bool) -> str | None:
+    """Source named by "(Theo reuters)" ("" for a bare "Theo"); None if not an attribution.
+
+    The unbracketed form ("Theo Reuters", "Nguồn: AFP") only counts ``at_end``
+    of the article, where it cannot be the start of a body sentence.
+    """
+    t = collapse(text)
+    m = _ATTR_PAREN.match(t) or (_ATTR_PLAIN.match(t) if at_end else None)
+    if not m or len(m.group("src").split()) > 6:
+        return None
+    return m.group("src")
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+_BYLINE = re.compile(r"^(?P<name>[^\d()/\-–—]+?)(?:\s*(?:/|\(|[-–—])\s*[^()]{1,40}\)?)?$")
+
+
+def author_name(text: str) -> str | None:
+    """A byline: 2-4 capitalised words, no digits or sentence punctuation, <= 40 chars.
+
+    An outlet or "(theo X)" tail is allowed: "Minh Anh/VOV.VN", "Hà Linh (theo AP)".
+    """
+    m = _BYLINE.match(collapse(text))
+    if not m:
+        return None
+    name = m.group("name").strip()
+    parts = name.split()
+    if len(name) > 40 or not 2 <= len(parts) <= 4:
+        return None
+    if all(_NAME_WORD.fullmatch(p) and p[0].isupper() for p in parts):
+        return name
+    return None

@@ -1,0 +1,206 @@
+"""The `qa` command line: ingest, ask, chat, show, eval, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from qa.config import Mode, Settings
+from qa.errors import QAError
+from qa.ingest import IngestReport, collect_sources
+from qa.render import print_answer
+from qa.service import QAService
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
+ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="hybrid | dense | lexical (default from QA_MODE)")]
+KOpt = Annotated[Optional[int], typer.Option("--k", "-k", min=1, max=50, help="Passages to return")]
+
+
+def _service() -> QAService:
+    return QAService(Settings(), warn=_warn)
+
+
+def _warn(line: str) -> None:
+    """One unwrapped line on stderr (a person or a log reader sees it whole)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _mode(value: str | None) -> Mode | None:
+    if value is None:
+        return None
+    if value not in ("hybrid", "dense", "lexical"):
+        raise typer.BadParameter(f"mode must be hybrid, dense or lexical, not {value!r}", param_hint="--mode")
+    return value  # type: ignore[return-value]
+
+
+def _fail(exc: QAError) -> None:
+    err.print(f"error: {exc}", markup=False)
+    raise typer.Exit(2)
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help=".txt files or folders of them")],
+    as_json: JsonOpt = False,
+    prune: Annotated[bool, typer.Option(help="Also remove indexed documents not among PATHS")] = False,
+) -> None:
+    """Add or update articles (unchanged files are skipped; bad files are reported)."""
+    service = _service()
+    report = IngestReport()
+    sources = collect_sources(paths, service.settings.max_file_bytes, report)
+    for e in report.errors:
+        err.print(f"error: {e['path']}: {e['reason']}", markup=False)
+    try:
+        service.writer().ingest(sources, prune=prune, progress=sys.stderr.isatty() and not as_json, report=report)
+    except QAError as exc:
+        _fail(exc)
+    for note in report.notices:
+        err.print(f"note: {note}", markup=False)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        out.print(
+            f"added {report.documents_added}, updated {report.documents_updated}, unchanged {report.documents_unchanged}, "
+            f"removed {report.documents_removed}; embedded {report.chunks_embedded} chunks; "
+            f"{len(report.errors)} file(s) rejected"
+        )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(doc_ids: Annotated[list[str], typer.Argument(help="Document ids (file stems)")], as_json: JsonOpt = False) -> None:
+    """Delete documents from the index."""
+    try:
+        removed = _service().writer().remove(doc_ids)
+    except QAError as exc:
+        _fail(exc)
+    missing = len(doc_ids) - removed
+    if as_json:
+        _print_json({"documents_removed": removed, "not_found": missing})
+    else:
+        out.print(f"removed {removed} document(s)" + (f"; {missing} not found" if missing else ""))
+    if missing:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reindex(as_json: JsonOpt = False) -> None:
+    """Rebuild chunks and vectors from the stored documents (after changing the model)."""
+    try:
+        report = _service().writer().reindex(progress=sys.stderr.isatty() and not as_json)
+    except QAError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        out.print(f"reindexed {report.documents_updated} document(s); embedded {report.chunks_embedded} chunks")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in English or Vietnamese")],
+    k: KOpt = None,
+    mode: ModeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer one question with cited passages."""
+    try:
+        answer = _service().ask(question, k=k, mode=_mode(mode))
+    except QAError as exc:
+        _fail(exc)
+    if as_json:
+        data = answer.to_dict()
+        data.pop("timings")
+        _print_json(data)
+    else:
+        print_answer(out, answer)
+
+
+@app.command()
+def chat(k: KOpt = None, mode: ModeOpt = None) -> None:
+    """Interactive questions with follow-ups, citations and /sources."""
+    from qa.chat import ChatLoop
+
+    ChatLoop(_service(), out, k=k, mode=_mode(mode)).run()
+
+
+@app.command("list")
+def list_documents(as_json: JsonOpt = False) -> None:
+    """List indexed documents."""
+    from qa.docview import document_list
+
+    rows = document_list(_service().settings.data_dir)
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        out.print(f"[bold]{r['doc_id']}[/bold]  {r['title']}  [dim]{r['source'] or '-'} · {r['date'] or '-'} · {r['chunks']} chunks[/dim]")
+
+
+@app.command()
+def show(doc_id: str, as_json: JsonOpt = False) -> None:
+    """Show a document: metadata, cleaned body, and the dropped boilerplate."""
+    from qa.docview import document_detail, print_document
+
+    try:
+        detail = document_detail(_service().settings.data_dir, doc_id)
+    except QAError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(detail)
+    else:
+        print_document(out, detail)
+
+
+@app.command("eval")
+def evaluate(
+    questions: Annotated[Path, typer.Argument(help="JSONL questions (id, question, lang, article, answer)")],
+    docs: Annotated[Path, typer.Option("--docs", help="Folder of .txt articles to index")],
+    mode: ModeOpt = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=50)] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score retrieval on a question set (index built in a cache dir keyed by content)."""
+    from qa.evaluation import evaluate as run_eval
+    from qa.evaluation import print_report
+
+    try:
+        report = run_eval(questions, docs, mode=_mode(mode), k=k, warn=_warn)
+    except QAError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(report)
+    else:
+        print_report(out, report)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    from server.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

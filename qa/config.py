@@ -1,0 +1,39 @@
+"""One pydantic-settings object: every knob, read from QA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "qa"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Where the index lives")
+    model: str = Field(DEFAULT_MODEL, description="Hub id or local directory of a sentence-transformers model")
+    query_prefix: str | None = Field(None, description="Override the query prompt (e5: 'query: ')")
+    passage_prefix: str | None = Field(None, description="Override the passage prompt (e5: 'passage: ')")
+    chunk_tokens: int = Field(200, ge=32, le=2048, description="Target chunk size in model tokens")
+    chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+    batch_size: int = Field(32, ge=1, le=1024)
+    k: int = Field(5, ge=1, le=50)
+    mode: Mode = "hybrid"
+    abstain_threshold: float = Field(0.3, ge=0.0, le=1.0, description="Abstain below this confidence")
+    model_load_timeout: float = Field(3.0, ge=0.1, description="Seconds to wait for the hub before falling back")
+    max_file_bytes: int = Field(5_000_000, ge=1, description="Larger input files are rejected")
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,266 @@
+"""Reading a .txt news article and separating its body from boilerplate.
+
+A paragraph is a non-empty line. Each line is kept (a `Span` into the raw
+text) or dropped (a `Dropped` with a reason) by general rules about its shape:
+sidebar markers open a related-news block that lasts until real prose
+resumes; duplicates, subscribe lines, metadata, footers and attributions go;
+an outlet prefix ("(CLO) ", "VOV.VN - ") near the top is cut off the paragraph
+and becomes `source`. `raw` is never modified: comparisons use NFC,
+whitespace-collapsed copies and every offset indexes the original string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa import cleaning as cl
+from qa.errors import BadInputFile
+from qa.text import nfc
+
+HEAD_LINES = 4  # lines after the title where outlet prefixes and the dateline are looked for
+
+
+@dataclass(frozen=True)
+class Span:
+    """A kept body paragraph: raw[start:end], trimmed."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A block removed from the body: raw[start:end] (trimmed) and why."""
+
+    start: int
+    end: int
+    reason: str  # duplicate | related | subscribe | metadata | footer | attribution | outlet
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    doc_id: str
+    raw: str
+    title: str
+    source: str | None
+    date: str | None
+    author: str | None
+    paragraphs: tuple[Span, ...]
+    dropped: tuple[Dropped, ...]
+
+
+def body_text(doc: ParsedDocument) -> str:
+    return "\n\n".join(doc.raw[p.start : p.end] for p in doc.paragraphs)
+
+
+# ------------------------------------------------------------------- decoding
+_CP1258_VIETNAMESE = frozenset(b"\xc3\xe3\xd0\xf0\xd5\xf5\xdd\xfd\xcc\xec\xde\xd2\xf2")
+
+
+def decode_file(path: str | Path, max_bytes: int) -> str:
+    """The file's text, decoded as UTF-8 (a BOM is kept); BadInputFile says why not."""
+    name = str(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                size = max(Path(path).stat().st_size, len(data))
+                raise BadInputFile(name, f"too large ({size} bytes > limit {max_bytes})")
+    except OSError as exc:
+        raise BadInputFile(name, f"unreadable ({exc.strerror or exc})") from exc
+    if not data:
+        raise BadInputFile(name, "empty file")
+    try:
+        text = data.decode("utf-8")
+        error = ""
+    except UnicodeDecodeError as exc:
+        text = ""
+        error = f"invalid byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    wide = _wide_encoding(data)
+    if wide:
+        raise BadInputFile(name, f"not UTF-8 (looks like {wide}: {error or 'NUL bytes between characters'})")
+    if b"\x00" in data:
+        raise BadInputFile(name, "binary file (contains NUL bytes)")
+    if error:
+        raise BadInputFile(name, f"not UTF-8 (looks like {_guess_8bit(data)}: {error})")
+    if all(cl.is_blank_char(ch) for ch in text):
+        raise BadInputFile(name, "empty file")
+    return text
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """utf-16/utf-32 by byte-order mark, or utf-16 by NULs in every other byte."""
+    for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return enc
+    head = data[:4096] if len(data) >= 16 else b""
+    half = max(len(head) // 2, 1)
+    even, odd = head[0::2].count(0) / half, head[1::2].count(0) / half
+    if min(even, odd) > 0.05 or max(even, odd) < 0.3:
+        return None
+    enc = "utf-16-le" if odd > even else "utf-16-be"
+    sample = head[: len(head) // 2 * 2].decode(enc, errors="replace")
+    printable = sum(1 for ch in sample if ch.isprintable() or ch.isspace())
+    return enc if printable >= 0.9 * len(sample) else None
+
+
+def _guess_8bit(data: bytes) -> str:
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    if good > 2 * bad:
+        return "damaged UTF-8"
+    high = [b for b in data if b >= 0x80]
+    vietnamese = sum(1 for b in high if b in _CP1258_VIETNAMESE)
+    return "cp1258" if high and vietnamese >= 0.2 * len(high) else "latin-1"
+
+
+# -------------------------------------------------------------------- parsing
+_LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str  # NFC of raw[start:end]
+    key: str
+
+
+def _lines(raw: str) -> list[_Line]:
+    out = []
+    for m in _LINE.finditer(raw):
+        start, end = m.start(), m.end()
+        while start < end and cl.is_blank_char(raw[start]):
+            start += 1
+        while end > start and cl.is_blank_char(raw[end - 1]):
+            end -= 1
+        if end > start:
+            out.append(_Line(start, end, nfc(raw[start:end]), cl.key(raw[start:end])))
+    return out
+
+
+def _raw_length(raw_text: str, nfc_length: int) -> int:
+    """How many characters of ``raw_text`` make up its first ``nfc_length`` NFC characters."""
+    target = nfc(raw_text)[:nfc_length]
+    for k in range(nfc_length, min(len(raw_text), 3 * nfc_length + 3) + 1):
+        if nfc(raw_text[:k]) == target:
+            return k
+    return nfc_length
+
+
+@dataclass
+class _State:
+    raw: str
+    kept: list[tuple[_Line, int]] = field(default_factory=list)  # (line, raw start of its paragraph)
+    dropped: list[Dropped] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    sources: dict[str, str] = field(default_factory=dict)  # "header" | "subscribe" | "attribution"
+    date: str | None = None
+    author: str | None = None
+    in_block: bool = False
+    in_footer: bool = False
+
+    def drop(self, start: int, end: int, reason: str) -> None:
+        self.dropped.append(Dropped(start, end, reason))
+
+    def keep(self, line: _Line, *, head: bool, allow_caps: bool = True) -> None:
+        start = line.start
+        prefix = cl.outlet_prefix(line.text, allow_caps=allow_caps) if head else None
+        if prefix:
+            length = _raw_length(self.raw[line.start : line.end], prefix[0])
+            start = line.start + length
+            cut = start
+            while cl.is_blank_char(self.raw[cut - 1]):
+                cut -= 1
+            self.drop(line.start, cut, "outlet")
+            self.sources.setdefault("header", prefix[1])
+            self.seen.add(cl.key(self.raw[start : line.end]))
+        self.kept.append((line, start))
+
+
+def parse_document(raw: str, doc_id: str) -> ParsedDocument:
+    lines = _lines(raw)
+    if not lines:
+        return ParsedDocument(doc_id, raw, "", None, None, None, (), ())
+    st = _State(raw)
+    st.keep(lines[0], head=True, allow_caps=False)
+    st.seen.add(lines[0].key)
+    for number, line in enumerate(lines[1:], start=1):
+        reason = _classify(st, line, in_head=number <= HEAD_LINES)
+        if reason:
+            st.drop(line.start, line.end, reason)
+        else:
+            st.keep(line, head=number <= HEAD_LINES)
+        st.seen.add(line.key)
+    _trim_tail(st)
+    title_line, title_start = st.kept[0]
+    source = next((st.sources[k] for k in ("header", "subscribe", "attribution") if st.sources.get(k)), None)
+    return ParsedDocument(
+        doc_id=doc_id,
+        raw=raw,
+        title=cl.collapse(raw[title_start : title_line.end]),
+        source=source,
+        date=st.date,
+        author=st.author,
+        paragraphs=tuple(Span(start, line.end) for line, start in st.kept),
+        dropped=tuple(sorted(st.dropped, key=lambda d: d.start)),
+    )
+
+
+def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
+    """Why ``line`` is dropped, or None to keep it."""
+    text = line.text
+    if st.in_footer:
+        return "footer"
+    if cl.is_disclaimer(text) and len(st.kept) > 1:
+        st.in_footer = True
+        return "footer"
+    if cl.is_footer_label(text):
+        return "footer"
+    if cl.is_subscribe(text):
+        st.sources.setdefault("subscribe", cl.subscribe_outlet(text) or "")
+        return "subscribe"
+    duplicate = line.key in st.seen
+    if cl.is_marker(text):
+        st.in_block = True
+        return "duplicate" if duplicate else "related"
+    if cl.is_inline_related(text):
+        return "related"
+    if st.in_block:
+        if duplicate or not cl.is_body_like(text) or cl.outlet_prefix(text, allow_caps=True):
+            return "duplicate" if duplicate else "related"
+        st.in_block = False
+    if duplicate:
+        return "duplicate"
+    if in_head and cl.is_metadata(text):
+        st.date = st.date or cl.metadata_date(text)
+        return "metadata"
+    source = cl.attribution(text, at_end=False)
+    if source is not None:
+        st.sources.setdefault("attribution", source)
+        return "attribution"
+    return None
+
+
+def _trim_tail(st: _State) -> None:
+    """Drop trailing attribution / dateline / byline paragraphs (never the title)."""
+    while len(st.kept) > 1:
+        line, start = st.kept[-1]
+        text = cl.collapse(st.raw[start : line.end])
+        source = cl.attribution(text, at_end=True)
+        if source is not None:
+            st.sources.setdefault("attribution", source)
+            reason = "attribution"
+        elif cl.is_metadata(text):
+            reason = "metadata"
+        elif st.author is None and len(st.kept) > 2 and (name := cl.author_name(text)):
+            st.author = name
+            reason = "metadata"
+        else:
+            return
+        st.kept.pop()
+        st.drop(start, line.end, reason)

@@ -1,0 +1,63 @@
+"""Inspecting stored documents: list, detail (body + dropped boilerplate), terminal view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from qa.errors import DocumentNotFound
+from qa.store import Store
+
+
+def document_list(data_dir: Path) -> list[dict[str, object]]:
+    store = Store(data_dir)
+    try:
+        counts = dict(store.conn.execute("SELECT doc_id, count(*) FROM chunks GROUP BY doc_id"))
+        rows = store.conn.execute("SELECT doc_id, title, source, date, author, path FROM documents ORDER BY doc_id")
+        return [
+            {"doc_id": d, "title": t, "source": s, "date": dt, "author": a, "path": p, "chunks": counts.get(d, 0)}
+            for d, t, s, dt, a, p in rows
+        ]
+    finally:
+        store.close()
+
+
+def document_detail(data_dir: Path, doc_id: str) -> dict[str, object]:
+    store = Store(data_dir)
+    try:
+        doc = store.get_document(doc_id)
+        if doc is None:
+            raise DocumentNotFound(doc_id)
+        chunks = store.conn.execute("SELECT chunk_id, start, end FROM chunks WHERE doc_id = ? ORDER BY seq", (doc_id,))
+        return {
+            "doc_id": doc.doc_id,
+            "title": doc.title,
+            "source": doc.source,
+            "date": doc.date,
+            "author": doc.author,
+            "path": doc.path,
+            "content_hash": doc.content_hash,
+            "ingested_at": doc.ingested_at,
+            "body": [{"start": s, "end": e, "text": doc.raw[s:e]} for s, e in doc.paragraphs],
+            "dropped": [dict(d, text=doc.raw[d["start"] : d["end"]]) for d in doc.dropped],
+            "chunks": [{"chunk_id": c, "start": s, "end": e} for c, s, e in chunks],
+        }
+    finally:
+        store.close()
+
+
+def print_document(console: Console, detail: dict) -> None:
+    console.print(f"[bold]{detail['title']}[/bold]")
+    meta = " · ".join(str(detail[k]) for k in ("source", "date", "author") if detail.get(k))
+    console.print(f"[dim]{detail['doc_id']} · {meta} · {len(detail['chunks'])} chunks[/dim]\n")
+    for para in detail["body"]:
+        console.print(Text(para["text"]))
+        console.print()
+    if detail["dropped"]:
+        console.rule("[dim]dropped as boilerplate[/dim]")
+        for d in detail["dropped"]:
+            line = Text(f"[{d['reason']}] ", style="magenta")
+            line.append(d["text"], style="dim")
+            console.print(line)

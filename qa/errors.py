@@ -1,0 +1,42 @@
+"""Every error the product reports to a person, each with a meaningful message."""
+
+from __future__ import annotations
+
+
+class QAError(Exception):
+    """Base class: the message is one line a person can act on."""
+
+
+class BadInputFile(QAError):
+    """A file that cannot be ingested (not UTF-8, empty, binary, unreadable, too large)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class ModelUnavailable(QAError):
+    """The sentence-transformers model could not be loaded."""
+
+    def __init__(self, model: str, reason: str) -> None:
+        self.model = model
+        self.reason = reason
+        super().__init__(
+            f"cannot load model {model!r}: {reason}; answering with lexical retrieval. "
+            "Fix: set QA_MODEL to a local model directory, or run once with internet access to cache it."
+        )
+
+
+class IndexMismatch(QAError):
+    """The index on disk was built differently from what the settings ask for."""
+
+
+class IndexCorrupt(QAError):
+    """A file of the index is damaged or not ours."""
+
+
+class DocumentNotFound(QAError):
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        super().__init__(f"no document with id {doc_id!r} in the index")

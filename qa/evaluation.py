@@ -1,0 +1,135 @@
+"""`qa eval`: retrieval quality on a JSONL question set, per language.
+
+A passage answers a question when it comes from one of the right articles and
+contains one of the answer strings (case-insensitive, after NFC). Retrieval
+metrics are computed on the ranked passages whether or not the service
+abstained; abstentions are counted separately (on unanswerable questions they
+are right, on answerable ones wrong).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from qa.answers import Answer
+from qa.config import Mode, Settings
+from qa.errors import QAError
+from qa.ingest import IngestReport, collect_sources
+from qa.service import QAService
+from qa.text import nfc
+
+
+def load_questions(path: Path) -> list[dict]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise QAError(f"{path}: cannot read questions ({exc.strerror})") from exc
+    questions = []
+    for n, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                questions.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise QAError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+    return questions
+
+
+def gold_articles(q: dict) -> set[str]:
+    article = q.get("article")
+    if article is None:
+        return set()
+    return set(article) if isinstance(article, list) else {article}
+
+
+def answers_in(text: str, q: dict) -> bool:
+    hay = nfc(text).lower()
+    return any(nfc(a).lower() in hay for a in q.get("answer") or [])
+
+
+def first_hit_rank(answer: Answer, q: dict) -> int | None:
+    gold = gold_articles(q)
+    for p in answer.passages:
+        if p.doc_id in gold and answers_in(p.text, q):
+            return p.rank
+    return None
+
+
+def _corpus_key(docs: Path, settings: Settings) -> str:
+    h = hashlib.sha256(settings.model.encode())
+    for f in sorted(docs.rglob("*.txt")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def eval_service(docs: Path, settings: Settings, warn: Callable[[str], None]) -> QAService:
+    """A service over an index of ``docs`` in a cache dir keyed by their content (built once)."""
+    data_dir = settings.data_dir / "eval" / _corpus_key(docs, settings)
+    service = QAService(settings.model_copy(update={"data_dir": data_dir}), warn=warn)
+    report = IngestReport()
+    sources = collect_sources([docs], settings.max_file_bytes, report)
+    service.writer().ingest(sources, prune=True, report=report)
+    for e in report.errors:
+        warn(f"error: {e['path']}: {e['reason']}")
+    return service
+
+
+def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10,
+             warn: Callable[[str], None] = print, settings: Settings | None = None) -> dict:
+    settings = settings or Settings()
+    if not docs.is_dir():
+        raise QAError(f"{docs}: not a folder of .txt articles")
+    questions = load_questions(questions_path)
+    service = eval_service(docs, settings, warn)
+    stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    abstention = {"unanswerable": 0, "abstained": 0, "answerable": 0, "answerable_abstained": 0}
+    used_modes = set()
+    for q in questions:
+        answer = service.ask(q["question"], k=k, mode=mode)
+        used_modes.add(answer.mode)
+        if not gold_articles(q):
+            abstention["unanswerable"] += 1
+            abstention["abstained"] += answer.abstained
+            continue
+        abstention["answerable"] += 1
+        abstention["answerable_abstained"] += answer.abstained
+        s = stats[q.get("lang", "?")]
+        rank = first_hit_rank(answer, q)
+        s["n"] += 1
+        s["hit@1"] += rank == 1
+        s["recall@5"] += rank is not None and rank <= 5
+        s["mrr@10"] += 1 / rank if rank is not None and rank <= 10 else 0
+        top = answer.passages[0] if answer.passages else None
+        s["answer@1"] += bool(top and top.doc_id in gold_articles(q) and answers_in(top.highlight.text, q))
+    by_lang = {
+        lang: {"n": int(s["n"])} | {m: round(s[m] / s["n"], 4) for m in ("hit@1", "recall@5", "mrr@10", "answer@1")}
+        for lang, s in sorted(stats.items())
+    }
+    return {
+        "mode": "/".join(sorted(used_modes)) or (mode or settings.mode),
+        "model": settings.model if used_modes - {"lexical"} else None,
+        "questions": str(questions_path),
+        "docs": str(docs),
+        "by_lang": by_lang,
+        "abstention": abstention,
+    }
+
+
+def print_report(console: Console, report: dict) -> None:
+    table = Table(title=f"{report['questions']} over {report['docs']} · mode {report['mode']}")
+    for col in ("lang", "n", "hit@1", "recall@5", "mrr@10", "answer@1"):
+        table.add_column(col, justify="right" if col != "lang" else "left")
+    for lang, m in report["by_lang"].items():
+        table.add_row(lang, str(m["n"]), *(f"{m[c]:.3f}" for c in ("hit@1", "recall@5", "mrr@10", "answer@1")))
+    console.print(table)
+    a = report["abstention"]
+    console.print(
+        f"unanswerable: {a['abstained']}/{a['unanswerable']} abstained · "
+        f"answerable: {a['answerable_abstained']}/{a['answerable']} wrongly abstained"
+    )

@@ -1,0 +1,242 @@
+"""Incremental, atomic writes to the index: add, replace, remove, rebuild.
+
+One write is one SQLite transaction. The new FAISS file is published under a
+new name (temp + fsync + rename) before the transaction that points the
+manifest at it commits, so a crash at any moment leaves the previous or the
+new complete state, never a mix. Embeddings are computed before the write lock
+is taken and deduplicated by content hash, so unchanged text is never re-encoded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.index import VectorIndex
+from qa import __version__
+from qa.documents import decode_file
+from qa.errors import BadInputFile, IndexCorrupt, IndexMismatch, QAError
+from qa.pipeline import Pipeline, Prepared, content_hash
+from qa.store import Store
+
+FAISS_PREFIX = "vectors."
+
+
+@dataclass(frozen=True)
+class SourceText:
+    doc_id: str
+    raw: str
+    path: str | None = None
+    meta: dict[str, str | None] | None = None
+
+
+@dataclass
+class IngestReport:
+    documents_added: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    documents_removed: int = 0
+    chunks_embedded: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> list[SourceText]:
+    """Read .txt files (folders recursively); bad files are reported, the rest go in."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            report.errors.append({"path": str(path), "reason": "no such file or folder"})
+    sources: dict[str, SourceText] = {}
+    for file in files:
+        try:
+            raw = decode_file(file, max_bytes)
+        except BadInputFile as exc:
+            report.errors.append({"path": exc.path, "reason": exc.reason})
+            continue
+        if file.stem in sources:
+            report.errors.append({"path": str(file), "reason": f"duplicate document id {file.stem!r} (also {sources[file.stem].path})"})
+            continue
+        sources[file.stem] = SourceText(file.stem, raw, str(file))
+    return list(sources.values())
+
+
+class Writer:
+    """All writes to one data dir go through here (one writer at a time: SQLite's lock)."""
+
+    def __init__(self, data_dir: Path, pipeline: Pipeline) -> None:
+        self.data_dir = data_dir
+        self.pipeline = pipeline
+
+    def ingest(self, sources: list[SourceText], *, prune: bool = False, progress: bool = False,
+               report: IngestReport | None = None) -> IngestReport:
+        report = report or IngestReport()
+        store = Store(self.data_dir)
+        try:
+            existing = store.document_hashes()
+            stale = self._stale(store, existing)
+            upserts: list[Prepared] = []
+            for src in sources:
+                old = existing.get(src.doc_id)
+                if old == content_hash(src.raw, src.meta) and not stale:
+                    report.documents_unchanged += 1
+                    continue
+                upserts.append(self.pipeline.prepare(src.doc_id, src.raw, src.path, meta=src.meta))
+                if old is None:
+                    report.documents_added += 1
+                elif old == content_hash(src.raw, src.meta):
+                    report.documents_unchanged += 1
+                else:
+                    report.documents_updated += 1
+            given = {s.doc_id for s in sources}
+            if stale:  # rebuild every stored document under the current pipeline
+                report.notices.append(f"index was built with {stale}; rebuilding it for {self.pipeline.signature()}")
+                upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in store.documents() if d.doc_id not in given]
+            deletes = [d for d in existing if d not in given] if prune else []
+            report.documents_removed += len(deletes)
+            report.chunks_embedded += self._commit(store, upserts, deletes, progress)
+        finally:
+            store.close()
+        return report
+
+    def remove(self, doc_ids: list[str]) -> int:
+        store = Store(self.data_dir)
+        try:
+            present = [d for d in doc_ids if d in store.document_hashes()]
+            self._commit(store, [], present, progress=False)
+            return len(present)
+        finally:
+            store.close()
+
+    def reindex(self, *, progress: bool = False) -> IngestReport:
+        """Rebuild chunks, vectors and FAISS from the stored raw documents."""
+        store = Store(self.data_dir)
+        try:
+            docs = store.documents()
+            report = IngestReport(documents_updated=len(docs))
+            upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in docs]
+            report.chunks_embedded = self._commit(store, upserts, [], progress, rebuild=True)
+            return report
+        finally:
+            store.close()
+
+    def _stale(self, store: Store, existing: dict[str, str]) -> str | None:
+        manifest = store.manifest()
+        recorded = manifest.get("signature")
+        if not existing or recorded is None:
+            return None
+        if manifest.get("model") and self.pipeline.encoder is None:
+            raise IndexMismatch(
+                f"{self.data_dir}: the index holds vectors of {manifest['model']!r}, which cannot be loaded now; "
+                "fix QA_MODEL (or the model cache) before writing, or use another QA_DATA_DIR"
+            )
+        return None if json.loads(recorded) == self.pipeline.signature() else recorded
+
+    def _embed(self, store: Store, upserts: list[Prepared], progress: bool) -> dict[str, np.ndarray]:
+        encoder = self.pipeline.encoder
+        if encoder is None:
+            return {}
+        texts = {c.embed_hash: c.embed_text for p in upserts for c in p.chunks}
+        missing = sorted(store.missing_embeddings(texts))
+        if not missing:
+            return {}
+        vectors = encoder.encode_passages([texts[h] for h in missing], show_progress=progress,
+                                          batch_size=self.pipeline.settings.batch_size)
+        return dict(zip(missing, vectors))
+
+    def _commit(self, store: Store, upserts: list[Prepared], deletes: list[str], progress: bool,
+                *, rebuild: bool = False) -> int:
+        new_vectors = self._embed(store, upserts, progress)
+        encoder = self.pipeline.encoder
+        old_file: str | None = None
+        with store.transaction():
+            manifest = store.manifest()
+            old_file = manifest.get("faiss_file")
+            removed: list[int] = []
+            added: list[int] = []
+            for doc_id in deletes:
+                removed += store.delete_document(doc_id)
+            for prep in upserts:
+                removed += store.delete_document(prep.document.doc_id)
+                store.put_document(prep.document)
+                added += store.add_chunks(prep.document.doc_id, [(c.start, c.end, c.text, c.embed_hash) for c in prep.chunks])
+            store.put_embeddings(new_vectors.items())
+            store.prune_embeddings()
+            generation = int(manifest.get("generation", "0")) + 1
+            values = self._manifest_values(manifest, generation)
+            if encoder is not None:
+                index = self._updated_index(store, manifest, removed, added, rebuild or manifest.get("model") != encoder.name)
+                name = f"{FAISS_PREFIX}{generation}.faiss"
+                values |= {"faiss_file": name, "faiss_sha256": index.save(self.data_dir / name), "faiss_ntotal": str(index.ntotal)}
+            else:
+                values |= {"faiss_file": "", "faiss_sha256": "", "faiss_ntotal": "0"}
+            store.set_manifest(values)
+        self._collect_garbage(keep=values["faiss_file"])
+        return len(new_vectors)
+
+    def _updated_index(self, store: Store, manifest: dict[str, str], removed: list[int], added: list[int],
+                       rebuild: bool) -> VectorIndex:
+        dim = self.pipeline.encoder.dim
+        if not rebuild and manifest.get("faiss_file"):
+            try:
+                index = VectorIndex.load(self.data_dir / manifest["faiss_file"], sha256=manifest.get("faiss_sha256"), dim=dim)
+                index.remove(removed)
+                index.add(added, store.vectors_for(added, dim))
+                return index
+            except IndexCorrupt:
+                pass  # rebuild below from the vectors SQLite holds
+        ids = [c.chunk_id for c in store.chunks()]
+        return VectorIndex.build(dim, ids, store.vectors_for(ids, dim))
+
+    def _manifest_values(self, manifest: dict[str, str], generation: int) -> dict[str, object]:
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        encoder = self.pipeline.encoder
+        return {
+            "generation": str(generation),
+            "signature": json.dumps(self.pipeline.signature(), sort_keys=True),
+            "model": encoder.name if encoder else "",
+            "dim": json.dumps(encoder.dim if encoder else None),
+            "metric": "inner_product",
+            "normalized": "true",
+            "versions": json.dumps(library_versions(), sort_keys=True),
+            "created_at": manifest.get("created_at", now),
+            "updated_at": now,
+        }
+
+    def _collect_garbage(self, keep: str) -> None:
+        for path in self.data_dir.glob(f"{FAISS_PREFIX}*.faiss"):
+            if path.name != keep:
+                path.unlink(missing_ok=True)
+        for path in self.data_dir.glob(f".{FAISS_PREFIX}*.tmp"):
+            path.unlink(missing_ok=True)
+
+
+def library_versions() -> dict[str, str]:
+    import bm25s
+    import faiss
+
+    versions = {"qa": __version__, "python": platform.python_version(), "faiss": faiss.__version__,
+                "bm25s": getattr(bm25s, "__version__", "?"), "numpy": np.__version__}
+    try:
+        import sentence_transformers
+        import torch
+
+        versions |= {"sentence_transformers": sentence_transformers.__version__, "torch": torch.__version__}
+    except ImportError:  # pragma: no cover - both are dependencies
+        pass
+    return versions
+
+
+__all__ = ["IngestReport", "SourceText", "Writer", "collect_sources", "QAError"]

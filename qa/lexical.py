@@ -1,0 +1,116 @@
+"""BM25 over two token fields (accented and diacritic-folded), each with syllable bigrams.
+
+bm25s does the scoring (sparse matrices, fast at scale); we only decide tokens
+and fields. A query with diacritics is matched mainly on the accented field
+(``gặp`` must not match ``gấp``); a query without them can only be matched on
+the folded field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from qa.text import bigrams, fold, split_compounds, words
+
+# Question and function words carry no topic; they are dropped from query unigrams
+# (bigrams keep them: "gặp nhau", "bao lâu" are informative pairs).
+_STOP_VI = (
+    "ai gì nào đâu sao bao nhiêu lâu mấy là của và thì mà có không được đã đang sẽ với cho các những một "
+    "này đó kia ấy tại ở trong về như khi nếu hay hoặc bị do vì nên rằng cũng vẫn còn lại hơn rất nhất"
+)
+_STOP_EN = (
+    "a an the of in on at to for from by with and or but is are was were be been being do does did has have had "
+    "who whom whose what which when where why how many much long it its this that these those he she they them his "
+    "her their there as about into than then not no yes can could will would should may might shall i you we us our"
+)
+STOPWORDS = frozenset(_STOP_VI.split()) | frozenset(fold(_STOP_VI).split()) | frozenset(_STOP_EN.split())
+
+
+def field_tokens(text: str, *, folded: bool) -> list[str]:
+    base = words(fold(text) if folded else text)
+    return split_compounds(base) + bigrams(base)
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    unigrams: list[str]
+    bigrams: list[str]
+
+    @property
+    def all(self) -> list[str]:
+        return self.unigrams + self.bigrams
+
+
+def query_terms(query: str, *, folded: bool) -> QueryTerms:
+    base = words(fold(query) if folded else query)
+    unigrams = [t for t in split_compounds(base) if t not in STOPWORDS]
+    pairs = [f"{a}_{b}" for a, b in zip(base, base[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
+    return QueryTerms(list(dict.fromkeys(unigrams)), list(dict.fromkeys(pairs)))
+
+
+class _Field:
+    def __init__(self, token_lists: list[list[str]]) -> None:
+        self.n = len(token_lists)
+        self.sets = [set(t) for t in token_lists]
+        self.df: Counter[str] = Counter()
+        for s in self.sets:
+            self.df.update(s)
+        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        if self.n:
+            self.bm25.index(token_lists, show_progress=False)
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        known = [t for t in terms if t in self.df]
+        if not self.n or not known:
+            return np.zeros(self.n, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+
+
+class LexicalIndex:
+    """BM25 over chunk texts in two fields, plus the term statistics used for evidence."""
+
+    def __init__(self, texts: list[str], titles: list[str] | None = None, title_weight: float = 0.3) -> None:
+        self.accented = _Field([field_tokens(t, folded=False) for t in texts])
+        self.folded = _Field([field_tokens(t, folded=True) for t in texts])
+        # The document title is a separate, lighter field: it says which article, not which passage.
+        titles = titles or [""] * len(texts)
+        self.title_accented = _Field([field_tokens(t, folded=False) for t in titles])
+        self.title_folded = _Field([field_tokens(t, folded=True) for t in titles])
+        self.title_weight = title_weight
+
+    def __len__(self) -> int:
+        return self.accented.n
+
+    def scores(self, query: str, *, diacritics: bool, folded_weight: float = 0.3) -> np.ndarray:
+        folded_terms = query_terms(query, folded=True).all
+        folded = self.folded.scores(folded_terms) + self.title_weight * self.title_folded.scores(folded_terms)
+        if not diacritics:
+            return folded
+        terms = query_terms(query, folded=False).all
+        accented = self.accented.scores(terms) + self.title_weight * self.title_accented.scores(terms)
+        return accented + folded_weight * folded
+
+    def coverage(self, query: str, row: int, *, diacritics: bool) -> float:
+        """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk."""
+        field = self.accented if diacritics else self.folded
+        return self.coverage_of(query, field.sets[row] if 0 <= row < field.n else set(), diacritics=diacritics)
+
+    def coverage_of(self, query: str, present: set[str], *, diacritics: bool) -> float:
+        """The same share for any token set, e.g. one sentence's ``field_tokens``."""
+        field = self.accented if diacritics else self.folded
+        terms = query_terms(query, folded=not diacritics)
+        parts = []
+        for group in (terms.unigrams, terms.bigrams):
+            if group:
+                total = sum(field.idf(t) for t in group)
+                parts.append(sum(field.idf(t) for t in group if t in present) / total if total else 0.0)
+        return float(np.mean(parts)) if parts else 0.0

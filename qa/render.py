@@ -1,0 +1,50 @@
+"""Terminal rendering of answers and documents (rich); JSON output lives in the CLI."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from qa.answers import Answer, Passage
+
+
+def citation(p: Passage) -> str:
+    parts = [p.title]
+    parts += [x for x in (p.source, p.date) if x]
+    return " · ".join(parts) + f" [{p.doc_id} {p.start}:{p.end}]"
+
+
+def passage_text(p: Passage, *, width: int | None = None) -> Text:
+    """The passage with its answer sentence highlighted."""
+    text = Text()
+    before = p.text[: p.highlight.start - p.start]
+    inside = p.text[p.highlight.start - p.start : p.highlight.end - p.start]
+    after = p.text[p.highlight.end - p.start :]
+    if width and len(p.text) > width:
+        before = ("…" + before[-width // 3 :]) if len(before) > width // 3 else before
+        after = (after[: width // 3] + "…") if len(after) > width // 3 else after
+    text.append(before)
+    text.append(inside, style="bold yellow")
+    text.append(after)
+    return text
+
+
+def print_answer(console: Console, answer: Answer, *, excerpt: int = 360) -> None:
+    if answer.notice:
+        console.print(f"[magenta]⚠ {answer.notice}[/magenta]")
+    label = f"[dim]mode: {answer.mode} · confidence {answer.confidence:.2f}[/dim]"
+    if answer.abstained:
+        console.print(f"[bold red]No answer found in the indexed articles.[/bold red] {label}")
+        if answer.passages:
+            console.print("[dim]Nearest passages (low confidence):[/dim]")
+    else:
+        console.print(Text(answer.answer or "", style="bold green"), end=" ")
+        console.print(f"[cyan][1][/cyan] {label}")
+    for p in answer.passages:
+        console.print(f"\n[cyan][{p.rank}][/cyan] [bold]{citation(p)}[/bold] [dim]score {p.score:.3f}[/dim]")
+        console.print(passage_text(p, width=excerpt))
+
+
+def print_passage(console: Console, p: Passage) -> None:
+    console.print(f"[cyan][{p.rank}][/cyan] [bold]{citation(p)}[/bold]")
+    console.print(passage_text(p))

@@ -1,0 +1,109 @@
+"""The product's one entry point for the CLI, the HTTP server and the evaluator.
+
+It loads the encoder at most once per process (falling back to lexical
+retrieval with one clear line when it cannot), keeps the newest index snapshot,
+and turns a question (plus conversation) into a cited ``Answer``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from embeddings.encoder import Encoder, load_encoder
+from qa.answers import Answer, build_answer
+from qa.config import Mode, Settings
+from qa.conversation import contextualize
+from qa.errors import ModelUnavailable
+from qa.ingest import Writer
+from qa.pipeline import Pipeline
+from qa.retrieval import Retriever, analyze, collapse_near_duplicates
+from qa.snapshot import Snapshot, _generation
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+class QAService:
+    def __init__(self, settings: Settings, *, warn: Callable[[str], None] = _stderr) -> None:
+        self.settings = settings
+        self.warn = warn
+        self._lock = threading.Lock()
+        self._encoder: Encoder | None = None
+        self._encoder_error: str | None = None
+        self._encoder_tried = False
+        self._snapshot: Snapshot | None = None
+
+    # encoder: tried once, the failure remembered
+    def encoder(self) -> Encoder | None:
+        with self._lock:
+            if not self._encoder_tried:
+                self._encoder_tried = True
+                try:
+                    self._encoder = load_encoder(
+                        self.settings.model,
+                        query_prefix=self.settings.query_prefix,
+                        passage_prefix=self.settings.passage_prefix,
+                        timeout=self.settings.model_load_timeout,
+                    )
+                except ModelUnavailable as exc:
+                    self._encoder_error = str(exc)
+                    self.warn(f"warning: {exc}")
+            return self._encoder
+
+    def writer(self) -> Writer:
+        return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()))
+
+    def snapshot(self) -> Snapshot:
+        """The newest published index (reopened only when a write published a new generation)."""
+        current = self._snapshot
+        if current is None or _generation(self.settings.data_dir) != current.generation:
+            current = Snapshot.open(self.settings.data_dir)
+            self._snapshot = current
+        return current
+
+    def _dense_status(self, snap: Snapshot, mode: Mode) -> tuple[Encoder | None, str | None]:
+        """The encoder to use for this snapshot, or why dense retrieval is unavailable."""
+        if mode == "lexical":
+            return None, None
+        if snap.vectors is None:
+            if snap.chunks:
+                return None, "the index has no vectors (it was built without a model); run `qa reindex` once the model loads"
+            return None, None
+        encoder = self.encoder()
+        if encoder is None:
+            return None, self._encoder_error
+        if snap.model != encoder.name:
+            return None, f"the index was built with {snap.model!r} but QA_MODEL is {encoder.name!r}; run `qa reindex`"
+        return encoder, None
+
+    def ask(self, question: str, *, k: int | None = None, mode: Mode | None = None,
+            history: list[str] | None = None) -> Answer:
+        k = k or self.settings.k
+        requested: Mode = mode or self.settings.mode
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        snap = self.snapshot()
+        encoder, why = self._dense_status(snap, requested)
+        used: Mode = requested if encoder is not None else "lexical"
+        notice = f"lexical retrieval only: {why}" if why and requested != "lexical" else None
+        text = contextualize(question, history or [])
+        query = analyze(text)
+        timings["load"] = time.perf_counter() - t0
+        t = time.perf_counter()
+        vector = encoder.encode_queries([text])[0] if encoder is not None else None
+        timings["encode"] = time.perf_counter() - t
+        t = time.perf_counter()
+        candidates = Retriever(snap).search(query, k, used, vector)
+        candidates = collapse_near_duplicates(candidates, [c.text for c in snap.chunks], k)
+        timings["search"] = time.perf_counter() - t
+        t = time.perf_counter()
+        answer = build_answer(snap, query, question, candidates, mode=used,
+                              threshold=self.settings.abstain_threshold, notice=notice,
+                              focus=analyze(question) if text != question else None)
+        timings["answer"] = time.perf_counter() - t
+        answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
+        return answer

@@ -1,0 +1,90 @@
+"""Text primitives shared by cleaning, chunking, BM25 and answer selection.
+
+Vietnamese is written in syllables separated by spaces; a word is often two
+syllables ("Trung Quốc"). We index syllables, their diacritic-folded form and
+syllable bigrams, which captures most multi-syllable words without a segmenter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Strip diacritics: NFD, drop combining marks, map đ/Đ (not decomposable) by hand."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != unicodedata.normalize("NFC", text)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased NFC word tokens; hyphenated names stay one token ("israel-hamas")."""
+    return [m.group(0).lower() for m in _WORD.finditer(nfc(text))]
+
+
+def split_compounds(tokens: list[str]) -> list[str]:
+    """Also emit the parts of hyphenated/dotted tokens so 'Mỹ-Trung' matches 'Mỹ'."""
+    out: list[str] = []
+    for tok in tokens:
+        out.append(tok)
+        if any(c in tok for c in "-'’."):
+            out.extend(p for p in re.split(r"[-'’.]", tok) if p)
+    return out
+
+
+def bigrams(tokens: list[str]) -> list[str]:
+    return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+
+
+# A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) when
+# the next non-space character starts a new sentence (upper-case letter, digit,
+# or an opening quote/bracket), or at a line break.
+_SENT_END = re.compile(r"""[.!?…]+[”"’')\]]*(?=\s+[“"‘'(\[\d\w])|\n+""", re.UNICODE)
+_ABBREV = re.compile(r"(?:\b[A-ZĐ]\.|\b(?:TS|ThS|GS|PGS|Mr|Mrs|Ms|Dr|St|TP|Tp|v\.v)\.)$")
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
+    """Sentence spans of ``text`` (trimmed of surrounding spaces), shifted by ``offset``."""
+    spans: list[Sentence] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end() if not m.group(0).startswith("\n") else m.start()
+        rest = text[m.end() :].lstrip()
+        following = rest[:1]
+        if not m.group(0).startswith("\n"):
+            if _ABBREV.search(text[start : m.end()]):
+                continue
+            if following and following.islower():
+                continue
+        _append_trimmed(spans, text, start, end, offset)
+        start = m.end()
+    _append_trimmed(spans, text, start, len(text), offset)
+    return spans
+
+
+def _append_trimmed(spans: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Sentence(start + offset, end + offset))

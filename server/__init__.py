@@ -1,0 +1,1 @@
+"""HTTP API for qa (FastAPI, served by uvicorn)."""

@@ -1,0 +1,387 @@
+"""qa.documents: decoding input files and separating article body from boilerplate."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from qa.cleaning import key
+from qa.documents import ParsedDocument, body_text, decode_file, parse_document
+from qa.errors import BadInputFile
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def seed(prefix: str) -> ParsedDocument:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return parse_document(decode_file(path, 5_000_000), path.stem)
+
+
+def texts(doc: ParsedDocument) -> list[str]:
+    return [doc.raw[p.start : p.end] for p in doc.paragraphs]
+
+
+def dropped(doc: ParsedDocument, reason: str | None = None) -> list[str]:
+    return [doc.raw[d.start : d.end] for d in doc.dropped if reason is None or d.reason == reason]
+
+
+def assert_in_body(doc: ParsedDocument, sentence: str) -> None:
+    assert any(sentence in t for t in texts(doc)), f"body lost: {sentence!r}"
+
+
+def assert_not_in_body(doc: ParsedDocument, sentence: str) -> None:
+    assert not any(sentence in t for t in texts(doc)), f"boilerplate kept: {sentence!r}"
+
+
+# ------------------------------------------------------------ offsets, invariants
+def test_there_are_five_seeds() -> None:
+    assert len(SEED_FILES) == 5
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_spans_and_dropped_slice_raw_exactly(path: Path) -> None:
+    raw = path.read_text(encoding="utf-8")
+    doc = parse_document(raw, path.stem)
+    assert doc.raw is raw and doc.doc_id == path.stem
+    assert doc.paragraphs, "no body"
+    blocks = [(p.start, p.end) for p in doc.paragraphs] + [(d.start, d.end) for d in doc.dropped]
+    for start, end in blocks:
+        piece = raw[start:end]
+        assert piece and piece == piece.strip(), (start, end, piece)
+    spans = [(p.start, p.end) for p in doc.paragraphs]
+    assert spans == sorted(spans)
+    ordered = sorted(blocks)
+    for (_, end), (start, _) in zip(ordered, ordered[1:]):
+        assert end <= start, "overlapping blocks"
+    assert {d.reason for d in doc.dropped} <= {
+        "duplicate", "related", "subscribe", "metadata", "footer", "attribution", "outlet"}
+    # every non-blank line of the file is accounted for by kept or dropped blocks
+    covered = "".join(raw[s:e] for s, e in ordered)
+    assert "".join(raw.split()) == "".join(covered.split())
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_no_duplicate_paragraph_survives(path: Path) -> None:
+    doc = parse_document(path.read_text(encoding="utf-8"), path.stem)
+    keys = [key(t) for t in texts(doc)]
+    assert len(keys) == len(set(keys))
+
+
+def test_body_text_joins_paragraphs() -> None:
+    doc = seed("000")
+    assert body_text(doc) == "\n\n".join(texts(doc))
+    assert body_text(doc).startswith(doc.title)
+
+
+# --------------------------------------------------------------------- seeds
+def test_000_outlet_prefix_and_attribution() -> None:
+    doc = seed("000")
+    assert doc.source == "Tổ Quốc"
+    assert doc.title == "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu."
+    assert texts(doc)[0] == doc.title
+    assert dropped(doc, "outlet") == ["(Tổ Quốc) -"]
+    assert dropped(doc, "attribution") == ["(Theo reuters)"]
+    assert doc.date is None and doc.author is None
+
+
+def test_001_related_block_duplicates_and_subscribe() -> None:
+    doc = seed("001")
+    assert doc.title == "Mỹ - Trung sẽ họp bàn vấn đề Triều Tiên"
+    assert doc.source == "VOV.VN"
+    assert dropped(doc, "subscribe") == ["Mời quý độc giả theo dõi VOV.VN trên"]
+    assert "Tin liên quan" in dropped(doc, "related")
+    for headline in (
+        "Mỹ - Trung đối thoại về nghị quyết LHQ mới trừng phạt Triều Tiên",
+        "Mỹ-Trung “đụng nhau chan chát” trong vấn đề Biển Đông",
+        "Thế giới 7 ngày: Mặc Mỹ-Trung cảnh báo, Triều Tiên vẫn phóng tên lửa",
+        "Mỹ-Trung tính đến khả năng siết chặt trừng phạt Triều Tiên",
+        "Mỹ - Trung cam kết hỗ trợ Philippines chống IS",
+        "Theo Đại sứ Mỹ Haley",
+        "chính phủ Philippines",
+        "VOV.VN",
+    ):
+        assert_not_in_body(doc, headline)
+    assert texts(doc)[1].startswith("Ngoại trưởng Mỹ Rex Tillerson nói rõ rằng")
+    assert texts(doc)[-1].endswith("gây sức ép với Triều Tiên./.")
+    assert len(doc.paragraphs) == 8  # title + 7 body lines
+
+
+def test_002_sidebar_dropped_body_kept() -> None:
+    doc = seed("002")
+    for boilerplate in (
+        "Tiêu điểm", "Tin đang nóng", "Tin mới nhất", "Có thể bạn quan tâm",
+        "Manus của Trung Quốc thách thức Mỹ", "Belarus cải tổ chính phủ", "09:18:23 11/03/2025",
+        "Du lịch", "Celine Dion đưa ra cảnh báo khẩn cấp", "Nhạc quốc tế",
+    ):
+        assert_not_in_body(doc, boilerplate)
+    assert texts(doc)[-1].endswith("Cố vấn An ninh Quốc gia...")
+    assert doc.source is None and doc.date is None and doc.author is None
+
+
+def test_003_disclaimer_ends_the_article() -> None:
+    doc = seed("003")
+    assert doc.source == "SeaPRwire"
+    assert doc.title.startswith("Ngoại trưởng hàng đầu của Mỹ và Trung Quốc đồng ý")
+    assert texts(doc)[-1] == "“Di sản ngoại giao ông để lại xứng đáng được thế hệ sau noi theo và phát triển,” theo lời Vương Nghị."
+    footer = dropped(doc, "footer")
+    assert len(footer) == 3
+    assert footer[0].startswith("Bài viết được cung cấp bởi nhà cung cấp nội dung bên thứ ba")
+    assert footer[1].startswith("Lĩnh vực:")
+    assert footer[2].startswith("SeaPRwire cung cấp phát hành thông cáo báo chí")
+    assert_not_in_body(doc, "SeaPRwire")
+
+
+def test_004_metadata_author_and_inline_related_marker() -> None:
+    doc = seed("004")
+    assert doc.date == "2021-03-24T08:00"
+    assert doc.source == "CLO"
+    assert doc.author == "Chấn Phong"
+    assert "Chấn Phong" in dropped(doc, "metadata")
+    assert "Thứ tư, 24/03/2021 08:00 AM - 0 Trả lời" in dropped(doc, "metadata")
+    body = texts(doc)
+    assert body[1].startswith("Các cố vấn an ninh quốc gia của Mỹ")  # "(CLO) " cut off
+    caption = "Cố vấn an ninh quốc gia Hoa Kỳ Jake Sullivan (phải) phát biểu"
+    assert sum(t.startswith(caption) for t in body) == 1
+    assert "Bài liên quan" in dropped(doc, "related")
+    after_marker = "Cố vấn An ninh Quốc gia Hoa Kỳ Jake Sullivan dự kiến sẽ có một phiên họp ba bên"
+    assert body[3].startswith(after_marker)
+    assert "Tin khác" in dropped(doc, "related")
+    for sidebar in ("Liên hợp quốc: Thế giới lãng phí", "Thế giới 24h", "Interpol", "Evolve Dynamics", "F-16"):
+        assert_not_in_body(doc, sidebar)
+    assert body[-1].startswith("Ở một diễn biến khác, Triều Tiên được cho là vừa thử tên lửa tầm ngắn")
+
+
+BODY_SENTENCES = {
+    "000": [
+        "Mỹ mong muốn Trung Quốc trở thành đồng minh hỗ trợ trong cuộc chiến chống lại chủ nghĩa khủng bố",
+        "Ảnh:Reuters |",
+        "Bà Susan Thornton, Quyền Trợ lý ngoại trưởng Mỹ",
+        "“Chúng tôi nghĩ, họ nên có thêm các hành động cùng với liên minh quốc tế",
+        "Bắc Kinh hiện không phải là một trong 68 thành viên liên minh",
+        "phát ngôn Bộ ngoại giao Trung Quốc Cảnh Sảng cũng nhấn mạnh",
+        "tướng Phòng Phong Huy - Tổng tư lệnh Quân đội giải phóng nhân dân Trung Quốc",
+        "từ bỏ các chương trình hạt nhân và tên lửa",
+    ],
+    "001": [
+        "Mỹ - Trung sẽ họp bàn vấn đề Triều Tiên",
+        "Ngoại trưởng Mỹ Rex Tillerson nói rõ rằng Mỹ muốn Trung Quốc hỗ trợ hơn nữa",
+        "sẽ tham dự một cuộc đối thoại an ninh vào ngày 21/6",
+        "(Ảnh: Bộ Ngoại giao Mỹ)",
+        "cuộc họp này sẽ diễn tại Washington",
+        "nhất trí hồi tháng 4/2017",
+        "Quan hệ Mỹ-Trung hiện nồng ấm hơn",
+        "Ngoại trưởng Mỹ Rex Tillerson nói rằng, vấn đề Triều Tiên sẽ được ưu tiên",
+    ],
+    "002": [
+        "Giới chức cấp cao Mỹ-Trung thảo luận gì tại cuộc gặp kéo dài 7 giờ tại Rome?",
+        "kéo dài 7 tiếng tại Rome",
+        "Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp. Ảnh: Reuters",
+        "Cố vấn An ninh Quốc gia Mỹ Jake Sullivan đã đề cập đến nhiều vấn đề",
+        "Khủng hoảng Ukraine được cho là chủ đề thảo luận chính.",
+        "“một số hành động nhất định”",
+        "Liu Pengyu khẳng định",
+        "tuân thủ mục đích và nguyên tắc của Hiến chương Liên hợp quốc",
+        "truy tận gốc vấn đề",
+        "Trung Quốc phủ nhận thông tin Nga đề nghị nước này trợ giúp quân sự trong cuộc chiến Ukraine",
+        "Tờ Financial Times (Anh), New York Times (Mỹ) và hãng tin RT (Nga)",
+        "Ảnh: AP",
+        "Chúng tôi thực sự hy vọng xung đột sẽ lắng dịu",
+        "Ủy ban Công tác Ngoại vụ Trung ương",
+        "Moskva còn đề nghị Trung Quốc hỗ trợ kinh tế bổ sung",
+        "Mỹ đang chuẩn bị gửi cảnh báo tới một số đồng minh",
+    ],
+    "003": [
+        "hợp tác ngăn chặn xung đột Israel-Hamas lan rộng.",
+        "tại San Francisco hồi tháng trước",
+        "củng cố đà ổn định quan hệ Mỹ-Trung",
+        "Blinken cũng nhấn mạnh hai bên cần phát huy tiến trình",
+        "tái khởi động đối thoại quân sự",
+        "kế hoạch hòa bình bốn điểm",
+        "phiến quân Houthi Yemen",
+        "tôn trọng quyền lập quốc và tự quyết của Palestine, phản ánh ý nguyện",
+        "hệt thống giải pháp",
+        "khi làm việc dưới thời Tổng thống Richard Nixon",
+        "Di sản ngoại giao ông để lại",
+    ],
+    "004": [
+        "Mỹ, Nhật Bản và Hàn Quốc thảo luận về Triều Tiên vào tuần tới",
+        "sẽ gặp mặt trực tiếp tại Washington vào tuần tới",
+        "khách sạn Captain Cook ở Anchorage, Alaska",
+        "Shigeru Kitamura của Nhật Bản và Suh Hoon của Hàn Quốc",
+        "đánh giá dài hạn về chính sách đối với Triều Tiên",
+        "cải thiện thông tin liên lạc giữa Seoul và Tokyo",
+        "Bộ trưởng Quốc phòng Lloyd Austin",
+        "Dương Khiết Trì và Vương Nghị ở Anchorage",
+        "Quan điểm của Trung Quốc là ủng hộ ngoại giao",
+        "thẳng thắn với Trung Quốc là vì lợi ích tốt nhất",
+        "bà Kim Yo Jong, em gái của Nhà lãnh đạo Kim Jong Un",
+    ],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(BODY_SENTENCES))
+def test_nothing_of_the_article_body_is_dropped(prefix: str) -> None:
+    doc = seed(prefix)
+    for sentence in BODY_SENTENCES[prefix]:
+        assert_in_body(doc, sentence)
+
+
+# ---------------------------------------------------------- synthetic inputs
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_crlf_nfd_and_bom_variants_give_the_same_paragraphs(path: Path) -> None:
+    raw = path.read_text(encoding="utf-8")
+    base = parse_document(raw, "x")
+    meta = (base.title, base.source, base.date, base.author)
+    for variant in (raw.replace("\n", "\r\n"), "\ufeff" + raw, unicodedata.normalize("NFD", raw)):
+        doc = parse_document(variant, "x")
+        assert [unicodedata.normalize("NFC", t) for t in texts(doc)] == texts(base)
+        assert (doc.title, doc.source, doc.date, doc.author) == meta
+        assert all("\r" not in t and "\ufeff" not in t for t in texts(doc))
+
+
+def test_article_without_outlet_or_date() -> None:
+    raw = "Một tiêu đề bình thường\n\nĐoạn thứ nhất của bài viết nói về thời tiết ở Hà Nội trong tuần này.\n"
+    doc = parse_document(raw, "plain")
+    assert (doc.source, doc.date, doc.author) == (None, None, None)
+    assert texts(doc) == ["Một tiêu đề bình thường", "Đoạn thứ nhất của bài viết nói về thời tiết ở Hà Nội trong tuần này."]
+    assert doc.dropped == ()
+
+
+@pytest.mark.parametrize("raw", ["Martin Luther", "\n\n  Martin Luther  \n", "\ufeffMartin Luther\r\n"])
+def test_title_only_document(raw: str) -> None:
+    doc = parse_document(raw, "t")
+    assert doc.title == "Martin Luther"
+    assert texts(doc) == ["Martin Luther"]
+    assert doc.author is None and doc.dropped == ()
+
+
+def test_empty_text_gives_empty_document() -> None:
+    doc = parse_document(" \n\n", "e")
+    assert doc.title == "" and doc.paragraphs == () and doc.dropped == ()
+
+
+def test_encyclopedia_article_keeps_every_paragraph() -> None:
+    """Shape of the XQuAD eval docs: English title, Vietnamese paragraphs, nothing to drop."""
+    paragraphs = [
+        "Đội thủ của Panthers chỉ thua 308 điểm, đứng thứ sáu trong giải đấu, đồng thời dẫn đầu NFL về số lần đánh chặn.",
+        "\ufeffChiến tranh tôn giáo nối lại vào những năm 1620 khiến các đặc quyền chính trị và quân sự bị thu hồi.",
+        "Năm 1891 nhà hóa học người Scotland James Dewar đã có thể tạo ra đủ oxi lỏng để nghiên cứu. Quá trình tạo ra O",
+        "2 nén. Phương pháp hàn và cắt kim loại này sau này trở nên thông dụng.",
+        "Khi thời gian quy định còn lại 4:51, Carolina có bóng ở vạch 24 yard ở phần sân của họ",
+        "Theo điều tra dân số năm 1897, Warsaw có 638.000 cư dân, trong đó có 219.000 người Do Thái.",
+        "Năm 1900, Tesla đã được cấp bằng sáng chế cho một \"hệ thống truyền năng lượng điện\".",
+    ]
+    raw = "Sky (United Kingdom)\n\n" + "\n\n".join(paragraphs) + "\n"
+    doc = parse_document(raw, "xq")
+    assert doc.title == "Sky (United Kingdom)"
+    assert texts(doc) == ["Sky (United Kingdom)"] + [p.lstrip("\ufeff") for p in paragraphs]
+    assert doc.dropped == ()
+    assert (doc.source, doc.date, doc.author) == (None, None, None)
+
+
+def test_headline_that_looks_like_a_prefix_is_not_an_outlet() -> None:
+    raw = "EU - Trung Quốc nhất trí hợp tác\n\nHai bên đã ký thỏa thuận mới về thương mại và khí hậu trong cuộc gặp tại Brussels.\n"
+    doc = parse_document(raw, "eu")
+    assert doc.source is None and doc.title == "EU - Trung Quốc nhất trí hợp tác"
+
+
+def test_header_metadata_byline_and_trailing_attribution() -> None:
+    raw = (
+        "Tiêu đề bài báo\n"
+        "Cập nhật: 10:30 ngày 5 tháng 4 năm 2023 (GMT+7)\n"
+        "TTO - Sáng nay, Bộ Y tế đã công bố thêm nhiều ca mắc mới trên cả nước, phần lớn trong khu cách ly.\n"
+        "Xem thêm: Hà Nội tăng cường phòng dịch\n"
+        "Ngọc Anh\n"
+        "Theo Reuters\n"
+    )
+    doc = parse_document(raw, "m")
+    assert doc.date == "2023-04-05T10:30"
+    assert doc.source == "TTO"
+    assert doc.author == "Ngọc Anh"
+    assert texts(doc) == ["Tiêu đề bài báo", "Sáng nay, Bộ Y tế đã công bố thêm nhiều ca mắc mới trên cả nước, phần lớn trong khu cách ly."]
+    assert dropped(doc, "related") == ["Xem thêm: Hà Nội tăng cường phòng dịch"]
+    assert dropped(doc, "attribution") == ["Theo Reuters"]
+
+
+def test_date_without_year_is_not_a_date() -> None:
+    raw = "Tiêu đề\nThứ ba, 23/3\nNội dung bài viết rất ngắn nhưng có một câu hoàn chỉnh."
+    assert parse_document(raw, "d").date is None
+
+
+def test_subscribe_line_names_the_source_when_no_prefix() -> None:
+    raw = "Tiêu đề\nMột câu của thân bài về tin tức trong ngày.\nMời quý độc giả theo dõi VOV.VN trên\n"
+    doc = parse_document(raw, "s")
+    assert doc.source == "VOV.VN"
+    assert texts(doc) == ["Tiêu đề", "Một câu của thân bài về tin tức trong ngày."]
+
+
+# -------------------------------------------------------------- decode_file
+def _cp1258(text: str) -> bytes:
+    """Encode Vietnamese the way cp1258 does: precomposed base letter + combining tone mark."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = b""
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            out += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
+    return out
+
+
+def _reason(path: Path, max_bytes: int = 1000) -> str:
+    with pytest.raises(BadInputFile) as info:
+        decode_file(path, max_bytes)
+    assert info.value.path == str(path)
+    return info.value.reason
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty file"),
+        (b" \n\t\r\n  ", "empty file"),
+        (b"\xef\xbb\xbf\n \n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file (contains NUL bytes)"),
+        (b"abc\x00def", "binary file (contains NUL bytes)"),
+        ("Café crème brûlée".encode("latin-1"), "not UTF-8 (looks like latin-1: invalid byte 0xe9 at offset 3)"),
+        (_cp1258("Mỹ và Trung Quốc hướng đến kế hoạch"), "not UTF-8 (looks like cp1258: invalid byte 0xde at offset 2)"),
+        ("Mỹ và Trung Quốc".encode("utf-16"), "not UTF-8 (looks like utf-16-le: invalid byte 0xff at offset 0)"),
+        ("Mỹ và Trung Quốc".encode("utf-16-be"), "not UTF-8 (looks like utf-16-be"),
+        ("Mỹ và Trung Quốc".encode() + b"\xff" + " tiếp".encode(), "not UTF-8 (looks like damaged UTF-8: invalid byte 0xff"),
+        (b"a" * 1001, "too large (1001 bytes > limit 1000)"),
+    ],
+    ids=["empty", "whitespace", "bom-only", "png", "nul", "latin-1", "cp1258", "utf-16", "utf-16-be", "damaged", "large"],
+)
+def test_decode_file_rejects_bad_input(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    assert _reason(path).startswith(expected)
+
+
+def test_decode_file_unreadable(tmp_path: Path) -> None:
+    assert _reason(tmp_path / "missing.txt") == "unreadable (No such file or directory)"
+    assert _reason(tmp_path).startswith("unreadable (")
+
+
+def test_decode_file_keeps_utf8_bom_and_offsets(tmp_path: Path) -> None:
+    raw = SEED_FILES[4].read_text(encoding="utf-8")
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + raw.replace("\n", "\r\n").encode("utf-8"))
+    text = decode_file(path, 5_000_000)
+    assert text.startswith("\ufeff")
+    doc = parse_document(text, "bom")
+    base = parse_document(raw, "base")
+    assert texts(doc) == texts(base)
+    assert doc.title == base.title and doc.date == base.date and doc.author == base.author
+    assert doc.paragraphs[0].start == 1
+
+
+def test_decode_file_accepts_the_limit_exactly(tmp_path: Path) -> None:
+    path = tmp_path / "ok.txt"
+    path.write_bytes("Tiêu đề".encode())
+    assert decode_file(path, len("Tiêu đề".encode())) == "Tiêu đề"
