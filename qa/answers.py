@@ -71,7 +71,8 @@ def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     the passage contains: a question about something the corpus never mentions
     ("population of Brazil") shares only rare-in-corpus misses and scores ~0.
     """
-    return round(snapshot.lexical.coverage(query.text, top.row, diacritics=query.diacritics), 4)
+    whole = query.combined
+    return round(snapshot.lexical.coverage(whole.text, top.row, diacritics=whole.diacritics), 4)
 
 
 def build_answer(
@@ -83,9 +84,7 @@ def build_answer(
     mode: str,
     threshold: float,
     notice: str | None,
-    focus: QueryInfo | None = None,
 ) -> Answer:
-    """``query`` retrieved the candidates; ``focus`` (the question alone) picks each highlight."""
     conf = confidence(snapshot, query, candidates[0]) if candidates else 0.0
     abstained = conf < threshold
     passages = []
@@ -104,7 +103,7 @@ def build_answer(
                 end=chunk.end,
                 score=round(cand.score, 6),
                 text=chunk.text,
-                highlight=best_sentence(snapshot, cand.row, focus or query),
+                highlight=best_sentence(snapshot, cand.row, query),
                 low_confidence=abstained,
             )
         )

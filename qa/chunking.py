@@ -9,10 +9,11 @@ model is loaded) and always fits the model's window with prefix and title.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.text import Sentence, split_sentences, words
+from qa.text import Sentence, nfc, split_sentences, words
 
 TokenCounter = Callable[[str], int]
 
@@ -26,6 +27,7 @@ class Chunk:
 
 def estimate_tokens(text: str) -> int:
     """Tokenizer-free estimate (subword models split a Vietnamese syllable into ~1.4 pieces)."""
+    text = nfc(text)  # decomposed marks are not punctuation: NFD text must count like NFC
     n = len(words(text))
     punct = sum(1 for c in text if not c.isalnum() and not c.isspace())
     return int(n * 1.4 + punct) + 1
@@ -43,25 +45,43 @@ def _runs(raw: str, paragraphs: Sequence[tuple[int, int]]) -> list[list[tuple[in
 
 
 def _split_long(raw: str, sent: Sentence, budget: int, count: TokenCounter) -> list[Sentence]:
-    """Cut a sentence longer than the budget at word boundaries."""
+    """Cut a sentence longer than the budget at word boundaries (a word over budget by characters)."""
     pieces: list[Sentence] = []
     start = sent.start
     last_good = None
     for m in re.finditer(r"\S+", raw[sent.start : sent.end]):
-        end = sent.start + m.end()
+        word_start, end = sent.start + m.start(), sent.start + m.end()
+        if last_good is None:  # nothing pending: the next piece begins at this word
+            start = word_start
         if count(raw[start:end]) <= budget:
             last_good = end
             continue
-        if last_good is None:  # a single "word" over budget: cut it by characters
-            last_good = end
+        if last_good is not None:
+            pieces.append(Sentence(start, last_good))
+            start = word_start
+        while start < end and count(raw[start:end]) > budget:  # a single "word" over budget: cut by characters
+            cut = _longest_fitting(raw, start, end, budget, count)
+            pieces.append(Sentence(start, cut))
+            start = cut
+        last_good = end if start < end else None
+    if last_good is not None:
         pieces.append(Sentence(start, last_good))
-        start = last_good
-        while start < sent.end and raw[start].isspace():
-            start += 1
-        last_good = end if start < end and count(raw[start:end]) <= budget else None
-    if start < sent.end:
-        pieces.append(Sentence(start, sent.end))
     return pieces
+
+
+def _longest_fitting(raw: str, start: int, end: int, budget: int, count: TokenCounter) -> int:
+    """The largest cut in (start, end) with raw[start:cut] within budget (at least one character)."""
+    lo, hi = start + 1, end - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if count(raw[start:mid]) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = lo
+    while cut > start + 1 and unicodedata.combining(raw[cut]):  # keep a base letter with its marks
+        cut -= 1
+    return cut
 
 
 def chunk_document(
@@ -74,7 +94,7 @@ def chunk_document(
     overlap: int = 1,
 ) -> list[Chunk]:
     """Pack sentences into chunks of about ``target`` tokens (never over ``hard_max``)."""
-    target = max(8, min(target, hard_max))
+    target = max(1, min(max(8, target), hard_max))
     chunks: list[Chunk] = []
     for run in _runs(raw, paragraphs):
         units: list[tuple[Sentence, int, bool]] = []  # sentence, tokens, starts a paragraph
@@ -102,8 +122,9 @@ def _pack(raw: str, units: list[tuple[Sentence, int, bool]], target: int, hard_m
             carry: list[tuple[Sentence, int, bool]] = []
             if full and not para_start and overlap:
                 for prev in reversed(current[-overlap:]):
-                    if sum(u[1] for u in carry) + prev[1] + n <= min(hard_max, target + target // 3):
-                        carry.insert(0, prev)
+                    if sum(u[1] for u in carry) + prev[1] + n > min(hard_max, target + target // 3):
+                        break  # the carry must stay contiguous: a chunk spans all sentences in between
+                    carry.insert(0, prev)
             current, size = carry, sum(u[1] for u in carry)
         current.append(unit)
         size += n

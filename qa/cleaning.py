@@ -44,7 +44,7 @@ _DOMAIN = rf"[^\W_][\w-]*(?:\.{_TLD})+"
 _WORD = r"[^\W\d_][\w&'’-]*"
 _PAREN_PREFIX = re.compile(rf"\(\s*(?P<name>{_DOMAIN}|{_WORD}(?: {_WORD}){{0,3}})\s*\)\s*(?:[-–—]+\s*)?(?=[\w“\"‘'(])")
 _DASH_PREFIX = re.compile(rf"(?P<name>{_DOMAIN}|[A-ZĐ]{{2,8}})\s*[-–—]+\s*(?=[\w“\"‘'(])")
-_NOT_OUTLET = {"theo", "ảnh", "nguồn", "video", "clip", "tiếp", "xem", "trích", "tổng", "tin", "bài", "infographic"}
+_NOT_OUTLET = {"theo", "ảnh", "nguồn", "video", "clip", "tiếp", "xem", "trích", "tổng", "infographic"}
 
 
 def outlet_prefix(text: str, *, allow_caps: bool) -> tuple[int, str] | None:
@@ -185,21 +185,21 @@ def subscribe_outlet(text: str) -> str | None:
     return name
 
 
-_DISCLAIMER = re.compile(
-    r"^(?:bai viet (?:nay )?duoc cung cap boi|©|\(c\) |copyright\b|ban quyen thuoc|ghi ro nguon"
-    r"|giay phep (?:so|hoat dong|xuat ban))|nha cung cap noi dung ben thu ba"
+_DISCLAIMER = re.compile(r"^bai viet (?:nay )?duoc cung cap boi|nha cung cap noi dung ben thu ba")
+_FOOTER_LINE = re.compile(
+    r"^(?:(?:linh vuc|chuyen muc|danh muc|chu de|the|tags?|tu khoa|keywords?)\s*:"
+    r"|©|\(c\) |copyright\b|ban quyen thuoc|ghi ro nguon|giay phep (?:so|hoat dong|xuat ban))"
 )
-_FOOTER_LABEL = re.compile(r"^(?:linh vuc|chuyen muc|danh muc|chu de|the|tags?|tu khoa|keywords?)\s*:")
 
 
 def is_disclaimer(text: str) -> bool:
-    """A publisher disclaimer / copyright line: everything after it is footer."""
+    """A third-party-content disclaimer: everything after it is distributor footer."""
     return bool(_DISCLAIMER.search(folded(text)))
 
 
-def is_footer_label(text: str) -> bool:
-    """"Lĩnh vực: ...", "Tags: ...", "Từ khóa: ..."."""
-    return len(text) <= 300 and bool(_FOOTER_LABEL.match(folded(text)))
+def is_footer_line(text: str) -> bool:
+    """"Lĩnh vực: ...", "Tags: ...", "Từ khóa: ...", "© 2024 ...", "Ghi rõ nguồn ..."."""
+    return len(text) <= 300 and bool(_FOOTER_LINE.match(folded(text)))
 
 
 _ATTR_PAREN = re.compile(r"^\(\s*(?:theo|nguồn)\s*:?\s*(?P<src>[^()]{0,60}?)\s*\)\.?$", re.IGNORECASE)

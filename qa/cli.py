@@ -169,24 +169,31 @@ def show(doc_id: str, as_json: JsonOpt = False) -> None:
 
 @app.command("eval")
 def evaluate(
-    questions: Annotated[Path, typer.Argument(help="JSONL questions (id, question, lang, article, answer)")],
-    docs: Annotated[Path, typer.Option("--docs", help="Folder of .txt articles to index")],
+    questions: Annotated[Optional[Path], typer.Argument(help="JSONL questions (id, question, lang, article, answer)")] = None,
+    docs: Annotated[Path, typer.Option("--docs", help="Folder of .txt articles to index")] = Path("seeds"),
+    chat_file: Annotated[Optional[Path], typer.Option("--chat", help="JSONL conversations ({id, turns: [...]}) to score turn by turn")] = None,
     mode: ModeOpt = None,
     k: Annotated[int, typer.Option("--k", min=1, max=50)] = 10,
     as_json: JsonOpt = False,
 ) -> None:
     """Score retrieval on a question set (index built in a cache dir keyed by content)."""
-    from qa.evaluation import evaluate as run_eval
-    from qa.evaluation import print_report
+    from qa import evaluation
 
+    if (questions is None) == (chat_file is None):
+        raise typer.BadParameter("give a QUESTIONS file or --chat FILE (one of them)")
     try:
-        report = run_eval(questions, docs, mode=_mode(mode), k=k, warn=_warn)
+        if chat_file is not None:
+            report = evaluation.evaluate_chat(chat_file, docs, mode=_mode(mode), k=k, warn=_warn)
+        else:
+            report = evaluation.evaluate(questions, docs, mode=_mode(mode), k=k, warn=_warn)
     except QAError as exc:
         _fail(exc)
     if as_json:
         _print_json(report)
+    elif chat_file is not None:
+        evaluation.print_chat_report(out, report)
     else:
-        print_report(out, report)
+        evaluation.print_report(out, report)
 
 
 @app.command()

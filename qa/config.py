@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, ge=1, le=1024)
     k: int = Field(5, ge=1, le=50)
     mode: Mode = "hybrid"
-    abstain_threshold: float = Field(0.3, ge=0.0, le=1.0, description="Abstain below this confidence")
+    abstain_threshold: float = Field(0.25, ge=0.0, le=1.0, description="Abstain below this confidence")
     model_load_timeout: float = Field(3.0, ge=0.1, description="Seconds to wait for the hub before falling back")
     max_file_bytes: int = Field(5_000_000, ge=1, description="Larger input files are rejected")
 

@@ -19,9 +19,9 @@ def is_follow_up(question: str) -> bool:
     return len(content) <= SHORT or bool(_ANAPHORA.search(question))
 
 
-def contextualize(question: str, history: list[str]) -> str:
-    """The text to retrieve with: the question, preceded by the last user turn when it is a follow-up."""
+def contextualize(question: str, history: list[str]) -> str | None:
+    """The earlier turn a follow-up refers to (the last user turn), or None for a self-contained question."""
     previous = [h for h in history if h.strip()]
     if not previous or not is_follow_up(question):
-        return question
-    return f"{previous[-1]}\n{question}"
+        return None
+    return previous[-1]

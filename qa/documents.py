@@ -167,38 +167,46 @@ class _State:
     def drop(self, start: int, end: int, reason: str) -> None:
         self.dropped.append(Dropped(start, end, reason))
 
+    def note_source(self, kind: str, name: str | None) -> None:
+        if name:
+            self.sources.setdefault(kind, name)
+
     def keep(self, line: _Line, *, head: bool, allow_caps: bool = True) -> None:
+        """Keep ``line``; near the top, cut a leading outlet tag off it."""
         start = line.start
         prefix = cl.outlet_prefix(line.text, allow_caps=allow_caps) if head else None
-        if prefix:
-            length = _raw_length(self.raw[line.start : line.end], prefix[0])
-            start = line.start + length
-            cut = start
+        after = line.start + _raw_length(self.raw[line.start : line.end], prefix[0]) if prefix else line.end
+        if prefix and after < line.end:
+            start = cut = after
             while cl.is_blank_char(self.raw[cut - 1]):
                 cut -= 1
             self.drop(line.start, cut, "outlet")
-            self.sources.setdefault("header", prefix[1])
+            self.note_source("header", prefix[1])
             self.seen.add(cl.key(self.raw[start : line.end]))
         self.kept.append((line, start))
+        self.seen.add(line.key)
 
 
 def parse_document(raw: str, doc_id: str) -> ParsedDocument:
     lines = _lines(raw)
+    st = _State(raw)
+    while len(lines) > 1 and cl.is_metadata(lines[0].text):  # a dateline above the title
+        st.date = st.date or cl.metadata_date(lines[0].text)
+        st.drop(lines[0].start, lines[0].end, "metadata")
+        lines.pop(0)
     if not lines:
         return ParsedDocument(doc_id, raw, "", None, None, None, (), ())
-    st = _State(raw)
     st.keep(lines[0], head=True, allow_caps=False)
-    st.seen.add(lines[0].key)
     for number, line in enumerate(lines[1:], start=1):
         reason = _classify(st, line, in_head=number <= HEAD_LINES)
         if reason:
             st.drop(line.start, line.end, reason)
+            st.seen.add(line.key)
         else:
             st.keep(line, head=number <= HEAD_LINES)
-        st.seen.add(line.key)
     _trim_tail(st)
     title_line, title_start = st.kept[0]
-    source = next((st.sources[k] for k in ("header", "subscribe", "attribution") if st.sources.get(k)), None)
+    source = next((st.sources[k] for k in ("header", "subscribe", "attribution") if k in st.sources), None)
     return ParsedDocument(
         doc_id=doc_id,
         raw=raw,
@@ -219,10 +227,10 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
     if cl.is_disclaimer(text) and len(st.kept) > 1:
         st.in_footer = True
         return "footer"
-    if cl.is_footer_label(text):
+    if cl.is_footer_line(text):
         return "footer"
     if cl.is_subscribe(text):
-        st.sources.setdefault("subscribe", cl.subscribe_outlet(text) or "")
+        st.note_source("subscribe", cl.subscribe_outlet(text))
         return "subscribe"
     duplicate = line.key in st.seen
     if cl.is_marker(text):
@@ -241,7 +249,7 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
         return "metadata"
     source = cl.attribution(text, at_end=False)
     if source is not None:
-        st.sources.setdefault("attribution", source)
+        st.note_source("attribution", source)
         return "attribution"
     return None
 
@@ -253,7 +261,7 @@ def _trim_tail(st: _State) -> None:
         text = cl.collapse(st.raw[start : line.end])
         source = cl.attribution(text, at_end=True)
         if source is not None:
-            st.sources.setdefault("attribution", source)
+            st.note_source("attribution", source)
             reason = "attribution"
         elif cl.is_metadata(text):
             reason = "metadata"

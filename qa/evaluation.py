@@ -121,6 +121,45 @@ def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10
     }
 
 
+def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k: int = 10,
+                  warn: Callable[[str], None] = print, settings: Settings | None = None) -> dict:
+    """Score conversations turn by turn: each turn is asked with the earlier turns as history."""
+    settings = settings or Settings()
+    service = eval_service(docs, settings, warn)
+    turns = []
+    used_modes = set()
+    for conv in load_questions(conversations_path):
+        history: list[str] = []
+        for n, q in enumerate(conv["turns"], start=1):
+            answer = service.ask(q["question"], k=k, mode=mode, history=history)
+            used_modes.add(answer.mode)
+            rank = first_hit_rank(answer, q)
+            turns.append({"id": conv.get("id"), "turn": n, "question": q["question"], "rank": rank,
+                          "abstained": answer.abstained})
+            history.append(q["question"])
+    hits = sum(t["rank"] == 1 for t in turns)
+    return {
+        "mode": "/".join(sorted(used_modes)) or (mode or settings.mode),
+        "conversations": str(conversations_path),
+        "docs": str(docs),
+        "turns": len(turns),
+        "hit@1": round(hits / len(turns), 4) if turns else 0.0,
+        "follow_up_hit@1": _share([t for t in turns if t["turn"] > 1]),
+        "details": turns,
+    }
+
+
+def _share(turns: list[dict]) -> float:
+    return round(sum(t["rank"] == 1 for t in turns) / len(turns), 4) if turns else 0.0
+
+
+def print_chat_report(console: Console, report: dict) -> None:
+    for t in report["details"]:
+        mark = "[green]✓[/green]" if t["rank"] == 1 else f"[red]✗ rank {t['rank']}[/red]"
+        console.print(f"{mark} {t['id']} turn {t['turn']}: {t['question']}")
+    console.print(f"turns {report['turns']} · hit@1 {report['hit@1']:.3f} · follow-ups hit@1 {report['follow_up_hit@1']:.3f} · mode {report['mode']}")
+
+
 def print_report(console: Console, report: dict) -> None:
     table = Table(title=f"{report['questions']} over {report['docs']} · mode {report['mode']}")
     for col in ("lang", "n", "hit@1", "recall@5", "mrr@10", "answer@1"):

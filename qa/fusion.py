@@ -1,13 +1,30 @@
-"""Rank fusion of lexical and dense scores. Which one is the default is decided by `qa eval`."""
+"""Rank fusion of lexical and dense scores. Which variant is the default is decided on data
+(`benchmarks/fusion_experiment.py`; the table is in the README)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-Fusion = Literal["zscore", "rrf", "minmax"]
+Norm = Literal["zscore", "rrf", "minmax", "none"]
 RRF_K = 60
+
+
+@dataclass(frozen=True)
+class FusionSpec:
+    """score = norm(lexical) + w * norm(dense), with w between ``dense_min`` (the lexical
+    evidence is complete: every query term found) and ``dense_max`` (no query term found)."""
+
+    norm: Norm = "zscore"
+    dense_min: float = 1.0
+    dense_max: float = 1.0
+    lexical_weight: float = 1.0
+
+    def dense_weight(self, lexical_coverage: float) -> float:
+        c = min(1.0, max(0.0, lexical_coverage))
+        return self.dense_max + (self.dense_min - self.dense_max) * c
 
 
 def _z(scores: np.ndarray) -> np.ndarray:
@@ -26,7 +43,31 @@ def _rrf(scores: np.ndarray) -> np.ndarray:
     return 1.0 / (RRF_K + ranks)
 
 
-def fuse(lexical: np.ndarray, dense: np.ndarray, *, method: Fusion = "zscore", dense_weight: float = 1.0) -> np.ndarray:
+_NORMS = {"zscore": _z, "minmax": _minmax, "rrf": _rrf, "none": lambda s: s}
+
+VARIANTS: dict[str, FusionSpec] = {
+    "lexical": FusionSpec(dense_min=0.0, dense_max=0.0),
+    "dense": FusionSpec(lexical_weight=0.0),
+    "rrf": FusionSpec(norm="rrf"),
+    "minmax": FusionSpec(norm="minmax"),
+    "zscore": FusionSpec(),
+    "zscore w=0.5": FusionSpec(dense_min=0.5, dense_max=0.5),
+    "zscore w=0.25": FusionSpec(dense_min=0.25, dense_max=0.25),
+    "evidence 0.1..0.6": FusionSpec(dense_min=0.1, dense_max=0.6),
+    "evidence 0.2..1.0": FusionSpec(dense_min=0.2, dense_max=1.0),
+    "evidence 0.0..0.5": FusionSpec(dense_min=0.0, dense_max=0.5),
+}
+DEFAULT = "evidence 0.1..0.6"
+
+
+def fuse(lexical: np.ndarray, dense: np.ndarray, spec: FusionSpec, lexical_coverage: float) -> np.ndarray:
     """Combine two score vectors over the same candidates; higher is better."""
-    norm = {"zscore": _z, "minmax": _minmax, "rrf": _rrf}[method]
-    return norm(lexical.astype(np.float64)) + dense_weight * norm(dense.astype(np.float64))
+    norm = _NORMS[spec.norm]
+    w = spec.dense_weight(lexical_coverage)
+    return spec.lexical_weight * norm(lexical.astype(np.float64)) + w * norm(dense.astype(np.float64))
+
+
+def pool(lexical: np.ndarray, dense_rows: list[int], size: int) -> list[int]:
+    """Candidates: the dense top rows, then the lexical top rows that matched anything."""
+    lex_rows = [int(r) for r in np.argsort(-lexical, kind="stable")[:size] if lexical[r] > 0]
+    return list(dict.fromkeys(dense_rows + lex_rows))

@@ -101,10 +101,13 @@ class Writer:
                 else:
                     report.documents_updated += 1
             given = {s.doc_id for s in sources}
-            if stale:  # rebuild every stored document under the current pipeline
+            # a file that was named but rejected (empty, not UTF-8...) is not "absent": --prune keeps its document
+            rejected = {Path(e["path"]).stem for e in report.errors if e.get("path")}
+            deletes = [d for d in existing if d not in given | rejected] if prune else []
+            if stale:  # rebuild every stored document under the current pipeline (except those pruned)
                 report.notices.append(f"index was built with {stale}; rebuilding it for {self.pipeline.signature()}")
-                upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in store.documents() if d.doc_id not in given]
-            deletes = [d for d in existing if d not in given] if prune else []
+                upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in store.documents()
+                            if d.doc_id not in given and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
             report.chunks_embedded += self._commit(store, upserts, deletes, progress)
         finally:
@@ -114,8 +117,12 @@ class Writer:
     def remove(self, doc_ids: list[str]) -> int:
         store = Store(self.data_dir)
         try:
-            present = [d for d in doc_ids if d in store.document_hashes()]
-            self._commit(store, [], present, progress=False)
+            existing = store.document_hashes()
+            present = [d for d in doc_ids if d in existing]
+            stale = self._stale(store, existing)  # never drop or mix vectors of another model
+            upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in store.documents()
+                       if d.doc_id not in present] if stale else []
+            self._commit(store, upserts, present, progress=False)
             return len(present)
         finally:
             store.close()
@@ -124,6 +131,7 @@ class Writer:
         """Rebuild chunks, vectors and FAISS from the stored raw documents."""
         store = Store(self.data_dir)
         try:
+            self._stale(store, store.document_hashes())  # refuse to drop the vectors of a model not loaded
             docs = store.documents()
             report = IngestReport(documents_updated=len(docs))
             upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in docs]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.config import Mode
-from qa.fusion import Fusion, fuse
+from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool
 from qa.snapshot import Snapshot
 from qa.text import fold, has_diacritics, words
 
@@ -22,27 +22,53 @@ class Candidate:
     dense: float | None
 
 
+CONTEXT_WEIGHT = 1.0  # how much an earlier turn counts next to the question itself (each scaled to max 1)
+
+
 @dataclass(frozen=True)
 class QueryInfo:
-    text: str
+    text: str  # the question as asked
     diacritics: bool
+    context: str | None = None  # earlier turn(s) a follow-up refers to
+
+    @property
+    def combined(self) -> "QueryInfo":
+        """Question and context as one query (for evidence and dense encoding)."""
+        if not self.context:
+            return self
+        text = f"{self.context}\n{self.text}"
+        return QueryInfo(text, has_diacritics(text))
 
 
-def analyze(query: str) -> QueryInfo:
-    return QueryInfo(query, has_diacritics(query))
+def analyze(question: str, context: str | None = None) -> QueryInfo:
+    return QueryInfo(question, has_diacritics(question), context or None)
+
+
+def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
+    """BM25 of the question; for a follow-up, plus the earlier turn's, each scaled to a maximum of 1
+    so that neither the question's own rare words nor the context's many words swamp the other."""
+    scores = snap.lexical.scores(query.text, diacritics=query.diacritics)
+    if not query.context:
+        return scores
+    context = snap.lexical.scores(query.context, diacritics=has_diacritics(query.context))
+    return _unit(scores) + CONTEXT_WEIGHT * _unit(context)
+
+
+def _unit(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores
 
 
 class Retriever:
-    def __init__(self, snapshot: Snapshot, *, fusion: Fusion = "zscore", dense_weight: float = 1.0) -> None:
+    def __init__(self, snapshot: Snapshot, *, fusion: FusionSpec | None = None) -> None:
         self.snapshot = snapshot
-        self.fusion = fusion
-        self.dense_weight = dense_weight
+        self.fusion = fusion or VARIANTS[DEFAULT]
 
     def search(self, query: QueryInfo, k: int, mode: Mode, query_vector: np.ndarray | None) -> list[Candidate]:
         snap = self.snapshot
         if not snap.chunks:
             return []
-        lexical = snap.lexical.scores(query.text, diacritics=query.diacritics)
+        lexical = lexical_scores(snap, query)
         pool_size = min(len(snap.chunks), max(POOL_MIN, 4 * k))
         if mode == "lexical" or query_vector is None or snap.vectors is None:
             order = np.argsort(-lexical, kind="stable")[:pool_size]
@@ -51,12 +77,13 @@ class Retriever:
         dense_rows = [snap.row_of[int(i)] for i in ids[0] if int(i) in snap.row_of]
         if mode == "dense":
             return [Candidate(r, float(s), float(lexical[r]), float(s)) for r, s in zip(dense_rows, dense_scores[0])]
-        lex_rows = [int(r) for r in np.argsort(-lexical, kind="stable")[:pool_size] if lexical[r] > 0]
-        pool = list(dict.fromkeys(dense_rows + lex_rows))
-        dense = self._dense_scores(pool, query_vector)
-        fused = fuse(lexical[pool], dense, method=self.fusion, dense_weight=self.dense_weight)
+        rows = pool(lexical, dense_rows, pool_size)
+        dense = self._dense_scores(rows, query_vector)
+        whole = query.combined
+        coverage = snap.lexical.coverage(whole.text, int(np.argmax(lexical)), diacritics=whole.diacritics)
+        fused = fuse(lexical[rows], dense, self.fusion, coverage)
         order = np.argsort(-fused, kind="stable")
-        return [Candidate(pool[i], float(fused[i]), float(lexical[pool[i]]), float(dense[i])) for i in order]
+        return [Candidate(rows[i], float(fused[i]), float(lexical[rows[i]]), float(dense[i])) for i in order]
 
     def _dense_scores(self, rows: list[int], query_vector: np.ndarray) -> np.ndarray:
         index = self.snapshot.vectors.index

@@ -90,11 +90,10 @@ class QAService:
         encoder, why = self._dense_status(snap, requested)
         used: Mode = requested if encoder is not None else "lexical"
         notice = f"lexical retrieval only: {why}" if why and requested != "lexical" else None
-        text = contextualize(question, history or [])
-        query = analyze(text)
+        query = analyze(question, contextualize(question, history or []))
         timings["load"] = time.perf_counter() - t0
         t = time.perf_counter()
-        vector = encoder.encode_queries([text])[0] if encoder is not None else None
+        vector = encoder.encode_queries([query.combined.text])[0] if encoder is not None else None
         timings["encode"] = time.perf_counter() - t
         t = time.perf_counter()
         candidates = Retriever(snap).search(query, k, used, vector)
@@ -102,8 +101,7 @@ class QAService:
         timings["search"] = time.perf_counter() - t
         t = time.perf_counter()
         answer = build_answer(snap, query, question, candidates, mode=used,
-                              threshold=self.settings.abstain_threshold, notice=notice,
-                              focus=analyze(question) if text != question else None)
+                              threshold=self.settings.abstain_threshold, notice=notice)
         timings["answer"] = time.perf_counter() - t
         answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
         return answer

@@ -385,3 +385,42 @@ def test_decode_file_accepts_the_limit_exactly(tmp_path: Path) -> None:
     path = tmp_path / "ok.txt"
     path.write_bytes("Tiêu đề".encode())
     assert decode_file(path, len("Tiêu đề".encode())) == "Tiêu đề"
+
+
+# ------------------------------------------------------------ more rule cases
+def test_dateline_above_the_title_is_metadata() -> None:
+    raw = "Thứ hai, 05/04/2021 - 14:20\nTiêu đề thật của bài\nĐoạn thân bài đầu tiên, đủ dài để là một câu hoàn chỉnh."
+    doc = parse_document(raw, "d")
+    assert doc.title == "Tiêu đề thật của bài"
+    assert doc.date == "2021-04-05T14:20"
+    assert dropped(doc, "metadata") == ["Thứ hai, 05/04/2021 - 14:20"]
+
+
+def test_copyright_line_mid_article_does_not_end_the_body() -> None:
+    raw = (
+        "Tiêu đề\n"
+        "Câu đầu tiên của bài viết nói về cuộc họp.\n"
+        "© Reuters\n"
+        "Câu thứ hai của bài viết vẫn là nội dung chính của bài.\n"
+    )
+    doc = parse_document(raw, "c")
+    assert dropped(doc, "footer") == ["© Reuters"]
+    assert_in_body(doc, "Câu thứ hai của bài viết vẫn là nội dung chính")
+
+
+def test_related_block_ends_where_prose_resumes() -> None:
+    prose = ("Cuộc họp kéo dài ba giờ, hai bên thảo luận về thương mại, khí hậu và an ninh khu vực, "
+             "đồng thời nhất trí tiếp tục đối thoại trong thời gian tới.")
+    raw = f"Tiêu đề\n\nĐoạn mở đầu của bài báo.\n\nTin liên quan:\n\nMột tiêu đề liên quan ngắn\n\n{prose}\n"
+    doc = parse_document(raw, "r")
+    assert dropped(doc, "related") == ["Tin liên quan:", "Một tiêu đề liên quan ngắn"]
+    assert texts(doc)[-1] == prose
+
+
+def test_sidebar_teaser_with_outlet_prefix_stays_in_the_block() -> None:
+    teaser = ("(CLO) Một báo cáo mới của Liên hợp quốc cho thấy hơn 1 tỷ bữa ăn bị lãng phí mỗi ngày "
+              "trên toàn thế giới trong khi gần 800 triệu người đang bị ảnh hưởng bởi nạn đói.")
+    raw = f"Tiêu đề\nThân bài một câu.\nTin khác\nLiên hợp quốc: Thế giới lãng phí thực phẩm\n{teaser}\nThế giới 24h\n"
+    doc = parse_document(raw, "t")
+    assert texts(doc) == ["Tiêu đề", "Thân bài một câu."]
+    assert doc.source is None
