@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from qa.answer_type import answer_type, offers
 from qa.lexical import field_tokens
 from qa.retrieval import Candidate, QueryInfo
 from qa.snapshot import Snapshot
 from qa.text import split_sentences
+
+
+ANSWER_TYPE_BONUS = 0.15  # on the 0..1 coverage scale
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,13 @@ def best_sentence(snapshot: Snapshot, row: int, query: QueryInfo) -> Highlight:
     chunk = snapshot.chunks[row]
     raw = snapshot.raws[chunk.doc_id]
     sentences = split_sentences(raw[chunk.start : chunk.end], chunk.start) or []
+    kind = answer_type(query.text)
     best, best_score = None, -1.0
     for sent in sentences:
-        tokens = set(field_tokens(raw[sent.start : sent.end], folded=not query.diacritics))
+        text = raw[sent.start : sent.end]
+        tokens = set(field_tokens(text, folded=not query.diacritics))
         score = snapshot.lexical.coverage_of(query.text, tokens, diacritics=query.diacritics)
+        score += ANSWER_TYPE_BONUS * offers(text, kind, query.text)
         if score > best_score + 1e-9:
             best, best_score = sent, score
     if best is None:

@@ -121,7 +121,7 @@ def _pack(raw: str, units: list[tuple[Sentence, int, bool]], target: int, hard_m
             chunks.append(_make(raw, current))
             carry: list[tuple[Sentence, int, bool]] = []
             if full and not para_start and overlap:
-                for prev in reversed(current[-overlap:]):
+                for prev in reversed(current[max(1, len(current) - overlap) :]):  # never the whole chunk again
                     if sum(u[1] for u in carry) + prev[1] + n > min(hard_max, target + target // 3):
                         break  # the carry must stay contiguous: a chunk spans all sentences in between
                     carry.insert(0, prev)

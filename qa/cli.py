@@ -18,7 +18,7 @@ from qa.service import QAService
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # error lines stay whole (paths are long)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
 ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="hybrid | dense | lexical (default from QA_MODE)")]
@@ -76,7 +76,8 @@ def ingest(
         out.print(
             f"added {report.documents_added}, updated {report.documents_updated}, unchanged {report.documents_unchanged}, "
             f"removed {report.documents_removed}; embedded {report.chunks_embedded} chunks; "
-            f"{len(report.errors)} file(s) rejected"
+            f"{len(report.errors)} file(s) rejected",
+            soft_wrap=True,
         )
     if report.errors:
         raise typer.Exit(1)

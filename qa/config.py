@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="Hub id or local directory of a sentence-transformers model")
     query_prefix: str | None = Field(None, description="Override the query prompt (e5: 'query: ')")
     passage_prefix: str | None = Field(None, description="Override the passage prompt (e5: 'passage: ')")
-    chunk_tokens: int = Field(200, ge=32, le=2048, description="Target chunk size in model tokens")
+    chunk_tokens: int = Field(400, ge=32, le=2048, description="Target chunk size in model tokens")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
     batch_size: int = Field(32, ge=1, le=1024)
     k: int = Field(5, ge=1, le=50)

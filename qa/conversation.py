@@ -14,14 +14,22 @@ _ANAPHORA = re.compile(f"{_ANAPHORA_EN}|{_ANAPHORA_VI}|{fold(_ANAPHORA_VI)}", re
 SHORT = 4  # content words
 
 
-def is_follow_up(question: str) -> bool:
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZĐ][\w-]+")
+
+
+def is_follow_up(question: str, previous: str = "") -> bool:
+    """Anaphoric ("bà ấy", "they"), or short without naming anything new (a new name = a new topic)."""
+    if _ANAPHORA.search(question):
+        return True
     content = [w for w in words(question) if w not in STOPWORDS]
-    return len(content) <= SHORT or bool(_ANAPHORA.search(question))
+    known = fold(previous).lower()
+    new_names = [n for n in _NAME.findall(question.strip()) if fold(n).lower() not in known]
+    return len(content) <= SHORT and not new_names
 
 
 def contextualize(question: str, history: list[str]) -> str | None:
     """The earlier turn a follow-up refers to (the last user turn), or None for a self-contained question."""
     previous = [h for h in history if h.strip()]
-    if not previous or not is_follow_up(question):
+    if not previous or not is_follow_up(question, previous[-1]):
         return None
     return previous[-1]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from scipy.stats import rankdata
 
 Norm = Literal["zscore", "rrf", "minmax", "none"]
 RRF_K = 60
@@ -38,9 +39,7 @@ def _minmax(scores: np.ndarray) -> np.ndarray:
 
 
 def _rrf(scores: np.ndarray) -> np.ndarray:
-    ranks = np.empty(scores.size, dtype=np.float64)
-    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, scores.size + 1)
-    return 1.0 / (RRF_K + ranks)
+    return 1.0 / (RRF_K + rankdata(-scores, method="average"))  # ties share a rank
 
 
 _NORMS = {"zscore": _z, "minmax": _minmax, "rrf": _rrf, "none": lambda s: s}

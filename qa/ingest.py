@@ -237,13 +237,13 @@ def library_versions() -> dict[str, str]:
 
     versions = {"qa": __version__, "python": platform.python_version(), "faiss": faiss.__version__,
                 "bm25s": getattr(bm25s, "__version__", "?"), "numpy": np.__version__}
-    try:
-        import sentence_transformers
-        import torch
+    from importlib.metadata import PackageNotFoundError, version
 
-        versions |= {"sentence_transformers": sentence_transformers.__version__, "torch": torch.__version__}
-    except ImportError:  # pragma: no cover - both are dependencies
-        pass
+    for name in ("sentence_transformers", "torch"):  # metadata only: importing them costs seconds
+        try:
+            versions[name] = version(name.replace("_", "-"))
+        except PackageNotFoundError:  # pragma: no cover - both are dependencies
+            pass
     return versions
 
 

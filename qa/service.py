@@ -69,13 +69,13 @@ class QAService:
         """The encoder to use for this snapshot, or why dense retrieval is unavailable."""
         if mode == "lexical":
             return None, None
-        if snap.vectors is None:
-            if snap.chunks:
-                return None, "the index has no vectors (it was built without a model); run `qa reindex` once the model loads"
-            return None, None
-        encoder = self.encoder()
+        encoder = self.encoder()  # tried once per process; a failure is reported in one line
         if encoder is None:
             return None, self._encoder_error
+        if snap.vectors is None:
+            if snap.chunks:
+                return None, "the index has no vectors (it was built without a model); run `qa reindex`"
+            return None, None
         if snap.model != encoder.name:
             return None, f"the index was built with {snap.model!r} but QA_MODEL is {encoder.name!r}; run `qa reindex`"
         return encoder, None

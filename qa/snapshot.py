@@ -68,7 +68,8 @@ class Snapshot:
             store.close()
         docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path) for d in rows}
         raws = {d.doc_id: d.raw for d in rows}
-        lexical = LexicalIndex([c.text for c in chunks], titles=[docs[c.doc_id].title for c in chunks])
+        lexical = LexicalIndex([c.text for c in chunks], doc_ids=[c.doc_id for c in chunks],
+                               titles=[docs[c.doc_id].title for c in chunks])
         vectors = None
         if manifest.get("faiss_file"):
             vectors = VectorIndex.load(

@@ -323,6 +323,21 @@ def test_signature_change_with_prune_still_prunes(tmp_path: Path) -> None:
     assert {c.doc_id for c in chunks} == set(docs)
 
 
+def test_remove_under_new_settings_rebuilds_the_rest(tmp_path: Path, tiny: Encoder) -> None:
+    ingest(writer(tmp_path, tiny))
+    _, before, _ = state(tmp_path)
+    w = writer(tmp_path, tiny, chunk_tokens=64)
+    assert w.remove([ROME]) == 1
+    manifest, after, docs = state(tmp_path)
+    assert ROME not in docs and {c.doc_id for c in after} == set(docs)
+    # the manifest now claims the new signature, so the chunks must really be the new ones
+    assert json.loads(manifest["signature"]) == w.pipeline.signature()
+    for doc_id in docs:
+        expected = w.pipeline.prepare(doc_id, (SEEDS / f"{doc_id}.txt").read_bytes().decode("utf-8"), None).chunks
+        assert [(c.start, c.end) for c in after if c.doc_id == doc_id] == [(c.start, c.end) for c in expected]
+    assert_consistent(tmp_path, dense=True)
+
+
 def test_dense_index_written_without_its_model_is_refused(tmp_path: Path, tiny: Encoder) -> None:
     ingest(writer(tmp_path, tiny))
     before = state(tmp_path)

@@ -1,0 +1,51 @@
+"""What kind of answer a question asks for, and whether a sentence offers one.
+
+Classic QA answer typing: "bao nhiêu / how many" wants a number, "khi nào /
+when" a time, "ai / who" a name, "ở đâu / where" a place. A sentence that holds
+such a thing *not already in the question* is more likely the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from qa.text import fold
+
+AnswerType = Literal["number", "time", "person", "place"]
+
+# Patterns over the folded, lower-cased question (so they match with or without diacritics).
+_TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
+    ("time", re.compile(r"\b(khi nao|nam nao|bao gio|luc nao|ngay nao|thang nao|thoi gian nao|thoi diem nao|"
+                        r"when|what year|which year|what date|what time)\b")),
+    ("number", re.compile(r"\b(bao nhieu|may|bao lau|so luong|ty le|phan tram|"
+                          r"how many|how much|how long|how old|what percentage|what number)\b")),
+    ("person", re.compile(r"(^|\s)(ai|nguoi nao|who|whom|whose)\b")),
+    ("place", re.compile(r"\b(o dau|dau|noi nao|thanh pho nao|nuoc nao|where|which country|which city)\b")),
+]
+_NUMBER = re.compile(r"\d")
+_YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(thang|ngay|nam|january|february|march|april|may|june|"
+                           r"july|august|september|october|november|december)\b", re.IGNORECASE)
+_NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
+
+
+def answer_type(question: str) -> AnswerType | None:
+    q = fold(question).lower()
+    for kind, pattern in _TYPES:
+        if pattern.search(q):
+            return kind
+    return None
+
+
+def offers(sentence: str, kind: AnswerType | None, question: str) -> bool:
+    """Does the sentence contain something of this type that the question does not already say?"""
+    if kind is None:
+        return False
+    asked = fold(question).lower()
+    if kind == "number":
+        return any(m.group(0) not in asked for m in re.finditer(r"\d[\d.,]*", sentence))
+    if kind == "time":
+        return any(fold(m.group(0)).lower() not in asked for m in _YEAR_OR_DATE.finditer(sentence))
+    # person / place: a capitalised name that is not in the question (sentence-initial words excluded)
+    names = [m.group(0) for m in _NAME.finditer(sentence) if m.start() > 0]
+    return any(fold(n).lower() not in asked for n in names)

@@ -1,0 +1,293 @@
+"""The `qa` command line, driven through typer's CliRunner (and once as a real process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qa.cli import app
+from qa.config import DEFAULT_MODEL
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+ROME = "002_57590387f8aa0a75"
+VOV = "001_789a47a7f02fc303"
+COUNT_KEYS = {"documents_added", "documents_updated", "documents_unchanged", "documents_removed", "chunks_embedded"}
+PASSAGE_KEYS = {"rank", "doc_id", "title", "source", "date", "chunk_id", "start", "end", "score", "text", "highlight"}
+
+
+def seed_text(doc_id: str) -> str:
+    return (SEEDS / f"{doc_id}.txt").read_bytes().decode("utf-8")
+
+
+def run(*args: str, input: str | None = None):  # noqa: A002
+    result = CliRunner().invoke(app, list(args), input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def run_json(*args: str) -> object:
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def indexed() -> dict:
+    report = run_json("ingest", str(SEEDS))
+    assert report["documents_added"] == 5 and report["errors"] == []
+    return report
+
+
+def check_answer(data: dict) -> None:
+    assert {"question", "mode", "abstained", "answer", "passages"} <= set(data)
+    ranks = [p["rank"] for p in data["passages"]]
+    assert ranks == list(range(1, len(ranks) + 1))
+    for p in data["passages"]:
+        assert PASSAGE_KEYS <= set(p), set(p) ^ PASSAGE_KEYS
+        raw = seed_text(p["doc_id"])
+        assert raw[p["start"] : p["end"]] == p["text"]
+        h = p["highlight"]
+        assert set(h) == {"text", "start", "end"}
+        assert p["start"] <= h["start"] < h["end"] <= p["end"]
+        assert raw[h["start"] : h["end"]] == h["text"]
+        assert p["title"] and isinstance(p["score"], float)
+    if not data["abstained"]:
+        assert data["answer"] == data["passages"][0]["highlight"]["text"]
+
+
+# ----------------------------------------------------------------------- ingest
+def test_ingest_json_counts(indexed: dict) -> None:
+    assert COUNT_KEYS <= set(indexed)
+    again = run_json("ingest", str(SEEDS))
+    assert again["documents_unchanged"] == 5 and again["documents_added"] == 0
+    assert all(isinstance(again[k], int) for k in COUNT_KEYS)
+
+
+def test_ingest_missing_file_fails_with_one_error_line(tmp_path: Path) -> None:
+    missing = tmp_path / "a-rather-long-folder-name-for-this-test" / "no-such-article-file.txt"
+    result = run("ingest", str(missing))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1, result.stderr
+    assert str(missing) in errors[0]
+
+
+def test_ingest_bad_file_still_indexes_the_good_ones(tmp_path: Path) -> None:
+    (tmp_path / "broken.txt").write_bytes("Tiêu đề\nNội dung bài báo.".encode("utf-16"))
+    good = SEEDS / f"{ROME}.txt"
+    result = run("ingest", str(tmp_path / "broken.txt"), str(good), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["documents_added"] == 1
+    assert [Path(e["path"]).name for e in report["errors"]] == ["broken.txt"]
+    assert "UTF-8" in report["errors"][0]["reason"]
+    assert [d["doc_id"] for d in run_json("list")] == [ROME]
+
+
+# -------------------------------------------------------------------------- ask
+def test_ask_who_met_in_rome(indexed: dict) -> None:
+    data = run_json("ask", "Ai đã gặp nhau tại Rome?")
+    check_answer(data)
+    assert data["mode"] == "lexical"  # no model in tests
+    assert data["abstained"] is False and data["answer"]
+    top = data["passages"][0]
+    assert top["doc_id"] == ROME
+    assert "Sullivan" in top["text"] or "Dương Khiết Trì" in top["text"]
+
+
+def test_ask_without_diacritics_finds_the_duration(indexed: dict) -> None:
+    data = run_json("ask", "cuoc gap o Rome keo dai bao lau")
+    check_answer(data)
+    top = data["passages"][0]
+    assert top["doc_id"] == ROME
+    assert "7 tiếng" in top["text"] or "7 giờ" in top["text"]
+
+
+def test_ask_k_limits_passages(indexed: dict) -> None:
+    data = run_json("ask", "Dương Khiết Trì", "--k", "2")
+    check_answer(data)
+    assert len(data["passages"]) == 2
+
+
+def test_unanswerable_question_abstains(indexed: dict) -> None:
+    data = run_json("ask", "What is the population of Brazil?")
+    check_answer(data)
+    assert data["abstained"] is True and data["answer"] is None
+
+
+def test_ask_text_output_cites_passages(indexed: dict) -> None:
+    result = run("ask", "Ai đã gặp nhau tại Rome?")
+    assert result.exit_code == 0
+    assert "[1]" in result.stdout and ROME in result.stdout
+
+
+def test_bad_mode_is_a_usage_error(indexed: dict) -> None:
+    result = run("ask", "Ai đã gặp nhau tại Rome?", "--mode", "fuzzy")
+    assert result.exit_code == 2
+    assert "--mode" in result.stderr and "fuzzy" in result.stderr
+
+
+def _warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.strip()]
+
+
+def test_default_hub_model_offline_ingest_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sentence_transformers  # noqa: F401 - import time is not what is measured
+
+    monkeypatch.setenv("QA_MODEL", DEFAULT_MODEL)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    t0 = time.monotonic()
+    result = run("ingest", str(SEEDS), "--json")
+    assert time.monotonic() - t0 < 5
+    assert result.exit_code == 0
+    assert COUNT_KEYS <= set(json.loads(result.stdout))
+    lines = _warnings(result.stderr)
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("warning") and DEFAULT_MODEL in lines[0] and "Fix:" in lines[0]
+
+
+def test_default_hub_model_offline_ask_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sentence_transformers  # noqa: F401
+
+    monkeypatch.setenv("QA_MODEL", DEFAULT_MODEL)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert run("ingest", str(SEEDS)).exit_code == 0
+    t0 = time.monotonic()
+    result = run("ask", "Ai đã gặp nhau tại Rome?", "--json")
+    assert time.monotonic() - t0 < 5
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["mode"] == "lexical" and data["passages"]
+    lines = _warnings(result.stderr)
+    assert len(lines) == 1, f"expected one warning naming the model, got: {result.stderr!r}"
+    assert DEFAULT_MODEL in lines[0] and "Fix:" in lines[0]
+
+
+# ------------------------------------------------------------- list, show, remove
+def test_list_json(indexed: dict) -> None:
+    rows = run_json("list")
+    assert [r["doc_id"] for r in rows] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    for r in rows:
+        assert r["chunks"] > 0
+        first_line = next(line for line in seed_text(r["doc_id"]).splitlines() if line.strip())
+        assert r["title"] in first_line  # the title is the first line (an outlet tag may be cut off)
+    assert next(r for r in rows if r["doc_id"] == VOV)["source"] == "VOV.VN"
+
+
+def test_show_json_has_body_and_dropped_blocks(indexed: dict) -> None:
+    detail = run_json("show", VOV)
+    raw = seed_text(VOV)
+    assert detail["doc_id"] == VOV and detail["title"] == "Mỹ - Trung sẽ họp bàn vấn đề Triều Tiên"
+    assert detail["body"] and detail["dropped"] and detail["chunks"]
+    for block in detail["body"] + detail["dropped"]:
+        assert raw[block["start"] : block["end"]] == block["text"]
+    reasons = {d["reason"] for d in detail["dropped"]}
+    assert {"duplicate", "related"} <= reasons
+    body = "\n".join(b["text"] for b in detail["body"])
+    assert "Rex Tillerson" in body and "Tin liên quan" not in body
+    assert any(d["text"] == "Tin liên quan" for d in detail["dropped"])
+
+
+def test_show_unknown_document_fails(indexed: dict) -> None:
+    result = run("show", "nope_0000")
+    assert result.exit_code != 0 and "nope_0000" in result.stderr
+
+
+def test_remove(indexed: dict) -> None:
+    result = run("remove", "no_such_doc")
+    assert result.exit_code == 1
+    data = run_json("remove", ROME)
+    assert data["documents_removed"] == 1 and data["not_found"] == 0
+    assert ROME not in [r["doc_id"] for r in run_json("list")]
+    assert all(p["doc_id"] != ROME for p in run_json("ask", "Ai đã gặp nhau tại Rome?")["passages"])
+
+
+# ------------------------------------------------------------------------- chat
+CITATION = re.compile(r"\[(\d+)\][^\[]*?\[(\d{3}_[0-9a-f]{16}) (\d+):(\d+)\]", re.S)
+
+
+def test_chat_follow_up_and_commands(indexed: dict) -> None:
+    script = "Who met in Rome?\nHow long did the meeting last?\n/sources 1\n/k 2\n/mode lexical\n/clear\n/quit\n"
+    result = run("chat", "--mode", "lexical", input=script)
+    assert result.exit_code == 0, result.output
+    turns = re.split(r"^\? ?", result.stdout, flags=re.M)
+    # banner, answer 1, answer 2, /sources 1, /k, /mode, /clear, /quit
+    assert len(turns) >= 8, result.stdout
+    first, follow_up, source = turns[1], turns[2], turns[3]
+    for answer in (first, follow_up):
+        cites = CITATION.findall(answer)
+        assert [int(c[0]) for c in cites][:2] == [1, 2], answer
+    top = CITATION.findall(follow_up)[0]
+    assert top[1] == ROME, "the follow-up lost the conversation's subject"
+    start, end = int(top[2]), int(top[3])
+    # /sources 1 shows passage [1] of the last answer in full
+    shown = CITATION.findall(source)
+    assert shown and shown[0][1:] == top[1:]
+    passage = seed_text(ROME)[start:end]
+    assert " ".join(passage.split()) in " ".join(source.split())
+    assert "k = 2" in turns[4] and "mode = lexical" in turns[5] and "cleared" in turns[6]
+
+
+# ------------------------------------------------------------------------- eval
+def test_eval_json(tmp_path: Path) -> None:
+    questions = [
+        {"id": "v1", "lang": "vi", "question": "Ai là Quyền Trợ lý ngoại trưởng Mỹ phụ trách Đông Á và Thái Bình Dương?",
+         "article": "000_77bbef4bb3bb361f", "answer": ["Susan Thornton"]},
+        {"id": "v2", "lang": "vi", "question": "Cuộc đối thoại an ninh Mỹ - Trung về Triều Tiên diễn ra vào ngày nào?",
+         "article": VOV, "answer": ["21/6"]},
+        {"id": "v3", "lang": "vi", "question": "Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?",
+         "article": [ROME], "answer": ["7 tiếng", "7 giờ"]},
+        {"id": "e1", "lang": "en", "question": "Which Chinese foreign minister talked with Antony Blinken?",
+         "article": "003_aadb78158e19ba32", "answer": ["Vương Nghị"]},
+        {"id": "e2", "lang": "en", "question": "Who is Japan's national security adviser meeting Jake Sullivan in Washington?",
+         "article": "004_70f335d4d42403a9", "answer": ["Shigeru Kitamura"]},
+        {"id": "u1", "lang": "en", "question": "What is the population of Brazil?", "article": None, "answer": None},
+    ]
+    for q in questions:  # the facts are really in the articles
+        if q["article"]:
+            article = q["article"] if isinstance(q["article"], str) else q["article"][0]
+            assert any(a in seed_text(article) for a in q["answer"])
+    path = tmp_path / "questions.jsonl"
+    path.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in questions) + "\n", encoding="utf-8")
+
+    report = run_json("eval", str(path), "--docs", str(SEEDS), "--mode", "lexical")
+    assert report["mode"] == "lexical"
+    assert set(report["by_lang"]) == {"vi", "en"}
+    assert report["by_lang"]["vi"]["n"] == 3 and report["by_lang"]["en"]["n"] == 2
+    for lang, m in report["by_lang"].items():
+        for name in ("hit@1", "recall@5", "mrr@10", "answer@1"):
+            assert 0.0 <= m[name] <= 1.0, (lang, name)
+        assert m["answer@1"] <= m["hit@1"] <= m["mrr@10"] + 1e-9
+        assert m["hit@1"] <= m["recall@5"]
+    assert report["by_lang"]["vi"]["recall@5"] == 1.0  # every Vietnamese question shares its answer's words
+    a = report["abstention"]
+    assert a["unanswerable"] == 1 and a["abstained"] == 1
+    assert a["answerable"] == 5 and 0 <= a["answerable_abstained"] <= 5
+
+
+# -------------------------------------------------------------- a real process
+@pytest.mark.slow
+def test_real_process_ingest_and_ask() -> None:
+    script = Path(sys.executable).with_name("qa")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "qa.cli"]
+    env = dict(os.environ)  # QA_DATA_DIR / QA_MODEL from the isolation fixture
+    done = subprocess.run([*cmd, "ingest", str(SEEDS), "--json"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["documents_added"] == 5
+    warnings = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(warnings) == 1 and env["QA_MODEL"] in warnings[0]
+    done = subprocess.run([*cmd, "ask", "Ai đã gặp nhau tại Rome?", "--json"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    check_answer(data)
+    assert data["passages"][0]["doc_id"] == ROME
