@@ -12,6 +12,7 @@ from qa.text import split_sentences
 
 
 ANSWER_TYPE_BONUS = 0.15  # on the 0..1 coverage scale
+QUESTION_PENALTY = 0.3
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def best_sentence(snapshot: Snapshot, row: int, query: QueryInfo) -> Highlight:
         tokens = set(field_tokens(text, folded=not query.diacritics))
         score = snapshot.lexical.coverage_of(query.text, tokens, diacritics=query.diacritics)
         score += ANSWER_TYPE_BONUS * offers(text, kind, query.text)
+        if text.rstrip("”\"' ").endswith("?"):  # a question (often a headline) does not answer one
+            score -= QUESTION_PENALTY
         if score > best_score + 1e-9:
             best, best_score = sent, score
     if best is None:

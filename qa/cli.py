@@ -25,8 +25,9 @@ ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="hybrid | dense |
 KOpt = Annotated[Optional[int], typer.Option("--k", "-k", min=1, max=50, help="Passages to return")]
 
 
-def _service() -> QAService:
-    return QAService(Settings(), warn=_warn)
+def _service(*, quiet: bool = False) -> QAService:
+    """``quiet``: the caller shows the fallback notice itself (in the rendered answer)."""
+    return QAService(Settings(), warn=(lambda line: None) if quiet else _warn)
 
 
 def _warn(line: str) -> None:
@@ -121,7 +122,7 @@ def ask(
 ) -> None:
     """Answer one question with cited passages."""
     try:
-        answer = _service().ask(question, k=k, mode=_mode(mode))
+        answer = _service(quiet=not as_json).ask(question, k=k, mode=_mode(mode))
     except QAError as exc:
         _fail(exc)
     if as_json:
@@ -137,7 +138,7 @@ def chat(k: KOpt = None, mode: ModeOpt = None) -> None:
     """Interactive questions with follow-ups, citations and /sources."""
     from qa.chat import ChatLoop
 
-    ChatLoop(_service(), out, k=k, mode=_mode(mode)).run()
+    ChatLoop(_service(quiet=True), out, k=k, mode=_mode(mode)).run()
 
 
 @app.command("list")

@@ -21,8 +21,7 @@ from rich.table import Table
 from qa.answers import Answer
 from qa.config import Mode, Settings
 from qa.errors import QAError
-from qa.ingest import IngestReport, Writer, collect_sources
-from qa.pipeline import Pipeline
+from qa.ingest import IngestReport, collect_sources
 from qa.service import QAService
 from qa.text import nfc
 
@@ -69,16 +68,16 @@ def _corpus_key(docs: Path, settings: Settings) -> str:
     return h.hexdigest()[:16]
 
 
-def eval_service(docs: Path, settings: Settings, warn: Callable[[str], None], *, lexical_only: bool = False) -> QAService:
+def eval_service(docs: Path, settings: Settings, warn: Callable[[str], None]) -> QAService:
     """A service over an index of ``docs`` in a cache dir keyed by their content (built once).
 
-    ``lexical_only`` builds without loading the model (for `--mode lexical`)."""
-    key = _corpus_key(docs, settings) + ("-lexical" if lexical_only else "")
+    The index is built as the product builds it (chunks sized for the configured model), so
+    every mode is measured on the same passages."""
+    key = _corpus_key(docs, settings)
     service = QAService(settings.model_copy(update={"data_dir": settings.data_dir / "eval" / key}), warn=warn)
     report = IngestReport()
     sources = collect_sources([docs], settings.max_file_bytes, report)
-    writer = Writer(service.settings.data_dir, Pipeline(service.settings, None)) if lexical_only else service.writer()
-    writer.ingest(sources, prune=True, report=report)
+    service.writer().ingest(sources, prune=True, report=report)
     for e in report.errors:
         warn(f"error: {e['path']}: {e['reason']}")
     return service
@@ -90,7 +89,7 @@ def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10
     if not docs.is_dir():
         raise QAError(f"{docs}: not a folder of .txt articles")
     questions = load_questions(questions_path)
-    service = eval_service(docs, settings, warn, lexical_only=mode == "lexical")
+    service = eval_service(docs, settings, warn)
     stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     abstention = {"unanswerable": 0, "abstained": 0, "answerable": 0, "answerable_abstained": 0}
     used_modes = set()
@@ -129,7 +128,7 @@ def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k:
                   warn: Callable[[str], None] = print, settings: Settings | None = None) -> dict:
     """Score conversations turn by turn: each turn is asked with the earlier turns as history."""
     settings = settings or Settings()
-    service = eval_service(docs, settings, warn, lexical_only=mode == "lexical")
+    service = eval_service(docs, settings, warn)
     turns = []
     used_modes = set()
     for conv in load_questions(conversations_path):

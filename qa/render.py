@@ -31,7 +31,7 @@ def passage_text(p: Passage, *, width: int | None = None) -> Text:
 
 def print_answer(console: Console, answer: Answer, *, excerpt: int = 360) -> None:
     if answer.notice:
-        console.print(f"[magenta]⚠ {answer.notice}[/magenta]")
+        console.print(Text(f"⚠ {answer.notice}", style="magenta"), soft_wrap=True)
     label = f"[dim]mode: {answer.mode} · confidence {answer.confidence:.2f}[/dim]"
     if answer.abstained:
         console.print(f"[bold red]No answer found in the indexed articles.[/bold red] {label}")

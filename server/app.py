@@ -22,22 +22,24 @@ class AskRequest(BaseModel):
     mode: Literal["hybrid", "dense", "lexical"] | None = None
 
 
+def get_service(request: Request) -> QAService:
+    return request.app.state.service
+
+
+ServiceDep = Annotated[QAService, Depends(get_service)]
+
+
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def ask(body: AskRequest, svc: ServiceDep) -> dict:
+    return svc.ask(body.question, k=body.k, mode=body.mode).to_dict()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
     app = FastAPI(title="qa", version=__version__, description="Question answering over news articles with citations")
-    app.state.service = QAService(settings)
-
-    def service(request: Request) -> QAService:
-        return request.app.state.service
-
-    Service = Annotated[QAService, Depends(service)]
-
-    @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.post("/v1/ask")
-    def ask(body: AskRequest, svc: Service) -> dict:
-        return svc.ask(body.question, k=body.k, mode=body.mode).to_dict()
-
+    app.state.service = QAService(settings or Settings())
+    app.get("/healthz")(healthz)
+    app.post("/v1/ask")(ask)
     return app

@@ -1,0 +1,62 @@
+"""The README's quality table: every mode on every question set, as `qa eval` computes it.
+
+    python benchmarks/eval_table.py --shared ../shared [--model PATH_OR_ID] [--json out.json]
+
+Prints a Markdown table (set, mode, lang, n, hit@1, recall@5, mrr@10, answer@1,
+abstention) and writes the raw reports as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa.config import Settings  # noqa: E402
+from qa.evaluation import evaluate, evaluate_chat  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--model", default=None, help="QA_MODEL for this run (default: settings)")
+    parser.add_argument("--modes", default="lexical,dense,hybrid")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    settings = Settings() if args.model is None else Settings(model=args.model)
+    ev = args.shared / "eval"
+    sets = [
+        ("dev", ev / "dev.jsonl", ROOT / "seeds"),
+        ("xquad-vi-dev", ev / "xquad-vi-dev" / "questions.jsonl", ev / "xquad-vi-dev" / "docs"),
+    ]
+    warn = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    reports = []
+    print(f"model: {settings.model}\n")
+    print("| set | mode | lang | n | hit@1 | recall@5 | mrr@10 | answer@1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for mode in args.modes.split(","):
+        for name, questions, docs in sets:
+            report = evaluate(questions, docs, mode=mode, settings=settings, warn=warn)  # type: ignore[arg-type]
+            report["set"], report["requested_mode"] = name, mode
+            reports.append(report)
+            for lang, m in report["by_lang"].items():
+                print(f"| {name} | {report['mode']} | {lang} | {m['n']} | {m['hit@1']:.3f} | {m['recall@5']:.3f} "
+                      f"| {m['mrr@10']:.3f} | {m['answer@1']:.3f} |")
+            a = report["abstention"]
+            print(f"| {name} | {report['mode']} | abstention | | unanswerable {a['abstained']}/{a['unanswerable']} "
+                  f"| wrongly {a['answerable_abstained']}/{a['answerable']} | | |")
+        chat = evaluate_chat(ev / "dev-chat.jsonl", ROOT / "seeds", mode=mode, settings=settings, warn=warn)  # type: ignore[arg-type]
+        chat.pop("details")
+        chat["requested_mode"] = mode
+        reports.append(chat)
+        print(f"| dev-chat | {chat['mode']} | turns | {chat['turns']} | {chat['hit@1']:.3f} | | | |")
+    if args.json:
+        args.json.write_text(json.dumps({"model": settings.model, "reports": reports}, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
