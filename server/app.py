@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from qa import __version__
 from qa.config import Settings
 from qa.service import QAService
+from server.web import router as web_router
 
 
 class AskRequest(BaseModel):
@@ -41,5 +42,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="qa", version=__version__, description="Question answering over news articles with citations")
     app.state.service = QAService(settings or Settings())
     app.get("/healthz")(healthz)
+    app.include_router(web_router)
     app.post("/v1/ask")(ask)
     return app
