@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from typing import TYPE_CHECKING
+
 from qa.answer_type import answer_type, offers
 from qa.lexical import field_tokens
 from qa.retrieval import Candidate, QueryInfo
 from qa.snapshot import Snapshot
 from qa.text import split_sentences
+
+if TYPE_CHECKING:
+    from qa.rerank import Ranked
 
 
 ANSWER_TYPE_BONUS = 0.15  # on the 0..1 coverage scale
@@ -53,25 +58,34 @@ class Answer:
         return asdict(self)
 
 
-def best_sentence(snapshot: Snapshot, row: int, query: QueryInfo) -> Highlight:
-    """The sentence of the passage that covers most of the question's weighted terms."""
+def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo) -> tuple[Highlight, float]:
+    """The sentence of the passage that best answers, and how well (0..~1.15).
+
+    A sentence scores the IDF-weighted share of the question's words and word
+    pairs it contains, plus a bonus when it offers the kind of thing asked for
+    (a number for "bao nhiêu", a name for "ai"), minus a penalty when it is
+    itself a question (a headline such as "... thảo luận gì?").
+    """
     chunk = snapshot.chunks[row]
     raw = snapshot.raws[chunk.doc_id]
-    sentences = split_sentences(raw[chunk.start : chunk.end], chunk.start) or []
     kind = answer_type(query.text)
     best, best_score = None, -1.0
-    for sent in sentences:
+    for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
         text = raw[sent.start : sent.end]
         tokens = set(field_tokens(text, folded=not query.diacritics))
         score = snapshot.lexical.coverage_of(query.text, tokens, diacritics=query.diacritics)
         score += ANSWER_TYPE_BONUS * offers(text, kind, query.text)
-        if text.rstrip("”\"' ").endswith("?"):  # a question (often a headline) does not answer one
+        if text.rstrip("”\"' ").endswith("?"):
             score -= QUESTION_PENALTY
         if score > best_score + 1e-9:
             best, best_score = sent, score
     if best is None:
-        return Highlight(chunk.text, chunk.start, chunk.end)
-    return Highlight(raw[best.start : best.end], best.start, best.end)
+        return Highlight(chunk.text, chunk.start, chunk.end), 0.0
+    return Highlight(raw[best.start : best.end], best.start, best.end), max(0.0, best_score)
+
+
+def best_sentence(snapshot: Snapshot, row: int, query: QueryInfo) -> Highlight:
+    return best_sentence_score(snapshot, row, query)[0]
 
 
 def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
@@ -89,17 +103,17 @@ def build_answer(
     snapshot: Snapshot,
     query: QueryInfo,
     question: str,
-    candidates: list[Candidate],
+    ranked: list["Ranked"],
     *,
     mode: str,
     threshold: float,
     notice: str | None,
 ) -> Answer:
-    conf = confidence(snapshot, query, candidates[0]) if candidates else 0.0
+    conf = confidence(snapshot, query, ranked[0].candidate) if ranked else 0.0
     abstained = conf < threshold
     passages = []
-    for rank, cand in enumerate(candidates, start=1):
-        chunk = snapshot.chunks[cand.row]
+    for rank, item in enumerate(ranked, start=1):
+        chunk = snapshot.chunks[item.row]
         meta = snapshot.docs[chunk.doc_id]
         passages.append(
             Passage(
@@ -111,9 +125,9 @@ def build_answer(
                 chunk_id=chunk.chunk_id,
                 start=chunk.start,
                 end=chunk.end,
-                score=round(cand.score, 6),
+                score=round(item.score, 6),
                 text=chunk.text,
-                highlight=best_sentence(snapshot, cand.row, query),
+                highlight=item.highlight,
                 low_confidence=abstained,
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -11,7 +12,11 @@ from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool
 from qa.snapshot import Snapshot
 from qa.text import fold, has_diacritics, words
 
+if TYPE_CHECKING:
+    from qa.rerank import Ranked
+
 POOL_MIN = 50
+T = TypeVar("T", bound="Candidate | Ranked")
 
 
 @dataclass(frozen=True)
@@ -91,9 +96,9 @@ class Retriever:
         return vecs @ query_vector.astype(np.float32)
 
 
-def collapse_near_duplicates(candidates: list[Candidate], texts: list[str], k: int, threshold: float = 0.7) -> list[Candidate]:
+def collapse_near_duplicates(candidates: list[T], texts: list[str], k: int, threshold: float = 0.7) -> list[T]:
     """Keep the best of passages whose folded word 3-gram sets overlap by Jaccard >= threshold."""
-    kept: list[Candidate] = []
+    kept: list[T] = []
     shingles: list[set[tuple[str, ...]]] = []
     for cand in candidates:
         toks = words(fold(texts[cand.row]))

@@ -19,6 +19,7 @@ from qa.conversation import contextualize
 from qa.errors import ModelUnavailable
 from qa.ingest import Writer
 from qa.pipeline import Pipeline
+from qa.rerank import DEPTH, SENTENCE_WEIGHT, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.snapshot import Snapshot, _generation
 
@@ -97,10 +98,14 @@ class QAService:
         timings["encode"] = time.perf_counter() - t
         t = time.perf_counter()
         candidates = Retriever(snap).search(query, k, used, vector)
-        candidates = collapse_near_duplicates(candidates, [c.text for c in snap.chunks], k)
         timings["search"] = time.perf_counter() - t
         t = time.perf_counter()
-        answer = build_answer(snap, query, question, candidates, mode=used,
+        # dense mode stays purely dense: sentences only pick the highlight, they do not reorder
+        ranked = rerank(snap, candidates, query, depth=max(DEPTH, 2 * k), weight=0.0 if used == "dense" else SENTENCE_WEIGHT)
+        ranked = collapse_near_duplicates(ranked, [c.text for c in snap.chunks], k)
+        timings["rerank"] = time.perf_counter() - t
+        t = time.perf_counter()
+        answer = build_answer(snap, query, question, ranked, mode=used,
                               threshold=self.settings.abstain_threshold, notice=notice)
         timings["answer"] = time.perf_counter() - t
         answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
