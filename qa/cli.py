@@ -174,6 +174,7 @@ def evaluate(
     questions: Annotated[Optional[Path], typer.Argument(help="JSONL questions (id, question, lang, article, answer)")] = None,
     docs: Annotated[Path, typer.Option("--docs", help="Folder of .txt articles to index")] = Path("seeds"),
     chat_file: Annotated[Optional[Path], typer.Option("--chat", help="JSONL conversations ({id, turns: [...]}) to score turn by turn")] = None,
+    cross: Annotated[Optional[Path], typer.Option("--cross", help="Also ask every question of this other corpus (right answer: abstain)")] = None,
     mode: ModeOpt = None,
     k: Annotated[int, typer.Option("--k", min=1, max=50)] = 10,
     as_json: JsonOpt = False,
@@ -187,7 +188,7 @@ def evaluate(
         if chat_file is not None:
             report = evaluation.evaluate_chat(chat_file, docs, mode=_mode(mode), k=k, warn=_warn)
         else:
-            report = evaluation.evaluate(questions, docs, mode=_mode(mode), k=k, warn=_warn)
+            report = evaluation.evaluate(questions, docs, mode=_mode(mode), k=k, warn=_warn, cross_docs=cross)
     except QAError as exc:
         _fail(exc)
     if as_json:

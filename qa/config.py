@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -30,9 +30,28 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, ge=1, le=1024)
     k: int = Field(5, ge=1, le=50)
     mode: Mode = "hybrid"
-    abstain_threshold: float = Field(0.25, ge=0.0, le=1.0, description="Abstain below this confidence")
+    abstain_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Abstain below this confidence (a calibrated probability)")
     model_load_timeout: float = Field(3.0, ge=0.1, description="Seconds to wait for the hub before falling back")
     max_file_bytes: int = Field(5_000_000, ge=1, description="Larger input files are rejected")
+
+    # HTTP server (`qa serve`); lists are comma-separated in the environment
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Keys accepted on read endpoints; unset = reads are open")
+    admin_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Keys accepted on document writes (and reads)")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS ('*' for any); none by default")
+    rate_limit_per_minute: int = Field(120, ge=0, description="Requests per minute per key (or client IP); 0 disables")
+    max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
+                                 description="Questions answered at once (default: CPU cores)")
+    max_request_bytes: int = Field(6_000_000, ge=1024, description="Larger request bodies get 413")
+
+    @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
 
 def get_settings() -> Settings:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -61,6 +63,14 @@ def first_hit_rank(answer: Answer, q: dict) -> int | None:
     return None
 
 
+def auroc(positives: list[float], negatives: list[float]) -> float:
+    """Probability that an answerable question gets a higher confidence than an unanswerable one."""
+    if not positives or not negatives:
+        return float("nan")
+    pos, neg = np.asarray(positives)[:, None], np.asarray(negatives)[None, :]
+    return float((pos > neg).mean() + 0.5 * (pos == neg).mean())
+
+
 def _corpus_key(docs: Path, settings: Settings) -> str:
     h = hashlib.sha256(settings.model.encode())
     for f in sorted(docs.rglob("*.txt")):
@@ -84,43 +94,79 @@ def eval_service(docs: Path, settings: Settings, warn: Callable[[str], None]) ->
 
 
 def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10,
-             warn: Callable[[str], None] = print, settings: Settings | None = None) -> dict:
+             warn: Callable[[str], None] = print, settings: Settings | None = None,
+             cross_docs: Path | None = None) -> dict:
+    """Score a question set over ``docs``; with ``cross_docs``, also ask every question of the
+    other corpus, where the right answer is to abstain, and report how well confidence separates."""
     settings = settings or Settings()
-    if not docs.is_dir():
-        raise QAError(f"{docs}: not a folder of .txt articles")
+    for folder in (docs, cross_docs):
+        if folder is not None and not folder.is_dir():
+            raise QAError(f"{folder}: not a folder of .txt articles")
     questions = load_questions(questions_path)
     service = eval_service(docs, settings, warn)
     stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     abstention = {"unanswerable": 0, "abstained": 0, "answerable": 0, "answerable_abstained": 0}
+    positives: dict[str, list[float]] = defaultdict(list)  # confidence of answerable questions
+    negatives: dict[str, list[float]] = defaultdict(list)  # ... of questions the corpus cannot answer
     used_modes = set()
     for q in questions:
         answer = service.ask(q["question"], k=k, mode=mode)
         used_modes.add(answer.mode)
+        lang = q.get("lang", "?")
         if not gold_articles(q):
             abstention["unanswerable"] += 1
             abstention["abstained"] += answer.abstained
+            negatives[lang].append(answer.confidence)
             continue
         abstention["answerable"] += 1
         abstention["answerable_abstained"] += answer.abstained
-        s = stats[q.get("lang", "?")]
+        positives[lang].append(answer.confidence)
+        s = stats[lang]
         rank = first_hit_rank(answer, q)
         s["n"] += 1
+        s["abstained"] += answer.abstained
         s["hit@1"] += rank == 1
         s["recall@5"] += rank is not None and rank <= 5
         s["mrr@10"] += 1 / rank if rank is not None and rank <= 10 else 0
         top = answer.passages[0] if answer.passages else None
         s["answer@1"] += bool(top and top.doc_id in gold_articles(q) and answers_in(top.highlight.text, q))
     by_lang = {
-        lang: {"n": int(s["n"])} | {m: round(s[m] / s["n"], 4) for m in ("hit@1", "recall@5", "mrr@10", "answer@1")}
+        lang: {"n": int(s["n"])} | {m: round(s[m] / s["n"], 4) for m in ("hit@1", "recall@5", "mrr@10", "answer@1", "abstained")}
         for lang, s in sorted(stats.items())
     }
-    return {
+    report = {
         "mode": "/".join(sorted(used_modes)) or (mode or settings.mode),
         "model": settings.model if used_modes - {"lexical"} else None,
         "questions": str(questions_path),
         "docs": str(docs),
         "by_lang": by_lang,
         "abstention": abstention,
+    }
+    if cross_docs is not None:
+        report["cross"] = _cross(questions, cross_docs, settings, warn, mode, k, negatives)
+    report["confidence_auroc"] = {
+        lang: round(v, 4) for lang in sorted(positives) if not math.isnan(v := auroc(positives[lang], negatives[lang]))
+    }
+    return report
+
+
+def _cross(questions: list[dict], cross_docs: Path, settings: Settings, warn: Callable[[str], None],
+           mode: Mode | None, k: int, negatives: dict[str, list[float]]) -> dict:
+    """Every question asked of a corpus that cannot answer it: each should abstain."""
+    service = eval_service(cross_docs, settings, warn)
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for q in questions:
+        answer = service.ask(q["question"], k=k, mode=mode)
+        by_lang[q.get("lang", "?")].append(int(answer.abstained))
+        negatives[q.get("lang", "?")].append(answer.confidence)
+    total = sum(len(v) for v in by_lang.values())
+    abstained = sum(sum(v) for v in by_lang.values())
+    return {
+        "docs": str(cross_docs),
+        "questions": total,
+        "abstained": abstained,
+        "rate": round(abstained / total, 4) if total else 0.0,
+        "by_lang": {lang: round(sum(v) / len(v), 4) for lang, v in sorted(by_lang.items())},
     }
 
 
@@ -165,13 +211,20 @@ def print_chat_report(console: Console, report: dict) -> None:
 
 def print_report(console: Console, report: dict) -> None:
     table = Table(title=f"{report['questions']} over {report['docs']} · mode {report['mode']}")
-    for col in ("lang", "n", "hit@1", "recall@5", "mrr@10", "answer@1"):
+    cols = ("hit@1", "recall@5", "mrr@10", "answer@1", "abstained")
+    for col in ("lang", "n", *cols, "AUROC"):
         table.add_column(col, justify="right" if col != "lang" else "left")
+    aurocs = report.get("confidence_auroc", {})
     for lang, m in report["by_lang"].items():
-        table.add_row(lang, str(m["n"]), *(f"{m[c]:.3f}" for c in ("hit@1", "recall@5", "mrr@10", "answer@1")))
+        auc = f"{aurocs[lang]:.3f}" if lang in aurocs else "-"
+        table.add_row(lang, str(m["n"]), *(f"{m[c]:.3f}" for c in cols), auc)
     console.print(table)
     a = report["abstention"]
     console.print(
         f"unanswerable: {a['abstained']}/{a['unanswerable']} abstained · "
         f"answerable: {a['answerable_abstained']}/{a['answerable']} wrongly abstained"
     )
+    if "cross" in report:
+        c = report["cross"]
+        langs = ", ".join(f"{lang} {r:.3f}" for lang, r in c["by_lang"].items())
+        console.print(f"cross (asked of {c['docs']}): {c['abstained']}/{c['questions']} abstained = {c['rate']:.3f} ({langs})")

@@ -21,7 +21,8 @@ from qa.text import bigrams, fold, split_compounds, words
 # (bigrams keep them: "gặp nhau", "bao lâu" are informative pairs).
 _STOP_VI = (
     "ai gì nào đâu sao bao nhiêu lâu mấy là của và thì mà có không được đã đang sẽ với cho các những một "
-    "này đó kia ấy tại ở trong về như khi nếu hay hoặc bị do vì nên rằng cũng vẫn còn lại hơn rất nhất"
+    "này đó kia ấy tại ở trong về như khi nếu hay hoặc bị do vì nên rằng cũng vẫn còn lại hơn rất nhất "
+    "nhau thế vậy chăng nhỉ hả"
 )
 _STOP_EN = (
     "a an the of in on at to for from by with and or but is are was were be been being do does did has have had "
