@@ -12,10 +12,11 @@ from typing import Literal
 
 from qa.text import fold
 
-AnswerType = Literal["number", "time", "person", "place"]
+AnswerType = Literal["duration", "number", "time", "person", "place"]
 
 # Patterns over the folded, lower-cased question (so they match with or without diacritics).
 _TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
+    ("duration", re.compile(r"\b(bao lau|how long|for how many (hours|days|weeks|months|years))\b")),
     ("time", re.compile(r"\b(khi nao|nam nao|bao gio|luc nao|ngay nao|thang nao|thoi gian nao|thoi diem nao|"
                         r"when|what year|which year|what date|what time)\b")),
     ("number", re.compile(r"\b(bao nhieu|may|bao lau|so luong|ty le|phan tram|"
@@ -23,7 +24,9 @@ _TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
     ("person", re.compile(r"(^|\s)(ai|nguoi nao|who|whom|whose)\b")),
     ("place", re.compile(r"\b(o dau|dau|noi nao|thanh pho nao|nuoc nao|where|which country|which city)\b")),
 ]
-_NUMBER = re.compile(r"\d")
+_UNITS = ("giay phut gio tieng ngay tuan thang nam thap ky the ky "
+          "seconds? minutes? hours? days? weeks? months? years? decades? centur(?:y|ies)")
+_DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
 _YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(thang|ngay|nam|january|february|march|april|may|june|"
                            r"july|august|september|october|november|december)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
@@ -42,6 +45,8 @@ def offers(sentence: str, kind: AnswerType | None, question: str) -> bool:
     if kind is None:
         return False
     asked = fold(question).lower()
+    if kind == "duration":
+        return any(m.group(0) not in asked for m in _DURATION.finditer(fold(sentence).lower()))
     if kind == "number":
         return any(m.group(0) not in asked for m in re.finditer(r"\d[\d.,]*", sentence))
     if kind == "time":

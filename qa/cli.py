@@ -134,11 +134,30 @@ def ask(
 
 
 @app.command()
-def chat(k: KOpt = None, mode: ModeOpt = None) -> None:
+def chat(
+    k: KOpt = None,
+    mode: ModeOpt = None,
+    url: Annotated[Optional[str], typer.Option("--url", help="Ask a running `qa serve` (e.g. http://host:8000) instead of the local index")] = None,
+    api_key: Annotated[Optional[str], typer.Option("--api-key", envvar="QA_API_KEY", help="Key for --url when the server requires one")] = None,
+) -> None:
     """Interactive questions with follow-ups, citations and /sources."""
-    from qa.chat import ChatLoop
+    from qa.chat import ChatLoop, RemoteQA
 
-    ChatLoop(_service(quiet=True), out, k=k, mode=_mode(mode)).run()
+    if url is None:
+        ChatLoop(_service(quiet=True), out, k=k, mode=_mode(mode)).run()
+        return
+    if not url.startswith(("http://", "https://")):
+        raise typer.BadParameter(f"expected http://HOST:PORT or https://..., not {url!r}", param_hint="--url")
+    remote = RemoteQA(url, api_key=api_key)
+    try:
+        ready = remote.readiness()
+    except QAError as exc:
+        _fail(exc)
+    if ready.get("ready"):
+        out.print(f"[dim]{remote.url}: {ready.get('documents')} documents, mode {ready.get('mode')}[/dim]")
+    else:
+        err.print(f"warning: {remote.url} is not ready: {ready.get('reason')}", markup=False)
+    ChatLoop(remote, out, k=k, mode=_mode(mode)).run()
 
 
 @app.command("list")

@@ -45,8 +45,9 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     ranked = []
     for cand, u in zip(head, unit):
         highlight, evidence = best_sentence_score(snapshot, cand.row, query)
-        if evidence == 0.0 and query.context:  # a follow-up with no words of its own in the text
-            highlight, evidence = best_sentence_score(snapshot, cand.row, query.combined)
+        if query.context:  # a follow-up may say little itself: the earlier turn can point to the sentence
+            highlight, evidence = max((highlight, evidence), best_sentence_score(snapshot, cand.row, query.combined),
+                                      key=lambda pair: pair[1])
         ranked.append(Ranked(cand, highlight, evidence, float(u + weight * evidence)))
     ranked.sort(key=lambda r: -r.score)
     return ranked
