@@ -29,31 +29,35 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings() if args.model is None else Settings(model=args.model)
     ev = args.shared / "eval"
-    sets = [
-        ("dev", ev / "dev.jsonl", ROOT / "seeds"),
-        ("xquad-vi-dev", ev / "xquad-vi-dev" / "questions.jsonl", ev / "xquad-vi-dev" / "docs"),
+    seeds, xdocs = ROOT / "seeds", ev / "xquad-vi-dev" / "docs"
+    sets = [  # name, questions, corpus, the other corpus (asked too: the right answer there is to abstain)
+        ("dev", ev / "dev.jsonl", seeds, xdocs),
+        ("xquad-vi-dev", ev / "xquad-vi-dev" / "questions.jsonl", xdocs, seeds),
     ]
     warn = lambda m: print(m, file=sys.stderr)  # noqa: E731
     reports = []
     print(f"model: {settings.model}\n")
-    print("| set | mode | lang | n | hit@1 | recall@5 | mrr@10 | answer@1 |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| set | mode | lang | n | hit@1 | recall@5 | mrr@10 | answer@1 | abstained (answerable) | abstained (cross) | AUROC |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for mode in args.modes.split(","):
-        for name, questions, docs in sets:
-            report = evaluate(questions, docs, mode=mode, settings=settings, warn=warn)  # type: ignore[arg-type]
+        for name, questions, docs, other in sets:
+            report = evaluate(questions, docs, mode=mode, settings=settings, warn=warn, cross_docs=other)  # type: ignore[arg-type]
             report["set"], report["requested_mode"] = name, mode
             reports.append(report)
+            cross, aurocs = report["cross"]["by_lang"], report["confidence_auroc"]
             for lang, m in report["by_lang"].items():
                 print(f"| {name} | {report['mode']} | {lang} | {m['n']} | {m['hit@1']:.3f} | {m['recall@5']:.3f} "
-                      f"| {m['mrr@10']:.3f} | {m['answer@1']:.3f} |")
+                      f"| {m['mrr@10']:.3f} | {m['answer@1']:.3f} | {m['abstained']:.3f} | {cross.get(lang, 0):.3f} "
+                      f"| {aurocs.get(lang, float('nan')):.3f} |")
             a = report["abstention"]
-            print(f"| {name} | {report['mode']} | abstention | | unanswerable {a['abstained']}/{a['unanswerable']} "
-                  f"| wrongly {a['answerable_abstained']}/{a['answerable']} | | |")
+            if a["unanswerable"]:
+                print(f"| {name} | {report['mode']} | `article: null` | {a['unanswerable']} | | | | | | "
+                      f"{a['abstained']}/{a['unanswerable']} abstained | |")
         chat = evaluate_chat(ev / "dev-chat.jsonl", ROOT / "seeds", mode=mode, settings=settings, warn=warn)  # type: ignore[arg-type]
         chat.pop("details")
         chat["requested_mode"] = mode
         reports.append(chat)
-        print(f"| dev-chat | {chat['mode']} | turns | {chat['turns']} | {chat['hit@1']:.3f} | | | |")
+        print(f"| dev-chat | {chat['mode']} | all turns | {chat['turns']} | {chat['hit@1']:.3f} | | | | | | |")
     if args.json:
         args.json.write_text(json.dumps({"model": settings.model, "reports": reports}, indent=2, ensure_ascii=False))
 

@@ -309,14 +309,15 @@ def _construct(name: str, device: str, **kwargs: Any) -> Any:
         return SentenceTransformer(str(name), device=device, **kwargs)
 
 
-def _load_model(name: str, timeout: float, device: str) -> Any:
+def _load_model(name: str, timeout: float, device: str, construct: Any = _construct) -> Any:
+    """Load with ``construct(name, device, **kwargs)``: local directory, local cache, then the hub if reachable."""
     if os.path.isdir(name):
         if not any(os.path.isfile(os.path.join(name, f)) for f in ("modules.json", "config.json")):
             raise ModelUnavailable(
                 name, "not a sentence-transformers model directory (no config.json/modules.json)"
             )
         # local_files_only: a directory never needs the network (model-card lookups included).
-        return _construct(name, device, local_files_only=True)
+        return construct(name, device, local_files_only=True)
     if os.path.exists(name):
         raise ModelUnavailable(name, "is a file, not a model directory")
     if _looks_like_path(name):
@@ -324,7 +325,7 @@ def _load_model(name: str, timeout: float, device: str) -> Any:
 
     cache_folder = _cache_folder()
     try:
-        return _construct(name, device, local_files_only=True, cache_folder=cache_folder)
+        return construct(name, device, local_files_only=True, cache_folder=cache_folder)
     except Exception as exc:  # noqa: BLE001 - not cached (or a broken cache): try the hub below
         logger.debug("%s not loadable from the local cache: %s", name, _reason_from(exc))
 
@@ -332,7 +333,7 @@ def _load_model(name: str, timeout: float, device: str) -> Any:
     unreachable = f"not in the local cache and {host} is unreachable (offline?)"
     if hub_offline() or not hub_reachable(timeout):
         raise ModelUnavailable(name, unreachable)
-    return _construct(name, device, cache_folder=cache_folder)
+    return construct(name, device, cache_folder=cache_folder)
 
 
 def load_encoder(

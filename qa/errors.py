@@ -19,12 +19,13 @@ class BadInputFile(QAError):
 class ModelUnavailable(QAError):
     """The sentence-transformers model could not be loaded."""
 
-    def __init__(self, model: str, reason: str) -> None:
+    def __init__(self, model: str, reason: str, *, fallback: str = "answering with lexical retrieval",
+                 setting: str = "QA_MODEL") -> None:
         self.model = model
         self.reason = reason
         super().__init__(
-            f"cannot load model {model!r}: {reason}; answering with lexical retrieval. "
-            "Fix: set QA_MODEL to a local model directory, or run once with internet access to cache it."
+            f"cannot load model {model!r}: {reason}; {fallback}. "
+            f"Fix: set {setting} to a local model directory, or run once with internet access to cache it."
         )
 
 

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, load_encoder
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
@@ -19,7 +20,7 @@ from qa.conversation import contextualize
 from qa.errors import ModelUnavailable
 from qa.ingest import Writer
 from qa.pipeline import Pipeline
-from qa.rerank import DEPTH, SENTENCE_WEIGHT, rerank
+from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.snapshot import Snapshot, _generation
 
@@ -37,6 +38,8 @@ class QAService:
         self._encoder_error: str | None = None
         self._encoder_tried = False
         self._snapshot: Snapshot | None = None
+        self._reranker: Reranker | None = None
+        self._reranker_tried = False
 
     # encoder: tried once, the failure remembered
     def encoder(self) -> Encoder | None:
@@ -54,6 +57,17 @@ class QAService:
                     self._encoder_error = str(exc)
                     self.warn(f"warning: {exc}")
             return self._encoder
+
+    def reranker(self) -> Reranker | None:
+        """The optional cross-encoder (QA_RERANKER), loaded once; None when off or unavailable."""
+        with self._lock:
+            if not self._reranker_tried and self.settings.reranker:
+                self._reranker_tried = True
+                try:
+                    self._reranker = load_reranker(self.settings.reranker, timeout=self.settings.model_load_timeout)
+                except ModelUnavailable as exc:
+                    self.warn(f"warning: {exc}")
+            return self._reranker
 
     def writer(self) -> Writer:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()))
@@ -99,6 +113,11 @@ class QAService:
         t = time.perf_counter()
         candidates = Retriever(snap).search(query, k, used, vector)
         timings["search"] = time.perf_counter() - t
+        reranker = self.reranker()
+        if reranker is not None and candidates:
+            t = time.perf_counter()
+            candidates = cross_rerank(reranker, snap, query, candidates, depth=max(DEPTH, 2 * k))
+            timings["cross_encoder"] = time.perf_counter() - t
         t = time.perf_counter()
         # dense mode stays purely dense: sentences only pick the highlight, they do not reorder
         ranked = rerank(snap, candidates, query, depth=max(DEPTH, 2 * k), weight=0.0 if used == "dense" else SENTENCE_WEIGHT)

