@@ -1,0 +1,435 @@
+/* qa chat page: asks POST /v1/ask and shows answers with numbered citations.
+ *
+ * Everything that comes from the server or the user is put in the page with
+ * textContent / DOM nodes, never parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var KEY_STORAGE = "qa.apiKey";
+  var SETTINGS_STORAGE = "qa.settings";
+  var MAX_HISTORY_TURNS = 12; // user + assistant messages sent as context
+
+  var history = []; // [{role: "user"|"assistant", content: string}]
+  var pending = false;
+  var lastCitation = null; // the button that opened the passage panel (focus returns to it)
+
+  function $(id) { return document.getElementById(id); }
+
+  /* el("p", {className: "x", text: "…"}, [children]) */
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    if (props) {
+      Object.keys(props).forEach(function (name) {
+        var value = props[name];
+        if (value === undefined || value === null) return;
+        if (name === "text") node.textContent = value;
+        else if (name === "className") node.className = value;
+        else if (name.indexOf("aria-") === 0 || name.indexOf("data-") === 0 || name === "role" || name === "title" || name === "type")
+          node.setAttribute(name, value);
+        else node[name] = value;
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function storageGet(name) {
+    try { return window.localStorage.getItem(name); } catch (e) { return null; }
+  }
+  function storageSet(name, value) {
+    try {
+      if (value) window.localStorage.setItem(name, value);
+      else window.localStorage.removeItem(name);
+    } catch (e) { /* private mode: keep it in the field only */ }
+  }
+
+  /* ---------- settings ---------- */
+
+  function readK() {
+    var k = parseInt($("k").value, 10);
+    if (!isFinite(k)) k = 5;
+    k = Math.min(50, Math.max(1, k));
+    $("k").value = String(k);
+    return k;
+  }
+
+  function saveSettings() {
+    storageSet(SETTINGS_STORAGE, JSON.stringify({ mode: $("mode").value, k: readK() }));
+  }
+
+  function loadSettings() {
+    $("api-key").value = storageGet(KEY_STORAGE) || "";
+    try {
+      var saved = JSON.parse(storageGet(SETTINGS_STORAGE) || "{}");
+      if (["hybrid", "dense", "lexical"].indexOf(saved.mode) >= 0) $("mode").value = saved.mode;
+      if (saved.k) $("k").value = String(saved.k);
+    } catch (e) { /* ignore a damaged entry */ }
+  }
+
+  /* ---------- conversation ---------- */
+
+  function conversation() { return $("conversation"); }
+
+  function scrollToBottom() {
+    var box = conversation();
+    box.scrollTop = box.scrollHeight;
+  }
+
+  function hideEmptyState() {
+    var empty = $("empty-state");
+    if (empty) empty.hidden = true;
+  }
+
+  function addUserMessage(question) {
+    hideEmptyState();
+    var msg = el("div", { className: "msg msg-user" }, [
+      el("p", { className: "visually-hidden", text: "You asked:" }),
+      el("div", { className: "bubble bubble-user" }, [el("p", { className: "user-text", text: question })]),
+    ]);
+    conversation().appendChild(msg);
+    scrollToBottom();
+    return msg;
+  }
+
+  function addPending() {
+    var msg = el("div", { className: "msg msg-assistant", "aria-busy": "true" }, [
+      el("div", { className: "bubble bubble-assistant bubble-pending" }, [
+        el("span", { className: "dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
+        el("span", { className: "pending-text", text: "Searching the articles…" }),
+      ]),
+    ]);
+    conversation().appendChild(msg);
+    scrollToBottom();
+    return msg;
+  }
+
+  /* "VOV.VN · 2021-03-14 · " + <code>doc_id</code> + " · chars 0–938" as DOM nodes */
+  function passageMeta(p) {
+    var meta = el("span", { className: "source-meta" });
+    if (p.source) meta.appendChild(document.createTextNode(String(p.source) + " · "));
+    if (p.date) meta.appendChild(document.createTextNode(String(p.date) + " · "));
+    meta.appendChild(el("code", { text: String(p.doc_id) }));
+    meta.appendChild(document.createTextNode(" · chars " + p.start + "–" + p.end));
+    return meta;
+  }
+
+  function citeButton(p, number, lowConfidence) {
+    var label = "Source " + number + ": " + (p.title || p.doc_id) + (lowConfidence ? " (low confidence)" : "");
+    var btn = el("button", {
+      type: "button",
+      className: "cite" + (lowConfidence ? " cite-low" : ""),
+      "aria-label": label,
+      title: p.title || p.doc_id,
+      "data-rank": String(number),
+      text: "[" + number + "]",
+    });
+    btn.addEventListener("click", function () { openPassage(p, number, lowConfidence, btn); });
+    return btn;
+  }
+
+  function sourcesList(passages, lowConfidence) {
+    var list = el("ol", { className: "sources" + (lowConfidence ? " sources-low" : "") });
+    passages.forEach(function (p, i) {
+      var number = p.rank || i + 1;
+      var quote = p.highlight && p.highlight.text ? el("span", { className: "source-quote", text: p.highlight.text }) : null;
+      var open = el("button", { type: "button", className: "source-link", "data-rank": String(number),
+                                "aria-label": "Open source " + number + ": " + (p.title || p.doc_id) }, [
+        el("span", { className: "source-title", text: p.title || p.doc_id }),
+        quote,
+        passageMeta(p),
+      ]);
+      open.addEventListener("click", function () { openPassage(p, number, lowConfidence, open); });
+      var item = el("li", { className: "source" }, [citeButton(p, number, lowConfidence), open]);
+      if (lowConfidence || p.low_confidence) item.appendChild(el("span", { className: "tag tag-low", text: "low confidence" }));
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function totalMs(timings) {
+    if (!timings) return null;
+    var sum = 0, any = false;
+    Object.keys(timings).forEach(function (name) {
+      var v = Number(timings[name]);
+      if (isFinite(v)) { sum += v; any = true; }
+    });
+    return any ? sum : null;
+  }
+
+  function renderAnswer(msg, data, requestedMode) {
+    msg.removeAttribute("aria-busy");
+    var passages = Array.isArray(data.passages) ? data.passages : [];
+    var bubble = el("div", { className: "bubble bubble-assistant" });
+
+    var meta = el("div", { className: "answer-meta" });
+    var usedMode = data.mode ? String(data.mode) : requestedMode;
+    meta.appendChild(el("span", { className: "tag tag-mode", text: usedMode }));
+    if (usedMode === "lexical" && requestedMode !== "lexical") {
+      meta.appendChild(el("span", {
+        className: "badge badge-fallback",
+        role: "status",
+        title: data.notice ? String(data.notice) : "The dense model is unavailable; these results come from keyword search only.",
+        text: "Lexical fallback: asked for " + requestedMode,
+      }));
+    }
+    if (typeof data.confidence === "number") {
+      meta.appendChild(el("span", { className: "tag tag-conf", text: "confidence " + data.confidence.toFixed(2) }));
+    }
+    var ms = totalMs(data.timings);
+    if (ms !== null) meta.appendChild(el("span", { className: "tag tag-time", text: Math.round(ms) + " ms" }));
+    bubble.appendChild(meta);
+
+    var spoken; // what goes into the conversation history
+    if (data.abstained || !data.answer) {
+      spoken = "No answer found.";
+      bubble.appendChild(el("p", { className: "no-answer", text: "No answer found in the indexed articles." }));
+      if (passages.length) {
+        bubble.appendChild(el("h3", { className: "sources-heading", text: "Low-confidence passages" }));
+        bubble.appendChild(sourcesList(passages, true));
+      }
+    } else {
+      spoken = String(data.answer);
+      var answer = el("p", { className: "answer-text" }, [String(data.answer), " "]);
+      // Cite every passage whose highlighted sentence is the answer (at least the first).
+      var cited = passages.filter(function (p, i) {
+        return i === 0 || (p.highlight && p.highlight.text === data.answer);
+      });
+      cited.forEach(function (p, i) {
+        answer.appendChild(citeButton(p, p.rank || passages.indexOf(p) + 1, false));
+        if (i < cited.length - 1) answer.appendChild(document.createTextNode(" "));
+      });
+      bubble.appendChild(answer);
+      if (passages.length) {
+        bubble.appendChild(el("h3", { className: "sources-heading", text: "Sources" }));
+        bubble.appendChild(sourcesList(passages, false));
+      }
+    }
+
+    if (data.notice) {
+      bubble.appendChild(el("p", { className: "notice", role: "note" }, [
+        el("strong", { text: "Notice: " }), String(data.notice),
+      ]));
+    }
+
+    msg.textContent = "";
+    msg.appendChild(el("p", { className: "visually-hidden", text: "Answer:" }));
+    msg.appendChild(bubble);
+    scrollToBottom();
+    return spoken;
+  }
+
+  function renderError(msg, text) {
+    msg.removeAttribute("aria-busy");
+    msg.textContent = "";
+    msg.appendChild(el("div", { className: "bubble bubble-assistant bubble-error", role: "alert" }, [
+      el("p", { className: "error-text", text: text }),
+    ]));
+    scrollToBottom();
+  }
+
+  /* ---------- passage panel ---------- */
+
+  /* [before, highlighted, after] of the passage text, or null when the offsets do not match. */
+  function splitHighlight(p) {
+    var text = String(p.text || "");
+    var h = p.highlight;
+    if (!h || !h.text) return null;
+    var start = Number(h.start) - Number(p.start);
+    var end = Number(h.end) - Number(p.start);
+    if (!(start >= 0 && end <= text.length && start < end) || text.slice(start, end) !== h.text) {
+      start = text.indexOf(h.text); // offsets disagree (should not happen): fall back to the text
+      if (start < 0) return null;
+      end = start + h.text.length;
+    }
+    return [text.slice(0, start), text.slice(start, end), text.slice(end)];
+  }
+
+  function isOverlay() { return window.matchMedia("(max-width: 959px)").matches; }
+
+  function openPassage(p, number, lowConfidence, opener) {
+    lastCitation = opener || null;
+    $("passage-number").textContent = "[" + number + "]";
+    $("passage-kind").textContent = lowConfidence ? "Low-confidence passage" : "Source passage";
+    $("passage-title").textContent = p.title || p.doc_id;
+    $("passage-source").textContent = p.source ? String(p.source) : "—";
+    $("passage-date").textContent = p.date ? String(p.date) : "—";
+    $("passage-doc").textContent = String(p.doc_id);
+    $("passage-offsets").textContent = p.start + "–" + p.end;
+    $("passage-score").textContent = typeof p.score === "number" ? p.score.toFixed(3) : "";
+    $("passage-low").hidden = !(lowConfidence || p.low_confidence);
+
+    var box = $("passage-text");
+    box.textContent = "";
+    var parts = splitHighlight(p);
+    var mark = null;
+    if (parts) {
+      mark = el("mark", { className: "highlight", text: parts[1] });
+      if (p.highlight && typeof p.highlight.start === "number") {
+        mark.title = "Answer sentence, characters " + p.highlight.start + "–" + p.highlight.end;
+      }
+      box.appendChild(document.createTextNode(parts[0]));
+      box.appendChild(mark);
+      box.appendChild(document.createTextNode(parts[2]));
+    } else {
+      box.textContent = String(p.text || "");
+    }
+
+    document.querySelectorAll(".cite.is-active, .source-link.is-active").forEach(function (b) { b.classList.remove("is-active"); });
+    if (opener) opener.classList.add("is-active");
+
+    var panel = $("passage-panel");
+    panel.hidden = false;
+    document.body.classList.add("panel-open");
+    $("panel-backdrop").hidden = !isOverlay();
+    box.scrollTop = 0;
+    panel.focus({ preventScroll: true });
+    if (mark) {
+      // Bring the answer sentence into view inside the passage text.
+      var top = mark.offsetTop - box.clientHeight / 3;
+      if (top > 0) box.scrollTop = top;
+    }
+  }
+
+  function closePassage() {
+    var panel = $("passage-panel");
+    if (panel.hidden) return;
+    panel.hidden = true;
+    $("panel-backdrop").hidden = true;
+    document.body.classList.remove("panel-open");
+    document.querySelectorAll(".is-active").forEach(function (b) { b.classList.remove("is-active"); });
+    if (lastCitation && document.body.contains(lastCitation)) lastCitation.focus();
+  }
+
+  /* ---------- asking ---------- */
+
+  function errorText(status, body, hadKey) {
+    var detail = body && body.detail;
+    if (Array.isArray(detail)) {
+      detail = detail.map(function (d) {
+        var where = Array.isArray(d.loc) ? d.loc.filter(function (x) { return x !== "body"; }).join(".") : "";
+        return (where ? where + ": " : "") + (d.msg || "");
+      }).join("; ");
+    } else if (detail && typeof detail === "object") {
+      detail = detail.message || JSON.stringify(detail);
+    } else if (!detail && body && body.error) {
+      detail = typeof body.error === "string" ? body.error : body.error.message;
+    }
+    detail = detail ? String(detail).replace(/\.\s*$/, "") : "";
+    if (detail) detail = detail.charAt(0).toUpperCase() + detail.slice(1);
+    if (status === 401 || status === 403) {
+      return (hadKey ? "API key refused (" : "API key needed (") + status + ")" + (detail ? ": " + detail : "") +
+        ". Enter a valid key in the API key field at the top.";
+    }
+    if (status === 422) return "The server rejected the question (422)" + (detail ? ": " + detail : "") + ".";
+    if (status === 429) return "Too many requests (429)" + (detail ? ": " + detail : "") + ". Wait a moment and try again.";
+    return "The server answered with an error (" + status + ")" + (detail ? ": " + detail : "") + ".";
+  }
+
+  function ask(question) {
+    question = question.trim();
+    if (!question || pending) return;
+    if (question.length > 2000) {
+      renderError(addPending(), "The question is too long (at most 2000 characters).");
+      return;
+    }
+    pending = true;
+    $("send").disabled = true;
+    var mode = $("mode").value;
+    var k = readK();
+    addUserMessage(question);
+    var msg = addPending();
+    var headers = { "Content-Type": "application/json", Accept: "application/json" };
+    var key = $("api-key").value.trim();
+    if (key) headers.Authorization = "Bearer " + key;
+    var payload = { question: question, k: k, mode: mode, history: history.slice(-MAX_HISTORY_TURNS) };
+
+    fetch("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(payload) })
+      .then(function (res) {
+        return res.text().then(function (raw) {
+          var body = null;
+          try { body = raw ? JSON.parse(raw) : null; } catch (e) { body = null; }
+          if (!res.ok) throw new Error(errorText(res.status, body, !!key));
+          if (!body || typeof body !== "object") throw new Error("The server sent a response that is not JSON.");
+          return body;
+        });
+      })
+      .then(function (data) {
+        var spoken = renderAnswer(msg, data, mode);
+        history.push({ role: "user", content: question });
+        history.push({ role: "assistant", content: spoken.slice(0, 4000) });
+      })
+      .catch(function (err) {
+        var text = err && err.message ? err.message : String(err);
+        if (err instanceof TypeError) text = "Cannot reach the server (" + text + ").";
+        renderError(msg, text);
+      })
+      .then(function () {
+        pending = false;
+        $("send").disabled = false;
+      });
+  }
+
+  function autoGrow(area) {
+    area.style.height = "auto";
+    area.style.height = Math.min(area.scrollHeight + 2, 200) + "px";
+    area.style.overflowY = area.scrollHeight + 2 > 200 ? "auto" : "hidden";
+  }
+
+  function newChat() {
+    history = [];
+    closePassage();
+    var box = conversation();
+    Array.prototype.slice.call(box.children).forEach(function (child) {
+      if (child.id !== "empty-state") box.removeChild(child);
+    });
+    var empty = $("empty-state");
+    if (empty) empty.hidden = false;
+    $("question").focus();
+  }
+
+  function init() {
+    loadSettings();
+    var area = $("question");
+
+    $("ask-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var q = area.value;
+      if (!q.trim() || pending) return;
+      area.value = "";
+      autoGrow(area);
+      ask(q);
+    });
+    area.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        $("ask-form").requestSubmit ? $("ask-form").requestSubmit() : $("send").click();
+      }
+    });
+    area.addEventListener("input", function () { autoGrow(area); });
+
+    $("settings").addEventListener("submit", function (ev) { ev.preventDefault(); });
+    $("mode").addEventListener("change", saveSettings);
+    $("k").addEventListener("change", saveSettings);
+    $("api-key").addEventListener("input", function () { storageSet(KEY_STORAGE, $("api-key").value.trim()); });
+    $("new-chat").addEventListener("click", newChat);
+
+    document.querySelectorAll(".example").forEach(function (btn) {
+      btn.addEventListener("click", function () { ask(btn.textContent || ""); });
+    });
+
+    $("passage-close").addEventListener("click", closePassage);
+    $("panel-backdrop").addEventListener("click", closePassage);
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") closePassage();
+    });
+
+    area.focus();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
