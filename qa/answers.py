@@ -53,6 +53,7 @@ class Answer:
     answer: str | None
     passages: list[Passage]
     notice: str | None = None
+    language: str = "vi"  # of the question: vi, vi-nodiac (Vietnamese typed without diacritics) or other
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
@@ -142,4 +143,4 @@ def build_answer(
             )
         )
     answer = None if abstained or not passages else passages[0].highlight.text
-    return Answer(question, mode, abstained, conf, answer, passages, notice)
+    return Answer(question, mode, abstained, conf, answer, passages, notice, language=query.language)

@@ -10,7 +10,8 @@ import numpy as np
 from qa.config import Mode
 from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool
 from qa.snapshot import Snapshot
-from qa.text import fold, has_diacritics, words
+from qa.language import QueryLanguage, detect
+from qa.text import fold, words
 
 if TYPE_CHECKING:
     from qa.rerank import Ranked
@@ -42,11 +43,17 @@ class QueryInfo:
         if not self.context:
             return self
         text = f"{self.context}\n{self.text}"
-        return QueryInfo(text, has_diacritics(text))
+        return QueryInfo(text, detect(text) == "vi")
+
+    @property
+    def language(self) -> QueryLanguage:
+        return detect(self.text)
 
 
 def analyze(question: str, context: str | None = None) -> QueryInfo:
-    return QueryInfo(question, has_diacritics(question), context or None)
+    """Route by language: Vietnamese with diacritics is matched on the accented field first
+    ("gặp" is not "gấp"); without them (or another language) only the folded field can match."""
+    return QueryInfo(question, detect(question) == "vi", context or None)
 
 
 def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
@@ -55,7 +62,7 @@ def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
     scores = snap.lexical.scores(query.text, diacritics=query.diacritics)
     if not query.context:
         return scores
-    context = snap.lexical.scores(query.context, diacritics=has_diacritics(query.context))
+    context = snap.lexical.scores(query.context, diacritics=detect(query.context) == "vi")
     return _unit(scores) + CONTEXT_WEIGHT * _unit(context)
 
 

@@ -1,0 +1,30 @@
+"""Query language detection routes BM25 fields: Vietnamese with/without diacritics vs other."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.language import detect, syllable_share
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Ai đã gặp nhau tại Rome?", "vi"),
+        ("Susan Thornton giữ chức vụ gì?", "vi"),
+        ("cuoc gap o Rome keo dai bao lau", "vi-nodiac"),
+        ("trieu tien thu ten lua tam ngan de phan ung voi dieu gi", "vi-nodiac"),
+        ("josh norman da doat bong duoc bao nhieu lan?", "vi-nodiac"),  # foreign names, Vietnamese grammar
+        ("Who met in Rome?", "other"),
+        ("How many members does the global coalition against terrorism have?", "other"),
+        ("What is the population of Brazil?", "other"),
+    ],
+)
+def test_detect(question: str, expected: str) -> None:
+    assert detect(question) == expected
+
+
+def test_syllable_share_bounds() -> None:
+    assert syllable_share("") == 0.0
+    assert syllable_share("ngoai truong my") == 1.0
+    assert syllable_share("spokesperson embassy") == 0.0
