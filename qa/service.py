@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, load_encoder
@@ -25,49 +26,57 @@ from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.snapshot import Snapshot, _generation
 
 
+T = TypeVar("T")
+
+
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+class LoadOnce(Generic[T]):
+    """A model loaded on first use, at most once per process; a failure is reported once and remembered."""
+
+    def __init__(self, load: Callable[[], T], warn: Callable[[str], None]) -> None:
+        self._load = load
+        self._warn = warn
+        self._lock = threading.Lock()
+        self._tried = False
+        self.value: T | None = None
+        self.error: str | None = None
+
+    def get(self) -> T | None:
+        with self._lock:
+            if not self._tried:
+                self._tried = True
+                try:
+                    self.value = self._load()
+                except ModelUnavailable as exc:
+                    self.error = str(exc)
+                    self._warn(f"warning: {exc}")
+            return self.value
 
 
 class QAService:
     def __init__(self, settings: Settings, *, warn: Callable[[str], None] = _stderr) -> None:
         self.settings = settings
         self.warn = warn
-        self._lock = threading.Lock()
-        self._encoder: Encoder | None = None
-        self._encoder_error: str | None = None
-        self._encoder_tried = False
         self._snapshot: Snapshot | None = None
-        self._reranker: Reranker | None = None
-        self._reranker_tried = False
+        self._encoder = LoadOnce(
+            lambda: load_encoder(settings.model, query_prefix=settings.query_prefix,
+                                 passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout),
+            warn,
+        )
+        self._reranker = LoadOnce(
+            lambda: load_reranker(settings.reranker, timeout=settings.model_load_timeout) if settings.reranker else None,
+            warn,
+        )
 
-    # encoder: tried once, the failure remembered
     def encoder(self) -> Encoder | None:
-        with self._lock:
-            if not self._encoder_tried:
-                self._encoder_tried = True
-                try:
-                    self._encoder = load_encoder(
-                        self.settings.model,
-                        query_prefix=self.settings.query_prefix,
-                        passage_prefix=self.settings.passage_prefix,
-                        timeout=self.settings.model_load_timeout,
-                    )
-                except ModelUnavailable as exc:
-                    self._encoder_error = str(exc)
-                    self.warn(f"warning: {exc}")
-            return self._encoder
+        return self._encoder.get()
 
     def reranker(self) -> Reranker | None:
-        """The optional cross-encoder (QA_RERANKER), loaded once; None when off or unavailable."""
-        with self._lock:
-            if not self._reranker_tried and self.settings.reranker:
-                self._reranker_tried = True
-                try:
-                    self._reranker = load_reranker(self.settings.reranker, timeout=self.settings.model_load_timeout)
-                except ModelUnavailable as exc:
-                    self.warn(f"warning: {exc}")
-            return self._reranker
+        """The optional cross-encoder (QA_RERANKER); None when off or unavailable."""
+        return self._reranker.get()
 
     def writer(self) -> Writer:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()))
@@ -86,13 +95,16 @@ class QAService:
             return None, None
         encoder = self.encoder()  # tried once per process; a failure is reported in one line
         if encoder is None:
-            return None, self._encoder_error
+            return None, self._encoder.error
         if snap.vectors is None:
             if snap.chunks:
                 return None, "the index has no vectors (it was built without a model); run `qa reindex`"
             return None, None
         if snap.model != encoder.name:
             return None, f"the index was built with {snap.model!r} but QA_MODEL is {encoder.name!r}; run `qa reindex`"
+        if snap.vectors.dim != encoder.dim:  # the same name, another model (its folder replaced in place)
+            return None, (f"the index holds {snap.vectors.dim}-dimensional vectors but {encoder.name!r} now gives "
+                          f"{encoder.dim}; run `qa reindex`")
         return encoder, None
 
     def ask(self, question: str, *, k: int | None = None, mode: Mode | None = None,
