@@ -1,47 +1,154 @@
-"""FastAPI app: the same answers as `qa ask --json`, over HTTP.
+"""FastAPI app: answers (`/v1/ask`, `/v1/search`), OpenAI-compatible chat, documents, operations.
 
-Endpoints are plain `def`: FastAPI runs them in its thread pool, so the model
-never blocks the event loop.
+Endpoints that touch the model are plain ``def``: FastAPI runs them in its thread
+pool, so the event loop never blocks, and `Runtime` caps how many run at once.
+See README "HTTP" for the routes, limits, keys and metrics.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
-from pydantic import BaseModel, Field
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from qa import __version__
 from qa.config import Settings
-from qa.service import QAService
+from qa.errors import QAError
+from server import errors
+from server.documents_api import router as documents_router
+from server.middleware import BodyLimit, MetricsMiddleware
+from server.openai_api import router as openai_router
+from server.runtime import Runtime
+from server.schemas import AnswerOut, AskRequest, Health, Readiness, SearchOut
+from server.security import read_access
 from server.web import router as web_router
 
+DESCRIPTION = """Question answering over news articles, with citations.
 
-class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=2000)
-    k: int = Field(5, ge=1, le=50)
-    mode: Literal["hybrid", "dense", "lexical"] | None = None
+* `POST /v1/ask`: the answer and its cited passages (the same JSON as `qa ask --json`, plus `timings`).
+* `POST /v1/search`: the passages only.
+* `POST /v1/chat/completions`, `GET /v1/models`: OpenAI-compatible (the official client works unchanged).
+* `/v1/documents`: list, show, add or replace, delete.
+* `GET /healthz`, `GET /readyz`, `GET /metrics` (Prometheus).
 
-
-def get_service(request: Request) -> QAService:
-    return request.app.state.service
-
-
-ServiceDep = Annotated[QAService, Depends(get_service)]
-
-
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+Keys (when configured): `Authorization: Bearer KEY` or `X-API-Key: KEY`. Errors are
+`{"error": {"message", "type", "param", "code"}}`.
+"""
 
 
-def ask(body: AskRequest, svc: ServiceDep) -> dict:
-    return svc.ask(body.question, k=body.k, mode=body.mode).to_dict()
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def healthz() -> Health:
+    """The process is up (it does not look at the index: see /readyz)."""
+    return Health()
+
+
+def readyz(request: Request) -> JSONResponse:
+    """Ready to answer: the index opens; which retrieval answers use and why; document and chunk counts."""
+    runtime = _runtime(request)
+    settings = runtime.settings
+    base = {"configured_mode": settings.mode, "model": settings.model}
+    if runtime.warming:
+        state = Readiness(ready=False, reason="starting: loading the model and the index", model_loaded=False, **base)
+        return JSONResponse(state.model_dump(), status_code=503, headers={"Retry-After": "2"})
+    svc = runtime.service
+    encoder = svc.encoder()
+    try:
+        snap = svc.snapshot()
+    except (QAError, sqlite3.Error) as exc:  # IndexCorrupt, or SQLite refusing the file outright
+        state = Readiness(ready=False, reason=f"the index cannot be opened: {exc}", model_loaded=encoder is not None,
+                          **base)
+        return JSONResponse(state.model_dump(), status_code=503, headers={"Retry-After": "30"})
+    dense, why = svc._dense_status(snap, settings.mode)
+    state = Readiness(
+        ready=True,
+        mode=settings.mode if dense is not None or settings.mode == "lexical" else "lexical",
+        model_loaded=encoder is not None,
+        fallback_reason=why,
+        index_model=snap.model,
+        documents=len(snap.docs),
+        chunks=len(snap.chunks),
+        generation=snap.generation,
+        **base,
+    )
+    return JSONResponse(state.model_dump())
+
+
+def metrics(request: Request) -> Response:
+    """Prometheus text: requests and latency per route, index size, model state."""
+    runtime = _runtime(request)
+    m = runtime.metrics
+    try:
+        documents, chunks, generation = runtime.index_counts()
+        m.documents.set(documents)
+        m.chunks.set(chunks)
+        m.generation.set(generation)
+        m.index_ok.set(1)
+    except Exception:  # noqa: BLE001 - a scrape reports the index as unreadable, never fails
+        m.index_ok.set(0)
+    m.model_loaded.set(1 if runtime.model_loaded else 0)
+    return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def ask(body: AskRequest, request: Request) -> AnswerOut:
+    """The answer with cited passages; `history` (earlier turns) resolves follow-up questions."""
+    answer = _runtime(request).ask(body.question, k=body.k, mode=body.mode, history=body.user_turns())
+    return AnswerOut.model_validate(answer.to_dict())
+
+
+def search(body: AskRequest, request: Request) -> SearchOut:
+    """The ranked passages only (the same retrieval as /v1/ask)."""
+    answer = _runtime(request).ask(body.question, k=body.k, mode=body.mode, history=body.user_turns())
+    data = answer.to_dict()
+    return SearchOut.model_validate({key: data[key] for key in ("question", "mode", "passages", "notice", "timings")})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    app = FastAPI(title="qa", version=__version__, description="Question answering over news articles with citations")
-    app.state.service = QAService(settings or Settings())
-    app.get("/healthz")(healthz)
+    settings = settings or Settings()
+    runtime = Runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.start_warm_up()  # /healthz answers at once; /readyz says 503 until the model and index are loaded
+        yield
+
+    app = FastAPI(title="qa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.service = runtime.service
+    errors.install(app)
+
+    ops = {"tags": ["operations"]}
+    app.get("/healthz", response_model=Health, **ops)(healthz)
+    app.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness, "description": "Not ready"}},
+            **ops)(readyz)
+    app.get("/metrics", response_class=Response, **ops,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                             "description": "Prometheus text format"}})(metrics)
     app.include_router(web_router)
-    app.post("/v1/ask")(ask)
+    answers = {"tags": ["answers"], "dependencies": [Depends(read_access)],
+               "responses": errors.responses(401, 413, 422, 429, 503)}
+    app.post("/v1/ask", response_model=AnswerOut, **answers)(ask)
+    app.post("/v1/search", response_model=SearchOut, **answers)(search)
+    app.include_router(openai_router)
+    app.include_router(documents_router)
+
+    # outermost last: metrics see everything (413s included); CORS headers on every answer
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(MetricsMiddleware, metrics=runtime.metrics)
     return app

@@ -1,0 +1,121 @@
+"""Documents over HTTP: list, show, add or replace, delete.
+
+A posted text goes through exactly what `qa ingest` does with a file (cleaning,
+chunking, content-hash incremental update, one atomic write); readers keep
+answering from the previous index until the new generation is published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from qa.docview import document_detail, document_list
+from qa.errors import DocumentNotFound
+from qa.ingest import IngestReport, SourceText
+from qa.store import Store
+from server.errors import APIError, responses
+from server.runtime import Runtime
+from server.schemas import (
+    DocumentDeleteOut,
+    DocumentDetail,
+    DocumentIn,
+    DocumentList,
+    DocumentWriteOut,
+)
+from server.security import admin_access, read_access
+
+router = APIRouter(prefix="/v1/documents", tags=["documents"])
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def slug(text: str, limit: int = 48) -> str:
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-")
+
+
+def derived_doc_id(text: str, title: str | None) -> str:
+    """<slug of the title or first line>-<12 hex of sha256(text)>: the same text gets the same id."""
+    first = title or next((line for line in text.splitlines() if line.strip()), "")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    name = slug(first)
+    return f"{name}-{digest}" if name else f"doc-{digest}"
+
+
+def check_text(text: str, max_bytes: int) -> None:
+    """The same rules as for a file (`qa.documents.decode_file`), for text that arrived as JSON."""
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise APIError(413, f"text too large ({size} bytes of UTF-8 > limit {max_bytes}, QA_MAX_FILE_BYTES)",
+                       param="text")
+    if "\x00" in text:
+        raise APIError(422, "text contains NUL characters (binary data?)", param="text")
+    if not text.strip():
+        raise APIError(422, "text is empty (only whitespace)", param="text")
+
+
+@router.get("", response_model=DocumentList, dependencies=[Depends(read_access)], responses=responses(401, 429))
+def list_documents(
+    request: Request,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> DocumentList:
+    """Indexed documents (like `qa list --json`), ordered by id."""
+    rows = document_list(_runtime(request).settings.data_dir)
+    return DocumentList(documents=rows[offset : offset + limit], total=len(rows), offset=offset, limit=limit)
+
+
+@router.get("/{doc_id}", response_model=DocumentDetail, dependencies=[Depends(read_access)],
+            responses=responses(401, 404, 429))
+def get_document(doc_id: str, request: Request) -> dict:
+    """One document (like `qa show --json`): metadata, cleaned body, dropped boilerplate with reasons, chunks."""
+    return document_detail(_runtime(request).settings.data_dir, doc_id)
+
+
+@router.post("", response_model=DocumentWriteOut, dependencies=[Depends(admin_access)],
+             responses={201: {"model": DocumentWriteOut, "description": "Added"},
+                        **responses(401, 403, 409, 413, 422, 429, 503)})
+def put_document(body: DocumentIn, request: Request, response: Response) -> DocumentWriteOut:
+    """Add a document, or replace the one with the same id (unchanged text and metadata: nothing is redone)."""
+    runtime = _runtime(request)
+    check_text(body.text, runtime.settings.max_file_bytes)
+    doc_id = body.doc_id or derived_doc_id(body.text, body.title)
+    meta = {"title": body.title, "source": body.source, "date": body.date, "author": body.author, "url": body.url}
+    source = SourceText(doc_id, body.text, body.url, meta={k: v for k, v in meta.items() if v})
+    report = IngestReport()
+    with runtime.writing():
+        runtime.service.writer().ingest([source], report=report)
+        runtime.refresh()
+    status = "added" if report.documents_added else "updated" if report.documents_updated else "unchanged"
+    if status == "added":
+        response.status_code = 201
+    return DocumentWriteOut(doc_id=doc_id, status=status, chunks=_chunk_count(runtime, doc_id),
+                            report=report.to_dict())
+
+
+def _chunk_count(runtime: Runtime, doc_id: str) -> int:
+    store = Store(runtime.settings.data_dir)
+    try:
+        return store.conn.execute("SELECT count(*) FROM chunks WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+    finally:
+        store.close()
+
+
+@router.delete("/{doc_id}", response_model=DocumentDeleteOut, dependencies=[Depends(admin_access)],
+               responses=responses(401, 403, 404, 409, 429, 503))
+def delete_document(doc_id: str, request: Request) -> DocumentDeleteOut:
+    """Remove a document from the index (404 when there is none with this id)."""
+    runtime = _runtime(request)
+    with runtime.writing():
+        if not runtime.service.writer().remove([doc_id]):
+            raise DocumentNotFound(doc_id)
+        runtime.refresh()
+    return DocumentDeleteOut(doc_id=doc_id, deleted=True)

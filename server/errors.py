@@ -1,0 +1,141 @@
+"""Errors as JSON a person can read: ``{"error": {"message", "type", "param", "code"}}``.
+
+Bad input is a 422 naming the field, product errors (``QAError``) map to 4xx or
+503, and nothing the client sends can produce a 500: an unexpected exception is
+logged with its traceback and answered with a generic message.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from qa.errors import BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, ModelUnavailable, QAError
+from server.schemas import ErrorResponse
+
+log = logging.getLogger("qa.server")
+
+TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request_error",
+    429: "rate_limit_exceeded",
+    503: "index_unavailable",
+}
+
+
+class APIError(Exception):
+    def __init__(self, status: int, message: str, *, type: str | None = None, param: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type or TYPES.get(status, "error")
+        self.param = param
+        self.headers = headers
+
+
+def error_response(status: int, message: str, *, type: str | None = None, param: str | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"message": message, "type": type or TYPES.get(status, "error"), "param": param, "code": status}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+def validation_message(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
+    """'question: String should have at most 2000 characters; k: ...' and the first field."""
+    lines = []
+    for err in errors[:5]:
+        where = _location(err.get("loc", ()))
+        msg = str(err.get("msg", "invalid"))
+        if err.get("type") == "json_invalid":
+            msg = f"not valid JSON ({(err.get('ctx') or {}).get('error', 'decode error')})"
+            where = "body"
+        lines.append(f"{where}: {msg}" if where else msg)
+    if len(errors) > 5:
+        lines.append(f"(and {len(errors) - 5} more)")
+    first = _location(errors[0].get("loc", ())) if errors else None
+    return "; ".join(lines) or "invalid request", first or None
+
+
+def qa_error_status(exc: QAError) -> int:
+    if isinstance(exc, DocumentNotFound):
+        return 404
+    if isinstance(exc, BadInputFile):
+        return 413 if "too large" in exc.reason else 422
+    if isinstance(exc, IndexMismatch):
+        return 409
+    if isinstance(exc, (IndexCorrupt, ModelUnavailable)):
+        return 503
+    return 400
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        message, param = validation_message(list(exc.errors()))
+        return error_response(422, message, param=param)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        cause = exc.__cause__
+        if exc.status_code == 400 and cause is not None:  # FastAPI could not parse the body: bad input, a 422
+            why = "not UTF-8" if isinstance(cause, UnicodeDecodeError) else f"cannot be parsed ({type(cause).__name__})"
+            return error_response(422, f"body: {why}; send UTF-8 JSON", param="body")
+        return error_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(APIError)
+    async def _api(request: Request, exc: APIError) -> JSONResponse:
+        return error_response(exc.status, exc.message, type=exc.type, param=exc.param, headers=exc.headers)
+
+    @app.exception_handler(QAError)
+    async def _qa(request: Request, exc: QAError) -> JSONResponse:
+        status = qa_error_status(exc)
+        return error_response(status, str(exc), headers={"Retry-After": "30"} if status == 503 else None)
+
+    @app.exception_handler(sqlite3.Error)
+    async def _sqlite(request: Request, exc: sqlite3.Error) -> JSONResponse:
+        log.warning("index database error on %s: %s", request.url.path, exc)
+        return error_response(503, f"the index database (SQLite) is unavailable: {exc}; try again",
+                              headers={"Retry-After": "1"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal server error (logged on the server)", type="server_error")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": desc}
+    for code, desc in {
+        401: "Missing or unknown API key",
+        403: "The key may not do this (a read key on a write)",
+        413: "Request body (or document text) too large",
+        422: "Invalid input; the message names the field",
+        429: "Rate limit exceeded; see Retry-After",
+        503: "Index unavailable or server busy; see Retry-After",
+    }.items()
+}
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The documented error responses of a route."""
+    return {c: ERROR_RESPONSES[c] if c in ERROR_RESPONSES else {"model": ErrorResponse} for c in codes}

@@ -1,0 +1,110 @@
+"""Pure ASGI middleware: the request-body cap and Prometheus metrics.
+
+Pure ASGI (not BaseHTTPMiddleware) so streamed responses pass through untouched
+and the latency measured is the whole response, stream included.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class BodyLimit:
+    """413 for a body over ``max_bytes``: at once from Content-Length, or while a chunked body streams in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _message(self) -> str:
+        return f"request body larger than {self.max_bytes} bytes (QA_MAX_REQUEST_BYTES)"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                declared = -1
+            if declared > self.max_bytes:
+                await self._reject(send, 413, self._message())
+                return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # re-raised by FastAPI's body reader, answered by the HTTPException handler
+                    raise HTTPException(413, self._message())
+            return message
+
+        await self.app(scope, limited, send)
+
+    @staticmethod
+    async def _reject(send: Send, status: int, message: str) -> None:
+        body = json.dumps({"error": {"message": message, "type": "request_too_large", "param": None,
+                                     "code": status}}, separators=(",", ":")).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class Metrics:
+    """One registry per app (several apps in one process, as in tests, do not collide)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter("qa_http_requests", "HTTP requests by route and status",
+                                ["method", "route", "status"], registry=self.registry)
+        self.latency = Histogram("qa_http_request_duration_seconds", "Time to the end of the response, by route",
+                                 ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.in_flight = Gauge("qa_http_requests_in_flight", "Requests being served", registry=self.registry)
+        self.documents = Gauge("qa_index_documents", "Documents in the published index", registry=self.registry)
+        self.chunks = Gauge("qa_index_chunks", "Chunks (passages) in the published index", registry=self.registry)
+        self.generation = Gauge("qa_index_generation", "Generation of the published index", registry=self.registry)
+        self.index_ok = Gauge("qa_index_readable", "1 when the index can be read", registry=self.registry)
+        self.model_loaded = Gauge("qa_model_loaded", "1 when the dense model is loaded (0: lexical)",
+                                  registry=self.registry)
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        start = time.perf_counter()
+
+        async def recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        self.metrics.in_flight.inc()
+        try:
+            await self.app(scope, receive, recording)
+        finally:
+            self.metrics.in_flight.dec()
+            route = getattr(scope.get("route"), "path", None) or "unmatched"  # the template: bounded labels
+            method = scope.get("method", "GET")
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - start)

@@ -1,0 +1,159 @@
+"""OpenAI-compatible endpoints: POST /v1/chat/completions and GET /v1/models.
+
+The official ``openai`` client works unchanged (``base_url=http://HOST:PORT/v1``).
+The last user message is the question, the earlier user messages the conversation
+that resolves follow-ups. The assistant message is the answering sentence with a
+numbered marker and a "Sources:" list; ``citations`` carries the passages as data.
+No text is generated: sampling parameters are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+
+from qa.answers import Answer, Passage
+from server.errors import APIError, responses
+from server.runtime import LEXICAL_MODEL_ID, Runtime
+from server.schemas import (
+    QUESTION_CHARS,
+    AnswerMeta,
+    ChatCompletion,
+    ChatCompletionRequest,
+    ModelCard,
+    ModelList,
+    Usage,
+)
+from server.security import read_access
+
+NO_ANSWER = "No answer found in the indexed articles."
+
+router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], dependencies=[Depends(read_access)])
+
+
+def source_line(p: Passage) -> str:
+    """title · outlet · date · doc_id start:end"""
+    parts = [p.title] + [x for x in (p.source, p.date) if x]
+    return " · ".join(parts) + f" · {p.doc_id} {p.start}:{p.end}"
+
+
+def render(answer: Answer) -> str:
+    """The assistant message: the sentence, its markers, and the numbered sources.
+
+    When the evidence is too weak the message says so, and lists the nearest
+    passages under a low-confidence heading (as `qa ask` does) instead of a sentence.
+    """
+    if not answer.passages:
+        return NO_ANSWER
+    if answer.abstained or not answer.answer:
+        lines = [NO_ANSWER, "", "Nearest passages (low confidence):"]
+        return "\n".join(lines + [f"[{p.rank}] {source_line(p)}" for p in answer.passages])
+    # [1] is the passage the sentence comes from; any other passage holding the same sentence also supports it
+    markers = [1] + [p.rank for p in answer.passages[1:] if p.highlight.text.strip() == answer.answer.strip()]
+    lines = [answer.answer.strip() + " " + "".join(f"[{n}]" for n in markers), "", "Sources:"]
+    lines += [f"[{p.rank}] {source_line(p)}" for p in answer.passages]
+    return "\n".join(lines)
+
+
+def conversation(body: ChatCompletionRequest) -> tuple[str, list[str]]:
+    """(question, earlier user turns) from the messages; a readable 422 when there is no question."""
+    last = body.messages[-1]
+    if last.role != "user":
+        raise APIError(422, f"the last message must be the user's question, not a {last.role!r} message",
+                       param="messages")
+    question = last.text()
+    if not question.strip():
+        raise APIError(422, "the last user message (the question) is empty", param="messages")
+    if len(question) > QUESTION_CHARS:
+        raise APIError(422, f"the question (last user message) has {len(question)} characters; "
+                            f"at most {QUESTION_CHARS}", param="messages")
+    history = [m.text() for m in body.messages[:-1] if m.role == "user" and m.text().strip()]
+    return question, history
+
+
+def _pieces(content: str) -> Iterator[str]:
+    """The message in small deltas (a few words each), as a generating model would send it."""
+    tokens = re.findall(r"\S+\s*|\s+", content)
+    for i in range(0, len(tokens), 8):
+        yield "".join(tokens[i : i + 8])
+
+
+def _sse(data: dict[str, Any] | str) -> str:
+    payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"data: {payload}\n\n"
+
+
+STREAM_DOC = {
+    "description": "The completion; with `stream: true`, server-sent events: `chat.completion.chunk` objects "
+                   "(the last one with `finish_reason`, `citations`, `usage`), then `data: [DONE]`",
+    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+}
+
+
+@router.post("/chat/completions", response_model=ChatCompletion,
+             responses={200: STREAM_DOC, **responses(401, 403, 413, 422, 429, 503)})
+def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
+    """Answer the last user message, OpenAI style; `model` may be anything ('qa-lexical': lexical retrieval)."""
+    runtime: Runtime = request.app.state.runtime
+    question, history = conversation(body)
+    mode = body.mode or ("lexical" if body.model == LEXICAL_MODEL_ID else None)
+    answer = runtime.ask(question, k=body.k, mode=mode, history=history)
+    content = render(answer)
+    prompt_tokens = sum(runtime.count_tokens(m.text()) for m in body.messages)
+    completion_tokens = runtime.count_tokens(content)
+    usage = Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+                  total_tokens=prompt_tokens + completion_tokens)
+    ident = "chatcmpl-" + uuid.uuid4().hex[:24]
+    created = int(time.time())
+    model = runtime.model_id(answer)
+    citations = [asdict(p) for p in answer.passages]
+    meta = AnswerMeta(mode=answer.mode, abstained=answer.abstained, confidence=answer.confidence,
+                      notice=answer.notice, timings=answer.timings)
+    if not body.stream:
+        return ChatCompletion(
+            id=ident, created=created, model=model,
+            choices=[{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            usage=usage, citations=citations, qa=meta,
+        )
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        return _sse({"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
+                     "system_fingerprint": None,
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra})
+
+    def events() -> Iterator[str]:
+        yield chunk({"role": "assistant", "content": ""})
+        for piece in _pieces(content):
+            yield chunk({"content": piece})
+        yield chunk({}, "stop", citations=citations, usage=usage.model_dump(), qa=meta.model_dump())
+        yield _sse("[DONE]")
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _models(runtime: Runtime) -> list[ModelCard]:
+    cards = [ModelCard(id=runtime.settings.model)] if runtime.service.encoder() is not None else []
+    return cards + [ModelCard(id=LEXICAL_MODEL_ID)]
+
+
+@router.get("/models", response_model=ModelList, responses=responses(401, 429))
+def list_models(request: Request) -> ModelList:
+    """The configured model (when it is loaded) and 'qa-lexical'. Any name is accepted by /chat/completions."""
+    return ModelList(data=_models(request.app.state.runtime))
+
+
+@router.get("/models/{model_id:path}", response_model=ModelCard, responses=responses(401, 404, 429))
+def get_model(model_id: str, request: Request) -> ModelCard:
+    for card in _models(request.app.state.runtime):
+        if card.id == model_id:
+            return card
+    raise APIError(404, f"no model {model_id!r}; GET /v1/models lists them")

@@ -1,0 +1,144 @@
+"""What one server process holds: the service, its locks, the limiter and the metrics.
+
+* Questions run in FastAPI's thread pool (endpoints are plain ``def``), at most
+  ``QA_MAX_CONCURRENCY`` at once (default: the CPU cores); a request that waits
+  longer than ``SLOT_WAIT`` seconds for a slot gets a 503 with Retry-After.
+* Writes are serialized by one lock. A write publishes a new index generation
+  atomically (``qa.ingest``); until then every reader keeps answering from the
+  previous snapshot, and while one thread opens the new generation the others
+  still answer from the previous one instead of waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from qa.answers import Answer
+from qa.config import Mode, Settings
+from qa.errors import QAError
+from qa.service import QAService
+from qa.snapshot import Snapshot, _generation
+from qa.store import Store
+from server.errors import APIError
+from server.middleware import Metrics
+from server.security import KeyRing, RateLimiter
+
+log = logging.getLogger("qa.server")
+
+SLOT_WAIT = 30.0  # seconds a question waits for a free slot before a 503
+WRITE_WAIT = 120.0  # seconds a write waits for the previous one before a 503
+LEXICAL_MODEL_ID = "qa-lexical"
+
+
+class ServedQA(QAService):
+    """QAService whose readers never queue behind a reload of the index."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings, warn=lambda line: log.warning("%s", line))
+        self._reload = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        current = self._snapshot
+        if current is not None and _generation(self.settings.data_dir) == current.generation:
+            return current
+        if current is not None and not self._reload.acquire(blocking=False):
+            return current  # another thread is opening the new generation: answer from the published previous one
+        if current is None:
+            self._reload.acquire()
+        try:
+            return super().snapshot()
+        finally:
+            self._reload.release()
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.service = ServedQA(settings)
+        self.keys = KeyRing(settings)
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.metrics = Metrics()
+        self.slots = threading.BoundedSemaphore(settings.max_concurrency)
+        self.write_lock = threading.Lock()
+        self._warming: threading.Thread | None = None
+        self._warmed = threading.Event()
+
+    # -- start-up: load the model and the index before the first question, without blocking /healthz
+    def start_warm_up(self) -> None:
+        if self._warmed.is_set() or self.warming:
+            return  # once per process (an app run several times, as in tests, warms up once)
+        self._warming = threading.Thread(target=self.warm_up, name="qa-warm-up", daemon=True)
+        self._warming.start()
+
+    def warm_up(self) -> None:
+        try:
+            self.service.encoder()
+            self.service.snapshot()
+        except (QAError, sqlite3.Error) as exc:
+            log.warning("the index cannot be opened: %s", exc)
+        finally:
+            self._warmed.set()
+
+    @property
+    def warming(self) -> bool:
+        return not self._warmed.is_set() and self._warming is not None and self._warming.is_alive()
+
+    # -- questions
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        if not self.slots.acquire(timeout=SLOT_WAIT):
+            raise APIError(503, f"server busy: {self.settings.max_concurrency} questions in progress; try again",
+                           type="server_busy", headers={"Retry-After": "1"})
+        try:
+            yield
+        finally:
+            self.slots.release()
+
+    def ask(self, question: str, *, k: int | None, mode: Mode | None, history: list[str]) -> Answer:
+        with self.slot():
+            return self.service.ask(question, k=k, mode=mode, history=history)
+
+    @property
+    def model_loaded(self) -> bool:
+        """Whether the encoder is loaded; False until the start-up load has finished (never waits for it)."""
+        return self._warmed.is_set() and self.service.encoder() is not None
+
+    def model_id(self, answer: Answer) -> str:
+        """QA_MODEL when dense retrieval took part, 'qa-lexical' when the answer is lexical only."""
+        return LEXICAL_MODEL_ID if answer.mode == "lexical" else self.settings.model
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of the encoder's tokenizer; 0 when no model is loaded (documented: usage is then zeros)."""
+        encoder = self.service.encoder()
+        return encoder.count_tokens(text) if encoder is not None else 0
+
+    # -- writes
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        if not self.write_lock.acquire(timeout=WRITE_WAIT):
+            raise APIError(503, "another document write is still running; try again", type="server_busy",
+                           headers={"Retry-After": "5"})
+        try:
+            yield
+        finally:
+            self.write_lock.release()
+
+    def refresh(self) -> None:
+        """Open the generation a write just published, so the next question does not pay for it."""
+        try:
+            self.service.snapshot()
+        except (QAError, sqlite3.Error) as exc:
+            log.warning("the new index generation cannot be opened: %s", exc)
+
+    # -- index gauges (read from SQLite: cheap, and what is published now)
+    def index_counts(self) -> tuple[int, int, int]:
+        store = Store(self.settings.data_dir)
+        try:
+            generation = int(store.manifest().get("generation", "0") or 0)
+            return store.count("documents"), store.count("chunks"), generation
+        finally:
+            store.close()

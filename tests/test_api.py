@@ -1,0 +1,624 @@
+"""The HTTP API through FastAPI's TestClient: every route, limit and error.
+
+The index is the seeds ingested in lexical mode; QA_MODEL is a directory that
+does not exist (conftest), so answers come from the lexical fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api_support import ROME, SEEDS, seed_text, seeded_data_dir
+from qa.config import Settings
+from qa.errors import BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, ModelUnavailable, QAError
+from qa.ingest import SourceText
+from qa.service import QAService
+from server import runtime as runtime_module
+from server.app import create_app
+from server.documents_api import derived_doc_id
+from server.errors import qa_error_status
+from server.openai_api import NO_ANSWER
+from server.runtime import ServedQA
+from server.security import RateLimiter
+
+ROME_VI = "Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?"
+WHO_VI = "Ai đã gặp nhau tại Rome?"
+ANSWER_KEYS = {"question", "mode", "abstained", "confidence", "answer", "passages", "notice", "timings"}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return seeded_data_dir(tmp_path / "data")
+
+
+def client_for(data_dir: Path, **settings: object) -> TestClient:
+    """No keys, CORS or rate limit unless a test asks (whatever the developer's shell exports)."""
+    base: dict[str, object] = {"api_keys": [], "admin_keys": [], "cors_origins": [], "rate_limit_per_minute": 0}
+    return TestClient(create_app(Settings(data_dir=data_dir, **(base | settings))))
+
+
+@pytest.fixture
+def client(data_dir: Path) -> TestClient:
+    return client_for(data_dir)
+
+
+def error_of(response) -> dict:  # noqa: ANN001
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == response.status_code
+    assert body["error"]["message"]
+    return body["error"]
+
+
+def check_passages(passages: list[dict]) -> None:
+    for p in passages:
+        assert seed_text(p["doc_id"])[p["start"] : p["end"]] == p["text"]
+        h = p["highlight"]
+        assert p["start"] <= h["start"] < h["end"] <= p["end"]
+        assert seed_text(p["doc_id"])[h["start"] : h["end"]] == h["text"]
+
+
+# ------------------------------------------------------------------ operations
+
+
+def test_healthz_and_readyz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["ready"] is True and body["reason"] is None
+    assert body["documents"] == len(list(SEEDS.glob("*.txt"))) and body["chunks"] >= body["documents"]
+    assert body["generation"] >= 1
+    assert body["configured_mode"] == "hybrid" and body["mode"] == "lexical"  # the model dir does not exist
+    assert body["model_loaded"] is False and "cannot load model" in body["fallback_reason"]
+
+
+def test_readyz_503_and_answers_503_when_the_index_is_damaged(data_dir: Path) -> None:
+    (data_dir / "qa.sqlite3").write_bytes(b"this is not a database" * 100)
+    for name in ("qa.sqlite3-wal", "qa.sqlite3-shm"):
+        (data_dir / name).unlink(missing_ok=True)
+    client = client_for(data_dir)
+    assert client.get("/healthz").status_code == 200  # the process is up
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["ready"] is False and "cannot be opened" in ready.json()["reason"]
+    ask = client.post("/v1/ask", json={"question": WHO_VI})
+    assert ask.status_code == 503 and ask.headers["retry-after"]
+    assert "qa.sqlite3" in error_of(ask)["message"] or "SQLite" in error_of(ask)["message"]
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200 and "qa_index_readable 0.0" in metrics.text
+
+
+def test_readyz_says_starting_while_the_model_loads(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    app = create_app(Settings(data_dir=data_dir))
+    runtime = app.state.runtime
+    real = runtime.warm_up
+    monkeypatch.setattr(runtime, "warm_up", lambda: (release.wait(10), real()))
+    with TestClient(app) as client:  # runs the lifespan: warm-up starts in a thread
+        assert client.get("/healthz").status_code == 200
+        starting = client.get("/readyz")
+        assert starting.status_code == 503 and starting.json()["reason"].startswith("starting")
+        release.set()
+        runtime._warming.join(10)
+        assert client.get("/readyz").json()["ready"] is True
+
+
+def test_metrics_count_requests_per_route(client: TestClient) -> None:
+    client.post("/v1/ask", json={"question": WHO_VI})
+    client.post("/v1/ask", json={"question": ""})
+    client.get("/v1/documents/no-such-doc")
+    text = client.get("/metrics").text
+    assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="200"} 1.0' in text
+    assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="422"} 1.0' in text
+    assert 'route="/v1/documents/{doc_id}",status="404"' in text  # the template, not the id
+    assert 'qa_http_request_duration_seconds_bucket{le="0.5",method="POST",route="/v1/ask"}' in text
+    assert "qa_index_documents 5.0" in text and "qa_index_chunks" in text and "qa_model_loaded 0.0" in text
+    assert client.get("/metrics").headers["content-type"].startswith("text/plain")
+
+
+def test_openapi_and_docs(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = set(spec["paths"])
+    assert {"/v1/ask", "/v1/search", "/v1/chat/completions", "/v1/models", "/v1/documents",
+            "/v1/documents/{doc_id}", "/healthz", "/readyz", "/metrics"} <= paths
+    ask = spec["paths"]["/v1/ask"]["post"]
+    assert {"401", "413", "422", "429", "503"} <= set(ask["responses"])
+    schema = spec["components"]["schemas"]["AskRequest"]["properties"]["question"]
+    assert schema["maxLength"] == 2000 and schema["minLength"] == 1
+    assert client.get("/docs").status_code == 200
+
+
+# ------------------------------------------------------------------ answers
+
+
+def test_ask_is_the_cli_json_plus_timings(client: TestClient, data_dir: Path) -> None:
+    body = client.post("/v1/ask", json={"question": WHO_VI, "k": 3}).json()
+    direct = QAService(Settings(data_dir=data_dir), warn=lambda line: None).ask(WHO_VI, k=3).to_dict()
+    assert set(body) == set(direct) >= ANSWER_KEYS
+    assert [p["chunk_id"] for p in body["passages"]] == [p["chunk_id"] for p in direct["passages"]]
+    assert body["answer"] == direct["answer"] and body["mode"] == "lexical" and body["notice"]
+    assert body["passages"][0]["doc_id"] == ROME and len(body["passages"]) <= 3
+    assert {"load", "search", "answer"} <= set(body["timings"]) and all(v >= 0 for v in body["timings"].values())
+    check_passages(body["passages"])
+
+
+def test_ask_follow_up_uses_the_history(client: TestClient) -> None:
+    history = [{"role": "user", "content": "Who met in Rome?"}]
+    body = client.post("/v1/ask", json={"question": "How long did the meeting last?", "history": history}).json()
+    assert body["passages"] and body["passages"][0]["doc_id"] == ROME
+    check_passages(body["passages"])
+    # assistant turns are accepted and do not change retrieval
+    with_reply = history + [{"role": "assistant", "content": "Phái đoàn Triều Tiên và Nhật Bản."}]
+    again = client.post("/v1/ask", json={"question": "How long did the meeting last?", "history": with_reply}).json()
+    assert [p["chunk_id"] for p in again["passages"]] == [p["chunk_id"] for p in body["passages"]]
+
+
+def test_search_returns_passages_only(client: TestClient) -> None:
+    search = client.post("/v1/search", json={"question": WHO_VI, "k": 2, "mode": "lexical"}).json()
+    assert set(search) == {"question", "mode", "passages", "notice", "timings"}
+    ask = client.post("/v1/ask", json={"question": WHO_VI, "k": 2, "mode": "lexical"}).json()
+    assert [p["chunk_id"] for p in search["passages"]] == [p["chunk_id"] for p in ask["passages"]]
+    assert search["notice"] is None  # lexical was asked for: nothing fell back
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"question": ""}, "question"),
+        ({"question": "   "}, "question"),
+        ({"question": "x" * 2001}, "question"),
+        ({"question": "ok", "k": 0}, "k"),
+        ({"question": "ok", "k": 51}, "k"),
+        ({"question": "ok", "mode": "fast"}, "mode"),
+        ({"question": "ok", "colour": "red"}, "colour"),
+        ({"question": "ok", "history": [{"role": "user", "content": "x"}] * 41}, "history"),
+        ({"question": "ok", "history": [{"role": "user", "content": "x" * 4001}]}, "history.0.content"),
+        ({"question": "ok", "history": [{"role": "system", "content": "x"}]}, "history.0.role"),
+        ({"question": "ok\ud800"}, "question"),
+        ({}, "question"),
+    ],
+)
+def test_ask_rejects_bad_input_with_a_readable_422(client: TestClient, payload: dict, field: str) -> None:
+    for route in ("/v1/ask", "/v1/search"):
+        response = client.post(route, content=json.dumps(payload), headers={"content-type": "application/json"})
+        assert response.status_code == 422, response.text
+        error = error_of(response)
+        assert error["type"] == "invalid_request_error" and error["param"] == field
+        assert error["message"].startswith(field + ":")
+
+
+def test_not_json_is_a_422(client: TestClient) -> None:
+    response = client.post("/v1/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "not valid JSON" in error_of(response)["message"]
+    assert client.post("/v1/ask", content=b"question=hi",
+                       headers={"content-type": "application/x-www-form-urlencoded"}).status_code == 422
+
+
+def test_oversize_bodies_get_413(data_dir: Path) -> None:
+    client = client_for(data_dir, max_request_bytes=4096)
+    big = json.dumps({"question": "x" * 5000})
+    declared = client.post("/v1/ask", content=big, headers={"content-type": "application/json"})
+    assert declared.status_code == 413 and "4096" in error_of(declared)["message"]
+
+    def chunks():  # no Content-Length: the cap applies while the body streams in
+        for _ in range(10):
+            yield b" " * 1000
+        yield big.encode()
+
+    streamed = client.post("/v1/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413, streamed.text
+    assert error_of(streamed)["type"] == "request_too_large"
+    assert client.post("/v1/ask", json={"question": WHO_VI}).status_code == 200  # small bodies still pass
+
+
+def test_model_runs_under_a_concurrency_cap(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runtime_module, "SLOT_WAIT", 0.05)
+    client = client_for(data_dir, max_concurrency=1)
+    slots = client.app.state.runtime.slots
+    assert slots.acquire(timeout=1)
+    try:
+        busy = client.post("/v1/ask", json={"question": WHO_VI})
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+        assert error_of(busy)["type"] == "server_busy"
+    finally:
+        slots.release()
+    assert client.post("/v1/ask", json={"question": WHO_VI}).status_code == 200
+
+
+def test_unexpected_errors_are_a_generic_500(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(client.app.state.runtime.service, "ask", boom)
+    quiet = TestClient(client.app, raise_server_exceptions=False)
+    response = quiet.post("/v1/ask", json={"question": WHO_VI})
+    assert response.status_code == 500
+    assert "secret" not in response.text and error_of(response)["type"] == "server_error"
+
+
+def test_product_errors_map_to_4xx_or_503() -> None:
+    assert qa_error_status(DocumentNotFound("x")) == 404
+    assert qa_error_status(BadInputFile("x", "empty file")) == 422
+    assert qa_error_status(BadInputFile("x", "too large (9 bytes > limit 1)")) == 413
+    assert qa_error_status(IndexMismatch("other model")) == 409
+    assert qa_error_status(IndexCorrupt("bad")) == 503
+    assert qa_error_status(ModelUnavailable("m", "offline")) == 503
+    assert qa_error_status(QAError("anything else")) == 400
+
+
+# ------------------------------------------------------------------ OpenAI-compatible
+
+
+def chat(client: TestClient, *messages: dict, **extra: object):  # noqa: ANN201
+    return client.post("/v1/chat/completions", json={"model": "gpt-4o-mini", "messages": list(messages), **extra})
+
+
+def user(text: str) -> dict:
+    return {"role": "user", "content": text}
+
+
+def test_chat_completion_answer_markers_sources_and_citations(client: TestClient) -> None:
+    response = chat(client, {"role": "system", "content": "You are helpful."}, user(ROME_VI))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["object"] == "chat.completion" and body["id"].startswith("chatcmpl-")
+    assert body["model"] == "qa-lexical"  # any name is accepted; the lexical fallback answered
+    choice = body["choices"][0]
+    assert choice["finish_reason"] == "stop" and choice["message"]["role"] == "assistant"
+    content = choice["message"]["content"]
+    assert body["qa"]["abstained"] is False
+    first, sources = body["citations"][0], body["citations"]
+    assert first["doc_id"] == ROME
+    answer_line, _, rest = content.partition("\n\n")
+    assert answer_line.startswith(first["highlight"]["text"]) and answer_line.endswith("[1]")
+    lines = rest.splitlines()
+    assert lines[0] == "Sources:" and len(lines) == 1 + len(sources)
+    assert lines[1].startswith("[1] " + first["title"]) and lines[1].endswith(f"{ROME} {first['start']}:{first['end']}")
+    check_passages(sources)
+    assert body["usage"] == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}  # no tokenizer loaded
+
+
+def test_chat_completion_abstains_honestly(client: TestClient) -> None:
+    body = chat(client, user("What is the population of Brazil?")).json()
+    content = body["choices"][0]["message"]["content"]
+    assert content.startswith(NO_ANSWER) and body["qa"]["abstained"] is True
+    assert all(c["low_confidence"] for c in body["citations"])
+    if body["citations"]:
+        assert "Nearest passages (low confidence):" in content
+
+
+def test_chat_completion_uses_earlier_user_messages_as_history(client: TestClient) -> None:
+    body = chat(client, user("Who met in Rome?"), {"role": "assistant", "content": "..."},
+                user("How long did the meeting last?"), k=2).json()
+    assert [c["doc_id"] for c in body["citations"]][:1] == [ROME] and len(body["citations"]) <= 2
+    parts = chat(client, {"role": "user", "content": [{"type": "text", "text": ROME_VI}]}).json()
+    assert parts["citations"][0]["doc_id"] == ROME
+
+
+def test_chat_completion_stream(client: TestClient) -> None:
+    plain = chat(client, user(ROME_VI)).json()
+    with client.stream("POST", "/v1/chat/completions",
+                       json={"model": "x", "stream": True, "messages": [user(ROME_VI)]}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [line[len("data: "):] for line in response.iter_lines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert all(c["object"] == "chat.completion.chunk" and c["id"] == chunks[0]["id"] for c in chunks)
+    assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert text == plain["choices"][0]["message"]["content"]
+    last = chunks[-1]
+    assert last["choices"][0]["finish_reason"] == "stop" and last["choices"][0]["delta"] == {}
+    assert [c["chunk_id"] for c in last["citations"]] == [c["chunk_id"] for c in plain["citations"]]
+    assert last["usage"]["total_tokens"] == 0
+    assert all(c["choices"][0]["finish_reason"] is None for c in chunks[:-1])
+
+
+@pytest.mark.parametrize(
+    ("messages", "needle"),
+    [
+        ([], "messages"),
+        ([{"role": "assistant", "content": "hi"}], "last message must be the user's"),
+        ([user("")], "empty"),
+        ([user("x" * 2001)], "at most 2000"),
+        ([user("x" * 4001)], "4000"),
+        ([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "http://x"}}]}], "only text"),
+        ([{"role": "robot", "content": "hi"}], "role"),
+        ([user("hi")] * 51, "messages"),
+    ],
+)
+def test_chat_completion_rejects_bad_messages(client: TestClient, messages: list, needle: str) -> None:
+    response = client.post("/v1/chat/completions", json={"model": "m", "messages": messages})
+    assert response.status_code == 422, response.text
+    assert needle in error_of(response)["message"]
+
+
+def test_models(client: TestClient) -> None:
+    models = client.get("/v1/models").json()
+    assert models["object"] == "list" and [m["id"] for m in models["data"]] == ["qa-lexical"]
+    assert client.get("/v1/models/qa-lexical").json()["id"] == "qa-lexical"
+    assert client.get("/v1/models/gpt-4").status_code == 404
+
+
+def test_usage_counts_tokens_with_the_encoder_tokenizer(data_dir: Path, tiny_model_dir: Path) -> None:
+    client = client_for(data_dir, model=str(tiny_model_dir))
+    encoder = client.app.state.runtime.service.encoder()
+    assert encoder is not None
+    body = chat(client, {"role": "system", "content": "Be brief."}, user(ROME_VI)).json()
+    content = body["choices"][0]["message"]["content"]
+    usage = body["usage"]
+    assert usage["prompt_tokens"] == encoder.count_tokens("Be brief.") + encoder.count_tokens(ROME_VI) > 0
+    assert usage["completion_tokens"] == encoder.count_tokens(content) > 0
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    # the model loads, but this index has no vectors yet: answers stay lexical and say so
+    assert body["model"] == "qa-lexical" and "qa reindex" in body["qa"]["notice"]
+    assert [m["id"] for m in client.get("/v1/models").json()["data"]] == [str(tiny_model_dir), "qa-lexical"]
+
+
+def test_model_field_is_qa_model_when_dense_retrieval_answers(tmp_path: Path, tiny_model_dir: Path) -> None:
+    client = client_for(tmp_path / "dense", model=str(tiny_model_dir))
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert client.post("/v1/documents", json={"doc_id": path.stem, "text": text}).status_code == 201
+    body = chat(client, user(ROME_VI)).json()
+    assert body["model"] == str(tiny_model_dir) and body["qa"]["mode"] == "hybrid"
+    assert chat(client, user(ROME_VI), model="qa-lexical").json()["model"] == "qa-lexical"  # asks for lexical
+    assert client.get("/readyz").json()["mode"] == "hybrid"
+
+
+# ------------------------------------------------------------------ documents
+
+
+def test_list_and_show_documents(client: TestClient) -> None:
+    listed = client.get("/v1/documents").json()
+    ids = [d["doc_id"] for d in listed["documents"]]
+    assert ids == sorted(p.stem for p in SEEDS.glob("*.txt")) and listed["total"] == len(ids)
+    page = client.get("/v1/documents", params={"offset": 1, "limit": 2}).json()
+    assert [d["doc_id"] for d in page["documents"]] == ids[1:3] and page["total"] == len(ids)
+    detail = client.get(f"/v1/documents/{ROME}").json()
+    raw = seed_text(ROME)
+    assert detail["title"] and detail["body"] and detail["chunks"]
+    assert all(raw[b["start"] : b["end"]] == b["text"] for b in detail["body"])
+    assert all(raw[d["start"] : d["end"]] == d["text"] and d["reason"] for d in detail["dropped"])
+    missing = client.get("/v1/documents/no-such-doc")
+    assert missing.status_code == 404 and "no-such-doc" in error_of(missing)["message"]
+    assert client.get("/v1/documents", params={"limit": 0}).status_code == 422
+
+
+ARTICLE = """Hà Nội khai trương tuyến metro thứ ba
+
+Tuyến metro số 3 của Hà Nội chở 41.000 hành khách trong ngày đầu vận hành, theo Công ty Đường sắt đô thị.
+Tàu chạy từ ga Nhổn đến ga Cầu Giấy mất 17 phút, giá vé 8.000 đồng một lượt.
+"""
+
+
+def test_add_replace_and_delete_a_document(client: TestClient) -> None:
+    question = {"question": "Tuyến metro số 3 chở bao nhiêu hành khách trong ngày đầu?", "mode": "lexical"}
+    created = client.post("/v1/documents", json={"text": ARTICLE, "title": "Metro số 3", "source": "VnExpress",
+                                                 "date": "2024-08-09", "url": "https://example.org/metro"})
+    assert created.status_code == 201, created.text
+    doc = created.json()
+    doc_id = doc["doc_id"]
+    assert doc["status"] == "added" and doc["chunks"] >= 1 and doc["report"]["documents_added"] == 1
+    assert doc_id == derived_doc_id(ARTICLE, "Metro số 3") and doc_id.startswith("metro-so-3-")
+    detail = client.get(f"/v1/documents/{doc_id}").json()
+    assert (detail["title"], detail["source"], detail["date"], detail["path"]) == (
+        "Metro số 3", "VnExpress", "2024-08-09", "https://example.org/metro")
+    answer = client.post("/v1/ask", json=question).json()
+    assert answer["passages"][0]["doc_id"] == doc_id and "41.000" in answer["passages"][0]["text"]
+    assert client.get("/readyz").json()["documents"] == 6
+
+    again = client.post("/v1/documents", json={"text": ARTICLE, "title": "Metro số 3", "source": "VnExpress",
+                                               "date": "2024-08-09", "url": "https://example.org/metro"})
+    assert again.status_code == 200 and again.json()["status"] == "unchanged"
+    changed = client.post("/v1/documents", json={"doc_id": doc_id, "text": ARTICLE.replace("41.000", "52.000")})
+    assert changed.status_code == 200 and changed.json()["status"] == "updated"
+    assert "52.000" in client.post("/v1/ask", json=question).json()["passages"][0]["text"]
+
+    deleted = client.delete(f"/v1/documents/{doc_id}")
+    assert deleted.status_code == 200 and deleted.json() == {"doc_id": doc_id, "deleted": True}
+    assert client.get(f"/v1/documents/{doc_id}").status_code == 404
+    assert client.delete(f"/v1/documents/{doc_id}").status_code == 404
+    assert all(p["doc_id"] != doc_id for p in client.post("/v1/ask", json=question).json()["passages"])
+
+
+def test_a_posted_seed_gets_the_same_cleaning_as_ingest(client: TestClient) -> None:
+    raw = seed_text(ROME)
+    before = client.get(f"/v1/documents/{ROME}").json()
+    copy = client.post("/v1/documents", json={"doc_id": "rome-copy", "text": raw}).json()
+    after = client.get("/v1/documents/rome-copy").json()
+    assert copy["status"] == "added"
+    for key in ("title", "source", "date", "author", "body", "dropped", "content_hash"):
+        assert after[key] == before[key], key
+    assert [(c["start"], c["end"]) for c in after["chunks"]] == [(c["start"], c["end"]) for c in before["chunks"]]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "needle"),
+    [
+        ({"doc_id": "../etc/passwd", "text": "x"}, 422, "doc_id"),
+        ({"doc_id": "có dấu", "text": "x"}, 422, "doc_id"),
+        ({"doc_id": "a" * 129, "text": "x"}, 422, "doc_id"),
+        ({"text": ""}, 422, "text"),
+        ({"text": " \n\t "}, 422, "empty"),
+        ({"text": "abc\x00def"}, 422, "NUL"),
+        ({"text": "ok", "title": "t" * 501}, 422, "title"),
+        ({"text": "ok", "tags": ["x"]}, 422, "tags"),
+        ({"text": "x" * 2001}, 413, "QA_MAX_FILE_BYTES"),
+        ({"text": "ạ" * 700}, 413, "2100 bytes"),  # the limit is on UTF-8 bytes, like a file's size
+    ],
+)
+def test_bad_documents_are_rejected(data_dir: Path, payload: dict, status: int, needle: str) -> None:
+    client = client_for(data_dir, max_file_bytes=2000)
+    response = client.post("/v1/documents", json=payload)
+    assert response.status_code == status, response.text
+    assert needle in error_of(response)["message"]
+    assert client.get("/v1/documents").json()["total"] == 5
+
+
+def test_derived_doc_ids() -> None:
+    assert derived_doc_id("Đà Nẵng đón khách\nnội dung", None).startswith("da-nang-don-khach-")
+    assert derived_doc_id("!!!\n???", None).startswith("doc-")
+    assert derived_doc_id("a", "T") == derived_doc_id("a", "T") != derived_doc_id("b", "T")
+
+
+# ------------------------------------------------------------------ writes never interrupt reads
+
+
+def test_readers_answer_from_the_previous_snapshot_until_the_new_one_is_open(data_dir: Path) -> None:
+    settings = Settings(data_dir=data_dir)
+    service = ServedQA(settings)
+    old = service.snapshot()
+    service.writer().ingest([SourceText("metro", ARTICLE)])
+    assert service._reload.acquire(blocking=False)  # as if another thread were opening the new generation
+    try:
+        assert service.snapshot() is old  # a reader does not wait for it
+    finally:
+        service._reload.release()
+    new = service.snapshot()
+    assert new.generation == old.generation + 1 and "metro" in new.docs
+
+
+def test_questions_keep_being_answered_during_writes(client: TestClient) -> None:
+    failures: list[str] = []
+    done = threading.Event()
+
+    def writer() -> None:
+        try:
+            for i in range(4):
+                text = ARTICLE.replace("41.000", f"{41 + i}.000")
+                r = client.post("/v1/documents", json={"doc_id": f"metro-{i}", "text": text})
+                if r.status_code not in (200, 201):
+                    failures.append(r.text)
+            for i in range(4):
+                if client.delete(f"/v1/documents/metro-{i}").status_code != 200:
+                    failures.append(f"delete metro-{i}")
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    answered = 0
+    while not done.is_set() or answered < 5:
+        r = client.post("/v1/ask", json={"question": WHO_VI})
+        assert r.status_code == 200, r.text
+        assert r.json()["passages"][0]["doc_id"] == ROME
+        answered += 1
+    thread.join()
+    assert not failures
+    assert client.get("/readyz").json()["documents"] == 5
+
+
+# ------------------------------------------------------------------ keys, rate limit, CORS
+
+
+def test_keys_read_and_admin(data_dir: Path) -> None:
+    client = client_for(data_dir, api_keys=["read-1", "read-2"], admin_keys=["admin-1"])
+    missing = client.post("/v1/ask", json={"question": WHO_VI})
+    assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+    assert error_of(missing)["type"] == "authentication_error"
+    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"X-API-Key": "nope"}).status_code == 401
+    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"Authorization": "Bearer read-2"}).status_code == 200
+    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"X-API-Key": "read-1"}).status_code == 200
+    assert client.get("/v1/documents", headers={"X-API-Key": "admin-1"}).status_code == 200  # admin keys read
+    assert client.get("/v1/models").status_code == 401
+    doc = {"doc_id": "metro", "text": ARTICLE}
+    forbidden = client.post("/v1/documents", json=doc, headers={"Authorization": "Bearer read-1"})
+    assert forbidden.status_code == 403 and error_of(forbidden)["type"] == "permission_error"
+    assert client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "read-1"}).status_code == 403
+    assert client.post("/v1/documents", json=doc).status_code == 401
+    assert client.post("/v1/documents", json=doc, headers={"Authorization": "Bearer admin-1"}).status_code == 201
+    # operations stay open: orchestrators and scrapers carry no key
+    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_admin_keys_alone_protect_writes_only(data_dir: Path) -> None:
+    client = client_for(data_dir, admin_keys=["admin-1"])
+    assert client.post("/v1/ask", json={"question": WHO_VI}).status_code == 200
+    assert client.delete(f"/v1/documents/{ROME}").status_code == 401
+    assert client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "admin-1"}).status_code == 200
+
+
+def test_read_keys_alone_disable_writes(data_dir: Path) -> None:
+    client = client_for(data_dir, api_keys=["read-1"])
+    response = client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "read-1"})
+    assert response.status_code == 403 and "QA_ADMIN_KEYS" in error_of(response)["message"]
+
+
+def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_API_KEYS", " a,b ,, c")
+    monkeypatch.setenv("QA_ADMIN_KEYS", "z")
+    monkeypatch.setenv("QA_CORS_ORIGINS", "https://a.example,https://b.example")
+    settings = Settings()
+    assert settings.api_keys == ["a", "b", "c"] and settings.admin_keys == ["z"]
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+    assert settings.rate_limit_per_minute == 120 and settings.max_concurrency >= 1
+
+
+def test_rate_limit_per_key_or_client(data_dir: Path) -> None:
+    client = client_for(data_dir, rate_limit_per_minute=3, api_keys=["k1", "k2"])
+    headers = {"X-API-Key": "k1"}
+    for _ in range(3):
+        assert client.get("/v1/models", headers=headers).status_code == 200
+    limited = client.get("/v1/models", headers=headers)
+    assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 20
+    assert error_of(limited)["type"] == "rate_limit_exceeded"
+    assert client.get("/v1/models", headers={"X-API-Key": "k2"}).status_code == 200  # another key, another bucket
+    for _ in range(3):  # unknown keys spend the client's (IP) bucket
+        assert client.get("/v1/models", headers={"X-API-Key": "guess"}).status_code == 401
+    assert client.get("/v1/models", headers={"X-API-Key": "guess"}).status_code == 429
+    assert client.get("/healthz").status_code == 200  # operations are not limited
+
+
+def test_rate_limit_zero_disables(data_dir: Path) -> None:
+    client = client_for(data_dir, rate_limit_per_minute=0)
+    assert all(client.get("/v1/models").status_code == 200 for _ in range(150))
+
+
+def test_token_bucket_refills() -> None:
+    bucket = RateLimiter(60)  # one token per second, bursts of 60
+    assert all(bucket.take("c", now=100.0) == 0 for _ in range(60))
+    assert bucket.take("c", now=100.0) == pytest.approx(1.0)
+    assert bucket.take("c", now=100.5) == pytest.approx(0.5)
+    assert bucket.take("c", now=101.0) == 0
+    assert bucket.take("other", now=101.0) == 0
+
+
+def test_cors(data_dir: Path) -> None:
+    closed = client_for(data_dir)
+    pre = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST",
+           "Access-Control-Request-Headers": "authorization,content-type"}
+    assert "access-control-allow-origin" not in closed.options("/v1/ask", headers=pre).headers
+    client = client_for(data_dir, cors_origins=["https://app.example"])
+    allowed = client.options("/v1/ask", headers=pre)
+    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+    other = client.options("/v1/ask", headers={**pre, "Origin": "https://evil.example"})
+    assert other.headers.get("access-control-allow-origin") != "https://evil.example"
+    simple = client.post("/v1/ask", json={"question": WHO_VI}, headers={"Origin": "https://app.example"})
+    assert simple.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_damaged_sqlite_during_a_write_is_a_503(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def locked(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr("qa.ingest.Writer.ingest", locked)
+    response = client.post("/v1/documents", json={"doc_id": "x", "text": "hello"})
+    assert response.status_code == 503 and response.headers["retry-after"] == "1"
+    assert "locked" in error_of(response)["message"]
+
+
+def test_a_body_that_is_not_utf8_is_a_422(client: TestClient) -> None:
+    for route in ("/v1/ask", "/v1/chat/completions", "/v1/documents"):
+        response = client.post(route, content=b'{"question": "\xff\xfe"}', headers={"content-type": "application/json"})
+        assert response.status_code == 422 and "not UTF-8" in error_of(response)["message"], route
