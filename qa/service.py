@@ -10,8 +10,11 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+import numpy as np
 
 from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, load_encoder
@@ -27,6 +30,7 @@ from qa.snapshot import Snapshot, _generation
 
 
 T = TypeVar("T")
+QUERY_CACHE = 2048  # query vectors remembered (LRU)
 
 
 def _stderr(message: str) -> None:
@@ -61,6 +65,8 @@ class QAService:
         self.settings = settings
         self.warn = warn
         self._snapshot: Snapshot | None = None
+        self._query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._encoder = LoadOnce(
             lambda: load_encoder(settings.model, query_prefix=settings.query_prefix,
                                  passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout),
@@ -77,6 +83,21 @@ class QAService:
     def reranker(self) -> Reranker | None:
         """The optional cross-encoder (QA_RERANKER); None when off or unavailable."""
         return self._reranker.get()
+
+    def _query_vector(self, encoder: Encoder, text: str) -> np.ndarray:
+        """Encode a question, remembering the last QUERY_CACHE ones (repeated questions are common)."""
+        key = (encoder.name, text)
+        with self._cache_lock:
+            hit = self._query_cache.get(key)
+            if hit is not None:
+                self._query_cache.move_to_end(key)
+                return hit
+        vector = encoder.encode_queries([text])[0]
+        with self._cache_lock:
+            self._query_cache[key] = vector
+            while len(self._query_cache) > QUERY_CACHE:
+                self._query_cache.popitem(last=False)
+        return vector
 
     def writer(self) -> Writer:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()))
@@ -120,7 +141,7 @@ class QAService:
         query = analyze(question, contextualize(question, history or []))
         timings["load"] = time.perf_counter() - t0
         t = time.perf_counter()
-        vector = encoder.encode_queries([query.combined.text])[0] if encoder is not None else None
+        vector = self._query_vector(encoder, query.combined.text) if encoder is not None else None
         timings["encode"] = time.perf_counter() - t
         t = time.perf_counter()
         candidates = Retriever(snap).search(query, k, used, vector)
