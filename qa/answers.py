@@ -11,7 +11,7 @@ from qa.answer_type import answer_type, offers
 from qa.lexical import field_tokens
 from qa.retrieval import Candidate, QueryInfo
 from qa.snapshot import Snapshot
-from qa.text import split_sentences
+from qa.text import Sentence, split_sentences
 
 if TYPE_CHECKING:
     from qa.rerank import Ranked
@@ -60,6 +60,21 @@ class Answer:
         return asdict(self)
 
 
+def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentence, str, frozenset[str]]]:
+    """A chunk's sentences with their token sets, computed once per snapshot."""
+    key = ("sentences", row, folded)
+    cached = snapshot.memo.get(key)
+    if cached is None:
+        chunk = snapshot.chunks[row]
+        raw = snapshot.raws[chunk.doc_id]
+        cached = []
+        for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
+            text = raw[sent.start : sent.end]
+            cached.append((sent, text, frozenset(field_tokens(text, folded=folded))))
+        snapshot.memo[key] = cached
+    return cached
+
+
 def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo) -> tuple[Highlight, float]:
     """The sentence of the passage that best answers, and how well (0..~1.15).
 
@@ -68,22 +83,20 @@ def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo) -> tuple
     (a number for "bao nhiêu", a name for "ai"), minus a penalty when it is
     itself a question (a headline such as "... thảo luận gì?").
     """
-    chunk = snapshot.chunks[row]
-    raw = snapshot.raws[chunk.doc_id]
     kind = answer_type(query.text)
-    best, best_score = None, -1.0
-    for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
-        text = raw[sent.start : sent.end]
-        tokens = set(field_tokens(text, folded=not query.diacritics))
+    best: tuple[Sentence, str] | None = None
+    best_score = -1.0
+    for sent, text, tokens in _sentences(snapshot, row, folded=not query.diacritics):
         score = snapshot.lexical.coverage_of(query.text, tokens, diacritics=query.diacritics)
         score += ANSWER_TYPE_BONUS * offers(text, kind, query.text)
         if text.rstrip("”\"' ").endswith("?"):
             score -= QUESTION_PENALTY
         if score > best_score + 1e-9:
-            best, best_score = sent, score
+            best, best_score = (sent, text), score
     if best is None:
+        chunk = snapshot.chunks[row]
         return Highlight(chunk.text, chunk.start, chunk.end), 0.0
-    return Highlight(raw[best.start : best.end], best.start, best.end), max(0.0, best_score)
+    return Highlight(best[1], best[0].start, best[0].end), max(0.0, best_score)
 
 
 def best_sentence(snapshot: Snapshot, row: int, query: QueryInfo) -> Highlight:

@@ -101,6 +101,7 @@ class LexicalIndex:
         self.doc_accented = _Field([field_tokens(t, folded=False) for t in joined])
         self.doc_folded = _Field([field_tokens(t, folded=True) for t in joined])
         self.doc_weight = doc_weight
+        self._weight_memo: dict[tuple[str, bool], list] = {}
 
     def _field_scores(self, chunk: _Field, doc: _Field, terms: list[str]) -> np.ndarray:
         scores = chunk.scores(terms)
@@ -123,13 +124,29 @@ class LexicalIndex:
         field = self.accented if diacritics else self.folded
         return self.coverage_of(query, field.sets[row] if 0 <= row < field.n else set(), diacritics=diacritics)
 
-    def coverage_of(self, query: str, present: set[str], *, diacritics: bool) -> float:
+    def coverage_of(self, query: str, present: set[str] | frozenset[str], *, diacritics: bool) -> float:
         """The same share for any token set, e.g. one sentence's ``field_tokens``."""
-        field = self.accented if diacritics else self.folded
-        terms = query_terms(query, folded=not diacritics)
         parts = []
-        for group in (terms.unigrams, terms.bigrams):
-            if group:
-                total = sum(field.idf(t) for t in group)
-                parts.append(sum(field.idf(t) for t in group if t in present) / total if total else 0.0)
-        return float(np.mean(parts)) if parts else 0.0
+        for weights, total in self._weights(query, diacritics):
+            parts.append(sum(w for t, w in weights if t in present) / total)
+        return sum(parts) / len(parts) if parts else 0.0
+
+    def _weights(self, query: str, diacritics: bool) -> list[tuple[list[tuple[str, float]], float]]:
+        """IDF weights of the query's unigrams and of its bigrams (memoised: asked once per sentence)."""
+        key = (query, diacritics)
+        cached = self._weight_memo.get(key)
+        if cached is None:
+            field = self.accented if diacritics else self.folded
+            terms = query_terms(query, folded=not diacritics)
+            cached = []
+            for group in (terms.unigrams, terms.bigrams):
+                weights = [(t, field.idf(t)) for t in group]
+                total = sum(w for _, w in weights)
+                if weights and total:
+                    cached.append((weights, total))
+                elif weights:
+                    cached.append((weights, 1.0))
+            if len(self._weight_memo) > 4096:
+                self._weight_memo.clear()
+            self._weight_memo[key] = cached
+        return cached

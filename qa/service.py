@@ -7,6 +7,8 @@ and turns a question (plus conversation) into a cited ``Answer``.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
 import threading
 import time
@@ -27,6 +29,7 @@ from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.snapshot import Snapshot, _generation
+from qa.store import DB_NAME
 
 
 T = TypeVar("T")
@@ -65,6 +68,8 @@ class QAService:
         self.settings = settings
         self.warn = warn
         self._snapshot: Snapshot | None = None
+        self._watch: tuple | None = None  # (inode, connection, data_version, generation)
+        self._watch_lock = threading.Lock()
         self._query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._encoder = LoadOnce(
@@ -102,10 +107,33 @@ class QAService:
     def writer(self) -> Writer:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()))
 
+    def published_generation(self) -> int | None:
+        """The index generation on disk, checked before every question.
+
+        SQLite's ``PRAGMA data_version`` on one long-lived connection changes whenever another
+        connection commits, so the manifest is read again only after a write (or when the
+        database file was replaced), not on every question."""
+        db = self.settings.data_dir / DB_NAME
+        try:
+            inode = os.stat(db).st_ino
+            with self._watch_lock:
+                if self._watch is None or self._watch[0] != inode:
+                    if self._watch is not None:
+                        self._watch[1].close()
+                    self._watch = (inode, sqlite3.connect(db, check_same_thread=False), None, None)
+                inode, conn, version, generation = self._watch
+                now = conn.execute("PRAGMA data_version").fetchone()[0]
+                if now != version:
+                    generation = _generation(self.settings.data_dir)
+                    self._watch = (inode, conn, now, generation)
+                return generation
+        except (OSError, sqlite3.Error):
+            return _generation(self.settings.data_dir)  # no index yet, or unreadable: the careful path decides
+
     def snapshot(self) -> Snapshot:
         """The newest published index (reopened only when a write published a new generation)."""
         current = self._snapshot
-        if current is None or _generation(self.settings.data_dir) != current.generation:
+        if current is None or self.published_generation() != current.generation:
             current = Snapshot.open(self.settings.data_dir)
             self._snapshot = current
         return current

@@ -7,7 +7,7 @@ readers pick it up by opening a new snapshot, so no query ever mixes versions.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from embeddings.index import VectorIndex
@@ -38,6 +38,8 @@ class Snapshot:
     row_of: dict[int, int]  # chunk_id -> position in ``chunks``
 
     @property
+    # derived per-chunk data computed on first use (e.g. sentence token sets for answer selection)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
     def model(self) -> str | None:
         return self.manifest.get("model") or None
 

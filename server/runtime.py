@@ -43,7 +43,7 @@ class ServedQA(QAService):
 
     def snapshot(self) -> Snapshot:
         current = self._snapshot
-        if current is not None and _generation(self.settings.data_dir) == current.generation:
+        if current is not None and self.published_generation() == current.generation:
             return current
         if current is not None and not self._reload.acquire(blocking=False):
             return current  # another thread is opening the new generation: answer from the published previous one
