@@ -36,10 +36,10 @@ class Snapshot:
     lexical: LexicalIndex
     vectors: VectorIndex | None
     row_of: dict[int, int]  # chunk_id -> position in ``chunks``
-
-    @property
     # derived per-chunk data computed on first use (e.g. sentence token sets for answer selection)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
     def model(self) -> str | None:
         return self.manifest.get("model") or None
 
