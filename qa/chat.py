@@ -146,6 +146,7 @@ class ChatLoop:
         self.mode: Mode | None = mode
         self.history: list[str] = []
         self.last: Answer | None = None
+        self._shown_notice: str | None = None  # the fallback notice is shown once, not on every answer
 
     def run(self) -> None:
         data_dir = self.service.settings.data_dir
@@ -171,7 +172,8 @@ class ChatLoop:
                 continue
             self.last = answer
             self.history.append(line)
-            print_answer(self.console, self.last, excerpt=240)
+            print_answer(self.console, self.last, excerpt=240, notice=self.last.notice != self._shown_notice)
+            self._shown_notice = self.last.notice
 
     def command(self, line: str) -> bool:
         """Run a slash command; False means quit."""

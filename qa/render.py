@@ -29,8 +29,9 @@ def passage_text(p: Passage, *, width: int | None = None) -> Text:
     return text
 
 
-def print_answer(console: Console, answer: Answer, *, excerpt: int = 360) -> None:
-    if answer.notice:
+def print_answer(console: Console, answer: Answer, *, excerpt: int = 360, notice: bool = True) -> None:
+    """``notice=False``: the fallback notice was already shown (the chat loop shows it once)."""
+    if answer.notice and notice:
         console.print(Text(f"⚠ {answer.notice}", style="magenta"), soft_wrap=True)
     label = f"[dim]mode: {answer.mode} · confidence {answer.confidence:.2f}[/dim]"
     if answer.abstained:
