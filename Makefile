@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install install-dev bench clean
+.PHONY: run test test-long install install-dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest
+
+# the long variants of the reliability tests (README "Guarantees"): hundreds of kills, thousands of examples
+test-long: install-dev
+	$(BIN)/python -m pytest -m long
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

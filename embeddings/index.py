@@ -52,18 +52,29 @@ class VectorIndex:
         atomic_write_bytes(path, data)
         return sha256_bytes(data)
 
+    def ids(self) -> np.ndarray:
+        """The chunk ids held, in insertion order."""
+        return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+
     @classmethod
     def load(cls, path: Path, *, sha256: str | None, dim: int | None) -> "VectorIndex":
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise IndexCorrupt(f"{path}: cannot read the vector index ({exc.strerror}); run `qa reindex`") from exc
+        return cls.from_bytes(data, path, sha256=sha256, dim=dim)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: Path, *, sha256: str | None, dim: int | None) -> "VectorIndex":
+        """Deserialize ``data`` (the content of ``path``), verifying the manifest's checksum and dimension first."""
         if sha256 is not None and sha256_bytes(data) != sha256:
-            raise IndexCorrupt(f"{path}: checksum does not match the manifest (damaged file); run `qa reindex`")
+            raise IndexCorrupt(f"{path}: checksum does not match the manifest (damaged file); run `qa reindex` "
+                               "to rebuild it from the vectors stored in SQLite")
         try:
             index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         except RuntimeError as exc:
-            raise IndexCorrupt(f"{path}: not a FAISS index ({exc}); run `qa reindex`") from exc
+            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "unreadable"
+            raise IndexCorrupt(f"{path}: not a FAISS index ({first}); run `qa reindex`") from exc
         if dim is not None and index.d != dim:
             raise IndexCorrupt(f"{path}: vectors have dimension {index.d}, the manifest says {dim}; run `qa reindex`")
         return cls(index)

@@ -122,6 +122,10 @@ def ask(
 ) -> None:
     """Answer one question with cited passages."""
     try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:  # bytes that were not UTF-8 on the command line (surrogate escapes)
+        _fail(QAError(f"the question is not valid UTF-8 (character {exc.start + 1}); check the terminal's encoding"))
+    try:
         answer = _service(quiet=not as_json).ask(question, k=k, mode=_mode(mode))
     except QAError as exc:
         _fail(exc)
@@ -165,7 +169,10 @@ def list_documents(as_json: JsonOpt = False) -> None:
     """List indexed documents."""
     from qa.docview import document_list
 
-    rows = document_list(_service().settings.data_dir)
+    try:
+        rows = document_list(_service().settings.data_dir)
+    except QAError as exc:
+        _fail(exc)
     if as_json:
         _print_json(rows)
         return
@@ -216,6 +223,45 @@ def evaluate(
         evaluation.print_chat_report(out, report)
     else:
         evaluation.print_report(out, report)
+
+
+@app.command("snapshot")
+def snapshot_command(
+    path: Annotated[Path, typer.Argument(help="A new folder for the copy")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Back up the index to PATH: a consistent copy, safe while the index is being served and written."""
+    from qa.backup import take_snapshot
+
+    try:
+        meta = take_snapshot(Settings().data_dir, path)
+    except QAError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(meta)
+    else:
+        out.print(f"snapshot of generation {meta['generation']} ({meta['documents']} documents, {meta['chunks']} chunks) "
+                  f"written to {path}", soft_wrap=True)
+
+
+@app.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="A folder written by `qa snapshot`")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Restore a snapshot into QA_DATA_DIR, which must be empty or absent (an index is never overwritten)."""
+    from qa.backup import restore_snapshot
+
+    data_dir = Settings().data_dir
+    try:
+        meta = restore_snapshot(path, data_dir)
+    except QAError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(meta)
+    else:
+        out.print(f"restored generation {meta['generation']} ({meta['documents']} documents, {meta['chunks']} chunks) "
+                  f"into {data_dir}", soft_wrap=True)
 
 
 @app.command()

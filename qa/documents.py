@@ -115,7 +115,36 @@ def _guess_8bit(data: bytes) -> str:
         return "damaged UTF-8"
     high = [b for b in data if b >= 0x80]
     vietnamese = sum(1 for b in high if b in _CP1258_VIETNAMESE)
-    return "cp1258" if high and vietnamese >= 0.2 * len(high) else "latin-1"
+    if high and vietnamese >= 0.2 * len(high):
+        return "cp1258"
+    for encoding, ranges, required in _MULTIBYTE:
+        try:
+            decoded = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        wide = [ord(ch) for ch in decoded if ord(ch) > 127]
+        inside = sum(1 for cp in wide if any(lo <= cp <= hi for lo, hi in ranges))
+        if wide and inside >= 0.9 * len(wide) and (required is None or any(required[0] <= cp <= required[1] for cp in wide)):
+            return encoding
+    ascii_letters = sum(1 for b in data if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A)
+    cyrillic = [data.decode(enc, errors="replace") for enc in ("cp1251", "koi8_r")]
+    letters = [[ch for ch in text if ch.isalpha() and ord(ch) > 127] for text in cyrillic]
+    if len(letters[0]) > ascii_letters and sum(1 for ch in letters[0] if "\u0400" <= ch <= "\u04ff") >= 0.9 * len(letters[0]):
+        # the right one of the two Cyrillic code pages gives mostly lower-case letters
+        lower = [sum(ch.islower() for ch in group) / max(len(group), 1) for group in letters]
+        return "cp1251" if lower[0] >= lower[1] else "koi8-r"
+    return "latin-1"
+
+
+# (encoding, Unicode ranges 90% of its non-ASCII text falls in, a range at least one character must be in)
+_KANA, _CJK, _HANGUL = (0x3040, 0x30FF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3)
+_CJK_PUNCT, _FULLWIDTH = (0x3000, 0x303F), (0xFF01, 0xFF5E)
+_MULTIBYTE = (
+    ("shift_jis", (_KANA, _CJK, _CJK_PUNCT, _FULLWIDTH), _KANA),  # Japanese text always has some kana
+    ("euc-kr", (_HANGUL, _CJK_PUNCT, _FULLWIDTH), _HANGUL),
+    ("gb18030", (_CJK, _CJK_PUNCT, _FULLWIDTH), None),
+    ("big5", (_CJK, _CJK_PUNCT, _FULLWIDTH), None),
+)
 
 
 # -------------------------------------------------------------------- parsing

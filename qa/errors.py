@@ -37,6 +37,10 @@ class IndexCorrupt(QAError):
     """A file of the index is damaged or not ours."""
 
 
+class StorageError(QAError):
+    """Writing the index failed (disk full, I/O error, database locked): the previous index is unchanged."""
+
+
 class DocumentNotFound(QAError):
     def __init__(self, doc_id: str) -> None:
         self.doc_id = doc_id

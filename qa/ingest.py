@@ -10,8 +10,12 @@ is taken and deduplicated by content hash, so unchanged text is never re-encoded
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import platform
+import secrets
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,7 +24,7 @@ import numpy as np
 from embeddings.index import VectorIndex
 from qa import __version__
 from qa.documents import decode_file
-from qa.errors import BadInputFile, IndexCorrupt, IndexMismatch, QAError
+from qa.errors import BadInputFile, IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
 from qa.store import Store
 
@@ -54,9 +58,16 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
-        elif path.exists():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            files.extend(p for p in found if p.suffix == ".txt")
+            others = [p for p in found if p.suffix != ".txt"]
+            if others:
+                report.notices.append(f"{path}: skipped {len(others)} file(s) that are not .txt "
+                                      f"(e.g. {others[0].relative_to(path)}); only .txt articles are read from folders")
+        elif path.is_file():
             files.append(path)
+        elif path.exists():
+            report.errors.append({"path": str(path), "reason": "not a regular file (a device, pipe or socket?)"})
         else:
             report.errors.append({"path": str(path), "reason": "no such file or folder"})
     sources: dict[str, SourceText] = {}
@@ -150,14 +161,25 @@ class Writer:
                 f"{self.data_dir}: the index holds vectors of {manifest['model']!r}, which cannot be loaded now; "
                 "fix QA_MODEL (or the model cache) before writing, or use another QA_DATA_DIR"
             )
+        if self._dim_changed(manifest):  # the same model name, another model (a folder replaced in place)
+            return f"{manifest['model']} with {manifest['dim']}-dimensional vectors"
         return None if json.loads(recorded) == self.pipeline.signature() else recorded
 
-    def _embed(self, store: Store, upserts: list[Prepared], progress: bool) -> dict[str, np.ndarray]:
+    def _dim_changed(self, manifest: dict[str, str]) -> bool:
+        """The stored vectors have another dimension than the loaded model's: none of them can be reused."""
+        encoder = self.pipeline.encoder
+        try:
+            dim = json.loads(manifest.get("dim") or "null")
+        except ValueError:
+            return True
+        return encoder is not None and dim is not None and dim != encoder.dim
+
+    def _embed(self, store: Store, upserts: list[Prepared], progress: bool, *, fresh: bool = False) -> dict[str, np.ndarray]:
         encoder = self.pipeline.encoder
         if encoder is None:
             return {}
         texts = {c.embed_hash: c.embed_text for p in upserts for c in p.chunks}
-        missing = sorted(store.missing_embeddings(texts))
+        missing = sorted(texts) if fresh else sorted(store.missing_embeddings(texts))
         if not missing:
             return {}
         vectors = encoder.encode_passages([texts[h] for h in missing], show_progress=progress,
@@ -166,43 +188,72 @@ class Writer:
 
     def _commit(self, store: Store, upserts: list[Prepared], deletes: list[str], progress: bool,
                 *, rebuild: bool = False) -> int:
-        new_vectors = self._embed(store, upserts, progress)
+        """One atomic write: SQLite rows and a new FAISS file, published by the manifest in the same transaction.
+
+        A failure at any step (disk full, I/O error, a lock held too long) rolls
+        the transaction back, removes the FAISS file it may have written and
+        raises StorageError: the previous state is untouched and keeps serving.
+        """
+        fresh = self._dim_changed(store.manifest())
+        new_vectors = self._embed(store, upserts, progress, fresh=fresh)
         encoder = self.pipeline.encoder
-        old_file: str | None = None
-        with store.transaction():
-            manifest = store.manifest()
-            old_file = manifest.get("faiss_file")
-            removed: list[int] = []
-            added: list[int] = []
-            for doc_id in deletes:
-                removed += store.delete_document(doc_id)
-            for prep in upserts:
-                removed += store.delete_document(prep.document.doc_id)
-                store.put_document(prep.document)
-                added += store.add_chunks(prep.document.doc_id, [(c.start, c.end, c.text, c.embed_hash) for c in prep.chunks])
-            store.put_embeddings(new_vectors.items())
-            store.prune_embeddings()
-            generation = int(manifest.get("generation", "0")) + 1
-            values = self._manifest_values(manifest, generation)
-            if encoder is not None:
-                index = self._updated_index(store, manifest, removed, added, rebuild or manifest.get("model") != encoder.name)
-                name = f"{FAISS_PREFIX}{generation}.faiss"
-                values |= {"faiss_file": name, "faiss_sha256": index.save(self.data_dir / name), "faiss_ntotal": str(index.ntotal)}
-            else:
-                values |= {"faiss_file": "", "faiss_sha256": "", "faiss_ntotal": "0"}
-            store.set_manifest(values)
-        self._collect_garbage(keep=values["faiss_file"])
+        db = store.path
+        published: Path | None = None
+        step = f"starting a write transaction on {db}"
+        try:
+            with store.transaction():
+                step = f"writing documents, chunks and vectors to {db}"
+                manifest = store.manifest()
+                removed: list[int] = []
+                added: list[int] = []
+                for doc_id in deletes:
+                    removed += store.delete_document(doc_id)
+                for prep in upserts:
+                    removed += store.delete_document(prep.document.doc_id)
+                    store.put_document(prep.document)
+                    added += store.add_chunks(prep.document.doc_id, [(c.start, c.end, c.text, c.embed_hash) for c in prep.chunks])
+                if fresh:
+                    store.conn.execute("DELETE FROM embeddings")
+                store.put_embeddings(new_vectors.items())
+                store.prune_embeddings()
+                generation = _generation_of(manifest) + 1
+                values = self._manifest_values(manifest, generation)
+                if encoder is not None:
+                    full = rebuild or fresh or manifest.get("model") != encoder.name
+                    index = self._updated_index(store, manifest, removed, added, full)
+                    # a name never used before: an orphan of a crashed write can never be taken for this one
+                    name = f"{FAISS_PREFIX}{generation}.{secrets.token_hex(4)}.faiss"
+                    published = self.data_dir / name
+                    step = f"writing {published}"
+                    values |= {"faiss_file": name, "faiss_sha256": index.save(published),
+                               "faiss_ntotal": str(index.ntotal)}
+                else:
+                    values |= {"faiss_file": "", "faiss_sha256": "", "faiss_ntotal": "0"}
+                step = f"committing the new index generation to {db}"
+                store.set_manifest(values)
+        except (OSError, sqlite3.Error) as exc:
+            self._discard(published)
+            raise StorageError(
+                f"cannot write the index: {_describe(exc)} while {step}; nothing was changed, the previous index "
+                "still answers. Free disk space (or fix the I/O error) and run the same command again"
+            ) from exc
+        except BaseException:
+            self._discard(published)
+            raise
+        self._collect_garbage(store)
         return len(new_vectors)
 
     def _updated_index(self, store: Store, manifest: dict[str, str], removed: list[int], added: list[int],
                        rebuild: bool) -> VectorIndex:
         dim = self.pipeline.encoder.dim
+        expected = store.count("chunks")
         if not rebuild and manifest.get("faiss_file"):
             try:
                 index = VectorIndex.load(self.data_dir / manifest["faiss_file"], sha256=manifest.get("faiss_sha256"), dim=dim)
                 index.remove(removed)
                 index.add(added, store.vectors_for(added, dim))
-                return index
+                if index.ntotal == expected:
+                    return index
             except IndexCorrupt:
                 pass  # rebuild below from the vectors SQLite holds
         ids = [c.chunk_id for c in store.chunks()]
@@ -223,12 +274,57 @@ class Writer:
             "updated_at": now,
         }
 
-    def _collect_garbage(self, keep: str) -> None:
-        for path in self.data_dir.glob(f"{FAISS_PREFIX}*.faiss"):
-            if path.name != keep:
-                path.unlink(missing_ok=True)
-        for path in self.data_dir.glob(f".{FAISS_PREFIX}*.tmp"):
-            path.unlink(missing_ok=True)
+    def _discard(self, published: Path | None) -> None:
+        """Remove the FAISS file of a write that failed, unless its commit went through after all."""
+        if published is None:
+            return
+        try:
+            check = Store(self.data_dir)
+            try:
+                named = check.manifest().get("faiss_file")
+            finally:
+                check.close()
+        except (QAError, sqlite3.Error):
+            return  # cannot tell: leave it to the next write's collection
+        if named != published.name:
+            try:
+                published.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def _collect_garbage(self, store: Store) -> None:
+        """Delete FAISS files the committed manifest does not name: older generations, orphans of crashed writes.
+
+        Runs under the write lock (BEGIN IMMEDIATE), so another writer's file in
+        the making is never touched. Best effort: a failure leaves them to the next write.
+        """
+        try:
+            with store.transaction():
+                keep = store.manifest().get("faiss_file") or ""
+                for path in self.data_dir.glob(f"{FAISS_PREFIX}*.faiss"):
+                    if path.name != keep:
+                        path.unlink(missing_ok=True)
+                for path in self.data_dir.glob(f".{FAISS_PREFIX}*.tmp"):
+                    path.unlink(missing_ok=True)
+        except (OSError, sqlite3.Error):
+            pass
+
+
+def _generation_of(manifest: dict[str, str]) -> int:
+    """The published generation; 0 for an empty index or a damaged value (the next write repairs it)."""
+    try:
+        return max(0, int(manifest.get("generation") or 0))
+    except ValueError:
+        return 0
+
+
+def _describe(exc: BaseException) -> str:
+    """'No space left on device (ENOSPC)', 'database or disk is full (SQLITE_FULL)'."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        name = errno.errorcode.get(exc.errno, str(exc.errno))
+        return f"{exc.strerror or os.strerror(exc.errno)} ({name})"
+    name = getattr(exc, "sqlite_errorname", None)
+    return f"{exc} ({name})" if name else str(exc) or type(exc).__name__
 
 
 def library_versions() -> dict[str, str]:

@@ -7,13 +7,15 @@ readers pick it up by opening a new snapshot, so no query ever mixes versions.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from embeddings.index import VectorIndex
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
-from qa.store import ChunkRow, Store
+from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, ChunkRow, DocumentRow, Store, is_damage, sqlite_error
 
 
 @dataclass(frozen=True)
@@ -45,47 +47,138 @@ class Snapshot:
 
     @property
     def generation(self) -> int:
-        return int(self.manifest.get("generation", "0"))
+        return _manifest_generation(self.manifest) or 0
 
     @classmethod
-    def open(cls, data_dir: Path, attempts: int = 3) -> "Snapshot":
-        """Load the newest published generation (retrying if a writer replaces it meanwhile)."""
-        for attempt in range(attempts):
-            try:
-                return cls._open(data_dir)
-            except IndexCorrupt:
-                if attempt == attempts - 1 or _generation(data_dir) is None:
-                    raise
-        raise AssertionError("unreachable")
+    def open(cls, data_dir: Path, attempts: int = 8) -> "Snapshot":
+        """Load the newest published generation, verified (retrying if a writer replaces it meanwhile).
 
-    @classmethod
-    def _open(cls, data_dir: Path) -> "Snapshot":
-        store = Store(data_dir)
-        try:
-            with store.transaction(write=False):  # one consistent read of SQLite
-                manifest = store.manifest()
-                chunks = store.chunks()
-                rows = store.documents()
-        finally:
-            store.close()
+        Damage (a FAISS file whose checksum, dimension or ids disagree with the
+        manifest, chunks that do not slice their document, a file that is not a
+        qa index) raises ``IndexCorrupt`` naming the file and the fix; it is never
+        served. A failure explained by a newer generation being published while
+        we read (its writer removed the old FAISS file) is retried.
+        """
+        manifest, chunks, rows, vectors = _load(data_dir, attempts)
         docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path) for d in rows}
         raws = {d.doc_id: d.raw for d in rows}
         lexical = LexicalIndex([c.text for c in chunks], doc_ids=[c.doc_id for c in chunks],
                                titles=[docs[c.doc_id].title for c in chunks])
-        vectors = None
-        if manifest.get("faiss_file"):
-            vectors = VectorIndex.load(
-                data_dir / manifest["faiss_file"],
-                sha256=manifest.get("faiss_sha256"),
-                dim=json.loads(manifest.get("dim", "null")),
-            )
         return cls(data_dir, manifest, chunks, docs, raws, lexical, vectors, {c.chunk_id: i for i, c in enumerate(chunks)})
 
 
-def _generation(data_dir: Path) -> int | None:
+def verify(data_dir: Path, attempts: int = 8) -> dict[str, object]:
+    """Every check ``Snapshot.open`` makes, without building the BM25 index: what the published generation holds."""
+    manifest, chunks, rows, vectors = _load(data_dir, attempts)
+    return {"generation": _manifest_generation(manifest) or 0, "documents": len(rows), "chunks": len(chunks),
+            "vectors": vectors.ntotal if vectors is not None else 0, "model": manifest.get("model") or None,
+            "faiss_file": manifest.get("faiss_file") or None}
+
+
+Loaded = tuple[dict[str, str], list[ChunkRow], list[DocumentRow], "VectorIndex | None"]
+
+
+def _load(data_dir: Path, attempts: int) -> Loaded:
+    for attempt in range(attempts):
+        try:
+            return _load_once(data_dir)
+        except _Superseded:
+            time.sleep(0.01 * attempt)
+    return _load_once(data_dir, last_try=True)
+
+
+def _load_once(data_dir: Path, *, last_try: bool = False) -> Loaded:
     store = Store(data_dir)
     try:
-        value = store.manifest().get("generation")
-        return int(value) if value else None
+        try:
+            with store.transaction(write=False):  # one consistent read of SQLite and of the FAISS file it names
+                problems = [r[0] for r in store.conn.execute("PRAGMA quick_check(3)")]  # ~1 ms per MB
+                if problems != ["ok"]:
+                    raise IndexCorrupt(f"{store.path}: damaged database ({'; '.join(problems)}); {DAMAGED_DB_FIX}")
+                manifest = store.manifest()
+                chunks = store.chunks()
+                rows = store.documents()
+                faiss_path, faiss_bytes, faiss_error = _read_faiss(data_dir, manifest)
+        except sqlite3.Error as exc:
+            if not last_try and not is_damage(exc):
+                raise _Superseded() from exc  # a lock or I/O hiccup: try again
+            raise sqlite_error(store.path, exc, "reading") from exc
+    finally:
+        store.close()
+    try:
+        vectors = _verify(store.path, manifest, chunks, rows, faiss_path, faiss_bytes, faiss_error)
+    except IndexCorrupt:
+        if not last_try and _generation(data_dir) != _manifest_generation(manifest):
+            raise _Superseded() from None
+        raise
+    return manifest, chunks, rows, vectors
+
+
+class _Superseded(Exception):
+    """A newer generation was published while this one was read."""
+
+
+def _read_faiss(data_dir: Path, manifest: dict[str, str]) -> tuple[Path | None, bytes | None, str | None]:
+    name = manifest.get("faiss_file")
+    if not name:
+        return None, None, None
+    path = data_dir / name
+    if Path(name).name != name or not name.endswith(".faiss"):
+        return path, None, "the manifest names a file outside the index folder"
+    try:
+        return path, path.read_bytes(), None
+    except OSError as exc:
+        return path, None, exc.strerror or str(exc)
+
+
+def _manifest_generation(manifest: dict[str, str]) -> int | None:
+    try:
+        return int(manifest["generation"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _verify(db: Path, manifest: dict[str, str], chunks: list[ChunkRow], rows: list[DocumentRow], faiss_path: Path | None,
+            faiss_bytes: bytes | None, faiss_error: str | None) -> VectorIndex | None:
+    """The vectors of a consistent index, or IndexCorrupt naming the file and the fix."""
+    reindex = "run `qa reindex` to rebuild chunks and vectors from the stored documents"
+    if chunks and _manifest_generation(manifest) is None:
+        raise IndexCorrupt(f"{db}: the manifest is missing or damaged (no generation); {reindex}")
+    raws = {d.doc_id: d.raw for d in rows}
+    for c in chunks:
+        raw = raws.get(c.doc_id)
+        if raw is None or not (0 <= c.start < c.end <= len(raw)) or raw[c.start : c.end] != c.text:
+            raise IndexCorrupt(f"{db}: chunk {c.chunk_id} of {c.doc_id!r} does not slice its document; {reindex}")
+    try:
+        recorded = int(manifest.get("faiss_ntotal") or 0)
+        dim = json.loads(manifest.get("dim") or "null")
+    except ValueError:
+        raise IndexCorrupt(f"{db}: the manifest is damaged (faiss_ntotal / dim unreadable); {reindex}") from None
+    if faiss_path is None:
+        if manifest.get("model"):
+            raise IndexCorrupt(f"{db}: the manifest names model {manifest['model']!r} but no vector file; {reindex}")
+        if recorded:
+            raise IndexCorrupt(f"{db}: the manifest counts {recorded} vectors but names no vector file; {reindex}")
+        return None
+    if faiss_error is not None:
+        raise IndexCorrupt(f"{faiss_path}: cannot read the vector index ({faiss_error}); {reindex}")
+    if dim is not None and not isinstance(dim, int):
+        raise IndexCorrupt(f"{db}: the manifest's dimension {dim!r} is not a number; {reindex}")
+    vectors = VectorIndex.from_bytes(faiss_bytes or b"", faiss_path, sha256=manifest.get("faiss_sha256") or None, dim=dim)
+    if not (vectors.ntotal == recorded == len(chunks)):
+        raise IndexCorrupt(f"{faiss_path}: holds {vectors.ntotal} vectors, the manifest says {recorded} and "
+                           f"{db.name} has {len(chunks)} chunks; {reindex}")
+    if sorted(vectors.ids().tolist()) != sorted(c.chunk_id for c in chunks):
+        raise IndexCorrupt(f"{faiss_path}: its vector ids are not the chunk ids of {db.name}; {reindex}")
+    return vectors
+
+
+def _generation(data_dir: Path) -> int | None:
+    """The published generation (None for an empty or damaged manifest): cheap, one small query."""
+    store = Store(data_dir)
+    try:
+        return _manifest_generation(store.manifest())
+    except sqlite3.Error as exc:
+        raise sqlite_error(store.path, exc, "reading the manifest") from exc
     finally:
         store.close()

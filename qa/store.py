@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.errors import IndexCorrupt
+from qa.errors import IndexCorrupt, StorageError
 
 DB_NAME = "qa.sqlite3"
 
@@ -78,25 +78,53 @@ class DocumentRow:
     ingested_at: str
 
 
+REQUIRED_TABLES = frozenset({"documents", "chunks", "embeddings", "manifest"})
+FOREIGN_FIX = ("move it away (or set QA_DATA_DIR to another folder) and ingest the documents again, or restore a "
+               "backup with `qa restore PATH`; `qa reindex` cannot help, it rebuilds from the documents stored in this file")
+
+
 class Store:
     def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / DB_NAME
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self._migrate()
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"{self.path}: cannot open the index ({getattr(exc, 'strerror', None) or exc}); "
+                               "check QA_DATA_DIR and its permissions") from exc
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._check_ours()
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise sqlite_error(self.path, exc, "opening") from exc
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _check_ours(self) -> None:
+        """A file that is not a qa index (another program's database, a newer qa's) is refused, never changed."""
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 and tables:
+            raise IndexCorrupt(f"{self.path}: a SQLite database that is not a qa index (tables: "
+                               f"{', '.join(sorted(tables)[:5])}); {FOREIGN_FIX}")
+        if version > len(MIGRATIONS):
+            raise IndexCorrupt(f"{self.path}: written by a newer version of qa (schema {version}, this one knows "
+                               f"{len(MIGRATIONS)}); upgrade qa, or use another QA_DATA_DIR")
+        if version and not REQUIRED_TABLES <= tables:
+            missing = ", ".join(sorted(REQUIRED_TABLES - tables))
+            raise IndexCorrupt(f"{self.path}: not a qa index (schema {version} but no table {missing}); {FOREIGN_FIX}")
 
     def _migrate(self) -> None:
-        try:
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise IndexCorrupt(f"{self.path}: a SQLite file that is not a qa index; move it away or set QA_DATA_DIR")
-        except sqlite3.DatabaseError as exc:
-            raise IndexCorrupt(f"{self.path}: not a readable SQLite database ({exc}); run `qa reindex` or move it away") from exc
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    continue  # another process migrated it meanwhile
                 for statement in script.split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
@@ -104,14 +132,25 @@ class Store:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
-        """One atomic unit; a read transaction (write=False) sees one consistent state."""
+        """One atomic unit; a read transaction (write=False) sees one consistent state.
+
+        Whatever fails, the body or the COMMIT itself (disk full, I/O error), the
+        transaction is rolled back and the exception propagates.
+        """
         self.conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:  # SQLite may already have rolled back (SQLITE_FULL, SQLITE_IOERR)
+                pass
 
     def close(self) -> None:
         self.conn.close()
@@ -195,10 +234,37 @@ class Store:
             "SELECT c.chunk_id, e.vector FROM chunks c JOIN embeddings e ON e.embed_hash = c.embed_hash"
         )
         position = {cid: i for i, cid in enumerate(chunk_ids)}
+        found = 0
         for cid, blob in rows:
             if cid in position:
+                if len(blob) != 4 * dim:
+                    raise IndexCorrupt(f"{self.path}: a stored vector has {len(blob) // 4} dimensions, the model "
+                                       f"gives {dim}; run `qa reindex` to re-encode the stored documents")
                 out[position[cid]] = np.frombuffer(blob, dtype=np.float32)
+                found += 1
+        if found != len(position):
+            raise IndexCorrupt(f"{self.path}: {len(position) - found} chunk(s) have no stored vector; "
+                               "run `qa reindex` to re-encode the stored documents")
         return out
 
     def prune_embeddings(self) -> None:
         self.conn.execute("DELETE FROM embeddings WHERE embed_hash NOT IN (SELECT embed_hash FROM chunks)")
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """The file is not a (sound) SQLite database, as opposed to a disk, lock or permission problem."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name:
+        return name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))
+    return isinstance(exc, sqlite3.DatabaseError) and any(
+        w in str(exc) for w in ("not a database", "malformed", "corrupt", "Could not decode"))
+
+
+def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
+    """The product error for a SQLite failure: damage (IndexCorrupt) or a storage problem (StorageError)."""
+    if is_damage(exc):
+        return IndexCorrupt(f"{path}: not a readable qa index ({exc}); {FOREIGN_FIX}")
+    name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
+    if "BUSY" in name or "LOCKED" in name or "locked" in str(exc):
+        return StorageError(f"{path}: {exc} while {doing} (another process is writing the index); try again")
+    return StorageError(f"{path}: {exc} ({name}) while {doing}; check free disk space and permissions")

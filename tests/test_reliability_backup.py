@@ -1,0 +1,180 @@
+"""Guarantee 7: `qa snapshot PATH` / `qa restore PATH`.
+
+A snapshot taken while a writer keeps publishing generations (and a service keeps
+answering) is always exactly one published state; restored into an empty folder
+it gives identical answers. A damaged snapshot, a non-empty target or a failure
+half-way are refused or leave nothing behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from embeddings.encoder import Encoder, load_encoder
+from qa.backup import META_NAME, BackupError, restore_snapshot, take_snapshot
+from qa.cli import app
+from qa.config import Settings
+from qa.errors import IndexCorrupt, StorageError
+from qa.ingest import IngestReport, SourceText, Writer, collect_sources
+from qa.pipeline import Pipeline
+from qa.service import QAService
+from reliability_support import SEEDS, check_invariants, fingerprint, vectors_close
+
+QUESTIONS = ["Ai đã gặp nhau tại Rome?", "cuoc gap o Rome keo dai bao lau", "What is the population of Brazil?",
+             "Quan chức Mỹ và Trung Quốc thảo luận gì?"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir: Path) -> Encoder:
+    return load_encoder(str(tiny_model_dir))
+
+
+def _ingest_seeds(data: Path, encoder: Encoder | None) -> Writer:
+    writer = Writer(data, Pipeline(Settings(data_dir=data), encoder))
+    report = IngestReport()
+    writer.ingest(collect_sources([SEEDS], 5_000_000, report), report=report)
+    return writer
+
+
+def _answers(data: Path, tiny: Encoder, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    monkeypatch.setattr("qa.service.load_encoder", lambda *a, **k: tiny)
+    service = QAService(Settings(data_dir=data, mode="hybrid"), warn=lambda line: None)
+    out = []
+    for q in QUESTIONS:
+        data_ = service.ask(q).to_dict()
+        data_.pop("timings", None)
+        out.append(data_)
+    return out
+
+
+def test_snapshot_while_writing_is_one_published_state(tmp_path: Path, tiny: Encoder,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    writer = _ingest_seeds(data, tiny)
+    states = [fingerprint(data)]
+    serving = QAService(Settings(data_dir=data, mode="lexical"), warn=lambda line: None)
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def write_loop() -> None:
+        i = 0
+        try:
+            while not stop.is_set():
+                i += 1
+                text = f"Bản tin số {i}\nTuyến metro số {i} chở {1000 + i} khách trong ngày đầu vận hành năm 2024.\n"
+                writer.ingest([SourceText(f"tin-{i % 3}", text)])
+                if i % 4 == 0:
+                    writer.remove([f"tin-{(i + 1) % 3}"])
+                states.append(fingerprint(data))
+                serving.ask("metro chở bao nhiêu khách?")  # a reader keeps answering too
+        except BaseException as exc:  # noqa: BLE001
+            failures.append(exc)
+
+    thread = threading.Thread(target=write_loop)
+    thread.start()
+    snapshots = []
+    try:
+        for n in range(6):
+            dest = tmp_path / f"snap-{n}"
+            take_snapshot(data, dest)
+            snapshots.append(dest)
+    finally:
+        stop.set()
+        thread.join()
+    assert not failures, failures
+    assert len(states) > 3, "the writer should have published several generations meanwhile"
+    for n, snap in enumerate(snapshots):
+        meta = json.loads((snap / META_NAME).read_text())
+        target = tmp_path / f"restored-{n}"
+        restore_snapshot(snap, target)
+        assert fingerprint(target) in states, f"snapshot {n} (generation {meta['generation']}) is not a published state"
+        check_invariants(target)
+        assert sorted(p.name for p in snap.iterdir()) == sorted([*meta["files"], META_NAME])
+
+
+def test_restore_gives_identical_answers(tmp_path: Path, tiny: Encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    _ingest_seeds(data, tiny)
+    monkeypatch.setenv("QA_DATA_DIR", str(data))
+    result = CliRunner().invoke(app, ["snapshot", str(tmp_path / "backup"), "--json"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads(result.stdout)
+    assert meta["documents"] == 5 and meta["vectors"] == meta["chunks"] > 0
+
+    restored = tmp_path / "empty"
+    restored.mkdir()  # an existing empty folder is fine
+    monkeypatch.setenv("QA_DATA_DIR", str(restored))
+    result = CliRunner().invoke(app, ["restore", str(tmp_path / "backup")])
+    assert result.exit_code == 0, result.output
+    assert fingerprint(restored) == fingerprint(data) and vectors_close(restored, data)
+    assert _answers(restored, tiny, monkeypatch) == _answers(data, tiny, monkeypatch)
+    # the restored index is a normal one: it takes writes
+    Writer(restored, Pipeline(Settings(data_dir=restored), tiny)).ingest([SourceText("moi", "Tin mới\nMột câu mới.\n")])
+    check_invariants(restored)
+
+
+def test_restore_never_overwrites_an_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    _ingest_seeds(data, None)
+    take_snapshot(data, tmp_path / "backup")
+    before = fingerprint(data)
+    monkeypatch.setenv("QA_DATA_DIR", str(data))
+    result = CliRunner().invoke(app, ["restore", str(tmp_path / "backup")])
+    assert result.exit_code == 2 and "not empty" in result.stderr and result.exception is None or isinstance(
+        result.exception, SystemExit)
+    assert fingerprint(data) == before
+    result = CliRunner().invoke(app, ["snapshot", str(tmp_path / "backup")])
+    assert result.exit_code == 2 and "not empty" in result.stderr
+
+
+def test_damaged_or_foreign_snapshot_is_refused(tmp_path: Path, tiny: Encoder) -> None:
+    data = tmp_path / "data"
+    _ingest_seeds(data, tiny)
+    backup = tmp_path / "backup"
+    meta = take_snapshot(data, backup)
+    faiss_name = meta["faiss_file"]
+    good = (backup / faiss_name).read_bytes()
+    (backup / faiss_name).write_bytes(good[:-1] + bytes([good[-1] ^ 1]))
+    with pytest.raises(IndexCorrupt, match=f"{faiss_name}: checksum"):
+        restore_snapshot(backup, tmp_path / "target")
+    assert not (tmp_path / "target").exists()
+    (backup / faiss_name).write_bytes(good)
+    db = backup / "qa.sqlite3"
+    raw = bytearray(db.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    db.write_bytes(bytes(raw))
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        restore_snapshot(backup, tmp_path / "target")
+    with pytest.raises(BackupError, match="not a qa snapshot"):
+        restore_snapshot(SEEDS, tmp_path / "target")
+    with pytest.raises(BackupError, match="no such snapshot"):
+        restore_snapshot(tmp_path / "nothing", tmp_path / "target")
+    with pytest.raises(BackupError, match="no index to back up"):
+        take_snapshot(tmp_path / "nothing", tmp_path / "b2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup", "data"]  # no temp folder left
+
+
+def test_failure_half_way_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    _ingest_seeds(data, None)
+    take_snapshot(data, tmp_path / "backup")
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as m:
+        m.setattr("qa.backup.os.rename", no_space)
+        with pytest.raises(StorageError, match="No space left"):
+            restore_snapshot(tmp_path / "backup", tmp_path / "target")
+        with pytest.raises(StorageError, match="No space left"):
+            take_snapshot(data, tmp_path / "backup-2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup", "data"]
+    shutil.rmtree(tmp_path / "backup")
