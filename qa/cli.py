@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from qa.config import Mode, Settings
@@ -23,6 +24,18 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)  # error lines stay 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
 ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="hybrid | dense | lexical (default from QA_MODE)")]
 KOpt = Annotated[Optional[int], typer.Option("--k", "-k", min=1, max=50, help="Passages to return")]
+
+
+@app.callback()
+def _check_settings() -> None:
+    """Question answering over news articles, with citations."""
+    try:
+        Settings()
+    except ValidationError as exc:  # a bad QA_* variable: say which, in one line each, no traceback
+        for e in exc.errors():
+            name = "QA_" + "_".join(str(p) for p in e["loc"]).upper()
+            err.print(f"error: invalid setting {name}: {e['msg']}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 def _service(*, quiet: bool = False) -> QAService:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.stats import rankdata
 
 Norm = Literal["zscore", "rrf", "minmax", "none"]
 RRF_K = 60
@@ -38,8 +37,21 @@ def _minmax(scores: np.ndarray) -> np.ndarray:
     return (scores - scores.min()) / span if span > 1e-9 else np.zeros_like(scores)
 
 
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks, ascending; tied values share the mean of their ranks."""
+    order = np.argsort(values, kind="stable")
+    sorted_vals = values[order]
+    ranks = np.empty(values.size, dtype=np.float64)
+    start = 0
+    for end in range(1, values.size + 1):
+        if end == values.size or sorted_vals[end] != sorted_vals[start]:
+            ranks[order[start:end]] = (start + 1 + end) / 2
+            start = end
+    return ranks
+
+
 def _rrf(scores: np.ndarray) -> np.ndarray:
-    return 1.0 / (RRF_K + rankdata(-scores, method="average"))  # ties share a rank
+    return 1.0 / (RRF_K + _average_ranks(-scores))  # ties share a rank
 
 
 _NORMS = {"zscore": _z, "minmax": _minmax, "rrf": _rrf, "none": lambda s: s}

@@ -66,6 +66,13 @@ def readyz(request: Request) -> JSONResponse:
         state = Readiness(ready=False, reason=f"the index cannot be opened: {exc}", model_loaded=encoder is not None,
                           **base)
         return JSONResponse(state.model_dump(), status_code=503, headers={"Retry-After": "30"})
+    if encoder is not None and snap.model and snap.model != encoder.name:
+        # an index of another model is not served as if it were this one's (wrong vectors, maybe wrong dimension)
+        state = Readiness(ready=False, model_loaded=True, index_model=snap.model, documents=len(snap.docs),
+                          chunks=len(snap.chunks), generation=snap.generation,
+                          reason=f"the index in {settings.data_dir} was built with {snap.model!r}, QA_MODEL is "
+                                 f"{encoder.name!r}: run `qa reindex` (or set QA_MODEL back)", **base)
+        return JSONResponse(state.model_dump(), status_code=503, headers={"Retry-After": "30"})
     dense, why = svc._dense_status(snap, settings.mode)
     state = Readiness(
         ready=True,

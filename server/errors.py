@@ -16,7 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.errors import BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, ModelUnavailable, QAError
+from qa.errors import (BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, ModelUnavailable, QAError,
+                       StorageError)
 from server.schemas import ErrorResponse
 
 log = logging.getLogger("qa.server")
@@ -83,6 +84,8 @@ def qa_error_status(exc: QAError) -> int:
         return 413 if "too large" in exc.reason else 422
     if isinstance(exc, IndexMismatch):
         return 409
+    if isinstance(exc, StorageError):
+        return 507  # Insufficient Storage (disk full, I/O error): the previous index is unchanged
     if isinstance(exc, (IndexCorrupt, ModelUnavailable)):
         return 503
     return 400

@@ -55,6 +55,12 @@ class ServedQA(QAService):
             self._reload.release()
 
 
+    def fresh_snapshot(self) -> Snapshot:
+        """The newest generation, waiting for any reload in progress (used by writers)."""
+        with self._reload:
+            return QAService.snapshot(self)
+
+
 class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -128,9 +134,10 @@ class Runtime:
             self.write_lock.release()
 
     def refresh(self) -> None:
-        """Open the generation a write just published, so the next question does not pay for it."""
+        """Open the generation a write just published before the write is acknowledged, so every
+        question asked after the acknowledgement sees it (waits for a reload already under way)."""
         try:
-            self.service.snapshot()
+            self.service.fresh_snapshot()
         except (QAError, sqlite3.Error) as exc:
             log.warning("the new index generation cannot be opened: %s", exc)
 

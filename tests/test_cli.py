@@ -291,3 +291,17 @@ def test_real_process_ingest_and_ask() -> None:
     data = json.loads(done.stdout)
     check_answer(data)
     assert data["passages"][0]["doc_id"] == ROME
+
+
+def test_invalid_setting_is_one_line_per_variable_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from qa.cli import app as cli_app
+
+    monkeypatch.setenv("QA_K", "abc")
+    monkeypatch.setenv("QA_MODE", "fast")
+    result = CliRunner().invoke(cli_app, ["list"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert any("QA_K" in line for line in lines) and any("QA_MODE" in line for line in lines)
+    assert "Traceback" not in result.output

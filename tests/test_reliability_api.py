@@ -203,9 +203,6 @@ def test_reads_during_writes_are_consistent(reads_during_writes: dict[str, objec
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="server/runtime.py: Runtime.refresh() and ServedQA.snapshot() return the previous snapshot "
-                          "while another thread is opening the new generation, so a write can be acknowledged before "
-                          "it is visible; fix: take ServedQA._reload blocking in refresh()", strict=False)
 def test_acknowledged_writes_and_deletes_are_visible_to_later_requests(reads_during_writes: dict[str, object]) -> None:
     for kind in ("own_write_not_found", "stale", "resurrected"):
         assert reads_during_writes[kind] == [], (kind, len(reads_during_writes[kind]), reads_during_writes[kind][:5])
