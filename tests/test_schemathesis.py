@@ -23,6 +23,7 @@ from qa.config import Settings
 from server.app import create_app
 
 EXAMPLES = 25  # per operation and mode: about 500 requests, ~15 s (clean at 150 too)
+LONG_EXAMPLES = 300  # `make test-long`: a few hundred per route
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 
@@ -55,14 +56,17 @@ def test_every_operation_is_fuzzed(api_schema) -> None:  # noqa: ANN001
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
 @pytest.mark.parametrize("label", OPERATIONS)
-def test_operation_conforms_to_its_schema(api_schema, label: str, mode: GenerationMode) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("examples", [pytest.param(EXAMPLES, id="bounded"),
+                                      pytest.param(LONG_EXAMPLES, id="long", marks=pytest.mark.long)])
+def test_operation_conforms_to_its_schema(api_schema, label: str, mode: GenerationMode,  # noqa: ANN001
+                                          examples: int) -> None:
     if mode is GenerationMode.NEGATIVE and label in NO_INPUT:
         pytest.skip("no input to make invalid")
     method, path = label.split(" ")
     operation = api_schema[path][method]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck), phases=[Phase.generate])
     def check(case: schemathesis.Case) -> None:
         case.call_and_validate(checks=CHECKS)
