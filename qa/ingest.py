@@ -117,7 +117,7 @@ class Writer:
             deletes = [d for d in existing if d not in given | rejected] if prune else []
             if stale:  # rebuild every stored document under the current pipeline (except those pruned)
                 report.notices.append(f"index was built with {stale}; rebuilding it for {self.pipeline.signature()}")
-                upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in store.documents()
+                upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                             if d.doc_id not in given and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
             report.chunks_embedded += self._commit(store, upserts, deletes, progress)
@@ -131,7 +131,7 @@ class Writer:
             existing = store.document_hashes()
             present = [d for d in doc_ids if d in existing]
             stale = self._stale(store, existing)  # never drop or mix vectors of another model
-            upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in store.documents()
+            upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                        if d.doc_id not in present] if stale else []
             self._commit(store, upserts, present, progress=False)
             return len(present)
@@ -145,7 +145,7 @@ class Writer:
             self._stale(store, store.document_hashes())  # refuse to drop the vectors of a model not loaded
             docs = store.documents()
             report = IngestReport(documents_updated=len(docs))
-            upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path) for d in docs]
+            upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in docs]
             report.chunks_embedded = self._commit(store, upserts, [], progress, rebuild=True)
             return report
         finally:

@@ -102,6 +102,7 @@ class Pipeline:
             paragraphs=[[p.start, p.end] for p in parsed.paragraphs],
             dropped=[asdict(d) for d in parsed.dropped],
             ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            meta={k: v for k, v in (meta or {}).items() if v},
         )
         return Prepared(row, prepared)
 

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE embeddings (embed_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
     CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: metadata given with a document (API: title, source, date, author) kept apart from what cleaning
+    # extracted, so a rebuild (`qa reindex`, a model change) re-applies it instead of losing it
+    """
+    ALTER TABLE documents ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'
+    """,
 ]
 
 
@@ -76,6 +81,7 @@ class DocumentRow:
     paragraphs: list[list[int]]
     dropped: list[dict]
     ingested_at: str
+    meta: dict[str, str | None] = field(default_factory=dict)  # given with the document; overrides cleaning
 
 
 REQUIRED_TABLES = frozenset({"documents", "chunks", "embeddings", "manifest"})
@@ -176,6 +182,7 @@ class Store:
         values = list(row)
         values[8] = json.loads(values[8])
         values[9] = json.loads(values[9])
+        values[11] = json.loads(values[11])
         return DocumentRow(*values)
 
     def documents(self) -> list[DocumentRow]:
@@ -185,11 +192,11 @@ class Store:
     def put_document(self, doc: DocumentRow) -> None:
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
         self.conn.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.doc_id, doc.path, doc.title, doc.source, doc.date, doc.author, doc.raw,
                 doc.content_hash, json.dumps(doc.paragraphs), json.dumps(doc.dropped, ensure_ascii=False),
-                doc.ingested_at,
+                doc.ingested_at, json.dumps(doc.meta or {}, ensure_ascii=False),
             ),
         )
 
