@@ -18,6 +18,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from embeddings.batching import QueryBatcher
 from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, load_encoder
 from qa.answers import Answer, build_answer
@@ -72,6 +73,7 @@ class QAService:
         self._watch_lock = threading.Lock()
         self._query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._query_batcher: QueryBatcher | None = None
         self._encoder = LoadOnce(
             lambda: load_encoder(settings.model, query_prefix=settings.query_prefix,
                                  passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout),
@@ -97,12 +99,19 @@ class QAService:
             if hit is not None:
                 self._query_cache.move_to_end(key)
                 return hit
-        vector = encoder.encode_queries([text])[0]
+        vector = self._batcher(encoder).encode(text)
         with self._cache_lock:
             self._query_cache[key] = vector
             while len(self._query_cache) > QUERY_CACHE:
                 self._query_cache.popitem(last=False)
         return vector
+
+    def _batcher(self, encoder: Encoder) -> QueryBatcher:
+        """Concurrent questions share one encoder call (see embeddings/batching.py)."""
+        with self._cache_lock:
+            if self._query_batcher is None:
+                self._query_batcher = QueryBatcher(encoder.encode_queries, max_wait=self.settings.batch_wait_ms / 1000)
+            return self._query_batcher
 
     def writer(self) -> Writer:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()))

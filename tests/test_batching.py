@@ -1,0 +1,65 @@
+"""Concurrent query encodings share encoder calls, each caller gets its own vector, errors reach everyone."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from embeddings.batching import QueryBatcher
+
+
+def _fake_encoder(calls: list[int]):  # noqa: ANN202
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.array([[float(len(t)), float(sum(map(ord, t)))] for t in texts], dtype=np.float32)
+
+    return encode
+
+
+def test_concurrent_callers_are_batched_and_get_their_own_vectors() -> None:
+    calls: list[int] = []
+    batcher = QueryBatcher(_fake_encoder(calls), max_batch=64, max_wait=0.05)
+    texts = [f"question {i} " + "x" * i for i in range(16)]
+    barrier = threading.Barrier(len(texts))
+
+    def ask(text: str) -> np.ndarray:
+        barrier.wait()
+        return batcher.encode(text)
+
+    with ThreadPoolExecutor(len(texts)) as pool:
+        results = list(pool.map(ask, texts))
+    for text, vector in zip(texts, results):
+        assert vector.tolist() == [float(len(text)), float(sum(map(ord, text)))]
+    assert sum(calls) == len(texts) and len(calls) < len(texts)  # fewer encoder calls than questions
+
+
+def test_a_lone_caller_is_encoded_alone_and_batches_respect_max_batch() -> None:
+    calls: list[int] = []
+    batcher = QueryBatcher(_fake_encoder(calls), max_batch=4, max_wait=0.0)
+    assert batcher.encode("một câu hỏi").shape == (2,)
+    assert calls == [1]
+    barrier = threading.Barrier(10)
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(lambda t: (barrier.wait(), batcher.encode(t)), [str(i) for i in range(10)]))
+    assert max(calls) <= 4 and sum(calls) == 11
+
+
+def test_an_encoder_error_reaches_every_waiting_caller() -> None:
+    def broken(texts: list[str]) -> np.ndarray:
+        raise RuntimeError("encoder failed")
+
+    batcher = QueryBatcher(broken, max_wait=0.02)
+    barrier = threading.Barrier(4)
+
+    def ask(i: int) -> str:
+        barrier.wait()
+        with pytest.raises(RuntimeError, match="encoder failed"):
+            batcher.encode(str(i))
+        return "raised"
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(ask, range(4))) == ["raised"] * 4
+    assert batcher.encode.__self__._leading is False  # leadership released: the next caller is not stuck
