@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(400, ge=32, le=2048, description="Target chunk size in model tokens")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
     batch_size: int = Field(32, ge=1, le=1024)
+    batch_wait_ms: float = Field(2.0, ge=0.0, le=100.0, description="How long a question waits for others to share an encoder call")
     k: int = Field(5, ge=1, le=50)
     mode: Mode = "hybrid"
     abstain_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Abstain below this confidence (a calibrated probability)")
