@@ -20,6 +20,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PIP) -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed-dev
+	$(PIP) -e '.[dev,bench]'
+	touch $@
+
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
@@ -34,6 +38,11 @@ test: install-dev
 # the long variants of the reliability tests (README "Guarantees"): hundreds of kills, thousands of examples
 test-long: install-dev
 	$(BIN)/python -m pytest -m long
+
+# the performance suite (README "Performance"): ingest per backend, query latency, scale to 1M chunks,
+# txtai as the peer; tables on stdout, JSON + plot in benchmarks/results/ (~20-30 min on 2 cores)
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run_perf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, description="Where the index lives")
     model: str = Field(DEFAULT_MODEL, description="Hub id or local directory of a sentence-transformers model")
     reranker: str | None = Field(None, description="Optional cross-encoder (hub id or local dir) reranking the top passages")
+    backend: Literal["auto", "torch", "onnx", "onnx-int8", "openvino"] = Field(
+        "auto", description="Encoder inference backend (auto: ONNX Runtime when installed, else torch)")
     query_prefix: str | None = Field(None, description="Override the query prompt (e5: 'query: ')")
     passage_prefix: str | None = Field(None, description="Override the passage prompt (e5: 'passage: ')")
     chunk_tokens: int = Field(400, ge=32, le=2048, description="Target chunk size in model tokens")

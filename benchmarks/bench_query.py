@@ -1,0 +1,236 @@
+"""Query latency: ``QAService.ask`` in-process and ``POST /v1/ask`` over loopback, at 1, 8 and 32 clients.
+
+    python benchmarks/bench_query.py [DOCS_DIR ...] [--clients 1,8,32] [--requests 200] [--json OUT]
+
+Builds an index of the documents (default: XQuAD-vi dev + seeds) with all-MiniLM-L6-v2 in a temporary
+QA_DATA_DIR, then runs closed-loop clients (each sends its next question when the previous answer
+arrives) over a shuffled mix of the eval questions (vi, vi without diacritics, en), hybrid mode, k=5.
+In-process clients are threads calling ``QAService.ask``; HTTP clients are threads with a keep-alive
+connection to ``qa serve`` started as a subprocess (rate limit off, every other setting default:
+QA_MAX_CONCURRENCY = CPU cores). Latency percentiles per level, the stage split from the ``timings``
+the answer carries (medians; "wait/other" = end-to-end minus the stages: queueing for the encoder,
+the GIL, a server slot; over HTTP also parsing, JSON and the socket), throughput = answers / wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from perfkit import ROOT, md_table, minilm_path, pct, peak_rss_mb, shared_dir, summary_ms, write_json  # noqa: E402
+
+STAGES = ["load", "encode", "search", "rerank", "answer"]
+
+
+def questions(limit: int = 1000) -> list[str]:
+    from qa.evaluation import load_questions
+
+    ev = shared_dir() / "eval"
+    qs = [q["question"] for q in load_questions(ev / "xquad-vi-dev" / "questions.jsonl")]
+    qs += [q["question"] for q in load_questions(ev / "dev.jsonl")]
+    random.Random(7).shuffle(qs)
+    return qs[:limit]
+
+
+def build_index(data_dir: Path, docs: list[Path], model: str) -> dict:
+    from qa.config import Settings
+    from qa.ingest import IngestReport, collect_sources
+    from qa.service import QAService
+
+    settings = Settings(data_dir=data_dir, model=model)
+    service = QAService(settings)
+    report = IngestReport()
+    sources = collect_sources(docs, settings.max_file_bytes, report)
+    t = time.perf_counter()
+    service.writer().ingest(sources, report=report)
+    snap = service.snapshot()
+    return {"ingest_s": round(time.perf_counter() - t, 2), "documents": len(snap.docs), "chunks": len(snap.chunks),
+            "encoder": service.encoder().describe() if service.encoder() else None}
+
+
+def closed_loop(call, qs: list[str], clients: int, n: int) -> dict:  # noqa: ANN001
+    """``clients`` threads, one call per question of ``qs[:n]``; call(question) -> (ok, timings dict)."""
+    lock = threading.Lock()
+    counter = iter(range(n))
+    latencies: list[float] = []
+    stages: list[dict] = []
+    errors: dict[str, int] = {}
+
+    def worker() -> None:
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            t = time.perf_counter()
+            try:
+                ok, timings = call(qs[i % len(qs)])
+            except Exception as exc:  # noqa: BLE001
+                ok, timings = type(exc).__name__, {}
+            dt = time.perf_counter() - t
+            with lock:
+                if ok is True:
+                    latencies.append(dt)
+                    stages.append(timings | {"_total_ms": dt * 1000})
+                else:
+                    errors[str(ok)] = errors.get(str(ok), 0) + 1
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    t = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t
+    split = {s: round(pct([x.get(s, 0.0) for x in stages], 50), 2) for s in STAGES}
+    other = [x["_total_ms"] - sum(x.get(s, 0.0) for s in STAGES) for x in stages]
+    split["wait/other"] = round(pct(other, 50), 2)
+    return {"clients": clients, "requests": n, "ok": len(latencies), "errors": errors,
+            "latency_ms": summary_ms(latencies), "throughput_rps": round(len(latencies) / wall, 2),
+            "wall_s": round(wall, 2), "stages_p50_ms": split}
+
+
+def in_process(data_dir: Path, model: str, qs: list[str], levels: list[int], n: int) -> list[dict]:
+    from qa.config import Settings
+    from qa.service import QAService
+
+    service = QAService(Settings(data_dir=data_dir, model=model))
+    for q in qs[-5:]:
+        service.ask(q)  # warm-up: model, snapshot, first-call allocations
+
+    def call(q: str) -> tuple[bool, dict]:
+        return True, service.ask(q).timings
+
+    return run_levels(call, qs, levels, n)
+
+
+def run_levels(call, qs: list[str], levels: list[int], n: int) -> list[dict]:  # noqa: ANN001
+    """Each level gets questions not asked before in this process, so no answer comes from the service's
+    query-vector cache (unique traffic; a repeated question would skip the encoder)."""
+    out, offset = [], 0
+    for clients in levels:
+        out.append(closed_loop(call, qs[offset : offset + n], clients, n))
+        offset += n
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def over_http(data_dir: Path, model: str, qs: list[str], levels: list[int], n: int) -> tuple[list[dict], dict]:
+    import psutil
+
+    port = free_port()
+    env = dict(os.environ, QA_DATA_DIR=str(data_dir), QA_MODEL=model, QA_RATE_LIMIT_PER_MINUTE="0")
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 180
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/readyz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline or server.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"qa serve did not become ready:\n{log.read().decode()[-2000:]}")
+            time.sleep(0.5)
+        local = threading.local()
+
+        def call(q: str) -> tuple[bool | int, dict]:
+            conn = getattr(local, "conn", None)
+            if conn is None:
+                conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            body = json.dumps({"question": q, "k": 5})
+            try:
+                conn.request("POST", "/v1/ask", body=body, headers={"content-type": "application/json"})
+                resp = conn.getresponse()
+                data = resp.read()
+            except (OSError, http.client.HTTPException):
+                local.conn = None
+                raise
+            if resp.status != 200:
+                return resp.status, {}
+            return True, json.loads(data).get("timings", {})
+
+        for q in qs[-5:]:
+            call(q)
+        results = run_levels(call, qs, levels, n)
+        proc = psutil.Process(server.pid)
+        info = {"server_rss_mb": round(proc.memory_info().rss / 2**20, 1), "port": port}
+        return results, info
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("docs", nargs="*", type=Path)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--requests", type=int, default=200, help="answers per concurrency level")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    model = args.model or minilm_path()
+    docs = args.docs or [shared_dir() / "eval" / "xquad-vi-dev" / "docs", ROOT / "seeds"]
+    levels = [int(x) for x in args.clients.split(",")]
+    qs = questions()
+    if len(levels) * args.requests + 5 > len(qs):
+        parser.error(f"at most {(len(qs) - 5) // len(levels)} requests per level (distinct questions)")
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        corpus = build_index(data_dir, docs, model)
+        backend = (corpus["encoder"] or {}).get("backend")
+        print(f"index: {corpus['documents']} documents, {corpus['chunks']} chunks ({corpus['ingest_s']} s); "
+              f"encoder backend {backend}", flush=True)
+        local = in_process(data_dir, model, qs, levels, args.requests)
+        print("in-process done", flush=True)
+        remote, server = over_http(data_dir, model, qs, levels, args.requests)
+    rows, split_rows = [], []
+    for where, results in (("in-process", local), ("HTTP", remote)):
+        for r in results:
+            lat = r["latency_ms"]
+            err = sum(r["errors"].values())
+            rows.append([where, r["clients"], r["ok"], lat["p50"], lat["p95"], lat["p99"], r["throughput_rps"],
+                         err or ""])
+            s = r["stages_p50_ms"]
+            split_rows.append([where, r["clients"], *[s[k] for k in STAGES], s["wait/other"]])
+    best = max(local + remote, key=lambda r: r["throughput_rps"])
+    table = f"encoder backend: {(corpus['encoder'] or {}).get('backend')}\n\n" + md_table(
+        ["path", "clients", "answers", "p50 ms", "p95 ms", "p99 ms", "answers/s", "errors"], rows)
+    split = md_table(["path", "clients", *[f"{k} ms" for k in STAGES], "wait/other ms"], split_rows)
+    print(table + "\n\nstage medians:\n" + split)
+    print(f"saturation: {best['throughput_rps']} answers/s ({best['clients']} clients)")
+    if args.json:
+        write_json(args.json, {"model": model, "corpus": corpus, "in_process": local, "http": remote, "server": server,
+                               "peak_rss_mb_in_process": round(peak_rss_mb(), 1),
+                               "saturation": {"answers_per_s": best["throughput_rps"], "clients": best["clients"]},
+                               "table": table, "stages_table": split})
+
+
+if __name__ == "__main__":
+    main()

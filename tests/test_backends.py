@@ -1,0 +1,110 @@
+"""embeddings.backends: the encoder's transformer exported to ONNX (offline, from the loaded weights),
+checked against torch, cached; any failure leaves torch in place."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import embeddings.backends as backends
+from embeddings.encoder import load_encoder
+from qa.config import Settings
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+TEXTS = [
+    "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu.",
+    "Ngắn.",
+    "Bà Susan Thornton nói vào ngày 20/6 trước thềm đối thoại an ninh cấp cao tại Bắc Kinh.",
+]
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "backend-cache"
+    monkeypatch.setenv("QA_BACKEND_CACHE", str(folder))
+    monkeypatch.delenv("QA_BACKEND", raising=False)
+    return folder
+
+
+def test_onnx_gives_the_torch_vectors_and_is_cached(tiny_model_dir: Path, cache: Path) -> None:
+    torch_enc = load_encoder(str(tiny_model_dir), backend="torch")
+    onnx_enc = load_encoder(str(tiny_model_dir), backend="onnx")
+    assert torch_enc.backend == "torch" and onnx_enc.backend == "onnx"
+    assert onnx_enc.name == torch_enc.name == str(tiny_model_dir)  # same vectors, same index
+    assert onnx_enc.dim == torch_enc.dim and onnx_enc.max_seq_length == torch_enc.max_seq_length
+    np.testing.assert_allclose(onnx_enc.encode_passages(TEXTS, batch_size=2), torch_enc.encode_passages(TEXTS),
+                               atol=1e-5)
+    np.testing.assert_allclose(onnx_enc.encode_queries(TEXTS[:1]), torch_enc.encode_queries(TEXTS[:1]), atol=1e-5)
+    assert onnx_enc.count_tokens("Mỹ và Trung Quốc") == torch_enc.count_tokens("Mỹ và Trung Quốc")
+    exported = list(cache.glob("*/model.onnx"))
+    assert len(exported) == 1
+    stamp = exported[0].stat().st_mtime_ns
+    load_encoder(str(tiny_model_dir), backend="onnx")
+    assert exported[0].stat().st_mtime_ns == stamp  # loaded from the cache, not exported again
+
+
+def test_auto_is_the_default(tiny_model_dir: Path) -> None:
+    assert Settings().backend == "auto"
+    assert load_encoder(str(tiny_model_dir)).backend == "onnx"
+
+
+def test_env_selects_the_backend(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_BACKEND", "torch")
+    assert load_encoder(str(tiny_model_dir)).backend == "torch"
+
+
+def test_unknown_backend_warns_and_uses_auto(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("QA_BACKEND", "tpu")
+    with caplog.at_level(logging.WARNING, logger="embeddings.encoder"):
+        enc = load_encoder(str(tiny_model_dir))
+    assert enc.backend == "onnx"
+    assert "QA_BACKEND='tpu'" in caplog.text
+
+
+def test_lossy_backend_gets_its_own_name(tiny_model_dir: Path) -> None:
+    enc = load_encoder(str(tiny_model_dir), backend="onnx-int8")
+    if enc.backend != "onnx-int8":
+        pytest.skip("int8 of a random tiny model can miss the cosine floor")
+    assert enc.name == f"{tiny_model_dir}#onnx-int8"  # an index of torch vectors is rebuilt, not mixed
+
+
+def test_failure_keeps_torch_with_one_warning(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*_a: object, **_k: object) -> None:
+        raise backends.BackendUnavailable("onnxruntime is not installed")
+
+    monkeypatch.setattr("embeddings.encoder.accelerate", broken)
+    with caplog.at_level(logging.WARNING, logger="embeddings.encoder"):
+        enc = load_encoder(str(tiny_model_dir), backend="onnx")
+    assert enc.backend == "torch"
+    assert enc.encode_queries(["x"]).shape == (1, enc.dim)
+    assert "onnxruntime is not installed" in caplog.text and "using torch" in caplog.text
+
+
+def test_disagreeing_graph_is_refused(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backends, "LOSSLESS_COS", 1.5)  # no graph can pass: the model must stay on torch
+    enc = load_encoder(str(tiny_model_dir), backend="onnx")
+    assert enc.backend == "torch"
+    assert enc.encode_passages(TEXTS).shape == (3, enc.dim)
+
+
+def test_damaged_cached_graph_is_exported_again(tiny_model_dir: Path, cache: Path) -> None:
+    load_encoder(str(tiny_model_dir), backend="onnx")
+    (path,) = cache.glob("*/model.onnx")
+    path.write_bytes(b"not onnx")
+    assert load_encoder(str(tiny_model_dir), backend="onnx").backend == "onnx"
+    assert path.stat().st_size > 1000
+
+
+def test_unwritable_cache_exports_to_a_temporary_folder(tiny_model_dir: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("QA_BACKEND_CACHE", str(blocker / "cache"))  # under a file: mkdir fails
+    assert load_encoder(str(tiny_model_dir), backend="onnx").backend == "onnx"
