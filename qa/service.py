@@ -76,7 +76,8 @@ class QAService:
         self._query_batcher: QueryBatcher | None = None
         self._encoder = LoadOnce(
             lambda: load_encoder(settings.model, query_prefix=settings.query_prefix,
-                                 passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout),
+                                 passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout,
+                                 backend=settings.backend),
             warn,
         )
         self._reranker = LoadOnce(
