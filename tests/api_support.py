@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import atexit
 import shutil
 import tempfile
@@ -41,3 +43,13 @@ def seeded_data_dir(dest: Path) -> Path:
     """A private copy of the seeded index at ``dest`` (tests may write to it)."""
     shutil.copytree(_build_seeded(), dest)
     return dest
+
+
+def stop(process: "subprocess.Popen", timeout: float = 10) -> None:
+    """Terminate a server process started by a test; kill it if it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -18,7 +18,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from api_support import ROME, seed_text, seeded_data_dir
+from api_support import ROME, seed_text, seeded_data_dir, stop
 
 pytestmark = pytest.mark.slow
 
@@ -87,12 +87,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             time.sleep(0.2)
         yield Server(url, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=15)
 
 
 def client(server: Server, key: str = READ_KEY) -> openai.OpenAI:
