@@ -168,15 +168,16 @@ def test_missing_hub_model_unreachable_endpoint_fails_fast(monkeypatch: pytest.M
 
 def test_hanging_dns_cannot_hang_the_load(monkeypatch: pytest.MonkeyPatch) -> None:
     import embeddings.encoder as encoder_module
+    import embeddings.hub as hub_module
 
     def hang(*args, **kwargs):
         time.sleep(10)
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
-    monkeypatch.setattr(encoder_module.socket, "create_connection", hang)
+    monkeypatch.setattr(hub_module.socket, "create_connection", hang)
     start = time.monotonic()
-    assert encoder_module.hub_reachable(0.3) is False
+    assert hub_module.hub_reachable(0.3) is False
     with pytest.raises(ModelUnavailable) as info:
         load_encoder("intfloat/multilingual-e5-small", timeout=0.5)
     assert time.monotonic() - start < 5
