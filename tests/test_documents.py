@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from text_support import cp1258 as _cp1258
 
 from qa.cleaning import key
 from qa.documents import ParsedDocument, body_text, decode_file, parse_document
@@ -319,18 +320,6 @@ def test_subscribe_line_names_the_source_when_no_prefix() -> None:
 
 
 # -------------------------------------------------------------- decode_file
-def _cp1258(text: str) -> bytes:
-    """Encode Vietnamese the way cp1258 does: precomposed base letter + combining tone mark."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-            out += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
-    return out
 
 
 def _reason(path: Path, max_bytes: int = 1000) -> str:

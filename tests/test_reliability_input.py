@@ -23,6 +23,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from text_support import cp1258 as _cp1258
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,18 +52,6 @@ RU = "Россия - государство в Восточной Европе �
 ZH_TW = "臺灣是位於東亞的島嶼，首都是臺北。\n" * 3
 
 
-def _cp1258(text: str) -> bytes:
-    """Vietnamese as cp1258 writes it: a precomposed base letter, then a combining tone mark."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-            out += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
-    return out
 
 
 BAD_FILES: dict[str, tuple[bytes, str]] = {
