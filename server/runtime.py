@@ -21,7 +21,7 @@ from qa.answers import Answer
 from qa.config import Mode, Settings
 from qa.errors import QAError
 from qa.service import QAService
-from qa.snapshot import Snapshot, _generation
+from qa.snapshot import Snapshot
 from qa.store import Store
 from server.errors import APIError
 from server.middleware import Metrics
