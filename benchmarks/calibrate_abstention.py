@@ -6,10 +6,21 @@ Positives: each set's questions over their own corpus (XQuAD over its docs, the
 dev set over seeds/). Negatives: the same questions over the *other* corpus
 (where the right answer is to abstain) and the dev set's `article: null`
 questions. The evidence is the product's own (IDF-weighted coverage of the
-question by the best passage, lexical retrieval). A one-feature logistic
-regression, fitted on the Vietnamese questions (with and without diacritics),
-turns it into the `confidence` every answer carries; abstention is
-confidence < 0.5. Prints AUROC per language and the rates at the threshold.
+question by the best passage, lexical retrieval).
+
+One logistic regression per query language, as the product detects it
+(`qa.language.detect`): Vietnamese (with or without diacritics) and other
+(English). The same evidence means different things in the two: an English
+question over Vietnamese articles can only match their names, numbers and
+loanwords, so even an answerable one covers a few percent of itself. Each fit
+turns evidence into the `confidence` every answer carries (`qa.answers.CALIBRATION`);
+abstention is confidence < 0.5, i.e. evidence < midpoint.
+
+Rule for the midpoint: the maximum-likelihood one, raised when needed to the
+lowest value at which at least ABSTAIN_TARGET of that language's unanswerable
+questions abstain (a wrong answer costs more than an abstention). Prints the
+fits, the trade-off curve (wrong abstention on answerable vs abstention on
+unanswerable) at a few midpoints, and AUROC per labelled language.
 """
 
 from __future__ import annotations
@@ -31,14 +42,18 @@ from qa.evaluation import auroc, eval_service, gold_articles, load_questions  # 
 from qa.rerank import rerank  # noqa: E402
 from qa.retrieval import Retriever, analyze  # noqa: E402
 
+ABSTAIN_TARGET = 0.95
+GROUPS = {"vietnamese": ("vi", "vi-nodiac"), "other": ("other",)}
 
-def raw_evidence(service, questions: list[dict]) -> list[tuple[str, float]]:  # noqa: ANN001
+
+def raw_evidence(service, questions: list[dict]) -> list[tuple[str, str, float]]:  # noqa: ANN001
+    """(labelled language, detected language, evidence) per question."""
     snap = service.snapshot()
     out = []
     for q in questions:
         query = analyze(q["question"])
         ranked = rerank(snap, Retriever(snap).search(query, 5, "lexical", None), query)
-        out.append((q["lang"], evidence(snap, query, ranked[0].candidate) if ranked else 0.0))
+        out.append((q["lang"], query.combined.language, evidence(snap, query, ranked[0].candidate) if ranked else 0.0))
     return out
 
 
@@ -55,6 +70,22 @@ def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(res.x[0]), float(res.x[1])
 
 
+def target_midpoint(negatives: np.ndarray, target: float = ABSTAIN_TARGET) -> float:
+    """The lowest midpoint at which a share >= target of the negatives has evidence below it."""
+    if negatives.size == 0:
+        return 0.0
+    ordered = np.sort(negatives)
+    need = int(np.ceil(target * ordered.size))  # negatives that must lie strictly below the midpoint
+    if need == 0:
+        return 0.0
+    below = ordered[need - 1]
+    return float(np.nextafter(below, np.inf)) if below > 0 else 1e-6
+
+
+def choose_midpoint(fitted: float, negatives: np.ndarray) -> float:
+    return max(fitted, target_midpoint(negatives))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -68,21 +99,40 @@ def main() -> None:
     sx, ss = eval_service(xdir / "docs", settings, quiet), eval_service(ROOT / "seeds", settings, quiet)
     pos = raw_evidence(sx, xq) + raw_evidence(ss, [q for q in dq if gold_articles(q)])
     neg = raw_evidence(ss, xq) + raw_evidence(sx, dq) + raw_evidence(ss, [q for q in dq if not gold_articles(q)])
-    fit = [(e, 1) for lang, e in pos if lang != "en"] + [(e, 0) for lang, e in neg if lang != "en"]
-    x, y = np.array([f[0] for f in fit]), np.array([f[1] for f in fit])
-    slope, mid = fit_logistic(x, y)
-    print(f"fitted on {len(fit)} Vietnamese questions: confidence = sigmoid({slope:.2f} * (evidence - {mid:.3f}))")
+    result: dict[str, object] = {"abstain_target": ABSTAIN_TARGET, "groups": {}, "by_lang": {}}
+    fits = {}
+    for group, detected in GROUPS.items():
+        p = np.array([e for _, d, e in pos if d in detected])
+        n = np.array([e for _, d, e in neg if d in detected])
+        x, y = np.concatenate([p, n]), np.concatenate([np.ones(p.size), np.zeros(n.size)])
+        slope, fitted = fit_logistic(x, y)
+        mid = choose_midpoint(fitted, n)
+        fits[group] = (slope, mid)
+        print(f"{group}: {p.size} answerable, {n.size} unanswerable; fitted sigmoid({slope:.2f} * (evidence - "
+              f"{fitted:.4f})); midpoint for >= {ABSTAIN_TARGET:.0%} abstention {target_midpoint(n):.4f} -> {mid:.4f}")
+        curve = []
+        grid = sorted({round(v, 4) for v in (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.2, 0.321)} | {round(mid, 4)})
+        print(f"  {'midpoint':>9}{'wrongly abst.':>15}{'abstained (unanswerable)':>26}")
+        for m in grid:
+            wrong, right = float(np.mean(p < m)) if p.size else 0.0, float(np.mean(n < m)) if n.size else 0.0
+            curve.append({"midpoint": m, "wrongly_abstained": round(wrong, 4), "abstained": round(right, 4)})
+            print(f"  {m:>9.4f}{wrong:>15.3f}{right:>26.3f}{'  <- chosen' if m == round(mid, 4) else ''}")
+        result["groups"][group] = {"slope": round(slope, 2), "fitted_midpoint": round(fitted, 4), "midpoint": round(mid, 4),
+                                   "answerable": int(p.size), "unanswerable": int(n.size), "curve": curve}
+    group_of = {d: g for g, ds in GROUPS.items() for d in ds}
     print(f"{'lang':10}{'answerable':>11}{'wrongly abst.':>15}{'unanswerable':>14}{'abstained':>11}{'AUROC':>8}")
-    table = {}
     for lang in ("vi", "vi-nodiac", "en"):
-        p = np.array([e for lg, e in pos if lg == lang])
-        n = np.array([e for lg, e in neg if lg == lang])
-        wrong, right = float(np.mean(p < mid)), float(np.mean(n < mid))
-        table[lang] = {"answerable": len(p), "wrongly_abstained": round(wrong, 4), "unanswerable": len(n),
-                       "abstained": round(right, 4), "auroc": round(auroc(list(p), list(n)), 4)}
-        print(f"{lang:10}{len(p):>11}{wrong:>15.3f}{len(n):>14}{right:>11.3f}{table[lang]['auroc']:>8.3f}")
+        abstains = lambda d, e: e < fits[group_of.get(d, "other")][1]  # noqa: E731
+        p = [(d, e) for lg, d, e in pos if lg == lang]
+        n = [(d, e) for lg, d, e in neg if lg == lang]
+        wrong = float(np.mean([abstains(d, e) for d, e in p])) if p else 0.0
+        right = float(np.mean([abstains(d, e) for d, e in n])) if n else 0.0
+        auc = auroc([e for _, e in p], [e for _, e in n])
+        result["by_lang"][lang] = {"answerable": len(p), "wrongly_abstained": round(wrong, 4), "unanswerable": len(n),
+                                   "abstained": round(right, 4), "auroc": round(auc, 4)}
+        print(f"{lang:10}{len(p):>11}{wrong:>15.3f}{len(n):>14}{right:>11.3f}{auc:>8.3f}")
     if args.json:
-        args.json.write_text(json.dumps({"slope": slope, "midpoint": mid, "by_lang": table}, indent=2))
+        args.json.write_text(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from qa.rerank import Ranked
 
 
-ANSWER_TYPE_BONUS = 0.15  # on the 0..1 coverage scale
+# Bonus for a sentence offering the asked kind of answer, on the 0..1 coverage scale. A question in
+# another language ("How long did the meeting last?") can match Vietnamese text only through names
+# and numbers, so its coverage is small and the type cue (a duration such as "7 tiếng") is most of
+# the evidence it has: it counts double. Measured in benchmarks/fusion_experiment.py --answer-types.
+ANSWER_TYPE_BONUS = 0.15
+FOREIGN_TYPE_BONUS = 0.3
 QUESTION_PENALTY = 0.3
 
 
@@ -75,20 +80,31 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
     return cached
 
 
-def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo) -> tuple[Highlight, float]:
-    """The sentence of the passage that best answers, and how well (0..~1.15).
+def type_bonus(query: QueryInfo) -> float:
+    """The answer-type bonus for this question's language (see ANSWER_TYPE_BONUS)."""
+    return FOREIGN_TYPE_BONUS if query.language == "other" else ANSWER_TYPE_BONUS
+
+
+def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo,
+                        asked: QueryInfo | None = None) -> tuple[Highlight, float]:
+    """The sentence of the passage that best answers, and how well (0..~1.3).
 
     A sentence scores the IDF-weighted share of the question's words and word
     pairs it contains, plus a bonus when it offers the kind of thing asked for
-    (a number for "bao nhiêu", a name for "ai"), minus a penalty when it is
-    itself a question (a headline such as "... thảo luận gì?").
+    (a number for "bao nhiêu", a duration for "how long", a name for "ai"),
+    minus a penalty when it is itself a question (a headline such as "... thảo
+    luận gì?"). ``asked`` is the question itself when ``query`` is a follow-up
+    combined with its context: the kind of answer wanted is the follow-up's own
+    ("Who met in Rome?" then "How long did the meeting last?" wants a duration).
     """
-    kind = answer_type(query.text)
+    asked = asked or query
+    kind = answer_type(asked.text)
+    bonus = type_bonus(asked)
     best: tuple[Sentence, str] | None = None
     best_score = -1.0
     for sent, text, tokens in _sentences(snapshot, row, folded=not query.diacritics):
         score = snapshot.lexical.coverage_of(query.text, tokens, diacritics=query.diacritics)
-        score += ANSWER_TYPE_BONUS * offers(text, kind, query.text)
+        score += bonus * offers(text, kind, query.text)
         if text.rstrip("”\"' ").endswith("?"):
             score -= QUESTION_PENALTY
         if score > best_score + 1e-9:
@@ -111,16 +127,33 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     return snapshot.lexical.coverage(whole.text, top.row, diacritics=whole.diacritics)
 
 
-# Fitted by benchmarks/calibrate_abstention.py (logistic regression on XQuAD-vi + dev questions,
-# answerable in their own corpus vs asked of the other corpus); confidence 0.5 <=> evidence MIDPOINT.
+# Fitted by benchmarks/calibrate_abstention.py per query language (logistic regression on XQuAD +
+# dev questions, answerable in their own corpus vs asked of the other corpus): confidence 0.5 <=>
+# evidence = midpoint. The same evidence means much more for a question in another language: its
+# own words cannot occur in Vietnamese text, so an answerable English question covers only a few
+# percent (its names and numbers) where a Vietnamese one covers most of itself. Each midpoint is the
+# fitted one, raised where needed so that >= 95% of that language's unanswerable questions abstain.
 SLOPE = 27.1
 MIDPOINT = 0.321
+FOREIGN_SLOPE = 46.0
+FOREIGN_MIDPOINT = 0.0381
+CALIBRATION: dict[str, tuple[float, float]] = {
+    "vi": (SLOPE, MIDPOINT),
+    "vi-nodiac": (SLOPE, MIDPOINT),
+    "other": (FOREIGN_SLOPE, FOREIGN_MIDPOINT),
+}
+
+
+def calibrated(evidence_value: float, language: str) -> float:
+    """Evidence -> estimated probability that the corpus answers, for a question in ``language``."""
+    slope, midpoint = CALIBRATION.get(language, (SLOPE, MIDPOINT))
+    z = slope * (evidence_value - midpoint)
+    return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 4)
 
 
 def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     """Estimated probability that the corpus answers the question (calibrated evidence)."""
-    z = SLOPE * (evidence(snapshot, query, top) - MIDPOINT)
-    return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 4)
+    return calibrated(evidence(snapshot, query, top), query.combined.language)
 
 
 def build_answer(

@@ -32,7 +32,7 @@ SENTENCE_WEIGHT = 0.5
 class Ranked:
     candidate: Candidate
     highlight: Highlight
-    evidence: float  # best-sentence score, 0..~1.15
+    evidence: float  # best-sentence score, 0..~1.3
     score: float
 
     @property
@@ -52,7 +52,7 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     for cand, u in zip(head, unit):
         highlight, evidence = best_sentence_score(snapshot, cand.row, query)
         if query.context:  # a follow-up may say little itself: the earlier turn can point to the sentence
-            highlight, evidence = max((highlight, evidence), best_sentence_score(snapshot, cand.row, query.combined),
+            highlight, evidence = max((highlight, evidence), best_sentence_score(snapshot, cand.row, query.combined, query),
                                       key=lambda pair: pair[1])
         ranked.append(Ranked(cand, highlight, evidence, float(u + weight * evidence)))
     ranked.sort(key=lambda r: -r.score)

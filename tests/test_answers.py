@@ -1,0 +1,129 @@
+"""Answer typing, per-language confidence calibration, and English questions over Vietnamese articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import answers
+from qa.answer_type import answer_type, offers
+from qa.answers import CALIBRATION, FOREIGN_MIDPOINT, MIDPOINT, calibrated
+from qa.config import Settings
+from qa.ingest import IngestReport, Writer, collect_sources
+from qa.pipeline import Pipeline
+from qa.service import QAService
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+# ================================================================ answer type
+@pytest.mark.parametrize("question,kind", [
+    ("How long did the talks last?", "duration"),
+    ("cuoc hop keo dai bao lau", "duration"),
+    ("When did the strike begin?", "time"),
+    ("How many ships were sunk?", "number"),
+    ("Who signed the treaty?", "person"),
+    ("Where is the headquarters?", "place"),
+    ("Tại sao giá vàng tăng?", None),
+])
+def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
+    assert answer_type(question) == kind
+
+
+def test_vietnamese_duration_offered_to_an_english_question() -> None:
+    q = "How long did the talks last?"
+    assert offers("Cuộc đàm phán kéo dài 3 ngày tại Geneva.", "duration", q)
+    assert offers("Cuộc gặp kéo dài 7 tiếng.", "duration", q)
+    assert not offers("Cuộc đàm phán diễn ra tại Geneva.", "duration", q)
+    assert not offers("Có 3 phái đoàn tham dự.", "duration", q)  # a number, but no unit of time
+
+
+# ================================================================ calibration
+def test_each_language_calibration_is_half_at_its_midpoint() -> None:
+    assert calibrated(MIDPOINT, "vi") == pytest.approx(0.5, abs=1e-3)
+    assert calibrated(MIDPOINT, "vi-nodiac") == pytest.approx(0.5, abs=1e-3)
+    assert calibrated(FOREIGN_MIDPOINT, "other") == pytest.approx(0.5, abs=1e-3)
+    assert set(CALIBRATION) == {"vi", "vi-nodiac", "other"}
+
+
+def test_calibration_is_monotone_and_bounded() -> None:
+    for language in CALIBRATION:
+        values = [calibrated(e / 20, language) for e in range(21)]
+        assert values == sorted(values)
+        assert all(0.0 <= v <= 1.0 for v in values)
+        assert calibrated(0.0, language) < 0.5 < calibrated(1.0, language)
+
+
+def test_the_same_small_evidence_counts_more_for_a_foreign_question() -> None:
+    """An English question over Vietnamese text can match only its names and numbers."""
+    e = (FOREIGN_MIDPOINT + MIDPOINT) / 2
+    assert calibrated(e, "other") > 0.5 > calibrated(e, "vi")
+
+
+def test_unknown_language_falls_back_to_the_vietnamese_calibration() -> None:
+    assert calibrated(0.2, "xx") == calibrated(0.2, "vi")
+
+
+# ================================================================ service
+def _service(folder: Path, data_dir: Path) -> QAService:
+    settings = Settings(data_dir=data_dir, mode="lexical")
+    report = IngestReport()
+    sources = collect_sources([folder], settings.max_file_bytes, report)
+    Writer(data_dir, Pipeline(settings, None)).ingest(sources, report=report)
+    assert not report.errors
+    return QAService(settings, warn=lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
+    return _service(SEEDS, tmp_path_factory.mktemp("answers-seeds"))
+
+
+def test_english_question_naming_a_person_in_the_corpus_is_answered(seeds: QAService) -> None:
+    answer = seeds.ask("Who is Liu Pengyu?")
+    assert answer.language == "other"
+    assert not answer.abstained, answer.confidence
+    assert "Liu Pengyu" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["Who is Taylor Swift?", "What is the capital of Peru?",
+                                      "How many goals did Messi score in 2015?"])
+def test_english_question_about_nothing_in_the_corpus_abstains(seeds: QAService, question: str) -> None:
+    answer = seeds.ask(question)
+    assert answer.abstained and answer.answer is None
+
+
+TALKS = {
+    "a-geneva-summit.txt": "Hội nghị về khí hậu\n"
+    "Các bộ trưởng đã gặp nhau tại Geneva. Hội nghị Geneva bàn về khí hậu và thương mại.\n",
+    "b-geneva-length.txt": "Đàm phán thương mại kết thúc\n"
+    "Cuộc đàm phán tại Geneva kéo dài 3 ngày. Các bên ra tuyên bố chung về thương mại ở Geneva.\n",
+    "c-alps.txt": "Du lịch mùa đông\n"
+    "Du khách đổ về dãy Alps để trượt tuyết. Nhiều người đi tàu từ Geneva lên núi, ngắm hồ và rừng thông, "
+    "thưởng thức ẩm thực địa phương và nghỉ tại các khách sạn nhỏ dọc đường.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def talks(tmp_path_factory: pytest.TempPathFactory) -> QAService:
+    folder = tmp_path_factory.mktemp("talks-docs")
+    for name, text in TALKS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return _service(folder, tmp_path_factory.mktemp("talks-data"))
+
+
+def test_english_follow_up_asking_how_long_ranks_the_duration_first(talks: QAService) -> None:
+    """'How long' wants a duration: in Vietnamese text a number with a unit of time ('3 ngày')."""
+    answer = talks.ask("How long did the talks last?", history=["Who met in Geneva?"])
+    assert answer.passages[0].doc_id == "b-geneva-length"
+    assert "3 ngày" in answer.passages[0].highlight.text
+
+
+def test_follow_up_answer_type_is_the_follow_ups_own(talks: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'How long ...?' after 'Who ...?' asks for a duration, not a person (the context does not type it)."""
+    seen: list[str] = []
+    original = answers.answer_type
+    monkeypatch.setattr(answers, "answer_type", lambda text: seen.append(text) or original(text))
+    talks.ask("How long did the talks last?", history=["Who met in Geneva?"])
+    assert seen and all(text == "How long did the talks last?" for text in seen)
