@@ -4,9 +4,9 @@ A snapshot is a folder holding
 
 * ``qa.sqlite3``: SQLite's online backup of the index, one consistent state even
   while a server answers from it and writers keep publishing generations;
-* the FAISS file that copy's manifest names, verified against the manifest's sha256
-  (when a writer removed it meanwhile, the copy is taken again);
-* ``snapshot.json``: generation, counts and the sha256 of both files.
+* the FAISS and BM25 files that copy's manifest names, verified against the
+  manifest's sha256 (when a writer removed them meanwhile, the copy is taken again);
+* ``snapshot.json``: generation, counts and the sha256 of every file.
 
 Both commands build their result in a temporary folder beside the target, verify
 it (SQLite integrity check, every check ``Snapshot.open`` makes) and publish it
@@ -99,31 +99,32 @@ def _copy_once(data_dir: Path, tmp: Path) -> dict[str, object] | None:
     """
     source = Store(data_dir)  # refuses a foreign or damaged file
     target = sqlite3.connect(tmp / DB_NAME, isolation_level=None)
-    vectors = None
+    opened: dict[str, tuple[object, str | None]] = {}  # file name -> (open file, the manifest's sha256)
     try:
         source.conn.execute("BEGIN")
         manifest = source.manifest()  # the read transaction's snapshot starts here
-        name = manifest.get("faiss_file")
-        if name:
-            try:
-                vectors = open(data_dir / name, "rb")  # noqa: SIM115 - closed below
-            except FileNotFoundError:
-                return None  # a newer generation was published and this file collected in between
+        for key in ("faiss", "bm25"):  # the FAISS file and the BM25 file of this generation
+            name = manifest.get(f"{key}_file")
+            if name:
+                try:
+                    opened[name] = (open(data_dir / name, "rb"), manifest.get(f"{key}_sha256"))  # noqa: SIM115
+                except FileNotFoundError:
+                    return None  # a newer generation was published and this file collected in between
         source.conn.backup(target)  # the same snapshot as the manifest above
         target.execute("PRAGMA journal_mode = DELETE")
         source.conn.execute("COMMIT")
         files = {DB_NAME: ""}
-        if vectors is not None:
-            digest = _copy_stream(vectors, tmp / name)
-            if digest != manifest.get("faiss_sha256"):
+        for name, (fh, expected) in opened.items():
+            digest = _copy_stream(fh, tmp / name)
+            if digest != expected:
                 raise IndexCorrupt(f"{data_dir / name}: checksum does not match the manifest (damaged file); "
                                    "run `qa reindex` before taking a snapshot")
             files[name] = digest
     except sqlite3.Error as exc:
         raise sqlite_error(source.path, exc, "copying it") from exc
     finally:
-        if vectors is not None:
-            vectors.close()
+        for fh, _ in opened.values():
+            fh.close()  # type: ignore[attr-defined]
         target.close()
         source.close()
     _check_integrity(tmp / DB_NAME)

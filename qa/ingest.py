@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.index import VectorIndex
-from qa import __version__
+from qa import __version__, lexical_files
 from qa.documents import decode_file
 from qa.errors import BadInputFile, IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
@@ -199,6 +199,7 @@ class Writer:
         encoder = self.pipeline.encoder
         db = store.path
         published: Path | None = None
+        lexical: Path | None = None
         step = f"starting a write transaction on {db}"
         try:
             with store.transaction():
@@ -229,33 +230,43 @@ class Writer:
                                "faiss_ntotal": str(index.ntotal)}
                 else:
                     values |= {"faiss_file": "", "faiss_sha256": "", "faiss_ntotal": "0"}
+                step = f"writing the BM25 index of generation {generation} to {self.data_dir}"
+                lexical, lexical_sha = self._write_lexical(store, generation)
+                values |= {"bm25_file": lexical.name, "bm25_sha256": lexical_sha}
                 step = f"committing the new index generation to {db}"
                 store.set_manifest(values)
         except (OSError, sqlite3.Error) as exc:
-            self._discard(published)
+            self._discard(published, lexical)
             raise StorageError(
                 f"cannot write the index: {_describe(exc)} while {step}; nothing was changed, the previous index "
                 "still answers. Free disk space (or fix the I/O error) and run the same command again"
             ) from exc
         except BaseException:
-            self._discard(published)
+            self._discard(published, lexical)
             raise
         self._collect_garbage(store)
         return len(new_vectors)
 
     def _updated_index(self, store: Store, manifest: dict[str, str], removed: list[int], added: list[int],
                        rebuild: bool) -> VectorIndex:
+        """The previous FAISS index with this write's removals and additions, or a new one built from SQLite.
+
+        A new one is built when asked, when the old file cannot be used, and when
+        the new size calls for another index kind or nlist: an IVF index is then
+        trained on the exact float32 vectors SQLite holds, not on 8-bit decoded ones.
+        """
         dim = self.pipeline.encoder.dim
         expected = store.count("chunks")
         if not rebuild and manifest.get("faiss_file"):
             try:
                 index = VectorIndex.load(self.data_dir / manifest["faiss_file"], sha256=manifest.get("faiss_sha256"), dim=dim)
+            except IndexCorrupt:
+                index = None  # rebuild below from the vectors SQLite holds
+            if index is not None and not index.rebuild_due(expected):
                 index.remove(removed)
                 index.add(added, store.vectors_for(added, dim))
                 if index.ntotal == expected:
                     return index
-            except IndexCorrupt:
-                pass  # rebuild below from the vectors SQLite holds
         ids = [c.chunk_id for c in store.chunks()]
         return VectorIndex.build(dim, ids, store.vectors_for(ids, dim))
 
@@ -274,23 +285,31 @@ class Writer:
             "updated_at": now,
         }
 
-    def _discard(self, published: Path | None) -> None:
-        """Remove the FAISS file of a write that failed, unless its commit went through after all."""
-        if published is None:
+    def _write_lexical(self, store: Store, generation: int) -> tuple[Path, str]:
+        chunks = store.chunks()
+        titles = store.titles()
+        return lexical_files.write(self.data_dir, generation, [c.text for c in chunks], [c.doc_id for c in chunks],
+                                   [titles.get(c.doc_id, "") for c in chunks])
+
+    def _discard(self, published: Path | None, lexical: Path | None = None) -> None:
+        """Remove the FAISS and BM25 files of a write that failed, unless its commit went through after all."""
+        if published is None and lexical is None:
             return
         try:
             check = Store(self.data_dir)
             try:
-                named = check.manifest().get("faiss_file")
+                manifest = check.manifest()
             finally:
                 check.close()
         except (QAError, sqlite3.Error):
             return  # cannot tell: leave it to the next write's collection
-        if named != published.name:
-            try:
+        try:
+            if published is not None and manifest.get("faiss_file") != published.name:
                 published.unlink(missing_ok=True)
-            except OSError:
-                pass
+            if lexical is not None and manifest.get("bm25_file") != lexical.name:
+                lexical.unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def _collect_garbage(self, store: Store) -> None:
         """Delete FAISS files the committed manifest does not name: older generations, orphans of crashed writes.
@@ -306,6 +325,7 @@ class Writer:
                         path.unlink(missing_ok=True)
                 for path in self.data_dir.glob(f".{FAISS_PREFIX}*.tmp"):
                     path.unlink(missing_ok=True)
+                lexical_files.collect(self.data_dir, keep=store.manifest().get("bm25_file") or "")
         except (OSError, sqlite3.Error):
             pass
 

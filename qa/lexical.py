@@ -9,12 +9,15 @@ the folded field.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 import bm25s
 import numpy as np
 
+from qa import containers
+from qa.bm25_build import B, K1, CorpusTokenizer, FieldBuilder, Vocabulary
 from qa.text import bigrams, fold, split_compounds, words
 
 # Question and function words carry no topic; they are dropped from query unigrams
@@ -56,25 +59,31 @@ def query_terms(query: str, *, folded: bool) -> QueryTerms:
 
 
 class _Field:
-    def __init__(self, token_lists: list[list[str]]) -> None:
-        self.n = len(token_lists)
-        self.sets = [set(t) for t in token_lists]
-        self.df: Counter[str] = Counter()
-        for s in self.sets:
-            self.df.update(s)
-        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        if self.df:  # bm25s cannot index a corpus without a single token
-            self.bm25.index(token_lists, show_progress=False)
+    """One bm25s index: BM25 scores of query terms, and each term's document frequency for IDF weights."""
+
+    def __init__(self, bm25: bm25s.BM25) -> None:
+        self.bm25 = bm25
+        self.vocab: dict[str, int] = bm25.vocab_dict
+        self.indptr = bm25.scores["indptr"]
+        self.n = int(bm25.scores["num_docs"])
+
+    def df(self, term: str) -> int:
+        i = self.vocab.get(term)
+        return 0 if i is None else int(self.indptr[i + 1] - self.indptr[i])
 
     def idf(self, term: str) -> float:
-        df = self.df.get(term, 0)
+        df = self.df(term)
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     def scores(self, terms: list[str]) -> np.ndarray:
-        known = [t for t in terms if t in self.df]
+        known = [self.vocab[t] for t in terms if t in self.vocab]
         if not known:
             return np.zeros(self.n, dtype=np.float32)
-        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores_from_ids(known), dtype=np.float32)
+
+
+_FIELDS = ("chunk-accented", "chunk-folded", "doc-accented", "doc-folded")
+FORMAT = 1  # bump when tokens, scoring or the file layout change: a file of another format is rebuilt, not read
 
 
 class LexicalIndex:
@@ -83,25 +92,73 @@ class LexicalIndex:
     Each chunk's score also takes a share of its whole document's score (title
     included): a question names the article's subject ("Tesla") more often than
     the passage does, and the document field says which article, the chunk
-    field which passage.
+    field which passage. Built in memory (``LexicalIndex(texts, ...)``) or
+    loaded memory-mapped from the folder ``save`` wrote (``LexicalIndex.load``).
     """
 
     def __init__(self, texts: list[str], doc_ids: list[str] | None = None, titles: list[str] | None = None,
                  doc_weight: float = DOC_WEIGHT) -> None:
-        self.accented = _Field([field_tokens(t, folded=False) for t in texts])
-        self.folded = _Field([field_tokens(t, folded=True) for t in texts])
         doc_ids = doc_ids or [str(i) for i in range(len(texts))]
         titles = titles or [""] * len(texts)
-        docs: dict[str, list[str]] = {}
-        for doc_id, title, text in zip(doc_ids, titles, texts):
-            docs.setdefault(doc_id, [title]).append(text)
-        order = {d: i for i, d in enumerate(docs)}
-        self.doc_of = np.asarray([order[d] for d in doc_ids], dtype=np.int64)
-        joined = ["\n".join(parts) for parts in docs.values()]
-        self.doc_accented = _Field([field_tokens(t, folded=False) for t in joined])
-        self.doc_folded = _Field([field_tokens(t, folded=True) for t in joined])
+        tokenizer = CorpusTokenizer()
+        fields = [FieldBuilder(Vocabulary()), FieldBuilder(Vocabulary())]
+        for text in texts:
+            for builder, tokens in zip(fields, tokenizer.tokens(text)):
+                builder.add(builder.vocab.encode(tokens))
+        order: dict[str, int] = {}
+        doc_title: list[str] = []
+        for doc_id, title in zip(doc_ids, titles):
+            if doc_id not in order:
+                order[doc_id] = len(order)
+                doc_title.append(title)
+        doc_of = np.asarray([order[d] for d in doc_ids], dtype=np.int64)
+        title_tokens = [tokenizer.tokens(t) for t in doc_title]
+        docs = [f.grouped(doc_of, len(order)) for f in fields]
+        for k, builder in enumerate(docs):
+            builder.prepend([builder.vocab.encode(t[k]) for t in title_tokens])
+        self._setup(texts, doc_of, doc_weight, [_Field(b.bm25()) for b in (*fields, *docs)])
+
+    def _setup(self, texts: list[str], doc_of: np.ndarray, doc_weight: float, fields: list[_Field]) -> None:
+        self.texts = texts
+        self.doc_of = doc_of
         self.doc_weight = doc_weight
+        self.accented, self.folded, self.doc_accented, self.doc_folded = fields
         self._weight_memo: dict[tuple[str, bool], list] = {}
+
+    def save(self, out: BinaryIO) -> None:
+        """Write the index as one file: the score arrays of the four fields, vocabularies and layout in a header."""
+        fields = (self.accented, self.folded, self.doc_accented, self.doc_folded)
+        arrays = {"doc_of": self.doc_of}
+        for name, f in zip(_FIELDS, fields):
+            for part in ("data", "indices", "indptr"):
+                arrays[f"{name}/{part}"] = np.ascontiguousarray(f.bm25.scores[part])
+        meta = {"format": FORMAT, "chunks": len(self), "doc_weight": self.doc_weight,
+                "num_docs": {name: f.n for name, f in zip(_FIELDS, fields)},
+                "vocab": {"accented": list(self.accented.vocab), "folded": list(self.folded.vocab)}}
+        containers.write_arrays(out, meta, arrays)
+
+    @classmethod
+    def load(cls, path: Path, texts: list[str]) -> "LexicalIndex":
+        """Open what ``save`` wrote; the score arrays are memory-mapped, so RAM holds little beyond the vocabularies.
+
+        Raises ``ValueError`` when the file is not such an index, or holds another format or number of chunks.
+        """
+        meta, arrays = containers.read_arrays(path)
+        if meta.get("format") != FORMAT or meta.get("chunks") != len(texts):
+            raise ValueError(f"{path}: format {meta.get('format')} for {meta.get('chunks')} chunks, "
+                             f"expected format {FORMAT} for {len(texts)}")
+        vocabs = {kind: {t: i for i, t in enumerate(meta["vocab"][kind])} for kind in ("accented", "folded")}
+        fields = []
+        for name in _FIELDS:
+            bm25 = bm25s.BM25(k1=K1, b=B)
+            bm25.scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
+            bm25.scores["num_docs"] = int(meta["num_docs"][name])
+            bm25.vocab_dict = vocabs[name.split("-")[1]]
+            bm25.nonoccurrence_array = None
+            fields.append(_Field(bm25))
+        index = cls.__new__(cls)
+        index._setup(texts, arrays["doc_of"], float(meta["doc_weight"]), fields)
+        return index
 
     def _field_scores(self, chunk: _Field, doc: _Field, terms: list[str]) -> np.ndarray:
         scores = chunk.scores(terms)
@@ -121,8 +178,8 @@ class LexicalIndex:
 
     def coverage(self, query: str, row: int, *, diacritics: bool) -> float:
         """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk."""
-        field = self.accented if diacritics else self.folded
-        return self.coverage_of(query, field.sets[row] if 0 <= row < field.n else set(), diacritics=diacritics)
+        present = set(field_tokens(self.texts[row], folded=not diacritics)) if 0 <= row < len(self.texts) else set()
+        return self.coverage_of(query, present, diacritics=diacritics)
 
     def coverage_of(self, query: str, present: set[str] | frozenset[str], *, diacritics: bool) -> float:
         """The same share for any token set, e.g. one sentence's ``field_tokens``."""

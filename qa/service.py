@@ -145,6 +145,8 @@ class QAService:
         current = self._snapshot
         if current is None or self.published_generation() != current.generation:
             current = Snapshot.open(self.settings.data_dir)
+            for note in current.notes:
+                self.warn(f"warning: {note}")
             self._snapshot = current
         return current
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from embeddings.index import VectorIndex
+from qa import lexical_files
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
 from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, ChunkRow, DocumentRow, Store, is_damage, sqlite_error
@@ -38,6 +39,8 @@ class Snapshot:
     lexical: LexicalIndex
     vectors: VectorIndex | None
     row_of: dict[int, int]  # chunk_id -> position in ``chunks``
+    # what could not be used as stored and was rebuilt (e.g. a damaged BM25 file), for the operator
+    notes: list[str] = field(default_factory=list, compare=False)
     # derived per-chunk data computed on first use (e.g. sentence token sets for answer selection)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -62,9 +65,12 @@ class Snapshot:
         manifest, chunks, rows, vectors = _load(data_dir, attempts)
         docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path) for d in rows}
         raws = {d.doc_id: d.raw for d in rows}
-        lexical = LexicalIndex([c.text for c in chunks], doc_ids=[c.doc_id for c in chunks],
-                               titles=[docs[c.doc_id].title for c in chunks])
-        return cls(data_dir, manifest, chunks, docs, raws, lexical, vectors, {c.chunk_id: i for i, c in enumerate(chunks)})
+        lexical, note = lexical_files.open_index(data_dir, manifest, [c.text for c in chunks],
+                                                 [c.doc_id for c in chunks], [docs[c.doc_id].title for c in chunks])
+        if note and attempts > 1 and _generation(data_dir) != _manifest_generation(manifest):
+            return cls.open(data_dir, attempts - 1)  # a writer published (and collected this folder) meanwhile
+        return cls(data_dir, manifest, chunks, docs, raws, lexical, vectors,
+                   {c.chunk_id: i for i, c in enumerate(chunks)}, notes=[note] if note else [])
 
 
 def verify(data_dir: Path, attempts: int = 8) -> dict[str, object]:
@@ -72,7 +78,7 @@ def verify(data_dir: Path, attempts: int = 8) -> dict[str, object]:
     manifest, chunks, rows, vectors = _load(data_dir, attempts)
     return {"generation": _manifest_generation(manifest) or 0, "documents": len(rows), "chunks": len(chunks),
             "vectors": vectors.ntotal if vectors is not None else 0, "model": manifest.get("model") or None,
-            "faiss_file": manifest.get("faiss_file") or None}
+            "faiss_file": manifest.get("faiss_file") or None, "bm25_file": manifest.get("bm25_file") or None}
 
 
 Loaded = tuple[dict[str, str], list[ChunkRow], list[DocumentRow], "VectorIndex | None"]

@@ -189,6 +189,9 @@ class Store:
         ids = [r[0] for r in self.conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
         return [d for d in (self.get_document(i) for i in ids) if d is not None]
 
+    def titles(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT doc_id, title FROM documents"))
+
     def put_document(self, doc: DocumentRow) -> None:
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
         self.conn.execute(

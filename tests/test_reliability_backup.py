@@ -71,9 +71,10 @@ def test_snapshot_while_writing_is_one_published_state(tmp_path: Path, tiny: Enc
                 i += 1
                 text = f"Bản tin số {i}\nTuyến metro số {i} chở {1000 + i} khách trong ngày đầu vận hành năm 2024.\n"
                 writer.ingest([SourceText(f"tin-{i % 3}", text)])
+                states.append(fingerprint(data))  # every published generation is a state a snapshot may copy
                 if i % 4 == 0:
                     writer.remove([f"tin-{(i + 1) % 3}"])
-                states.append(fingerprint(data))
+                    states.append(fingerprint(data))
                 serving.ask("metro chở bao nhiêu khách?")  # a reader keeps answering too
         except BaseException as exc:  # noqa: BLE001
             failures.append(exc)
@@ -82,10 +83,12 @@ def test_snapshot_while_writing_is_one_published_state(tmp_path: Path, tiny: Enc
     thread.start()
     snapshots = []
     try:
-        for n in range(6):
+        n = 0  # at least 6 snapshots, more while the writer has not yet published 4 generations (a loaded machine)
+        while n < 6 or (len(states) < 5 and n < 40 and thread.is_alive()):
             dest = tmp_path / f"snap-{n}"
             take_snapshot(data, dest)
             snapshots.append(dest)
+            n += 1
     finally:
         stop.set()
         thread.join()

@@ -1,0 +1,91 @@
+"""The BM25 index of each generation, saved beside its FAISS file and opened memory-mapped.
+
+A writer builds it from the chunks it commits and publishes it like the FAISS
+file: one file written to a temporary name, fsynced, renamed to a name never
+used before, and named with its sha256 in the same SQLite transaction as the
+manifest. A reader checks that sha256 and memory-maps the score arrays, so
+opening a generation costs a file read instead of a rebuild, and RAM holds the
+vocabularies, not the postings.
+
+BM25 is derived data: when the file is missing (an index written before it
+existed) or does not match its checksum, the reader rebuilds it in memory from
+the chunks and says so; it never serves damaged scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from qa.fsutil import fsync_dir
+from qa.lexical import LexicalIndex
+
+PREFIX = "bm25."
+SUFFIX = ".bin"
+_READ = 1 << 20
+
+
+class _HashingWriter:
+    def __init__(self, fh) -> None:  # noqa: ANN001
+        self.fh = fh
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.fh.write(data)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(_READ):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write(data_dir: Path, generation: int, texts: list[str], doc_ids: list[str], titles: list[str]) -> tuple[Path, str]:
+    """Build and publish the BM25 file of one generation: (its path, its sha256)."""
+    index = LexicalIndex(texts, doc_ids=doc_ids, titles=titles)
+    final = data_dir / f"{PREFIX}{generation}.{secrets.token_hex(4)}{SUFFIX}"
+    tmp = data_dir / f".{final.name}.tmp"
+    try:
+        with tmp.open("wb") as fh:
+            out = _HashingWriter(fh)
+            index.save(out)  # type: ignore[arg-type]
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.rename(tmp, final)
+        fsync_dir(data_dir)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return final, out.digest.hexdigest()
+
+
+def open_index(data_dir: Path, manifest: dict[str, str], texts: list[str], doc_ids: list[str],
+               titles: list[str]) -> tuple[LexicalIndex, str | None]:
+    """The generation's BM25 index, memory-mapped; rebuilt in memory (with a note saying why) when it cannot be used."""
+    name = manifest.get("bm25_file") or ""
+    if not name:
+        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles), None
+    path = data_dir / name
+    try:
+        if Path(name).name != name or not (name.startswith(PREFIX) and name.endswith(SUFFIX)):
+            raise ValueError("the manifest names a file outside the index folder")
+        if file_sha256(path) != manifest.get("bm25_sha256"):
+            raise ValueError("its bytes do not match the manifest's sha256")
+        return LexicalIndex.load(path, texts), None
+    except (OSError, ValueError, KeyError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        note = (f"the BM25 index {path} cannot be used ({reason}); rebuilt it in memory from the chunks "
+                "(run `qa reindex` to write it again)")
+        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles), note
+
+
+def collect(data_dir: Path, keep: str) -> None:
+    """Remove BM25 files the manifest does not name and temporary files of crashed writes."""
+    for path in [*data_dir.glob(f"{PREFIX}*{SUFFIX}"), *data_dir.glob(f".{PREFIX}*.tmp")]:
+        if path.name != keep:
+            path.unlink(missing_ok=True)
