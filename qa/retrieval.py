@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from qa.config import Mode
-from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool
+from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
 from qa.snapshot import Snapshot
 from qa.language import QueryLanguage, detect
 from qa.text import fold, words
@@ -83,7 +83,7 @@ class Retriever:
         lexical = lexical_scores(snap, query)
         pool_size = min(len(snap.chunks), max(POOL_MIN, 4 * k))
         if mode == "lexical" or query_vector is None or snap.vectors is None:
-            order = np.argsort(-lexical, kind="stable")[:pool_size]
+            order = top_rows(lexical, pool_size)
             return [Candidate(int(r), float(lexical[r]), float(lexical[r]), None) for r in order if lexical[r] > 0]
         dense_scores, ids = snap.vectors.search(query_vector[None, :], pool_size)
         dense_rows = [snap.row_of[int(i)] for i in ids[0] if int(i) in snap.row_of]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,42 @@ class DocMeta:
     path: str | None
 
 
+_MISSING = object()
+MEMO_SIZE = 20_000  # entries (one per chunk and field): ~2 KB each, so ~40 MB at most
+
+
+class Memo:
+    """A thread-safe dict that forgets its least recently used entries beyond ``size``.
+
+    Per-chunk data derived at query time must not grow with every chunk ever
+    asked about: at a million chunks that would be gigabytes after a few days.
+    """
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object, default: object = None) -> object:
+        with self._lock:
+            value = self._data.get(key, _MISSING)
+            if value is _MISSING:
+                return default
+            self._data.move_to_end(key)
+            return value
+
+    def __setitem__(self, key: object, value: object) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+
 @dataclass
 class Snapshot:
     data_dir: Path
@@ -42,7 +80,12 @@ class Snapshot:
     # what could not be used as stored and was rebuilt (e.g. a damaged BM25 file), for the operator
     notes: list[str] = field(default_factory=list, compare=False)
     # derived per-chunk data computed on first use (e.g. sentence token sets for answer selection)
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    memo: "Memo" = field(default_factory=lambda: Memo(), repr=False, compare=False)
+
+    @property
+    def texts(self) -> list[str]:
+        """Chunk texts by row (one list made at open; never rebuild it per question)."""
+        return self.lexical.texts
 
     @property
     def model(self) -> str | None:

@@ -146,3 +146,22 @@ def test_damaged_bm25_file_is_rebuilt_in_memory_and_reported_once(tmp_path: Path
     assert len(notes) == 1 and path.name in notes[0] and "qa reindex" in notes[0]
     Writer(data, Pipeline(Settings(data_dir=data), None)).reindex()  # the fix the note names
     assert not Snapshot.open(data).notes
+
+
+def test_per_chunk_memo_forgets_least_recently_used_entries(tmp_path: Path) -> None:
+    from qa.snapshot import Memo
+
+    memo = Memo(size=3)
+    for key in "abc":
+        memo[key] = key.upper()
+    assert memo.get("a") == "A"  # now the most recently used
+    memo["d"] = "D"
+    assert len(memo) == 3 and memo.get("b") is None and memo.get("a") == "A" and memo.get("d") == "D"
+
+    data = tmp_path / "data"
+    _ingest(data, SEEDS)
+    service = QAService(Settings(data_dir=data, mode="lexical"), warn=lambda m: None)
+    service.snapshot().memo.size = 4
+    for q in QUESTIONS:
+        service.ask(q)
+    assert len(service.snapshot().memo) == 4
