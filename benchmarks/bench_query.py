@@ -10,6 +10,15 @@ connection to ``qa serve`` started as a subprocess (rate limit off, every other 
 QA_MAX_CONCURRENCY = CPU cores). Latency percentiles per level, the stage split from the ``timings``
 the answer carries (medians; "wait/other" = end-to-end minus the stages: queueing for the encoder,
 the GIL, a server slot; over HTTP also parsing, JSON and the socket), throughput = answers / wall time.
+
+The reference is the encoder alone, measured in the same run on the same encoder object (same model,
+same backend) over the same questions (the text the service encodes, fresh: no query cache): at each
+level, ``clients`` threads calling it through a QueryBatcher like the service's (same QA_BATCH_WAIT_MS),
+and one thread encoding plain batches of ``clients`` questions. It runs just before and just after
+every level of both paths (the machine is shared: bracketing each level tracks what it could do then);
+the bound is the better of the two (each averaged over the bracket) and ratio = answers/s / bound
+(the target: >= 0.8 at 8 and 32 clients). ``--no-encoder-alone`` skips it; ``--index DIR`` reuses
+(or builds once) an index instead of a temporary one.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from perfkit import ROOT, md_table, minilm_path, pct, peak_rss_mb, shared_dir, summary_ms, write_json  # noqa: E402
+from perfkit import ROOT, load_average, md_table, minilm_path, pct, peak_rss_mb, shared_dir, summary_ms, write_json  # noqa: E402
 
 STAGES = ["load", "encode", "search", "rerank", "answer"]
 
@@ -58,6 +67,16 @@ def build_index(data_dir: Path, docs: list[Path], model: str) -> dict:
     service.writer().ingest(sources, report=report)
     snap = service.snapshot()
     return {"ingest_s": round(time.perf_counter() - t, 2), "documents": len(snap.docs), "chunks": len(snap.chunks),
+            "encoder": service.encoder().describe() if service.encoder() else None}
+
+
+def reuse_index(data_dir: Path, model: str) -> dict:
+    from qa.config import Settings
+    from qa.service import QAService
+
+    service = QAService(Settings(data_dir=data_dir, model=model))
+    snap = service.snapshot()
+    return {"ingest_s": 0.0, "documents": len(snap.docs), "chunks": len(snap.chunks), "reused": str(data_dir),
             "encoder": service.encoder().describe() if service.encoder() else None}
 
 
@@ -103,26 +122,71 @@ def closed_loop(call, qs: list[str], clients: int, n: int) -> dict:  # noqa: ANN
             "wall_s": round(wall, 2), "stages_p50_ms": split}
 
 
-def in_process(data_dir: Path, model: str, qs: list[str], levels: list[int], n: int) -> list[dict]:
-    from qa.config import Settings
-    from qa.service import QAService
-
-    service = QAService(Settings(data_dir=data_dir, model=model))
+def in_process(service, qs: list[str], levels: list[int], n: int, reference=None) -> list[dict]:  # noqa: ANN001
     for q in qs[-5:]:
         service.ask(q)  # warm-up: model, snapshot, first-call allocations
 
     def call(q: str) -> tuple[bool, dict]:
         return True, service.ask(q).timings
 
-    return run_levels(call, qs, levels, n)
+    return run_levels(call, qs, levels, n, reference)
 
 
-def run_levels(call, qs: list[str], levels: list[int], n: int) -> list[dict]:  # noqa: ANN001
+def encoded_texts(qs: list[str]) -> list[str]:
+    """What the service hands the encoder for each question (``analyze`` of the question, no history)."""
+    from qa.conversation import contextualize
+    from qa.retrieval import analyze
+
+    return [analyze(q, contextualize(q, [])).combined.text for q in qs]
+
+
+def encoder_alone(encoder, texts: list[str], clients: int, wait_s: float) -> dict:  # noqa: ANN001
+    """Queries/s of the encoder by itself at one level, over ``texts``: ``clients`` closed-loop threads
+    through a fresh QueryBatcher made as the service makes it, and one thread encoding plain batches of
+    ``clients`` texts (batch 1 at 1 client)."""
+    from embeddings.batching import QueryBatcher
+
+    n = len(texts)
+    try:  # as the service makes it (it waits only for questions announced and not yet queued: none here)
+        batcher = QueryBatcher(encoder.encode_queries, max_wait=wait_s, waits="announced")
+    except TypeError:  # an older QueryBatcher
+        batcher = QueryBatcher(encoder.encode_queries, max_wait=wait_s)
+
+    def call(text: str) -> tuple[bool, dict]:
+        batcher.encode(text)
+        return True, {}
+
+    r = closed_loop(call, texts, clients, n)
+    t = time.perf_counter()
+    for i in range(0, n, clients):
+        encoder.encode_queries(texts[i : i + clients])
+    plain = n / (time.perf_counter() - t)
+    return {"clients": clients, "batcher_qps": r["throughput_rps"], "batcher_p50_ms": r["latency_ms"]["p50"],
+            "batcher_calls": batcher.batches, "plain_batch": clients, "plain_qps": round(plain, 2)}
+
+
+def bracket(before: dict, after: dict) -> dict:
+    """The encoder-alone rates measured just before and just after a level, averaged (the machine is
+    shared: what it could do drifts); the bound is the better of the batcher and the plain batches."""
+    batcher = round((before["batcher_qps"] + after["batcher_qps"]) / 2, 2)
+    plain = round((before["plain_qps"] + after["plain_qps"]) / 2, 2)
+    return {"batcher_qps": batcher, "plain_qps": plain, "best_qps": max(batcher, plain), "before": before,
+            "after": after}
+
+
+def run_levels(call, qs: list[str], levels: list[int], n: int, reference=None) -> list[dict]:  # noqa: ANN001
     """Each level gets questions not asked before in this process, so no answer comes from the service's
-    query-vector cache (unique traffic; a repeated question would skip the encoder)."""
+    query-vector cache (unique traffic; a repeated question would skip the encoder). ``reference(qs,
+    clients)``, when given, measures the encoder alone on the same questions just before and just after
+    the level (result["encoder_alone"])."""
     out, offset = [], 0
     for clients in levels:
-        out.append(closed_loop(call, qs[offset : offset + n], clients, n))
+        chunk = qs[offset : offset + n]
+        before = reference(chunk, clients) if reference else None
+        result = closed_loop(call, chunk, clients, n)
+        if reference:
+            result["encoder_alone"] = bracket(before, reference(chunk, clients))
+        out.append(result)
         offset += n
     return out
 
@@ -133,7 +197,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def over_http(data_dir: Path, model: str, qs: list[str], levels: list[int], n: int) -> tuple[list[dict], dict]:
+def over_http(data_dir: Path, model: str, qs: list[str], levels: list[int], n: int,
+              reference=None) -> tuple[list[dict], dict]:  # noqa: ANN001
     import psutil
 
     port = free_port()
@@ -175,7 +240,7 @@ def over_http(data_dir: Path, model: str, qs: list[str], levels: list[int], n: i
 
         for q in qs[-5:]:
             call(q)
-        results = run_levels(call, qs, levels, n)
+        results = run_levels(call, qs, levels, n, reference)
         proc = psutil.Process(server.pid)
         info = {"server_rss_mb": round(proc.memory_info().rss / 2**20, 1), "port": port}
         return results, info
@@ -194,6 +259,9 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--requests", type=int, default=200, help="answers per concurrency level")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--no-encoder-alone", action="store_true", help="skip the encoder-alone reference")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="QA_DATA_DIR to reuse (built there when it holds no index; default: a temporary one)")
     args = parser.parse_args()
     model = args.model or minilm_path()
     docs = args.docs or [shared_dir() / "eval" / "xquad-vi-dev" / "docs", ROOT / "seeds"]
@@ -202,14 +270,34 @@ def main() -> None:
     if len(levels) * args.requests + 5 > len(qs):
         parser.error(f"at most {(len(qs) - 5) // len(levels)} requests per level (distinct questions)")
     with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp) / "data"
-        corpus = build_index(data_dir, docs, model)
+        data_dir = args.index or Path(tmp) / "data"
+        corpus = build_index(data_dir, docs, model) if not (data_dir / "qa.sqlite3").exists() else reuse_index(data_dir, model)
         backend = (corpus["encoder"] or {}).get("backend")
         print(f"index: {corpus['documents']} documents, {corpus['chunks']} chunks ({corpus['ingest_s']} s); "
               f"encoder backend {backend}", flush=True)
-        local = in_process(data_dir, model, qs, levels, args.requests)
+        from qa.config import Settings
+        from qa.service import QAService
+
+        settings = Settings(data_dir=data_dir, model=model)
+        service = QAService(settings)
+        encoder = service.encoder()
+        loads = {"start": load_average()}
+        reference = None
+        if encoder is not None and not args.no_encoder_alone:
+            texts = dict(zip(qs, encoded_texts(qs)))
+            encoder.encode_queries(list(texts.values())[-5:])  # warm-up
+            wait_s = settings.batch_wait_ms / 1000
+
+            def _reference(chunk: list[str], clients: int) -> dict:
+                return encoder_alone(encoder, [texts[q] for q in chunk], clients, wait_s)
+
+            reference = _reference
+
+        local = in_process(service, qs, levels, args.requests, reference)
         print("in-process done", flush=True)
-        remote, server = over_http(data_dir, model, qs, levels, args.requests)
+        loads["after_in_process"] = load_average()
+        remote, server = over_http(data_dir, model, qs, levels, args.requests, reference)
+        loads["end"] = load_average()
     rows, split_rows = [], []
     for where, results in (("in-process", local), ("HTTP", remote)):
         for r in results:
@@ -223,13 +311,34 @@ def main() -> None:
     table = f"encoder backend: {(corpus['encoder'] or {}).get('backend')}\n\n" + md_table(
         ["path", "clients", "answers", "p50 ms", "p95 ms", "p99 ms", "answers/s", "errors"], rows)
     split = md_table(["path", "clients", *[f"{k} ms" for k in STAGES], "wait/other ms"], split_rows)
+    ratio_rows, ratios = [], []
+    for where, results in (("in-process", local), ("HTTP", remote)):
+        for r in results:
+            e = r.get("encoder_alone")
+            ratio = round(r["throughput_rps"] / e["best_qps"], 3) if e and e["best_qps"] else None
+            ratios.append({"path": where, "clients": r["clients"], "answers_per_s": r["throughput_rps"],
+                           "encoder_batcher_qps": e and e["batcher_qps"], "encoder_plain_qps": e and e["plain_qps"],
+                           "encoder_best_qps": e and e["best_qps"], "ratio": ratio})
+            ratio_rows.append([where, r["clients"], r["throughput_rps"], e["batcher_qps"] if e else "-",
+                               e["plain_qps"] if e else "-", e["best_qps"] if e else "-",
+                               f"{ratio:.2f}" if ratio is not None else "-"])
+    have_ratios = any(x["ratio"] is not None for x in ratios)
+    ratio_table = md_table(["path", "clients", "answers/s", "encoder alone q/s (batcher)",
+                            "encoder alone q/s (plain batch = clients)", "encoder bound q/s", "ratio"], ratio_rows)
+    ratio_table += f"\n\nload average: {loads}"
     print(table + "\n\nstage medians:\n" + split)
+    if have_ratios:
+        print("\nagainst the encoder alone (ratio = answers/s / best encoder-alone q/s at that concurrency):\n"
+              + ratio_table)
     print(f"saturation: {best['throughput_rps']} answers/s ({best['clients']} clients)")
     if args.json:
         write_json(args.json, {"model": model, "corpus": corpus, "in_process": local, "http": remote, "server": server,
                                "peak_rss_mb_in_process": round(peak_rss_mb(), 1),
                                "saturation": {"answers_per_s": best["throughput_rps"], "clients": best["clients"]},
-                               "table": table, "stages_table": split})
+                               "ratios": ratios, "load_average": loads,
+                               "table": table + ("\n\nAgainst the encoder alone:\n\n" + ratio_table
+                                                 if have_ratios else ""),
+                               "stages_table": split})
 
 
 if __name__ == "__main__":

@@ -2,66 +2,137 @@
 
 Under concurrent load each question would otherwise run its own forward pass;
 a transformer on a CPU does a batch of 8 short queries in little more time than
-one. The first caller becomes the leader: it waits ``max_wait`` seconds for
-others to join (or until ``max_batch`` are queued), encodes them all in one
-call, and hands every caller its own vector. A lone caller pays at most
-``max_wait`` (default 2 ms). Measured by ``benchmarks/bench_batching.py``.
+one. Callers queue their text; when no encoder call is running, the caller that
+finds it idle becomes the leader: it encodes everything queued (up to
+``max_batch``) in one call and hands every caller its own vector. Questions that
+arrive while a call runs queue for the next one, and the leader hands the lead
+to the first of them, so batches grow with the load without a fixed wait and no
+caller encodes more than one batch for the others.
+
+How long a leader waits for more callers before encoding: with
+``waits="announced"``, callers ``announce()`` a question when it starts (before
+parsing it, the snapshot check...) and the leader waits, at most ``max_wait``,
+only while announced questions have not reached the encoder yet -- a lone
+question pays nothing; with ``waits="always"`` it waits ``max_wait`` (default
+2 ms) or until ``max_batch`` are queued. Measured by ``benchmarks/bench_batching.py`` and ``bench_query.py``.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
 
 import numpy as np
 
 
+class _Request:
+    __slots__ = ("text", "done", "lead", "vector", "error")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.done = threading.Event()
+        self.lead = False  # woken to lead the next batch instead of with a result
+        self.vector: np.ndarray | None = None
+        self.error: BaseException | None = None
+
+
 class QueryBatcher:
     def __init__(self, encode: Callable[[list[str]], np.ndarray], *, max_batch: int = 32,
-                 max_wait: float = 0.002) -> None:
+                 max_wait: float = 0.002, waits: str = "always") -> None:
+        if waits not in ("always", "announced"):
+            raise ValueError(f"waits must be 'always' or 'announced', not {waits!r}")
         self._encode = encode
         self.max_batch = max_batch
         self.max_wait = max_wait
+        self.waits = waits
+        self._arriving = 0  # announced questions not yet queued
         self._lock = threading.Lock()
-        self._pending: list[tuple[str, Future]] = []
-        self._leading = False
+        self._pending: deque[_Request] = deque()
+        self._leading = False  # an encoder call is being prepared or running
         self.batches = 0  # encoder calls made (for tests and measurements)
 
-    def encode(self, text: str) -> np.ndarray:
-        future: Future = Future()
+    def announce(self) -> None:
+        """A question is on its way: ``encode(..., announced=True)`` or ``withdraw()`` follows."""
         with self._lock:
-            self._pending.append((text, future))
+            self._arriving += 1
+
+    def withdraw(self) -> None:
+        """An announced question will not be encoded after all (a cached vector, an error)."""
+        with self._lock:
+            self._arriving = max(0, self._arriving - 1)
+
+    def encode(self, text: str, *, announced: bool = False) -> np.ndarray:
+        request = _Request(text)
+        with self._lock:
+            if announced:
+                self._arriving = max(0, self._arriving - 1)
+            self._pending.append(request)
             lead = not self._leading
             if lead:
                 self._leading = True
-        if lead:
-            self._lead()
-        return future.result()
+        if not lead:
+            request.done.wait()
+            if not request.lead:
+                return self._result(request)
+        self._lead()  # this caller's request is the first queued, so it is in the batch just run
+        return self._result(request)
 
-    def _lead(self) -> None:
+    @staticmethod
+    def _result(request: _Request) -> np.ndarray:
+        if request.error is not None:
+            raise request.error
+        assert request.vector is not None
+        return request.vector
+
+    def _gather(self) -> None:
+        """Give callers about to arrive a moment to join the batch (see the module docstring)."""
+        if self.max_wait <= 0:
+            return
         deadline = time.perf_counter() + self.max_wait
-        while time.perf_counter() < deadline:
-            with self._lock:
-                if len(self._pending) >= self.max_batch:
-                    break
-            time.sleep(self.max_wait / 4)
+        announced = self.waits == "announced"
         while True:
             with self._lock:
-                batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
-                if not batch:
-                    self._leading = False
-                    return
-            self._run(batch)
+                queued, arriving = len(self._pending), self._arriving
+            if queued >= self.max_batch or (announced and arriving <= 0):
+                return
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return
+            time.sleep(min(left, self.max_wait / 8 if announced else self.max_wait / 4))
 
-    def _run(self, batch: list[tuple[str, Future]]) -> None:
+    def _lead(self) -> None:
+        """Encode one batch, then hand the lead to the first caller still queued (or give it up)."""
+        try:
+            self._gather()
+        except Exception:  # noqa: BLE001 - never leave the queued callers waiting
+            pass
+        with self._lock:
+            batch = [self._pending.popleft() for _ in range(min(self.max_batch, len(self._pending)))]
+        try:
+            self._run(batch)
+        finally:
+            with self._lock:
+                successor = self._pending[0] if self._pending else None
+                if successor is None:
+                    self._leading = False
+                else:
+                    successor.lead = True
+            if successor is not None:
+                successor.done.set()
+
+    def _run(self, batch: list[_Request]) -> None:
         self.batches += 1
         try:
-            vectors = self._encode([text for text, _ in batch])
+            vectors = self._encode([r.text for r in batch])
+            if len(vectors) != len(batch):
+                raise RuntimeError(f"the encoder returned {len(vectors)} vectors for {len(batch)} texts")
         except BaseException as exc:  # every waiting caller gets the error, none hangs
-            for _, future in batch:
-                future.set_exception(exc)
+            for r in batch:
+                r.error = exc
+                r.done.set()
             return
-        for (_, future), vector in zip(batch, vectors):
-            future.set_result(vector)
+        for r, vector in zip(batch, vectors):
+            r.vector = vector
+            r.done.set()

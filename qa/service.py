@@ -92,26 +92,39 @@ class QAService:
         """The optional cross-encoder (QA_RERANKER); None when off or unavailable."""
         return self._reranker.get()
 
-    def _query_vector(self, encoder: Encoder, text: str) -> np.ndarray:
-        """Encode a question, remembering the last QUERY_CACHE ones (repeated questions are common)."""
+    def _query_vector(self, encoder: Encoder, text: str, announced: QueryBatcher | None = None) -> np.ndarray:
+        """Encode a question, remembering the last QUERY_CACHE ones (repeated questions are common).
+
+        ``announced``: the batcher this question announced itself to when it started (see ``ask``)."""
         key = (encoder.name, text)
         with self._cache_lock:
             hit = self._query_cache.get(key)
             if hit is not None:
                 self._query_cache.move_to_end(key)
-                return hit
-        vector = self._batcher(encoder).encode(text)
+        if hit is not None:
+            if announced is not None:
+                announced.withdraw()
+            return hit
+        batcher = self._batcher(encoder)
+        if announced is not None and announced is not batcher:
+            announced.withdraw()
+        vector = self._encode_query(batcher, text, announced is batcher)
         with self._cache_lock:
             self._query_cache[key] = vector
             while len(self._query_cache) > QUERY_CACHE:
                 self._query_cache.popitem(last=False)
         return vector
 
+    def _encode_query(self, batcher: QueryBatcher, text: str, announced: bool) -> np.ndarray:
+        """The encoder call proper (a cache miss); the server overrides it to free its slot meanwhile."""
+        return batcher.encode(text, announced=announced)
+
     def _batcher(self, encoder: Encoder) -> QueryBatcher:
         """Concurrent questions share one encoder call (see embeddings/batching.py)."""
         with self._cache_lock:
             if self._query_batcher is None:
-                self._query_batcher = QueryBatcher(encoder.encode_queries, max_wait=self.settings.batch_wait_ms / 1000)
+                self._query_batcher = QueryBatcher(encoder.encode_queries, max_wait=self.settings.batch_wait_ms / 1000,
+                                                   waits="announced")
             return self._query_batcher
 
     def writer(self) -> Writer:
@@ -174,14 +187,25 @@ class QAService:
         requested: Mode = mode or self.settings.mode
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        snap = self.snapshot()
-        encoder, why = self._dense_status(snap, requested)
-        used: Mode = requested if encoder is not None else "lexical"
-        notice = f"lexical retrieval only: {why}" if why and requested != "lexical" else None
-        query = analyze(question, contextualize(question, history or []))
+        # tell the micro-batcher a question is coming, so a batch being formed waits for it (and only then)
+        announced = self._query_batcher if requested != "lexical" else None
+        if announced is not None:
+            announced.announce()
+        try:
+            snap = self.snapshot()
+            encoder, why = self._dense_status(snap, requested)
+            used: Mode = requested if encoder is not None else "lexical"
+            notice = f"lexical retrieval only: {why}" if why and requested != "lexical" else None
+            query = analyze(question, contextualize(question, history or []))
+        except BaseException:
+            if announced is not None:
+                announced.withdraw()
+            raise
+        if encoder is None and announced is not None:
+            announced.withdraw()
         timings["load"] = time.perf_counter() - t0
         t = time.perf_counter()
-        vector = self._query_vector(encoder, query.combined.text) if encoder is not None else None
+        vector = self._query_vector(encoder, query.combined.text, announced) if encoder is not None else None
         timings["encode"] = time.perf_counter() - t
         t = time.perf_counter()
         candidates = Retriever(snap).search(query, k, used, vector)

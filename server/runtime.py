@@ -2,7 +2,10 @@
 
 * Questions run in FastAPI's thread pool (endpoints are plain ``def``), at most
   ``QA_MAX_CONCURRENCY`` at once (default: the CPU cores); a request that waits
-  longer than ``SLOT_WAIT`` seconds for a slot gets a 503 with Retry-After.
+  longer than ``SLOT_WAIT`` seconds for a slot gets a 503 with Retry-After. A
+  question gives its slot back while it waits for the shared encoder call (the
+  micro-batcher runs one call at a time for every waiting question), so the
+  slots cap the per-question work, not how many questions one call encodes.
 * Writes are serialized by one lock. A write publishes a new index generation
   atomically (``qa.ingest``); until then every reader keeps answering from the
   previous snapshot, and while one thread opens the new generation the others
@@ -17,6 +20,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
+
+from embeddings.batching import QueryBatcher
 from qa.answers import Answer
 from qa.config import Mode, Settings
 from qa.errors import QAError
@@ -37,9 +43,20 @@ LEXICAL_MODEL_ID = "qa-lexical"
 class ServedQA(QAService):
     """QAService whose readers never queue behind a reload of the index."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, slots: threading.Semaphore | None = None) -> None:
         super().__init__(settings, warn=lambda line: log.warning("%s", line))
         self._reload = threading.Lock()
+        self._slots = slots
+        self.holding = threading.local()  # .slot: this thread holds one of ``slots`` (set by Runtime.slot)
+
+    def _encode_query(self, batcher: QueryBatcher, text: str, announced: bool) -> np.ndarray:
+        if self._slots is None or not getattr(self.holding, "slot", False):
+            return super()._encode_query(batcher, text, announced)
+        self._slots.release()  # let other questions reach the encoder and share its call meanwhile
+        try:
+            return super()._encode_query(batcher, text, announced)
+        finally:
+            self._slots.acquire()  # admitted already: waits for a slot, never gives up
 
     def snapshot(self) -> Snapshot:
         current = self._snapshot
@@ -64,11 +81,11 @@ class ServedQA(QAService):
 class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.service = ServedQA(settings)
+        self.slots = threading.BoundedSemaphore(settings.max_concurrency)
+        self.service = ServedQA(settings, self.slots)
         self.keys = KeyRing(settings)
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self.metrics = Metrics()
-        self.slots = threading.BoundedSemaphore(settings.max_concurrency)
         self.write_lock = threading.Lock()
         self._warming: threading.Thread | None = None
         self._warmed = threading.Event()
@@ -99,9 +116,12 @@ class Runtime:
         if not self.slots.acquire(timeout=SLOT_WAIT):
             raise APIError(503, f"server busy: {self.settings.max_concurrency} questions in progress; try again",
                            type="server_busy", headers={"Retry-After": "1"})
+        holding = self.service.holding
+        holding.slot = True
         try:
             yield
         finally:
+            holding.slot = False
             self.slots.release()
 
     def ask(self, question: str, *, k: int | None, mode: Mode | None, history: list[str]) -> Answer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -63,3 +64,59 @@ def test_an_encoder_error_reaches_every_waiting_caller() -> None:
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(ask, range(4))) == ["raised"] * 4
     assert batcher.encode.__self__._leading is False  # leadership released: the next caller is not stuck
+
+
+def test_an_announced_lone_question_does_not_wait() -> None:
+    calls: list[int] = []
+    batcher = QueryBatcher(_fake_encoder(calls), max_wait=0.5, waits="announced")
+    batcher.announce()
+    t = time.perf_counter()
+    batcher.encode("một câu hỏi", announced=True)
+    assert time.perf_counter() - t < 0.25 and calls == [1]  # nobody else announced: no max_wait
+    batcher.announce()
+    batcher.withdraw()  # e.g. a cached vector: the next batch does not wait for it either
+    t = time.perf_counter()
+    batcher.encode("câu khác")
+    assert time.perf_counter() - t < 0.25 and batcher._arriving == 0
+
+
+def test_a_batch_waits_for_announced_questions() -> None:
+    calls: list[int] = []
+    batcher = QueryBatcher(_fake_encoder(calls), max_wait=2.0, waits="announced")
+    batcher.announce()
+    batcher.announce()
+
+    def late() -> np.ndarray:
+        time.sleep(0.05)
+        return batcher.encode("b", announced=True)
+
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(late)
+        t = time.perf_counter()
+        batcher.encode("a", announced=True)
+        assert other.result().shape == (2,)
+    assert calls == [2] and time.perf_counter() - t < 1.0  # one call for both, well before max_wait
+
+
+def test_the_lead_passes_on_after_one_batch() -> None:
+    """A caller encodes at most one batch for the others: questions queued during a call are led by one of them."""
+    started, release = threading.Event(), threading.Event()
+    leaders: list[str] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        leaders.append(threading.current_thread().name)
+        if texts == ["first"]:
+            started.set()
+            release.wait(5)
+        return np.zeros((len(texts), 2), dtype=np.float32)
+
+    batcher = QueryBatcher(encode, max_wait=0.0)
+    with ThreadPoolExecutor(4, thread_name_prefix="caller") as pool:
+        first = pool.submit(batcher.encode, "first")
+        assert started.wait(5)
+        rest = [pool.submit(batcher.encode, str(i)) for i in range(3)]
+        time.sleep(0.05)  # all three queued behind the running call
+        release.set()
+        first.result(5)
+        [f.result(5) for f in rest]
+    assert len(leaders) == 2 and leaders[0] != leaders[1] and batcher._leading is False

@@ -1,0 +1,60 @@
+"""The server's question slots and the shared encoder call: a question gives its slot back while it waits for
+the micro-batched encoder call, so more questions than slots can share one call; the cap still holds outside."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.batching import QueryBatcher
+from qa.config import Settings
+from server.runtime import Runtime
+
+
+class _Batcher:
+    def __init__(self, slots: threading.BoundedSemaphore) -> None:
+        self.slots = slots
+        self.free_during_encode: list[bool] = []
+
+    def encode(self, text: str, *, announced: bool = False) -> np.ndarray:
+        got = self.slots.acquire(blocking=False)  # the caller's slot is free while it waits here
+        if got:
+            self.slots.release()
+        self.free_during_encode.append(got)
+        return np.zeros(2, dtype=np.float32)
+
+
+def test_a_question_frees_its_slot_while_encoding(tmp_path: Path) -> None:
+    runtime = Runtime(Settings(data_dir=tmp_path, max_concurrency=1))
+    fake = _Batcher(runtime.slots)
+    service = runtime.service
+    with runtime.slot():
+        service._encode_query(fake, "q", False)  # type: ignore[arg-type]
+        assert not runtime.slots.acquire(blocking=False)  # held again afterwards
+    assert runtime.slots.acquire(blocking=False)  # released at the end
+    try:  # another question holds the slot; a caller that holds none gives nothing back
+        service._encode_query(fake, "outside a slot", False)  # type: ignore[arg-type]
+    finally:
+        runtime.slots.release()
+    assert fake.free_during_encode == [True, False]
+
+
+def test_the_service_batcher_waits_only_for_announced_questions(tmp_path: Path) -> None:
+    runtime = Runtime(Settings(data_dir=tmp_path))
+
+    class _Encoder:
+        name = "fake"
+
+        @staticmethod
+        def encode_queries(texts: list[str]) -> np.ndarray:
+            return np.ones((len(texts), 2), dtype=np.float32)
+
+    batcher = runtime.service._batcher(_Encoder())  # type: ignore[arg-type]
+    assert isinstance(batcher, QueryBatcher) and batcher.waits == "announced"
+    vector = runtime.service._query_vector(_Encoder(), "câu hỏi", None)  # type: ignore[arg-type]
+    assert vector.tolist() == [1.0, 1.0]
+    batcher.announce()
+    assert runtime.service._query_vector(_Encoder(), "câu hỏi", batcher).tolist() == [1.0, 1.0]  # cached
+    assert batcher._arriving == 0  # the cache hit withdrew the announcement
