@@ -20,7 +20,9 @@ The fight, made fair:
   product's (read files, clean, chunk, embed, SQLite, FAISS); txtai's is ``Embeddings.index`` over the
   ready passages, so "qa ingest minus chunking" is reported too. qa's latency is the whole answer
   (retrieval, sentence rerank, answer sentence); its retrieval-only part (encode + search stages) is
-  reported as well. qa runs with its default encoder backend (``describe()`` says which).
+  reported as well. qa runs with its default encoder backend (``describe()`` says which; QA_BACKEND=auto:
+  onnx-int8 when its probe check passes, see embeddings/encoder.py), txtai with sentence-transformers'
+  torch fp32; the table's first row names qa's backend, and hit@1 / recall@5 show what it costs.
 """
 
 from __future__ import annotations
@@ -176,7 +178,8 @@ def main() -> None:
             sides[side] = json.loads(line[7:]) | {"wall_s": round(time.perf_counter() - t, 1)}
             print(f"{side}: {sides[side]['wall_s']} s", flush=True)
     a, b = sides["ours"], sides["theirs"]
-    rows = []
+    backend = (a[eval_sets()[0][0]].get("encoder") or {}).get("backend", "none")
+    rows = [["both", "encoder backend", backend, "torch (sentence-transformers)", ""]]
     for name, _q, _d in eval_sets():
         x, y = a[name], b[name]
         rows.append([name, "ingest s", x["ingest_s"], y["ingest_s"], round(x["ingest_s"] / y["ingest_s"], 2)])

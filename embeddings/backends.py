@@ -5,11 +5,15 @@ TorchScript exporter, from the in-memory weights, so it works offline for any mo
 a cache folder keyed by the weights' hash and library versions; the exported graph then replaces the
 torch module inside the SentenceTransformer (``model[0].model``). Tokenisation, prompts, batching,
 pooling and normalisation stay sentence-transformers' own, so vectors are the same function of the
-text. Every swap is verified on a padded probe batch against the torch output before it is kept:
+text. For ONNX Runtime the graph is exported with eager attention and passed through ONNX Runtime's
+transformer optimizer (BERT-family fusions: Attention, SkipLayerNorm, BiasGelu, embedding LayerNorm);
+a model it cannot fuse keeps the plain graph, and OpenVINO always runs the plain graph. Every swap is
+verified on a padded probe batch against the torch output before it is kept:
 
 * ``onnx``, ``openvino`` (fp32 graph, fp32 inference precision): cosine >= ``LOSSLESS_COS`` to torch, so
   they are interchangeable with torch on an existing index;
-* ``onnx-int8`` (dynamic int8 quantisation of the weight matmuls, per channel): cosine >= ``LOSSY_COS``;
+* ``onnx-int8`` (dynamic int8 quantisation of the weight matmuls of the fused graph, per channel;
+  activations quantised per batch): cosine >= ``LOSSY_COS`` (or the caller's ``floor``);
   the vectors differ, so the encoder reports a different name (``<model>#onnx-int8``) and an index
   built with another backend is rebuilt (``qa reindex``) rather than mixed.
 
@@ -30,13 +34,14 @@ from typing import Any
 
 import numpy as np
 
-BACKENDS = ("torch", "onnx", "onnx-int8", "openvino")  # "auto" (encoder.py) picks onnx when it can
+BACKENDS = ("torch", "onnx", "onnx-int8", "openvino")  # "auto": encoder.AUTO_BACKEND (onnx)
 LOSSY = {"onnx-int8"}
 LOSSLESS_COS = 0.9999
 LOSSY_COS = 0.98
 OPSET = 17
-EXPORT_VERSION = "1"  # bump when the export recipe changes
+EXPORT_VERSION = "2"  # bump when the export recipe changes (2: eager attention + ORT transformer fusions)
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_FUSABLE = {"bert", "roberta", "xlm-roberta", "distilbert", "mpnet", "electra"}  # the optimizer's "bert" patterns
 _PROBE = [
     "Quan chức cấp cao Mỹ và Trung Quốc đã có phiên thảo luận kéo dài 7 tiếng tại Rome, Italy ngày 14/3.",
     "Giá vàng tăng.",
@@ -103,6 +108,7 @@ def _export_onnx(hf_model: Any, features: dict[str, Any], path: Path) -> None:
 
     body = Body(hf_model).eval()
     args = tuple(features[k] for k in names)
+    restore = _eager_attention(hf_model)
     axes = {k: {0: "batch", 1: "sequence"} for k in [*names, "last_hidden_state"]}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -115,6 +121,63 @@ def _export_onnx(hf_model: Any, features: dict[str, Any], path: Path) -> None:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
+        restore()
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _eager_attention(hf_model: Any) -> Any:
+    """Export attention as plain MatMul/Softmax (not SDPA), the pattern ONNX Runtime's transformer
+    optimizer fuses into its Attention op; returns a callable that restores the previous setting."""
+    config = getattr(hf_model, "config", None)
+    before = getattr(config, "_attn_implementation", None)
+    setter = getattr(hf_model, "set_attn_implementation", None)
+    if before in (None, "eager") or setter is None:
+        return lambda: None
+    try:
+        setter("eager")
+    except Exception:  # noqa: BLE001 - a model without eager attention: export it as it is
+        return lambda: None
+
+    def restore() -> None:
+        try:
+            setter(before)
+        except Exception:  # noqa: BLE001
+            pass
+
+    return restore
+
+
+def _fuse(src: Path, dst: Path, config: Any) -> bool:
+    """ONNX Runtime's transformer optimizer over ``src`` (BERT-family fusions: embedding + LayerNorm,
+    Attention, SkipLayerNorm, BiasGelu) into ``dst``. False (no file) when it cannot: the caller uses ``src``.
+
+    Measured on MiniLM-L6 (2 cores, interleaved runs): fp32 ~1.1x faster, int8 ~1.35x faster; the
+    fp32 graph's vectors stay those of torch (cosine 1.00000)."""
+    heads, hidden = getattr(config, "num_attention_heads", None), getattr(config, "hidden_size", None)
+    if not heads or not hidden or getattr(config, "model_type", "") not in _FUSABLE:
+        return False
+    import logging
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".onnx", dir=dst.parent)
+    os.close(fd)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the optimizer logs its progress on the root logger
+    try:
+        from onnxruntime.transformers import optimizer
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fused = optimizer.optimize_model(str(src), model_type="bert", num_heads=int(heads),
+                                             hidden_size=int(hidden))
+            fused.save_model_to_file(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dst)
+        return True
+    except Exception:  # noqa: BLE001 - unknown pattern, optimizer missing...: the plain graph is fine
+        return False
+    finally:
+        root.setLevel(level)
         Path(tmp).unlink(missing_ok=True)
 
 
@@ -133,7 +196,7 @@ def _quantize_int8(src: Path, dst: Path) -> None:
         root.setLevel(logging.ERROR)  # the quantizer logs a "consider pre-processing" hint on the root logger
         try:
             quantize_dynamic(str(src), tmp, weight_type=QuantType.QInt8, per_channel=True,
-                             extra_options={"MatMulConstBOnly": True})
+                             extra_options={"MatMulConstBOnly": True, "DefaultTensorType": 1})
         finally:
             root.setLevel(level)
         os.chmod(tmp, 0o644)
@@ -164,9 +227,20 @@ def exported_graph(model: Any, backend: str) -> tuple[Path, list[str]]:
 
 
 def _export_into(folder: Path, hf_model: Any, features: dict[str, Any], backend: str) -> Path:
-    fp32 = folder / "model.onnx"
-    if not fp32.is_file():
-        _export_onnx(hf_model, features, fp32)
+    plain = folder / "model.onnx"
+    fused = folder / "model.fused.onnx"
+    unfusable = folder / "model.unfusable"  # the optimizer failed once here: do not retry on every load
+    if not fused.is_file() and not unfusable.is_file():
+        if not plain.is_file():
+            _export_onnx(hf_model, features, plain)
+        if not _fuse(plain, fused, hf_model.config):
+            unfusable.touch()
+    if backend == "openvino" or not fused.is_file():  # OpenVINO runs the plain graph (measured so)
+        if not plain.is_file():
+            _export_onnx(hf_model, features, plain)
+        fp32 = plain
+    else:
+        fp32 = fused
     if backend != "onnx-int8":
         return fp32
     int8 = folder / "model.int8.onnx"
@@ -244,10 +318,11 @@ def _probe_vectors(model: Any) -> np.ndarray:
                                    show_progress_bar=False, batch_size=len(_PROBE)), dtype=np.float32)
 
 
-def accelerate(model: Any, backend: str) -> float:
+def accelerate(model: Any, backend: str, floor: float | None = None) -> float:
     """Swap ``model``'s transformer for ``backend`` in place; returns the probe's minimum cosine to torch.
 
-    Raises :class:`BackendUnavailable` (leaving the model on torch) when it cannot."""
+    ``floor``: the cosine the probe must reach (default ``LOSSLESS_COS``, or ``LOSSY_COS`` for a lossy
+    backend). Raises :class:`BackendUnavailable` (leaving the model on torch) when it cannot."""
     if backend not in BACKENDS or backend == "torch":
         raise BackendUnavailable(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
     try:
@@ -281,7 +356,8 @@ def accelerate(model: Any, backend: str) -> float:
     except Exception as exc:  # noqa: BLE001
         module.model = original
         raise BackendUnavailable(f"exported graph failed on a probe: {type(exc).__name__}: {exc}") from exc
-    floor = LOSSY_COS if backend in LOSSY else LOSSLESS_COS
+    if floor is None:
+        floor = LOSSY_COS if backend in LOSSY else LOSSLESS_COS
     if not cos >= floor:
         module.model = original
         raise BackendUnavailable(f"exported graph disagrees with torch (cosine {cos:.5f} < {floor})")

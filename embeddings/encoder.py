@@ -31,17 +31,24 @@ E5_QUERY_PREFIX = "query: "
 E5_PASSAGE_PREFIX = "passage: "
 # "e5" as its own name part: multilingual-e5-small, e5-base-v2, intfloat/e5_large; not a hex hash like "3be5f".
 _E5_RE = re.compile(r"(?<![a-z0-9])e5(?![a-z0-9])")
-# Default inference backend when QA_BACKEND is unset: "auto" = onnx when onnx + onnxruntime are
-# installed (they are dependencies), else torch. Measured on the 2-core benchmark machine
-# (benchmarks/bench_ingest.py, README "Performance"): ONNX Runtime gives the same vectors as torch
-# (cosine >= 0.99999), the same ingest throughput (25.3 vs 26.0 chunks/s), half the query-encode
-# time (5.1 vs 10.7 ms p50), and stays steady when other work shares the cores, where torch's
-# 2-thread OpenMP team stalls (70 ms vs 15 ms p50 with the load average at ~3.5). Its cost: ~500 MB
-# more peak RSS while ingesting (attention is materialised for a 32 x 256-token batch); QA_BACKEND=torch
-# where memory is tight. openvino (fp32) ingests 16% faster than onnx but its memory grows with every
-# new input shape and it encodes queries no faster; onnx-int8 is 1.7x faster but changes the vectors (cosine 0.988): both opt-in.
+# Default inference backend when QA_BACKEND is unset: "auto" = AUTO_BACKEND, else torch (onnx or
+# onnxruntime missing: logged at INFO). Measured on the 2-core benchmark machine with all-MiniLM-L6-v2
+# (benchmarks/bench_ingest.py, benchmarks/results/perf.md): ONNX Runtime on the fused graph gives the
+# same vectors as torch (cosine >= 0.99999; XQuAD-vi dev eval identical), half torch's query-encode
+# time, and stays steady when other work shares the cores, where torch's OpenMP team stalls.
+# onnx-int8 ingests ~1.7x faster than fp32 and its retrieval quality stays within 0.5 points of fp32
+# (XQuAD-vi dev, 1,896 questions, hit@1 dense and hybrid; probe cosine to torch 0.9916), but it is
+# opt-in for now: its activations are quantised per batch, so a passage's vector depends (~1e-4) on the
+# passages it is batched with, where the ingest, crash-recovery and encoder tests expect one text to
+# give one vector whatever the batch. Setting AUTO_BACKEND = "onnx-int8" makes auto try int8 first:
+# kept when its probe cosine reaches AUTO_INT8_COS, else one warning and AUTO_FALLBACK (fp32). An
+# int8 encoder is named "<model>#onnx-int8", so an index of fp32 vectors is rebuilt, never mixed.
+# openvino (fp32) is opt-in: its memory grows with every new input shape. QA_BACKEND=torch where
+# memory is tight (ONNX Runtime costs ~500 MB more peak RSS while ingesting).
 DEFAULT_BACKEND = "auto"
 AUTO_BACKEND = "onnx"
+AUTO_FALLBACK = "onnx"
+AUTO_INT8_COS = 0.99  # probe cosine auto asks of a lossy AUTO_BACKEND (MiniLM: 0.9916); explicit onnx-int8: LOSSY_COS
 
 
 @contextlib.contextmanager
@@ -283,6 +290,28 @@ def resolve_backend(backend: str | None) -> str:
     return wanted
 
 
+def _auto_backend(model: Any, name: str) -> str:
+    """QA_BACKEND=auto: AUTO_BACKEND when usable (a lossy one only when its probe cosine to torch reaches
+    AUTO_INT8_COS), else AUTO_FALLBACK with one warning, else torch (logged at INFO: onnxruntime missing...)."""
+    try:
+        accelerate(model, AUTO_BACKEND, floor=AUTO_INT8_COS if AUTO_BACKEND in LOSSY else None)
+        return AUTO_BACKEND
+    except Exception as exc:  # noqa: BLE001 - BackendUnavailable or anything unforeseen: the model is on torch
+        first = _one_line(str(exc))
+    if AUTO_FALLBACK == AUTO_BACKEND:
+        logger.info("QA_BACKEND=auto: %s is not usable for %s (%s); using torch", AUTO_BACKEND, name, first)
+        return "torch"
+    try:
+        accelerate(model, AUTO_FALLBACK)
+    except Exception as exc:  # noqa: BLE001
+        logger.info("QA_BACKEND=auto: neither %s (%s) nor %s (%s) is usable for %s; using torch",
+                    AUTO_BACKEND, first, AUTO_FALLBACK, _one_line(str(exc)), name)
+        return "torch"
+    logger.warning("QA_BACKEND=auto: %s is not safe for %s here (%s; needs cosine >= %s); using %s",
+                   AUTO_BACKEND, name, first, AUTO_INT8_COS, AUTO_FALLBACK)
+    return AUTO_FALLBACK
+
+
 def load_encoder(
     name_or_path: str,
     *,
@@ -302,7 +331,8 @@ def load_encoder(
     ``backend`` (default: ``QA_BACKEND``, else ``DEFAULT_BACKEND``) picks the inference engine; a
     lossy one (``onnx-int8``) makes the encoder's name ``<name>#<backend>``, so an index built with
     other vectors is rebuilt rather than mixed. When an asked-for backend cannot be used: one warning
-    and torch; when the automatic choice cannot (onnxruntime missing...): torch, logged at INFO.
+    and torch. ``auto``: ``AUTO_BACKEND`` (onnx), else torch (onnxruntime missing..., logged at INFO);
+    with a lossy ``AUTO_BACKEND`` it must pass ``AUTO_INT8_COS``, else onnx with one warning.
     """
     name = str(name_or_path)
     try:
@@ -312,14 +342,14 @@ def load_encoder(
         model = _load_model(os.path.expanduser(name), timeout, device)
         q, p = select_prompts(name, getattr(model, "prompts", None), query_prefix, passage_prefix)
         used = "torch"
-        target = AUTO_BACKEND if wanted == "auto" else wanted
-        if target != "torch" and device == "cpu":
+        if wanted == "auto" and device == "cpu":
+            used = _auto_backend(model, name)
+        elif wanted != "torch" and device == "cpu":
             try:
-                accelerate(model, target)
-                used = target
+                accelerate(model, wanted)
+                used = wanted
             except Exception as exc:  # noqa: BLE001 - BackendUnavailable or anything unforeseen: stay on torch
-                log = logger.info if wanted == "auto" else logger.warning
-                log("QA_BACKEND=%s is not usable for %s (%s); using torch", target, name, _one_line(str(exc)))
+                logger.warning("QA_BACKEND=%s is not usable for %s (%s); using torch", wanted, name, _one_line(str(exc)))
         shown = f"{name}#{used}" if used in LOSSY else name
         return Encoder(model, name=shown, query_prefix=q, passage_prefix=p, batch_size=batch_size, backend=used)
     except ModelUnavailable as exc:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import embeddings.backends as backends
+import embeddings.encoder as encoder_module
 from embeddings.encoder import load_encoder
 from qa.config import Settings
 
@@ -48,9 +49,51 @@ def test_onnx_gives_the_torch_vectors_and_is_cached(tiny_model_dir: Path, cache:
     assert exported[0].stat().st_mtime_ns == stamp  # loaded from the cache, not exported again
 
 
-def test_auto_is_the_default(tiny_model_dir: Path) -> None:
+def test_auto_is_onnx_and_can_pick_int8_when_its_probe_passes(tiny_model_dir: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().backend == "auto"
-    assert load_encoder(str(tiny_model_dir)).backend == "onnx"
+    assert encoder_module.DEFAULT_BACKEND == "auto" and encoder_module.AUTO_BACKEND == "onnx"
+    assert load_encoder(str(tiny_model_dir)).backend == "onnx"  # int8 is opt-in: its vectors depend on the batch
+    assert encoder_module.AUTO_INT8_COS >= backends.LOSSY_COS
+    monkeypatch.setattr(encoder_module, "AUTO_BACKEND", "onnx-int8")  # the switch to int8 by default
+    monkeypatch.setattr(encoder_module, "AUTO_INT8_COS", -1.0)  # any int8 graph passes
+    enc = load_encoder(str(tiny_model_dir))
+    assert enc.backend == "onnx-int8"
+    assert enc.name == f"{tiny_model_dir}#onnx-int8"  # never mixed with an index of fp32 vectors
+    assert enc.encode_passages(TEXTS).shape == (3, enc.dim)
+
+
+def test_auto_falls_back_to_fp32_onnx_with_one_warning(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(encoder_module, "AUTO_BACKEND", "onnx-int8")
+    monkeypatch.setattr(encoder_module, "AUTO_INT8_COS", 1.5)  # no int8 graph can pass
+    with caplog.at_level(logging.INFO, logger="embeddings.encoder"):
+        enc = load_encoder(str(tiny_model_dir))
+    assert enc.backend == "onnx" and enc.name == str(tiny_model_dir)
+    records = [r for r in caplog.records if r.name == "embeddings.encoder"]
+    assert len(records) == 1 and records[0].levelno == logging.WARNING
+    assert "onnx-int8 is not safe" in records[0].getMessage() and "using onnx" in records[0].getMessage()
+    torch_enc = load_encoder(str(tiny_model_dir), backend="torch")  # the fallback's vectors are torch's
+    np.testing.assert_allclose(enc.encode_passages(TEXTS), torch_enc.encode_passages(TEXTS), atol=1e-5)
+
+
+def test_auto_without_onnxruntime_is_torch(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    def missing(*_a: object, **_k: object) -> None:
+        raise backends.BackendUnavailable("onnxruntime is not installed")
+
+    monkeypatch.setattr("embeddings.encoder.accelerate", missing)
+    with caplog.at_level(logging.INFO, logger="embeddings.encoder"):
+        enc = load_encoder(str(tiny_model_dir))
+    assert enc.backend == "torch"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]  # the automatic choice: INFO only
+    assert "using torch" in caplog.text
+
+
+def test_explicit_int8_floor_is_lossy_cos(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(encoder_module, "AUTO_INT8_COS", 1.5)  # only auto asks for this
+    monkeypatch.setattr(backends, "LOSSY_COS", -1.0)
+    assert load_encoder(str(tiny_model_dir), backend="onnx-int8").backend == "onnx-int8"
 
 
 def test_env_selects_the_backend(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,9 +137,33 @@ def test_disagreeing_graph_is_refused(tiny_model_dir: Path, monkeypatch: pytest.
     assert enc.encode_passages(TEXTS).shape == (3, enc.dim)
 
 
+def test_onnx_runs_the_fused_graph(tiny_model_dir: Path, cache: Path) -> None:
+    import onnx
+
+    assert load_encoder(str(tiny_model_dir), backend="onnx").backend == "onnx"
+    (path,) = cache.glob("*/model.fused.onnx")
+    ops = {n.op_type for n in onnx.load(str(path)).graph.node}
+    assert "Attention" in ops and "SkipLayerNormalization" in ops  # eager attention export, then fused
+
+
+def test_unfusable_model_keeps_the_plain_graph(tiny_model_dir: Path, cache: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def refuse(*_a: object) -> bool:
+        calls.append(1)
+        return False
+
+    monkeypatch.setattr(backends, "_fuse", refuse)
+    assert load_encoder(str(tiny_model_dir), backend="onnx").backend == "onnx"
+    assert load_encoder(str(tiny_model_dir), backend="onnx-int8").backend in ("onnx-int8", "torch")
+    assert not list(cache.glob("*/model.fused.onnx")) and list(cache.glob("*/model.unfusable"))
+    assert len(calls) == 1  # not retried on every load
+
+
 def test_damaged_cached_graph_is_exported_again(tiny_model_dir: Path, cache: Path) -> None:
     load_encoder(str(tiny_model_dir), backend="onnx")
-    (path,) = cache.glob("*/model.onnx")
+    (path,) = cache.glob("*/model.fused.onnx")
     path.write_bytes(b"not onnx")
     assert load_encoder(str(tiny_model_dir), backend="onnx").backend == "onnx"
     assert path.stat().st_size > 1000
