@@ -37,7 +37,7 @@ def write_arrays(out: BinaryIO, meta: dict, arrays: dict[str, np.ndarray]) -> No
 
 
 def read_arrays(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
-    """(meta, arrays memory-mapped read-only); ValueError when the file is not such a container."""
+    """(meta, arrays memory-mapped read-only: views of ``np.memmap``); ValueError when the file is not such a container."""
     with path.open("rb") as fh:
         head = fh.read(16)
         if len(head) != 16 or head[:8] != MAGIC:
@@ -55,6 +55,7 @@ def read_arrays(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
         begin = start + spec["offset"]
         if begin + dtype.itemsize * int(np.prod(shape)) > file_size:
             raise ValueError(f"{path}: truncated (array {name!r} ends past the end of the file)")
-        arrays[name] = (np.memmap(path, dtype=dtype, mode="r", offset=begin, shape=shape) if np.prod(shape)
-                        else np.zeros(shape, dtype=dtype))
+        # a plain ndarray view of the map: slicing a np.memmap subclass costs more than the scoring itself
+        arrays[name] = (np.memmap(path, dtype=dtype, mode="r", offset=begin, shape=shape).view(np.ndarray)
+                        if np.prod(shape) else np.zeros(shape, dtype=dtype))
     return header["meta"], arrays

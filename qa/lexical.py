@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence
 from typing import BinaryIO
 
 import bm25s
@@ -96,7 +97,7 @@ class LexicalIndex:
     loaded memory-mapped from the folder ``save`` wrote (``LexicalIndex.load``).
     """
 
-    def __init__(self, texts: list[str], doc_ids: list[str] | None = None, titles: list[str] | None = None,
+    def __init__(self, texts: Sequence[str], doc_ids: list[str] | None = None, titles: list[str] | None = None,
                  doc_weight: float = DOC_WEIGHT) -> None:
         doc_ids = doc_ids or [str(i) for i in range(len(texts))]
         titles = titles or [""] * len(texts)
@@ -118,7 +119,7 @@ class LexicalIndex:
             builder.prepend([builder.vocab.encode(t[k]) for t in title_tokens])
         self._setup(texts, doc_of, doc_weight, [_Field(b.bm25()) for b in (*fields, *docs)])
 
-    def _setup(self, texts: list[str], doc_of: np.ndarray, doc_weight: float, fields: list[_Field]) -> None:
+    def _setup(self, texts: Sequence[str], doc_of: np.ndarray, doc_weight: float, fields: list[_Field]) -> None:
         self.texts = texts
         self.doc_of = doc_of
         self.doc_weight = doc_weight
@@ -138,7 +139,7 @@ class LexicalIndex:
         containers.write_arrays(out, meta, arrays)
 
     @classmethod
-    def load(cls, path: Path, texts: list[str]) -> "LexicalIndex":
+    def load(cls, path: Path, texts: Sequence[str]) -> "LexicalIndex":
         """Open what ``save`` wrote; the score arrays are memory-mapped, so RAM holds little beyond the vocabularies.
 
         Raises ``ValueError`` when the file is not such an index, or holds another format or number of chunks.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from qa.fsutil import fsync_dir
@@ -45,7 +46,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write(data_dir: Path, generation: int, texts: list[str], doc_ids: list[str], titles: list[str]) -> tuple[Path, str]:
+def write(data_dir: Path, generation: int, texts: Sequence[str], doc_ids: list[str], titles: list[str]) -> tuple[Path, str]:
     """Build and publish the BM25 file of one generation: (its path, its sha256)."""
     index = LexicalIndex(texts, doc_ids=doc_ids, titles=titles)
     final = data_dir / f"{PREFIX}{generation}.{secrets.token_hex(4)}{SUFFIX}"
@@ -64,7 +65,7 @@ def write(data_dir: Path, generation: int, texts: list[str], doc_ids: list[str],
     return final, out.digest.hexdigest()
 
 
-def open_index(data_dir: Path, manifest: dict[str, str], texts: list[str], doc_ids: list[str],
+def open_index(data_dir: Path, manifest: dict[str, str], texts: Sequence[str], doc_ids: list[str],
                titles: list[str]) -> tuple[LexicalIndex, str | None]:
     """The generation's BM25 index, memory-mapped; rebuilt in memory (with a note saying why) when it cannot be used."""
     name = manifest.get("bm25_file") or ""

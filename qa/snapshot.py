@@ -11,14 +11,18 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from embeddings.index import VectorIndex
 from qa import lexical_files
+from qa.chunk_table import ChunkTable, NotASlice
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
-from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, ChunkRow, DocumentRow, Store, is_damage, sqlite_error
+from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, DocumentRow, Store, is_damage, sqlite_error
 
 
 @dataclass(frozen=True)
@@ -71,21 +75,21 @@ class Memo:
 class Snapshot:
     data_dir: Path
     manifest: dict[str, str]
-    chunks: list[ChunkRow]
+    chunks: ChunkTable  # a sequence of ChunkRow, by row
     docs: dict[str, DocMeta]
     raws: dict[str, str]
     lexical: LexicalIndex
     vectors: VectorIndex | None
-    row_of: dict[int, int]  # chunk_id -> position in ``chunks``
+    row_of: Mapping[int, int]  # chunk_id -> position in ``chunks``
     # what could not be used as stored and was rebuilt (e.g. a damaged BM25 file), for the operator
     notes: list[str] = field(default_factory=list, compare=False)
     # derived per-chunk data computed on first use (e.g. sentence token sets for answer selection)
     memo: "Memo" = field(default_factory=lambda: Memo(), repr=False, compare=False)
 
     @property
-    def texts(self) -> list[str]:
-        """Chunk texts by row (one list made at open; never rebuild it per question)."""
-        return self.lexical.texts
+    def texts(self) -> Sequence[str]:
+        """Chunk texts by row, sliced from the documents on access (never list them per question)."""
+        return self.chunks.texts
 
     @property
     def model(self) -> str | None:
@@ -107,13 +111,14 @@ class Snapshot:
         """
         manifest, chunks, rows, vectors = _load(data_dir, attempts)
         docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path) for d in rows}
-        raws = {d.doc_id: d.raw for d in rows}
-        lexical, note = lexical_files.open_index(data_dir, manifest, [c.text for c in chunks],
-                                                 [c.doc_id for c in chunks], [docs[c.doc_id].title for c in chunks])
+        doc_ids = chunks.doc_id_list()
+        lexical, note = lexical_files.open_index(data_dir, manifest, chunks.texts, doc_ids,
+                                                 [docs[d].title for d in doc_ids])
+        del doc_ids
         if note and attempts > 1 and _generation(data_dir) != _manifest_generation(manifest):
             return cls.open(data_dir, attempts - 1)  # a writer published (and collected this folder) meanwhile
-        return cls(data_dir, manifest, chunks, docs, raws, lexical, vectors,
-                   {c.chunk_id: i for i, c in enumerate(chunks)}, notes=[note] if note else [])
+        return cls(data_dir, manifest, chunks, docs, chunks.raws, lexical, vectors, chunks.row_of,
+                   notes=[note] if note else [])
 
 
 def verify(data_dir: Path, attempts: int = 8) -> dict[str, object]:
@@ -124,7 +129,7 @@ def verify(data_dir: Path, attempts: int = 8) -> dict[str, object]:
             "faiss_file": manifest.get("faiss_file") or None, "bm25_file": manifest.get("bm25_file") or None}
 
 
-Loaded = tuple[dict[str, str], list[ChunkRow], list[DocumentRow], "VectorIndex | None"]
+Loaded = tuple[dict[str, str], ChunkTable, list[DocumentRow], "VectorIndex | None"]
 
 
 def _load(data_dir: Path, attempts: int) -> Loaded:
@@ -145,8 +150,11 @@ def _load_once(data_dir: Path, *, last_try: bool = False) -> Loaded:
                 if problems != ["ok"]:
                     raise IndexCorrupt(f"{store.path}: damaged database ({'; '.join(problems)}); {DAMAGED_DB_FIX}")
                 manifest = store.manifest()
-                chunks = store.chunks()
                 rows = store.documents()
+                try:
+                    chunks, not_a_slice = ChunkTable(store.chunk_rows(), {d.doc_id: d.raw for d in rows}), None
+                except NotASlice as exc:
+                    chunks, not_a_slice = ChunkTable([], {}), exc
                 faiss_path, faiss_bytes, faiss_error = _read_faiss(data_dir, manifest)
         except sqlite3.Error as exc:
             if not last_try and not is_damage(exc):
@@ -155,12 +163,17 @@ def _load_once(data_dir: Path, *, last_try: bool = False) -> Loaded:
     finally:
         store.close()
     try:
+        if not_a_slice is not None:
+            raise IndexCorrupt(f"{store.path}: {not_a_slice}; {REINDEX}")
         vectors = _verify(store.path, manifest, chunks, rows, faiss_path, faiss_bytes, faiss_error)
     except IndexCorrupt:
         if not last_try and _generation(data_dir) != _manifest_generation(manifest):
             raise _Superseded() from None
         raise
     return manifest, chunks, rows, vectors
+
+
+REINDEX = "run `qa reindex` to rebuild chunks and vectors from the stored documents"
 
 
 class _Superseded(Exception):
@@ -187,17 +200,12 @@ def _manifest_generation(manifest: dict[str, str]) -> int | None:
         return None
 
 
-def _verify(db: Path, manifest: dict[str, str], chunks: list[ChunkRow], rows: list[DocumentRow], faiss_path: Path | None,
+def _verify(db: Path, manifest: dict[str, str], chunks: ChunkTable, rows: list[DocumentRow], faiss_path: Path | None,
             faiss_bytes: bytes | None, faiss_error: str | None) -> VectorIndex | None:
     """The vectors of a consistent index, or IndexCorrupt naming the file and the fix."""
-    reindex = "run `qa reindex` to rebuild chunks and vectors from the stored documents"
-    if chunks and _manifest_generation(manifest) is None:
+    reindex = REINDEX
+    if len(chunks) and _manifest_generation(manifest) is None:
         raise IndexCorrupt(f"{db}: the manifest is missing or damaged (no generation); {reindex}")
-    raws = {d.doc_id: d.raw for d in rows}
-    for c in chunks:
-        raw = raws.get(c.doc_id)
-        if raw is None or not (0 <= c.start < c.end <= len(raw)) or raw[c.start : c.end] != c.text:
-            raise IndexCorrupt(f"{db}: chunk {c.chunk_id} of {c.doc_id!r} does not slice its document; {reindex}")
     try:
         recorded = int(manifest.get("faiss_ntotal") or 0)
         dim = json.loads(manifest.get("dim") or "null")
@@ -217,7 +225,7 @@ def _verify(db: Path, manifest: dict[str, str], chunks: list[ChunkRow], rows: li
     if not (vectors.ntotal == recorded == len(chunks)):
         raise IndexCorrupt(f"{faiss_path}: holds {vectors.ntotal} vectors, the manifest says {recorded} and "
                            f"{db.name} has {len(chunks)} chunks; {reindex}")
-    if sorted(vectors.ids().tolist()) != sorted(c.chunk_id for c in chunks):
+    if not np.array_equal(np.sort(vectors.ids()), chunks.chunk_ids):  # chunk ids are read in ascending order
         raise IndexCorrupt(f"{faiss_path}: its vector ids are not the chunk ids of {db.name}; {reindex}")
     return vectors
 

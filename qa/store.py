@@ -222,6 +222,10 @@ class Store:
     def chunks(self) -> list[ChunkRow]:
         return [ChunkRow(*r) for r in self.conn.execute("SELECT * FROM chunks ORDER BY chunk_id")]
 
+    def chunk_rows(self) -> Iterator[tuple[int, str, int, int, int, str]]:
+        """(chunk_id, doc_id, seq, start, end, text) in chunk_id order, streamed."""
+        return iter(self.conn.execute("SELECT chunk_id, doc_id, seq, start, end, text FROM chunks ORDER BY chunk_id"))
+
     def count(self, table: str) -> int:
         assert table in {"documents", "chunks", "embeddings"}
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

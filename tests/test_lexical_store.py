@@ -63,7 +63,7 @@ def test_saved_index_loads_memory_mapped_with_the_same_scores(tmp_path: Path) ->
     with path.open("wb") as fh:
         built.save(fh)
     loaded = LexicalIndex.load(path, chunks)
-    assert isinstance(loaded.accented.bm25.scores["data"], np.memmap)
+    assert isinstance(loaded.accented.bm25.scores["data"].base, np.memmap)  # mapped, not read into RAM
     assert len(loaded) == len(built) == len(chunks)
     for q in QUESTIONS:
         for diacritics in (True, False):
@@ -106,7 +106,7 @@ def test_each_generation_publishes_one_bm25_file_and_readers_map_it(tmp_path: Pa
     assert _bm25_files(data) == [first["bm25_file"]]
     assert lexical_files.file_sha256(data / first["bm25_file"]) == first["bm25_sha256"]
     snap = Snapshot.open(data)
-    assert not snap.notes and isinstance(snap.lexical.folded.bm25.scores["indices"], np.memmap)
+    assert not snap.notes and isinstance(snap.lexical.folded.bm25.scores["indices"].base, np.memmap)
     rebuilt = LexicalIndex([c.text for c in snap.chunks], doc_ids=[c.doc_id for c in snap.chunks],
                            titles=[snap.docs[c.doc_id].title for c in snap.chunks])
     for q in QUESTIONS:
@@ -165,3 +165,25 @@ def test_per_chunk_memo_forgets_least_recently_used_entries(tmp_path: Path) -> N
     for q in QUESTIONS:
         service.ask(q)
     assert len(service.snapshot().memo) == 4
+
+
+def test_chunk_table_gives_the_stored_rows_without_keeping_their_texts(tmp_path: Path) -> None:
+    from qa.chunk_table import ChunkTable, NotASlice
+
+    data = tmp_path / "data"
+    _ingest(data, SEEDS)
+    store = Store(data)
+    stored = store.chunks()
+    store.close()
+    snap = Snapshot.open(data)
+    assert len(snap.chunks) == len(stored) > 5
+    for row, (got, want) in enumerate(zip(snap.chunks, stored)):
+        assert (got.chunk_id, got.doc_id, got.seq, got.start, got.end, got.text) == \
+               (want.chunk_id, want.doc_id, want.seq, want.start, want.end, want.text)
+        assert snap.row_of[want.chunk_id] == row and snap.texts[row] == want.text
+    assert max(c.chunk_id for c in stored) + 1 not in snap.row_of
+    assert snap.chunks[1:3] == [snap.chunks[1], snap.chunks[2]]
+    raws = dict(snap.raws)
+    bad = [(c.chunk_id, c.doc_id, c.seq, c.start, c.end, c.text + "x") for c in stored]
+    with pytest.raises(NotASlice, match=f"chunk {stored[0].chunk_id} "):
+        ChunkTable(bad, raws)
