@@ -7,6 +7,8 @@ such a thing *not already in the question* is more likely the answer.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from typing import Literal
 
@@ -32,6 +34,7 @@ _YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(thang|ngay|
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again for every candidate sentence of a question
 def answer_type(question: str) -> AnswerType | None:
     q = fold(question).lower()
     for kind, pattern in _TYPES:

@@ -65,6 +65,14 @@ class ChunkTable(Sequence[ChunkRow]):
     def __iter__(self) -> Iterator[ChunkRow]:
         return (self[i] for i in range(len(self)))
 
+    def rows_for(self, chunk_ids: np.ndarray) -> np.ndarray:
+        """The row of each chunk id (-1 where there is none), vectorised."""
+        ids = np.asarray(chunk_ids, dtype=np.int64)
+        rows = np.searchsorted(self.chunk_ids, ids)
+        found = rows < len(self.chunk_ids)
+        found[found] = self.chunk_ids[rows[found]] == ids[found]
+        return np.where(found, rows, -1)
+
     def doc_id(self, row: int) -> str:
         return self.doc_ids[self.doc_index[row]]
 

@@ -8,6 +8,8 @@ such syllables is Vietnamese even without a single diacritic; English words
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from typing import Literal
 
@@ -34,6 +36,7 @@ def syllable_share(text: str) -> float:
     return sum(bool(_SYLLABLE.match(w)) for w in tokens) / len(tokens)
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again for every candidate sentence of a question
 def detect(text: str) -> QueryLanguage:
     if has_diacritics(text) and syllable_share(text) >= 0.5:
         return "vi"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from qa.config import Mode
 from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
-from qa.snapshot import Snapshot
+from qa.snapshot import Memo, Snapshot
 from qa.language import QueryLanguage, detect
 from qa.text import fold, words
 
@@ -86,7 +87,7 @@ class Retriever:
             order = top_rows(lexical, pool_size)
             return [Candidate(int(r), float(lexical[r]), float(lexical[r]), None) for r in order if lexical[r] > 0]
         dense_scores, ids = snap.vectors.search(query_vector[None, :], pool_size)
-        dense_rows = [snap.row_of[int(i)] for i in ids[0] if int(i) in snap.row_of]
+        dense_rows = [int(r) for r in snap.chunks.rows_for(ids[0]) if r >= 0]
         if mode == "dense":
             return [Candidate(r, float(s), float(lexical[r]), float(s)) for r, s in zip(dense_rows, dense_scores[0])]
         rows = pool(lexical, dense_rows, pool_size)
@@ -98,18 +99,22 @@ class Retriever:
         return [Candidate(rows[i], float(fused[i]), float(lexical[rows[i]]), float(dense[i])) for i in order]
 
     def _dense_scores(self, rows: list[int], query_vector: np.ndarray) -> np.ndarray:
-        index = self.snapshot.vectors.index
-        vecs = np.vstack([index.reconstruct(int(self.snapshot.chunks[r].chunk_id)) for r in rows])
+        vecs = self.snapshot.vectors.vectors_for(self.snapshot.chunks.chunk_ids[rows])
         return vecs @ query_vector.astype(np.float32)
 
 
-def collapse_near_duplicates(candidates: list[T], texts: list[str], k: int, threshold: float = 0.7) -> list[T]:
+def collapse_near_duplicates(candidates: list[T], texts: Sequence[str], k: int, threshold: float = 0.7,
+                             memo: Memo | None = None) -> list[T]:
     """Keep the best of passages whose folded word 3-gram sets overlap by Jaccard >= threshold."""
     kept: list[T] = []
-    shingles: list[set[tuple[str, ...]]] = []
+    shingles: list[frozenset[tuple[str, ...]]] = []
     for cand in candidates:
-        toks = words(fold(texts[cand.row]))
-        grams = {tuple(toks[i : i + 3]) for i in range(max(1, len(toks) - 2))}
+        grams = memo.get(("shingles", cand.row)) if memo is not None else None
+        if grams is None:
+            toks = words(fold(texts[cand.row]))
+            grams = frozenset(tuple(toks[i : i + 3]) for i in range(max(1, len(toks) - 2)))
+            if memo is not None:
+                memo[("shingles", cand.row)] = grams
         if any(len(grams & s) / max(1, len(grams | s)) >= threshold for s in shingles):
             continue
         kept.append(cand)

@@ -218,7 +218,7 @@ class QAService:
         t = time.perf_counter()
         # dense mode stays purely dense: sentences only pick the highlight, they do not reorder
         ranked = rerank(snap, candidates, query, depth=max(DEPTH, 2 * k), weight=0.0 if used == "dense" else SENTENCE_WEIGHT)
-        ranked = collapse_near_duplicates(ranked, snap.texts, k)
+        ranked = collapse_near_duplicates(ranked, snap.texts, k, memo=snap.memo)
         timings["rerank"] = time.perf_counter() - t
         t = time.perf_counter()
         answer = build_answer(snap, query, question, ranked, mode=used,

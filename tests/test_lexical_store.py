@@ -187,3 +187,12 @@ def test_chunk_table_gives_the_stored_rows_without_keeping_their_texts(tmp_path:
     bad = [(c.chunk_id, c.doc_id, c.seq, c.start, c.end, c.text + "x") for c in stored]
     with pytest.raises(NotASlice, match=f"chunk {stored[0].chunk_id} "):
         ChunkTable(bad, raws)
+
+
+def test_rows_for_finds_each_chunk_id_or_minus_one(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _ingest(data, SEEDS)
+    chunks = Snapshot.open(data).chunks
+    ids = chunks.chunk_ids
+    probe = np.asarray([ids[3], ids[-1] + 5, ids[0], -7, ids[-1]])
+    assert chunks.rows_for(probe).tolist() == [3, -1, 0, -1, len(ids) - 1]
