@@ -12,7 +12,7 @@ import pytest
 from qa import containers, lexical_files
 from qa.bm25_build import CorpusTokenizer, FieldBuilder, Vocabulary
 from qa.config import Settings
-from qa.ingest import IngestReport, SourceText, Writer, collect_sources
+from qa.ingest import IngestReport, Writer, collect_sources
 from qa.lexical import LexicalIndex, field_tokens
 from qa.pipeline import Pipeline
 from qa.service import QAService
@@ -146,53 +146,3 @@ def test_damaged_bm25_file_is_rebuilt_in_memory_and_reported_once(tmp_path: Path
     assert len(notes) == 1 and path.name in notes[0] and "qa reindex" in notes[0]
     Writer(data, Pipeline(Settings(data_dir=data), None)).reindex()  # the fix the note names
     assert not Snapshot.open(data).notes
-
-
-def test_per_chunk_memo_forgets_least_recently_used_entries(tmp_path: Path) -> None:
-    from qa.snapshot import Memo
-
-    memo = Memo(size=3)
-    for key in "abc":
-        memo[key] = key.upper()
-    assert memo.get("a") == "A"  # now the most recently used
-    memo["d"] = "D"
-    assert len(memo) == 3 and memo.get("b") is None and memo.get("a") == "A" and memo.get("d") == "D"
-
-    data = tmp_path / "data"
-    _ingest(data, SEEDS)
-    service = QAService(Settings(data_dir=data, mode="lexical"), warn=lambda m: None)
-    service.snapshot().memo.size = 4
-    for q in QUESTIONS:
-        service.ask(q)
-    assert len(service.snapshot().memo) == 4
-
-
-def test_chunk_table_gives_the_stored_rows_without_keeping_their_texts(tmp_path: Path) -> None:
-    from qa.chunk_table import ChunkTable, NotASlice
-
-    data = tmp_path / "data"
-    _ingest(data, SEEDS)
-    store = Store(data)
-    stored = store.chunks()
-    store.close()
-    snap = Snapshot.open(data)
-    assert len(snap.chunks) == len(stored) > 5
-    for row, (got, want) in enumerate(zip(snap.chunks, stored)):
-        assert (got.chunk_id, got.doc_id, got.seq, got.start, got.end, got.text) == \
-               (want.chunk_id, want.doc_id, want.seq, want.start, want.end, want.text)
-        assert snap.row_of[want.chunk_id] == row and snap.texts[row] == want.text
-    assert max(c.chunk_id for c in stored) + 1 not in snap.row_of
-    assert snap.chunks[1:3] == [snap.chunks[1], snap.chunks[2]]
-    raws = dict(snap.raws)
-    bad = [(c.chunk_id, c.doc_id, c.seq, c.start, c.end, c.text + "x") for c in stored]
-    with pytest.raises(NotASlice, match=f"chunk {stored[0].chunk_id} "):
-        ChunkTable(bad, raws)
-
-
-def test_rows_for_finds_each_chunk_id_or_minus_one(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    _ingest(data, SEEDS)
-    chunks = Snapshot.open(data).chunks
-    ids = chunks.chunk_ids
-    probe = np.asarray([ids[3], ids[-1] + 5, ids[0], -7, ids[-1]])
-    assert chunks.rows_for(probe).tolist() == [3, -1, 0, -1, len(ids) - 1]
