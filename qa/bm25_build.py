@@ -98,12 +98,17 @@ class FieldBuilder:
 
     def bm25(self) -> bm25s.BM25:
         """A bm25s index (Lucene BM25, k1=1.2, b=0.75) with this field's scores and vocabulary."""
-        retriever = bm25s.BM25(k1=K1, b=B)
-        retriever.scores = score_matrix(self.docs, len(self.vocab.ids))
-        retriever.vocab_dict = self.vocab.ids
-        retriever.unique_token_ids_set = None  # only bm25s.retrieve() reads it; we score with get_scores()
-        retriever.nonoccurrence_array = None  # Lucene BM25 has no score for absent terms
-        return retriever
+        return bm25_index(score_matrix(self.docs, len(self.vocab.ids)), self.vocab.ids)
+
+
+def bm25_index(scores: dict[str, object], vocab: dict[str, int]) -> bm25s.BM25:
+    """A bm25s index scoring with a given score matrix (built here, or memory-mapped from a file)."""
+    retriever = bm25s.BM25(k1=K1, b=B)
+    retriever.scores = scores
+    retriever.vocab_dict = vocab
+    retriever.unique_token_ids_set = None  # only bm25s.retrieve() reads it; we score with get_scores_from_ids()
+    retriever.nonoccurrence_array = None  # Lucene BM25 has no score for absent terms
+    return retriever
 
 
 def score_matrix(docs: list[np.ndarray], n_vocab: int) -> dict[str, object]:

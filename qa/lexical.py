@@ -18,7 +18,7 @@ import bm25s
 import numpy as np
 
 from qa import containers
-from qa.bm25_build import B, K1, CorpusTokenizer, FieldBuilder, Vocabulary
+from qa.bm25_build import CorpusTokenizer, FieldBuilder, Vocabulary, bm25_index
 from qa.text import bigrams, fold, split_compounds, words
 
 # Question and function words carry no topic; they are dropped from query unigrams
@@ -94,7 +94,7 @@ class LexicalIndex:
     included): a question names the article's subject ("Tesla") more often than
     the passage does, and the document field says which article, the chunk
     field which passage. Built in memory (``LexicalIndex(texts, ...)``) or
-    loaded memory-mapped from the folder ``save`` wrote (``LexicalIndex.load``).
+    loaded memory-mapped from the file ``save`` wrote (``LexicalIndex.load``).
     """
 
     def __init__(self, texts: Sequence[str], doc_ids: list[str] | None = None, titles: list[str] | None = None,
@@ -151,12 +151,9 @@ class LexicalIndex:
         vocabs = {kind: {t: i for i, t in enumerate(meta["vocab"][kind])} for kind in ("accented", "folded")}
         fields = []
         for name in _FIELDS:
-            bm25 = bm25s.BM25(k1=K1, b=B)
-            bm25.scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
-            bm25.scores["num_docs"] = int(meta["num_docs"][name])
-            bm25.vocab_dict = vocabs[name.split("-")[1]]
-            bm25.nonoccurrence_array = None
-            fields.append(_Field(bm25))
+            scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
+            scores["num_docs"] = int(meta["num_docs"][name])
+            fields.append(_Field(bm25_index(scores, vocabs[name.split("-")[1]])))
         index = cls.__new__(cls)
         index._setup(texts, arrays["doc_of"], float(meta["doc_weight"]), fields)
         return index
