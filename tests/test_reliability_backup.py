@@ -25,6 +25,7 @@ from qa.config import Settings
 from qa.errors import IndexCorrupt, StorageError
 from qa.ingest import IngestReport, SourceText, Writer, collect_sources
 from qa.pipeline import Pipeline
+from qa.snapshot import Snapshot
 from qa.service import QAService
 from reliability_support import SEEDS, check_invariants, fingerprint, vectors_close
 
@@ -119,6 +120,9 @@ def test_restore_gives_identical_answers(tmp_path: Path, tiny: Encoder, monkeypa
     assert result.exit_code == 0, result.output
     assert fingerprint(restored) == fingerprint(data) and vectors_close(restored, data)
     assert _answers(restored, tiny, monkeypatch) == _answers(data, tiny, monkeypatch)
+    bm25_file = meta["bm25_file"]
+    assert bm25_file in meta["files"] and (restored / bm25_file).is_file()
+    assert not Snapshot.open(restored).notes  # its BM25 file came with it: mapped, not rebuilt
     # the restored index is a normal one: it takes writes
     Writer(restored, Pipeline(Settings(data_dir=restored), tiny)).ingest([SourceText("moi", "Tin mới\nMột câu mới.\n")])
     check_invariants(restored)
