@@ -194,6 +194,9 @@ class Writer:
         the transaction back, removes the FAISS file it may have written and
         raises StorageError: the previous state is untouched and keeps serving.
         """
+        if not (upserts or deletes or rebuild) and self._published(store.manifest()):
+            self._collect_garbage(store)  # files a crashed or failed write left behind
+            return 0  # nothing changed: no new generation (at a million chunks a BM25 rebuild alone takes minutes)
         fresh = self._dim_changed(store.manifest())
         new_vectors = self._embed(store, upserts, progress, fresh=fresh)
         encoder = self.pipeline.encoder
@@ -246,6 +249,21 @@ class Writer:
             raise
         self._collect_garbage(store)
         return len(new_vectors)
+
+    def _published(self, manifest: dict[str, str]) -> bool:
+        """A sound generation is published for the model loaded now: its BM25 file and its FAISS file (if
+        any) are there and match their checksums. A write with nothing to change then publishes nothing;
+        otherwise it goes ahead and so repairs a damaged file."""
+        encoder = self.pipeline.encoder
+        if _generation_of(manifest) <= 0 or (manifest.get("model") or "") != (encoder.name if encoder else ""):
+            return False
+        files = [(manifest.get("bm25_file"), manifest.get("bm25_sha256"))]
+        if encoder is not None:
+            files.append((manifest.get("faiss_file"), manifest.get("faiss_sha256")))
+        try:
+            return all(name and lexical_files.file_sha256(self.data_dir / name) == sha for name, sha in files)
+        except OSError:
+            return False
 
     def _updated_index(self, store: Store, manifest: dict[str, str], removed: list[int], added: list[int],
                        rebuild: bool) -> VectorIndex:

@@ -146,3 +146,17 @@ def test_damaged_bm25_file_is_rebuilt_in_memory_and_reported_once(tmp_path: Path
     assert len(notes) == 1 and path.name in notes[0] and "qa reindex" in notes[0]
     Writer(data, Pipeline(Settings(data_dir=data), None)).reindex()  # the fix the note names
     assert not Snapshot.open(data).notes
+
+
+def test_a_write_with_nothing_to_change_publishes_nothing_unless_a_file_is_damaged(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _ingest(data, SEEDS)
+    first = Store(data).manifest()
+    _ingest(data, SEEDS)  # unchanged files: no new generation, no BM25 rebuild
+    assert Store(data).manifest() == first and _bm25_files(data) == [first["bm25_file"]]
+    (data / first["bm25_file"]).write_bytes(b"damaged")
+    _ingest(data, SEEDS)  # the same no-op write now repairs it
+    repaired = Store(data).manifest()
+    assert repaired["generation"] == str(int(first["generation"]) + 1)
+    assert lexical_files.file_sha256(data / repaired["bm25_file"]) == repaired["bm25_sha256"]
+    assert not Snapshot.open(data).notes
