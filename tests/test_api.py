@@ -1,7 +1,8 @@
-"""The HTTP API through FastAPI's TestClient: every route, limit and error.
+"""The HTTP API through FastAPI's TestClient: operations, answers, documents, errors.
 
 The index is the seeds ingested in lexical mode; QA_MODEL is a directory that
-does not exist (conftest), so answers come from the lexical fallback.
+does not exist (conftest), so answers come from the lexical fallback. The
+OpenAI-compatible routes and keys / rate limit / CORS have their own files.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api_support import ROME, SEEDS, seed_text, seeded_data_dir
+from api_support import ARTICLE, ROME, SEEDS, check_passages, client_for, error_of, seed_text
 from qa.config import Settings
 from qa.errors import BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, ModelUnavailable, QAError
 from qa.ingest import SourceText
@@ -23,45 +24,10 @@ from server import runtime as runtime_module
 from server.app import create_app
 from server.documents_api import derived_doc_id
 from server.errors import qa_error_status
-from server.openai_api import NO_ANSWER
 from server.runtime import ServedQA
-from server.security import RateLimiter
 
-ROME_VI = "Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?"
 WHO_VI = "Ai đã gặp nhau tại Rome?"
 ANSWER_KEYS = {"question", "mode", "abstained", "confidence", "answer", "passages", "notice", "timings"}
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return seeded_data_dir(tmp_path / "data")
-
-
-def client_for(data_dir: Path, **settings: object) -> TestClient:
-    """No keys, CORS or rate limit unless a test asks (whatever the developer's shell exports)."""
-    base: dict[str, object] = {"api_keys": [], "admin_keys": [], "cors_origins": [], "rate_limit_per_minute": 0}
-    return TestClient(create_app(Settings(data_dir=data_dir, **(base | settings))))
-
-
-@pytest.fixture
-def client(data_dir: Path) -> TestClient:
-    return client_for(data_dir)
-
-
-def error_of(response) -> dict:  # noqa: ANN001
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert body["error"]["code"] == response.status_code
-    assert body["error"]["message"]
-    return body["error"]
-
-
-def check_passages(passages: list[dict]) -> None:
-    for p in passages:
-        assert seed_text(p["doc_id"])[p["start"] : p["end"]] == p["text"]
-        h = p["highlight"]
-        assert p["start"] <= h["start"] < h["end"] <= p["end"]
-        assert seed_text(p["doc_id"])[h["start"] : h["end"]] == h["text"]
 
 
 # ------------------------------------------------------------------ operations
@@ -253,127 +219,6 @@ def test_product_errors_map_to_4xx_or_503() -> None:
     assert qa_error_status(QAError("anything else")) == 400
 
 
-# ------------------------------------------------------------------ OpenAI-compatible
-
-
-def chat(client: TestClient, *messages: dict, **extra: object):  # noqa: ANN201
-    return client.post("/v1/chat/completions", json={"model": "gpt-4o-mini", "messages": list(messages), **extra})
-
-
-def user(text: str) -> dict:
-    return {"role": "user", "content": text}
-
-
-def test_chat_completion_answer_markers_sources_and_citations(client: TestClient) -> None:
-    response = chat(client, {"role": "system", "content": "You are helpful."}, user(ROME_VI))
-    assert response.status_code == 200
-    body = response.json()
-    assert body["object"] == "chat.completion" and body["id"].startswith("chatcmpl-")
-    assert body["model"] == "qa-lexical"  # any name is accepted; the lexical fallback answered
-    choice = body["choices"][0]
-    assert choice["finish_reason"] == "stop" and choice["message"]["role"] == "assistant"
-    content = choice["message"]["content"]
-    assert body["qa"]["abstained"] is False
-    first, sources = body["citations"][0], body["citations"]
-    assert first["doc_id"] == ROME
-    answer_line, _, rest = content.partition("\n\n")
-    assert answer_line.startswith(first["highlight"]["text"]) and answer_line.endswith("[1]")
-    lines = rest.splitlines()
-    assert lines[0] == "Sources:" and len(lines) == 1 + len(sources)
-    assert lines[1].startswith("[1] " + first["title"]) and lines[1].endswith(f"{ROME} {first['start']}:{first['end']}")
-    check_passages(sources)
-    assert body["usage"] == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}  # no tokenizer loaded
-
-
-def test_chat_completion_abstains_honestly(client: TestClient) -> None:
-    body = chat(client, user("What is the population of Brazil?")).json()
-    content = body["choices"][0]["message"]["content"]
-    assert content.startswith(NO_ANSWER) and body["qa"]["abstained"] is True
-    assert all(c["low_confidence"] for c in body["citations"])
-    if body["citations"]:
-        assert "Nearest passages (low confidence):" in content
-
-
-def test_chat_completion_uses_earlier_user_messages_as_history(client: TestClient) -> None:
-    body = chat(client, user("Who met in Rome?"), {"role": "assistant", "content": "..."},
-                user("How long did the meeting last?"), k=2).json()
-    assert [c["doc_id"] for c in body["citations"]][:1] == [ROME] and len(body["citations"]) <= 2
-    parts = chat(client, {"role": "user", "content": [{"type": "text", "text": ROME_VI}]}).json()
-    assert parts["citations"][0]["doc_id"] == ROME
-
-
-def test_chat_completion_stream(client: TestClient) -> None:
-    plain = chat(client, user(ROME_VI)).json()
-    with client.stream("POST", "/v1/chat/completions",
-                       json={"model": "x", "stream": True, "messages": [user(ROME_VI)]}) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        events = [line[len("data: "):] for line in response.iter_lines() if line.startswith("data: ")]
-    assert events[-1] == "[DONE]"
-    chunks = [json.loads(e) for e in events[:-1]]
-    assert all(c["object"] == "chat.completion.chunk" and c["id"] == chunks[0]["id"] for c in chunks)
-    assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
-    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
-    assert text == plain["choices"][0]["message"]["content"]
-    last = chunks[-1]
-    assert last["choices"][0]["finish_reason"] == "stop" and last["choices"][0]["delta"] == {}
-    assert [c["chunk_id"] for c in last["citations"]] == [c["chunk_id"] for c in plain["citations"]]
-    assert last["usage"]["total_tokens"] == 0
-    assert all(c["choices"][0]["finish_reason"] is None for c in chunks[:-1])
-
-
-@pytest.mark.parametrize(
-    ("messages", "needle"),
-    [
-        ([], "messages"),
-        ([{"role": "assistant", "content": "hi"}], "last message must be the user's"),
-        ([user("")], "empty"),
-        ([user("x" * 2001)], "at most 2000"),
-        ([user("x" * 4001)], "4000"),
-        ([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "http://x"}}]}], "only text"),
-        ([{"role": "robot", "content": "hi"}], "role"),
-        ([user("hi")] * 51, "messages"),
-    ],
-)
-def test_chat_completion_rejects_bad_messages(client: TestClient, messages: list, needle: str) -> None:
-    response = client.post("/v1/chat/completions", json={"model": "m", "messages": messages})
-    assert response.status_code == 422, response.text
-    assert needle in error_of(response)["message"]
-
-
-def test_models(client: TestClient) -> None:
-    models = client.get("/v1/models").json()
-    assert models["object"] == "list" and [m["id"] for m in models["data"]] == ["qa-lexical"]
-    assert client.get("/v1/models/qa-lexical").json()["id"] == "qa-lexical"
-    assert client.get("/v1/models/gpt-4").status_code == 404
-
-
-def test_usage_counts_tokens_with_the_encoder_tokenizer(data_dir: Path, tiny_model_dir: Path) -> None:
-    client = client_for(data_dir, model=str(tiny_model_dir))
-    encoder = client.app.state.runtime.service.encoder()
-    assert encoder is not None
-    body = chat(client, {"role": "system", "content": "Be brief."}, user(ROME_VI)).json()
-    content = body["choices"][0]["message"]["content"]
-    usage = body["usage"]
-    assert usage["prompt_tokens"] == encoder.count_tokens("Be brief.") + encoder.count_tokens(ROME_VI) > 0
-    assert usage["completion_tokens"] == encoder.count_tokens(content) > 0
-    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
-    # the model loads, but this index has no vectors yet: answers stay lexical and say so
-    assert body["model"] == "qa-lexical" and "qa reindex" in body["qa"]["notice"]
-    assert [m["id"] for m in client.get("/v1/models").json()["data"]] == [str(tiny_model_dir), "qa-lexical"]
-
-
-def test_model_field_is_qa_model_when_dense_retrieval_answers(tmp_path: Path, tiny_model_dir: Path) -> None:
-    client = client_for(tmp_path / "dense", model=str(tiny_model_dir))
-    for path in sorted(SEEDS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        assert client.post("/v1/documents", json={"doc_id": path.stem, "text": text}).status_code == 201
-    body = chat(client, user(ROME_VI)).json()
-    assert body["model"] == str(tiny_model_dir) and body["qa"]["mode"] == "hybrid"
-    assert chat(client, user(ROME_VI), model="qa-lexical").json()["model"] == "qa-lexical"  # asks for lexical
-    assert client.get("/readyz").json()["mode"] == "hybrid"
-
-
 # ------------------------------------------------------------------ documents
 
 
@@ -391,13 +236,6 @@ def test_list_and_show_documents(client: TestClient) -> None:
     missing = client.get("/v1/documents/no-such-doc")
     assert missing.status_code == 404 and "no-such-doc" in error_of(missing)["message"]
     assert client.get("/v1/documents", params={"limit": 0}).status_code == 422
-
-
-ARTICLE = """Hà Nội khai trương tuyến metro thứ ba
-
-Tuyến metro số 3 của Hà Nội chở 41.000 hành khách trong ngày đầu vận hành, theo Công ty Đường sắt đô thị.
-Tàu chạy từ ga Nhổn đến ga Cầu Giấy mất 17 phút, giá vé 8.000 đồng một lượt.
-"""
 
 
 def test_add_replace_and_delete_a_document(client: TestClient) -> None:
@@ -515,97 +353,6 @@ def test_questions_keep_being_answered_during_writes(client: TestClient) -> None
     thread.join()
     assert not failures
     assert client.get("/readyz").json()["documents"] == 5
-
-
-# ------------------------------------------------------------------ keys, rate limit, CORS
-
-
-def test_keys_read_and_admin(data_dir: Path) -> None:
-    client = client_for(data_dir, api_keys=["read-1", "read-2"], admin_keys=["admin-1"])
-    missing = client.post("/v1/ask", json={"question": WHO_VI})
-    assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
-    assert error_of(missing)["type"] == "authentication_error"
-    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"X-API-Key": "nope"}).status_code == 401
-    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"Authorization": "Bearer read-2"}).status_code == 200
-    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"X-API-Key": "read-1"}).status_code == 200
-    assert client.get("/v1/documents", headers={"X-API-Key": "admin-1"}).status_code == 200  # admin keys read
-    assert client.get("/v1/models").status_code == 401
-    doc = {"doc_id": "metro", "text": ARTICLE}
-    forbidden = client.post("/v1/documents", json=doc, headers={"Authorization": "Bearer read-1"})
-    assert forbidden.status_code == 403 and error_of(forbidden)["type"] == "permission_error"
-    assert client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "read-1"}).status_code == 403
-    assert client.post("/v1/documents", json=doc).status_code == 401
-    assert client.post("/v1/documents", json=doc, headers={"Authorization": "Bearer admin-1"}).status_code == 201
-    # operations stay open: orchestrators and scrapers carry no key
-    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
-        assert client.get(path).status_code == 200, path
-
-
-def test_admin_keys_alone_protect_writes_only(data_dir: Path) -> None:
-    client = client_for(data_dir, admin_keys=["admin-1"])
-    assert client.post("/v1/ask", json={"question": WHO_VI}).status_code == 200
-    assert client.delete(f"/v1/documents/{ROME}").status_code == 401
-    assert client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "admin-1"}).status_code == 200
-
-
-def test_read_keys_alone_disable_writes(data_dir: Path) -> None:
-    client = client_for(data_dir, api_keys=["read-1"])
-    response = client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "read-1"})
-    assert response.status_code == 403 and "QA_ADMIN_KEYS" in error_of(response)["message"]
-
-
-def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("QA_API_KEYS", " a,b ,, c")
-    monkeypatch.setenv("QA_ADMIN_KEYS", "z")
-    monkeypatch.setenv("QA_CORS_ORIGINS", "https://a.example,https://b.example")
-    settings = Settings()
-    assert settings.api_keys == ["a", "b", "c"] and settings.admin_keys == ["z"]
-    assert settings.cors_origins == ["https://a.example", "https://b.example"]
-    assert settings.rate_limit_per_minute == 120 and settings.max_concurrency >= 1
-
-
-def test_rate_limit_per_key_or_client(data_dir: Path) -> None:
-    client = client_for(data_dir, rate_limit_per_minute=3, api_keys=["k1", "k2"])
-    headers = {"X-API-Key": "k1"}
-    for _ in range(3):
-        assert client.get("/v1/models", headers=headers).status_code == 200
-    limited = client.get("/v1/models", headers=headers)
-    assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 20
-    assert error_of(limited)["type"] == "rate_limit_exceeded"
-    assert client.get("/v1/models", headers={"X-API-Key": "k2"}).status_code == 200  # another key, another bucket
-    for _ in range(3):  # unknown keys spend the client's (IP) bucket
-        assert client.get("/v1/models", headers={"X-API-Key": "guess"}).status_code == 401
-    assert client.get("/v1/models", headers={"X-API-Key": "guess"}).status_code == 429
-    assert client.get("/healthz").status_code == 200  # operations are not limited
-
-
-def test_rate_limit_zero_disables(data_dir: Path) -> None:
-    client = client_for(data_dir, rate_limit_per_minute=0)
-    assert all(client.get("/v1/models").status_code == 200 for _ in range(150))
-
-
-def test_token_bucket_refills() -> None:
-    bucket = RateLimiter(60)  # one token per second, bursts of 60
-    assert all(bucket.take("c", now=100.0) == 0 for _ in range(60))
-    assert bucket.take("c", now=100.0) == pytest.approx(1.0)
-    assert bucket.take("c", now=100.5) == pytest.approx(0.5)
-    assert bucket.take("c", now=101.0) == 0
-    assert bucket.take("other", now=101.0) == 0
-
-
-def test_cors(data_dir: Path) -> None:
-    closed = client_for(data_dir)
-    pre = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST",
-           "Access-Control-Request-Headers": "authorization,content-type"}
-    assert "access-control-allow-origin" not in closed.options("/v1/ask", headers=pre).headers
-    client = client_for(data_dir, cors_origins=["https://app.example"])
-    allowed = client.options("/v1/ask", headers=pre)
-    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == "https://app.example"
-    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
-    other = client.options("/v1/ask", headers={**pre, "Origin": "https://evil.example"})
-    assert other.headers.get("access-control-allow-origin") != "https://evil.example"
-    simple = client.post("/v1/ask", json={"question": WHO_VI}, headers={"Origin": "https://app.example"})
-    assert simple.headers["access-control-allow-origin"] == "https://app.example"
 
 
 def test_damaged_sqlite_during_a_write_is_a_503(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

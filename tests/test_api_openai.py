@@ -1,0 +1,135 @@
+"""The OpenAI-compatible routes through FastAPI's TestClient (the real openai client: test_e2e_openai.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api_support import ROME, SEEDS, check_passages, client_for, error_of
+from server.openai_api import NO_ANSWER
+
+ROME_VI = "Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?"
+
+
+# ------------------------------------------------------------------ OpenAI-compatible
+
+
+def chat(client: TestClient, *messages: dict, **extra: object):  # noqa: ANN201
+    return client.post("/v1/chat/completions", json={"model": "gpt-4o-mini", "messages": list(messages), **extra})
+
+
+def user(text: str) -> dict:
+    return {"role": "user", "content": text}
+
+
+def test_chat_completion_answer_markers_sources_and_citations(client: TestClient) -> None:
+    response = chat(client, {"role": "system", "content": "You are helpful."}, user(ROME_VI))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["object"] == "chat.completion" and body["id"].startswith("chatcmpl-")
+    assert body["model"] == "qa-lexical"  # any name is accepted; the lexical fallback answered
+    choice = body["choices"][0]
+    assert choice["finish_reason"] == "stop" and choice["message"]["role"] == "assistant"
+    content = choice["message"]["content"]
+    assert body["qa"]["abstained"] is False
+    first, sources = body["citations"][0], body["citations"]
+    assert first["doc_id"] == ROME
+    answer_line, _, rest = content.partition("\n\n")
+    assert answer_line.startswith(first["highlight"]["text"]) and answer_line.endswith("[1]")
+    lines = rest.splitlines()
+    assert lines[0] == "Sources:" and len(lines) == 1 + len(sources)
+    assert lines[1].startswith("[1] " + first["title"]) and lines[1].endswith(f"{ROME} {first['start']}:{first['end']}")
+    check_passages(sources)
+    assert body["usage"] == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}  # no tokenizer loaded
+
+
+def test_chat_completion_abstains_honestly(client: TestClient) -> None:
+    body = chat(client, user("What is the population of Brazil?")).json()
+    content = body["choices"][0]["message"]["content"]
+    assert content.startswith(NO_ANSWER) and body["qa"]["abstained"] is True
+    assert all(c["low_confidence"] for c in body["citations"])
+    if body["citations"]:
+        assert "Nearest passages (low confidence):" in content
+
+
+def test_chat_completion_uses_earlier_user_messages_as_history(client: TestClient) -> None:
+    body = chat(client, user("Who met in Rome?"), {"role": "assistant", "content": "..."},
+                user("How long did the meeting last?"), k=2).json()
+    assert [c["doc_id"] for c in body["citations"]][:1] == [ROME] and len(body["citations"]) <= 2
+    parts = chat(client, {"role": "user", "content": [{"type": "text", "text": ROME_VI}]}).json()
+    assert parts["citations"][0]["doc_id"] == ROME
+
+
+def test_chat_completion_stream(client: TestClient) -> None:
+    plain = chat(client, user(ROME_VI)).json()
+    with client.stream("POST", "/v1/chat/completions",
+                       json={"model": "x", "stream": True, "messages": [user(ROME_VI)]}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [line[len("data: "):] for line in response.iter_lines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert all(c["object"] == "chat.completion.chunk" and c["id"] == chunks[0]["id"] for c in chunks)
+    assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert text == plain["choices"][0]["message"]["content"]
+    last = chunks[-1]
+    assert last["choices"][0]["finish_reason"] == "stop" and last["choices"][0]["delta"] == {}
+    assert [c["chunk_id"] for c in last["citations"]] == [c["chunk_id"] for c in plain["citations"]]
+    assert last["usage"]["total_tokens"] == 0
+    assert all(c["choices"][0]["finish_reason"] is None for c in chunks[:-1])
+
+
+@pytest.mark.parametrize(
+    ("messages", "needle"),
+    [
+        ([], "messages"),
+        ([{"role": "assistant", "content": "hi"}], "last message must be the user's"),
+        ([user("")], "empty"),
+        ([user("x" * 2001)], "at most 2000"),
+        ([user("x" * 4001)], "4000"),
+        ([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "http://x"}}]}], "only text"),
+        ([{"role": "robot", "content": "hi"}], "role"),
+        ([user("hi")] * 51, "messages"),
+    ],
+)
+def test_chat_completion_rejects_bad_messages(client: TestClient, messages: list, needle: str) -> None:
+    response = client.post("/v1/chat/completions", json={"model": "m", "messages": messages})
+    assert response.status_code == 422, response.text
+    assert needle in error_of(response)["message"]
+
+
+def test_models(client: TestClient) -> None:
+    models = client.get("/v1/models").json()
+    assert models["object"] == "list" and [m["id"] for m in models["data"]] == ["qa-lexical"]
+    assert client.get("/v1/models/qa-lexical").json()["id"] == "qa-lexical"
+    assert client.get("/v1/models/gpt-4").status_code == 404
+
+
+def test_usage_counts_tokens_with_the_encoder_tokenizer(data_dir: Path, tiny_model_dir: Path) -> None:
+    client = client_for(data_dir, model=str(tiny_model_dir))
+    encoder = client.app.state.runtime.service.encoder()
+    assert encoder is not None
+    body = chat(client, {"role": "system", "content": "Be brief."}, user(ROME_VI)).json()
+    content = body["choices"][0]["message"]["content"]
+    usage = body["usage"]
+    assert usage["prompt_tokens"] == encoder.count_tokens("Be brief.") + encoder.count_tokens(ROME_VI) > 0
+    assert usage["completion_tokens"] == encoder.count_tokens(content) > 0
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    # the model loads, but this index has no vectors yet: answers stay lexical and say so
+    assert body["model"] == "qa-lexical" and "qa reindex" in body["qa"]["notice"]
+    assert [m["id"] for m in client.get("/v1/models").json()["data"]] == [str(tiny_model_dir), "qa-lexical"]
+
+
+def test_model_field_is_qa_model_when_dense_retrieval_answers(tmp_path: Path, tiny_model_dir: Path) -> None:
+    client = client_for(tmp_path / "dense", model=str(tiny_model_dir))
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert client.post("/v1/documents", json={"doc_id": path.stem, "text": text}).status_code == 201
+    body = chat(client, user(ROME_VI)).json()
+    assert body["model"] == str(tiny_model_dir) and body["qa"]["mode"] == "hybrid"
+    assert chat(client, user(ROME_VI), model="qa-lexical").json()["model"] == "qa-lexical"  # asks for lexical
+    assert client.get("/readyz").json()["mode"] == "hybrid"

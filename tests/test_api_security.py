@@ -1,0 +1,104 @@
+"""Keys, rate limit and CORS of the HTTP API, through FastAPI's TestClient."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api_support import ARTICLE, ROME, client_for, error_of
+from qa.config import Settings
+from server.security import RateLimiter
+
+WHO_VI = "Ai đã gặp nhau tại Rome?"
+
+
+# ------------------------------------------------------------------ keys, rate limit, CORS
+
+
+def test_keys_read_and_admin(data_dir: Path) -> None:
+    client = client_for(data_dir, api_keys=["read-1", "read-2"], admin_keys=["admin-1"])
+    missing = client.post("/v1/ask", json={"question": WHO_VI})
+    assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+    assert error_of(missing)["type"] == "authentication_error"
+    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"X-API-Key": "nope"}).status_code == 401
+    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"Authorization": "Bearer read-2"}).status_code == 200
+    assert client.post("/v1/ask", json={"question": WHO_VI}, headers={"X-API-Key": "read-1"}).status_code == 200
+    assert client.get("/v1/documents", headers={"X-API-Key": "admin-1"}).status_code == 200  # admin keys read
+    assert client.get("/v1/models").status_code == 401
+    doc = {"doc_id": "metro", "text": ARTICLE}
+    forbidden = client.post("/v1/documents", json=doc, headers={"Authorization": "Bearer read-1"})
+    assert forbidden.status_code == 403 and error_of(forbidden)["type"] == "permission_error"
+    assert client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "read-1"}).status_code == 403
+    assert client.post("/v1/documents", json=doc).status_code == 401
+    assert client.post("/v1/documents", json=doc, headers={"Authorization": "Bearer admin-1"}).status_code == 201
+    # operations stay open: orchestrators and scrapers carry no key
+    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_admin_keys_alone_protect_writes_only(data_dir: Path) -> None:
+    client = client_for(data_dir, admin_keys=["admin-1"])
+    assert client.post("/v1/ask", json={"question": WHO_VI}).status_code == 200
+    assert client.delete(f"/v1/documents/{ROME}").status_code == 401
+    assert client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "admin-1"}).status_code == 200
+
+
+def test_read_keys_alone_disable_writes(data_dir: Path) -> None:
+    client = client_for(data_dir, api_keys=["read-1"])
+    response = client.delete(f"/v1/documents/{ROME}", headers={"X-API-Key": "read-1"})
+    assert response.status_code == 403 and "QA_ADMIN_KEYS" in error_of(response)["message"]
+
+
+def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_API_KEYS", " a,b ,, c")
+    monkeypatch.setenv("QA_ADMIN_KEYS", "z")
+    monkeypatch.setenv("QA_CORS_ORIGINS", "https://a.example,https://b.example")
+    settings = Settings()
+    assert settings.api_keys == ["a", "b", "c"] and settings.admin_keys == ["z"]
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+    assert settings.rate_limit_per_minute == 120 and settings.max_concurrency >= 1
+
+
+def test_rate_limit_per_key_or_client(data_dir: Path) -> None:
+    client = client_for(data_dir, rate_limit_per_minute=3, api_keys=["k1", "k2"])
+    headers = {"X-API-Key": "k1"}
+    for _ in range(3):
+        assert client.get("/v1/models", headers=headers).status_code == 200
+    limited = client.get("/v1/models", headers=headers)
+    assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 20
+    assert error_of(limited)["type"] == "rate_limit_exceeded"
+    assert client.get("/v1/models", headers={"X-API-Key": "k2"}).status_code == 200  # another key, another bucket
+    for _ in range(3):  # unknown keys spend the client's (IP) bucket
+        assert client.get("/v1/models", headers={"X-API-Key": "guess"}).status_code == 401
+    assert client.get("/v1/models", headers={"X-API-Key": "guess"}).status_code == 429
+    assert client.get("/healthz").status_code == 200  # operations are not limited
+
+
+def test_rate_limit_zero_disables(data_dir: Path) -> None:
+    client = client_for(data_dir, rate_limit_per_minute=0)
+    assert all(client.get("/v1/models").status_code == 200 for _ in range(150))
+
+
+def test_token_bucket_refills() -> None:
+    bucket = RateLimiter(60)  # one token per second, bursts of 60
+    assert all(bucket.take("c", now=100.0) == 0 for _ in range(60))
+    assert bucket.take("c", now=100.0) == pytest.approx(1.0)
+    assert bucket.take("c", now=100.5) == pytest.approx(0.5)
+    assert bucket.take("c", now=101.0) == 0
+    assert bucket.take("other", now=101.0) == 0
+
+
+def test_cors(data_dir: Path) -> None:
+    closed = client_for(data_dir)
+    pre = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST",
+           "Access-Control-Request-Headers": "authorization,content-type"}
+    assert "access-control-allow-origin" not in closed.options("/v1/ask", headers=pre).headers
+    client = client_for(data_dir, cors_origins=["https://app.example"])
+    allowed = client.options("/v1/ask", headers=pre)
+    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+    other = client.options("/v1/ask", headers={**pre, "Origin": "https://evil.example"})
+    assert other.headers.get("access-control-allow-origin") != "https://evil.example"
+    simple = client.post("/v1/ask", json={"question": WHO_VI}, headers={"Origin": "https://app.example"})
+    assert simple.headers["access-control-allow-origin"] == "https://app.example"
