@@ -234,14 +234,19 @@ class ModelList(BaseModel):
 # --------------------------------------------------------------------------- documents
 
 
-class DocumentSummary(BaseModel):
+class DocumentMeta(BaseModel):
+    """What every document view says of a document."""
+
     model_config = ConfigDict(extra="allow")
     doc_id: str
     title: str
     source: str | None = None
     date: str | None = None
     author: str | None = None
-    path: str | None = None
+    path: str | None = Field(None, description="The file it was ingested from, or the url given to POST /v1/documents")
+
+
+class DocumentSummary(DocumentMeta):
     chunks: int
 
 
@@ -269,16 +274,9 @@ class ChunkSpan(BaseModel):
     end: int
 
 
-class DocumentDetail(BaseModel):
+class DocumentDetail(DocumentMeta):
     """Like ``qa show --json``: metadata, cleaned body and the boilerplate that was dropped (and why)."""
 
-    model_config = ConfigDict(extra="allow")
-    doc_id: str
-    title: str
-    source: str | None = None
-    date: str | None = None
-    author: str | None = None
-    path: str | None = Field(None, description="The file it was ingested from, or the url given to POST /v1/documents")
     content_hash: str
     ingested_at: str
     body: list[Span]

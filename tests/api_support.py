@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -45,6 +46,13 @@ def seeded_data_dir(dest: Path) -> Path:
     """A private copy of the seeded index at ``dest`` (tests may write to it)."""
     shutil.copytree(_build_seeded(), dest)
     return dest
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on (for a `qa serve` started by a test)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def stop(process: "subprocess.Popen", timeout: float = 10) -> None:

@@ -12,8 +12,6 @@ import importlib
 import inspect
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +23,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from api_support import stop
+from api_support import free_port, stop
+from browser_support import (CHROMEDRIVER, CHROMIUM, WAIT, _console_errors, _no_dialog, _post, _record_requests,
+                             _require_browser, _sent, _wait)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -34,52 +34,10 @@ QUESTION = "Ai đã gặp nhau tại Rome?"
 FOLLOW_UP = "Cuộc gặp kéo dài bao lâu?"
 XSS = "<img src=x onerror=alert(1)>"
 UNANSWERABLE = "Dân số Brazil là bao nhiêu?"
-WAIT = 20  # seconds for any one thing to appear
 PAGE_KEY = "page-key-123"  # the server requires a key (QA_API_KEYS): the page's field and the widget's tag send them
 WIDGET_KEY = "widget-key-456"
 
 pytestmark = pytest.mark.slow
-
-
-def _find(env: str, *candidates: str) -> str | None:
-    for c in (os.environ.get(env), *candidates):
-        if c and (Path(c).is_file() or shutil.which(c)):
-            return shutil.which(c) or c
-    return None
-
-
-CHROMIUM = _find("QA_TEST_CHROMIUM", "/usr/bin/chromium", "chromium", "chromium-browser")
-CHROMEDRIVER = _find("QA_TEST_CHROMEDRIVER", "/usr/bin/chromedriver", "chromedriver")
-
-
-def _require_browser() -> None:
-    missing = []
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("the selenium package (pip install -e '.[dev]')")
-    if not CHROMIUM:
-        missing.append("chromium (apt-get install chromium)")
-    if not CHROMEDRIVER:
-        missing.append("chromedriver (apt-get install chromium-driver)")
-    if missing:
-        reason = "browser tests need " + ", ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason + " (CI is set, so this is a failure, not a skip)")
-        pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _post(url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", **(headers or {})})
-    with urllib.request.urlopen(req, timeout=30) as res:
-        return json.loads(res.read())
 
 
 class Server:
@@ -97,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`qa ingest seeds` then `qa serve` as real subprocesses, lexical fallback (no model)."""
     _require_browser()
     base = tmp_path_factory.mktemp("browser-server")
-    port, page_port = _free_port(), _free_port()
+    port, page_port = free_port(), free_port()
     page_origin = f"http://127.0.0.1:{page_port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "HF_", "SENTENCE_TRANSFORMERS"))}
     env.update({
@@ -158,12 +116,6 @@ def driver(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         drv.quit()
 
 
-def _wait(drv: Any, cond: Any, message: str, timeout: float = WAIT) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(drv, timeout, poll_frequency=0.05).until(cond, message)
-
-
 def _open_chat(drv: Any, server: Server, key: str | None = PAGE_KEY) -> None:
     """Load the chat page with `key` in the API key field (as if typed earlier: it is kept in localStorage)."""
     from selenium.webdriver.common.by import By
@@ -173,25 +125,6 @@ def _open_chat(drv: Any, server: Server, key: str | None = PAGE_KEY) -> None:
     drv.refresh()
     _wait(drv, lambda d: d.find_element(By.ID, "question").is_displayed(), "the page did not load")
     assert drv.find_element(By.ID, "api-key").get_attribute("value") == (key or "")
-
-
-def _record_requests(drv: Any) -> None:
-    """Wrap window.fetch so the test can see what the page sent (runs outside the page's CSP)."""
-    drv.execute_script("""
-        window.__sent = []; window.__alerts = [];
-        const f = window.fetch;
-        window.fetch = function (url, opts) {
-          window.__sent.push({url: String(url), headers: (opts && opts.headers) || {}, body: opts && opts.body});
-          return f.apply(this, arguments);
-        };
-        for (const name of ['alert', 'confirm', 'prompt']) {
-          window[name] = function (m) { window.__alerts.push(String(m)); };
-        }
-    """)
-
-
-def _sent(drv: Any) -> list[dict[str, Any]]:
-    return drv.execute_script("return window.__sent")
 
 
 def _ask_on_page(drv: Any, question: str) -> Any:
@@ -212,20 +145,6 @@ def _ask_on_page(drv: Any, question: str) -> Any:
         return False
 
     return _wait(drv, done, f"no answer to {question!r} within {WAIT} s")
-
-
-def _console_errors(drv: Any) -> list[str]:
-    return [e["message"] for e in drv.get_log("browser") if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
-
-
-def _no_dialog(drv: Any) -> None:
-    from selenium.common.exceptions import NoAlertPresentException
-
-    try:
-        text = drv.switch_to.alert.text
-    except NoAlertPresentException:
-        return
-    pytest.fail(f"a JavaScript dialog fired: {text!r}")
 
 
 def test_chat_answers_with_citations_and_highlight(server: Server, driver: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from api_support import ROME, seed_text, seeded_data_dir, stop
+from api_support import ROME, free_port, seed_text, seeded_data_dir, stop
 
 pytestmark = pytest.mark.slow
 
@@ -34,10 +33,6 @@ class Server:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _qa_command() -> list[str]:
@@ -65,7 +60,7 @@ def _get(url: str) -> tuple[int, dict]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("e2e")
     data = seeded_data_dir(base / "data")
-    port = _free_port()
+    port = free_port()
     log = base / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([*_qa_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -185,7 +180,7 @@ def test_qa_chat_url_runs_the_chat_loop_against_the_server(server: Server, tmp_p
 
 def test_qa_chat_url_reports_an_unreachable_server(tmp_path: Path) -> None:
     env = {**os.environ, "QA_DATA_DIR": str(tmp_path / "d")}
-    done = subprocess.run([*_qa_command(), "chat", "--url", f"http://127.0.0.1:{_free_port()}"], input="/quit\n",
+    done = subprocess.run([*_qa_command(), "chat", "--url", f"http://127.0.0.1:{free_port()}"], input="/quit\n",
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "cannot reach" in done.stderr
 

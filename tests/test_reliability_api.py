@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -38,6 +37,7 @@ import pytest
 from qa.config import Settings
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.pipeline import Pipeline
+from api_support import free_port
 from reliability_support import ROOT, SEEDS
 
 VERSION = re.compile(r"\bkx(\d{6})\b")
@@ -50,10 +50,6 @@ def _text(name: str, version: int) -> str:
             f"Tuyến {COMMON} {name} chở nhiều khách trong ngày {token} của tháng.\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss_kib(pid: int) -> int:
@@ -72,7 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path):  # n
     report = IngestReport()
     Writer(data, Pipeline(Settings(data_dir=data), load_encoder(str(tiny_model_dir)))).ingest(
         collect_sources([SEEDS], 5_000_000, report))
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODEL=str(tiny_model_dir), QA_MODE="hybrid",
                QA_RATE_LIMIT_PER_MINUTE="0", QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="",
                OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false", PYTHONPATH=str(ROOT))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from qa.documents import ParsedDocument
+
 
 def cp1258(text: str) -> bytes:
     """Vietnamese as cp1258 writes it: a precomposed base letter, then a combining tone mark."""
@@ -17,3 +19,8 @@ def cp1258(text: str) -> bytes:
             base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
             out += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
     return out
+
+
+def paragraph_texts(doc: ParsedDocument) -> list[str]:
+    """The body paragraphs as they stand in the raw file."""
+    return [doc.raw[p.start : p.end] for p in doc.paragraphs]
