@@ -144,13 +144,12 @@ def encoder_alone(encoder, texts: list[str], clients: int, wait_s: float) -> dic
     """Queries/s of the encoder by itself at one level, over ``texts``: ``clients`` closed-loop threads
     through a fresh QueryBatcher made as the service makes it, and one thread encoding plain batches of
     ``clients`` texts (batch 1 at 1 client)."""
-    from embeddings.batching import QueryBatcher
+    from qa.config import Settings
+    from qa.service import make_batcher
 
     n = len(texts)
-    try:  # as the service makes it (it waits only for questions announced and not yet queued: none here)
-        batcher = QueryBatcher(encoder.encode_queries, max_wait=wait_s, waits="announced")
-    except TypeError:  # an older QueryBatcher
-        batcher = QueryBatcher(encoder.encode_queries, max_wait=wait_s)
+    # as the service makes it (it waits only for questions announced and not yet queued: none here)
+    batcher = make_batcher(encoder, Settings(batch_wait_ms=wait_s * 1000))
 
     def call(text: str) -> tuple[bool, dict]:
         batcher.encode(text)

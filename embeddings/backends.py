@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from embeddings import direct
+
 BACKENDS = ("torch", "onnx", "onnx-int8", "openvino")  # "auto": encoder.AUTO_BACKEND (onnx)
 LOSSY = {"onnx-int8"}
 LOSSLESS_COS = 0.9999
@@ -252,7 +254,7 @@ def _export_into(folder: Path, hf_model: Any, features: dict[str, Any], backend:
 class _Runner:
     """Runs an exported graph; returns last_hidden_state as numpy float32."""
 
-    def __init__(self, path: Path, backend: str, names: list[str]) -> None:
+    def __init__(self, path: Path, backend: str, names: list[str], threads: int = 0) -> None:
         self.names = names
         self.backend = backend
         if backend.startswith("onnx"):
@@ -263,6 +265,8 @@ class _Runner:
             options = ort.SessionOptions()
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             options.log_severity_level = 3
+            if threads:  # 1 for the direct path: concurrent calls, each on its caller's thread (embeddings/direct.py)
+                options.intra_op_num_threads = threads
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             self._run = lambda feed: self._session.run(None, feed)[0]
         elif backend == "openvino":
@@ -301,6 +305,7 @@ def _shim(runner: _Runner, original: Any) -> Any:
             self.device = torch.device("cpu")
             self.dtype = torch.float32
             self.runner = runner
+            self.direct = None  # set by accelerate() when embeddings/direct.py reproduces the model
 
         def forward(self, input_ids: Any = None, attention_mask: Any = None, token_type_ids: Any = None,
                     **_: Any) -> Any:
@@ -333,8 +338,9 @@ def accelerate(model: Any, backend: str, floor: float | None = None) -> float:
     original = module.model
     reference = _probe_vectors(model)
     path, names = exported_graph(model, backend)
+    threads = 1 if backend.startswith("onnx") and direct.supported(model) else 0
     try:
-        runner = _Runner(path, backend, names)
+        runner = _Runner(path, backend, names, threads)
     except BackendUnavailable:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged cache file, an unsupported op...
@@ -343,7 +349,7 @@ def accelerate(model: Any, backend: str, floor: float | None = None) -> float:
         shutil.rmtree(path.parent, ignore_errors=True)  # a damaged cached export: export once more
         path, names = exported_graph(model, backend)
         try:
-            runner = _Runner(path, backend, names)
+            runner = _Runner(path, backend, names, threads)
         except Exception as exc2:  # noqa: BLE001
             raise BackendUnavailable(f"cannot run the exported graph ({path}): {type(exc2).__name__}: {exc2}") from exc2
     finally:
@@ -361,4 +367,22 @@ def accelerate(model: Any, backend: str, floor: float | None = None) -> float:
     if not cos >= floor:
         module.model = original
         raise BackendUnavailable(f"exported graph disagrees with torch (cosine {cos:.5f} < {floor})")
+    if threads:
+        module.model.direct = direct.checked(model, runner, cpu_cores())
     return cos
+
+
+def cpu_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def direct_of(model: Any) -> Any:
+    """The verified :class:`embeddings.direct.DirectEncoder` of an accelerated model, else None."""
+    try:
+        return getattr(model[0].model, "direct", None)
+    except Exception:  # noqa: BLE001 - not a module pipeline
+        return None

@@ -40,7 +40,7 @@ class _Request:
 
 class QueryBatcher:
     def __init__(self, encode: Callable[[list[str]], np.ndarray], *, max_batch: int = 32,
-                 max_wait: float = 0.002, waits: str = "always") -> None:
+                 max_wait: float = 0.002, waits: str = "always", parallel: int = 1) -> None:
         if waits not in ("always", "announced"):
             raise ValueError(f"waits must be 'always' or 'announced', not {waits!r}")
         self._encode = encode
@@ -50,7 +50,8 @@ class QueryBatcher:
         self._arriving = 0  # announced questions not yet queued
         self._lock = threading.Lock()
         self._pending: deque[_Request] = deque()
-        self._leading = False  # an encoder call is being prepared or running
+        self.parallel = max(1, parallel)  # encoder calls that may run at once
+        self._leaders = 0  # encoder calls being prepared or running
         self.batches = 0  # encoder calls made (for tests and measurements)
 
     def announce(self) -> None:
@@ -68,15 +69,16 @@ class QueryBatcher:
         with self._lock:
             if announced:
                 self._arriving = max(0, self._arriving - 1)
-            self._pending.append(request)
-            lead = not self._leading
+            lead = self._leaders < self.parallel
             if lead:
-                self._leading = True
+                self._leaders += 1
+            else:
+                self._pending.append(request)
         if not lead:
             request.done.wait()
             if not request.lead:
                 return self._result(request)
-        self._lead()  # this caller's request is the first queued, so it is in the batch just run
+        self._lead(request)  # a leader's own request is always in the batch it runs
         return self._result(request)
 
     @staticmethod
@@ -94,7 +96,7 @@ class QueryBatcher:
         announced = self.waits == "announced"
         while True:
             with self._lock:
-                queued, arriving = len(self._pending), self._arriving
+                queued, arriving = len(self._pending) + 1, self._arriving  # + the leader's own
             if queued >= self.max_batch or (announced and arriving <= 0):
                 return
             left = deadline - time.perf_counter()
@@ -102,21 +104,22 @@ class QueryBatcher:
                 return
             time.sleep(min(left, self.max_wait / 8 if announced else self.max_wait / 4))
 
-    def _lead(self) -> None:
-        """Encode one batch, then hand the lead to the first caller still queued (or give it up)."""
+    def _lead(self, first: _Request) -> None:
+        """Encode one batch (``first`` and the longest-waiting queued), then hand the lead to the next
+        caller still queued (taking it off the queue, so no other leader batches it) or give it up."""
         try:
             self._gather()
         except Exception:  # noqa: BLE001 - never leave the queued callers waiting
             pass
         with self._lock:
-            batch = [self._pending.popleft() for _ in range(min(self.max_batch, len(self._pending)))]
+            batch = [first] + [self._pending.popleft() for _ in range(min(self.max_batch - 1, len(self._pending)))]
         try:
             self._run(batch)
         finally:
             with self._lock:
-                successor = self._pending[0] if self._pending else None
+                successor = self._pending.popleft() if self._pending else None
                 if successor is None:
-                    self._leading = False
+                    self._leaders -= 1
                 else:
                     successor.lead = True
             if successor is not None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from embeddings.backends import BACKENDS, LOSSY, accelerate
+from embeddings.backends import BACKENDS, LOSSY, accelerate, direct_of
 from embeddings.hub import _cache_folder, _looks_like_path, _one_line, _reason_from, hub_address, hub_offline, hub_reachable
 from qa.errors import ModelUnavailable
 
@@ -147,6 +147,8 @@ class Encoder:
         self._tokenizer = tokenizer
         self._counter = self._make_counter(tokenizer)
         self._lock = threading.Lock()
+        # tokenizer + ONNX session + numpy pooling: thread-safe, no lock (embeddings/direct.py); None: ST's encode
+        self._direct = direct_of(model)
 
     @staticmethod
     def _make_counter(tokenizer: Any) -> Any:
@@ -174,6 +176,8 @@ class Encoder:
     def _encode(self, texts: list[str], prompt: str, batch_size: int, show_progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._direct is not None:
+            return self._direct_encode(texts, prompt, batch_size, show_progress)
         with self._lock:
             vectors = self.model.encode(
                 list(texts),
@@ -184,6 +188,21 @@ class Encoder:
                 convert_to_numpy=True,
             )
         return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
+
+    def _direct_encode(self, texts: list[str], prompt: str, batch_size: int, show_progress: bool) -> np.ndarray:
+        if not show_progress:
+            vectors = self._direct.encode(texts, prompt, batch_size)
+        else:
+            from tqdm.auto import tqdm
+
+            with tqdm(total=len(texts), desc="Batches", unit="text") as bar:
+                vectors = self._direct.encode(texts, prompt, batch_size, progress=bar.update)
+        return np.ascontiguousarray(vectors.reshape(len(texts), self.dim))
+
+    @property
+    def parallel(self) -> int:
+        """How many encoder calls can usefully run at once (the direct path's cores; else 1, ST's lock)."""
+        return self._direct.parallel if self._direct is not None else 1
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """float32 (n, dim), L2-normalised, query prefix applied."""
@@ -235,6 +254,8 @@ class Encoder:
             "query_prefix": self.query_prefix,
             "passage_prefix": self.passage_prefix,
             "backend": self.backend,
+            "encode_path": "direct" if self._direct is not None else "sentence-transformers",
+            "parallel": self.parallel,
             "sentence_transformers": sentence_transformers.__version__,
             "torch": torch.__version__,
         }

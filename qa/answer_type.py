@@ -47,13 +47,23 @@ def offers(sentence: str, kind: AnswerType | None, question: str) -> bool:
     """Does the sentence contain something of this type that the question does not already say?"""
     if kind is None:
         return False
-    asked = fold(question).lower()
+    asked = _folded_lower(question)
+    return any(item not in asked for item in _offered(sentence, kind))
+
+
+@lru_cache(maxsize=4096)
+def _folded_lower(text: str) -> str:
+    return fold(text).lower()
+
+
+@lru_cache(maxsize=65536)  # a passage's sentences are weighed again for every question that retrieves it
+def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
+    """The things of this type in the sentence, each as it is compared with the folded, lower-cased question."""
     if kind == "duration":
-        return any(m.group(0) not in asked for m in _DURATION.finditer(fold(sentence).lower()))
+        return tuple(m.group(0) for m in _DURATION.finditer(fold(sentence).lower()))
     if kind == "number":
-        return any(m.group(0) not in asked for m in re.finditer(r"\d[\d.,]*", sentence))
+        return tuple(m.group(0) for m in re.finditer(r"\d[\d.,]*", sentence))
     if kind == "time":
-        return any(fold(m.group(0)).lower() not in asked for m in _YEAR_OR_DATE.finditer(sentence))
+        return tuple(fold(m.group(0)).lower() for m in _YEAR_OR_DATE.finditer(sentence))
     # person / place: a capitalised name that is not in the question (sentence-initial words excluded)
-    names = [m.group(0) for m in _NAME.finditer(sentence) if m.start() > 0]
-    return any(fold(n).lower() not in asked for n in names)
+    return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(sentence) if m.start() > 0)

@@ -64,6 +64,13 @@ class LoadOnce(Generic[T]):
             return self.value
 
 
+def make_batcher(encoder: Encoder, settings: Settings) -> QueryBatcher:
+    """The query micro-batcher the service puts in front of ``encoder``: up to ``encoder.parallel`` calls at
+    once (one per core on the direct path), each of up to QA_QUERY_BATCH questions."""
+    return QueryBatcher(encoder.encode_queries, max_batch=settings.query_batch, parallel=encoder.parallel,
+                        max_wait=settings.batch_wait_ms / 1000, waits="announced")
+
+
 class QAService:
     def __init__(self, settings: Settings, *, warn: Callable[[str], None] = _stderr) -> None:
         self.settings = settings
@@ -123,8 +130,7 @@ class QAService:
         """Concurrent questions share one encoder call (see embeddings/batching.py)."""
         with self._cache_lock:
             if self._query_batcher is None:
-                self._query_batcher = QueryBatcher(encoder.encode_queries, max_wait=self.settings.batch_wait_ms / 1000,
-                                                   waits="announced")
+                self._query_batcher = make_batcher(encoder, self.settings)
             return self._query_batcher
 
     def writer(self) -> Writer:

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+_JOINERS = frozenset("-'’.")
 
 
 def nfc(text: str) -> str:
@@ -47,7 +48,7 @@ def has_diacritics(text: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Lower-cased NFC word tokens; hyphenated names stay one token ("israel-hamas")."""
-    return [m.group(0).lower() for m in _WORD.finditer(nfc(text))]
+    return [w.lower() for w in _WORD.findall(nfc(text))]
 
 
 def split_compounds(tokens: list[str]) -> list[str]:
@@ -55,7 +56,7 @@ def split_compounds(tokens: list[str]) -> list[str]:
     out: list[str] = []
     for tok in tokens:
         out.append(tok)
-        if any(c in tok for c in "-'’."):
+        if not _JOINERS.isdisjoint(tok):
             out.extend(p for p in re.split(r"[-'’.]", tok) if p)
     return out
 

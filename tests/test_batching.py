@@ -63,7 +63,7 @@ def test_an_encoder_error_reaches_every_waiting_caller() -> None:
 
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(ask, range(4))) == ["raised"] * 4
-    assert batcher.encode.__self__._leading is False  # leadership released: the next caller is not stuck
+    assert batcher.encode.__self__._leaders == 0  # leadership released: the next caller is not stuck
 
 
 def test_an_announced_lone_question_does_not_wait() -> None:
@@ -119,4 +119,28 @@ def test_the_lead_passes_on_after_one_batch() -> None:
         release.set()
         first.result(5)
         [f.result(5) for f in rest]
-    assert len(leaders) == 2 and leaders[0] != leaders[1] and batcher._leading is False
+    assert len(leaders) == 2 and leaders[0] != leaders[1] and batcher._leaders == 0
+
+
+def test_parallel_calls_run_side_by_side_and_each_text_is_encoded_once() -> None:
+    """parallel=2, max_batch=1: two encoder calls overlap (the ONNX direct path runs each on its caller's
+    thread), never more than two, and every caller gets the vector of its own text exactly once."""
+    lock = threading.Lock()
+    running, peak, seen = [0], [0], []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            seen.extend(texts)
+        time.sleep(0.01)
+        with lock:
+            running[0] -= 1
+        return np.array([[float(t)] for t in texts], dtype=np.float32)
+
+    batcher = QueryBatcher(encode, max_batch=1, max_wait=0.0, parallel=2)
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda i: float(batcher.encode(str(i))[0]), range(40)))
+    assert got == [float(i) for i in range(40)]
+    assert sorted(seen, key=int) == [str(i) for i in range(40)]  # none encoded twice, none skipped
+    assert peak[0] == 2 and batcher._leaders == 0

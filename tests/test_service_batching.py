@@ -46,6 +46,7 @@ def test_the_service_batcher_waits_only_for_announced_questions(tmp_path: Path) 
 
     class _Encoder:
         name = "fake"
+        parallel = 1
 
         @staticmethod
         def encode_queries(texts: list[str]) -> np.ndarray:
