@@ -65,8 +65,8 @@ class Answer:
         return asdict(self)
 
 
-def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentence, str, frozenset[str]]]:
-    """A chunk's sentences with their token sets, computed once per snapshot."""
+def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentence, str, frozenset[str], bool]]:
+    """A chunk's sentences with their token sets and whether each is a question, computed once per snapshot."""
     key = ("sentences", row, folded)
     cached = snapshot.memo.get(key)
     if cached is None:
@@ -75,7 +75,8 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
         cached = []
         for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
             text = raw[sent.start : sent.end]
-            cached.append((sent, text, frozenset(field_tokens(text, folded=folded))))
+            cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
+                           text.rstrip("”\"' ").endswith("?")))
         snapshot.memo[key] = cached
     return cached
 
@@ -102,10 +103,12 @@ def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo,
     bonus = type_bonus(asked)
     best: tuple[Sentence, str] | None = None
     best_score = -1.0
-    for sent, text, tokens in _sentences(snapshot, row, folded=not query.diacritics):
-        score = snapshot.lexical.coverage_of(query.text, tokens, diacritics=query.diacritics)
-        score += bonus * offers(text, kind, query.text)
-        if text.rstrip("”\"' ").endswith("?"):
+    cover = snapshot.lexical.coverage_scorer(query.text, diacritics=query.diacritics)
+    for sent, text, tokens, is_question in _sentences(snapshot, row, folded=not query.diacritics):
+        score = cover(tokens)
+        if kind is not None and offers(text, kind, query.text):
+            score += bonus
+        if is_question:
             score -= QUESTION_PENALTY
         if score > best_score + 1e-9:
             best, best_score = (sent, text), score

@@ -287,7 +287,8 @@ def serve(
 
     from server.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=settings.access_log)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
                                  description="Questions answered at once (default: CPU cores)")
     max_request_bytes: int = Field(6_000_000, ge=1024, description="Larger request bodies get 413")
+    access_log: bool = Field(True, description="One log line per HTTP request (uvicorn's access log)")
 
     @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
     @classmethod

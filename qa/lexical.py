@@ -12,7 +12,7 @@ import math
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
 import bm25s
@@ -188,9 +188,20 @@ class LexicalIndex:
 
     def coverage_of(self, query: str, present: set[str] | frozenset[str], *, diacritics: bool) -> float:
         """The same share for any token set, e.g. one sentence's ``field_tokens``."""
-        parts = [sum(map(weights.__getitem__, present.intersection(weights))) / total
-                 for weights, total in self._weights(query, diacritics)]
-        return sum(parts) / len(parts) if parts else 0.0
+        return self.coverage_scorer(query, diacritics=diacritics)(present)
+
+    def coverage_scorer(self, query: str, *, diacritics: bool) -> Callable[[set[str] | frozenset[str]], float]:
+        """``coverage_of`` with the query's weights looked up once, for scoring many token sets."""
+        groups = self._weights(query, diacritics)
+        if not groups:
+            return lambda present: 0.0
+        n = len(groups)
+
+        def score(present: set[str] | frozenset[str]) -> float:
+            return sum([sum(map(weights.__getitem__, present.intersection(weights))) / total
+                        for weights, total in groups]) / n
+
+        return score
 
     def _weights(self, query: str, diacritics: bool) -> list[tuple[dict[str, float], float]]:
         """IDF weights of the query's unigrams and of its bigrams (memoised: asked once per sentence)."""

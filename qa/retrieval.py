@@ -77,25 +77,28 @@ class Retriever:
         self.snapshot = snapshot
         self.fusion = fusion or VARIANTS[DEFAULT]
 
-    def search(self, query: QueryInfo, k: int, mode: Mode, query_vector: np.ndarray | None) -> list[Candidate]:
+    def search(self, query: QueryInfo, k: int, mode: Mode, query_vector: np.ndarray | None,
+               limit: int | None = None) -> list[Candidate]:
+        """The candidate pool, best first (``limit``: only the first ``limit`` of it)."""
         snap = self.snapshot
         if not snap.chunks:
             return []
         lexical = lexical_scores(snap, query)
         pool_size = min(len(snap.chunks), max(POOL_MIN, 4 * k))
         if mode == "lexical" or query_vector is None or snap.vectors is None:
-            order = top_rows(lexical, pool_size)
+            order = top_rows(lexical, pool_size)[:limit]
             return [Candidate(int(r), float(lexical[r]), float(lexical[r]), None) for r in order if lexical[r] > 0]
         dense_scores, ids = snap.vectors.search(query_vector[None, :], pool_size)
         dense_rows = [int(r) for r in snap.chunks.rows_for(ids[0]) if r >= 0]
         if mode == "dense":
-            return [Candidate(r, float(s), float(lexical[r]), float(s)) for r, s in zip(dense_rows, dense_scores[0])]
+            return [Candidate(r, float(s), float(lexical[r]), float(s))
+                    for r, s in zip(dense_rows[:limit], dense_scores[0])]
         rows = pool(lexical, dense_rows, pool_size)
         dense = self._dense_scores(rows, query_vector)
         whole = query.combined
         coverage = snap.lexical.coverage(whole.text, int(np.argmax(lexical)), diacritics=whole.diacritics)
         fused = fuse(lexical[rows], dense, self.fusion, coverage)
-        order = np.argsort(-fused, kind="stable")
+        order = np.argsort(-fused, kind="stable")[:limit]
         return [Candidate(rows[i], float(fused[i]), float(lexical[rows[i]]), float(dense[i])) for i in order]
 
     def _dense_scores(self, rows: list[int], query_vector: np.ndarray) -> np.ndarray:

@@ -214,16 +214,17 @@ class QAService:
         vector = self._query_vector(encoder, query.combined.text, announced) if encoder is not None else None
         timings["encode"] = time.perf_counter() - t
         t = time.perf_counter()
-        candidates = Retriever(snap).search(query, k, used, vector)
+        depth = max(DEPTH, 2 * k)  # the candidates the rerankers look at
+        candidates = Retriever(snap).search(query, k, used, vector, limit=depth)
         timings["search"] = time.perf_counter() - t
         reranker = self.reranker()
         if reranker is not None and candidates:
             t = time.perf_counter()
-            candidates = cross_rerank(reranker, snap, query, candidates, depth=max(DEPTH, 2 * k))
+            candidates = cross_rerank(reranker, snap, query, candidates, depth=depth)
             timings["cross_encoder"] = time.perf_counter() - t
         t = time.perf_counter()
         # dense mode stays purely dense: sentences only pick the highlight, they do not reorder
-        ranked = rerank(snap, candidates, query, depth=max(DEPTH, 2 * k), weight=0.0 if used == "dense" else SENTENCE_WEIGHT)
+        ranked = rerank(snap, candidates, query, depth=depth, weight=0.0 if used == "dense" else SENTENCE_WEIGHT)
         ranked = collapse_near_duplicates(ranked, snap.texts, k, memo=snap.memo)
         timings["rerank"] = time.perf_counter() - t
         t = time.perf_counter()

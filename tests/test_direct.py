@@ -39,6 +39,7 @@ def test_direct_path_gives_sentence_transformers_vectors(tiny_model_dir: Path) -
     reference = _load(tiny_model_dir, "torch")
     fast = _load(tiny_model_dir, "onnx")
     assert fast.describe()["encode_path"] == "direct" and fast.parallel == cpu_cores()
+    assert fast.model[0].model.runner._session.get_session_options().intra_op_num_threads == 1
     assert reference.describe()["encode_path"] == "sentence-transformers" and reference.parallel == 1
     texts = TEXTS * 3  # batch_size=2: several batches, spread over the worker threads, back in input order
     np.testing.assert_allclose(fast.encode_passages(texts, batch_size=2), reference.encode_passages(texts), atol=1e-5)
@@ -68,5 +69,7 @@ def test_a_disagreeing_direct_path_is_not_used(tiny_model_dir: Path, monkeypatch
     fast = _load(tiny_model_dir, "onnx")
     assert fast.backend == "onnx" and direct_of(fast.model) is None
     assert fast.describe()["encode_path"] == "sentence-transformers"
+    # sentence-transformers' path runs one call at a time: its session uses every core again (0 = ORT default)
+    assert fast.model[0].model.runner._session.get_session_options().intra_op_num_threads == 0
     reference = _load(tiny_model_dir, "torch")
     np.testing.assert_allclose(fast.encode_queries(TEXTS), reference.encode_queries(TEXTS), atol=1e-5)
