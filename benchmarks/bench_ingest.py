@@ -3,8 +3,8 @@
     python benchmarks/bench_ingest.py [DOCS_DIR ...] [--backends torch,onnx,onnx-int8,openvino] [--json OUT]
 
 Chunks the documents with the product's pipeline (the real chunker, sized for the model), then
-encodes every chunk as ingest does (``Encoder.encode_passages``, batch size QA_BATCH_SIZE=32), one
-backend per subprocess (so each peak RSS is its own). Reports chunks/s, tokens/s, load time (ONNX
+encodes every chunk as ingest does (``Encoder.encode_passages``: on the direct ONNX path one chunk per
+call, a call per core at once; otherwise batches of QA_BATCH_SIZE=32), one backend per subprocess (so each peak RSS is its own). Reports chunks/s, tokens/s, load time (ONNX
 export included the first time), peak RSS, cosine to the torch vectors, query-encode latency, and
 "% of bound":
 
@@ -16,8 +16,8 @@ QK^T plus attention x V (2*s^2*h each per layer, over all heads). s counts the r
 tokens and prefix included, truncated to max_seq_length). bound_s = FLOPs / matmul rate, with the
 rate measured in the same run (best fp32 of numpy/torch/ONNX Runtime on a 2048^3 matmul; for
 onnx-int8 the weight matmuls use the best int8 rate, attention stays fp32). % of bound = bound_s /
-measured seconds. The FLOPs executed on padding (batches are padded to their longest chunk) are
-reported separately.
+measured seconds. The FLOPs executed on padding (batches of the sentence-transformers path are padded
+to their longest chunk; the direct path has none) are reported separately.
 """
 
 from __future__ import annotations
@@ -117,7 +117,10 @@ def child(args: argparse.Namespace) -> None:
         "load_s": round(load_s, 3), "chunking_s": round(chunk_s, 3), "encode_s": round(encode_s, 3),
         "chunks_per_s": round(len(texts) / encode_s, 2), "tokens_per_s": round(sum(lengths) / encode_s, 1),
         "rss_before_load_mb": round(base_rss, 1), "rss_after_mb": round(rss_mb(), 1), "peak_rss_mb": round(peak_rss_mb(), 1),
-        "query_encode_ms": summary_ms(latencies), "shape": shape, "batch_size": settings.batch_size,
+        "query_encode_ms": summary_ms(latencies), "shape": shape,
+        # the direct ONNX path encodes one text per call (no padding); sentence-transformers' path pads batches
+        "batch_size": 1 if encoder.describe().get("encode_path") == "direct" else settings.batch_size,
+        "encode_path": encoder.describe().get("encode_path"), "parallel": encoder.parallel,
         "max_seq_length": encoder.max_seq_length, "threads": _threads(),
     })
 

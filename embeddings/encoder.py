@@ -177,7 +177,7 @@ class Encoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self._direct is not None:
-            return self._direct_encode(texts, prompt, batch_size, show_progress)
+            return self._direct_encode(texts, prompt, show_progress)
         with self._lock:
             vectors = self.model.encode(
                 list(texts),
@@ -189,14 +189,15 @@ class Encoder:
             )
         return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
 
-    def _direct_encode(self, texts: list[str], prompt: str, batch_size: int, show_progress: bool) -> np.ndarray:
+    def _direct_encode(self, texts: list[str], prompt: str, show_progress: bool) -> np.ndarray:
+        """The direct path: one text per call, ``parallel`` calls at once (``batch_size`` does not apply)."""
         if not show_progress:
-            vectors = self._direct.encode(texts, prompt, batch_size)
+            vectors = self._direct.encode(texts, prompt)
         else:
             from tqdm.auto import tqdm
 
             with tqdm(total=len(texts), desc="Batches", unit="text") as bar:
-                vectors = self._direct.encode(texts, prompt, batch_size, progress=bar.update)
+                vectors = self._direct.encode(texts, prompt, progress=bar.update)
         return np.ascontiguousarray(vectors.reshape(len(texts), self.dim))
 
     @property

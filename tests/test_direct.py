@@ -73,3 +73,13 @@ def test_a_disagreeing_direct_path_is_not_used(tiny_model_dir: Path, monkeypatch
     assert fast.model[0].model.runner._session.get_session_options().intra_op_num_threads == 0
     reference = _load(tiny_model_dir, "torch")
     np.testing.assert_allclose(fast.encode_queries(TEXTS), reference.encode_queries(TEXTS), atol=1e-5)
+
+
+def test_an_int8_vector_depends_on_its_text_alone(tiny_model_dir: Path) -> None:
+    """Dynamic int8 quantisation scales activations per call: one text per call keeps a passage's vector
+    the same whatever it is ingested with (so re-ingesting a document never shifts its unchanged chunks)."""
+    int8 = load_encoder(str(tiny_model_dir), backend="onnx-int8")
+    assert int8.backend == "onnx-int8" and int8.describe()["encode_path"] == "direct"
+    alone = int8.encode_passages(TEXTS[:1])
+    mixed = int8.encode_passages([TEXTS[3], TEXTS[0], TEXTS[1]])
+    np.testing.assert_array_equal(mixed[1], alone[0])
