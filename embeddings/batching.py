@@ -1,13 +1,18 @@
-"""Micro-batching of concurrent query encodings into one encoder call.
+"""Concurrent query encodings: up to ``parallel`` encoder calls at once, each of up to ``max_batch`` questions.
 
-Under concurrent load each question would otherwise run its own forward pass;
-a transformer on a CPU does a batch of 8 short queries in little more time than
-one. Callers queue their text; when no encoder call is running, the caller that
-finds it idle becomes the leader: it encodes everything queued (up to
-``max_batch``) in one call and hands every caller its own vector. Questions that
-arrive while a call runs queue for the next one, and the leader hands the lead
-to the first of them, so batches grow with the load without a fixed wait and no
-caller encodes more than one batch for the others.
+Callers queue their text; a caller that finds fewer than ``parallel`` calls
+running becomes a leader: it encodes its own text plus the longest-waiting
+queued ones (up to ``max_batch``) in one call and hands every caller its own
+vector. Questions that arrive while all calls run queue for the next one, and a
+leader hands the lead to the first of them, so no caller encodes more than one
+batch for the others.
+
+On a CPU with the ONNX direct path (``embeddings/direct.py``) the service uses
+``parallel`` = cores and ``max_batch`` = 1 (QA_QUERY_BATCH): padded batches of
+short questions cost more per question than one question per call on each core
+(MiniLM, 2 cores: batch 8 gave 119 questions/s, one per core 250). On a GPU,
+where one call's batch is nearly free, ``max_batch`` > 1 with ``parallel`` = 1
+is the classic micro-batcher.
 
 How long a leader waits for more callers before encoding: with
 ``waits="announced"``, callers ``announce()`` a question when it starts (before
