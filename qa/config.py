@@ -48,8 +48,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS ('*' for any); none by default")
     rate_limit_per_minute: int = Field(120, ge=0, description="Requests per minute per key (or client IP); 0 disables")
-    max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
-                                 description="Questions answered at once (default: CPU cores)")
+    max_concurrency: int = Field(default_factory=lambda: 2 * (os.cpu_count() or 1), ge=1,
+                                 description="Questions answered at once (default: twice the CPU cores, so one "
+                                             "question's Python work overlaps another's encoding)")
     max_request_bytes: int = Field(6_000_000, ge=1024, description="Larger request bodies get 413")
     access_log: bool = Field(True, description="One log line per HTTP request (uvicorn's access log)")
 

@@ -64,9 +64,16 @@ class LoadOnce(Generic[T]):
             return self.value
 
 
-def make_batcher(encoder: Encoder, settings: Settings) -> QueryBatcher:
-    """The query micro-batcher the service puts in front of ``encoder``: up to ``encoder.parallel`` calls at
-    once (one per core on the direct path), each of up to QA_QUERY_BATCH questions."""
+def make_batcher(encoder: Encoder, settings: Settings) -> QueryBatcher | None:
+    """What the service puts in front of ``encoder`` for concurrent questions.
+
+    None when sharing calls buys nothing: QA_QUERY_BATCH=1 and an encoder whose calls run side by side
+    (``encoder.parallel`` > 1, the ONNX direct path). Each question then encodes on its own thread: no
+    hand-off between threads, which cost 17% of the encoder's throughput at 8 clients when a batcher
+    passed the lead from caller to caller (benchmarks/bench_query.py). Otherwise a micro-batcher: up to
+    ``encoder.parallel`` calls at once, each of up to QA_QUERY_BATCH questions."""
+    if settings.query_batch == 1 and encoder.parallel > 1:
+        return None
     return QueryBatcher(encoder.encode_queries, max_batch=settings.query_batch, parallel=encoder.parallel,
                         max_wait=settings.batch_wait_ms / 1000, waits="announced")
 
@@ -81,6 +88,7 @@ class QAService:
         self._query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._query_batcher: QueryBatcher | None = None
+        self._batcher_made = False
         self._encoder = LoadOnce(
             lambda: load_encoder(settings.model, query_prefix=settings.query_prefix,
                                  passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout,
@@ -115,7 +123,10 @@ class QAService:
         batcher = self._batcher(encoder)
         if announced is not None and announced is not batcher:
             announced.withdraw()
-        vector = self._encode_query(batcher, text, announced is batcher)
+        if batcher is None:  # questions encode side by side, each on its own thread
+            vector = encoder.encode_queries([text])[0]
+        else:
+            vector = self._encode_query(batcher, text, announced is batcher)
         with self._cache_lock:
             self._query_cache[key] = vector
             while len(self._query_cache) > QUERY_CACHE:
@@ -126,11 +137,12 @@ class QAService:
         """The encoder call proper (a cache miss); the server overrides it to free its slot meanwhile."""
         return batcher.encode(text, announced=announced)
 
-    def _batcher(self, encoder: Encoder) -> QueryBatcher:
-        """Concurrent questions share one encoder call (see embeddings/batching.py)."""
+    def _batcher(self, encoder: Encoder) -> QueryBatcher | None:
+        """Concurrent questions share encoder calls when that helps (see ``make_batcher``); made once."""
         with self._cache_lock:
-            if self._query_batcher is None:
+            if not self._batcher_made:
                 self._query_batcher = make_batcher(encoder, self.settings)
+                self._batcher_made = True
             return self._query_batcher
 
     def writer(self) -> Writer:

@@ -1,11 +1,12 @@
 """What one server process holds: the service, its locks, the limiter and the metrics.
 
 * Questions run in FastAPI's thread pool (endpoints are plain ``def``), at most
-  ``QA_MAX_CONCURRENCY`` at once (default: the CPU cores); a request that waits
-  longer than ``SLOT_WAIT`` seconds for a slot gets a 503 with Retry-After. A
-  question gives its slot back while it waits for the shared encoder call (the
-  micro-batcher runs one call at a time for every waiting question), so the
-  slots cap the per-question work, not how many questions one call encodes.
+  ``QA_MAX_CONCURRENCY`` at once (default: twice the CPU cores); a request that waits
+  longer than ``SLOT_WAIT`` seconds for a slot gets a 503 with Retry-After. On
+  the ONNX direct path a question encodes on its own thread, inside its slot.
+  With a micro-batcher (QA_QUERY_BATCH > 1, or sentence-transformers' path) a
+  question gives its slot back while it waits for the shared encoder call, so
+  the slots cap the per-question work, not how many questions one call encodes.
 * Writes are serialized by one lock. A write publishes a new index generation
   atomically (``qa.ingest``); until then every reader keeps answering from the
   previous snapshot, and while one thread opens the new generation the others

@@ -59,3 +59,24 @@ def test_the_service_batcher_waits_only_for_announced_questions(tmp_path: Path) 
     batcher.announce()
     assert runtime.service._query_vector(_Encoder(), "câu hỏi", batcher).tolist() == [1.0, 1.0]  # cached
     assert batcher._arriving == 0  # the cache hit withdrew the announcement
+
+
+def test_questions_encode_side_by_side_without_a_batcher_on_the_direct_path() -> None:
+    """QA_QUERY_BATCH=1 and an encoder whose calls run concurrently: no batcher (no hand-offs between
+    threads); any other combination gets one, running up to ``parallel`` calls of up to QA_QUERY_BATCH."""
+    from qa.config import Settings
+    from qa.service import make_batcher
+
+    class _Encoder:
+        parallel = 2
+
+        @staticmethod
+        def encode_queries(texts: list[str]) -> np.ndarray:
+            return np.ones((len(texts), 2), dtype=np.float32)
+
+    assert make_batcher(_Encoder(), Settings(query_batch=1)) is None  # type: ignore[arg-type]
+    batcher = make_batcher(_Encoder(), Settings(query_batch=4))  # type: ignore[arg-type]
+    assert isinstance(batcher, QueryBatcher) and batcher.max_batch == 4 and batcher.parallel == 2
+    _Encoder.parallel = 1  # sentence-transformers' path: one call at a time, so concurrent questions share it
+    single = make_batcher(_Encoder(), Settings(query_batch=1))  # type: ignore[arg-type]
+    assert isinstance(single, QueryBatcher) and single.parallel == 1
