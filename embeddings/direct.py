@@ -19,6 +19,7 @@ caller before it is used (``backends.accelerate``).
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -57,6 +58,7 @@ class DirectEncoder:
         self._pooling = model[1].pooling_mode
         self.parallel = max(1, int(parallel))
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     def _batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
@@ -92,8 +94,9 @@ class DirectEncoder:
         if len(texts) == 1 or self.parallel == 1:
             parts = [one(t) for t in texts]
         else:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="qa-encode")
+            with self._pool_lock:  # one pool, however many threads ingest at once
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="qa-encode")
             parts = list(self._pool.map(one, texts))
         return np.ascontiguousarray(np.concatenate(parts, axis=0))
 

@@ -45,6 +45,8 @@ def test_direct_path_gives_sentence_transformers_vectors(tiny_model_dir: Path) -
     np.testing.assert_allclose(fast.encode_passages(texts, batch_size=2), reference.encode_passages(texts), atol=1e-5)
     np.testing.assert_allclose(fast.encode_queries(TEXTS), reference.encode_queries(TEXTS), atol=1e-5)
     assert not np.allclose(fast.encode_queries(TEXTS[:1]), fast.encode_passages(TEXTS[:1]))  # prompts applied
+    # `qa ingest` on a terminal: a progress bar, the same vectors
+    np.testing.assert_array_equal(fast.encode_passages(texts, show_progress=True), fast.encode_passages(texts))
 
 
 def test_direct_path_is_safe_from_many_threads(tiny_model_dir: Path) -> None:
