@@ -196,7 +196,7 @@ class Encoder:
         else:
             from tqdm.auto import tqdm
 
-            with tqdm(total=len(texts), desc="Batches", unit="text") as bar:
+            with tqdm(total=len(texts), desc="Encoding", unit="text") as bar:
                 vectors = self._direct.encode(texts, prompt, progress=bar.update)
         return np.ascontiguousarray(vectors.reshape(len(texts), self.dim))
 

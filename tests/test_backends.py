@@ -53,7 +53,7 @@ def test_auto_is_onnx_and_can_pick_int8_when_its_probe_passes(tiny_model_dir: Pa
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().backend == "auto"
     assert encoder_module.DEFAULT_BACKEND == "auto" and encoder_module.AUTO_BACKEND == "onnx"
-    assert load_encoder(str(tiny_model_dir)).backend == "onnx"  # int8 is opt-in: its vectors depend on the batch
+    assert load_encoder(str(tiny_model_dir)).backend == "onnx"  # int8 is opt-in: its quality is measured per model
     assert encoder_module.AUTO_INT8_COS >= backends.LOSSY_COS
     monkeypatch.setattr(encoder_module, "AUTO_BACKEND", "onnx-int8")  # the switch to int8 by default
     monkeypatch.setattr(encoder_module, "AUTO_INT8_COS", -1.0)  # any int8 graph passes
