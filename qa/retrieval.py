@@ -106,6 +106,11 @@ class Retriever:
         return vecs @ query_vector.astype(np.float32)
 
 
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    common = len(a & b)  # |a | b| = |a| + |b| - |a & b|, without building the union
+    return common / max(1, len(a) + len(b) - common)
+
+
 def collapse_near_duplicates(candidates: list[T], texts: Sequence[str], k: int, threshold: float = 0.7,
                              memo: Memo | None = None) -> list[T]:
     """Keep the best of passages whose folded word 3-gram sets overlap by Jaccard >= threshold."""
@@ -118,7 +123,7 @@ def collapse_near_duplicates(candidates: list[T], texts: Sequence[str], k: int, 
             grams = frozenset(tuple(toks[i : i + 3]) for i in range(max(1, len(toks) - 2)))
             if memo is not None:
                 memo[("shingles", cand.row)] = grams
-        if any(len(grams & s) / max(1, len(grams | s)) >= threshold for s in shingles):
+        if any(_jaccard(grams, s) >= threshold for s in shingles):
             continue
         kept.append(cand)
         shingles.append(grams)
