@@ -13,15 +13,12 @@ import embeddings.backends as backends
 import embeddings.encoder as encoder_module
 from embeddings.encoder import load_encoder
 from qa.config import Settings
+from tiny_model import ENCODER_TEXTS
 
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")
 
-TEXTS = [
-    "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu.",
-    "Ngắn.",
-    "Bà Susan Thornton nói vào ngày 20/6 trước thềm đối thoại an ninh cấp cao tại Bắc Kinh.",
-]
+TEXTS = ENCODER_TEXTS
 
 
 @pytest.fixture(autouse=True)

@@ -305,3 +305,32 @@ def test_invalid_setting_is_one_line_per_variable_and_exit_2(monkeypatch: pytest
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert any("QA_K" in line for line in lines) and any("QA_MODE" in line for line in lines)
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, True), ("false", False)])
+def test_serve_passes_the_access_log_setting_and_gets_the_fast_http_stack(
+        env: str | None, expected: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qa serve` runs uvicorn with QA_ACCESS_LOG (default on), and uvicorn's "auto" choices resolve
+    to httptools and uvloop, the dependencies the README says it picks up by itself."""
+    import uvicorn
+    from uvicorn.config import Config
+
+    calls: list[tuple[object, dict]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app_, **kwargs: calls.append((app_, kwargs)))
+    if env is None:
+        monkeypatch.delenv("QA_ACCESS_LOG", raising=False)
+    else:
+        monkeypatch.setenv("QA_ACCESS_LOG", env)
+    result = CliRunner().invoke(app, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    (served, kwargs), = calls
+    assert kwargs["access_log"] is expected and kwargs["port"] == 8123
+    config = Config(served, http="auto", loop="auto")
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    if sys.platform != "win32":
+        loop = config.get_loop_factory()()
+        try:
+            assert type(loop).__module__.startswith("uvloop")
+        finally:
+            loop.close()

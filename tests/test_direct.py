@@ -13,14 +13,13 @@ import pytest
 import embeddings.direct as direct
 from embeddings.backends import cpu_cores, direct_of
 from embeddings.encoder import load_encoder
+from tiny_model import ENCODER_TEXTS
 
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")
 
 TEXTS = [
-    "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu.",
-    "Ngắn.",
-    "Bà Susan Thornton nói vào ngày 20/6 trước thềm đối thoại an ninh cấp cao tại Bắc Kinh.",
+    *ENCODER_TEXTS,
     " ".join(["Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp kéo dài bảy tiếng."] * 40),  # truncated
     "Who met in Rome?",
 ]

@@ -14,6 +14,11 @@ from pathlib import Path
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 MAX_SEQ_LENGTH = 128
 HIDDEN_SIZE = 32
+ENCODER_TEXTS = [  # Vietnamese sentences of different lengths, for the encoder and backend tests
+    "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu.",
+    "Ngắn.",
+    "Bà Susan Thornton nói vào ngày 20/6 trước thềm đối thoại an ninh cấp cao tại Bắc Kinh.",
+]
 
 
 def _train_tokenizer(texts: list[str], vocab_size: int):
