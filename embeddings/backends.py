@@ -374,7 +374,7 @@ def accelerate(model: Any, backend: str, floor: float | None = None) -> float:
         module.model = original
         raise BackendUnavailable(f"exported graph disagrees with torch (cosine {cos:.5f} < {floor})")
     if threads:
-        module.model.direct = direct.checked(model, runner, cpu_cores())
+        module.model.direct = direct.checked(model, runner, cpu_cores(), _PROBE)
         if module.model.direct is None and path.is_file():  # sentence-transformers' path: let the session use every core
             module.model = _shim(_Runner(path, backend, names), original)
     return cos

@@ -106,13 +106,11 @@ _LONG = " ".join(["Hội nghị thượng đỉnh tại Rome kéo dài bảy ti�
 CHECK_COS = 0.99999
 
 
-def checked(model: Any, runner: Any, parallel: int) -> DirectEncoder | None:
+def checked(model: Any, runner: Any, parallel: int, texts: list[str]) -> DirectEncoder | None:
     """A :class:`DirectEncoder` over ``runner`` (a ``backends._Runner``) when it gives the vectors
-    ``model.encode`` gives through the same runner -- short, padded, truncated and prompted texts --
-    to ``CHECK_COS``; else None (and the model keeps sentence-transformers' path)."""
-    from embeddings.backends import _PROBE
-
-    probe = [*_PROBE, _LONG]
+    ``model.encode`` gives through the same runner -- ``texts``, a text past the model's window, each
+    with and without a prompt -- to ``CHECK_COS``; else None (the model keeps sentence-transformers' path)."""
+    probe = [*texts, _LONG]
     try:
         encoder = DirectEncoder(model, runner._run, runner.names, parallel=parallel)
         for prompt in ("", _PROMPT):

@@ -36,7 +36,7 @@ _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 
 @lru_cache(maxsize=4096)  # pure, and asked again for every candidate sentence of a question
 def answer_type(question: str) -> AnswerType | None:
-    q = fold(question).lower()
+    q = _folded_lower(question)
     for kind, pattern in _TYPES:
         if pattern.search(q):
             return kind

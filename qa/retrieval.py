@@ -86,7 +86,7 @@ class Retriever:
         lexical = lexical_scores(snap, query)
         pool_size = min(len(snap.chunks), max(POOL_MIN, 4 * k))
         if mode == "lexical" or query_vector is None or snap.vectors is None:
-            order = top_rows(lexical, pool_size)[:limit]
+            order = top_rows(lexical, pool_size if limit is None else min(pool_size, limit))
             return [Candidate(int(r), float(lexical[r]), float(lexical[r]), None) for r in order if lexical[r] > 0]
         dense_scores, ids = snap.vectors.search(query_vector[None, :], pool_size)
         dense_rows = [int(r) for r in snap.chunks.rows_for(ids[0]) if r >= 0]

@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
-_JOINERS = frozenset("-'’.")
+_JOINERS = "-'’."  # hyphen, apostrophes, dot: a token holding one is also split into its parts
+_JOINER_SET = frozenset(_JOINERS)
+_JOINER_SPLIT = re.compile(f"[{re.escape(_JOINERS)}]")
 
 
 def nfc(text: str) -> str:
@@ -56,8 +58,8 @@ def split_compounds(tokens: list[str]) -> list[str]:
     out: list[str] = []
     for tok in tokens:
         out.append(tok)
-        if not _JOINERS.isdisjoint(tok):
-            out.extend(p for p in re.split(r"[-'’.]", tok) if p)
+        if not _JOINER_SET.isdisjoint(tok):
+            out.extend(p for p in _JOINER_SPLIT.split(tok) if p)
     return out
 
 

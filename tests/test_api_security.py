@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
     assert settings.api_keys == ["a", "b", "c"] and settings.admin_keys == ["z"]
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
-    assert settings.rate_limit_per_minute == 120 and settings.max_concurrency >= 1
+    assert settings.rate_limit_per_minute == 120 and settings.max_concurrency == 2 * (os.cpu_count() or 1)  # README
 
 
 def test_rate_limit_per_key_or_client(data_dir: Path) -> None:

@@ -74,12 +74,16 @@ def test_auto_falls_back_to_fp32_onnx_with_one_warning(tiny_model_dir: Path, mon
     np.testing.assert_allclose(enc.encode_passages(TEXTS), torch_enc.encode_passages(TEXTS), atol=1e-5)
 
 
-def test_auto_without_onnxruntime_is_torch(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def _without_onnxruntime(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing(*_a: object, **_k: object) -> None:
         raise backends.BackendUnavailable("onnxruntime is not installed")
 
     monkeypatch.setattr("embeddings.encoder.accelerate", missing)
+
+
+def test_auto_without_onnxruntime_is_torch(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    _without_onnxruntime(monkeypatch)
     with caplog.at_level(logging.INFO, logger="embeddings.encoder"):
         enc = load_encoder(str(tiny_model_dir))
     assert enc.backend == "torch"
@@ -116,10 +120,7 @@ def test_lossy_backend_gets_its_own_name(tiny_model_dir: Path) -> None:
 
 def test_failure_keeps_torch_with_one_warning(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch,
                                               caplog: pytest.LogCaptureFixture) -> None:
-    def broken(*_a: object, **_k: object) -> None:
-        raise backends.BackendUnavailable("onnxruntime is not installed")
-
-    monkeypatch.setattr("embeddings.encoder.accelerate", broken)
+    _without_onnxruntime(monkeypatch)
     with caplog.at_level(logging.WARNING, logger="embeddings.encoder"):
         enc = load_encoder(str(tiny_model_dir), backend="onnx")
     assert enc.backend == "torch"
