@@ -181,17 +181,14 @@ class LexicalIndex:
     def coverage(self, query: str, row: int, *, diacritics: bool) -> float:
         """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk."""
         present = self._row_tokens(row, not diacritics) if 0 <= row < len(self.texts) else frozenset()
-        return self.coverage_of(query, present, diacritics=diacritics)
+        return self.coverage_scorer(query, diacritics=diacritics)(present)
 
     def _tokens_of_row(self, row: int, folded: bool) -> frozenset[str]:
         return frozenset(field_tokens(self.texts[row], folded=folded))
 
-    def coverage_of(self, query: str, present: set[str] | frozenset[str], *, diacritics: bool) -> float:
-        """The same share for any token set, e.g. one sentence's ``field_tokens``."""
-        return self.coverage_scorer(query, diacritics=diacritics)(present)
-
     def coverage_scorer(self, query: str, *, diacritics: bool) -> Callable[[set[str] | frozenset[str]], float]:
-        """``coverage_of`` with the query's weights looked up once, for scoring many token sets."""
+        """The same share for any token set (e.g. each sentence's ``field_tokens``), with the query's
+        weights looked up once for scoring many sets."""
         groups = self._weights(query, diacritics)
         if not groups:
             return lambda present: 0.0
