@@ -10,7 +10,12 @@ loading. ``tests/test_lexical_store.py`` checks the scores equal bm25s's own bui
 
 Each chunk is tokenised once: its syllables are folded through a per-word cache
 (a corpus has far fewer distinct words than tokens), and the document-level
-fields reuse the chunk token ids instead of tokenising the joined text again.
+fields sum their chunks' term counts instead of tokenising the joined text again.
+
+The scores are built from term counts, and the counts can be recovered from the
+scores (``counts_from_scores``): a write that adds or removes a few documents
+tokenises only the new chunks and recomputes the statistics (IDF, average length)
+over the whole corpus, giving the same scores as a full build.
 """
 
 from __future__ import annotations
@@ -83,19 +88,6 @@ class FieldBuilder:
     def add(self, token_ids: np.ndarray) -> None:
         self.docs.append(token_ids)
 
-    def grouped(self, groups: np.ndarray, n_groups: int) -> "FieldBuilder":
-        """A field whose document g holds the tokens of every document i with groups[i] == g, in order."""
-        members: list[list[np.ndarray]] = [[] for _ in range(n_groups)]
-        for g, ids in zip(groups.tolist(), self.docs):
-            members[g].append(ids)
-        out = FieldBuilder(self.vocab)
-        out.docs = [np.concatenate(m) if m else np.zeros(0, dtype=np.int32) for m in members]
-        return out
-
-    def prepend(self, extra: list[np.ndarray]) -> None:
-        """Put ``extra[i]`` (e.g. the title's tokens) in front of document i."""
-        self.docs = [np.concatenate([e, d]) for e, d in zip(extra, self.docs)]
-
     def bm25(self) -> bm25s.BM25:
         """A bm25s index (Lucene BM25, k1=1.2, b=0.75) with this field's scores and vocabulary."""
         return bm25_index(score_matrix(self.docs, len(self.vocab.ids)), self.vocab.ids)
@@ -111,19 +103,15 @@ def bm25_index(scores: dict[str, object], vocab: dict[str, int]) -> bm25s.BM25:
     return retriever
 
 
-def score_matrix(docs: list[np.ndarray], n_vocab: int) -> dict[str, object]:
-    """bm25s's CSC score matrix: column t holds (document, idf(t) * tf-component) for documents containing t.
+def count_matrix(docs: list[np.ndarray], n_vocab: int) -> sp.csr_matrix:
+    """Term counts: row i, column t = occurrences of token t in document i (float32, whole numbers).
 
-    Built row by row (each document's distinct tokens and their term-frequency
-    component, a block of documents at a time), then transposed by scipy's
-    CSR -> CSC conversion: about 16 bytes per (document, token) pair at the peak.
+    Counted a block of documents at a time (each document's distinct tokens by one
+    ``np.unique`` of (document, token) keys): about 16 bytes per token at the peak.
     """
     n_docs = len(docs)
     width = max(n_vocab, 1)
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.float32, count=n_docs)
-    avg = float(lengths.mean()) if n_docs else 0.0
-    norm = (K1 * (1 - B + B * lengths / avg)).astype(np.float32) if avg else np.ones(n_docs, dtype=np.float32)
-    tok_parts, tfc_parts = [], []
+    tok_parts, tf_parts = [], []
     per_doc = np.zeros(n_docs, dtype=np.int64)
     for start in range(0, n_docs, _BLOCK):
         block = docs[start:start + _BLOCK]
@@ -135,21 +123,77 @@ def score_matrix(docs: list[np.ndarray], n_vocab: int) -> dict[str, object]:
         unique, counts = np.unique(keys, return_counts=True)  # sorted: by document, then token
         local = unique // width
         per_doc[start:start + len(block)] = np.bincount(local, minlength=len(block))
-        tf = counts.astype(np.float32)
         tok_parts.append((unique - local * width).astype(np.int32))
-        tfc_parts.append(tf / (tf + norm[local + start]))
-        del keys, unique, counts, local, tf
+        tf_parts.append(counts.astype(np.float32))
+        del keys, unique, counts, local
     tok = np.concatenate(tok_parts) if tok_parts else np.zeros(0, dtype=np.int32)
-    del tok_parts
-    data = np.concatenate(tfc_parts) if tfc_parts else np.zeros(0, dtype=np.float32)
-    del tfc_parts
-    df = np.bincount(tok, minlength=n_vocab)
-    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-    data *= idf[tok]
+    tf = np.concatenate(tf_parts) if tf_parts else np.zeros(0, dtype=np.float32)
+    del tok_parts, tf_parts
     row_ptr = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(per_doc, out=row_ptr[1:])
-    csc = sp.csr_matrix((data, tok, row_ptr), shape=(n_docs, n_vocab)).tocsc()
-    del data, tok
+    return sp.csr_matrix((tf, tok, row_ptr), shape=(n_docs, n_vocab))
+
+
+def lengths_of(counts: sp.csr_matrix) -> np.ndarray:
+    """Each document's length in tokens (its counts summed), float32 as BM25's length norm uses it."""
+    return np.asarray(counts.sum(axis=1), dtype=np.float64).ravel().astype(np.float32)
+
+
+def _norm(lengths: np.ndarray) -> np.ndarray:
+    """k1 * (1 - b + b * length / average length): the tf component's denominator term per document."""
+    avg = float(lengths.mean()) if len(lengths) else 0.0
+    return (K1 * (1 - B + B * lengths / avg)).astype(np.float32) if avg else np.ones(len(lengths), dtype=np.float32)
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
+def scores_from_counts(counts: sp.csr_matrix) -> dict[str, object]:
+    """bm25s's CSC score matrix: column t holds (document, idf(t) * tf / (tf + norm)) for documents containing t
+    (Lucene BM25), transposed from the counts by scipy's CSR -> CSC conversion."""
+    n_docs, n_vocab = counts.shape
+    tf = counts.data.astype(np.float32, copy=False)
+    data = tf / (tf + np.repeat(_norm(lengths_of(counts)), np.diff(counts.indptr)))
+    tok = counts.indices
+    data *= _idf(np.bincount(tok, minlength=n_vocab), n_docs)[tok]
+    csc = sp.csr_matrix((data, tok, counts.indptr), shape=(n_docs, n_vocab)).tocsc()
+    del data
     csc.sort_indices()  # each column's documents in ascending order (tocsc already yields them so)
     return {"data": csc.data.astype(np.float32, copy=False), "indices": csc.indices.astype(np.int32, copy=False),
             "indptr": csc.indptr.astype(np.int64, copy=False), "num_docs": n_docs}
+
+
+def score_matrix(docs: list[np.ndarray], n_vocab: int) -> dict[str, object]:
+    """The score matrix of documents given as token id arrays."""
+    return scores_from_counts(count_matrix(docs, n_vocab))
+
+
+def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: int = 1 << 24) -> sp.csc_matrix | None:
+    """The term counts a saved score matrix was built from, given its documents' lengths: the inverse of
+    ``scores_from_counts`` (x = score / idf = tf / (tf + norm), so tf = x * norm / (1 - x), rounded).
+
+    None when they do not come back as whole numbers summing to ``lengths`` (a file these lengths do not
+    belong to): the caller then tokenises everything again.
+    """
+    data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
+    n_docs = int(scores["num_docs"])
+    if len(lengths) != n_docs:
+        return None
+    df = np.diff(indptr)
+    idf = np.repeat(_idf(df, n_docs).astype(np.float64), df)
+    norm = _norm(np.asarray(lengths, dtype=np.float32)).astype(np.float64)
+    tf = np.empty(len(data), dtype=np.float32)
+    for lo in range(0, len(data), block):
+        hi = min(lo + block, len(data))
+        x = data[lo:hi].astype(np.float64) / idf[lo:hi]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            raw = x * norm[indices[lo:hi]] / (1.0 - x)
+        whole = np.rint(raw)
+        if not (np.all(whole >= 1) and np.all(np.abs(raw - whole) < 0.01)):
+            return None
+        tf[lo:hi] = whole
+    del idf
+    if not np.array_equal(np.bincount(indices, weights=tf, minlength=n_docs), np.asarray(lengths, dtype=np.float64)):
+        return None
+    return sp.csc_matrix((tf, np.asarray(indices), np.asarray(indptr)), shape=(n_docs, len(indptr) - 1))

@@ -234,8 +234,9 @@ class Writer:
                 else:
                     values |= {"faiss_file": "", "faiss_sha256": "", "faiss_ntotal": "0"}
                 step = f"writing the BM25 index of generation {generation} to {self.data_dir}"
-                lexical, lexical_sha = self._write_lexical(store, generation)
-                values |= {"bm25_file": lexical.name, "bm25_sha256": lexical_sha}
+                written = self._write_lexical(store, manifest, generation, rebuild)
+                lexical = written.path
+                values |= {"bm25_file": lexical.name, "bm25_sha256": written.sha256}
                 step = f"committing the new index generation to {db}"
                 store.set_manifest(values)
         except (OSError, sqlite3.Error) as exc:
@@ -303,11 +304,22 @@ class Writer:
             "updated_at": now,
         }
 
-    def _write_lexical(self, store: Store, generation: int) -> tuple[Path, str]:
+    def _write_lexical(self, store: Store, manifest: dict[str, str], generation: int,
+                       rebuild: bool) -> lexical_files.Written:
+        """The new generation's BM25 file, carried over from the published one unless rebuilding (or it is
+        missing or damaged): only new chunks are tokenised (a full build at a million chunks takes minutes)."""
         chunks = store.chunks()
         titles = store.titles()
+        previous = None
+        name = manifest.get("bm25_file") or ""
+        if not rebuild and name and Path(name).name == name:
+            try:
+                if lexical_files.file_sha256(self.data_dir / name) == manifest.get("bm25_sha256"):
+                    previous = self.data_dir / name
+            except OSError:
+                previous = None
         return lexical_files.write(self.data_dir, generation, [c.text for c in chunks], [c.doc_id for c in chunks],
-                                   [titles.get(c.doc_id, "") for c in chunks])
+                                   [titles.get(c.doc_id, "") for c in chunks], [c.chunk_id for c in chunks], previous)
 
     def _discard(self, published: Path | None, lexical: Path | None = None) -> None:
         """Remove the FAISS and BM25 files of a write that failed, unless its commit went through after all."""

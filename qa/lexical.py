@@ -17,9 +17,10 @@ from typing import BinaryIO
 
 import bm25s
 import numpy as np
+import scipy.sparse as sp
 
 from qa import containers
-from qa.bm25_build import CorpusTokenizer, FieldBuilder, Vocabulary, bm25_index
+from qa.bm25_build import CorpusTokenizer, Vocabulary, bm25_index, count_matrix, counts_from_scores, lengths_of, scores_from_counts
 from qa.text import bigrams, fold, split_compounds, words
 
 # Question and function words carry no topic; they are dropped from query unigrams
@@ -52,6 +53,23 @@ class QueryTerms:
     @property
     def all(self) -> list[str]:
         return self.unigrams + self.bigrams
+
+
+def _counts(texts: Sequence[str], rows: Sequence[int], tokenizer: CorpusTokenizer,
+            vocabs: tuple[Vocabulary, Vocabulary]) -> list[sp.csr_matrix]:
+    """Term counts of ``texts[rows]`` in the accented and the folded field (each text tokenised once)."""
+    ids: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
+    for i in rows:
+        for k, tokens in enumerate(tokenizer.tokens(texts[i])):
+            ids[k].append(vocabs[k].encode(tokens))
+    return [count_matrix(ids[k], len(vocabs[k].ids)) for k in (0, 1)]
+
+
+def _widen(counts: sp.csr_matrix, width: int) -> sp.csr_matrix:
+    """The same rows over a vocabulary grown to ``width`` tokens (new tokens are appended, so columns keep their ids)."""
+    if counts.shape[1] == width:
+        return counts
+    return sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
 
 
 def query_terms(query: str, *, folded: bool) -> QueryTerms:
@@ -100,14 +118,64 @@ class LexicalIndex:
     """
 
     def __init__(self, texts: Sequence[str], doc_ids: list[str] | None = None, titles: list[str] | None = None,
-                 doc_weight: float = DOC_WEIGHT) -> None:
+                 doc_weight: float = DOC_WEIGHT, chunk_ids: Sequence[int] | None = None) -> None:
+        tokenizer = CorpusTokenizer()
+        vocabs = (Vocabulary(), Vocabulary())
+        counts = _counts(texts, range(len(texts)), tokenizer, vocabs)
+        self._build(texts, doc_ids, titles, doc_weight, chunk_ids, tokenizer, vocabs, counts)
+
+    @classmethod
+    def updated(cls, previous: Path, texts: Sequence[str], doc_ids: list[str], titles: list[str],
+                chunk_ids: Sequence[int], doc_weight: float = DOC_WEIGHT) -> "LexicalIndex | None":
+        """The index of this corpus, built from the file of the previous generation: chunks it already
+        holds (by chunk id: ids are never reused and a chunk's text never changes) get their term counts
+        back from its scores, only the others are tokenised; IDF and average lengths are recomputed over
+        the whole corpus, so the scores equal a full build's. ``.reused`` counts the chunks carried over.
+
+        None when the file cannot serve so (written before it recorded chunk ids, another format, counts
+        that do not come back whole): build from scratch then."""
+        meta, arrays = containers.read_arrays(previous)
+        old_ids = arrays.get("chunk_ids")
+        if (meta.get("format") != FORMAT or old_ids is None or len(old_ids) != meta.get("chunks")
+                or any(f"{name}/lengths" not in arrays for name in _FIELDS[:2])
+                or (len(old_ids) > 1 and not np.all(np.diff(old_ids) > 0))):
+            return None
+        new_ids = np.asarray(chunk_ids, dtype=np.int64)
+        if len(old_ids):
+            pos = np.minimum(np.searchsorted(old_ids, new_ids), len(old_ids) - 1)
+            kept = old_ids[pos] == new_ids
+        else:
+            pos, kept = np.zeros(len(new_ids), dtype=np.int64), np.zeros(len(new_ids), dtype=bool)
+        kept_rows, new_rows = np.flatnonzero(kept), np.flatnonzero(~kept)
+        vocabs = tuple(Vocabulary({t: i for i, t in enumerate(meta["vocab"][kind])}) for kind in ("accented", "folded"))
+        tokenizer = CorpusTokenizer()
+        fresh = _counts(texts, new_rows, tokenizer, vocabs)
+        source = np.concatenate([kept_rows, new_rows])  # row j of the stacked counts is the corpus's row source[j]
+        in_order = bool(np.array_equal(source, np.arange(len(source))))
+        counts = []
+        for k, name in enumerate(_FIELDS[:2]):
+            scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
+            old = counts_from_scores(scores | {"num_docs": meta["num_docs"][name]}, arrays[f"{name}/lengths"])
+            if old is None:
+                return None
+            old = old.tocsr()
+            if len(kept_rows) != old.shape[0] or not np.array_equal(pos[kept_rows], np.arange(len(kept_rows))):
+                old = old[pos[kept_rows]]  # the chunks still there, in the corpus's order
+            width = len(vocabs[k].ids)
+            stacked = sp.vstack([_widen(old, width), _widen(fresh[k], width)], format="csr")
+            counts.append(stacked if in_order else stacked[np.argsort(source)])
+            del old, stacked
+        index = cls.__new__(cls)
+        index._build(texts, doc_ids, titles, doc_weight, new_ids, tokenizer, vocabs, counts)
+        index.reused = len(kept_rows)
+        return index
+
+    def _build(self, texts: Sequence[str], doc_ids: list[str] | None, titles: list[str] | None, doc_weight: float,
+               chunk_ids: Sequence[int] | None, tokenizer: CorpusTokenizer, vocabs: tuple[Vocabulary, Vocabulary],
+               counts: list[sp.csr_matrix]) -> None:
+        """The four fields from the chunks' term counts: a document's counts are its chunks' summed, plus its title's."""
         doc_ids = doc_ids or [str(i) for i in range(len(texts))]
         titles = titles or [""] * len(texts)
-        tokenizer = CorpusTokenizer()
-        fields = [FieldBuilder(Vocabulary()), FieldBuilder(Vocabulary())]
-        for text in texts:
-            for builder, tokens in zip(fields, tokenizer.tokens(text)):
-                builder.add(builder.vocab.encode(tokens))
         order: dict[str, int] = {}
         doc_title: list[str] = []
         for doc_id, title in zip(doc_ids, titles):
@@ -116,13 +184,24 @@ class LexicalIndex:
                 doc_title.append(title)
         doc_of = np.asarray([order[d] for d in doc_ids], dtype=np.int64)
         title_tokens = [tokenizer.tokens(t) for t in doc_title]
-        docs = [f.grouped(doc_of, len(order)) for f in fields]
-        for k, builder in enumerate(docs):
-            builder.prepend([builder.vocab.encode(t[k]) for t in title_tokens])
-        self._setup(texts, doc_of, doc_weight, [_Field(b.bm25()) for b in (*fields, *docs)])
+        title_ids = [[vocabs[k].encode(t[k]) for t in title_tokens] for k in (0, 1)]
+        n = len(texts)
+        group = sp.csr_matrix((np.ones(n, dtype=np.float32), (doc_of, np.arange(n))), shape=(len(order), n))
+        chunk_counts = [_widen(counts[k], len(vocabs[k].ids)) for k in (0, 1)]
+        doc_counts = [group @ chunk_counts[k] + count_matrix(title_ids[k], len(vocabs[k].ids)) for k in (0, 1)]
+        fields, lengths = [], {}
+        for name, matrix, vocab in zip(_FIELDS, (*chunk_counts, *doc_counts), (*vocabs, *vocabs)):
+            lengths[name] = lengths_of(matrix)
+            fields.append(_Field(bm25_index(scores_from_counts(matrix), vocab.ids)))
+        self._setup(texts, doc_of, doc_weight, fields, lengths,
+                    None if chunk_ids is None else np.asarray(chunk_ids, dtype=np.int64))
 
-    def _setup(self, texts: Sequence[str], doc_of: np.ndarray, doc_weight: float, fields: list[_Field]) -> None:
+    def _setup(self, texts: Sequence[str], doc_of: np.ndarray, doc_weight: float, fields: list[_Field],
+               lengths: dict[str, np.ndarray], chunk_ids: np.ndarray | None) -> None:
         self.texts = texts
+        self.lengths = lengths  # each field's document lengths (saved: they let the next write reuse the counts)
+        self.chunk_ids = chunk_ids
+        self.reused = 0
         self.doc_of = doc_of
         self.doc_weight = doc_weight
         self.accented, self.folded, self.doc_accented, self.doc_folded = fields
@@ -134,9 +213,13 @@ class LexicalIndex:
         """Write the index as one file: the score arrays of the four fields, vocabularies and layout in a header."""
         fields = (self.accented, self.folded, self.doc_accented, self.doc_folded)
         arrays = {"doc_of": self.doc_of}
+        if self.chunk_ids is not None:
+            arrays["chunk_ids"] = self.chunk_ids
         for name, f in zip(_FIELDS, fields):
             for part in ("data", "indices", "indptr"):
                 arrays[f"{name}/{part}"] = np.ascontiguousarray(f.bm25.scores[part])
+            if name in self.lengths:
+                arrays[f"{name}/lengths"] = self.lengths[name]
         meta = {"format": FORMAT, "chunks": len(self), "doc_weight": self.doc_weight,
                 "num_docs": {name: f.n for name, f in zip(_FIELDS, fields)},
                 "vocab": {"accented": list(self.accented.vocab), "folded": list(self.folded.vocab)}}
@@ -159,7 +242,8 @@ class LexicalIndex:
             scores["num_docs"] = int(meta["num_docs"][name])
             fields.append(_Field(bm25_index(scores, vocabs[name.split("-")[1]])))
         index = cls.__new__(cls)
-        index._setup(texts, arrays["doc_of"], float(meta["doc_weight"]), fields)
+        lengths = {name: arrays[f"{name}/lengths"] for name in _FIELDS if f"{name}/lengths" in arrays}
+        index._setup(texts, arrays["doc_of"], float(meta["doc_weight"]), fields, lengths, arrays.get("chunk_ids"))
         return index
 
     def _field_scores(self, chunk: _Field, doc: _Field, terms: list[str]) -> np.ndarray:

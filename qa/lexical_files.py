@@ -19,6 +19,7 @@ import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from qa.fsutil import fsync_dir
 from qa.lexical import LexicalIndex
@@ -46,9 +47,27 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write(data_dir: Path, generation: int, texts: Sequence[str], doc_ids: list[str], titles: list[str]) -> tuple[Path, str]:
-    """Build and publish the BM25 file of one generation: (its path, its sha256)."""
-    index = LexicalIndex(texts, doc_ids=doc_ids, titles=titles)
+class Written(NamedTuple):
+    path: Path
+    sha256: str
+    reused: int  # chunks whose term counts came from the previous file instead of being tokenised again
+
+
+def write(data_dir: Path, generation: int, texts: Sequence[str], doc_ids: list[str], titles: list[str],
+          chunk_ids: Sequence[int] | None = None, previous: Path | None = None) -> Written:
+    """Build and publish the BM25 file of one generation.
+
+    ``previous``: the published file of the generation before (checked against its sha256 by the caller);
+    the chunks it holds are carried over (see ``LexicalIndex.updated``), so a write that changes a few
+    documents tokenises only theirs. Without it, or when it cannot serve, everything is tokenised."""
+    index = None
+    if previous is not None and chunk_ids is not None:
+        try:
+            index = LexicalIndex.updated(previous, texts, doc_ids, titles, chunk_ids)
+        except (OSError, ValueError, KeyError):
+            index = None
+    if index is None:
+        index = LexicalIndex(texts, doc_ids=doc_ids, titles=titles, chunk_ids=chunk_ids)
     final = data_dir / f"{PREFIX}{generation}.{secrets.token_hex(4)}{SUFFIX}"
     tmp = data_dir / f".{final.name}.tmp"
     try:
@@ -62,7 +81,7 @@ def write(data_dir: Path, generation: int, texts: Sequence[str], doc_ids: list[s
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return final, out.digest.hexdigest()
+    return Written(final, out.digest.hexdigest(), index.reused)
 
 
 def open_index(data_dir: Path, manifest: dict[str, str], texts: Sequence[str], doc_ids: list[str],

@@ -1,4 +1,5 @@
-"""BM25 built vectorised, saved per generation, opened memory-mapped, rebuilt when damaged."""
+"""BM25 built vectorised, saved per generation, opened memory-mapped, rebuilt when damaged, carried over
+from one generation to the next."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import numpy as np
 import pytest
 
 from qa import containers, lexical_files
-from qa.bm25_build import CorpusTokenizer, FieldBuilder, Vocabulary
+from qa.bm25_build import (CorpusTokenizer, FieldBuilder, Vocabulary, count_matrix, counts_from_scores, lengths_of,
+                           scores_from_counts)
 from qa.config import Settings
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.lexical import LexicalIndex, field_tokens
@@ -160,3 +162,92 @@ def test_a_write_with_nothing_to_change_publishes_nothing_unless_a_file_is_damag
     assert repaired["generation"] == str(int(first["generation"]) + 1)
     assert lexical_files.file_sha256(data / repaired["bm25_file"]) == repaired["bm25_sha256"]
     assert not Snapshot.open(data).notes
+
+
+def _assert_same_scores(got: LexicalIndex, expected: LexicalIndex) -> None:
+    for q in [*QUESTIONS, "bóng đá Mỹ Đình", "Tin 3"]:
+        for diacritics in (True, False):
+            np.testing.assert_array_equal(got.scores(q, diacritics=diacritics), expected.scores(q, diacritics=diacritics))
+    assert got.accented.idf("rome") == expected.accented.idf("rome")
+
+
+def test_counts_come_back_from_saved_scores_exactly_and_only_with_their_own_lengths() -> None:
+    builder = FieldBuilder(Vocabulary())
+    for text in TEXTS:
+        for para in text.split("\n\n"):
+            builder.add(builder.vocab.encode(field_tokens(para, folded=False)))
+    counts = count_matrix(builder.docs, len(builder.vocab.ids))
+    scores = scores_from_counts(counts)
+    back = counts_from_scores(scores, lengths_of(counts))
+    assert back is not None
+    np.testing.assert_array_equal(back.toarray(), counts.toarray())
+    wrong = lengths_of(counts).copy()
+    wrong[0] += 3  # another corpus's lengths: the counts do not come back whole, so nothing is reused
+    assert counts_from_scores(scores, wrong) is None
+
+
+def test_a_write_carries_the_previous_file_over_and_scores_like_a_full_build(tmp_path: Path) -> None:
+    chunks, _ = _index()
+    doc_ids = [str(i % 5) for i in range(len(chunks))]
+    ids = list(range(1, len(chunks) + 1))
+    first = lexical_files.write(tmp_path, 1, chunks, doc_ids, [f"Tin {d}" for d in doc_ids], ids)
+    assert first.reused == 0
+    # document 3 is removed, document 1 gets a new title, a new document arrives (new ids, new words)
+    keep = [i for i, d in enumerate(doc_ids) if d != "3"]
+    added = ["Đội tuyển bóng đá Việt Nam thắng Thái Lan 2-0 tại Mỹ Đình.", "Khán giả Mỹ Đình ăn mừng chiến thắng."]
+    texts = [chunks[i] for i in keep] + added
+    docs = [doc_ids[i] for i in keep] + ["9", "9"]
+    titles = ["Tin một mới" if d == "1" else f"Tin {d}" for d in docs]
+    new_ids = [ids[i] for i in keep] + [len(chunks) + 7, len(chunks) + 8]
+    second = lexical_files.write(tmp_path, 2, texts, docs, titles, new_ids, first.path)
+    assert second.reused == len(keep)  # only the two new chunks were tokenised
+    loaded = LexicalIndex.load(second.path, texts)
+    _assert_same_scores(loaded, LexicalIndex(texts, doc_ids=docs, titles=titles))
+    assert list(loaded.chunk_ids) == new_ids
+    # the order of rows follows the chunk ids given, whatever it is
+    shuffled = list(range(len(texts)))
+    random.Random(5).shuffle(shuffled)
+    pick = lambda xs: [xs[i] for i in shuffled]  # noqa: E731
+    third = lexical_files.write(tmp_path, 3, pick(texts), pick(docs), pick(titles), pick(new_ids), second.path)
+    assert third.reused == len(texts)
+    _assert_same_scores(LexicalIndex.load(third.path, pick(texts)),
+                        LexicalIndex(pick(texts), doc_ids=pick(docs), titles=pick(titles)))
+
+
+def test_a_file_without_chunk_ids_is_not_carried_over(tmp_path: Path) -> None:
+    chunks, built = _index()
+    old = tmp_path / "bm25.old.bin"
+    with old.open("wb") as fh:
+        built.save(fh)  # built without chunk ids (as before they were recorded)
+    doc_ids = [str(i % 5) for i in range(len(chunks))]
+    titles = [f"Tin {d}" for d in doc_ids]
+    assert LexicalIndex.updated(old, chunks, doc_ids, titles, list(range(len(chunks)))) is None
+    written = lexical_files.write(tmp_path, 2, chunks, doc_ids, titles, list(range(len(chunks))), old)
+    assert written.reused == 0
+    _assert_same_scores(LexicalIndex.load(written.path, chunks), built)
+
+
+def test_the_writer_tokenises_only_new_chunks_unless_reindexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[lexical_files.Written] = []
+    real = lexical_files.write
+
+    def recording(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the real write, its result noted
+        writes.append(real(*args, **kwargs))
+        return writes[-1]
+
+    monkeypatch.setattr(lexical_files, "write", recording)
+    data = tmp_path / "data"
+    _ingest(data, SEEDS)
+    before = Store(data).count("chunks")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "tin-moi.txt").write_text("Tin mới\n\nĐội tuyển bóng đá Việt Nam thắng Thái Lan 2-0 tại Mỹ Đình.",
+                                       encoding="utf-8")
+    _ingest(data, extra)
+    assert [w.reused for w in writes] == [0, before]
+    snap = Snapshot.open(data)
+    rebuilt = LexicalIndex([c.text for c in snap.chunks], doc_ids=[c.doc_id for c in snap.chunks],
+                           titles=[snap.docs[c.doc_id].title for c in snap.chunks])
+    _assert_same_scores(snap.lexical, rebuilt)
+    Writer(data, Pipeline(Settings(data_dir=data), None)).reindex()
+    assert writes[-1].reused == 0  # `qa reindex` builds from scratch
