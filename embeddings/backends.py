@@ -230,7 +230,12 @@ def exported_graph(model: Any, backend: str) -> tuple[Path, list[str]]:
         raise BackendUnavailable(f"ONNX export failed: {type(exc).__name__}: {exc}") from exc
 
 
+RETIRED = ("model.int8.onnx",)  # graphs earlier versions cached here and this one never reads (int8 of the fused graph)
+
+
 def _export_into(folder: Path, hf_model: Any, features: dict[str, Any], backend: str) -> Path:
+    for name in RETIRED:  # a running process of an older version keeps its loaded copy (unlinking is safe)
+        (folder / name).unlink(missing_ok=True)
     plain = folder / "model.onnx"
     fused = folder / "model.fused.onnx"
     unfusable = folder / "model.unfusable"  # the optimizer failed once here: do not retry on every load

@@ -159,6 +159,17 @@ def test_unfusable_model_keeps_the_plain_graph(tiny_model_dir: Path, cache: Path
     assert len(calls) == 1  # not retried on every load
 
 
+def test_graphs_earlier_versions_cached_are_removed(tiny_model_dir: Path, cache: Path) -> None:
+    load_encoder(str(tiny_model_dir), backend="onnx")
+    (folder,) = [p for p in cache.iterdir() if p.is_dir()]
+    retired = [folder / name for name in backends.RETIRED]
+    for path in retired:
+        path.write_bytes(b"a graph no version reads any more")
+    assert load_encoder(str(tiny_model_dir), backend="onnx").backend == "onnx"
+    assert retired and not any(p.exists() for p in retired)
+    assert (folder / "model.fused.onnx").is_file()  # what this version uses stays
+
+
 def test_damaged_cached_graph_is_exported_again(tiny_model_dir: Path, cache: Path) -> None:
     load_encoder(str(tiny_model_dir), backend="onnx")
     (path,) = cache.glob("*/model.fused.onnx")
