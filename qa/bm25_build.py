@@ -180,20 +180,19 @@ def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: in
     n_docs = int(scores["num_docs"])
     if len(lengths) != n_docs:
         return None
-    df = np.diff(indptr)
-    idf = np.repeat(_idf(df, n_docs).astype(np.float64), df)
+    idf = _idf(np.diff(indptr), n_docs).astype(np.float64)
     norm = _norm(np.asarray(lengths, dtype=np.float32)).astype(np.float64)
     tf = np.empty(len(data), dtype=np.float32)
-    for lo in range(0, len(data), block):
+    for lo in range(0, len(data), block):  # a block of entries at a time: temporaries stay small
         hi = min(lo + block, len(data))
-        x = data[lo:hi].astype(np.float64) / idf[lo:hi]
+        term = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1  # the column of each entry
+        x = data[lo:hi].astype(np.float64) / idf[term]
         with np.errstate(divide="ignore", invalid="ignore"):
             raw = x * norm[indices[lo:hi]] / (1.0 - x)
         whole = np.rint(raw)
         if not (np.all(whole >= 1) and np.all(np.abs(raw - whole) < 0.01)):
             return None
         tf[lo:hi] = whole
-    del idf
     if not np.array_equal(np.bincount(indices, weights=tf, minlength=n_docs), np.asarray(lengths, dtype=np.float64)):
         return None
     return sp.csc_matrix((tf, np.asarray(indices), np.asarray(indptr)), shape=(n_docs, len(indptr) - 1))

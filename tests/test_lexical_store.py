@@ -178,9 +178,10 @@ def test_counts_come_back_from_saved_scores_exactly_and_only_with_their_own_leng
             builder.add(builder.vocab.encode(field_tokens(para, folded=False)))
     counts = count_matrix(builder.docs, len(builder.vocab.ids))
     scores = scores_from_counts(counts)
-    back = counts_from_scores(scores, lengths_of(counts))
-    assert back is not None
-    np.testing.assert_array_equal(back.toarray(), counts.toarray())
+    for block in (1 << 24, 997):  # one pass, and many blocks whose edges fall inside columns
+        back = counts_from_scores(scores, lengths_of(counts), block=block)
+        assert back is not None
+        np.testing.assert_array_equal(back.toarray(), counts.toarray())
     wrong = lengths_of(counts).copy()
     wrong[0] += 3  # another corpus's lengths: the counts do not come back whole, so nothing is reused
     assert counts_from_scores(scores, wrong) is None
