@@ -46,8 +46,7 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _FUSABLE = {"bert", "roberta", "xlm-roberta", "distilbert", "mpnet", "electra"}  # the optimizer's "bert" patterns
 _PROBE = [
     "Quan chức cấp cao Mỹ và Trung Quốc đã có phiên thảo luận kéo dài 7 tiếng tại Rome, Italy ngày 14/3.",
-    "Giá vàng tăng.",
-    "What is the population of Brazil, and how has it changed since 1950?",
+    "Giá vàng tăng.", "What is the population of Brazil, and how has it changed since 1950?",
 ]
 
 

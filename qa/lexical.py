@@ -146,28 +146,25 @@ class LexicalIndex:
             kept = old_ids[pos] == new_ids
         else:
             pos, kept = np.zeros(len(new_ids), dtype=np.int64), np.zeros(len(new_ids), dtype=bool)
-        kept_rows, new_rows = np.flatnonzero(kept), np.flatnonzero(~kept)
+        new_rows = np.flatnonzero(~kept)
         vocabs = tuple(Vocabulary({t: i for i, t in enumerate(meta["vocab"][kind])}) for kind in ("accented", "folded"))
         tokenizer = CorpusTokenizer()
         fresh = _counts(texts, new_rows, tokenizer, vocabs)
-        source = np.concatenate([kept_rows, new_rows])  # row j of the stacked counts is the corpus's row source[j]
-        in_order = bool(np.array_equal(source, np.arange(len(source))))
+        # the corpus's row r is row take[r] of [previous file's rows; new rows]
+        take = np.where(kept, pos, len(old_ids) + np.cumsum(~kept) - 1)
         counts = []
         for k, name in enumerate(_FIELDS[:2]):
             scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
             old = counts_from_scores(scores | {"num_docs": meta["num_docs"][name]}, arrays[f"{name}/lengths"])
             if old is None:
                 return None
-            old = old.tocsr()
-            if len(kept_rows) != old.shape[0] or not np.array_equal(pos[kept_rows], np.arange(len(kept_rows))):
-                old = old[pos[kept_rows]]  # the chunks still there, in the corpus's order
             width = len(vocabs[k].ids)
-            stacked = sp.vstack([_widen(old, width), _widen(fresh[k], width)], format="csr")
-            counts.append(stacked if in_order else stacked[np.argsort(source)])
-            del old, stacked
+            stacked = sp.vstack([_widen(old.tocsr(), width), _widen(fresh[k], width)], format="csr")
+            del old
+            counts.append(stacked if np.array_equal(take, np.arange(len(stacked.indptr) - 1)) else stacked[take])
         index = cls.__new__(cls)
         index._build(texts, doc_ids, titles, doc_weight, new_ids, tokenizer, vocabs, counts)
-        index.reused = len(kept_rows)
+        index.reused = int(kept.sum())
         return index
 
     def _build(self, texts: Sequence[str], doc_ids: list[str] | None, titles: list[str] | None, doc_weight: float,
