@@ -225,7 +225,10 @@ def test_a_file_without_chunk_ids_is_not_carried_over(tmp_path: Path) -> None:
     assert LexicalIndex.updated(old, chunks, doc_ids, titles, list(range(len(chunks)))) is None
     written = lexical_files.write(tmp_path, 2, chunks, doc_ids, titles, list(range(len(chunks))), old)
     assert written.reused == 0
-    _assert_same_scores(LexicalIndex.load(written.path, chunks), built)
+    rewritten = LexicalIndex.load(written.path, chunks)
+    _assert_same_scores(rewritten, built)
+    assert list(rewritten.chunk_ids) == list(range(len(chunks)))  # recorded now: the next write carries it over
+    assert lexical_files.write(tmp_path, 3, chunks, doc_ids, titles, list(range(len(chunks))), written.path).reused == len(chunks)
 
 
 def test_the_writer_tokenises_only_new_chunks_unless_reindexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
