@@ -15,8 +15,9 @@ Only the encoder's chunking and encoding are skipped; everything the service rea
 product's format, and opening it runs every check ``Snapshot.open`` makes.
 
 Reported per size: build seconds per part (and what the next BM25 write costs when it adds one
-document to that corpus: the chunks already indexed are carried over from the published file); disk per file; open seconds (SQLite read, FAISS read
-and checksum, BM25 checksum and memory map, the chunk-offset check); RSS after opening and after
+document to that corpus: the chunks already indexed are carried over from the published file);
+disk per file; open seconds (SQLite read, FAISS read and checksum, BM25 checksum and memory map,
+the chunk-offset check); RSS after opening and after
 100 questions (split into anonymous memory and file-backed pages, i.e. the memory-mapped BM25
 postings, which the kernel can drop and re-read), and peak; p50/p95 of each stage of ``ask``
 (hybrid: encode, search = BM25 + FAISS + fusion, rerank, answer) and of ``LexicalIndex.scores``

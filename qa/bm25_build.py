@@ -78,21 +78,6 @@ class CorpusTokenizer:
                 [*self._unigrams(folded), *(f"{a}_{b}" for a, b in zip(folded, folded[1:]))])
 
 
-@dataclass
-class FieldBuilder:
-    """Token ids of each document of one field, collected before the score matrix is built."""
-
-    vocab: Vocabulary
-    docs: list[np.ndarray] = field(default_factory=list)
-
-    def add(self, token_ids: np.ndarray) -> None:
-        self.docs.append(token_ids)
-
-    def bm25(self) -> bm25s.BM25:
-        """A bm25s index (Lucene BM25, k1=1.2, b=0.75) with this field's scores and vocabulary."""
-        return bm25_index(score_matrix(self.docs, len(self.vocab.ids)), self.vocab.ids)
-
-
 def bm25_index(scores: dict[str, object], vocab: dict[str, int]) -> bm25s.BM25:
     """A bm25s index scoring with a given score matrix (built here, or memory-mapped from a file)."""
     retriever = bm25s.BM25(k1=K1, b=B)
@@ -149,12 +134,12 @@ def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
 
 
-def scores_from_counts(counts: sp.csr_matrix) -> dict[str, object]:
+def scores_from_counts(counts: sp.csr_matrix, lengths: np.ndarray) -> dict[str, object]:
     """bm25s's CSC score matrix: column t holds (document, idf(t) * tf / (tf + norm)) for documents containing t
-    (Lucene BM25), transposed from the counts by scipy's CSR -> CSC conversion."""
+    (Lucene BM25), transposed from the counts by scipy's CSR -> CSC conversion; ``lengths``: ``lengths_of(counts)``."""
     n_docs, n_vocab = counts.shape
     tf = counts.data.astype(np.float32, copy=False)
-    data = tf / (tf + np.repeat(_norm(lengths_of(counts)), np.diff(counts.indptr)))
+    data = tf / (tf + np.repeat(_norm(lengths), np.diff(counts.indptr)))
     tok = counts.indices
     data *= _idf(np.bincount(tok, minlength=n_vocab), n_docs)[tok]
     csc = sp.csr_matrix((data, tok, counts.indptr), shape=(n_docs, n_vocab)).tocsc()
@@ -162,11 +147,6 @@ def scores_from_counts(counts: sp.csr_matrix) -> dict[str, object]:
     csc.sort_indices()  # each column's documents in ascending order (tocsc already yields them so)
     return {"data": csc.data.astype(np.float32, copy=False), "indices": csc.indices.astype(np.int32, copy=False),
             "indptr": csc.indptr.astype(np.int64, copy=False), "num_docs": n_docs}
-
-
-def score_matrix(docs: list[np.ndarray], n_vocab: int) -> dict[str, object]:
-    """The score matrix of documents given as token id arrays."""
-    return scores_from_counts(count_matrix(docs, n_vocab))
 
 
 def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: int = 1 << 24) -> sp.csc_matrix | None:

@@ -311,13 +311,11 @@ class Writer:
         chunks = store.chunks()
         titles = store.titles()
         previous = None
-        name = manifest.get("bm25_file") or ""
-        if not rebuild and name and Path(name).name == name:
+        if not rebuild:
             try:
-                if lexical_files.file_sha256(self.data_dir / name) == manifest.get("bm25_sha256"):
-                    previous = self.data_dir / name
-            except OSError:
-                previous = None
+                previous = lexical_files.verified(self.data_dir, manifest)
+            except (OSError, ValueError):
+                previous = None  # missing or damaged: built from the chunks
         return lexical_files.write(self.data_dir, generation, [c.text for c in chunks], [c.doc_id for c in chunks],
                                    [titles.get(c.doc_id, "") for c in chunks], [c.chunk_id for c in chunks], previous)
 

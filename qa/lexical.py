@@ -104,6 +104,7 @@ class _Field:
 
 
 _FIELDS = ("chunk-accented", "chunk-folded", "doc-accented", "doc-folded")
+_CHUNK_FIELDS = _FIELDS[:2]  # their counts are carried over; the document fields are sums of them
 FORMAT = 1  # bump when tokens, scoring or the file layout change: a file of another format is rebuilt, not read
 
 
@@ -137,7 +138,7 @@ class LexicalIndex:
         meta, arrays = containers.read_arrays(previous)
         old_ids = arrays.get("chunk_ids")
         if (meta.get("format") != FORMAT or old_ids is None or len(old_ids) != meta.get("chunks")
-                or any(f"{name}/lengths" not in arrays for name in _FIELDS[:2])
+                or any(f"{name}/lengths" not in arrays for name in _CHUNK_FIELDS)
                 or (len(old_ids) > 1 and not np.all(np.diff(old_ids) > 0))):
             return None
         new_ids = np.asarray(chunk_ids, dtype=np.int64)
@@ -153,7 +154,7 @@ class LexicalIndex:
         # the corpus's row r is row take[r] of [previous file's rows; new rows]
         take = np.where(kept, pos, len(old_ids) + np.cumsum(~kept) - 1)
         counts = []
-        for k, name in enumerate(_FIELDS[:2]):
+        for k, name in enumerate(_CHUNK_FIELDS):
             scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
             old = counts_from_scores(scores | {"num_docs": meta["num_docs"][name]}, arrays[f"{name}/lengths"])
             if old is None:
@@ -189,14 +190,14 @@ class LexicalIndex:
         fields, lengths = [], {}
         for name, matrix, vocab in zip(_FIELDS, (*chunk_counts, *doc_counts), (*vocabs, *vocabs)):
             lengths[name] = lengths_of(matrix)
-            fields.append(_Field(bm25_index(scores_from_counts(matrix), vocab.ids)))
-        self._setup(texts, doc_of, doc_weight, fields, lengths,
+            fields.append(_Field(bm25_index(scores_from_counts(matrix, lengths[name]), vocab.ids)))
+        self._setup(texts, doc_of, doc_weight, fields, {name: lengths[name] for name in _CHUNK_FIELDS},
                     None if chunk_ids is None else np.asarray(chunk_ids, dtype=np.int64))
 
     def _setup(self, texts: Sequence[str], doc_of: np.ndarray, doc_weight: float, fields: list[_Field],
                lengths: dict[str, np.ndarray], chunk_ids: np.ndarray | None) -> None:
         self.texts = texts
-        self.lengths = lengths  # each field's document lengths (saved: they let the next write reuse the counts)
+        self.lengths = lengths  # the chunk fields' lengths (saved: they let the next write reuse the counts)
         self.chunk_ids = chunk_ids
         self.reused = 0
         self.doc_of = doc_of
@@ -215,8 +216,7 @@ class LexicalIndex:
         for name, f in zip(_FIELDS, fields):
             for part in ("data", "indices", "indptr"):
                 arrays[f"{name}/{part}"] = np.ascontiguousarray(f.bm25.scores[part])
-            if name in self.lengths:
-                arrays[f"{name}/lengths"] = self.lengths[name]
+        arrays |= {f"{name}/lengths": lengths for name, lengths in self.lengths.items()}
         meta = {"format": FORMAT, "chunks": len(self), "doc_weight": self.doc_weight,
                 "num_docs": {name: f.n for name, f in zip(_FIELDS, fields)},
                 "vocab": {"accented": list(self.accented.vocab), "folded": list(self.folded.vocab)}}
@@ -239,7 +239,7 @@ class LexicalIndex:
             scores["num_docs"] = int(meta["num_docs"][name])
             fields.append(_Field(bm25_index(scores, vocabs[name.split("-")[1]])))
         index = cls.__new__(cls)
-        lengths = {name: arrays[f"{name}/lengths"] for name in _FIELDS if f"{name}/lengths" in arrays}
+        lengths = {name: arrays[f"{name}/lengths"] for name in _CHUNK_FIELDS if f"{name}/lengths" in arrays}
         index._setup(texts, arrays["doc_of"], float(meta["doc_weight"]), fields, lengths, arrays.get("chunk_ids"))
         return index
 

@@ -84,6 +84,21 @@ def write(data_dir: Path, generation: int, texts: Sequence[str], doc_ids: list[s
     return Written(final, out.digest.hexdigest(), index.reused)
 
 
+def verified(data_dir: Path, manifest: dict[str, str]) -> Path:
+    """The BM25 file the manifest names, checked: inside the index folder and matching its sha256.
+
+    Raises ``ValueError`` (or ``OSError`` when it cannot be read) saying why it cannot be used."""
+    name = manifest.get("bm25_file") or ""
+    if not name:
+        raise ValueError("the manifest names no BM25 file")
+    if Path(name).name != name or not (name.startswith(PREFIX) and name.endswith(SUFFIX)):
+        raise ValueError("the manifest names a file outside the index folder")
+    path = data_dir / name
+    if file_sha256(path) != manifest.get("bm25_sha256"):
+        raise ValueError("its bytes do not match the manifest's sha256")
+    return path
+
+
 def open_index(data_dir: Path, manifest: dict[str, str], texts: Sequence[str], doc_ids: list[str],
                titles: list[str]) -> tuple[LexicalIndex, str | None]:
     """The generation's BM25 index, memory-mapped; rebuilt in memory (with a note saying why) when it cannot be used."""
@@ -92,11 +107,7 @@ def open_index(data_dir: Path, manifest: dict[str, str], texts: Sequence[str], d
         return LexicalIndex(texts, doc_ids=doc_ids, titles=titles), None
     path = data_dir / name
     try:
-        if Path(name).name != name or not (name.startswith(PREFIX) and name.endswith(SUFFIX)):
-            raise ValueError("the manifest names a file outside the index folder")
-        if file_sha256(path) != manifest.get("bm25_sha256"):
-            raise ValueError("its bytes do not match the manifest's sha256")
-        return LexicalIndex.load(path, texts), None
+        return LexicalIndex.load(verified(data_dir, manifest), texts), None
     except (OSError, ValueError, KeyError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         note = (f"the BM25 index {path} cannot be used ({reason}); rebuilt it in memory from the chunks "

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from qa import containers, lexical_files
-from qa.bm25_build import (CorpusTokenizer, FieldBuilder, Vocabulary, count_matrix, counts_from_scores, lengths_of,
+from qa.bm25_build import (CorpusTokenizer, Vocabulary, bm25_index, count_matrix, counts_from_scores, lengths_of,
                            scores_from_counts)
 from qa.config import Settings
 from qa.ingest import IngestReport, Writer, collect_sources
@@ -42,10 +42,9 @@ def test_vectorised_scores_equal_bm25s_own_build() -> None:
     docs = [[rng.choice(words) for _ in range(rng.randint(0, 60))] for _ in range(300)]
     reference = bm25s.BM25(k1=1.2, b=0.75)
     reference.index(docs, show_progress=False)
-    builder = FieldBuilder(Vocabulary())
-    for doc in docs:
-        builder.add(builder.vocab.encode(doc))
-    ours = builder.bm25()
+    vocab = Vocabulary()
+    counts = count_matrix([vocab.encode(doc) for doc in docs], len(vocab.ids))
+    ours = bm25_index(scores_from_counts(counts, lengths_of(counts)), vocab.ids)
     for _ in range(50):
         query = list(dict.fromkeys(rng.sample(words, 4)))
         expected = reference.get_scores([t for t in query if t in reference.vocab_dict])
@@ -172,12 +171,10 @@ def _assert_same_scores(got: LexicalIndex, expected: LexicalIndex) -> None:
 
 
 def test_counts_come_back_from_saved_scores_exactly_and_only_with_their_own_lengths() -> None:
-    builder = FieldBuilder(Vocabulary())
-    for text in TEXTS:
-        for para in text.split("\n\n"):
-            builder.add(builder.vocab.encode(field_tokens(para, folded=False)))
-    counts = count_matrix(builder.docs, len(builder.vocab.ids))
-    scores = scores_from_counts(counts)
+    vocab = Vocabulary()
+    paras = [para for text in TEXTS for para in text.split("\n\n")]
+    counts = count_matrix([vocab.encode(field_tokens(para, folded=False)) for para in paras], len(vocab.ids))
+    scores = scores_from_counts(counts, lengths_of(counts))
     for block in (1 << 24, 997):  # one pass, and many blocks whose edges fall inside columns
         back = counts_from_scores(scores, lengths_of(counts), block=block)
         assert back is not None
