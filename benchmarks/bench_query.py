@@ -20,7 +20,8 @@ spreads over the cores). It runs just before and just after
 every level of both paths (the machine is shared: bracketing each level tracks what it could do then);
 the bound is the better of the two (each averaged over the bracket) and ratio = answers/s / bound
 (the target: >= 0.8 at 8 and 32 clients). ``--no-encoder-alone`` skips it; ``--index DIR`` reuses
-(or builds once) an index instead of a temporary one.
+(or builds once) an index instead of a temporary one; ``--workers 1,2`` runs the HTTP path once per
+number of server processes (QA_WORKERS).
 """
 
 from __future__ import annotations
@@ -202,11 +203,12 @@ def free_port() -> int:
 
 
 def over_http(data_dir: Path, model: str, qs: list[str], levels: list[int], n: int,
-              reference=None) -> tuple[list[dict], dict]:  # noqa: ANN001
+              reference=None, workers: int = 1) -> tuple[list[dict], dict]:  # noqa: ANN001
     import psutil
 
     port = free_port()
-    env = dict(os.environ, QA_DATA_DIR=str(data_dir), QA_MODEL=model, QA_RATE_LIMIT_PER_MINUTE="0")
+    env = dict(os.environ, QA_DATA_DIR=str(data_dir), QA_MODEL=model, QA_RATE_LIMIT_PER_MINUTE="0",
+               QA_WORKERS=str(workers))
     log = tempfile.TemporaryFile()
     server = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -245,8 +247,9 @@ def over_http(data_dir: Path, model: str, qs: list[str], levels: list[int], n: i
         for q in qs[-5:]:
             call(q)
         results = run_levels(call, qs, levels, n, reference)
-        proc = psutil.Process(server.pid)
-        info = {"server_rss_mb": round(proc.memory_info().rss / 2**20, 1), "port": port}
+        procs = [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]
+        info = {"server_rss_mb": round(sum(p.memory_info().rss for p in procs) / 2**20, 1), "port": port,
+                "workers": workers}
         return results, info
     finally:
         server.terminate()
@@ -264,6 +267,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="answers per concurrency level")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--no-encoder-alone", action="store_true", help="skip the encoder-alone reference")
+    parser.add_argument("--workers", default="1",
+                        help="server processes for the HTTP runs, comma-separated (QA_WORKERS; e.g. 1,2: one run each)")
     parser.add_argument("--index", type=Path, default=None,
                         help="QA_DATA_DIR to reuse (built there when it holds no index; default: a temporary one)")
     args = parser.parse_args()
@@ -300,10 +305,16 @@ def main() -> None:
         local = in_process(service, qs, levels, args.requests, reference)
         print("in-process done", flush=True)
         loads["after_in_process"] = load_average()
-        remote, server = over_http(data_dir, model, qs, levels, args.requests, reference)
+        runs = [("in-process", local)]
+        servers = {}
+        for workers in [int(w) for w in args.workers.split(",")]:
+            where = "HTTP" if workers == 1 else f"HTTP, {workers} workers"
+            remote, servers[where] = over_http(data_dir, model, qs, levels, args.requests, reference, workers)
+            runs.append((where, remote))
         loads["end"] = load_average()
+    remote, server = runs[1][1], servers[runs[1][0]]
     rows, split_rows = [], []
-    for where, results in (("in-process", local), ("HTTP", remote)):
+    for where, results in runs:
         for r in results:
             lat = r["latency_ms"]
             err = sum(r["errors"].values())
@@ -311,12 +322,12 @@ def main() -> None:
                          err or ""])
             s = r["stages_p50_ms"]
             split_rows.append([where, r["clients"], *[s[k] for k in STAGES], s["wait/other"]])
-    best = max(local + remote, key=lambda r: r["throughput_rps"])
+    best = max((r for _, results in runs for r in results), key=lambda r: r["throughput_rps"])
     table = f"encoder backend: {(corpus['encoder'] or {}).get('backend')}\n\n" + md_table(
         ["path", "clients", "answers", "p50 ms", "p95 ms", "p99 ms", "answers/s", "errors"], rows)
     split = md_table(["path", "clients", *[f"{k} ms" for k in STAGES], "wait/other ms"], split_rows)
     ratio_rows, ratios = [], []
-    for where, results in (("in-process", local), ("HTTP", remote)):
+    for where, results in runs:
         for r in results:
             e = r.get("encoder_alone")
             ratio = round(r["throughput_rps"] / e["best_qps"], 3) if e and e["best_qps"] else None
@@ -337,6 +348,7 @@ def main() -> None:
     print(f"saturation: {best['throughput_rps']} answers/s ({best['clients']} clients)")
     if args.json:
         write_json(args.json, {"model": model, "corpus": corpus, "in_process": local, "http": remote, "server": server,
+                               "http_runs": {where: results for where, results in runs[1:]}, "servers": servers,
                                "peak_rss_mb_in_process": round(peak_rss_mb(), 1),
                                "saturation": {"answers_per_s": best["throughput_rps"], "clients": best["clients"]},
                                "ratios": ratios, "load_average": loads,

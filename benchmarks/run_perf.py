@@ -40,7 +40,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     steps = {
         "ingest": [HERE / "bench_ingest.py", *docs, "--json", out / "ingest.json"],
-        "query": [HERE / "bench_query.py", *docs, "--requests", str(args.requests), "--json", out / "query.json"],
+        "query": [HERE / "bench_query.py", *docs, "--requests", str(args.requests), "--workers", "1,2", "--json",
+                  out / "query.json"],
         # the same with the encoder on torch (QA_BACKEND=torch), to compare with the default backend
         "query-torch": [HERE / "bench_query.py", *docs, "--requests", str(args.requests // 2), "--json",
                         out / "query-torch.json"],

@@ -281,14 +281,23 @@ def restore_command(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[Optional[int], typer.Option(min=1, max=64, help="Server processes (default from QA_WORKERS: 1)")] = None,
 ) -> None:
     """Serve the HTTP API."""
     import uvicorn
 
-    from server.app import create_app
-
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=settings.access_log)
+    workers = workers or settings.workers
+    options = {"host": host, "port": port, "log_level": "info", "access_log": settings.access_log}
+    if workers == 1:
+        from server.app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+        return
+    from server.workers import shared_state
+
+    with shared_state():  # each worker builds the app from the same QA_* environment
+        uvicorn.run("server.app:create_app", factory=True, workers=workers, **options)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     max_concurrency: int = Field(default_factory=lambda: 2 * (os.cpu_count() or 1), ge=1,
                                  description="Questions answered at once (default: twice the CPU cores, so one "
                                              "question's Python work overlaps another's encoding)")
+    workers: int = Field(1, ge=1, le=64, description="Server processes behind the port (`qa serve`); each loads the "
+                         "model and the index itself, rate limits and metrics are shared")
     max_request_bytes: int = Field(6_000_000, ge=1024, description="Larger request bodies get 413")
     access_log: bool = Field(True, description="One log line per HTTP request (uvicorn's access log)")
 

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic_core import to_json
 
 from qa import __version__
@@ -102,7 +102,7 @@ def metrics(request: Request) -> Response:
     except Exception:  # noqa: BLE001 - a scrape reports the index as unreadable, never fails
         m.index_ok.set(0)
     m.model_loaded.set(1 if runtime.model_loaded else 0)
-    return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(m.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 def _json(value: object) -> Response:

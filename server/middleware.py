@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -64,21 +65,37 @@ class BodyLimit:
 
 
 class Metrics:
-    """One registry per app (several apps in one process, as in tests, do not collide)."""
+    """One registry per app (several apps in one process, as in tests, do not collide).
 
-    def __init__(self) -> None:
+    ``shared``: this process is one of several workers (server/workers.py); prometheus_client then
+    keeps every value in files of the shared folder, and :meth:`exposition` sums them over the workers
+    (requests, latencies, requests in flight of live workers; the index gauges are set by the worker
+    scraped, the most recent value wins)."""
+
+    def __init__(self, *, shared: bool = False) -> None:
+        self.shared = shared
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter("qa_http_requests", "HTTP requests by route and status",
                                 ["method", "route", "status"], registry=self.registry)
         self.latency = Histogram("qa_http_request_duration_seconds", "Time to the end of the response, by route",
                                  ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
-        self.in_flight = Gauge("qa_http_requests_in_flight", "Requests being served", registry=self.registry)
-        self.documents = Gauge("qa_index_documents", "Documents in the published index", registry=self.registry)
-        self.chunks = Gauge("qa_index_chunks", "Chunks (passages) in the published index", registry=self.registry)
-        self.generation = Gauge("qa_index_generation", "Generation of the published index", registry=self.registry)
-        self.index_ok = Gauge("qa_index_readable", "1 when the index can be read", registry=self.registry)
-        self.model_loaded = Gauge("qa_model_loaded", "1 when the dense model is loaded (0: lexical)",
-                                  registry=self.registry)
+        self.in_flight = self._gauge("qa_http_requests_in_flight", "Requests being served", "livesum")
+        self.documents = self._gauge("qa_index_documents", "Documents in the published index")
+        self.chunks = self._gauge("qa_index_chunks", "Chunks (passages) in the published index")
+        self.generation = self._gauge("qa_index_generation", "Generation of the published index")
+        self.index_ok = self._gauge("qa_index_readable", "1 when the index can be read")
+        self.model_loaded = self._gauge("qa_model_loaded", "1 when the dense model is loaded (0: lexical)")
+
+    def _gauge(self, name: str, description: str, mode: str = "mostrecent") -> Gauge:
+        return Gauge(name, description, registry=self.registry, multiprocess_mode=mode)
+
+    def exposition(self) -> bytes:
+        """The Prometheus text of this process, or of every worker when shared."""
+        if not self.shared:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        return generate_latest(registry)
 
 
 class MetricsMiddleware:

@@ -1,4 +1,5 @@
-"""What one server process holds: the service, its locks, the limiter and the metrics.
+"""What one server process holds: the service, its locks, the limiter and the metrics
+(the last two shared with the other processes when there are several: server/workers.py).
 
 * Questions run in FastAPI's thread pool (endpoints are plain ``def``), at most
   ``QA_MAX_CONCURRENCY`` at once (default: twice the CPU cores); a request that waits
@@ -10,7 +11,8 @@
 * Writes are serialized by one lock. A write publishes a new index generation
   atomically (``qa.ingest``); until then every reader keeps answering from the
   previous snapshot, and while one thread opens the new generation the others
-  still answer from the previous one instead of waiting.
+  still answer from the previous one instead of waiting (one of several worker
+  processes waits: the write may have been acknowledged by another).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from qa.snapshot import Snapshot
 from qa.store import Store
 from server.errors import APIError
 from server.middleware import Metrics
-from server.security import KeyRing, RateLimiter
+from server.security import KeyRing, RateLimiter, SharedRateLimiter
+from server.workers import RATE_LIMIT_DB, state_dir
 
 log = logging.getLogger("qa.server")
 
@@ -42,12 +45,17 @@ LEXICAL_MODEL_ID = "qa-lexical"
 
 
 class ServedQA(QAService):
-    """QAService whose readers never queue behind a reload of the index."""
+    """QAService whose readers never queue behind a reload of the index (when it is the only process)."""
 
-    def __init__(self, settings: Settings, slots: threading.Semaphore | None = None) -> None:
+    def __init__(self, settings: Settings, slots: threading.Semaphore | None = None, *,
+                 one_of_several: bool = False) -> None:
         super().__init__(settings, warn=lambda line: log.warning("%s", line))
         self._reload = threading.Lock()
         self._slots = slots
+        # another worker process may have acknowledged the write that published the new generation, and
+        # a request sent after that acknowledgement must see it: wait for the reload instead of answering
+        # from the previous one (one process alone opens a generation before acknowledging its write)
+        self._wait_for_reload = one_of_several
         self.holding = threading.local()  # .slot: this thread holds one of ``slots`` (set by Runtime.slot)
 
     def _encode_query(self, batcher: QueryBatcher, text: str, announced: bool) -> np.ndarray:
@@ -63,15 +71,14 @@ class ServedQA(QAService):
         current = self._snapshot
         if current is not None and self.published_generation() == current.generation:
             return current
-        if current is not None and not self._reload.acquire(blocking=False):
+        if current is not None and not self._wait_for_reload and not self._reload.acquire(blocking=False):
             return current  # another thread is opening the new generation: answer from the published previous one
-        if current is None:
+        if current is None or self._wait_for_reload:
             self._reload.acquire()
         try:
             return super().snapshot()
         finally:
             self._reload.release()
-
 
     def fresh_snapshot(self) -> Snapshot:
         """The newest generation, waiting for any reload in progress (used by writers)."""
@@ -82,11 +89,13 @@ class ServedQA(QAService):
 class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        shared = state_dir()  # one of several worker processes (server/workers.py)
         self.slots = threading.BoundedSemaphore(settings.max_concurrency)
-        self.service = ServedQA(settings, self.slots)
+        self.service = ServedQA(settings, self.slots, one_of_several=shared is not None)
         self.keys = KeyRing(settings)
-        self.limiter = RateLimiter(settings.rate_limit_per_minute)
-        self.metrics = Metrics()
+        self.limiter = (SharedRateLimiter(shared / RATE_LIMIT_DB, settings.rate_limit_per_minute) if shared
+                        else RateLimiter(settings.rate_limit_per_minute))
+        self.metrics = Metrics(shared=shared is not None)
         self.write_lock = threading.Lock()
         self._warming: threading.Thread | None = None
         self._warmed = threading.Event()

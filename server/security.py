@@ -16,7 +16,8 @@ set            set              read or admin key      admin key
 Missing or unknown key where one is needed: 401; a read key on a write: 403.
 Every /v1 request first takes a token from its client's bucket (the key when it
 is a valid one, else the client IP): ``QA_RATE_LIMIT_PER_MINUTE`` tokens, refilled
-continuously; an empty bucket is a 429 with ``Retry-After``.
+continuously; an empty bucket is a 429 with ``Retry-After``. With several server
+processes (``QA_WORKERS``) the buckets are shared through a SQLite file.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Request, Security
@@ -101,23 +104,62 @@ class RateLimiter:
             return 0.0
         now = time.monotonic() if now is None else now
         with self._lock:
-            tokens, last = self._buckets.get(client, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[client] = (tokens - 1.0, now)
-                wait = 0.0
-            else:
-                self._buckets[client] = (tokens, now)
-                wait = (1.0 - tokens) / self.rate
+            tokens, wait = self._spend(*self._buckets.get(client, (self.capacity, now)), now)
+            self._buckets[client] = (tokens, now)
             if len(self._buckets) > self.MAX_CLIENTS:
                 self._forget_full(now)
         return wait
+
+    def _spend(self, tokens: float, last: float, now: float) -> tuple[float, float]:
+        """The bucket refilled up to ``now``, then one token taken if there is one: (tokens left, wait)."""
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        if tokens >= 1.0:
+            return tokens - 1.0, 0.0
+        return tokens, (1.0 - tokens) / self.rate
 
     def _forget_full(self, now: float) -> None:
         """Drop clients whose bucket has refilled (they are indistinguishable from new ones)."""
         for client, (tokens, last) in list(self._buckets.items()):
             if tokens + (now - last) * self.rate >= self.capacity:
                 del self._buckets[client]
+
+
+class SharedRateLimiter(RateLimiter):
+    """The same buckets kept in a SQLite file, for server processes sharing one port (server/workers.py).
+
+    A take is one short write transaction (WAL, no fsync: the buckets only matter while the server
+    runs), about 0.1 ms; the clock is ``time.monotonic``, one clock for every process on a machine."""
+
+    FORGET_EVERY = 1_000  # takes between sweeps of refilled buckets
+
+    def __init__(self, path: Path, per_minute: int) -> None:
+        super().__init__(per_minute)
+        self._conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=OFF")
+        self._conn.execute("CREATE TABLE IF NOT EXISTS buckets (client TEXT PRIMARY KEY, tokens REAL NOT NULL, "
+                           "last REAL NOT NULL) WITHOUT ROWID")
+        self._takes = 0
+
+    def take(self, client: str, now: float | None = None) -> float:
+        if self.capacity <= 0:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        with self._lock:  # this process's one connection, one thread at a time; other processes wait on SQLite's lock
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute("SELECT tokens, last FROM buckets WHERE client = ?", (client,)).fetchone()
+                tokens, wait = self._spend(*(row or (self.capacity, now)), now)
+                self._conn.execute("INSERT OR REPLACE INTO buckets VALUES (?, ?, ?)", (client, tokens, now))
+                self._takes += 1
+                if self._takes % self.FORGET_EVERY == 0:
+                    self._conn.execute("DELETE FROM buckets WHERE tokens + (? - last) * ? >= ?",
+                                       (now, self.rate, self.capacity))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return wait
 
 
 def presented_key(bearer: HTTPAuthorizationCredentials | None, header: str | None) -> str | None:

@@ -33,6 +33,17 @@ SYLLABLES = ("an ba ca da em gia hai khi la ma na o pha qua ra sa ta the tro uy 
 TOPICS = ["kinh tế", "giáo dục", "y tế", "thể thao", "môi trường", "giao thông", "văn hóa", "công nghệ"]
 
 
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux /proc), e.g. `qa serve --workers N`'s workers."""
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+            for c in (task / "children").read_text().split()]
+
+
+def is_worker(pid: int) -> bool:
+    """Whether ``pid`` is a process multiprocessing spawned to run code (a uvicorn worker), not its helper."""
+    return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
 def article(rng: random.Random, n: int, version: int = 0, paragraphs: int = 5) -> str:
     """A generated Vietnamese-looking news article (title, dateline, paragraphs, a sidebar)."""
     topic = TOPICS[n % len(TOPICS)]

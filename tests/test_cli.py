@@ -334,3 +334,33 @@ def test_serve_passes_the_access_log_setting_and_gets_the_fast_http_stack(
             assert type(loop).__module__.startswith("uvloop")
         finally:
             loop.close()
+
+
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_serve_with_workers_runs_uvicorn_workers_over_a_shared_folder(
+        how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qa serve --workers 2` (or QA_WORKERS=2) hands uvicorn the app factory and two workers, with the
+    shared folder announced in the environment the workers inherit, and removed when uvicorn returns."""
+    import uvicorn
+
+    from server.workers import STATE_ENV
+
+    seen: list[tuple[object, dict, str | None]] = []
+
+    def run(app_: object, **kwargs: object) -> None:
+        folder = os.environ.get(STATE_ENV)
+        assert folder and Path(folder).is_dir()
+        seen.append((app_, kwargs, folder))
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.delenv(STATE_ENV, raising=False)
+    args = ["serve", "--port", "8123"]
+    if how == "option":
+        args += ["--workers", "2"]
+    else:
+        monkeypatch.setenv("QA_WORKERS", "2")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (served, kwargs, folder), = seen
+    assert served == "server.app:create_app" and kwargs["factory"] is True and kwargs["workers"] == 2
+    assert STATE_ENV not in os.environ and not Path(folder).exists()

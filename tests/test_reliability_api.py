@@ -38,7 +38,7 @@ from qa.config import Settings
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.pipeline import Pipeline
 from api_support import free_port
-from reliability_support import ROOT, SEEDS
+from reliability_support import ROOT, SEEDS, children
 
 VERSION = re.compile(r"\bkx(\d{6})\b")
 COMMON = "tàu điện ngầm"
@@ -53,14 +53,16 @@ def _text(name: str, version: int) -> str:
 
 
 def _rss_kib(pid: int) -> int:
+    """Resident memory of the server: the process and what it started (`--workers`), if anything."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+            return int(line.split()[1]) + sum(_rss_kib(child) for child in children(pid))
     raise AssertionError("no VmRSS")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path):  # noqa: ANN201
+@pytest.fixture(scope="module", params=[pytest.param(1, id="1-process"), pytest.param(2, id="2-workers")])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path):  # noqa: ANN201
+    """`qa serve` alone, and with two worker processes (QA_WORKERS): the guarantees hold across workers."""
     base = tmp_path_factory.mktemp("served")
     data = base / "data"
     from embeddings.encoder import load_encoder
@@ -73,8 +75,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path):  # n
                QA_RATE_LIMIT_PER_MINUTE="0", QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="",
                OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false", PYTHONPATH=str(ROOT))
     log = open(base / "server.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(request.param)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:

@@ -1,0 +1,140 @@
+"""`qa serve --workers N`: several processes behind one port, one rate limit and one set of metrics.
+
+The index guarantees (reads during writes, load without errors) run against two workers too, in
+tests/test_reliability_api.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from api_support import ROOT, free_port, seeded_data_dir, stop
+from server.middleware import Metrics
+from server.security import RateLimiter, SharedRateLimiter
+from server.workers import METRICS_ENV, STATE_ENV, shared_state, state_dir
+from reliability_support import children, is_worker
+
+ROME_VI = "Ai đã gặp nhau tại Rome?"
+
+
+def test_shared_buckets_behave_as_one_limiter_whichever_process_takes(tmp_path: Path) -> None:
+    """Two limiters on one file (two workers' connections) give exactly the waits of one in-memory limiter."""
+    rng = random.Random(3)
+    one = RateLimiter(30)
+    shared = [SharedRateLimiter(tmp_path / "buckets.sqlite3", 30) for _ in range(2)]
+    now = 1000.0
+    for _ in range(400):
+        now += rng.choice([0.0, 0.0, 0.05, 0.5, 3.0])
+        client = rng.choice(["ip:a", "ip:b", "key:c"])
+        assert rng.choice(shared).take(client, now=now) == pytest.approx(one.take(client, now=now))
+
+
+def test_shared_limiter_forgets_refilled_clients(tmp_path: Path) -> None:
+    limiter = SharedRateLimiter(tmp_path / "buckets.sqlite3", 60)
+    limiter.FORGET_EVERY = 10
+    for i in range(10):
+        limiter.take(f"ip:{i}", now=0.0)
+    rows = limiter._conn.execute("SELECT count(*) FROM buckets").fetchone()[0]
+    assert rows == 10  # the sweep at the 10th take runs at t=0: nobody has refilled yet
+    for i in range(10):
+        limiter.take("ip:late", now=120.0 + i)  # two minutes on: the first ten are full again
+    assert limiter._conn.execute("SELECT client FROM buckets").fetchall() == [("ip:late",)]
+
+
+_RECORD = """
+import sys
+from server.middleware import Metrics
+m = Metrics(shared=True)
+for _ in range(int(sys.argv[1])):
+    m.requests.labels("POST", "/v1/ask", "200").inc()
+    m.latency.labels("POST", "/v1/ask").observe(0.02)
+m.documents.set(int(sys.argv[2]))
+"""
+
+
+def test_metrics_sum_over_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests counted by two processes (in prometheus_client's shared files) are one total when scraped."""
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    env = dict(os.environ, **{METRICS_ENV: str(folder)}, PYTHONPATH=str(ROOT))
+    for count, documents in ((3, 5), (4, 6)):
+        subprocess.run([sys.executable, "-c", _RECORD, str(count), str(documents)], env=env, check=True, cwd=ROOT)
+    monkeypatch.setenv(METRICS_ENV, str(folder))
+    text = Metrics(shared=True).exposition().decode()
+    lines = set(text.splitlines())
+    assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="200"} 7.0' in lines, text
+    assert 'qa_http_request_duration_seconds_count{method="POST",route="/v1/ask"} 7.0' in lines, text
+    assert "qa_index_documents 6.0" in lines, text  # the most recent value, not a sum
+
+
+def test_shared_state_is_announced_to_workers_and_removed_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STATE_ENV, raising=False)
+    monkeypatch.delenv(METRICS_ENV, raising=False)
+    assert state_dir() is None
+    with shared_state() as root:
+        assert state_dir() == root and Path(os.environ[METRICS_ENV]).is_dir()
+    assert not root.exists() and state_dir() is None and METRICS_ENV not in os.environ
+
+
+def _request(url: str, body: dict | None = None) -> tuple[int, bytes]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as response:  # a new connection each time
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.mark.slow
+def test_two_workers_answer_with_one_rate_limit_and_one_metrics_total(tmp_path: Path) -> None:
+    """A real `qa serve --workers 2` on loopback: two worker processes answer; a client's rate limit and
+    the request counters are the service's, not one worker's; the shared folder goes away on exit."""
+    data = seeded_data_dir(tmp_path / "data")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    port = free_port()
+    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODE="lexical", QA_RATE_LIMIT_PER_MINUTE="6",
+               QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="", TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 "--workers", "2"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while len([c for c in children(proc.pid) if is_worker(c)]) < 2 or _ready(url) != 200:
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+        assert [p.name for p in scratch.iterdir()][0].startswith("qa-serve-")
+        codes = []
+        for _ in range(9):
+            status, body = _request(url + "/v1/ask", {"question": ROME_VI})
+            codes.append(status)
+            if status == 200:
+                assert json.loads(body)["passages"][0]["doc_id"] == "002_57590387f8aa0a75"
+        assert codes == [200] * 6 + [429] * 3, codes  # per worker, 12 would have passed
+        _, text = _request(url + "/metrics")
+        lines = set(text.decode().splitlines())
+        assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="200"} 6.0' in lines
+        assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="429"} 3.0' in lines
+    finally:
+        stop(proc, timeout=20)
+    assert list(scratch.iterdir()) == []
+
+
+def _ready(url: str) -> int:
+    try:
+        return _request(url + "/readyz")[0]
+    except OSError:
+        return 0
