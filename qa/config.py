@@ -49,8 +49,9 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed by CORS ('*' for any); none by default")
     rate_limit_per_minute: int = Field(120, ge=0, description="Requests per minute per key (or client IP); 0 disables")
     max_concurrency: int = Field(default_factory=lambda: 2 * (os.cpu_count() or 1), ge=1,
-                                 description="Questions answered at once (default: twice the CPU cores, so one "
-                                             "question's Python work overlaps another's encoding)")
+                                 description="Questions answered at once, per process (default: twice the CPU "
+                                             "cores, so one question's Python work overlaps another's encoding); "
+                                             "more wait")
     workers: int = Field(1, ge=1, le=64, description="Server processes behind the port (`qa serve`); each loads the "
                          "model and the index itself, rate limits and metrics are shared")
     max_request_bytes: int = Field(6_000_000, ge=1024, description="Larger request bodies get 413")

@@ -41,6 +41,10 @@ class StorageError(QAError):
     """Writing the index failed (disk full, I/O error, database locked): the previous index is unchanged."""
 
 
+class QABusy(QAError):
+    """Every question slot stayed taken for longer than the caller would wait."""
+
+
 class DocumentNotFound(QAError):
     def __init__(self, doc_id: str) -> None:
         self.doc_id = doc_id

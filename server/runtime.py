@@ -23,12 +23,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import numpy as np
-
-from embeddings.batching import QueryBatcher
 from qa.answers import Answer
 from qa.config import Mode, Settings
-from qa.errors import QAError
+from qa.errors import QABusy, QAError
 from qa.service import QAService
 from qa.snapshot import Snapshot
 from qa.store import Store
@@ -49,23 +46,12 @@ class ServedQA(QAService):
 
     def __init__(self, settings: Settings, slots: threading.Semaphore | None = None, *,
                  one_of_several: bool = False) -> None:
-        super().__init__(settings, warn=lambda line: log.warning("%s", line))
+        super().__init__(settings, warn=lambda line: log.warning("%s", line), slots=slots)
         self._reload = threading.Lock()
-        self._slots = slots
         # another worker process may have acknowledged the write that published the new generation, and
         # a request sent after that acknowledgement must see it: wait for the reload instead of answering
         # from the previous one (one process alone opens a generation before acknowledging its write)
         self._wait_for_reload = one_of_several
-        self.holding = threading.local()  # .slot: this thread holds one of ``slots`` (set by Runtime.slot)
-
-    def _encode_query(self, batcher: QueryBatcher, text: str, announced: bool) -> np.ndarray:
-        if self._slots is None or not getattr(self.holding, "slot", False):
-            return super()._encode_query(batcher, text, announced)
-        self._slots.release()  # let other questions reach the encoder and share its call meanwhile
-        try:
-            return super()._encode_query(batcher, text, announced)
-        finally:
-            self._slots.acquire()  # admitted already: waits for a slot, never gives up
 
     def snapshot(self) -> Snapshot:
         current = self._snapshot
@@ -123,16 +109,13 @@ class Runtime:
     # -- questions
     @contextmanager
     def slot(self) -> Iterator[None]:
-        if not self.slots.acquire(timeout=SLOT_WAIT):
-            raise APIError(503, f"server busy: {self.settings.max_concurrency} questions in progress; try again",
-                           type="server_busy", headers={"Retry-After": "1"})
-        holding = self.service.holding
-        holding.slot = True
+        """Admit a request to the service's question slots, or 503 after ``SLOT_WAIT`` seconds."""
         try:
-            yield
-        finally:
-            holding.slot = False
-            self.slots.release()
+            with self.service.admitted(timeout=SLOT_WAIT):
+                yield
+        except QABusy:
+            raise APIError(503, f"server busy: {self.settings.max_concurrency} questions in progress; try again",
+                           type="server_busy", headers={"Retry-After": "1"}) from None
 
     def ask(self, question: str, *, k: int | None, mode: Mode | None, history: list[str]) -> Answer:
         with self.slot():

@@ -4,12 +4,16 @@ the micro-batched encoder call, so more questions than slots can share one call;
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from embeddings.batching import QueryBatcher
 from qa.config import Settings
+from qa.errors import QABusy
+from qa.service import QAService
 from server.runtime import Runtime
 
 
@@ -64,7 +68,6 @@ def test_the_service_batcher_waits_only_for_announced_questions(tmp_path: Path) 
 def test_questions_encode_side_by_side_without_a_batcher_on_the_direct_path() -> None:
     """QA_QUERY_BATCH=1 and an encoder whose calls run concurrently: no batcher (no hand-offs between
     threads); any other combination gets one, running up to ``parallel`` calls of up to QA_QUERY_BATCH."""
-    from qa.config import Settings
     from qa.service import make_batcher
 
     class _Encoder:
@@ -80,3 +83,53 @@ def test_questions_encode_side_by_side_without_a_batcher_on_the_direct_path() ->
     _Encoder.parallel = 1  # sentence-transformers' path: one call at a time, so concurrent questions share it
     single = make_batcher(_Encoder(), Settings(query_batch=1))  # type: ignore[arg-type]
     assert isinstance(single, QueryBatcher) and single.parallel == 1
+
+
+def test_the_service_answers_at_most_max_concurrency_questions_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process too (a chatbot embedding QAService): more threads than QA_MAX_CONCURRENCY wait their turn."""
+    import qa.service
+
+    service = QAService(Settings(data_dir=tmp_path / "data", max_concurrency=2, mode="lexical"), warn=lambda _: None)
+    active, most = [0], [0]
+    lock = threading.Lock()
+    real = qa.service.build_answer
+
+    def slow_answer(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.05)
+        with lock:
+            active[0] -= 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(qa.service, "build_answer", slow_answer)
+    answers: list[object] = []
+    threads = [threading.Thread(target=lambda: answers.append(service.ask("Ai đã gặp nhau tại Rome?")))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 6 and most[0] == 2
+    both_held = threading.Barrier(3)
+    release = threading.Event()
+
+    def hold() -> None:
+        with service.admitted():
+            both_held.wait()
+            release.wait()
+
+    holders = [threading.Thread(target=hold) for _ in range(2)]
+    for t in holders:
+        t.start()
+    both_held.wait(timeout=10)
+    with pytest.raises(QABusy, match="QA_MAX_CONCURRENCY"):
+        with service.admitted(timeout=0.05):
+            pass
+    release.set()
+    for t in holders:
+        t.join()
+    with service.admitted(timeout=1):  # free again
+        assert service.holding.slot
