@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from typing import TYPE_CHECKING
 
-from qa.answer_type import answer_type, offers
+from qa.answer_type import answer_type, folded_lower, offered
 from qa.lexical import field_tokens
 from qa.retrieval import Candidate, QueryInfo
 from qa.snapshot import Snapshot
@@ -98,24 +98,38 @@ def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo,
     combined with its context: the kind of answer wanted is the follow-up's own
     ("Who met in Rome?" then "How long did the meeting last?" wants a duration).
     """
-    asked = asked or query
-    kind = answer_type(asked.text)
-    bonus = type_bonus(asked)
-    best: tuple[Sentence, str] | None = None
-    best_score = -1.0
-    cover = snapshot.lexical.coverage_scorer(query.text, diacritics=query.diacritics)
-    for sent, text, tokens, is_question in _sentences(snapshot, row, folded=not query.diacritics):
-        score = cover(tokens)
-        if kind is not None and offers(text, kind, query.text):
-            score += bonus
-        if is_question:
-            score -= QUESTION_PENALTY
-        if score > best_score + 1e-9:
-            best, best_score = (sent, text), score
-    if best is None:
-        chunk = snapshot.chunks[row]
-        return Highlight(chunk.text, chunk.start, chunk.end), 0.0
-    return Highlight(best[1], best[0].start, best[0].end), max(0.0, best_score)
+    return SentencePicker(snapshot, query, asked)(row)
+
+
+class SentencePicker:
+    """``best_sentence_score`` for the passages of one question: what depends only on the question
+    (its weights, the kind of answer it wants, its folded text) is looked up once, not per passage."""
+
+    def __init__(self, snapshot: Snapshot, query: QueryInfo, asked: QueryInfo | None = None) -> None:
+        asked = asked or query
+        self.snapshot = snapshot
+        self.kind = answer_type(asked.text)
+        self.bonus = type_bonus(asked)
+        self.question = folded_lower(query.text)
+        self.cover = snapshot.lexical.coverage_scorer(query.text, diacritics=query.diacritics)
+        self.folded = not query.diacritics
+
+    def __call__(self, row: int) -> tuple[Highlight, float]:
+        kind, cover, question = self.kind, self.cover, self.question
+        best: tuple[Sentence, str] | None = None
+        best_score = -1.0
+        for sent, text, tokens, is_question in _sentences(self.snapshot, row, folded=self.folded):
+            score = cover(tokens)
+            if kind is not None and any(item not in question for item in offered(text, kind)):
+                score += self.bonus
+            if is_question:
+                score -= QUESTION_PENALTY
+            if score > best_score + 1e-9:
+                best, best_score = (sent, text), score
+        if best is None:
+            chunk = self.snapshot.chunks[row]
+            return Highlight(chunk.text, chunk.start, chunk.end), 0.0
+        return Highlight(best[1], best[0].start, best[0].end), max(0.0, best_score)
 
 
 def best_sentence(snapshot: Snapshot, row: int, query: QueryInfo) -> Highlight:

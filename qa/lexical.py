@@ -274,6 +274,15 @@ class LexicalIndex:
         if not groups:
             return lambda present: 0.0
         n = len(groups)
+        if n == 2:  # unigrams and bigrams, the usual case: the same sums, without a list per call
+            (first, first_total), (second, second_total) = groups
+            first_weight, second_weight = first.__getitem__, second.__getitem__
+
+            def both(present: set[str] | frozenset[str]) -> float:
+                return (sum(map(first_weight, present.intersection(first))) / first_total
+                        + sum(map(second_weight, present.intersection(second))) / second_total) / 2
+
+            return both
 
         def score(present: set[str] | frozenset[str]) -> float:
             return sum([sum(map(weights.__getitem__, present.intersection(weights))) / total

@@ -17,7 +17,7 @@ import numpy as np
 
 from dataclasses import replace
 
-from qa.answers import Highlight, best_sentence_score
+from qa.answers import Highlight, SentencePicker
 from qa.retrieval import Candidate, QueryInfo
 from qa.snapshot import Snapshot
 
@@ -49,11 +49,13 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     span = scores.max() - scores.min()
     unit = (scores - scores.min()) / span if span > 1e-12 else np.ones_like(scores)
     ranked = []
+    pick = SentencePicker(snapshot, query)
+    # a follow-up may say little itself: the earlier turn can point to the sentence
+    pick_in_context = SentencePicker(snapshot, query.combined, query) if query.context else None
     for cand, u in zip(head, unit):
-        highlight, evidence = best_sentence_score(snapshot, cand.row, query)
-        if query.context:  # a follow-up may say little itself: the earlier turn can point to the sentence
-            highlight, evidence = max((highlight, evidence), best_sentence_score(snapshot, cand.row, query.combined, query),
-                                      key=lambda pair: pair[1])
+        highlight, evidence = pick(cand.row)
+        if pick_in_context is not None:
+            highlight, evidence = max((highlight, evidence), pick_in_context(cand.row), key=lambda pair: pair[1])
         ranked.append(Ranked(cand, highlight, evidence, float(u + weight * evidence)))
     ranked.sort(key=lambda r: -r.score)
     return ranked
