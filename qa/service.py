@@ -30,6 +30,7 @@ from qa.ingest import Writer
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
+from qa.slots import FairSlots
 from qa.snapshot import Snapshot, _generation
 from qa.store import DB_NAME
 
@@ -80,16 +81,16 @@ def make_batcher(encoder: Encoder, settings: Settings) -> QueryBatcher | None:
 
 
 class QAService:
-    """``slots``: at most ``QA_MAX_CONCURRENCY`` questions are answered at once (default: a semaphore of
-    that size; the server passes its own). More threads than that only compete for the cores and the GIL:
+    """``slots``: at most ``QA_MAX_CONCURRENCY`` questions are answered at once, first come first served
+    (``qa/slots.py``; the server passes its own). More threads than that only compete for the cores and the GIL:
     in-process at 8 and 32 client threads, 4 at once gave 218-224 answers/s against 191-193 with all of
     them at once, and 8.1-8.6 ms of CPU per answer against 9.1-9.4 (2 cores, MiniLM)."""
 
     def __init__(self, settings: Settings, *, warn: Callable[[str], None] = _stderr,
-                 slots: threading.Semaphore | None = None) -> None:
+                 slots: FairSlots | None = None) -> None:
         self.settings = settings
         self.warn = warn
-        self._slots = slots or threading.BoundedSemaphore(settings.max_concurrency)
+        self._slots = slots or FairSlots(settings.max_concurrency)
         self.holding = threading.local()  # .slot: this thread holds one of ``_slots`` (its question is admitted)
         self._snapshot: Snapshot | None = None
         self._watch: tuple | None = None  # (inode, connection, data_version, generation)

@@ -27,6 +27,7 @@ from qa.answers import Answer
 from qa.config import Mode, Settings
 from qa.errors import QABusy, QAError
 from qa.service import QAService
+from qa.slots import FairSlots
 from qa.snapshot import Snapshot
 from qa.store import Store
 from server.errors import APIError
@@ -44,7 +45,7 @@ LEXICAL_MODEL_ID = "qa-lexical"
 class ServedQA(QAService):
     """QAService whose readers never queue behind a reload of the index (when it is the only process)."""
 
-    def __init__(self, settings: Settings, slots: threading.Semaphore | None = None, *,
+    def __init__(self, settings: Settings, slots: FairSlots | None = None, *,
                  one_of_several: bool = False) -> None:
         super().__init__(settings, warn=lambda line: log.warning("%s", line), slots=slots)
         self._reload = threading.Lock()
@@ -76,7 +77,7 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         shared = state_dir()  # one of several worker processes (server/workers.py)
-        self.slots = threading.BoundedSemaphore(settings.max_concurrency)
+        self.slots = FairSlots(settings.max_concurrency)
         self.service = ServedQA(settings, self.slots, one_of_several=shared is not None)
         self.keys = KeyRing(settings)
         self.limiter = (SharedRateLimiter(shared / RATE_LIMIT_DB, settings.rate_limit_per_minute) if shared

@@ -14,11 +14,12 @@ from embeddings.batching import QueryBatcher
 from qa.config import Settings
 from qa.errors import QABusy
 from qa.service import QAService
+from qa.slots import FairSlots
 from server.runtime import Runtime
 
 
 class _Batcher:
-    def __init__(self, slots: threading.BoundedSemaphore) -> None:
+    def __init__(self, slots: FairSlots) -> None:
         self.slots = slots
         self.free_during_encode: list[bool] = []
 
