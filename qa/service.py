@@ -82,9 +82,8 @@ def make_batcher(encoder: Encoder, settings: Settings) -> QueryBatcher | None:
 
 class QAService:
     """``slots``: at most ``QA_MAX_CONCURRENCY`` questions are answered at once, first come first served
-    (``qa/slots.py``; the server passes its own). More threads than that only compete for the cores and the GIL:
-    in-process at 8 and 32 client threads, 4 at once gave 218-224 answers/s against 191-193 with all of
-    them at once, and 8.1-8.6 ms of CPU per answer against 9.1-9.4 (2 cores, MiniLM)."""
+    (``qa/slots.py``; the server passes its own). More threads than that only compete for the cores and
+    the GIL: more CPU per answer and fewer answers per second (README, Performance, "Admission")."""
 
     def __init__(self, settings: Settings, *, warn: Callable[[str], None] = _stderr,
                  slots: FairSlots | None = None) -> None:
