@@ -131,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime.start_warm_up()  # /healthz answers at once; /readyz says 503 until the model and index are loaded
         yield
+        runtime.metrics.retire()
 
     app = FastAPI(title="qa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.runtime = runtime

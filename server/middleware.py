@@ -7,10 +7,11 @@ and the latency measured is the whole response, stream included.
 from __future__ import annotations
 
 import json
+import os
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -88,6 +89,11 @@ class Metrics:
 
     def _gauge(self, name: str, description: str, mode: str = "mostrecent") -> Gauge:
         return Gauge(name, description, registry=self.registry, multiprocess_mode=mode)
+
+    def retire(self) -> None:
+        """This worker is stopping: its requests in flight no longer count (its counters still do)."""
+        if self.shared:
+            mark_process_dead(os.getpid())
 
     def exposition(self) -> bytes:
         """The Prometheus text of this process, or of every worker when shared."""

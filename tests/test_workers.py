@@ -59,22 +59,27 @@ for _ in range(int(sys.argv[1])):
     m.requests.labels("POST", "/v1/ask", "200").inc()
     m.latency.labels("POST", "/v1/ask").observe(0.02)
 m.documents.set(int(sys.argv[2]))
+m.in_flight.inc()
+if sys.argv[3] == "retire":
+    m.retire()
 """
 
 
 def test_metrics_sum_over_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Requests counted by two processes (in prometheus_client's shared files) are one total when scraped."""
+    """Requests counted by two processes (in prometheus_client's shared files) are one total when scraped;
+    requests in flight count only for workers that did not stop cleanly (a crash is not seen)."""
     folder = tmp_path / "metrics"
     folder.mkdir()
     env = dict(os.environ, **{METRICS_ENV: str(folder)}, PYTHONPATH=str(ROOT))
-    for count, documents in ((3, 5), (4, 6)):
-        subprocess.run([sys.executable, "-c", _RECORD, str(count), str(documents)], env=env, check=True, cwd=ROOT)
+    for count, documents, end in ((3, 5, "retire"), (4, 6, "crash")):
+        subprocess.run([sys.executable, "-c", _RECORD, str(count), str(documents), end], env=env, check=True, cwd=ROOT)
     monkeypatch.setenv(METRICS_ENV, str(folder))
     text = Metrics(shared=True).exposition().decode()
     lines = set(text.splitlines())
     assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="200"} 7.0' in lines, text
     assert 'qa_http_request_duration_seconds_count{method="POST",route="/v1/ask"} 7.0' in lines, text
     assert "qa_index_documents 6.0" in lines, text  # the most recent value, not a sum
+    assert "qa_http_requests_in_flight 1.0" in lines, text  # the worker that stopped cleanly no longer counts
 
 
 def test_shared_state_is_announced_to_workers_and_removed_after(monkeypatch: pytest.MonkeyPatch) -> None:
