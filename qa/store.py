@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class DocumentRow:
     meta: dict[str, str | None] = field(default_factory=dict)  # given with the document; overrides cleaning
 
 
+WAL_WAIT = 10.0  # seconds a connection retries switching a new index to WAL while another holds it
 REQUIRED_TABLES = frozenset({"documents", "chunks", "embeddings", "manifest"})
 FOREIGN_FIX = ("move it away (or set QA_DATA_DIR to another folder) and ingest the documents again, or restore a "
                "backup with `qa restore PATH`; `qa reindex` cannot help, it rebuilds from the documents stored in this file")
@@ -101,7 +103,7 @@ class Store:
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._check_ours()
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self.conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
         except sqlite3.Error as exc:
@@ -113,8 +115,11 @@ class Store:
 
     def _check_ours(self) -> None:
         """A file that is not a qa index (another program's database, a newer qa's) is refused, never changed."""
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        # one read transaction: a new index being created by another connection is seen before or after its
+        # first migration commits (tables and schema version together), never tables without their version
+        with self.transaction(write=False):
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if version == 0 and tables:
             raise IndexCorrupt(f"{self.path}: a SQLite database that is not a qa index (tables: "
                                f"{', '.join(sorted(tables)[:5])}); {FOREIGN_FIX}")
@@ -124,6 +129,19 @@ class Store:
         if version and not REQUIRED_TABLES <= tables:
             missing = ", ".join(sorted(REQUIRED_TABLES - tables))
             raise IndexCorrupt(f"{self.path}: not a qa index (schema {version} but no table {missing}); {FOREIGN_FIX}")
+
+    def _use_wal(self) -> None:
+        """WAL is a property of the file, set by the first connection. SQLite does not wait on this pragma:
+        another connection opening a new index at the same moment finds it locked, and tries again."""
+        deadline = time.monotonic() + WAL_WAIT
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]

@@ -46,3 +46,31 @@ def test_given_metadata_survives_reindex(tmp_path: Path) -> None:
     assert doc is not None
     assert (doc.title, doc.source, doc.date) == ("A title given by the API", "Given outlet", "2017-06-20")
     assert doc.meta == meta
+
+
+def test_connections_opening_a_new_index_at_once_all_succeed(tmp_path: Path) -> None:
+    """Threads (or a server and a CLI) opening the same new data dir together: one creates the schema, none
+    takes the half-made file for another program's database or gives up on the lock of the WAL switch."""
+    import threading
+
+    failures: list[str] = []
+    for rep in range(40):
+        data_dir = tmp_path / f"d{rep}"
+
+        def open_it() -> None:
+            try:
+                Store(data_dir).close()
+            except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                failures.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=open_it) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert failures == [], failures[:3]
+    store = Store(tmp_path / "d0")
+    try:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        store.close()
