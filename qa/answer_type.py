@@ -36,7 +36,7 @@ _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 
 @lru_cache(maxsize=4096)  # pure, and asked again for every candidate sentence of a question
 def answer_type(question: str) -> AnswerType | None:
-    q = folded_lower(question)
+    q = _folded_lower(question)
     for kind, pattern in _TYPES:
         if pattern.search(q):
             return kind
@@ -47,18 +47,17 @@ def offers(sentence: str, kind: AnswerType | None, question: str) -> bool:
     """Does the sentence contain something of this type that the question does not already say?"""
     if kind is None:
         return False
-    asked = folded_lower(question)
-    return any(item not in asked for item in offered(sentence, kind))
+    asked = _folded_lower(question)
+    return any(item not in asked for item in _offered(sentence, kind))
 
 
 @lru_cache(maxsize=4096)
-def folded_lower(text: str) -> str:
-    """Without diacritics, lower-cased: how a question is compared with what a sentence offers."""
+def _folded_lower(text: str) -> str:
     return fold(text).lower()
 
 
 @lru_cache(maxsize=65536)  # a passage's sentences are weighed again for every question that retrieves it
-def offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
+def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
     """The things of this type in the sentence, each as it is compared with the folded, lower-cased question."""
     if kind == "duration":
         return tuple(m.group(0) for m in _DURATION.finditer(fold(sentence).lower()))

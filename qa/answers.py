@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from typing import TYPE_CHECKING
 
-from qa.answer_type import answer_type, folded_lower, offered
+from qa.answer_type import answer_type, offers
 from qa.lexical import field_tokens
 from qa.retrieval import Candidate, QueryInfo
 from qa.snapshot import Snapshot
@@ -86,9 +86,8 @@ def type_bonus(query: QueryInfo) -> float:
     return FOREIGN_TYPE_BONUS if query.language == "other" else ANSWER_TYPE_BONUS
 
 
-def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo,
-                        asked: QueryInfo | None = None) -> tuple[Highlight, float]:
-    """The sentence of the passage that best answers, and how well (0..~1.3).
+class SentencePicker:
+    """The sentence of a passage that best answers one question, and how well (0..~1.3).
 
     A sentence scores the IDF-weighted share of the question's words and word
     pairs it contains, plus a bonus when it offers the kind of thing asked for
@@ -97,20 +96,16 @@ def best_sentence_score(snapshot: Snapshot, row: int, query: QueryInfo,
     luận gì?"). ``asked`` is the question itself when ``query`` is a follow-up
     combined with its context: the kind of answer wanted is the follow-up's own
     ("Who met in Rome?" then "How long did the meeting last?" wants a duration).
+    What depends only on the question (its weights, the kind of answer) is looked
+    up once for all the passages it is called with.
     """
-    return SentencePicker(snapshot, query, asked)(row)
-
-
-class SentencePicker:
-    """``best_sentence_score`` for the passages of one question: what depends only on the question
-    (its weights, the kind of answer it wants, its folded text) is looked up once, not per passage."""
 
     def __init__(self, snapshot: Snapshot, query: QueryInfo, asked: QueryInfo | None = None) -> None:
         asked = asked or query
         self.snapshot = snapshot
         self.kind = answer_type(asked.text)
         self.bonus = type_bonus(asked)
-        self.question = folded_lower(query.text)
+        self.question = query.text
         self.cover = snapshot.lexical.coverage_scorer(query.text, diacritics=query.diacritics)
         self.folded = not query.diacritics
 
@@ -120,7 +115,7 @@ class SentencePicker:
         best_score = -1.0
         for sent, text, tokens, is_question in _sentences(self.snapshot, row, folded=self.folded):
             score = cover(tokens)
-            if kind is not None and any(item not in question for item in offered(text, kind)):
+            if kind is not None and offers(text, kind, question):
                 score += self.bonus
             if is_question:
                 score -= QUESTION_PENALTY
@@ -130,10 +125,6 @@ class SentencePicker:
             chunk = self.snapshot.chunks[row]
             return Highlight(chunk.text, chunk.start, chunk.end), 0.0
         return Highlight(best[1], best[0].start, best[0].end), max(0.0, best_score)
-
-
-def best_sentence(snapshot: Snapshot, row: int, query: QueryInfo) -> Highlight:
-    return best_sentence_score(snapshot, row, query)[0]
 
 
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
