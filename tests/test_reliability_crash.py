@@ -67,8 +67,9 @@ def _kill_loop(tmp: Path, zygote: Zygote, model: str, *, kills: int, docs: int, 
     versions = [base_docs(docs), variant(base_docs(docs))]
     refs = [_reference(zygote, tmp, f"ref-{i}", corpus, v, model) for i, v in enumerate(versions)]
     assert refs[0][0] != refs[1][0]
-    # how long an incremental run takes (what the loop does after its first run): version 0 -> 1
-    _, duration = _reference(zygote, tmp, "ref-0", corpus, versions[1], model)
+    # how long an incremental run takes (what the loop does after its first run): version 0 -> 1, then back;
+    # the shorter of the two, so that one slow sample on a busy machine does not put most kills after the end
+    duration = min(_reference(zygote, tmp, "ref-0", corpus, versions[1 - i % 2], model)[1] for i in range(2))
     data = tmp / "data"
     env = _env(data, model)
     rng = random.Random(seed)
