@@ -28,6 +28,7 @@ from server.runtime import Runtime
 from server.schemas import AnswerOut, AskRequest, Health, Readiness, SearchOut
 from server.security import read_access
 from server.web import router as web_router
+from server.workers import follow_parent, state_dir
 
 DESCRIPTION = """Question answering over news articles, with citations.
 
@@ -129,6 +130,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        shared = state_dir()
+        if shared is not None:  # one of several workers: stop when the parent does, even if it is killed
+            follow_parent(shared)
         runtime.start_warm_up()  # /healthz answers at once; /readyz says 503 until the model and index are loaded
         yield
         runtime.metrics.retire()

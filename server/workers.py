@@ -15,11 +15,21 @@ after it (``QA_SERVE_STATE``, inherited by the workers):
 
 Index writes were already one at a time across processes (SQLite's write lock), and every question
 checks the published generation first, so a document acknowledged by one worker is answered by all.
+
+A parent killed outright (SIGKILL, OOM killer) runs no clean-up. On Linux each worker asks the kernel
+for SIGTERM when its parent dies (``prctl(PR_SET_PDEATHSIG)``), so it stops gracefully instead of
+serving on, unsupervised, from the inherited socket; the folder records its parent's pid, and the
+next ``qa serve --workers`` removes the folders of parents no longer alive.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+import shutil
+import signal
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,15 +38,20 @@ from pathlib import Path
 STATE_ENV = "QA_SERVE_STATE"
 METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when a worker imports it
 RATE_LIMIT_DB = "ratelimit.sqlite3"
+PARENT_FILE = "parent.pid"
+PREFIX = "qa-serve-"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @contextmanager
 def shared_state() -> Iterator[Path]:
     """The run's shared folder, announced in this process's environment (which spawned workers inherit)."""
     saved = {name: os.environ.get(name) for name in (STATE_ENV, METRICS_ENV)}
-    with tempfile.TemporaryDirectory(prefix="qa-serve-") as tmp:
+    sweep_orphans(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=PREFIX) as tmp:
         root = Path(tmp)
         (root / "metrics").mkdir()
+        (root / PARENT_FILE).write_text(str(os.getpid()))
         os.environ[STATE_ENV] = str(root)
         os.environ[METRICS_ENV] = str(root / "metrics")
         try:
@@ -53,3 +68,48 @@ def state_dir() -> Path | None:
     """The shared folder when this process is one of several workers, else None."""
     value = os.environ.get(STATE_ENV)
     return Path(value) if value and Path(value).is_dir() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def sweep_orphans(tmp: Path) -> list[Path]:
+    """Remove the shared folders left by runs whose parent died without cleaning up; returns them.
+    A folder without a readable pid is left alone (it may be one being made right now)."""
+    removed = []
+    for folder in tmp.glob(PREFIX + "*"):
+        try:
+            pid = int((folder / PARENT_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def follow_parent(root: Path) -> bool:
+    """In a worker: be sent SIGTERM when the parent dies (Linux), and stop now if it already has.
+    Returns whether the kernel will tell this process (False on other systems, and in the parent)."""
+    try:
+        parent = int((root / PARENT_FILE).read_text())
+    except (OSError, ValueError):
+        parent = None
+    if not sys.platform.startswith("linux") or parent == os.getpid():
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if parent is not None and os.getppid() != parent and not _alive(parent):  # it died before the prctl above
+        os.kill(os.getpid(), signal.SIGTERM)
+    return True

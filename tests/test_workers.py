@@ -6,8 +6,10 @@ tests/test_reliability_api.py.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import random
 import subprocess
 import sys
@@ -21,7 +23,8 @@ import pytest
 from api_support import ROOT, free_port, seeded_data_dir, stop
 from server.middleware import Metrics
 from server.security import RateLimiter, SharedRateLimiter
-from server.workers import METRICS_ENV, STATE_ENV, shared_state, state_dir
+from server.workers import (METRICS_ENV, PARENT_FILE, PREFIX, STATE_ENV, follow_parent, shared_state, state_dir,
+                            sweep_orphans)
 from reliability_support import children, is_worker
 
 ROME_VI = "Ai đã gặp nhau tại Rome?"
@@ -143,3 +146,94 @@ def _ready(url: str) -> int:
         return _request(url + "/readyz")[0]
     except OSError:
         return 0
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_orphaned_shared_folders_are_swept_and_live_ones_kept(tmp_path: Path) -> None:
+    made = {}
+    for name, pid in [("dead", _dead_pid()), ("alive", os.getppid()), ("mine", os.getpid()), ("no-pid", None)]:
+        folder = tmp_path / f"{PREFIX}{name}"
+        (folder / "metrics").mkdir(parents=True)
+        if pid is not None:
+            (folder / PARENT_FILE).write_text(str(pid))
+        made[name] = folder
+    (tmp_path / "unrelated").mkdir()
+    assert sweep_orphans(tmp_path) == [made["dead"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{PREFIX}alive", f"{PREFIX}mine", f"{PREFIX}no-pid", "unrelated"])
+
+
+def test_the_parent_itself_does_not_follow_its_own_death(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STATE_ENV, raising=False)
+    monkeypatch.delenv(METRICS_ENV, raising=False)
+    with shared_state() as root:
+        assert int((root / PARENT_FILE).read_text()) == os.getpid()
+        assert follow_parent(root) is False  # in-process (tests, one process): no signal asked for, none sent
+
+
+def _serve_workers(env: dict, port: int, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 "--workers", "2"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _wait_for_workers(proc: subprocess.Popen, url: str, log: Path) -> list[int]:
+    deadline = time.monotonic() + 120
+    while len(workers := [c for c in children(proc.pid) if is_worker(c)]) < 2 or _ready(url) != 200:
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
+        time.sleep(0.2)
+    return workers
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_stop_when_their_parent_is_killed_and_the_next_run_sweeps_its_folder(tmp_path: Path) -> None:
+    """SIGKILL to `qa serve --workers 2` itself: its workers stop instead of serving on from the
+    inherited socket, and the next `qa serve --workers` removes the shared folder it left."""
+    data = seeded_data_dir(tmp_path / "data")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    port = free_port()
+    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODE="lexical", QA_RATE_LIMIT_PER_MINUTE="0",
+               QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="", TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    proc = _serve_workers(env, port, log)
+    workers: list[int] = []
+    try:
+        workers = _wait_for_workers(proc, url, log)
+        [left] = list(scratch.iterdir())
+        proc.kill()
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() and b"Z" not in _state(pid) for pid in workers):
+            assert time.monotonic() < deadline, f"workers still running after their parent died: {workers}"
+            time.sleep(0.2)
+        assert _ready(url) == 0  # nobody answers on the port any more
+        assert left.exists()  # a killed parent cleans up nothing itself
+    finally:
+        stop(proc, timeout=5)
+        for pid in workers:  # when the test fails: no orphan left serving on the port
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    again = _serve_workers(env, port, log)
+    try:
+        _wait_for_workers(again, url, log)
+        assert not left.exists()
+        assert len(list(scratch.iterdir())) == 1  # its own
+    finally:
+        stop(again, timeout=20)
+    assert list(scratch.iterdir()) == []
+
+
+def _state(pid: int) -> bytes:
+    """The process state letter from /proc (Z: exited, not yet reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return b"Z"
