@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.workers import METRICS_ENV, alive
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -99,9 +102,22 @@ class Metrics:
         """The Prometheus text of this process, or of every worker when shared."""
         if not self.shared:
             return generate_latest(self.registry)
+        _forget_dead_workers()
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
         return generate_latest(registry)
+
+
+def _forget_dead_workers() -> None:
+    """Retire the live gauges (requests in flight) of workers that died without retiring them (a crash,
+    SIGKILL; uvicorn starts a new worker with another pid), so they stop counting."""
+    folder = os.environ.get(METRICS_ENV)
+    if not folder:
+        return
+    for path in Path(folder).glob("gauge_live*_*.db"):
+        pid = path.stem.rpartition("_")[2]
+        if pid.isdigit() and not alive(int(pid)):
+            mark_process_dead(int(pid), folder)
 
 
 class MetricsMiddleware:

@@ -70,7 +70,8 @@ def state_dir() -> Path | None:
     return Path(value) if value and Path(value).is_dir() else None
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether a process with this pid exists (possibly not ours)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -89,7 +90,7 @@ def sweep_orphans(tmp: Path) -> list[Path]:
             pid = int((folder / PARENT_FILE).read_text())
         except (OSError, ValueError):
             continue
-        if pid != os.getpid() and not _alive(pid):
+        if pid != os.getpid() and not alive(pid):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
@@ -110,6 +111,6 @@ def follow_parent(root: Path) -> bool:
             return False
     except (OSError, AttributeError):
         return False
-    if parent is not None and os.getppid() != parent and not _alive(parent):  # it died before the prctl above
+    if parent is not None and os.getppid() != parent and not alive(parent):  # it died before the prctl above
         os.kill(os.getpid(), signal.SIGTERM)
     return True

@@ -65,24 +65,40 @@ m.documents.set(int(sys.argv[2]))
 m.in_flight.inc()
 if sys.argv[3] == "retire":
     m.retire()
+if sys.argv[3] == "serve":  # still serving its request: lives until told otherwise
+    print("up", flush=True)
+    sys.stdin.readline()
 """
 
 
 def test_metrics_sum_over_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Requests counted by two processes (in prometheus_client's shared files) are one total when scraped;
-    requests in flight count only for workers that did not stop cleanly (a crash is not seen)."""
+    """Requests counted by several processes (in prometheus_client's shared files) are one total when
+    scraped; requests in flight count only for live workers: one that stopped cleanly retired its own,
+    and one that died without doing so (a crash, SIGKILL) is found dead at the next scrape."""
     folder = tmp_path / "metrics"
     folder.mkdir()
     env = dict(os.environ, **{METRICS_ENV: str(folder)}, PYTHONPATH=str(ROOT))
     for count, documents, end in ((3, 5, "retire"), (4, 6, "crash")):
         subprocess.run([sys.executable, "-c", _RECORD, str(count), str(documents), end], env=env, check=True, cwd=ROOT)
-    monkeypatch.setenv(METRICS_ENV, str(folder))
-    text = Metrics(shared=True).exposition().decode()
-    lines = set(text.splitlines())
-    assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="200"} 7.0' in lines, text
-    assert 'qa_http_request_duration_seconds_count{method="POST",route="/v1/ask"} 7.0' in lines, text
-    assert "qa_index_documents 6.0" in lines, text  # the most recent value, not a sum
-    assert "qa_http_requests_in_flight 1.0" in lines, text  # the worker that stopped cleanly no longer counts
+    serving = subprocess.Popen([sys.executable, "-c", _RECORD, "2", "7", "serve"], env=env, cwd=ROOT,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert serving.stdout.readline() == b"up\n"
+        monkeypatch.setenv(METRICS_ENV, str(folder))
+        text = Metrics(shared=True).exposition().decode()
+        lines = set(text.splitlines())
+        assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="200"} 9.0' in lines, text
+        assert 'qa_http_request_duration_seconds_count{method="POST",route="/v1/ask"} 9.0' in lines, text
+        assert "qa_index_documents 7.0" in lines, text  # the most recent value, not a sum
+        assert "qa_http_requests_in_flight 1.0" in lines, text  # the live one only
+    finally:
+        serving.communicate(b"done\n", timeout=30)
+    lines = set(Metrics(shared=True).exposition().decode().splitlines())
+    # it has gone: its request no longer counts (no live worker is left in this test, so no sample)
+    in_flight = [line for line in lines if line.startswith("qa_http_requests_in_flight ")]
+    assert in_flight in ([], ["qa_http_requests_in_flight 0.0"]), in_flight
+    assert list(folder.glob("gauge_live*")) == []
+    assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="200"} 9.0' in lines  # its count does
 
 
 def test_shared_state_is_announced_to_workers_and_removed_after(monkeypatch: pytest.MonkeyPatch) -> None:
