@@ -83,10 +83,12 @@ def alive(pid: int) -> bool:
 
 def sweep_orphans(tmp: Path) -> list[Path]:
     """Remove the shared folders left by runs whose parent died without cleaning up; returns them.
-    A folder without a readable pid is left alone (it may be one being made right now)."""
+    A folder without a readable pid (it may be one being made right now) or of another user is left alone."""
     removed = []
     for folder in tmp.glob(PREFIX + "*"):
         try:
+            if folder.stat().st_uid != os.getuid():
+                continue
             pid = int((folder / PARENT_FILE).read_text())
         except (OSError, ValueError):
             continue
