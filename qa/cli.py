@@ -277,6 +277,18 @@ def restore_command(
                   f"into {data_dir}", soft_wrap=True)
 
 
+def _log_config() -> dict:
+    """uvicorn's logging, plus the service's own messages ("qa.*": model and index loads, warnings) on the
+    same stream in the same format; each worker process applies it too."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["qa"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
@@ -288,7 +300,8 @@ def serve(
 
     settings = Settings()
     workers = workers or settings.workers
-    options = {"host": host, "port": port, "log_level": "info", "access_log": settings.access_log}
+    options = {"host": host, "port": port, "log_level": "info", "access_log": settings.access_log,
+               "log_config": _log_config()}
     if workers == 1:
         from server.app import create_app
 

@@ -7,9 +7,12 @@ See README "HTTP" for the routes, limits, keys and metrics.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
+import anyio
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -28,7 +31,9 @@ from server.runtime import Runtime
 from server.schemas import AnswerOut, AskRequest, Health, Readiness, SearchOut
 from server.security import read_access
 from server.web import router as web_router
-from server.workers import follow_parent, state_dir
+from server.workers import follow_parent, others_ready, state_dir
+
+log = logging.getLogger("qa.server")
 
 DESCRIPTION = """Question answering over news articles, with citations.
 
@@ -133,6 +138,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         shared = state_dir()
         if shared is not None:  # one of several workers: stop when the parent does, even if it is killed
             follow_parent(shared)
+            if others_ready(shared):  # replacing a worker that died: warm up before accepting connections
+                log.info("replacing a worker: loading the model and the index before accepting connections")
+                await anyio.to_thread.run_sync(runtime.warm_up)
         runtime.start_warm_up()  # /healthz answers at once; /readyz says 503 until the model and index are loaded
         yield
         runtime.metrics.retire()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,7 +34,7 @@ from qa.store import Store
 from server.errors import APIError
 from server.middleware import Metrics
 from server.security import KeyRing, RateLimiter, SharedRateLimiter
-from server.workers import RATE_LIMIT_DB, state_dir
+from server.workers import RATE_LIMIT_DB, mark_ready, state_dir
 
 log = logging.getLogger("qa.server")
 
@@ -47,7 +48,8 @@ class ServedQA(QAService):
 
     def __init__(self, settings: Settings, slots: FairSlots | None = None, *,
                  one_of_several: bool = False) -> None:
-        super().__init__(settings, warn=lambda line: log.warning("%s", line), slots=slots)
+        # logged at WARNING level already: the CLI's "warning: " prefix would say it twice
+        super().__init__(settings, warn=lambda line: log.warning("%s", line.removeprefix("warning: ")), slots=slots)
         self._reload = threading.Lock()
         # another worker process may have acknowledged the write that published the new generation, and
         # a request sent after that acknowledgement must see it: wait for the reload instead of answering
@@ -76,7 +78,7 @@ class ServedQA(QAService):
 class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        shared = state_dir()  # one of several worker processes (server/workers.py)
+        shared = self.shared = state_dir()  # one of several worker processes (server/workers.py)
         self.slots = FairSlots(settings.max_concurrency)
         self.service = ServedQA(settings, self.slots, one_of_several=shared is not None)
         self.keys = KeyRing(settings)
@@ -95,13 +97,20 @@ class Runtime:
         self._warming.start()
 
     def warm_up(self) -> None:
+        started = time.monotonic()
+        model, index = "no model (lexical retrieval)", "the index not opened"
         try:
-            self.service.encoder()
+            if self.service.encoder() is not None:
+                model = "model loaded"
             self.service.snapshot()
+            index = "index opened"
         except (QAError, sqlite3.Error) as exc:
             log.warning("the index cannot be opened: %s", exc)
         finally:
             self._warmed.set()
+            log.info("warm-up done in %.1f s: %s, %s", time.monotonic() - started, model, index)
+            if self.shared is not None:
+                mark_ready(self.shared)
 
     @property
     def warming(self) -> bool:

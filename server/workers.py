@@ -20,6 +20,11 @@ A parent killed outright (SIGKILL, OOM killer) runs no clean-up. On Linux each w
 for SIGTERM when its parent dies (``prctl(PR_SET_PDEATHSIG)``), so it stops gracefully instead of
 serving on, unsupervised, from the inherited socket; the folder records its parent's pid, and the
 next ``qa serve --workers`` removes the folders of parents no longer alive.
+
+A worker that uvicorn starts in place of one that died loads the model and opens the index before it
+accepts a connection (the others answer meanwhile), so no question waits for its warm-up; at the
+start of a run every worker warms up in the background as a single process does (``/healthz``
+answers at once, ``/readyz`` says 503 until the worker reached is ready).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when a wor
 RATE_LIMIT_DB = "ratelimit.sqlite3"
 PARENT_FILE = "parent.pid"
 PREFIX = "qa-serve-"
+READY_DIR = "ready"  # one empty file per worker that has loaded the model and the index, named by its pid
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -116,3 +122,18 @@ def follow_parent(root: Path) -> bool:
     if parent is not None and os.getppid() != parent and not alive(parent):  # it died before the prctl above
         os.kill(os.getpid(), signal.SIGTERM)
     return True
+
+
+def mark_ready(root: Path) -> None:
+    """This worker has warmed up (see :func:`others_ready`)."""
+    folder = root / READY_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / str(os.getpid())).touch()
+
+
+def others_ready(root: Path) -> bool:
+    """Whether another live worker of this run has warmed up: this one then replaces a worker that died."""
+    folder = root / READY_DIR
+    if not folder.is_dir():
+        return False
+    return any(p.name.isdigit() and int(p.name) != os.getpid() and alive(int(p.name)) for p in folder.iterdir())

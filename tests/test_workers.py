@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import random
+import re
 import subprocess
 import sys
 import time
@@ -253,3 +254,56 @@ def _state(pid: int) -> bytes:
         return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
     except (OSError, IndexError):
         return b"Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_started_in_place_of_a_dead_one_loads_before_it_takes_a_question(tiny_model_dir: Path,
+                                                                                 tmp_path: Path) -> None:
+    """A worker SIGKILLed under `qa serve --workers 2` is replaced by uvicorn; the replacement loads the
+    model and the index before it accepts a connection, so no question waits for that load meanwhile."""
+    from qa.config import Settings
+    from qa.ingest import IngestReport, collect_sources
+    from qa.service import QAService
+
+    data = tmp_path / "data"
+    built = Settings(data_dir=data, model=str(tiny_model_dir))
+    report = IngestReport()
+    QAService(built, warn=lambda m: None).writer().ingest(
+        collect_sources([ROOT / "seeds"], built.max_file_bytes, report), report=report)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    port = free_port()
+    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODEL=str(tiny_model_dir), QA_MODE="hybrid",
+               QA_RATE_LIMIT_PER_MINUTE="0", QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="",
+               TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    proc = _serve_workers(env, port, log)
+    try:
+        first = _wait_for_workers(proc, url, log)
+        [run] = list(scratch.glob(PREFIX + "*"))
+        deadline = time.monotonic() + 120
+        while len(list((run / "ready").glob("*"))) < 2:  # both have loaded the model
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+        os.kill(first[0], signal.SIGKILL)
+        slowest, replaced_at = 0.0, None
+        deadline = time.monotonic() + 120
+        while replaced_at is None or time.monotonic() < replaced_at + 2:
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            started = time.monotonic()
+            status, body = _request(url + "/v1/ask", {"question": ROME_VI})
+            slowest = max(slowest, time.monotonic() - started)
+            assert status == 200 and json.loads(body)["mode"] == "hybrid", body
+            new = [pid for pid in children(proc.pid) if is_worker(pid) and pid not in first]
+            if replaced_at is None and new and (run / "ready" / str(new[0])).exists():
+                replaced_at = time.monotonic()
+        text = log.read_text(errors="replace")
+        assert "replacing a worker: loading the model and the index before accepting connections" in text, text
+        loads = [float(x) for x in re.findall(r"warm-up done in ([\d.]+) s: model loaded, index opened", text)]
+        assert len(loads) == 3, text  # the two first workers and the replacement
+        # a question that had reached the replacement while it loaded would have waited that long
+        assert slowest < max(1.0, loads[-1] / 2), (slowest, loads)
+    finally:
+        stop(proc, timeout=20)
