@@ -121,26 +121,41 @@ def _request(url: str, body: dict | None = None) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+def _env(tmp_path: Path, data: Path, **settings: str) -> tuple[dict, Path]:
+    """The environment of a `qa serve --workers` run over ``data`` (no keys, no CORS, its own TMPDIR),
+    and that TMPDIR (where the run folder goes)."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODE="lexical", QA_RATE_LIMIT_PER_MINUTE="0", QA_API_KEYS="",
+               QA_ADMIN_KEYS="", QA_CORS_ORIGINS="", TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
+    return env | settings, scratch
+
+
+def _serve_workers(env: dict, port: int, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 "--workers", "2"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _wait_for_workers(proc: subprocess.Popen, url: str, log: Path) -> list[int]:
+    deadline = time.monotonic() + 120
+    while len(workers := [c for c in children(proc.pid) if is_worker(c)]) < 2 or _ready(url) != 200:
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
+        time.sleep(0.2)
+    return workers
+
+
 @pytest.mark.slow
 def test_two_workers_answer_with_one_rate_limit_and_one_metrics_total(tmp_path: Path) -> None:
     """A real `qa serve --workers 2` on loopback: two worker processes answer; a client's rate limit and
     the request counters are the service's, not one worker's; the shared folder goes away on exit."""
-    data = seeded_data_dir(tmp_path / "data")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    env, scratch = _env(tmp_path, seeded_data_dir(tmp_path / "data"), QA_RATE_LIMIT_PER_MINUTE="6")
     port = free_port()
-    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODE="lexical", QA_RATE_LIMIT_PER_MINUTE="6",
-               QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="", TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
     log = tmp_path / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--workers", "2"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    proc = _serve_workers(env, port, log)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while len([c for c in children(proc.pid) if is_worker(c)]) < 2 or _ready(url) != 200:
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.2)
+        _wait_for_workers(proc, url, log)
         assert [p.name for p in scratch.iterdir()][0].startswith("qa-serve-")
         codes = []
         for _ in range(9):
@@ -193,31 +208,13 @@ def test_the_parent_itself_does_not_follow_its_own_death(monkeypatch: pytest.Mon
         assert follow_parent(root) is False  # in-process (tests, one process): no signal asked for, none sent
 
 
-def _serve_workers(env: dict, port: int, log: Path) -> subprocess.Popen:
-    with open(log, "ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--workers", "2"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-
-
-def _wait_for_workers(proc: subprocess.Popen, url: str, log: Path) -> list[int]:
-    deadline = time.monotonic() + 120
-    while len(workers := [c for c in children(proc.pid) if is_worker(c)]) < 2 or _ready(url) != 200:
-        assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
-        time.sleep(0.2)
-    return workers
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_workers_stop_when_their_parent_is_killed_and_the_next_run_sweeps_its_folder(tmp_path: Path) -> None:
     """SIGKILL to `qa serve --workers 2` itself: its workers stop instead of serving on from the
     inherited socket, and the next `qa serve --workers` removes the shared folder it left."""
-    data = seeded_data_dir(tmp_path / "data")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    env, scratch = _env(tmp_path, seeded_data_dir(tmp_path / "data"))
     port = free_port()
-    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODE="lexical", QA_RATE_LIMIT_PER_MINUTE="0",
-               QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="", TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "server.log"
     proc = _serve_workers(env, port, log)
@@ -271,12 +268,8 @@ def test_a_worker_started_in_place_of_a_dead_one_loads_before_it_takes_a_questio
     report = IngestReport()
     QAService(built, warn=lambda m: None).writer().ingest(
         collect_sources([ROOT / "seeds"], built.max_file_bytes, report), report=report)
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    env, scratch = _env(tmp_path, data, QA_MODEL=str(tiny_model_dir), QA_MODE="hybrid")
     port = free_port()
-    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODEL=str(tiny_model_dir), QA_MODE="hybrid",
-               QA_RATE_LIMIT_PER_MINUTE="0", QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="",
-               TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "server.log"
     proc = _serve_workers(env, port, log)
