@@ -68,7 +68,8 @@ def _kill_loop(tmp: Path, zygote: Zygote, model: str, *, kills: int, docs: int, 
     refs = [_reference(zygote, tmp, f"ref-{i}", corpus, v, model) for i, v in enumerate(versions)]
     assert refs[0][0] != refs[1][0]
     # how long an incremental run takes (what the loop does after its first run): version 0 -> 1, then back;
-    # the shorter of the two, so that one slow sample on a busy machine does not put most kills after the end
+    # the shorter of the two, so that one slow sample on a busy machine does not put most kills after the end;
+    # adjusted after every run (below)
     duration = min(_reference(zygote, tmp, "ref-0", corpus, versions[1 - i % 2], model)[1] for i in range(2))
     data = tmp / "data"
     env = _env(data, model)
@@ -90,6 +91,9 @@ def _kill_loop(tmp: Path, zygote: Zygote, model: str, *, kills: int, docs: int, 
         else:
             assert outcome.exit_code == 0, outcome.output
             stats["finished"] += 1
+        # the machine's speed drifts over hundreds of runs: keep the kill delays spanning the run as it is now
+        # (at equilibrium ~16% of the delays fall after the end: the whole run, its last steps included, is hit)
+        duration *= 1.02 if outcome.killed else 0.9
         assert now in (previous, refs[target][0]), (
             f"kill {i} after {delay:.3f}s left a state that is neither the previous one nor version {target}")
         check_invariants(data)
