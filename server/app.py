@@ -140,7 +140,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             follow_parent(shared)
             if others_ready(shared):  # replacing a worker that died: warm up before accepting connections
                 log.info("replacing a worker: loading the model and the index before accepting connections")
-                await anyio.to_thread.run_sync(runtime.warm_up)
+                try:
+                    await anyio.to_thread.run_sync(runtime.warm_up)
+                except Exception:  # noqa: BLE001 - never a start-up failure (uvicorn would restart it in a loop)
+                    log.exception("warm-up failed; the first questions will load what is missing")
         runtime.start_warm_up()  # /healthz answers at once; /readyz says 503 until the model and index are loaded
         yield
         runtime.metrics.retire()

@@ -21,9 +21,10 @@ for SIGTERM when its parent dies (``prctl(PR_SET_PDEATHSIG)``), so it stops grac
 serving on, unsupervised, from the inherited socket; the folder records its parent's pid, and the
 next ``qa serve --workers`` removes the folders of parents no longer alive.
 
-A worker that uvicorn starts in place of one that died loads the model and opens the index before it
-accepts a connection (the others answer meanwhile), so no question waits for its warm-up; at the
-start of a run every worker warms up in the background as a single process does (``/healthz``
+A worker that starts when another of the run has already warmed up (one uvicorn starts in place of
+a worker that died; at the start of a run, one slower to start than the rest) loads the model and
+opens the index before it accepts a connection, while the others answer, so no question waits for
+its warm-up. Otherwise a worker warms up in the background as a single process does (``/healthz``
 answers at once, ``/readyz`` says 503 until the worker reached is ready).
 """
 
