@@ -88,6 +88,14 @@ def alive(pid: int) -> bool:
     return True
 
 
+def _parent_of(folder: Path) -> int | None:
+    """The pid of the ``qa serve`` that made this run folder (None when not recorded or unreadable)."""
+    try:
+        return int((folder / PARENT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def sweep_orphans(tmp: Path) -> list[Path]:
     """Remove the shared folders left by runs whose parent died without cleaning up; returns them.
     A folder without a readable pid (it may be one being made right now) or of another user is left alone."""
@@ -96,10 +104,10 @@ def sweep_orphans(tmp: Path) -> list[Path]:
         try:
             if folder.stat().st_uid != os.getuid():
                 continue
-            pid = int((folder / PARENT_FILE).read_text())
-        except (OSError, ValueError):
+        except OSError:
             continue
-        if pid != os.getpid() and not alive(pid):
+        pid = _parent_of(folder)
+        if pid is not None and pid != os.getpid() and not alive(pid):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
@@ -108,10 +116,7 @@ def sweep_orphans(tmp: Path) -> list[Path]:
 def follow_parent(root: Path) -> bool:
     """In a worker: be sent SIGTERM when the parent dies (Linux), and stop now if it already has.
     Returns whether the kernel will tell this process (False on other systems, and in the parent)."""
-    try:
-        parent = int((root / PARENT_FILE).read_text())
-    except (OSError, ValueError):
-        parent = None
+    parent = _parent_of(root)
     if not sys.platform.startswith("linux") or parent == os.getpid():
         return False
     try:

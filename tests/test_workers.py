@@ -195,9 +195,15 @@ def test_orphaned_shared_folders_are_swept_and_live_ones_kept(tmp_path: Path) ->
             (folder / PARENT_FILE).write_text(str(pid))
         made[name] = folder
     (tmp_path / "unrelated").mkdir()
+    kept = [f"{PREFIX}alive", f"{PREFIX}mine", f"{PREFIX}no-pid", "unrelated"]
+    if os.getuid() == 0:  # root can make a folder another user's: a dead parent of theirs is not ours to sweep
+        theirs = tmp_path / f"{PREFIX}theirs"
+        (theirs / "metrics").mkdir(parents=True)
+        (theirs / PARENT_FILE).write_text(str(_dead_pid()))
+        os.chown(theirs, 65534, 65534)
+        kept.append(theirs.name)
     assert sweep_orphans(tmp_path) == [made["dead"]]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f"{PREFIX}alive", f"{PREFIX}mine", f"{PREFIX}no-pid", "unrelated"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
 
 
 def test_the_parent_itself_does_not_follow_its_own_death(monkeypatch: pytest.MonkeyPatch) -> None:
