@@ -203,14 +203,17 @@ def free_port() -> int:
 
 
 def over_http(data_dir: Path, model: str, qs: list[str], levels: list[int], n: int,
-              reference=None, workers: int = 1) -> tuple[list[dict], dict]:  # noqa: ANN001
+              reference=None, workers: int = 1, app: list[str] | None = None) -> tuple[list[dict], dict]:  # noqa: ANN001
+    """``qa serve`` on a free loopback port, or ``app``: uvicorn arguments naming another app to serve
+    the same way (``bench_ceiling.py``)."""
     import psutil
 
     port = free_port()
     env = dict(os.environ, QA_DATA_DIR=str(data_dir), QA_MODEL=model, QA_RATE_LIMIT_PER_MINUTE="0",
                QA_WORKERS=str(workers))
+    command = ["-m", "qa.cli", "serve"] if app is None else ["-m", "uvicorn", *app, "--workers", str(workers)]
     log = tempfile.TemporaryFile()
-    server = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, *command, "--host", "127.0.0.1", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 180

@@ -1,9 +1,9 @@
-"""The performance suite (``make bench``): ingest, query, peer, scale, service -- tables, JSON and plots.
+"""The performance suite (``make bench``): ingest, query, ceiling, peer, scale, service -- tables, JSON and plots.
 
     python benchmarks/run_perf.py [--docs DIR ...] [--sizes 10000,100000,1000000] [--only ingest,query,peer,scale]
                                   [--out benchmarks/results]
 
-Runs each benchmark script as a subprocess (its own memory), writes ``<out>/{ingest,query,peer,scale,service}.json``,
+Runs each benchmark script as a subprocess (its own memory), writes ``<out>/{ingest,query,ceiling,peer,scale,service}.json``,
 ``<out>/scale.png`` and ``<out>/service.png`` (query latency and RAM against corpus size), ``<out>/perf.json`` (machine, load
 average before and after every step, wall times) and ``<out>/perf.md`` (every table), and prints the
 tables. These are benchmarks, not tests: they print numbers and never fail on them.
@@ -31,8 +31,8 @@ def main() -> None:
                         help="corpus for ingest and query (default: ../shared/eval/xquad-vi-dev/docs and seeds)")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--requests", type=int, default=200, help="answers per concurrency level")
-    parser.add_argument("--only", default="ingest,query,peer,scale,service",
-                        help="steps to run, of ingest,query,query-torch,peer,scale,service")
+    parser.add_argument("--only", default="ingest,query,ceiling,peer,scale,service",
+                        help="steps to run, of ingest,query,query-torch,ceiling,peer,scale,service")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     docs = [str(d) for d in (args.docs or [shared_dir() / "eval" / "xquad-vi-dev" / "docs", ROOT / "seeds"])]
@@ -45,6 +45,8 @@ def main() -> None:
         # the same with the encoder on torch (QA_BACKEND=torch), to compare with the default backend
         "query-torch": [HERE / "bench_query.py", *docs, "--requests", str(args.requests // 2), "--json",
                         out / "query-torch.json"],
+        # the same levels against the least answer (encode + vector search): the most the ratio can be here
+        "ceiling": [HERE / "bench_ceiling.py", *docs, "--requests", str(args.requests), "--json", out / "ceiling.json"],
         "peer": [HERE / "bench_peer.py", "--json", out / "peer.json"],
         "scale": [HERE / "bench_scale.py", "--sizes", args.sizes, "--json", out / "scale.json",
                   "--plot", out / "scale.png"],
@@ -66,7 +68,8 @@ def main() -> None:
     write_json(out / "perf.json", report)
     sections = []
     titles = {"ingest": "Ingest per backend", "query": "Query latency (default backend)",
-              "query-torch": "Query latency (QA_BACKEND=torch)", "peer": "qa vs txtai", "scale": "Scale",
+              "query-torch": "Query latency (QA_BACKEND=torch)",
+              "ceiling": "The least answer against the encoder alone", "peer": "qa vs txtai", "scale": "Scale",
               "service": "The whole service at scale"}
     for name in titles:
         path = out / f"{name}.json"
