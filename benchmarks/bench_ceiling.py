@@ -13,43 +13,29 @@ what BM25, fusion, the sentence rerank, citations and admission cost.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_query import build_index, encoded_texts, encoder_alone, over_http, questions, reuse_index, run_levels  # noqa: E402
+from bench_query import encoded_texts, encoder_alone, level_inputs, level_parser, open_index, over_http, run_levels  # noqa: E402
 from ceiling_app import least_answer  # noqa: E402
-from perfkit import ROOT, load_average, md_table, minilm_path, shared_dir, write_json  # noqa: E402
+from perfkit import load_average, md_table, write_json  # noqa: E402
 
 APP = ["benchmarks.ceiling_app:create", "--factory", "--no-access-log", "--log-level", "warning"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("docs", nargs="*", type=Path)
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--clients", default="8,32")
-    parser.add_argument("--requests", type=int, default=200, help="answers per concurrency level")
-    parser.add_argument("--workers", default="1,2", help="server processes for the HTTP runs, comma-separated")
-    parser.add_argument("--index", type=Path, default=None, help="QA_DATA_DIR to reuse (built there when empty)")
-    parser.add_argument("--json", type=Path, default=None)
+    parser = level_parser(__doc__, "8,32", "1,2")
     args = parser.parse_args()
-    model = args.model or minilm_path()
-    docs = args.docs or [shared_dir() / "eval" / "xquad-vi-dev" / "docs", ROOT / "seeds"]
-    levels = [int(x) for x in args.clients.split(",")]
-    qs = questions()
-    if len(levels) * args.requests + 5 > len(qs):
-        parser.error(f"at most {(len(qs) - 5) // len(levels)} requests per level (distinct questions)")
+    model, levels, qs = level_inputs(parser, args)
     from qa.config import Settings
     from qa.service import QAService
 
     loads = {"start": load_average()}
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.index or Path(tmp) / "data"
-        exists = (data_dir / "qa.sqlite3").exists()
-        corpus = reuse_index(data_dir, model) if exists else build_index(data_dir, docs, model)
+        corpus = open_index(data_dir, args.docs, model)
         settings = Settings(data_dir=data_dir, model=model)
         service = QAService(settings)
         encoder = service.encoder()

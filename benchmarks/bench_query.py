@@ -262,28 +262,45 @@ def over_http(data_dir: Path, model: str, qs: list[str], levels: list[int], n: i
             server.kill()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def level_parser(doc: str, clients: str, workers: str) -> argparse.ArgumentParser:
+    """The arguments of a closed-loop run over levels of clients (this script and bench_ceiling.py)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("docs", nargs="*", type=Path)
     parser.add_argument("--model", default=None)
-    parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--clients", default=clients)
     parser.add_argument("--requests", type=int, default=200, help="answers per concurrency level")
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--no-encoder-alone", action="store_true", help="skip the encoder-alone reference")
-    parser.add_argument("--workers", default="1",
+    parser.add_argument("--workers", default=workers,
                         help="server processes for the HTTP runs, comma-separated (QA_WORKERS; e.g. 1,2: one run each)")
     parser.add_argument("--index", type=Path, default=None,
                         help="QA_DATA_DIR to reuse (built there when it holds no index; default: a temporary one)")
-    args = parser.parse_args()
-    model = args.model or minilm_path()
-    docs = args.docs or [shared_dir() / "eval" / "xquad-vi-dev" / "docs", ROOT / "seeds"]
+    return parser
+
+
+def level_inputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[str, list[int], list[str]]:
+    """The model, the levels and the questions (enough distinct ones for every level, or a usage error)."""
     levels = [int(x) for x in args.clients.split(",")]
     qs = questions()
     if len(levels) * args.requests + 5 > len(qs):
         parser.error(f"at most {(len(qs) - 5) // len(levels)} requests per level (distinct questions)")
+    return args.model or minilm_path(), levels, qs
+
+
+def open_index(data_dir: Path, docs: list[Path], model: str) -> dict:
+    """Reuse the index in ``data_dir``, or build one there from ``docs`` (default: XQuAD-vi dev + seeds)."""
+    if (data_dir / "qa.sqlite3").exists():
+        return reuse_index(data_dir, model)
+    return build_index(data_dir, docs or [shared_dir() / "eval" / "xquad-vi-dev" / "docs", ROOT / "seeds"], model)
+
+
+def main() -> None:
+    parser = level_parser(__doc__, "1,8,32", "1")
+    parser.add_argument("--no-encoder-alone", action="store_true", help="skip the encoder-alone reference")
+    args = parser.parse_args()
+    model, levels, qs = level_inputs(parser, args)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.index or Path(tmp) / "data"
-        corpus = build_index(data_dir, docs, model) if not (data_dir / "qa.sqlite3").exists() else reuse_index(data_dir, model)
+        corpus = open_index(data_dir, args.docs, model)
         backend = (corpus["encoder"] or {}).get("backend")
         print(f"index: {corpus['documents']} documents, {corpus['chunks']} chunks ({corpus['ingest_s']} s); "
               f"encoder backend {backend}", flush=True)
