@@ -39,7 +39,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from perfkit import ROOT, load_average, md_table, minilm_path, pct, peak_rss_mb, shared_dir, summary_ms, write_json  # noqa: E402
