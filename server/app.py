@@ -31,7 +31,7 @@ from server.runtime import Runtime
 from server.schemas import AnswerOut, AskRequest, Health, Readiness, SearchOut
 from server.security import read_access
 from server.web import router as web_router
-from server.workers import follow_parent, others_ready, state_dir
+from server.workers import follow_parent, loads_before_accepting, state_dir
 
 log = logging.getLogger("qa.server")
 
@@ -62,8 +62,10 @@ def readyz(request: Request) -> JSONResponse:
     runtime = _runtime(request)
     settings = runtime.settings
     base = {"configured_mode": settings.mode, "model": settings.model}
-    if runtime.warming:
-        state = Readiness(ready=False, reason="starting: loading the model and the index", model_loaded=False, **base)
+    if runtime.warming or runtime.peers_warming():
+        reason = ("starting: loading the model and the index" if runtime.warming else
+                  "starting: another server process is still loading the model and the index")
+        state = Readiness(ready=False, reason=reason, model_loaded=runtime.model_loaded, **base)
         return JSONResponse(state.model_dump(), status_code=503, headers={"Retry-After": "2"})
     svc = runtime.service
     encoder = svc.encoder()
@@ -138,7 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         shared = state_dir()
         if shared is not None:  # one of several workers: stop when the parent does, even if it is killed
             follow_parent(shared)
-            if others_ready(shared):  # replacing a worker that died: warm up before accepting connections
+            # replacing a worker that died: warm up before accepting connections
+            if not runtime.warmed and loads_before_accepting(shared):
                 log.info("replacing a worker: loading the model and the index before accepting connections")
                 try:
                     await anyio.to_thread.run_sync(runtime.warm_up)

@@ -34,7 +34,7 @@ from qa.store import Store
 from server.errors import APIError
 from server.middleware import Metrics
 from server.security import KeyRing, RateLimiter, SharedRateLimiter
-from server.workers import RATE_LIMIT_DB, mark_ready, state_dir
+from server.workers import RATE_LIMIT_DB, mark_ready, others_warming, state_dir
 
 log = logging.getLogger("qa.server")
 
@@ -107,14 +107,22 @@ class Runtime:
         except (QAError, sqlite3.Error) as exc:
             log.warning("the index cannot be opened: %s", exc)
         finally:
+            if self.shared is not None:  # before /readyz can say so: a worker starting now then sees this one ready
+                mark_ready(self.shared)
             self._warmed.set()
             log.info("warm-up done in %.1f s: %s, %s", time.monotonic() - started, model, index)
-            if self.shared is not None:
-                mark_ready(self.shared)
+
+    @property
+    def warmed(self) -> bool:
+        return self._warmed.is_set()
 
     @property
     def warming(self) -> bool:
         return not self._warmed.is_set() and self._warming is not None and self._warming.is_alive()
+
+    def peers_warming(self) -> bool:
+        """Another worker of this run takes connections before it has warmed up (see server/workers.py)."""
+        return self.shared is not None and others_warming(self.shared)
 
     # -- questions
     @contextmanager

@@ -24,8 +24,9 @@ next ``qa serve --workers`` removes the folders of parents no longer alive.
 A worker that starts when another of the run has already warmed up (one uvicorn starts in place of
 a worker that died; at the start of a run, one slower to start than the rest) loads the model and
 opens the index before it accepts a connection, while the others answer, so no question waits for
-its warm-up. Otherwise a worker warms up in the background as a single process does (``/healthz``
-answers at once, ``/readyz`` says 503 until the worker reached is ready).
+its warm-up. Otherwise a worker warms up in the background as a single process does: ``/healthz``
+answers at once, and ``/readyz`` says 503 until every worker that takes connections has warmed up,
+whichever worker it reaches (each marks itself ``warming`` until it is ``ready`` in the run folder).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ RATE_LIMIT_DB = "ratelimit.sqlite3"
 PARENT_FILE = "parent.pid"
 PREFIX = "qa-serve-"
 READY_DIR = "ready"  # one empty file per worker that has loaded the model and the index, named by its pid
+WARMING_DIR = "warming"  # one per worker loading them while it accepts connections, until it is ready
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -130,16 +132,40 @@ def follow_parent(root: Path) -> bool:
     return True
 
 
-def mark_ready(root: Path) -> None:
-    """This worker has warmed up (see :func:`others_ready`)."""
-    folder = root / READY_DIR
+def _mark(root: Path, kind: str) -> None:
+    folder = root / kind
     folder.mkdir(exist_ok=True)
     (folder / str(os.getpid())).touch()
 
 
-def others_ready(root: Path) -> bool:
-    """Whether another live worker of this run has warmed up: this one then replaces a worker that died."""
-    folder = root / READY_DIR
+def _others(root: Path, kind: str) -> bool:
+    """Whether a live worker of this run other than this one has a ``kind`` marker."""
+    folder = root / kind
     if not folder.is_dir():
         return False
     return any(p.name.isdigit() and int(p.name) != os.getpid() and alive(int(p.name)) for p in folder.iterdir())
+
+
+def loads_before_accepting(root: Path) -> bool:
+    """How this worker warms up. It marks itself ``warming``, then looks for a live worker of the run that is
+    ready. If there is one, this worker replaces one that died (or started late): it loads before it accepts
+    connections while the others answer, so the mark is withdrawn at once (True). Otherwise it accepts
+    connections while it loads, and keeps the mark until :func:`mark_ready` (False). Marking before looking
+    means a worker that turns ready in between already sees this one loading."""
+    _mark(root, WARMING_DIR)
+    if _others(root, READY_DIR):
+        (root / WARMING_DIR / str(os.getpid())).unlink(missing_ok=True)
+        return True
+    return False
+
+
+def mark_ready(root: Path) -> None:
+    """This worker has warmed up: it counts as ready and no longer as warming."""
+    _mark(root, READY_DIR)
+    (root / WARMING_DIR / str(os.getpid())).unlink(missing_ok=True)
+
+
+def others_warming(root: Path) -> bool:
+    """Whether another live worker takes connections before it has warmed up: a question reaching it would
+    wait for its model load, so the run is not ready yet (``/readyz``) whichever worker is asked."""
+    return _others(root, WARMING_DIR)

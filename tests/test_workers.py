@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,70 @@ def test_the_parent_itself_does_not_follow_its_own_death(monkeypatch: pytest.Mon
     with shared_state() as root:
         assert int((root / PARENT_FILE).read_text()) == os.getpid()
         assert follow_parent(root) is False  # in-process (tests, one process): no signal asked for, none sent
+
+
+@contextlib.contextmanager
+def _worker_beside(data_dir: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> Iterator[tuple]:
+    """This process as one worker of a run (its app's lifespan under way), the other worker a live process
+    that has a ``kind`` marker ("warming" or "ready") in the run folder: yields (client, root, other pid)."""
+    from fastapi.testclient import TestClient
+
+    from qa.config import Settings
+    from server.app import create_app
+
+    monkeypatch.delenv(STATE_ENV, raising=False)
+    monkeypatch.delenv(METRICS_ENV, raising=False)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with shared_state() as root:
+            (root / kind).mkdir()
+            (root / kind / str(other.pid)).touch()
+            app = create_app(Settings(data_dir=data_dir, api_keys=[], admin_keys=[], rate_limit_per_minute=0))
+            with TestClient(app) as client:
+                if app.state.runtime._warming is not None:
+                    app.state.runtime._warming.join(30)
+                yield client, root, other.pid
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_readyz_waits_for_every_worker_that_takes_connections(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker of a run has warmed up while another, already taking connections, still loads: /readyz
+    says 503 whichever of them is asked, and 200 once no live worker is loading."""
+    with _worker_beside(data_dir, monkeypatch, "warming") as (client, root, other):
+        me = str(os.getpid())
+        assert [p.name for p in (root / "ready").iterdir()] == [me]
+        assert me not in {p.name for p in (root / "warming").iterdir()}
+        waiting = client.get("/readyz")
+        assert waiting.status_code == 503, waiting.json()
+        assert waiting.json()["reason"] == ("starting: another server process is still loading the model and "
+                                            "the index")
+        (root / "warming" / str(other)).unlink()  # what the other one's mark_ready does
+        (root / "warming" / str(_dead_pid())).touch()  # a worker that died while loading does not count
+        assert client.get("/readyz").status_code == 200
+
+
+def test_a_replacement_worker_loads_first_and_never_counts_as_loading(data_dir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another worker is ready: this one loads during its start-up (it accepts nothing meanwhile), leaves
+    no warming mark meanwhile, and the run stays ready for the worker already serving."""
+    from server.runtime import Runtime
+
+    marks_while_loading = []
+    real = Runtime.warm_up
+
+    def warm_up(runtime: Runtime) -> None:
+        marks_while_loading.extend(p.name for p in (runtime.shared / "warming").iterdir())
+        real(runtime)
+
+    monkeypatch.setattr(Runtime, "warm_up", warm_up)
+    with _worker_beside(data_dir, monkeypatch, "ready") as (client, root, other):
+        me = str(os.getpid())
+        assert marks_while_loading == []  # the other worker's /readyz said 200 all along
+        assert sorted(p.name for p in (root / "ready").iterdir()) == sorted([me, str(other)])
+        assert list((root / "warming").iterdir()) == []
+        assert client.get("/readyz").status_code == 200
 
 
 @pytest.mark.slow
