@@ -138,12 +138,33 @@ def _mark(root: Path, kind: str) -> None:
     (folder / str(os.getpid())).touch()
 
 
+def _worker_of(pid: int, parent: int | None) -> bool:
+    """Whether ``pid`` is a live worker of the run whose parent is ``parent``: alive, and on Linux a child of
+    that parent (a dead worker's pid taken by an unrelated process must not count)."""
+    if not alive(pid):
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc (not Linux), or it just exited: the pid alone says it
+        return True
+    return parent is None or int(stat.rsplit(")", 1)[1].split()[1]) == parent
+
+
 def _others(root: Path, kind: str) -> bool:
-    """Whether a live worker of this run other than this one has a ``kind`` marker."""
+    """Whether a live worker of this run other than this one has a ``kind`` marker (the markers of workers
+    that died are removed on the way)."""
     folder = root / kind
     if not folder.is_dir():
         return False
-    return any(p.name.isdigit() and int(p.name) != os.getpid() and alive(int(p.name)) for p in folder.iterdir())
+    parent, found = _parent_of(root), False
+    for marker in folder.iterdir():
+        if not marker.name.isdigit() or int(marker.name) == os.getpid():
+            continue
+        if _worker_of(int(marker.name), parent):
+            found = True
+        elif not alive(int(marker.name)):
+            marker.unlink(missing_ok=True)
+    return found
 
 
 def loads_before_accepting(root: Path) -> bool:

@@ -253,8 +253,11 @@ def test_readyz_waits_for_every_worker_that_takes_connections(data_dir: Path, mo
         assert waiting.json()["reason"] == ("starting: another server process is still loading the model and "
                                             "the index")
         (root / "warming" / str(other)).unlink()  # what the other one's mark_ready does
-        (root / "warming" / str(_dead_pid())).touch()  # a worker that died while loading does not count
+        dead = root / "warming" / str(_dead_pid())
+        dead.touch()  # a worker that died while loading does not count, and its mark goes
+        (root / "warming" / str(os.getppid())).touch()  # nor does a live process that is not a worker of the run
         assert client.get("/readyz").status_code == 200
+        assert not dead.exists()
 
 
 def test_a_replacement_worker_loads_first_and_never_counts_as_loading(data_dir: Path,
