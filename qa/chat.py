@@ -188,14 +188,23 @@ class ChatLoop:
         elif name == "/k" and arg.isdigit() and 1 <= int(arg) <= 50:
             self.k = int(arg)
             self.console.print(f"[dim]k = {self.k}[/dim]")
+        elif name == "/k":
+            self._refuse(f"/k takes a number of passages from 1 to 50, not {arg!r}" if arg else "/k needs a number: /k 5")
         elif name == "/mode" and arg in MODES:
             self.mode = arg  # type: ignore[assignment]
             self.console.print(f"[dim]mode = {self.mode}[/dim]")
+        elif name == "/mode":
+            self._refuse(f"/mode is one of {', '.join(MODES)}" + (f", not {arg!r}" if arg else ""))
         elif name == "/sources" and arg.isdigit():
             self.show_source(int(arg))
+        elif name == "/sources":
+            self._refuse("/sources needs the number of a passage of the last answer: /sources 1")
         else:
             self.console.print(f"[dim]{HELP}[/dim]")
         return True
+
+    def _refuse(self, message: str) -> None:
+        self.console.print(Text(f"error: {message}", style="red"), soft_wrap=True)
 
     def show_source(self, n: int) -> None:
         if self.last is None or not 1 <= n <= len(self.last.passages):

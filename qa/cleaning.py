@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa.text import fold, nfc, split_sentences
+from qa.text import ZERO_WIDTH, fold, nfc, split_sentences
 
-ZERO_WIDTH = "\ufeff\u200b\u200c\u200d\u2060"
 _ZW_TO_SPACE = {ord(c): " " for c in ZERO_WIDTH}
 
 

@@ -33,6 +33,7 @@ from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.slots import FairSlots
 from qa.snapshot import Snapshot, _generation
 from qa.store import DB_NAME
+from qa.text import as_typed
 
 
 T = TypeVar("T")
@@ -250,7 +251,8 @@ class QAService:
             encoder, why = self._dense_status(snap, requested)
             used: Mode = requested if encoder is not None else "lexical"
             notice = f"lexical retrieval only: {why}" if why and requested != "lexical" else None
-            query = analyze(question, contextualize(question, history or []))
+            typed, earlier = as_typed(question), [as_typed(turn) for turn in history or []]
+            query = analyze(typed, contextualize(typed, earlier))
         except BaseException:
             if announced is not None:
                 announced.withdraw()

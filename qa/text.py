@@ -17,8 +17,20 @@ _JOINER_SET = frozenset(_JOINERS)
 _JOINER_SPLIT = re.compile(f"[{re.escape(_JOINERS)}]")
 
 
+ZERO_WIDTH = "\ufeff\u200b\u200c\u200d\u2060"  # byte-order mark, zero-width space / (non-)joiner, word joiner
+# zero-width characters dropped; full-width ASCII forms (U+FF01-FF5E, as typed with a CJK input method) and
+# the ideographic space made ASCII. Not all of NFKC: "km²" in a question must still match "km²" in an article.
+_AS_TYPED = {ord(c): None for c in ZERO_WIDTH} | {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def as_typed(question: str) -> str:
+    """A question as the user meant it: zero-width characters (pasted from web pages, often inside
+    words: "Ro\u200bme") dropped, and full-width letters, digits and punctuation ("Ｒｏｍｅ？") made ASCII."""
+    return question.translate(_AS_TYPED)
 
 
 class _FoldTable(dict):

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from qa.cleaning import is_blank_char
 from qa.docview import document_detail, document_list
 from qa.errors import DocumentNotFound
 from qa.ingest import IngestReport, SourceText
@@ -58,8 +59,8 @@ def check_text(text: str, max_bytes: int) -> None:
                        param="text")
     if "\x00" in text:
         raise APIError(422, "text contains NUL characters (binary data?)", param="text")
-    if not text.strip():
-        raise APIError(422, "text is empty (only whitespace)", param="text")
+    if all(is_blank_char(ch) for ch in text):
+        raise APIError(422, "text is empty (only whitespace or zero-width characters)", param="text")
 
 
 @router.get("", response_model=DocumentList, dependencies=[Depends(read_access)], responses=responses(401, 429))

@@ -55,26 +55,46 @@ def error_response(status: int, message: str, *, type: str | None = None, param:
 
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc]
+    """``body.messages.0.content`` -> ``messages.0.content``; the names pydantic gives the members of a
+    union ("list[ContentPart]", "function-after[...]") are left out: they are not fields."""
+    parts = [str(p) for p in loc if isinstance(p, int) or str(p).isidentifier()]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:] or parts
     return ".".join(parts)
 
 
+def _message(err: dict[str, Any]) -> str:
+    ctx = err.get("ctx") or {}
+    if err.get("type") == "json_invalid":
+        return f"not valid JSON ({ctx.get('error', 'decode error')})"
+    if err.get("type") in ("too_long", "too_short") and isinstance(err.get("input"), str):
+        bound = "at most" if err["type"] == "too_long" else "at least"
+        limit = ctx.get("max_length" if err["type"] == "too_long" else "min_length")
+        return f"String should have {bound} {limit} characters"
+    return str(err.get("msg", "invalid"))
+
+
+def _relevant(errors: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(location, message) pairs, one per location. A value that matches no member of a union gets an error
+    per member: those saying it is not of a member's type are left out when another member got further
+    (an error at a deeper location), and of the rest at one location the first is kept."""
+    located = [("body" if e.get("type") == "json_invalid" else _location(e.get("loc", ())), e) for e in errors]
+    out: dict[str, str] = {}
+    for where, err in located:
+        deeper = any(other.startswith(where + ".") for other, _ in located)
+        if str(err.get("type", "")).endswith("_type") and deeper:
+            continue
+        out.setdefault(where, _message(err))
+    return list(out.items())
+
+
 def validation_message(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
     """'question: String should have at most 2000 characters; k: ...' and the first field."""
-    lines = []
-    for err in errors[:5]:
-        where = _location(err.get("loc", ()))
-        msg = str(err.get("msg", "invalid"))
-        if err.get("type") == "json_invalid":
-            msg = f"not valid JSON ({(err.get('ctx') or {}).get('error', 'decode error')})"
-            where = "body"
-        lines.append(f"{where}: {msg}" if where else msg)
-    if len(errors) > 5:
-        lines.append(f"(and {len(errors) - 5} more)")
-    first = _location(errors[0].get("loc", ())) if errors else None
-    return "; ".join(lines) or "invalid request", first or None
+    pairs = _relevant(errors)
+    lines = [f"{where}: {msg}" if where else msg for where, msg in pairs[:5]]
+    if len(pairs) > 5:
+        lines.append(f"(and {len(pairs) - 5} more)")
+    return "; ".join(lines) or "invalid request", (pairs[0][0] or None) if pairs else None
 
 
 def qa_error_status(exc: QAError) -> int:

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from qa.config import Mode
+from qa.text import as_typed
 
 QUESTION_CHARS = 2000  # a question: 1..2000 characters
 TURN_CHARS = 4000  # one history turn / chat message
@@ -26,7 +27,7 @@ def _encodable(text: str) -> str:
 
 
 def _not_blank(text: str) -> str:
-    if not text.strip():
+    if not as_typed(text).strip():  # zero-width characters alone are blank too
         raise ValueError("must not be blank")
     return text
 
@@ -152,7 +153,7 @@ class ChatMessage(BaseModel):
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return "".join(p.text or "" for p in self.content)
+            return "\n".join(p.text or "" for p in self.content)  # parts are separate: "Rome" + "bao lâu"
         return self.content or ""
 
 

@@ -87,6 +87,19 @@ def test_english_question_naming_a_person_in_the_corpus_is_answered(seeds: QASer
     assert "Liu Pengyu" in answer.answer
 
 
+@pytest.mark.parametrize("typed", [
+    "Cu\u200bộc g\u200cặp M\u200dỹ - Trung tại Ro\u200bme kéo dài bao lâu?",  # zero-width characters pasted inside words
+    "\ufeffCuộc gặp Mỹ - Trung tại Ｒｏｍｅ kéo dài bao lâu？",  # full-width letters and question mark
+])
+def test_a_question_with_invisible_or_full_width_characters_is_the_question_it_looks_like(seeds: QAService,
+                                                                                          typed: str) -> None:
+    clean = seeds.ask("Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?")
+    answer = seeds.ask(typed)
+    assert not clean.abstained
+    assert answer.question == typed  # echoed as asked
+    assert (answer.answer, answer.confidence, answer.passages) == (clean.answer, clean.confidence, clean.passages)
+
+
 @pytest.mark.parametrize("question", ["Who is Taylor Swift?", "What is the capital of Peru?",
                                       "How many goals did Messi score in 2015?"])
 def test_english_question_about_nothing_in_the_corpus_abstains(seeds: QAService, question: str) -> None:

@@ -139,6 +139,7 @@ def test_search_returns_passages_only(client: TestClient) -> None:
     [
         ({"question": ""}, "question"),
         ({"question": "   "}, "question"),
+        ({"question": "\u200b\u200c\ufeff"}, "question"),  # zero-width characters alone are blank
         ({"question": "x" * 2001}, "question"),
         ({"question": "ok", "k": 0}, "k"),
         ({"question": "ok", "k": 51}, "k"),
@@ -163,6 +164,7 @@ def test_ask_rejects_bad_input_with_a_readable_422(client: TestClient, payload: 
 def test_not_json_is_a_422(client: TestClient) -> None:
     response = client.post("/v1/ask", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422 and "not valid JSON" in error_of(response)["message"]
+    assert error_of(response)["param"] == "body"  # not the character position pydantic reports
     assert client.post("/v1/ask", content=b"question=hi",
                        headers={"content-type": "application/x-www-form-urlencoded"}).status_code == 422
 
@@ -287,6 +289,7 @@ def test_a_posted_seed_gets_the_same_cleaning_as_ingest(client: TestClient) -> N
         ({"doc_id": "a" * 129, "text": "x"}, 422, "doc_id"),
         ({"text": ""}, 422, "text"),
         ({"text": " \n\t "}, 422, "empty"),
+        ({"text": "\u200b\u200d \ufeff"}, 422, "empty"),  # as for a file: zero-width characters are blank
         ({"text": "abc\x00def"}, 422, "NUL"),
         ({"text": "ok", "title": "t" * 501}, 422, "title"),
         ({"text": "ok", "tags": ["x"]}, 422, "tags"),

@@ -133,3 +133,30 @@ def test_model_field_is_qa_model_when_dense_retrieval_answers(tmp_path: Path, ti
     assert body["model"] == str(tiny_model_dir) and body["qa"]["mode"] == "hybrid"
     assert chat(client, user(ROME_VI), model="qa-lexical").json()["model"] == "qa-lexical"  # asks for lexical
     assert client.get("/readyz").json()["mode"] == "hybrid"
+
+
+@pytest.mark.parametrize(
+    ("content", "param", "says"),
+    [
+        ("x" * 4001, "messages.0.content", "String should have at most 4000 characters"),
+        ({"x": 1}, "messages.0.content", "Input should be a valid string"),
+        ([{"type": "text", "text": "x" * 4001}], "messages.0.content.0.text", "String should have at most 4000 characters"),
+    ],
+)
+def test_a_bad_message_is_named_as_the_field_it_is(client: TestClient, content: object, param: str, says: str) -> None:
+    """A message matching neither form of `content` (a string, a list of parts) gets one line about the form
+    it was meant as, without pydantic's names for the forms."""
+    response = chat(client, {"role": "user", "content": content})
+    error = error_of(response)
+    assert response.status_code == 422 and error["param"] == param
+    assert error["message"] == f"{param}: {says}"
+
+
+def test_text_parts_are_read_as_separate_pieces_of_text(client: TestClient) -> None:
+    """["Cuộc gặp Mỹ - Trung tại Rome", "kéo dài bao lâu?"] is the question those words make, not
+    "...Romekéo dài..." run together."""
+    whole = chat(client, user("Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?")).json()
+    parts = chat(client, {"role": "user", "content": [{"type": "text", "text": "Cuộc gặp Mỹ - Trung tại Rome"},
+                                                      {"type": "text", "text": "kéo dài bao lâu?"}]}).json()
+    assert parts["choices"][0]["message"]["content"] == whole["choices"][0]["message"]["content"]
+    assert parts["citations"] == whole["citations"]

@@ -130,6 +130,12 @@ def test_ask_text_output_cites_passages(indexed: dict) -> None:
     assert "[1]" in result.stdout and ROME in result.stdout
 
 
+@pytest.mark.parametrize("question", ["", "   ", "\u200b"])
+def test_an_empty_question_is_a_usage_error(indexed: dict, question: str) -> None:
+    result = run("ask", question)
+    assert result.exit_code == 2 and "the question is empty" in result.stderr
+
+
 def test_bad_mode_is_a_usage_error(indexed: dict) -> None:
     result = run("ask", "Ai đã gặp nhau tại Rome?", "--mode", "fuzzy")
     assert result.exit_code == 2
@@ -213,6 +219,19 @@ def test_remove(indexed: dict) -> None:
 
 # ------------------------------------------------------------------------- chat
 CITATION = re.compile(r"\[(\d+)\][^\[]*?\[(\d{3}_[0-9a-f]{16}) (\d+):(\d+)\]", re.S)
+
+
+def test_chat_says_what_is_wrong_with_a_bad_command(indexed: dict) -> None:
+    script = "/mode bogus\n/k 0\n/k abc\n/k\n/sources\n/mode\n/k 3\n/quit\n"
+    result = run("chat", input=script)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    for said in ("error: /mode is one of hybrid, dense, lexical, not 'bogus'",
+                 "error: /k takes a number of passages from 1 to 50, not '0'",
+                 "error: /k takes a number of passages from 1 to 50, not 'abc'", "error: /k needs a number: /k 5",
+                 "error: /sources needs the number of a passage of the last answer",
+                 "error: /mode is one of hybrid, dense, lexical", "k = 3"):
+        assert said in out, said
 
 
 def test_chat_follow_up_and_commands(indexed: dict) -> None:

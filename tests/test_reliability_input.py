@@ -195,6 +195,8 @@ def test_odd_question_gets_a_4xx_or_an_honest_answer(seeded: Path, name: str, mo
     assert cli.exception is None or isinstance(cli.exception, SystemExit), cli.exception
     if name == "lone-surrogate":  # what a shell passes for bytes that are not UTF-8
         assert cli.exit_code == 2 and "error: the question is not valid UTF-8" in cli.stderr, cli.output
+    elif name in ("empty", "blank"):  # a usage error, as HTTP's 422
+        assert cli.exit_code == 2 and "the question is empty" in cli.stderr, cli.output
     else:
         assert cli.exit_code == 0, cli.output
         assert json.loads(cli.stdout)["abstained"] == answer.abstained

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.documents import parse_document
-from qa.text import bigrams, fold, has_diacritics, split_compounds, split_sentences, words
+from qa.text import as_typed, bigrams, fold, has_diacritics, split_compounds, split_sentences, words
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -285,3 +285,9 @@ def test_split_sentences_same_sentences_for_nfc_and_nfd() -> None:
     for path in SEED_FILES:
         raw = path.read_text(encoding="utf-8")
         assert [nfc(t) for t in sentences(nfd(raw))] == sentences(raw)
+
+
+def test_as_typed_drops_invisible_characters_and_widens_nothing_else() -> None:
+    assert as_typed("\ufeffRo\u200bme g\u200c\u200dặp\u2060") == "Rome gặp"
+    assert as_typed("Ｒｏｍｅ　２０２１？") == "Rome 2021?"  # full-width forms and the ideographic space
+    assert as_typed("1,5 km² – “Rome” ½") == "1,5 km² – “Rome” ½"  # other compatibility characters are kept
