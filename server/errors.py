@@ -57,7 +57,7 @@ def error_response(status: int, message: str, *, type: str | None = None, param:
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
     """``body.messages.0.content`` -> ``messages.0.content``; the names pydantic gives the members of a
     union ("list[ContentPart]", "function-after[...]") are left out: they are not fields."""
-    parts = [str(p) for p in loc if isinstance(p, int) or str(p).isidentifier()]
+    parts = [str(p) for p in loc if "[" not in str(p)]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:] or parts
     return ".".join(parts)
