@@ -67,6 +67,18 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _check_prune(paths: list[Path], sources: list, report: IngestReport) -> None:
+    """--prune removes what PATHS do not hold: refuse when a path is missing (a typo would empty the index)
+    or when PATHS hold no article at all."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail(QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
+                      "nothing was changed"))
+    if not sources and not report.errors:
+        _fail(QAError("--prune found no .txt articles in PATHS and would remove every document; nothing was "
+                      "changed (`qa remove DOC_ID...` removes documents)"))
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help=".txt files or folders of them")],
@@ -79,6 +91,8 @@ def ingest(
     sources = collect_sources(paths, service.settings.max_file_bytes, report)
     for e in report.errors:
         err.print(f"error: {e['path']}: {e['reason']}", markup=False)
+    if prune:
+        _check_prune(paths, sources, report)
     try:
         service.writer().ingest(sources, prune=prune, progress=sys.stderr.isatty() and not as_json, report=report)
     except QAError as exc:

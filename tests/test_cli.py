@@ -178,6 +178,17 @@ def test_default_hub_model_offline_ask_warns_once(monkeypatch: pytest.MonkeyPatc
     assert DEFAULT_MODEL in lines[0] and "Fix:" in lines[0]
 
 
+def test_prune_refuses_a_missing_path_or_no_articles_and_changes_nothing(indexed: dict, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for paths, says in (([str(tmp_path / "typo")], "a path that does not exist"),
+                        ([str(SEEDS), str(tmp_path / "typo")], "a path that does not exist"),
+                        ([str(tmp_path / "empty")], "found no .txt articles")):
+        result = run("ingest", *paths, "--prune")
+        assert result.exit_code == 2 and says in result.stderr and "nothing was changed" in result.stderr, result.output
+        assert len(run_json("list")) == 5
+    assert run_json("ingest", str(SEEDS), "--prune")["documents_removed"] == 0  # pruning to what exists still runs
+
+
 # ------------------------------------------------------------- list, show, remove
 def test_list_json(indexed: dict) -> None:
     rows = run_json("list")
