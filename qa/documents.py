@@ -17,9 +17,10 @@ from pathlib import Path
 
 from qa import cleaning as cl
 from qa.errors import BadInputFile
-from qa.text import nfc
+from qa.text import nfc, split_sentences
 
 HEAD_LINES = 4  # lines after the title where outlet prefixes and the dateline are looked for
+TITLE_CHARS = 300  # a first line longer than this is not a headline (a text without line breaks)
 
 
 @dataclass(frozen=True)
@@ -239,13 +240,26 @@ def parse_document(raw: str, doc_id: str) -> ParsedDocument:
     return ParsedDocument(
         doc_id=doc_id,
         raw=raw,
-        title=cl.collapse(raw[title_start : title_line.end]),
+        title=headline(cl.collapse(raw[title_start : title_line.end])),
         source=source,
         date=st.date,
         author=st.author,
         paragraphs=tuple(Span(start, line.end) for line, start in st.kept),
         dropped=tuple(sorted(st.dropped, key=lambda d: d.start)),
     )
+
+
+def headline(first_line: str) -> str:
+    """The title from the first line: itself, or when it is longer than TITLE_CHARS (a whole article on one
+    line) its first sentence, cut at a word boundary with "…" if that too is longer."""
+    if len(first_line) <= TITLE_CHARS:
+        return first_line
+    sentences = split_sentences(first_line)
+    title = first_line[sentences[0].start : sentences[0].end] if sentences else first_line
+    if len(title) <= TITLE_CHARS:
+        return title
+    cut = title[: TITLE_CHARS - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 from text_support import paragraph_texts as texts
 
 from qa.cleaning import key
-from qa.documents import ParsedDocument, body_text, decode_file, parse_document
+from qa.documents import TITLE_CHARS, ParsedDocument, body_text, decode_file, parse_document
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -351,3 +351,15 @@ def test_sidebar_teaser_with_outlet_prefix_stays_in_the_block() -> None:
     doc = parse_document(raw, "t")
     assert texts(doc) == ["Tiêu đề", "Thân bài một câu."]
     assert doc.source is None
+
+
+def test_a_text_without_line_breaks_gets_a_headline_not_its_whole_text_as_title() -> None:
+    sentence = "Cầu Rồng mới ở Đà Nẵng được khánh thành hôm nay với sự tham dự của hàng nghìn người dân."
+    one_line = " ".join([sentence] * 3000)  # ~270,000 characters on one line
+    doc = parse_document(one_line, "longline")
+    assert doc.title == sentence
+    words = "từ " * 200  # a first sentence that is itself too long: cut at a word, marked
+    doc = parse_document(words.strip() + ". Câu sau.", "words")
+    assert len(doc.title) <= TITLE_CHARS and doc.title.endswith("từ…") and words.startswith(doc.title[:-1])
+    short = parse_document("Tiêu đề ngắn\n\nNội dung bài báo ở đây.\n", "short")
+    assert short.title == "Tiêu đề ngắn"
