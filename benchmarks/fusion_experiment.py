@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa.config import Settings  # noqa: E402
-from qa.evaluation import answers_in, eval_service, gold_articles, load_questions  # noqa: E402
+from qa.evaluation import answers_in, eval_service, gold_articles, load_conversations, load_questions  # noqa: E402
 from qa.fusion import VARIANTS, fuse, pool  # noqa: E402
 from qa.retrieval import POOL_MIN, Retriever, analyze, collapse_near_duplicates  # noqa: E402
 
@@ -108,7 +108,7 @@ def answer_type_grid(shared: Path) -> dict[str, dict]:
     xsnap = eval_service(xdir / "docs", settings, quiet).snapshot()
     sets.append(("xquad", xsnap, [q for q in load_questions(xdir / "questions.jsonl") if gold_articles(q)], None))
     turns = []
-    for conv in load_questions(shared / "eval" / "dev-chat.jsonl"):
+    for conv in load_conversations(shared / "eval" / "dev-chat.jsonl"):
         history: list[str] = []
         for q in conv["turns"]:
             turns.append((q, list(history)))

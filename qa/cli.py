@@ -240,11 +240,18 @@ def evaluate(
 
     if (questions is None) == (chat_file is None):
         raise typer.BadParameter("give a QUESTIONS file or --chat FILE (one of them)")
+    said: set[str] = set()
+
+    def warn_once(line: str) -> None:  # each corpus (--cross) loads the model: one line about it, not one each
+        if line not in said:
+            said.add(line)
+            _warn(line)
+
     try:
         if chat_file is not None:
-            report = evaluation.evaluate_chat(chat_file, docs, mode=_mode(mode), k=k, warn=_warn)
+            report = evaluation.evaluate_chat(chat_file, docs, mode=_mode(mode), k=k, warn=warn_once)
         else:
-            report = evaluation.evaluate(questions, docs, mode=_mode(mode), k=k, warn=_warn, cross_docs=cross)
+            report = evaluation.evaluate(questions, docs, mode=_mode(mode), k=k, warn=warn_once, cross_docs=cross)
     except QAError as exc:
         _fail(exc)
     if as_json:

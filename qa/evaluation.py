@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +28,67 @@ from qa.service import QAService
 from qa.text import nfc
 
 
-def load_questions(path: Path) -> list[dict]:
+def _records(path: Path) -> Iterator[tuple[str, dict]]:
+    """``path:line`` and the JSON object of every non-blank line (a line that is not an object: QAError)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise QAError(f"{path}: cannot read questions ({exc.strerror})") from exc
-    questions = []
     for n, line in enumerate(lines, start=1):
-        if line.strip():
-            try:
-                questions.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise QAError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-    return questions
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QAError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+        if not isinstance(record, dict):
+            raise QAError(f"{path}:{n}: expected a JSON object, not {type(record).__name__}")
+        yield f"{path}:{n}", record
+
+
+def _strings(value: object, field: str, where: str) -> list[str]:
+    """A field that is one string or a list of them (``null``: none), as a list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise QAError(f"{where}: {field!r} must be a string or a list of strings")
+
+
+def _question(record: dict, where: str) -> dict:
+    """A question record checked: a non-empty ``question``; ``answer`` and ``article`` as lists
+    (a single string is one answer: not a sequence of one-character answers)."""
+    if not isinstance(record.get("question"), str) or not record["question"].strip():
+        raise QAError(f"{where}: 'question' must be a non-empty string")
+    return record | {"answer": _strings(record.get("answer"), "answer", where),
+                     "article": _strings(record.get("article"), "article", where) or None}
+
+
+def load_questions(path: Path) -> list[dict]:
+    """The questions of a JSONL file (id, question, lang, article, answer), each line checked."""
+    return [_question(record, where) for where, record in _records(path)]
+
+
+def load_conversations(path: Path) -> list[dict]:
+    """Conversations ({id, turns: [question, ...]}) of a JSONL file, each turn checked like a question."""
+    conversations = []
+    for where, record in _records(path):
+        if not isinstance(record.get("turns"), list) or not record["turns"]:
+            raise QAError(f"{where}: 'turns' must be a non-empty list of questions")
+        turns = [_question(t if isinstance(t, dict) else {}, f"{where} turn {i}") for i, t in enumerate(record["turns"], 1)]
+        conversations.append(record | {"turns": turns})
+    return conversations
+
+
+def _warn_unknown_articles(questions: list[dict], service: QAService, warn: Callable[[str], None]) -> None:
+    """A gold article that is not in the corpus can never be hit: most likely a typo in the question set."""
+    known = service.snapshot().docs
+    for i, q in enumerate(questions, start=1):
+        for article in gold_articles(q) - set(known):
+            warn(f"warning: question {q.get('id', i)!r}: article {article!r} is not among the indexed documents; "
+                 "it counts as a miss")
 
 
 def gold_articles(q: dict) -> set[str]:
@@ -104,6 +152,7 @@ def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10
             raise QAError(f"{folder}: not a folder of .txt articles")
     questions = load_questions(questions_path)
     service = eval_service(docs, settings, warn)
+    _warn_unknown_articles(questions, service, warn)
     stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     abstention = {"unanswerable": 0, "abstained": 0, "answerable": 0, "answerable_abstained": 0}
     positives: dict[str, list[float]] = defaultdict(list)  # confidence of answerable questions
@@ -177,7 +226,7 @@ def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k:
     service = eval_service(docs, settings, warn)
     turns = []
     used_modes = set()
-    for conv in load_questions(conversations_path):
+    for conv in load_conversations(conversations_path):
         history: list[str] = []
         for n, q in enumerate(conv["turns"], start=1):
             answer = service.ask(q["question"], k=k, mode=mode, history=history)

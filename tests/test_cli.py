@@ -178,6 +178,22 @@ def test_default_hub_model_offline_ask_warns_once(monkeypatch: pytest.MonkeyPatc
     assert DEFAULT_MODEL in lines[0] and "Fix:" in lines[0]
 
 
+def test_default_hub_model_offline_eval_with_cross_warns_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`qa eval --cross` opens two corpora, each loading the model: the unavailable model is one line."""
+    monkeypatch.setenv("QA_MODEL", DEFAULT_MODEL)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "note.txt").write_text("Tiêu đề\n\nMột bài báo khác về thời tiết ở Hà Nội hôm nay.\n", encoding="utf-8")
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"question": "Ai đã gặp nhau tại Rome?", "article": ROME, "answer": ["Sullivan"]}) + "\n",
+                    encoding="utf-8")
+    result = run("eval", str(path), "--docs", str(SEEDS), "--cross", str(other), "--json")
+    assert result.exit_code == 0, result.output
+    lines = _warnings(result.stderr)
+    assert len(lines) == 1 and DEFAULT_MODEL in lines[0], result.stderr
+
+
 def test_prune_refuses_a_missing_path_or_no_articles_and_changes_nothing(indexed: dict, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     for paths, says in (([str(tmp_path / "typo")], "a path that does not exist"),
