@@ -72,6 +72,9 @@ def restore_snapshot(src: Path, data_dir: Path) -> dict[str, object]:
     tmp = _temp_dir_beside(data_dir)
     try:
         for name, digest in meta["files"].items():
+            if not (src / name).is_file():
+                raise IndexCorrupt(f"{src / name}: missing, although {src / META_NAME} lists it (incomplete "
+                                   "snapshot); use another snapshot")
             copied = _copy_file(src / name, tmp / name)
             if copied != digest:
                 raise IndexCorrupt(f"{src / name}: checksum does not match {src / META_NAME} (damaged snapshot); "

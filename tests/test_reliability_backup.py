@@ -155,11 +155,18 @@ def test_damaged_or_foreign_snapshot_is_refused(tmp_path: Path, tiny: Encoder) -
     assert not (tmp_path / "target").exists()
     (backup / faiss_name).write_bytes(good)
     db = backup / "qa.sqlite3"
-    raw = bytearray(db.read_bytes())
+    db_good = db.read_bytes()
+    raw = bytearray(db_good)
     raw[len(raw) // 2] ^= 0xFF
     db.write_bytes(bytes(raw))
     with pytest.raises(IndexCorrupt, match="checksum"):
         restore_snapshot(backup, tmp_path / "target")
+    db.write_bytes(db_good)
+    bm25 = next(backup.glob("bm25.*.bin"))
+    bm25.unlink()  # a file the snapshot lists is gone: the error names it, not the target folder
+    with pytest.raises(IndexCorrupt, match=f"{bm25.name}: missing, although .*snapshot.json lists it"):
+        restore_snapshot(backup, tmp_path / "target")
+    assert not (tmp_path / "target").exists()
     with pytest.raises(BackupError, match="not a qa snapshot"):
         restore_snapshot(SEEDS, tmp_path / "target")
     with pytest.raises(BackupError, match="no such snapshot"):
