@@ -44,6 +44,9 @@ def take_snapshot(data_dir: Path, dest: Path, *, attempts: int = 5) -> dict[str,
     dest = Path(dest)
     if not (data_dir / DB_NAME).is_file():
         raise BackupError(f"{data_dir}: no index to back up (no {DB_NAME}); ingest documents first or set QA_DATA_DIR")
+    if dest.resolve().is_relative_to(data_dir.resolve()):
+        raise BackupError(f"{dest}: inside the index folder {data_dir}; a backup belongs elsewhere (another disk, "
+                          "ideally)")
     _require_empty(dest, "snapshot")
     tmp = _temp_dir_beside(dest)
     try:

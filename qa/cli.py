@@ -119,11 +119,12 @@ def remove(doc_ids: Annotated[list[str], typer.Argument(help="Document ids (file
         removed = _service().writer().remove(doc_ids)
     except QAError as exc:
         _fail(exc)
-    missing = len(doc_ids) - removed
+    missing = [d for d in dict.fromkeys(doc_ids) if d not in removed]
     if as_json:
-        _print_json({"documents_removed": removed, "not_found": missing})
+        _print_json({"documents_removed": len(removed), "not_found": missing})
     else:
-        out.print(f"removed {removed} document(s)" + (f"; {missing} not found" if missing else ""))
+        out.print(f"removed {len(removed)} document(s)" + (f"; not found: {', '.join(missing)}" if missing else ""),
+                  markup=False)
     if missing:
         raise typer.Exit(1)
 

@@ -50,8 +50,9 @@ def document_detail(data_dir: Path, doc_id: str) -> dict[str, object]:
 
 def print_document(console: Console, detail: dict) -> None:
     console.print(f"[bold]{detail['title']}[/bold]")
-    meta = " · ".join(str(detail[k]) for k in ("source", "date", "author") if detail.get(k))
-    console.print(f"[dim]{detail['doc_id']} · {meta} · {len(detail['chunks'])} chunks[/dim]\n")
+    meta = [str(detail[k]) for k in ("source", "date", "author") if detail.get(k)]  # only those it has
+    line = " · ".join([detail["doc_id"], *meta, f"{len(detail['chunks'])} chunks"])
+    console.print(f"[dim]{line}[/dim]\n")
     for para in detail["body"]:
         console.print(Text(para["text"]))
         console.print()

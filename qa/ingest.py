@@ -125,7 +125,8 @@ class Writer:
             store.close()
         return report
 
-    def remove(self, doc_ids: list[str]) -> int:
+    def remove(self, doc_ids: list[str]) -> list[str]:
+        """Delete these documents; returns the ids that were in the index (the others were not found)."""
         store = Store(self.data_dir)
         try:
             existing = store.document_hashes()
@@ -134,7 +135,7 @@ class Writer:
             upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                        if d.doc_id not in present] if stale else []
             self._commit(store, upserts, present, progress=False)
-            return len(present)
+            return present
         finally:
             store.close()
 

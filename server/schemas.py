@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -32,7 +33,16 @@ def _not_blank(text: str) -> str:
     return text
 
 
+def _one_line(text: str) -> str:
+    """Metadata is shown on one line: no line breaks, NUL or other control characters."""
+    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        raise ValueError(f"must be one line without control characters (found U+{ord(bad):04X})")
+    return text
+
+
 Text = Annotated[str, AfterValidator(_encodable)]
+Meta = Annotated[Text, Field(max_length=META_CHARS), AfterValidator(_one_line)]
 Question = Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS), AfterValidator(_encodable), AfterValidator(_not_blank)]
 
 
@@ -295,11 +305,12 @@ class DocumentIn(BaseModel):
     )
     text: Annotated[Text, Field(min_length=1, description="The article as it would be in a .txt file; "
                                                           "at most QA_MAX_FILE_BYTES bytes of UTF-8 (else 413)")]
-    title: Annotated[Text, Field(max_length=META_CHARS)] | None = None
-    source: Annotated[Text, Field(max_length=META_CHARS)] | None = None
-    date: Annotated[Text, Field(max_length=META_CHARS)] | None = None
-    author: Annotated[Text, Field(max_length=META_CHARS)] | None = None
-    url: Annotated[Text, Field(max_length=2000)] | None = Field(None, description="Stored as the document's path")
+    title: Meta | None = None
+    source: Meta | None = None
+    date: Meta | None = None
+    author: Meta | None = None
+    url: Annotated[Text, Field(max_length=2000), AfterValidator(_one_line)] | None = Field(
+        None, description="Stored as the document's path")
 
 
 class DocumentWriteOut(BaseModel):

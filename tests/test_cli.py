@@ -237,9 +237,10 @@ def test_show_unknown_document_fails(indexed: dict) -> None:
 
 def test_remove(indexed: dict) -> None:
     result = run("remove", "no_such_doc")
-    assert result.exit_code == 1
-    data = run_json("remove", ROME)
-    assert data["documents_removed"] == 1 and data["not_found"] == 0
+    assert result.exit_code == 1 and "not found: no_such_doc" in result.stdout
+    result = run("remove", ROME, "nope_1", "--json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1 and data["documents_removed"] == 1 and data["not_found"] == ["nope_1"]
     assert ROME not in [r["doc_id"] for r in run_json("list")]
     assert all(p["doc_id"] != ROME for p in run_json("ask", "Ai đã gặp nhau tại Rome?")["passages"])
 

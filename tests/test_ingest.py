@@ -194,7 +194,7 @@ def test_modified_file_replaces_only_its_chunks(tmp_path: Path, tiny: Encoder) -
 def test_remove_and_prune(tmp_path: Path, tiny: Encoder) -> None:
     w = writer(tmp_path, tiny)
     ingest(w)
-    assert w.remove([ROME, "no_such_doc"]) == 1
+    assert w.remove([ROME, "no_such_doc"]) == [ROME]
     _, chunks, docs = state(tmp_path)
     assert ROME not in docs and len(docs) == 4
     assert all(c.doc_id != ROME for c in chunks)
@@ -327,7 +327,7 @@ def test_remove_under_new_settings_rebuilds_the_rest(tmp_path: Path, tiny: Encod
     ingest(writer(tmp_path, tiny))
     _, before, _ = state(tmp_path)
     w = writer(tmp_path, tiny, chunk_tokens=64)
-    assert w.remove([ROME]) == 1
+    assert w.remove([ROME]) == [ROME]
     manifest, after, docs = state(tmp_path)
     assert ROME not in docs and {c.doc_id for c in after} == set(docs)
     # the manifest now claims the new signature, so the chunks must really be the new ones

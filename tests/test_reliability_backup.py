@@ -173,6 +173,9 @@ def test_damaged_or_foreign_snapshot_is_refused(tmp_path: Path, tiny: Encoder) -
         restore_snapshot(tmp_path / "nothing", tmp_path / "target")
     with pytest.raises(BackupError, match="no index to back up"):
         take_snapshot(tmp_path / "nothing", tmp_path / "b2")
+    with pytest.raises(BackupError, match="inside the index folder"):
+        take_snapshot(data, data / "inner")
+    assert not (data / "inner").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backup", "data"]  # no temp folder left
 
 
