@@ -24,6 +24,18 @@ def document_list(data_dir: Path) -> list[dict[str, object]]:
         store.close()
 
 
+def document_raw(data_dir: Path, doc_id: str) -> str:
+    """The document's original text, as ingested: every offset of a citation slices it."""
+    store = Store(data_dir)
+    try:
+        doc = store.get_document(doc_id)
+        if doc is None:
+            raise DocumentNotFound(doc_id)
+        return doc.raw
+    finally:
+        store.close()
+
+
 def document_detail(data_dir: Path, doc_id: str) -> dict[str, object]:
     store = Store(data_dir)
     try:

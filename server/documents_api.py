@@ -13,9 +13,10 @@ import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import PlainTextResponse
 
 from qa.cleaning import is_blank_char
-from qa.docview import document_detail, document_list
+from qa.docview import document_detail, document_list, document_raw
 from qa.errors import DocumentNotFound
 from qa.ingest import IngestReport, SourceText
 from qa.store import Store
@@ -79,6 +80,15 @@ def list_documents(
 def get_document(doc_id: str, request: Request) -> dict:
     """One document (like `qa show --json`): metadata, cleaned body, dropped boilerplate with reasons, chunks."""
     return document_detail(_runtime(request).settings.data_dir, doc_id)
+
+
+@router.get("/{doc_id}/raw", response_class=Response, dependencies=[Depends(read_access)],
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "The original text"},
+                       **responses(401, 404, 429)})
+def get_document_raw(doc_id: str, request: Request) -> PlainTextResponse:
+    """The document's original text as ingested (UTF-8): a citation's `start`/`end` (and its highlight's) are
+    offsets in characters (code points) into it, so `raw[start:end]` is the cited text."""
+    return PlainTextResponse(document_raw(_runtime(request).settings.data_dir, doc_id))
 
 
 @router.post("", response_model=DocumentWriteOut, dependencies=[Depends(admin_access)],

@@ -255,6 +255,15 @@ def test_add_replace_and_delete_a_document(client: TestClient) -> None:
     answer = client.post("/v1/ask", json=question).json()
     assert answer["passages"][0]["doc_id"] == doc_id and "41.000" in answer["passages"][0]["text"]
     assert client.get("/readyz").json()["documents"] == 6
+    # a posted document has no file: its original text is served, and every citation slices it
+    original = client.get(f"/v1/documents/{doc_id}/raw")
+    assert original.status_code == 200 and original.headers["content-type"].startswith("text/plain")
+    assert original.text == ARTICLE
+    for p in answer["passages"]:
+        if p["doc_id"] == doc_id:
+            h = p["highlight"]
+            assert original.text[p["start"] : p["end"]] == p["text"] and original.text[h["start"] : h["end"]] == h["text"]
+    assert client.get("/v1/documents/no-such-doc/raw").status_code == 404
 
     again = client.post("/v1/documents", json={"text": ARTICLE, "title": "Metro số 3", "source": "VnExpress",
                                                "date": "2024-08-09", "url": "https://example.org/metro"})

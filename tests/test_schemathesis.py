@@ -41,7 +41,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 OPERATIONS = [
     "POST /v1/ask", "POST /v1/search", "POST /v1/chat/completions", "GET /v1/models", "GET /v1/models/{model_id}",
-    "GET /v1/documents", "GET /v1/documents/{doc_id}", "POST /v1/documents", "DELETE /v1/documents/{doc_id}",
+    "GET /v1/documents", "GET /v1/documents/{doc_id}", "GET /v1/documents/{doc_id}/raw", "POST /v1/documents", "DELETE /v1/documents/{doc_id}",
     "GET /healthz", "GET /readyz", "GET /metrics",
 ]
 NO_INPUT = {"GET /v1/models", "GET /healthz", "GET /readyz", "GET /metrics"}
