@@ -58,3 +58,14 @@ def client(data_dir: Path):  # noqa: ANN201 - fastapi.testclient.TestClient
     from api_support import client_for
 
     return client_for(data_dir)
+
+
+@pytest.fixture
+def indexed() -> dict:
+    """The seeds ingested with `qa ingest --json` into this test's QA_DATA_DIR; its report."""
+    from api_support import SEEDS
+    from cli_support import run_json
+
+    report = run_json("ingest", str(SEEDS))
+    assert report["documents_added"] == 5 and report["errors"] == []
+    return report

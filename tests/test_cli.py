@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -13,38 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from api_support import ROME, SEEDS, seed_text
+from cli_support import VOV, run, run_json, warnings_in
 from qa.cli import app
 from qa.config import DEFAULT_MODEL
 
-SEEDS = Path(__file__).parent.parent / "seeds"
-ROME = "002_57590387f8aa0a75"
-VOV = "001_789a47a7f02fc303"
 COUNT_KEYS = {"documents_added", "documents_updated", "documents_unchanged", "documents_removed", "chunks_embedded"}
 PASSAGE_KEYS = {"rank", "doc_id", "title", "source", "date", "chunk_id", "start", "end", "score", "text", "highlight"}
-
-
-def seed_text(doc_id: str) -> str:
-    return (SEEDS / f"{doc_id}.txt").read_bytes().decode("utf-8")
-
-
-def run(*args: str, input: str | None = None):  # noqa: A002
-    result = CliRunner().invoke(app, list(args), input=input)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def run_json(*args: str) -> object:
-    result = run(*args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-@pytest.fixture
-def indexed() -> dict:
-    report = run_json("ingest", str(SEEDS))
-    assert report["documents_added"] == 5 and report["errors"] == []
-    return report
 
 
 def check_answer(data: dict) -> None:
@@ -142,10 +116,6 @@ def test_bad_mode_is_a_usage_error(indexed: dict) -> None:
     assert "--mode" in result.stderr and "fuzzy" in result.stderr
 
 
-def _warnings(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.strip()]
-
-
 def test_default_hub_model_offline_ingest_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
     import sentence_transformers  # noqa: F401 - import time is not what is measured
 
@@ -156,7 +126,7 @@ def test_default_hub_model_offline_ingest_warns_once(monkeypatch: pytest.MonkeyP
     assert time.monotonic() - t0 < 5
     assert result.exit_code == 0
     assert COUNT_KEYS <= set(json.loads(result.stdout))
-    lines = _warnings(result.stderr)
+    lines = warnings_in(result.stderr)
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("warning") and DEFAULT_MODEL in lines[0] and "Fix:" in lines[0]
 
@@ -173,25 +143,9 @@ def test_default_hub_model_offline_ask_warns_once(monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["mode"] == "lexical" and data["passages"]
-    lines = _warnings(result.stderr)
+    lines = warnings_in(result.stderr)
     assert len(lines) == 1, f"expected one warning naming the model, got: {result.stderr!r}"
     assert DEFAULT_MODEL in lines[0] and "Fix:" in lines[0]
-
-
-def test_default_hub_model_offline_eval_with_cross_warns_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """`qa eval --cross` opens two corpora, each loading the model: the unavailable model is one line."""
-    monkeypatch.setenv("QA_MODEL", DEFAULT_MODEL)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    other = tmp_path / "other"
-    other.mkdir()
-    (other / "note.txt").write_text("Tiêu đề\n\nMột bài báo khác về thời tiết ở Hà Nội hôm nay.\n", encoding="utf-8")
-    path = tmp_path / "q.jsonl"
-    path.write_text(json.dumps({"question": "Ai đã gặp nhau tại Rome?", "article": ROME, "answer": ["Sullivan"]}) + "\n",
-                    encoding="utf-8")
-    result = run("eval", str(path), "--docs", str(SEEDS), "--cross", str(other), "--json")
-    assert result.exit_code == 0, result.output
-    lines = _warnings(result.stderr)
-    assert len(lines) == 1 and DEFAULT_MODEL in lines[0], result.stderr
 
 
 def test_prune_refuses_a_missing_path_or_no_articles_and_changes_nothing(indexed: dict, tmp_path: Path) -> None:
@@ -245,82 +199,6 @@ def test_remove(indexed: dict) -> None:
     assert all(p["doc_id"] != ROME for p in run_json("ask", "Ai đã gặp nhau tại Rome?")["passages"])
 
 
-# ------------------------------------------------------------------------- chat
-CITATION = re.compile(r"\[(\d+)\][^\[]*?\[(\d{3}_[0-9a-f]{16}) (\d+):(\d+)\]", re.S)
-
-
-def test_chat_says_what_is_wrong_with_a_bad_command(indexed: dict) -> None:
-    script = "/mode bogus\n/k 0\n/k abc\n/k\n/sources\n/mode\n/k 3\n/quit\n"
-    result = run("chat", input=script)
-    assert result.exit_code == 0, result.output
-    out = " ".join(result.stdout.split())
-    for said in ("error: /mode is one of hybrid, dense, lexical, not 'bogus'",
-                 "error: /k takes a number of passages from 1 to 50, not '0'",
-                 "error: /k takes a number of passages from 1 to 50, not 'abc'", "error: /k needs a number: /k 5",
-                 "error: /sources needs the number of a passage of the last answer",
-                 "error: /mode is one of hybrid, dense, lexical", "k = 3"):
-        assert said in out, said
-
-
-def test_chat_follow_up_and_commands(indexed: dict) -> None:
-    script = "Who met in Rome?\nHow long did the meeting last?\n/sources 1\n/k 2\n/mode lexical\n/clear\n/quit\n"
-    result = run("chat", "--mode", "lexical", input=script)
-    assert result.exit_code == 0, result.output
-    turns = re.split(r"^\? ?", result.stdout, flags=re.M)
-    # banner, answer 1, answer 2, /sources 1, /k, /mode, /clear, /quit
-    assert len(turns) >= 8, result.stdout
-    first, follow_up, source = turns[1], turns[2], turns[3]
-    for answer in (first, follow_up):
-        cites = CITATION.findall(answer)
-        assert [int(c[0]) for c in cites][:2] == [1, 2], answer
-    top = CITATION.findall(follow_up)[0]
-    assert top[1] == ROME, "the follow-up lost the conversation's subject"
-    start, end = int(top[2]), int(top[3])
-    # /sources 1 shows passage [1] of the last answer in full
-    shown = CITATION.findall(source)
-    assert shown and shown[0][1:] == top[1:]
-    passage = seed_text(ROME)[start:end]
-    assert " ".join(passage.split()) in " ".join(source.split())
-    assert "k = 2" in turns[4] and "mode = lexical" in turns[5] and "cleared" in turns[6]
-
-
-# ------------------------------------------------------------------------- eval
-def test_eval_json(tmp_path: Path) -> None:
-    questions = [
-        {"id": "v1", "lang": "vi", "question": "Ai là Quyền Trợ lý ngoại trưởng Mỹ phụ trách Đông Á và Thái Bình Dương?",
-         "article": "000_77bbef4bb3bb361f", "answer": ["Susan Thornton"]},
-        {"id": "v2", "lang": "vi", "question": "Cuộc đối thoại an ninh Mỹ - Trung về Triều Tiên diễn ra vào ngày nào?",
-         "article": VOV, "answer": ["21/6"]},
-        {"id": "v3", "lang": "vi", "question": "Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?",
-         "article": [ROME], "answer": ["7 tiếng", "7 giờ"]},
-        {"id": "e1", "lang": "en", "question": "Which Chinese foreign minister talked with Antony Blinken?",
-         "article": "003_aadb78158e19ba32", "answer": ["Vương Nghị"]},
-        {"id": "e2", "lang": "en", "question": "Who is Japan's national security adviser meeting Jake Sullivan in Washington?",
-         "article": "004_70f335d4d42403a9", "answer": ["Shigeru Kitamura"]},
-        {"id": "u1", "lang": "en", "question": "What is the population of Brazil?", "article": None, "answer": None},
-    ]
-    for q in questions:  # the facts are really in the articles
-        if q["article"]:
-            article = q["article"] if isinstance(q["article"], str) else q["article"][0]
-            assert any(a in seed_text(article) for a in q["answer"])
-    path = tmp_path / "questions.jsonl"
-    path.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in questions) + "\n", encoding="utf-8")
-
-    report = run_json("eval", str(path), "--docs", str(SEEDS), "--mode", "lexical")
-    assert report["mode"] == "lexical"
-    assert set(report["by_lang"]) == {"vi", "en"}
-    assert report["by_lang"]["vi"]["n"] == 3 and report["by_lang"]["en"]["n"] == 2
-    for lang, m in report["by_lang"].items():
-        for name in ("hit@1", "recall@5", "mrr@10", "answer@1"):
-            assert 0.0 <= m[name] <= 1.0, (lang, name)
-        assert m["answer@1"] <= m["hit@1"] <= m["mrr@10"] + 1e-9
-        assert m["hit@1"] <= m["recall@5"]
-    assert report["by_lang"]["vi"]["recall@5"] == 1.0  # every Vietnamese question shares its answer's words
-    a = report["abstention"]
-    assert a["unanswerable"] == 1 and a["abstained"] == 1
-    assert a["answerable"] == 5 and 0 <= a["answerable_abstained"] <= 5
-
-
 # -------------------------------------------------------------- a real process
 @pytest.mark.slow
 def test_real_process_ingest_and_ask() -> None:
@@ -341,8 +219,7 @@ def test_real_process_ingest_and_ask() -> None:
 
 
 def test_invalid_setting_is_one_line_per_variable_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
-
+    
     from qa.cli import app as cli_app
 
     monkeypatch.setenv("QA_K", "abc")

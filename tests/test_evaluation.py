@@ -1,4 +1,4 @@
-"""`qa eval`'s question files: each line checked, gold data that cannot match reported, not scored silently."""
+"""`qa eval`: its question files (each line checked, gold data that cannot match reported) and its report."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.config import Settings
+from api_support import ROME, SEEDS, seed_text
+from cli_support import VOV, run, run_json, warnings_in
+from qa.config import DEFAULT_MODEL, Settings
 from qa.errors import QAError
 from qa.evaluation import evaluate, load_conversations, load_questions
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-ROME = "002_57590387f8aa0a75"
 ROME_VI = "Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?"
 
 
@@ -67,3 +67,56 @@ def test_conversation_turns_are_checked_like_questions(tmp_path: Path) -> None:
                       ({"turns": [{"answer": "x"}]}, "turn 1: 'question' must be a non-empty string")):
         with pytest.raises(QAError, match=says):
             load_conversations(_jsonl(tmp_path / "c.jsonl", bad))
+
+
+# ----------------------------------------------------------------- `qa eval`
+def test_eval_json(tmp_path: Path) -> None:
+    questions = [
+        {"id": "v1", "lang": "vi", "question": "Ai là Quyền Trợ lý ngoại trưởng Mỹ phụ trách Đông Á và Thái Bình Dương?",
+         "article": "000_77bbef4bb3bb361f", "answer": ["Susan Thornton"]},
+        {"id": "v2", "lang": "vi", "question": "Cuộc đối thoại an ninh Mỹ - Trung về Triều Tiên diễn ra vào ngày nào?",
+         "article": VOV, "answer": ["21/6"]},
+        {"id": "v3", "lang": "vi", "question": "Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?",
+         "article": [ROME], "answer": ["7 tiếng", "7 giờ"]},
+        {"id": "e1", "lang": "en", "question": "Which Chinese foreign minister talked with Antony Blinken?",
+         "article": "003_aadb78158e19ba32", "answer": ["Vương Nghị"]},
+        {"id": "e2", "lang": "en", "question": "Who is Japan's national security adviser meeting Jake Sullivan in Washington?",
+         "article": "004_70f335d4d42403a9", "answer": ["Shigeru Kitamura"]},
+        {"id": "u1", "lang": "en", "question": "What is the population of Brazil?", "article": None, "answer": None},
+    ]
+    for q in questions:  # the facts are really in the articles
+        if q["article"]:
+            article = q["article"] if isinstance(q["article"], str) else q["article"][0]
+            assert any(a in seed_text(article) for a in q["answer"])
+    path = tmp_path / "questions.jsonl"
+    path.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in questions) + "\n", encoding="utf-8")
+
+    report = run_json("eval", str(path), "--docs", str(SEEDS), "--mode", "lexical")
+    assert report["mode"] == "lexical"
+    assert set(report["by_lang"]) == {"vi", "en"}
+    assert report["by_lang"]["vi"]["n"] == 3 and report["by_lang"]["en"]["n"] == 2
+    for lang, m in report["by_lang"].items():
+        for name in ("hit@1", "recall@5", "mrr@10", "answer@1"):
+            assert 0.0 <= m[name] <= 1.0, (lang, name)
+        assert m["answer@1"] <= m["hit@1"] <= m["mrr@10"] + 1e-9
+        assert m["hit@1"] <= m["recall@5"]
+    assert report["by_lang"]["vi"]["recall@5"] == 1.0  # every Vietnamese question shares its answer's words
+    a = report["abstention"]
+    assert a["unanswerable"] == 1 and a["abstained"] == 1
+    assert a["answerable"] == 5 and 0 <= a["answerable_abstained"] <= 5
+
+
+def test_default_hub_model_offline_eval_with_cross_warns_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`qa eval --cross` opens two corpora, each loading the model: the unavailable model is one line."""
+    monkeypatch.setenv("QA_MODEL", DEFAULT_MODEL)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "note.txt").write_text("Tiêu đề\n\nMột bài báo khác về thời tiết ở Hà Nội hôm nay.\n", encoding="utf-8")
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"question": "Ai đã gặp nhau tại Rome?", "article": ROME, "answer": ["Sullivan"]}) + "\n",
+                    encoding="utf-8")
+    result = run("eval", str(path), "--docs", str(SEEDS), "--cross", str(other), "--json")
+    assert result.exit_code == 0, result.output
+    lines = warnings_in(result.stderr)
+    assert len(lines) == 1 and DEFAULT_MODEL in lines[0], result.stderr
