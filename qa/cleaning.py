@@ -22,6 +22,11 @@ def is_blank_char(ch: str) -> bool:
     return ch.isspace() or ch in ZERO_WIDTH
 
 
+def is_blank(text: str) -> bool:
+    """Nothing but blank characters (or nothing): an empty file, document or question."""
+    return all(map(is_blank_char, text))
+
+
 def collapse(text: str) -> str:
     """NFC, zero-width characters removed, whitespace runs collapsed to one space."""
     return " ".join(nfc(text).translate(_ZW_TO_SPACE).split())

@@ -16,7 +16,7 @@ from qa.errors import QAError
 from qa.ingest import IngestReport, collect_sources
 from qa.render import print_answer
 from qa.service import QAService
-from qa.text import as_typed
+from qa.cleaning import is_blank
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
 out = Console(highlight=False)
@@ -154,7 +154,7 @@ def ask(
         question.encode("utf-8")
     except UnicodeEncodeError as exc:  # bytes that were not UTF-8 on the command line (surrogate escapes)
         _fail(QAError(f"the question is not valid UTF-8 (character {exc.start + 1}); check the terminal's encoding"))
-    if not as_typed(question).strip():
+    if is_blank(question):
         raise typer.BadParameter("the question is empty", param_hint="QUESTION")
     try:
         answer = _service(quiet=not as_json).ask(question, k=k, mode=_mode(mode))

@@ -86,7 +86,7 @@ def decode_file(path: str | Path, max_bytes: int) -> str:
         raise BadInputFile(name, "binary file (contains NUL bytes)")
     if error:
         raise BadInputFile(name, f"not UTF-8 (looks like {_guess_8bit(data)}: {error})")
-    if all(cl.is_blank_char(ch) for ch in text):
+    if cl.is_blank(text):
         raise BadInputFile(name, "empty file")
     return text
 

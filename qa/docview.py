@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.errors import DocumentNotFound
-from qa.store import Store
+from qa.store import DocumentRow, Store
 
 
 def document_list(data_dir: Path) -> list[dict[str, object]]:
@@ -24,14 +24,18 @@ def document_list(data_dir: Path) -> list[dict[str, object]]:
         store.close()
 
 
+def _stored(store: Store, doc_id: str) -> DocumentRow:
+    doc = store.get_document(doc_id)
+    if doc is None:
+        raise DocumentNotFound(doc_id)
+    return doc
+
+
 def document_raw(data_dir: Path, doc_id: str) -> str:
     """The document's original text, as ingested: every offset of a citation slices it."""
     store = Store(data_dir)
     try:
-        doc = store.get_document(doc_id)
-        if doc is None:
-            raise DocumentNotFound(doc_id)
-        return doc.raw
+        return _stored(store, doc_id).raw
     finally:
         store.close()
 
@@ -39,9 +43,7 @@ def document_raw(data_dir: Path, doc_id: str) -> str:
 def document_detail(data_dir: Path, doc_id: str) -> dict[str, object]:
     store = Store(data_dir)
     try:
-        doc = store.get_document(doc_id)
-        if doc is None:
-            raise DocumentNotFound(doc_id)
+        doc = _stored(store, doc_id)
         chunks = store.conn.execute("SELECT chunk_id, start, end FROM chunks WHERE doc_id = ? ORDER BY seq", (doc_id,))
         return {
             "doc_id": doc.doc_id,

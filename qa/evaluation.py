@@ -84,9 +84,9 @@ def load_conversations(path: Path) -> list[dict]:
 
 def _warn_unknown_articles(questions: list[dict], service: QAService, warn: Callable[[str], None]) -> None:
     """A gold article that is not in the corpus can never be hit: most likely a typo in the question set."""
-    known = service.snapshot().docs
+    known = set(service.snapshot().docs)
     for i, q in enumerate(questions, start=1):
-        for article in gold_articles(q) - set(known):
+        for article in gold_articles(q) - known:
             warn(f"warning: question {q.get('id', i)!r}: article {article!r} is not among the indexed documents; "
                  "it counts as a miss")
 

@@ -31,7 +31,7 @@ from server.runtime import Runtime
 from server.schemas import AnswerOut, AskRequest, Health, Readiness, SearchOut
 from server.security import read_access
 from server.web import router as web_router
-from server.workers import follow_parent, loads_before_accepting, state_dir
+from server.workers import follow_parent, loads_before_accepting
 
 log = logging.getLogger("qa.server")
 
@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        shared = state_dir()
+        shared = runtime.shared
         if shared is not None:  # one of several workers: stop when the parent does, even if it is killed
             follow_parent(shared)
             # replacing a worker that died: warm up before accepting connections

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from qa.cleaning import is_blank_char
+from qa.cleaning import is_blank
 from qa.docview import document_detail, document_list, document_raw
 from qa.errors import DocumentNotFound
 from qa.ingest import IngestReport, SourceText
@@ -60,7 +60,7 @@ def check_text(text: str, max_bytes: int) -> None:
                        param="text")
     if "\x00" in text:
         raise APIError(422, "text contains NUL characters (binary data?)", param="text")
-    if all(is_blank_char(ch) for ch in text):
+    if is_blank(text):
         raise APIError(422, "text is empty (only whitespace or zero-width characters)", param="text")
 
 

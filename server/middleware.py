@@ -16,7 +16,7 @@ from prometheus_client.multiprocess import MultiProcessCollector, mark_process_d
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.workers import METRICS_ENV, alive
+from server.workers import METRICS_ENV, live_worker, state_dir
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -111,12 +111,12 @@ class Metrics:
 def _forget_dead_workers() -> None:
     """Retire the live gauges (requests in flight) of workers that died without retiring them (a crash,
     SIGKILL; uvicorn starts a new worker with another pid), so they stop counting."""
-    folder = os.environ.get(METRICS_ENV)
-    if not folder:
+    folder, root = os.environ.get(METRICS_ENV), state_dir()
+    if not folder or root is None:
         return
     for path in Path(folder).glob("gauge_live*_*.db"):
         pid = path.stem.rpartition("_")[2]
-        if pid.isdigit() and not alive(int(pid)):
+        if pid.isdigit() and not live_worker(int(pid), root):
             mark_process_dead(int(pid), folder)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from qa.config import Mode
-from qa.text import as_typed
+from qa.cleaning import is_blank
 
 QUESTION_CHARS = 2000  # a question: 1..2000 characters
 TURN_CHARS = 4000  # one history turn / chat message
@@ -28,7 +28,7 @@ def _encodable(text: str) -> str:
 
 
 def _not_blank(text: str) -> str:
-    if not as_typed(text).strip():  # zero-width characters alone are blank too
+    if is_blank(text):  # zero-width characters alone are blank too
         raise ValueError("must not be blank")
     return text
 

@@ -150,6 +150,11 @@ def _worker_of(pid: int, parent: int | None) -> bool:
     return parent is None or int(stat.rsplit(")", 1)[1].split()[1]) == parent
 
 
+def live_worker(pid: int, root: Path) -> bool:
+    """Whether ``pid`` is a live worker of the run whose shared folder is ``root`` (see ``_worker_of``)."""
+    return _worker_of(pid, _parent_of(root))
+
+
 def _others(root: Path, kind: str) -> bool:
     """Whether a live worker of this run other than this one has a ``kind`` marker (the markers of workers
     that died are removed on the way)."""

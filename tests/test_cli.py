@@ -184,6 +184,13 @@ def test_show_json_has_body_and_dropped_blocks(indexed: dict) -> None:
     assert any(d["text"] == "Tin liên quan" for d in detail["dropped"])
 
 
+def test_show_text_lists_only_the_metadata_a_document_has(indexed: dict) -> None:
+    assert run_json("show", ROME)["source"] is None
+    lines = run("show", ROME).stdout.splitlines()
+    chunks = len(run_json("show", ROME)["chunks"])
+    assert lines[1].strip() == f"{ROME} · {chunks} chunks"  # no empty "·  ·" for the missing source and date
+
+
 def test_show_unknown_document_fails(indexed: dict) -> None:
     result = run("show", "nope_0000")
     assert result.exit_code != 0 and "nope_0000" in result.stderr

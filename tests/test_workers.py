@@ -79,6 +79,10 @@ def test_metrics_sum_over_worker_processes(tmp_path: Path, monkeypatch: pytest.M
     and one that died without doing so (a crash, SIGKILL) is found dead at the next scrape."""
     folder = tmp_path / "metrics"
     folder.mkdir()
+    run = tmp_path / "run"  # the run folder: this process is the parent of the recording workers
+    run.mkdir()
+    (run / PARENT_FILE).write_text(str(os.getpid()))
+    monkeypatch.setenv(STATE_ENV, str(run))
     env = dict(os.environ, **{METRICS_ENV: str(folder)}, PYTHONPATH=str(ROOT))
     for count, documents, end in ((3, 5, "retire"), (4, 6, "crash")):
         subprocess.run([sys.executable, "-c", _RECORD, str(count), str(documents), end], env=env, check=True, cwd=ROOT)
