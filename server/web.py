@@ -54,20 +54,20 @@ def _asset(name: str, *, headers: dict[str, str] | None = None) -> Response:
     return Response(path.read_bytes(), media_type=ASSETS[name], headers={**base, **(headers or {})})
 
 
-@router.get("/", include_in_schema=False)
+@router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
 def index() -> Response:
     """The chat page."""
     return _asset("index.html")
 
 
-@router.get("/widget.js", include_in_schema=False)
+@router.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)
 def widget() -> Response:
     """The embeddable chat bubble: ``<script src="http://HOST:PORT/widget.js" data-api-key="…"></script>``."""
     # Loaded by other sites' pages: let any origin fetch the script itself (the API keeps its own CORS rules).
     return _asset("widget.js", headers={"Cross-Origin-Resource-Policy": "cross-origin"})
 
 
-@router.get("/static/{name}", include_in_schema=False)
+@router.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
 def static(name: str) -> Response:
     """The page's script and stylesheet (and the widget under its static name)."""
     return _asset(name)

@@ -138,3 +138,12 @@ def test_page_has_no_inline_script_or_handlers(client: TestClient) -> None:
         assert not any(k.startswith("on") for k in attrs), (tag, attrs)
         if tag == "script":
             assert attrs.get("src"), "inline <script> would be blocked by the page's CSP"
+
+
+def test_page_and_assets_answer_head(client: TestClient) -> None:
+    """`curl -I` (and link checkers, uptime probes) get the headers a GET would, not 405."""
+    for path in ("/", "/widget.js", "/static/chat.js", "/static/chat.css"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == 200, path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+        assert head.content == b"", path

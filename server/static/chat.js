@@ -12,6 +12,9 @@
 
   var history = []; // [{role: "user"|"assistant", content: string}]
   var pending = false;
+  var chatNumber = 0; // "New chat" starts the next one: an answer to an earlier chat is dropped
+  var inFlight = null; // the AbortController of the question being answered
+  var overlayQuery = window.matchMedia("(max-width: 959px)"); // the passage opens over the chat
   var lastCitation = null; // the button that opened the passage panel (focus returns to it)
 
   function $(id) { return document.getElementById(id); }
@@ -79,6 +82,15 @@
     box.scrollTop = box.scrollHeight;
   }
 
+  /* Show the newest answer from its question down: a long answer (five sources on a phone) would
+     otherwise be scrolled past its own text, to the end of its sources list. */
+  function revealAnswer(msg) {
+    var box = conversation();
+    var anchor = msg.previousElementSibling || msg; // the question it answers
+    var top = anchor.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 8;
+    box.scrollTop = Math.max(0, Math.min(top, box.scrollHeight - box.clientHeight));
+  }
+
   function hideEmptyState() {
     var empty = $("empty-state");
     if (empty) empty.hidden = true;
@@ -136,8 +148,9 @@
     passages.forEach(function (p, i) {
       var number = p.rank || i + 1;
       var quote = p.highlight && p.highlight.text ? el("span", { className: "source-quote", text: p.highlight.text }) : null;
-      var open = el("button", { type: "button", className: "source-link", "data-rank": String(number),
-                                "aria-label": "Open source " + number + ": " + (p.title || p.doc_id) }, [
+      // no aria-label: the name is what the button shows (the title alone is often the same for all)
+      var open = el("button", { type: "button", className: "source-link", "data-rank": String(number) }, [
+        el("span", { className: "visually-hidden", text: "Open source " + number + ": " }),
         el("span", { className: "source-title", text: p.title || p.doc_id }),
         quote,
         passageMeta(p),
@@ -218,7 +231,7 @@
     msg.textContent = "";
     msg.appendChild(el("p", { className: "visually-hidden", text: "Answer:" }));
     msg.appendChild(bubble);
-    scrollToBottom();
+    revealAnswer(msg);
     return spoken;
   }
 
@@ -248,7 +261,21 @@
     return [text.slice(0, start), text.slice(start, end), text.slice(end)];
   }
 
-  function isOverlay() { return window.matchMedia("(max-width: 959px)").matches; }
+  /* On a narrow screen the open passage covers the chat: it is then a modal dialog, with a backdrop
+     and the rest of the page inert (Tab stays inside it); re-applied when the window is resized. */
+  function syncOverlay() {
+    var panel = $("passage-panel");
+    var modal = !panel.hidden && overlayQuery.matches;
+    $("panel-backdrop").hidden = !modal;
+    if (modal) {
+      panel.setAttribute("role", "dialog");
+      panel.setAttribute("aria-modal", "true");
+    } else {
+      panel.removeAttribute("role");
+      panel.removeAttribute("aria-modal");
+    }
+    document.querySelectorAll(".skip-link, .topbar, .chat").forEach(function (node) { node.inert = modal; });
+  }
 
   function openPassage(p, number, lowConfidence, opener) {
     lastCitation = opener || null;
@@ -284,7 +311,7 @@
     var panel = $("passage-panel");
     panel.hidden = false;
     document.body.classList.add("panel-open");
-    $("panel-backdrop").hidden = !isOverlay();
+    syncOverlay();
     box.scrollTop = 0;
     panel.focus({ preventScroll: true });
     if (mark) {
@@ -298,7 +325,7 @@
     var panel = $("passage-panel");
     if (panel.hidden) return;
     panel.hidden = true;
-    $("panel-backdrop").hidden = true;
+    syncOverlay();
     document.body.classList.remove("panel-open");
     document.querySelectorAll(".is-active").forEach(function (b) { b.classList.remove("is-active"); });
     if (lastCitation && document.body.contains(lastCitation)) lastCitation.focus();
@@ -329,6 +356,21 @@
     return "The server answered with an error (" + status + ")" + (detail ? ": " + detail : "") + ".";
   }
 
+  /* Put a question that was not answered back in the (empty) question box, to send again. */
+  function keepQuestion(question) {
+    var area = $("question");
+    if (area.value.trim()) return;
+    area.value = question;
+    autoGrow(area);
+  }
+
+  function finish(chat) {
+    if (chat !== chatNumber) return; // "New chat" has already reset the composer
+    inFlight = null;
+    pending = false;
+    $("send").disabled = false;
+  }
+
   function ask(question) {
     question = question.trim();
     if (!question || pending) return;
@@ -336,6 +378,15 @@
       renderError(addPending(), "The question is too long (at most 2000 characters).");
       return;
     }
+    var key = $("api-key").value.trim();
+    if (/[^\x21-\x7e]/.test(key)) { // a header can carry no other character: fetch would throw
+      addUserMessage(question);
+      renderError(addPending(), "The API key can only contain ASCII letters, digits and punctuation " +
+        "(no spaces or accents). Check the API key field at the top.");
+      keepQuestion(question);
+      return;
+    }
+    var chat = chatNumber;
     pending = true;
     $("send").disabled = true;
     var mode = $("mode").value;
@@ -343,11 +394,13 @@
     addUserMessage(question);
     var msg = addPending();
     var headers = { "Content-Type": "application/json", Accept: "application/json" };
-    var key = $("api-key").value.trim();
     if (key) headers.Authorization = "Bearer " + key;
     var payload = { question: question, k: k, mode: mode, history: history.slice(-MAX_HISTORY_TURNS) };
+    var controller = window.AbortController ? new AbortController() : null;
+    inFlight = controller;
 
-    fetch("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(payload) })
+    fetch("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(payload),
+                       signal: controller ? controller.signal : undefined })
       .then(function (res) {
         return res.text().then(function (raw) {
           var body = null;
@@ -358,19 +411,19 @@
         });
       })
       .then(function (data) {
+        if (chat !== chatNumber) return; // asked in a chat that was closed since
         var spoken = renderAnswer(msg, data, mode);
         history.push({ role: "user", content: question });
         history.push({ role: "assistant", content: spoken.slice(0, 4000) });
       })
       .catch(function (err) {
+        if (chat !== chatNumber) return;
         var text = err && err.message ? err.message : String(err);
         if (err instanceof TypeError) text = "Cannot reach the server (" + text + ").";
         renderError(msg, text);
+        keepQuestion(question);
       })
-      .then(function () {
-        pending = false;
-        $("send").disabled = false;
-      });
+      .then(function () { finish(chat); });
   }
 
   function autoGrow(area) {
@@ -380,6 +433,11 @@
   }
 
   function newChat() {
+    chatNumber += 1; // an answer still on its way belongs to the old chat: dropped when it arrives
+    if (inFlight) inFlight.abort();
+    inFlight = null;
+    pending = false;
+    $("send").disabled = false;
     history = [];
     closePassage();
     var box = conversation();
@@ -423,6 +481,7 @@
 
     $("passage-close").addEventListener("click", closePassage);
     $("panel-backdrop").addEventListener("click", closePassage);
+    if (overlayQuery.addEventListener) overlayQuery.addEventListener("change", syncOverlay);
     document.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape") closePassage();
     });

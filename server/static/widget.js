@@ -84,7 +84,7 @@
     ".source .x { margin-top: 4px; }",
     "mark { background: #ffe58a; color: inherit; }",
     ".form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #dde3ea; background: #fff; }",
-    ".form textarea { flex: 1; resize: none; overflow: hidden; height: 40px; font: inherit; padding: 9px 10px; border: 1px solid #dde3ea; border-radius: 10px; color: #17202b; background: #fff; }",
+    ".form textarea { flex: 1; resize: none; overflow-y: hidden; height: 40px; max-height: 120px; font: inherit; padding: 9px 10px; border: 1px solid #dde3ea; border-radius: 10px; color: #17202b; background: #fff; }",
     ".form button { border: 0; border-radius: 10px; padding: 0 14px; background: #1d4ed8; color: #fff; font: 600 14px system-ui, sans-serif; cursor: pointer; }",
     ".form button:disabled { background: #8da6e6; cursor: progress; }",
     ".sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }",
@@ -92,7 +92,15 @@
 
   var host = el("div", { id: "qa-widget", "data-origin": ORIGIN });
   var shadow = host.attachShadow({ mode: "open" });
-  shadow.appendChild(el("style", { text: CSS }));
+  // A constructed stylesheet where the browser has them: a host page whose Content-Security-Policy
+  // forbids inline styles (style-src without 'unsafe-inline') blocks a <style> element, not this.
+  try {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    shadow.adoptedStyleSheets = [sheet];
+  } catch (e) {
+    shadow.appendChild(el("style", { text: CSS }));
+  }
 
   var svgNS = "http://www.w3.org/2000/svg";
   var icon = document.createElementNS(svgNS, "svg");
@@ -131,6 +139,21 @@
   panel.addEventListener("keydown", function (ev) { if (ev.key === "Escape") setOpen(false); });
 
   function scroll() { log.scrollTop = log.scrollHeight; }
+
+  // The question box grows with its lines (Shift+Enter), then scrolls (CSSOM: allowed by any CSP).
+  function fit() {
+    input.style.height = "auto";
+    var wanted = input.scrollHeight + 2;
+    input.style.height = Math.max(40, Math.min(wanted, 120)) + "px";
+    input.style.overflowY = wanted > 120 ? "auto" : "hidden";
+  }
+
+  // A question that got no answer goes back into the (empty) box, to send again.
+  function keep(question) {
+    if (input.value.trim()) return;
+    input.value = question;
+    fit();
+  }
 
   function excerpt(p) {
     // The answer sentence with a little context around it, the sentence marked.
@@ -210,8 +233,10 @@
           if (!res.ok || !data) {
             var why = data && (typeof data.detail === "string" ? data.detail : data.error && data.error.message);
             var detail = why ? ": " + String(why).replace(/\.\s*$/, "") : "";
-            throw new Error(res.status === 401 || res.status === 403
-              ? "This site's API key was refused (" + res.status + ")."
+            var auth = res.status === 401 || res.status === 403;
+            throw new Error(auth && API_KEY ? "This site's API key was refused (" + res.status + ")" + detail + "."
+              : auth ? "The server needs an API key and this site's chat sends none (" + res.status + ")" + detail +
+                ". The site must set data-api-key on the widget's script tag."
               : "The server answered with an error (" + res.status + ")" + detail + ".");
           }
           return data;
@@ -230,6 +255,7 @@
           ? "Cannot reach the server at " + ORIGIN + " (is this site allowed by its CORS setting?)."
           : err.message;
         scroll();
+        keep(question);
       })
       .then(function () { pending = false; send.disabled = false; });
   }
@@ -239,8 +265,10 @@
     var q = input.value;
     if (!q.trim() || pending) return;
     input.value = "";
+    fit();
     ask(q);
   });
+  input.addEventListener("input", fit);
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
