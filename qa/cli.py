@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -35,7 +36,7 @@ def _check_settings() -> None:
     except ValidationError as exc:  # a bad QA_* variable: say which, in one line each, no traceback
         for e in exc.errors():
             name = "QA_" + "_".join(str(p) for p in e["loc"]).upper()
-            err.print(f"error: invalid setting {name}: {e['msg']}", markup=False, soft_wrap=True)
+            err.print(f"error: invalid setting {name}: {e['msg'].removeprefix('Value error, ')}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -317,13 +318,16 @@ def _log_config() -> dict:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port")] = 8000,
     workers: Annotated[Optional[int], typer.Option(min=1, max=64, help="Server processes (default from QA_WORKERS: 1)")] = None,
 ) -> None:
     """Serve the HTTP API."""
     import uvicorn
 
     settings = Settings()
+    if os.environ.get("QA_API_KEY") and not (settings.api_keys or settings.admin_keys):
+        _warn("warning: QA_API_KEY is the key `qa chat --url` sends; the server reads QA_API_KEYS (reads) and "
+              "QA_ADMIN_KEYS (writes), and neither is set: every endpoint is open")
     workers = workers or settings.workers
     options = {"host": host, "port": port, "log_level": "info", "access_log": settings.access_log,
                "log_config": _log_config()}

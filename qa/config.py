@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
@@ -59,9 +59,30 @@ class Settings(BaseSettings):
 
     @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
     @classmethod
-    def _comma_separated(cls, value: object) -> object:
+    def _comma_separated(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not parts and info.field_name != "cors_origins":
+                # set but empty (QA_ADMIN_KEYS="$UNSET_VARIABLE", a stray comma) must not mean "open"
+                raise ValueError("is set but lists no key; unset it to leave these endpoints open, "
+                                 "or give keys separated by commas")
+            return parts
+        return value
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _folder(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                raise ValueError(f"is empty; unset it for the default ({default_data_dir()}) or name a folder")
+            return Path(value).expanduser()  # "~/qa" from a unit file or a quoted string
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _not_a_file(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder")
         return value
 
 

@@ -81,6 +81,9 @@ def make_batcher(encoder: Encoder, settings: Settings) -> QueryBatcher | None:
                         max_wait=settings.batch_wait_ms / 1000, waits="announced")
 
 
+EMPTY_INDEX = "the index holds no documents: add articles with `qa ingest PATH` (or POST /v1/documents)"
+
+
 class QAService:
     """``slots``: at most ``QA_MAX_CONCURRENCY`` questions are answered at once, first come first served
     (``qa/slots.py``; the server passes its own). More threads than that only compete for the cores and
@@ -251,6 +254,8 @@ class QAService:
             encoder, why = self._dense_status(snap, requested)
             used: Mode = requested if encoder is not None else "lexical"
             notice = f"lexical retrieval only: {why}" if why and requested != "lexical" else None
+            if not snap.docs:  # a mistyped QA_DATA_DIR starts a new, empty index: say so, not just "no answer"
+                notice = "; ".join(filter(None, [EMPTY_INDEX, notice]))
             typed, earlier = as_typed(question), [as_typed(turn) for turn in history or []]
             query = analyze(typed, contextualize(typed, earlier))
         except BaseException:

@@ -71,7 +71,7 @@ def _message(err: dict[str, Any]) -> str:
         bound = "at most" if err["type"] == "too_long" else "at least"
         limit = ctx.get("max_length" if err["type"] == "too_long" else "min_length")
         return f"String should have {bound} {limit} characters"
-    return str(err.get("msg", "invalid"))
+    return str(err.get("msg", "invalid")).removeprefix("Value error, ")  # a validator's own words
 
 
 def _relevant(errors: list[dict[str, Any]]) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from qa.answers import Answer, Passage
 from server.errors import APIError, responses
 from server.runtime import LEXICAL_MODEL_ID, Runtime
 from server.schemas import (
+    DEFAULT_CHAT_MODEL,
     QUESTION_CHARS,
     AnswerMeta,
     ChatCompletion,
@@ -124,16 +125,24 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
             usage=usage, citations=citations, qa=meta,
         )
 
-    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+    # OpenAI's stream_options.include_usage: every chunk has "usage": null and one more chunk, with no
+    # choices, carries it; without it no chunk has usage
+    counted = {"usage": None} if body.include_usage else {}
+
+    def chunk(choices: list[dict[str, Any]], **extra: Any) -> str:
         return _sse({"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
-                     "system_fingerprint": None,
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra})
+                     "system_fingerprint": None, "choices": choices, **counted, **extra})
+
+    def delta(part: dict[str, Any], finish: str | None = None) -> list[dict[str, Any]]:
+        return [{"index": 0, "delta": part, "finish_reason": finish, "logprobs": None}]
 
     def events() -> Iterator[str]:
-        yield chunk({"role": "assistant", "content": ""})
+        yield chunk(delta({"role": "assistant", "content": ""}))
         for piece in _pieces(content):
-            yield chunk({"content": piece})
-        yield chunk({}, "stop", citations=citations, usage=usage.model_dump(), qa=meta.model_dump())
+            yield chunk(delta({"content": piece}))
+        yield chunk(delta({}, "stop"), citations=citations, qa=meta.model_dump())
+        if body.include_usage:
+            yield chunk([], usage=usage.model_dump())
         yield _sse("[DONE]")
 
     return StreamingResponse(events(), media_type="text/event-stream",
@@ -141,13 +150,15 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
 
 
 def _models(runtime: Runtime) -> list[ModelCard]:
+    """'qa' (the name clients send by default: the configured retrieval), the configured model when it
+    is loaded, and 'qa-lexical'."""
     cards = [ModelCard(id=runtime.settings.model)] if runtime.service.encoder() is not None else []
-    return cards + [ModelCard(id=LEXICAL_MODEL_ID)]
+    return [ModelCard(id=DEFAULT_CHAT_MODEL), *cards, ModelCard(id=LEXICAL_MODEL_ID)]
 
 
 @router.get("/models", response_model=ModelList, responses=responses(401, 429))
 def list_models(request: Request) -> ModelList:
-    """The configured model (when it is loaded) and 'qa-lexical'. Any name is accepted by /chat/completions."""
+    """'qa', the configured model (when it is loaded) and 'qa-lexical'. Any name is accepted by /chat/completions."""
     return ModelList(data=_models(request.app.state.runtime))
 
 

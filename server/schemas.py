@@ -5,16 +5,19 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from qa.config import Mode
 from qa.cleaning import is_blank
 
 QUESTION_CHARS = 2000  # a question: 1..2000 characters
-TURN_CHARS = 4000  # one history turn / chat message
+TURN_CHARS = 4000  # one history turn / chat message read as a question
+CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool): only the body limit matters
 HISTORY_TURNS = 40  # history items on /v1/ask: 20 question/answer exchanges
 CHAT_MESSAGES = 50  # messages on /v1/chat/completions (history + the question, system messages included)
 META_CHARS = 500  # title, source, date, author of a posted document
+DEFAULT_CHAT_MODEL = "qa"  # the model a chat request names by default (listed by GET /v1/models)
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 
 
@@ -112,10 +115,22 @@ class SearchOut(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
 
 
+def _user_turn_length(text: str, info: ValidationInfo) -> str:
+    """A turn that is read (a user's) has at most ``TURN_CHARS``; one that is not, ``CONTEXT_CHARS``."""
+    if info.data.get("role") == "user" and len(text) > TURN_CHARS:
+        raise PydanticCustomError("string_too_long", "String should have at most {max_length} characters",
+                                  {"max_length": TURN_CHARS})
+    return text
+
+
 class Turn(BaseModel):
+    """An earlier turn: the user's resolve follow-ups; the assistant's are accepted and not read."""
+
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"]
-    content: Annotated[Text, Field(max_length=TURN_CHARS)]
+    content: Annotated[Text, Field(max_length=CONTEXT_CHARS)]
+
+    _length = field_validator("content")(_user_turn_length)
 
 
 class AskRequest(BaseModel):
@@ -139,27 +154,34 @@ class AskRequest(BaseModel):
 class ContentPart(BaseModel):
     model_config = ConfigDict(extra="allow")
     type: str = Field(max_length=64)
-    text: Annotated[Text, Field(max_length=TURN_CHARS)] | None = None
+    text: Annotated[Text, Field(max_length=CONTEXT_CHARS)] | None = None
 
 
 class ChatMessage(BaseModel):
+    """User messages are read (the question, the conversation): text only, ``TURN_CHARS`` at most. The
+    others are accepted and not read, so a client can send back what it got -- a reply citing 50 sources,
+    an assistant ``refusal`` part, a long system prompt -- within ``CONTEXT_CHARS``."""
+
     model_config = ConfigDict(extra="allow")
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
-    content: Annotated[Text, Field(max_length=TURN_CHARS)] | list[ContentPart] | None = None
+    content: Annotated[Text, Field(max_length=CONTEXT_CHARS)] | list[ContentPart] | None = None
     name: str | None = Field(None, max_length=256)
 
     @field_validator("content")
     @classmethod
-    def _text_parts(cls, value: Any) -> Any:
+    def _user_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, list) and len(value) > 100:
+            raise ValueError("at most 100 content parts")
+        if info.data.get("role") != "user" or value is None:
+            return value
         if isinstance(value, list):
-            if len(value) > 100:
-                raise ValueError("at most 100 content parts")
             other = [p.type for p in value if p.type != "text"]
             if other:
                 raise ValueError(f"only text content is supported, not {other[0]!r}")
             if sum(len(p.text or "") for p in value) > TURN_CHARS:
-                raise ValueError(f"a message has at most {TURN_CHARS} characters")
-        return value
+                raise ValueError(f"a user message has at most {TURN_CHARS} characters")
+            return value
+        return _user_turn_length(value, info)
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -181,12 +203,26 @@ class ChatCompletionRequest(BaseModel):
     """
 
     model_config = ConfigDict(extra="allow")
-    model: str = Field("qa", max_length=256)
+    model: str = Field(DEFAULT_CHAT_MODEL, max_length=256)
     messages: list[ChatMessage] = Field(min_length=1, max_length=CHAT_MESSAGES)
     stream: bool | None = False
     stream_options: StreamOptions | None = None
+    n: int | None = Field(None, ge=1, le=1, description="Choices: only 1 (one extracted answer per question)")
+    tool_choice: str | dict[str, Any] | None = Field(None, description="'auto' or 'none': no tool is ever called")
     k: int | None = Field(None, ge=1, le=50, description="Extension: passages to cite (default QA_K)")
     mode: Mode | None = Field(None, description="Extension: hybrid | dense | lexical")
+
+    @field_validator("tool_choice")
+    @classmethod
+    def _no_tool_required(cls, value: Any) -> Any:
+        if value == "required" or isinstance(value, dict):
+            raise ValueError("this server answers from its articles and calls no tools; "
+                             "send tool_choice 'auto' or 'none', or leave it out")
+        return value
+
+    @property
+    def include_usage(self) -> bool:
+        return bool(self.stream_options and self.stream_options.include_usage)
 
 
 class AssistantMessage(BaseModel):

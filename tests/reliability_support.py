@@ -33,15 +33,23 @@ SYLLABLES = ("an ba ca da em gia hai khi la ma na o pha qua ra sa ta the tro uy 
 TOPICS = ["kinh tế", "giáo dục", "y tế", "thể thao", "môi trường", "giao thông", "văn hóa", "công nghệ"]
 
 
+def _proc_read(path: Path) -> bytes:
+    """A /proc file, or b"" when its thread or process has gone meanwhile (threads come and go)."""
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
+
+
 def children(pid: int) -> list[int]:
     """The processes ``pid`` started (Linux /proc), e.g. `qa serve --workers N`'s workers."""
     return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
-            for c in (task / "children").read_text().split()]
+            for c in _proc_read(task / "children").split()]
 
 
 def is_worker(pid: int) -> bool:
     """Whether ``pid`` is a process multiprocessing spawned to run code (a uvicorn worker), not its helper."""
-    return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return b"spawn_main" in _proc_read(Path(f"/proc/{pid}/cmdline"))
 
 
 def article(rng: random.Random, n: int, version: int = 0, paragraphs: int = 5) -> str:

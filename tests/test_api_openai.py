@@ -79,8 +79,20 @@ def test_chat_completion_stream(client: TestClient) -> None:
     last = chunks[-1]
     assert last["choices"][0]["finish_reason"] == "stop" and last["choices"][0]["delta"] == {}
     assert [c["chunk_id"] for c in last["citations"]] == [c["chunk_id"] for c in plain["citations"]]
-    assert last["usage"]["total_tokens"] == 0
     assert all(c["choices"][0]["finish_reason"] is None for c in chunks[:-1])
+    assert all("usage" not in c for c in chunks)  # not asked for (stream_options.include_usage)
+
+
+def test_chat_completion_stream_usage_as_openai_sends_it(client: TestClient) -> None:
+    """include_usage: every chunk says "usage": null, and one last chunk without choices carries it."""
+    request = {"model": "x", "stream": True, "messages": [user(ROME_VI)], "stream_options": {"include_usage": True}}
+    with client.stream("POST", "/v1/chat/completions", json=request) as response:
+        events = [line[len("data: "):] for line in response.iter_lines() if line.startswith("data: ")]
+    chunks = [json.loads(e) for e in events[:-1]]
+    *answer, usage = chunks
+    assert usage["choices"] == [] and usage["usage"] == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+    assert all(c["usage"] is None and c["choices"] for c in answer)
+    assert answer[-1]["choices"][0]["finish_reason"] == "stop" and answer[-1]["citations"]
 
 
 @pytest.mark.parametrize(
@@ -94,6 +106,7 @@ def test_chat_completion_stream(client: TestClient) -> None:
         ([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "http://x"}}]}], "only text"),
         ([{"role": "robot", "content": "hi"}], "role"),
         ([user("hi")] * 51, "messages"),
+        ([{"role": "system", "content": "x" * 100_001}, user("hi")], "100000"),
     ],
 )
 def test_chat_completion_rejects_bad_messages(client: TestClient, messages: list, needle: str) -> None:
@@ -102,10 +115,40 @@ def test_chat_completion_rejects_bad_messages(client: TestClient, messages: list
     assert needle in error_of(response)["message"]
 
 
+def test_what_a_client_sends_back_is_accepted(client: TestClient) -> None:
+    """The usual loop appends each reply to the messages: a reply citing many sources (over 4000
+    characters: 50 sources of a big corpus; here the seeds' 20 twice), an assistant refusal part, a
+    long system prompt. None of them is read."""
+    first = chat(client, user(ROME_VI), k=50).json()["choices"][0]["message"]
+    long_reply = first | {"content": (first["content"] + "\n") * 2}
+    assert len(long_reply["content"]) > 4000
+    follow_up = chat(client, {"role": "system", "content": "Answer briefly. " * 400}, user(ROME_VI), long_reply,
+                     {"role": "assistant", "content": [{"type": "refusal", "refusal": "I cannot say."}]},
+                     user("Cuộc gặp kéo dài bao lâu?"))
+    assert follow_up.status_code == 200, follow_up.text
+    assert follow_up.json()["citations"][0]["doc_id"] == ROME
+    # the same on /v1/ask: an assistant turn is not read, a user turn is (and stays bounded)
+    history = [user(ROME_VI), {"role": "assistant", "content": long_reply["content"]}]
+    assert client.post("/v1/ask", json={"question": ROME_VI, "history": history}).status_code == 200
+    too_long = client.post("/v1/ask", json={"question": ROME_VI, "history": [user("x" * 4001)]})
+    assert too_long.status_code == 422 and error_of(too_long)["param"] == "history.0.content"
+
+
+@pytest.mark.parametrize(("extra", "param"), [({"n": 2}, "n"), ({"tool_choice": "required"}, "tool_choice"),
+                                              ({"tool_choice": {"type": "function", "function": {"name": "f"}}},
+                                               "tool_choice")])
+def test_what_cannot_be_honoured_is_refused(client: TestClient, extra: dict, param: str) -> None:
+    """Two choices or a required tool call would silently not happen: 422 naming the field instead."""
+    response = chat(client, user(ROME_VI), **extra)
+    assert response.status_code == 422 and error_of(response)["param"] == param, response.text
+    assert chat(client, user(ROME_VI), n=1, tool_choice="auto", tools=[]).status_code == 200
+
+
 def test_models(client: TestClient) -> None:
     models = client.get("/v1/models").json()
-    assert models["object"] == "list" and [m["id"] for m in models["data"]] == ["qa-lexical"]
+    assert models["object"] == "list" and [m["id"] for m in models["data"]] == ["qa", "qa-lexical"]
     assert client.get("/v1/models/qa-lexical").json()["id"] == "qa-lexical"
+    assert client.get("/v1/models/qa").json()["id"] == "qa"  # the name a request has by default
     assert client.get("/v1/models/gpt-4").status_code == 404
 
 
@@ -121,7 +164,7 @@ def test_usage_counts_tokens_with_the_encoder_tokenizer(data_dir: Path, tiny_mod
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
     # the model loads, but this index has no vectors yet: answers stay lexical and say so
     assert body["model"] == "qa-lexical" and "qa reindex" in body["qa"]["notice"]
-    assert [m["id"] for m in client.get("/v1/models").json()["data"]] == [str(tiny_model_dir), "qa-lexical"]
+    assert [m["id"] for m in client.get("/v1/models").json()["data"]] == ["qa", str(tiny_model_dir), "qa-lexical"]
 
 
 def test_model_field_is_qa_model_when_dense_retrieval_answers(tmp_path: Path, tiny_model_dir: Path) -> None:
@@ -140,7 +183,7 @@ def test_model_field_is_qa_model_when_dense_retrieval_answers(tmp_path: Path, ti
     [
         ("x" * 4001, "messages.0.content", "String should have at most 4000 characters"),
         ({"x": 1}, "messages.0.content", "Input should be a valid string"),
-        ([{"type": "text", "text": "x" * 4001}], "messages.0.content.0.text", "String should have at most 4000 characters"),
+        ([{"type": "text", "text": "x" * 4001}], "messages.0.content", "a user message has at most 4000 characters"),
     ],
 )
 def test_a_bad_message_is_named_as_the_field_it_is(client: TestClient, content: object, param: str, says: str) -> None:

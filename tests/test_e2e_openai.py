@@ -136,6 +136,12 @@ def test_openai_client_streaming(server: Server) -> None:
     citations = last.model_extra["citations"]
     assert citations[0]["doc_id"] == ROME
     check_citations(citations)
+    assert all(c.usage is None for c in chunks)
+    # OpenAI's documented way to get usage from a stream: the chunk without choices
+    stream = client(server).chat.completions.create(model="m", messages=messages, stream=True,
+                                                    stream_options={"include_usage": True})
+    usage = [c.usage for c in stream if not c.choices]
+    assert len(usage) == 1 and usage[0].total_tokens == 0
 
 
 def test_openai_client_follow_up(server: Server) -> None:
@@ -150,7 +156,8 @@ def test_openai_client_follow_up(server: Server) -> None:
 def test_openai_client_keys_and_models(server: Server) -> None:
     with pytest.raises(openai.AuthenticationError, match="unknown API key"):
         client(server, key="wrong").models.list()
-    assert [m.id for m in client(server).models.list().data] == ["qa-lexical"]
+    assert [m.id for m in client(server).models.list().data] == ["qa", "qa-lexical"]
+    assert client(server).models.retrieve("qa").id == "qa"
     with pytest.raises(openai.UnprocessableEntityError, match="last message must be the user"):
         client(server).chat.completions.create(model="m", messages=[{"role": "assistant", "content": "hi"}])
 

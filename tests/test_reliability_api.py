@@ -71,8 +71,9 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     Writer(data, Pipeline(Settings(data_dir=data), load_encoder(str(tiny_model_dir)))).ingest(
         collect_sources([SEEDS], 5_000_000, report))
     port = free_port()
-    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODEL=str(tiny_model_dir), QA_MODE="hybrid",
-               QA_RATE_LIMIT_PER_MINUTE="0", QA_API_KEYS="", QA_ADMIN_KEYS="", QA_CORS_ORIGINS="",
+    env = {k: v for k, v in os.environ.items() if k not in ("QA_API_KEYS", "QA_ADMIN_KEYS")}  # open
+    env.update(QA_DATA_DIR=str(data), QA_MODEL=str(tiny_model_dir), QA_MODE="hybrid",
+               QA_RATE_LIMIT_PER_MINUTE="0", QA_CORS_ORIGINS="",
                OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false", PYTHONPATH=str(ROOT))
     log = open(base / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port),

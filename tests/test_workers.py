@@ -131,8 +131,9 @@ def _env(tmp_path: Path, data: Path, **settings: str) -> tuple[dict, Path]:
     and that TMPDIR (where the run folder goes)."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    env = dict(os.environ, QA_DATA_DIR=str(data), QA_MODE="lexical", QA_RATE_LIMIT_PER_MINUTE="0", QA_API_KEYS="",
-               QA_ADMIN_KEYS="", QA_CORS_ORIGINS="", TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
+    env = {k: v for k, v in os.environ.items() if k not in ("QA_API_KEYS", "QA_ADMIN_KEYS")}  # open
+    env.update(QA_DATA_DIR=str(data), QA_MODE="lexical", QA_RATE_LIMIT_PER_MINUTE="0", QA_CORS_ORIGINS="",
+               TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
     return env | settings, scratch
 
 

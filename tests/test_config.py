@@ -1,0 +1,96 @@
+"""QA_* variables that look harmless but are mistakes: refused at start-up, in one line naming the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from cli_support import run
+from qa.config import Settings
+
+
+def _error(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> str:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    (error,) = caught.value.errors()
+    assert "QA_" + "_".join(map(str, error["loc"])).upper() == name
+    return error["msg"]
+
+
+@pytest.mark.parametrize("name", ["QA_API_KEYS", "QA_ADMIN_KEYS"])
+@pytest.mark.parametrize("value", ["", " , ", ","])
+def test_a_key_variable_set_to_nothing_is_refused_not_open(monkeypatch: pytest.MonkeyPatch, name: str,
+                                                          value: str) -> None:
+    """QA_ADMIN_KEYS="$UNSET_VARIABLE" would otherwise leave document writes open."""
+    assert "lists no key" in _error(monkeypatch, name, value)
+
+
+def test_keys_and_origins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_API_KEYS", " reader-1, ,reader-2 ")
+    monkeypatch.setenv("QA_CORS_ORIGINS", "")  # no origin: CORS stays off, nothing opens
+    settings = Settings()
+    assert settings.api_keys == ["reader-1", "reader-2"] and settings.cors_origins == []
+
+
+def test_data_dir_empty_or_a_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert "is empty" in _error(monkeypatch, "QA_DATA_DIR", "  ")
+    a_file = tmp_path / "index"
+    a_file.write_text("not a folder")
+    assert "is a file, not a folder" in _error(monkeypatch, "QA_DATA_DIR", str(a_file))
+
+
+def test_data_dir_tilde_is_the_home_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("QA_DATA_DIR", "~/news-index")
+    assert Settings().data_dir == tmp_path / "news-index"
+
+
+def test_cli_says_which_variable_in_its_own_words(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QA_DATA_DIR", "")
+    result = run("ingest", "nothing-here")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"error: invalid setting QA_DATA_DIR: is empty; unset it for the default ({Settings.model_fields['data_dir'].default_factory()}) or name a folder"]
+    assert list(tmp_path.iterdir()) == []  # nothing was written where the command ran
+
+
+def test_a_new_empty_index_says_so_in_every_answer(tmp_path: Path) -> None:
+    """A mistyped QA_DATA_DIR is a new, empty index: the answer says why there is nothing, not just 'no answer'."""
+    from qa.service import QAService
+
+    answer = QAService(Settings(data_dir=tmp_path / "typo", mode="lexical")).ask("Ai đã gặp nhau tại Rome?")
+    assert answer.abstained and answer.passages == []
+    assert answer.notice is not None and "holds no documents" in answer.notice and "qa ingest" in answer.notice
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "0"])
+def test_serve_refuses_a_port_out_of_range(port: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn would bind 70000 mod 65536 (4464) while logging 70000."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: pytest.fail("uvicorn was started"))
+    result = run("serve", "--port", port)
+    assert result.exit_code == 2 and "--port" in result.output
+
+
+@pytest.mark.parametrize(("server_keys", "warned"), [(None, True), ("reader-1", False)])
+def test_serve_warns_when_only_the_client_key_variable_is_set(server_keys: str | None, warned: bool,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA_API_KEY (singular) is `qa chat --url`'s key: set on a server it protects nothing."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: None)
+    monkeypatch.setenv("QA_API_KEY", "secret")
+    if server_keys:
+        monkeypatch.setenv("QA_API_KEYS", server_keys)
+    else:
+        monkeypatch.delenv("QA_API_KEYS", raising=False)
+    monkeypatch.delenv("QA_ADMIN_KEYS", raising=False)
+    result = run("serve", "--port", "8123")
+    assert result.exit_code == 0
+    err = result.stderr
+    assert ("QA_API_KEYS" in err and "open" in err) is warned, err
