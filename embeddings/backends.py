@@ -58,8 +58,9 @@ def cache_root() -> Path:
     """Where exported graphs are kept: $QA_BACKEND_CACHE, else $XDG_CACHE_HOME/qa/backends (~/.cache/qa/backends)."""
     if os.environ.get("QA_BACKEND_CACHE"):
         return Path(os.environ["QA_BACKEND_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "qa" / "backends"
+    from qa.config import cache_dir
+
+    return cache_dir() / "backends"
 
 
 def _transformer_module(model: Any) -> Any:

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.answers import Answer, Highlight, Passage
-from qa.config import Mode, Settings
+from qa.config import Mode, Settings, state_dir
 from qa.errors import QAError
 from qa.render import print_answer, print_passage
 
@@ -149,9 +149,12 @@ class ChatLoop:
         self._shown_notice: str | None = None  # the fallback notice is shown once, not on every answer
 
     def run(self) -> None:
-        data_dir = self.service.settings.data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
-        _enable_line_editing(str(data_dir / "chat_history"))
+        history = state_dir()  # not in QA_DATA_DIR: that folder is the index alone
+        try:
+            history.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # no line history kept; the chat works the same
+        _enable_line_editing(str(history / "chat_history"))
         self.console.print(f"[dim]Ask about the indexed articles. {HELP}[/dim]")
         while True:
             try:

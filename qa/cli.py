@@ -41,8 +41,9 @@ def _check_settings() -> None:
 
 
 def _service(*, quiet: bool = False) -> QAService:
-    """``quiet``: the caller shows the fallback notice itself (in the rendered answer)."""
-    return QAService(Settings(), warn=(lambda line: None) if quiet else _warn)
+    """``quiet``: the caller shows the model's fallback notice itself (in the rendered answer); every
+    other warning (a damaged BM25 file rebuilt, a reranker that does not load) still goes to stderr."""
+    return QAService(Settings(), warn=_warn, encoder_warn=(lambda line: None) if quiet else None)
 
 
 def _warn(line: str) -> None:

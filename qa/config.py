@@ -13,9 +13,24 @@ DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 Mode = Literal["hybrid", "dense", "lexical"]
 
 
+def _xdg(variable: str, *default: str) -> Path:
+    return Path(os.environ.get(variable) or os.path.join(Path.home(), *default)) / "qa"
+
+
 def default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
-    return Path(base) / "qa"
+    """The index: $XDG_DATA_HOME/qa (~/.local/share/qa). Nothing else is kept in QA_DATA_DIR, so a
+    snapshot can be restored into it once the index is moved away."""
+    return _xdg("XDG_DATA_HOME", ".local", "share")
+
+
+def cache_dir() -> Path:
+    """What can be rebuilt (exported encoder graphs, `qa eval`'s indexes): $XDG_CACHE_HOME/qa (~/.cache/qa)."""
+    return _xdg("XDG_CACHE_HOME", ".cache")
+
+
+def state_dir() -> Path:
+    """What a user would miss but is not the index (`qa chat`'s line history): $XDG_STATE_HOME/qa."""
+    return _xdg("XDG_STATE_HOME", ".local", "state")
 
 
 class Settings(BaseSettings):

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qa.answers import Answer
-from qa.config import Mode, Settings
+from qa.config import Mode, Settings, cache_dir
 from qa.errors import QAError
 from qa.ingest import IngestReport, collect_sources
 from qa.service import QAService
@@ -132,7 +132,7 @@ def eval_service(docs: Path, settings: Settings, warn: Callable[[str], None]) ->
     The index is built as the product builds it (chunks sized for the configured model), so
     every mode is measured on the same passages."""
     key = _corpus_key(docs, settings)
-    service = QAService(settings.model_copy(update={"data_dir": settings.data_dir / "eval" / key}), warn=warn)
+    service = QAService(settings.model_copy(update={"data_dir": cache_dir() / "eval" / key}), warn=warn)
     report = IngestReport()
     sources = collect_sources([docs], settings.max_file_bytes, report)
     service.writer().ingest(sources, prune=True, report=report)

@@ -53,6 +53,9 @@ class IngestReport:
         return asdict(self)
 
 
+NOT_REGULAR = "not a regular file (a device, pipe or socket?)"
+
+
 def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> list[SourceText]:
     """Read .txt files (folders recursively); bad files are reported, the rest go in."""
     files: list[Path] = []
@@ -60,6 +63,10 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
             files.extend(p for p in found if p.suffix == ".txt")
+            odd = sorted(p for p in path.rglob("*.txt") if not p.name.startswith(".") and not p.is_file()
+                         and not p.is_dir())  # a pipe, socket or device named like an article, a dangling link
+            report.errors += [{"path": str(p), "reason": NOT_REGULAR if p.exists() else "a link to nothing"}
+                              for p in odd]
             others = [p for p in found if p.suffix != ".txt"]
             if others:
                 report.notices.append(f"{path}: skipped {len(others)} file(s) that are not .txt "
@@ -67,7 +74,7 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
         elif path.is_file():
             files.append(path)
         elif path.exists():
-            report.errors.append({"path": str(path), "reason": "not a regular file (a device, pipe or socket?)"})
+            report.errors.append({"path": str(path), "reason": NOT_REGULAR})
         else:
             report.errors.append({"path": str(path), "reason": "no such file or folder"})
     sources: dict[str, SourceText] = {}
@@ -87,9 +94,13 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
 class Writer:
     """All writes to one data dir go through here (one writer at a time: SQLite's lock)."""
 
-    def __init__(self, data_dir: Path, pipeline: Pipeline) -> None:
+    def __init__(self, data_dir: Path, pipeline: Pipeline, *, rebuild_stale: bool = True) -> None:
+        """``rebuild_stale``: a write to an index built with other settings (model, chunking) rebuilds every
+        document under the current ones, as `qa ingest` says it does; False (a document written over HTTP)
+        refuses instead, with IndexMismatch naming `qa reindex`."""
         self.data_dir = data_dir
         self.pipeline = pipeline
+        self.rebuild_stale = rebuild_stale
 
     def ingest(self, sources: list[SourceText], *, prune: bool = False, progress: bool = False,
                report: IngestReport | None = None) -> IngestReport:
@@ -163,8 +174,14 @@ class Writer:
                 "fix QA_MODEL (or the model cache) before writing, or use another QA_DATA_DIR"
             )
         if self._dim_changed(manifest):  # the same model name, another model (a folder replaced in place)
-            return f"{manifest['model']} with {manifest['dim']}-dimensional vectors"
-        return None if json.loads(recorded) == self.pipeline.signature() else recorded
+            stale = f"{manifest['model']} with {manifest['dim']}-dimensional vectors"
+        else:
+            stale = None if json.loads(recorded) == self.pipeline.signature() else recorded
+        if stale and not self.rebuild_stale:
+            raise IndexMismatch(f"{self.data_dir}: the index was built with {stale}, not the current settings "
+                                f"{json.dumps(self.pipeline.signature())}; this write would re-encode every "
+                                "document: run `qa reindex` first (or set QA_MODEL back)")
+        return stale
 
     def _dim_changed(self, manifest: dict[str, str]) -> bool:
         """The stored vectors have another dimension than the loaded model's: none of them can be reused."""

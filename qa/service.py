@@ -90,7 +90,8 @@ class QAService:
     the GIL: more CPU per answer and fewer answers per second (README, Performance, "Admission")."""
 
     def __init__(self, settings: Settings, *, warn: Callable[[str], None] = _stderr,
-                 slots: FairSlots | None = None) -> None:
+                 slots: FairSlots | None = None,
+                 encoder_warn: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self.warn = warn
         self._slots = slots or FairSlots(settings.max_concurrency)
@@ -106,7 +107,7 @@ class QAService:
             lambda: load_encoder(settings.model, query_prefix=settings.query_prefix,
                                  passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout,
                                  backend=settings.backend),
-            warn,
+            encoder_warn or warn,  # a caller that shows the fallback in each answer passes a no-op here
         )
         self._reranker = LoadOnce(
             lambda: load_reranker(settings.reranker, timeout=settings.model_load_timeout) if settings.reranker else None,
@@ -181,8 +182,8 @@ class QAService:
                 self._batcher_made = True
             return self._query_batcher
 
-    def writer(self) -> Writer:
-        return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()))
+    def writer(self, *, rebuild_stale: bool = True) -> Writer:
+        return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()), rebuild_stale=rebuild_stale)
 
     def published_generation(self) -> int | None:
         """The index generation on disk, checked before every question.

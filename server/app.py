@@ -75,13 +75,7 @@ def readyz(request: Request) -> JSONResponse:
         state = Readiness(ready=False, reason=f"the index cannot be opened: {exc}", model_loaded=encoder is not None,
                           **base)
         return JSONResponse(state.model_dump(), status_code=503, headers={"Retry-After": "30"})
-    if encoder is not None and snap.model and snap.model != encoder.name:
-        # an index of another model is not served as if it were this one's (wrong vectors, maybe wrong dimension)
-        state = Readiness(ready=False, model_loaded=True, index_model=snap.model, documents=len(snap.docs),
-                          chunks=len(snap.chunks), generation=snap.generation,
-                          reason=f"the index in {settings.data_dir} was built with {snap.model!r}, QA_MODEL is "
-                                 f"{encoder.name!r}: run `qa reindex` (or set QA_MODEL back)", **base)
-        return JSONResponse(state.model_dump(), status_code=503, headers={"Retry-After": "30"})
+    # an index of another model answers lexically, as /v1/ask does, with the reason (`qa reindex`)
     dense, why = svc._dense_status(snap, settings.mode)
     state = Readiness(
         ready=True,
@@ -106,7 +100,7 @@ def metrics(request: Request) -> Response:
         m.documents.set(documents)
         m.chunks.set(chunks)
         m.generation.set(generation)
-        m.index_ok.set(1)
+        m.index_ok.set(1 if runtime.index_opens() else 0)
     except Exception:  # noqa: BLE001 - a scrape reports the index as unreadable, never fails
         m.index_ok.set(0)
     m.model_loaded.set(1 if runtime.model_loaded else 0)

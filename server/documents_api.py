@@ -103,7 +103,7 @@ def put_document(body: DocumentIn, request: Request, response: Response) -> Docu
     source = SourceText(doc_id, body.text, body.url, meta={k: v for k, v in meta.items() if v})
     report = IngestReport()
     with runtime.writing():
-        runtime.service.writer().ingest([source], report=report)
+        runtime.service.writer(rebuild_stale=False).ingest([source], report=report)
         runtime.refresh()
     status = "added" if report.documents_added else "updated" if report.documents_updated else "unchanged"
     if status == "added":
@@ -126,7 +126,7 @@ def delete_document(doc_id: str, request: Request) -> DocumentDeleteOut:
     """Remove a document from the index (404 when there is none with this id)."""
     runtime = _runtime(request)
     with runtime.writing():
-        if not runtime.service.writer().remove([doc_id]):
+        if not runtime.service.writer(rebuild_stale=False).remove([doc_id]):
             raise DocumentNotFound(doc_id)
         runtime.refresh()
     return DocumentDeleteOut(doc_id=doc_id, deleted=True)

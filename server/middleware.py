@@ -87,7 +87,7 @@ class Metrics:
         self.documents = self._gauge("qa_index_documents", "Documents in the published index")
         self.chunks = self._gauge("qa_index_chunks", "Chunks (passages) in the published index")
         self.generation = self._gauge("qa_index_generation", "Generation of the published index")
-        self.index_ok = self._gauge("qa_index_readable", "1 when the index can be read")
+        self.index_ok = self._gauge("qa_index_readable", "1 when the index opens and passes its checks (as /readyz)")
         self.model_loaded = self._gauge("qa_model_loaded", "1 when the dense model is loaded (0: lexical)")
 
     def _gauge(self, name: str, description: str, mode: str = "mostrecent") -> Gauge:

@@ -173,6 +173,17 @@ class Runtime:
             log.warning("the new index generation cannot be opened: %s", exc)
 
     # -- index gauges (read from SQLite: cheap, and what is published now)
+    def index_opens(self) -> bool:
+        """Whether the index opens with every check /readyz and the questions go through (the snapshot is
+        kept once open, so this is cheap unless it is damaged); during start-up, whether its database reads."""
+        if self.warming:
+            return True  # index_counts has just read it; the start-up load runs the full checks
+        try:
+            self.service.snapshot()
+            return True
+        except (QAError, sqlite3.Error):
+            return False
+
     def index_counts(self) -> tuple[int, int, int]:
         store = Store(self.settings.data_dir)
         try:

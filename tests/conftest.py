@@ -17,11 +17,21 @@ from tiny_model import build_tiny_model, minilm_path  # noqa: E402
 SEEDS_DIR = ROOT / "seeds"
 
 
+def _session_cache(factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the whole test run (not the user's ~/.cache)."""
+    folder = factory.getbasetemp() / "xdg-cache"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def _isolate_user_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """QA_DATA_DIR and HF_HOME in a tmp dir, hub offline, QA_MODEL a directory that does not exist."""
+    """QA_DATA_DIR, HF_HOME and the XDG state and cache folders in tmp dirs, hub offline, QA_MODEL a
+    directory that does not exist."""
     base = tmp_path_factory.mktemp("env")
     monkeypatch.setenv("QA_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache(tmp_path_factory)))  # exported graphs: once a run
     monkeypatch.setenv("HF_HOME", str(base / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("QA_MODEL", str(base / "no-such-model"))

@@ -295,3 +295,20 @@ def test_serve_with_workers_runs_uvicorn_workers_over_a_shared_folder(
     (served, kwargs, folder), = seen
     assert served == "server.app:create_app" and kwargs["factory"] is True and kwargs["workers"] == 2
     assert STATE_ENV not in os.environ and not Path(folder).exists()
+
+
+@pytest.mark.parametrize("command", [["ask", "Ai đã gặp nhau tại Rome?"], ["chat"]])
+def test_text_output_still_shows_other_warnings(indexed: dict, command: list[str]) -> None:
+    """The answer shows the model's fallback itself; a damaged BM25 file (rebuilt in memory) must still
+    be reported, as with --json and in the server's log."""
+    from qa.config import Settings
+
+    [bm25] = list(Settings().data_dir.glob("bm25.*.bin"))
+    raw = bytearray(bm25.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    bm25.write_bytes(bytes(raw))
+    result = run(*command, input="Ai đã gặp nhau tại Rome?\n/quit\n" if command == ["chat"] else None)
+    assert result.exit_code == 0, result.output
+    lines = warnings_in(result.stderr)
+    assert any("BM25" in line and "qa reindex" in line for line in lines), result.stderr
+    assert not any("cannot load model" in line for line in lines), lines  # shown in the answer instead

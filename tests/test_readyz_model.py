@@ -1,4 +1,6 @@
-"""/readyz is not ready when the index holds another model's vectors (and says how to fix it)."""
+"""/readyz when the index holds another model's vectors: ready, answering lexically as /v1/ask does, and
+saying how to fix it (the server keeps answering, labelled, instead of being pulled from a load balancer);
+a write over HTTP is refused rather than re-encoding every document."""
 
 from __future__ import annotations
 
@@ -29,9 +31,18 @@ def test_readyz_reports_an_index_of_another_model(tiny_model_dir: Path, tmp_path
     shutil.copytree(tiny_model_dir, other)
     with TestClient(create_app(Settings(data_dir=data, model=str(other)))) as client:
         response = _settled(client)
-        assert response.status_code == 503
+        assert response.status_code == 200
         body = response.json()
-        assert body["ready"] is False and "qa reindex" in body["reason"] and str(tiny_model_dir) in body["reason"]
+        assert body["ready"] is True and body["mode"] == "lexical" and body["index_model"] == str(tiny_model_dir)
+        assert "qa reindex" in body["fallback_reason"] and str(tiny_model_dir) in body["fallback_reason"]
+        answer = client.post("/v1/ask", json={"question": "Ai đã gặp nhau tại Rome?"}).json()
+        assert answer["mode"] == "lexical" and "qa reindex" in answer["notice"]  # what /readyz said
+        # a write over HTTP would re-encode every document under the new model: refused, index unchanged
+        posted = client.post("/v1/documents", json={"text": "Tin mới\n\nNội dung của tin mới."})
+        deleted = client.delete(f"/v1/documents/{sorted(SEEDS.glob('*.txt'))[0].stem}")
+        for response in (posted, deleted):
+            assert response.status_code == 409 and "qa reindex" in response.json()["error"]["message"], response.text
+        assert client.get("/readyz").json()["documents"] == 5
 
 
 def _settled(client: TestClient):  # noqa: ANN202

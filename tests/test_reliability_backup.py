@@ -195,3 +195,26 @@ def test_failure_half_way_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Mon
             take_snapshot(data, tmp_path / "backup-2")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backup", "data"]
     shutil.rmtree(tmp_path / "backup")
+
+
+def test_eval_and_chat_leave_the_index_folder_to_the_index(tmp_path: Path) -> None:
+    """`qa eval` keeps its indexes in the cache and `qa chat` its line history in the state folder, so
+    a QA_DATA_DIR they ran against is still one a snapshot can be restored into."""
+    from cli_support import run
+    from qa.config import cache_dir
+
+    data_dir = Settings().data_dir
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"question": "Ai đã gặp nhau tại Rome?", "article": None, "answer": []}) + "\n",
+                         encoding="utf-8")
+    assert run("eval", str(questions), "--docs", str(SEEDS)).exit_code == 0
+    assert run("chat", input="/quit\n").exit_code == 0
+    assert not data_dir.exists() or list(data_dir.iterdir()) == [], list(data_dir.iterdir())
+    assert any((cache_dir() / "eval").iterdir())
+
+    source = tmp_path / "source"
+    QAService(Settings(data_dir=source, mode="lexical"), warn=lambda line: None).writer().ingest(
+        collect_sources([SEEDS], 5_000_000, IngestReport()))
+    take_snapshot(source, tmp_path / "snap")
+    restore_snapshot(tmp_path / "snap", data_dir)
+    assert QAService(Settings(data_dir=data_dir, mode="lexical")).ask("Ai đã gặp nhau tại Rome?").passages

@@ -101,6 +101,7 @@ def assert_reported(data: Path, culprit: str, fix: str) -> None:
     assert culprit in ready.json()["reason"], ready.json()
     asked = client.post("/v1/ask", json={"question": QUESTION})
     assert asked.status_code == 503 and culprit in asked.json()["error"]["message"], asked.text
+    assert "qa_index_readable 0.0" in client.get("/metrics").text  # as /readyz says, not just "SQLite reads"
 
 
 def assert_reindex_repairs(data: Path, expected: tuple) -> None:

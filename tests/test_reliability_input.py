@@ -106,6 +106,17 @@ def test_something_that_is_not_a_regular_file(tmp_path: Path) -> None:
     assert collect_sources([fifo], 5_000_000, report) == []
     assert report.errors == [{"path": str(fifo), "reason": "not a regular file (a device, pipe or socket?)"}]
 
+    # inside a folder too: reported, never silently left out (and never opened)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Tin tốt\n\nNội dung tin tốt.", encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    report = IngestReport()
+    assert [s.doc_id for s in collect_sources([folder], 5_000_000, report)] == ["good"]
+    assert report.errors == [{"path": str(folder / "gone.txt"), "reason": "a link to nothing"},
+                             {"path": str(folder / "pipe.txt"), "reason": "not a regular file (a device, pipe or socket?)"}]
+
 
 @pytest.mark.parametrize("files", [pytest.param(1500, id="1500-files"),
                                    pytest.param(10000, id="10000-files", marks=pytest.mark.long)])
