@@ -16,79 +16,18 @@ import os
 import platform
 import secrets
 import sqlite3
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from embeddings.index import VectorIndex
 from qa import __version__, lexical_files
-from qa.documents import decode_file
-from qa.errors import BadInputFile, IndexCorrupt, IndexMismatch, QAError, StorageError
+from qa.errors import IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
+from qa.sources import IngestReport, SourceText, collect_sources
 from qa.store import Store
 
 FAISS_PREFIX = "vectors."
-
-
-@dataclass(frozen=True)
-class SourceText:
-    doc_id: str
-    raw: str
-    path: str | None = None
-    meta: dict[str, str | None] | None = None
-
-
-@dataclass
-class IngestReport:
-    documents_added: int = 0
-    documents_updated: int = 0
-    documents_unchanged: int = 0
-    documents_removed: int = 0
-    chunks_embedded: int = 0
-    errors: list[dict[str, str]] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-NOT_REGULAR = "not a regular file (a device, pipe or socket?)"
-
-
-def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> list[SourceText]:
-    """Read .txt files (folders recursively); bad files are reported, the rest go in."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            files.extend(p for p in found if p.suffix == ".txt")
-            odd = sorted(p for p in path.rglob("*.txt") if not p.name.startswith(".") and not p.is_file()
-                         and not p.is_dir())  # a pipe, socket or device named like an article, a dangling link
-            report.errors += [{"path": str(p), "reason": NOT_REGULAR if p.exists() else "a link to nothing"}
-                              for p in odd]
-            others = [p for p in found if p.suffix != ".txt"]
-            if others:
-                report.notices.append(f"{path}: skipped {len(others)} file(s) that are not .txt "
-                                      f"(e.g. {others[0].relative_to(path)}); only .txt articles are read from folders")
-        elif path.is_file():
-            files.append(path)
-        elif path.exists():
-            report.errors.append({"path": str(path), "reason": NOT_REGULAR})
-        else:
-            report.errors.append({"path": str(path), "reason": "no such file or folder"})
-    sources: dict[str, SourceText] = {}
-    for file in files:
-        try:
-            raw = decode_file(file, max_bytes)
-        except BadInputFile as exc:
-            report.errors.append({"path": exc.path, "reason": exc.reason})
-            continue
-        if file.stem in sources:
-            report.errors.append({"path": str(file), "reason": f"duplicate document id {file.stem!r} (also {sources[file.stem].path})"})
-            continue
-        sources[file.stem] = SourceText(file.stem, raw, str(file))
-    return list(sources.values())
 
 
 class Writer:
