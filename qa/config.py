@@ -90,13 +90,20 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             if not value.strip():
                 raise ValueError(f"is empty; unset it for the default ({default_data_dir()}) or name a folder")
-            return Path(value).expanduser()  # "~/qa" from a unit file or a quoted string
+            try:
+                return Path(value).expanduser()  # "~/qa" from a unit file or a quoted string
+            except RuntimeError as exc:  # "~nosuchuser/qa", or no home folder at all
+                raise ValueError(f"{value} cannot be used ({exc})") from None
         return value
 
     @field_validator("data_dir")
     @classmethod
     def _not_a_file(cls, value: Path) -> Path:
-        if value.exists() and not value.is_dir():
+        try:
+            is_file = value.exists() and not value.is_dir()
+        except OSError as exc:  # a name too long, a folder this user cannot enter
+            raise ValueError(f"{value} cannot be used ({exc.strerror or exc})") from None
+        if is_file:
             raise ValueError(f"{value} is a file, not a folder")
         return value
 

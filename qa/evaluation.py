@@ -121,7 +121,7 @@ def auroc(positives: list[float], negatives: list[float]) -> float:
 
 def _corpus_key(docs: Path, settings: Settings) -> str:
     h = hashlib.sha256(settings.model.encode())
-    for f in sorted(docs.rglob("*.txt")):
+    for f in sorted(p for p in docs.rglob("*.txt") if p.is_file()):  # a pipe would never end (it is reported later)
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 

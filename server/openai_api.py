@@ -94,7 +94,8 @@ def _sse(data: dict[str, Any] | str) -> str:
 
 STREAM_DOC = {
     "description": "The completion; with `stream: true`, server-sent events: `chat.completion.chunk` objects "
-                   "(the last one with `finish_reason`, `citations`, `usage`), then `data: [DONE]`",
+                   "(the last with a choice has `finish_reason`, `citations` and `qa`; with `stream_options.include_usage`, "
+                   "one more without choices carries `usage`), then `data: [DONE]`",
     "content": {"text/event-stream": {"schema": {"type": "string"}}},
 }
 

@@ -13,7 +13,8 @@ from qa.cleaning import is_blank
 
 QUESTION_CHARS = 2000  # a question: 1..2000 characters
 TURN_CHARS = 4000  # one history turn / chat message read as a question
-CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool): only the body limit matters
+CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool)
+CONTEXT_TOTAL_CHARS = 200_000  # all of them together (usage counts their tokens: bounded work per request)
 HISTORY_TURNS = 40  # history items on /v1/ask: 20 question/answer exchanges
 CHAT_MESSAGES = 50  # messages on /v1/chat/completions (history + the question, system messages included)
 META_CHARS = 500  # title, source, date, author of a posted document
@@ -173,6 +174,8 @@ class ChatMessage(BaseModel):
         if isinstance(value, list) and len(value) > 100:
             raise ValueError("at most 100 content parts")
         if info.data.get("role") != "user" or value is None:
+            if isinstance(value, list) and sum(len(p.text or "") for p in value) > CONTEXT_CHARS:
+                raise ValueError(f"a message has at most {CONTEXT_CHARS} characters")
             return value
         if isinstance(value, list):
             other = [p.type for p in value if p.type != "text"]
@@ -211,6 +214,15 @@ class ChatCompletionRequest(BaseModel):
     tool_choice: str | dict[str, Any] | None = Field(None, description="'auto' or 'none': no tool is ever called")
     k: int | None = Field(None, ge=1, le=50, description="Extension: passages to cite (default QA_K)")
     mode: Mode | None = Field(None, description="Extension: hybrid | dense | lexical")
+
+    @field_validator("messages")
+    @classmethod
+    def _context_total(cls, messages: list[ChatMessage]) -> list[ChatMessage]:
+        unread = sum(len(m.text()) for m in messages if m.role != "user")
+        if unread > CONTEXT_TOTAL_CHARS:
+            raise ValueError(f"the messages other than the user's have at most {CONTEXT_TOTAL_CHARS} characters "
+                             f"in all, not {unread}")
+        return messages
 
     @field_validator("tool_choice")
     @classmethod

@@ -43,8 +43,11 @@ def _proc_read(path: Path) -> bytes:
 
 def children(pid: int) -> list[int]:
     """The processes ``pid`` started (Linux /proc), e.g. `qa serve --workers N`'s workers."""
-    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
-            for c in _proc_read(task / "children").split()]
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # the process itself has gone
+        return []
+    return [int(c) for task in tasks for c in _proc_read(task / "children").split()]
 
 
 def is_worker(pid: int) -> bool:

@@ -107,6 +107,8 @@ def test_chat_completion_stream_usage_as_openai_sends_it(client: TestClient) -> 
         ([{"role": "robot", "content": "hi"}], "role"),
         ([user("hi")] * 51, "messages"),
         ([{"role": "system", "content": "x" * 100_001}, user("hi")], "100000"),
+        ([{"role": "assistant", "content": [{"type": "text", "text": "x" * 60_000}] * 2}, user("hi")], "100000"),
+        ([{"role": "assistant", "content": "x" * 90_000}] * 3 + [user("hi")], "200000 characters in all"),
     ],
 )
 def test_chat_completion_rejects_bad_messages(client: TestClient, messages: list, needle: str) -> None:

@@ -169,14 +169,20 @@ def test_widget_on_a_strict_site_without_a_key(server: Server, driver: Any, host
     heights = driver.execute_script("return [arguments[0].clientHeight, arguments[0].scrollHeight]", box)
     assert heights[0] + 2 >= heights[1], f"lines hidden in the question box: {heights}"
 
+    driver.execute_script(SLOW_ANSWERS)
     box.send_keys(Keys.ENTER)
+    bubble.click()  # closed while the answer is on its way: the refused question comes back meanwhile
 
     def answered(d: Any) -> Any:
         bots = root.find_elements(By.CSS_SELECTOR, ".msg.bot")
         return bots[-1] if bots and bots[-1].get_attribute("aria-busy") is None else False
 
     msg = _wait(driver, answered, "the widget showed nothing")
+    bubble.click()
+    _wait(driver, lambda d: box.is_displayed(), "the widget did not open again")
+    assert box.get_attribute("value").startswith("Cuộc gặp"), "the question was not kept"
+    heights = driver.execute_script("return [arguments[0].clientHeight, arguments[0].scrollHeight]", box)
+    assert heights[0] + 2 >= heights[1], f"the kept question is clipped after reopening: {heights}"
     assert "error" in msg.get_attribute("class")
     assert "sends none" in msg.text and "data-api-key" in msg.text and "refused" not in msg.text, msg.text
-    assert box.get_attribute("value").startswith("Cuộc gặp"), "the question was not kept"
     driver.save_screenshot(str(ARTIFACTS / "widget-strict-site.png"))

@@ -94,3 +94,9 @@ def test_serve_warns_when_only_the_client_key_variable_is_set(server_keys: str |
     assert result.exit_code == 0
     err = result.stderr
     assert ("QA_API_KEYS" in err and "open" in err) is warned, err
+
+
+@pytest.mark.parametrize("value", ["/tmp/" + "x" * 300 + "/qa", "~no-such-user-here/qa"])
+def test_data_dir_that_cannot_be_used_is_one_line_too(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """A name too long for the file system, a home folder that does not exist: a setting error, not a traceback."""
+    assert "cannot be used" in _error(monkeypatch, "QA_DATA_DIR", value)

@@ -120,3 +120,22 @@ def test_default_hub_model_offline_eval_with_cross_warns_once(monkeypatch: pytes
     assert result.exit_code == 0, result.output
     lines = warnings_in(result.stderr)
     assert len(lines) == 1 and DEFAULT_MODEL in lines[0], result.stderr
+
+
+def test_a_pipe_named_like_an_article_does_not_hang_eval(tmp_path: Path) -> None:
+    """The corpus key reads every article; a pipe would block it forever (it is reported as a bad file)."""
+    import os
+    import threading
+
+    from qa.evaluation import eval_service
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "rome.txt").write_text(seed_text(ROME), encoding="utf-8")
+    os.mkfifo(docs / "pipe.txt")
+    warned: list[str] = []
+    done = threading.Thread(target=eval_service, args=(docs, Settings(mode="lexical"), warned.append), daemon=True)
+    done.start()
+    done.join(60)
+    assert not done.is_alive(), "eval_service hung on a pipe"
+    assert any("pipe.txt" in line and "not a regular file" in line for line in warned), warned

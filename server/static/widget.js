@@ -73,6 +73,7 @@
     ".pending { color: #5b6878; }",
     ".fallback { display: inline-block; margin-bottom: 6px; padding: 0 8px; border-radius: 999px; font-size: 11px; font-weight: 600; line-height: 18px; background: #fff4dc; border: 1px solid #f1c46b; color: #7a4b00; }",
     ".none { font-weight: 600; }",
+    ".note { margin-top: 6px !important; color: #5b6878; font-size: 12px; }",
     ".cites { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 8px; }",
     ".cite { font: 600 12px/1 system-ui, sans-serif; min-width: 26px; height: 22px; padding: 0 6px; border: 0; border-radius: 6px; background: #e8eefc; color: #1d4ed8; cursor: pointer; }",
     ".cite[aria-expanded='true'], .cite:hover { background: #1d4ed8; color: #fff; }",
@@ -131,7 +132,10 @@
     panel.hidden = !open;
     bubble.setAttribute("aria-expanded", open ? "true" : "false");
     bubble.setAttribute("aria-label", (open ? "Close chat: " : "Open chat: ") + TITLE);
-    if (open) input.focus();
+    if (open) {
+      fit(); // a question put back while the panel was closed was measured at no height
+      input.focus();
+    }
     else bubble.focus();
   }
   bubble.addEventListener("click", function () { setOpen(panel.hidden); });
@@ -183,6 +187,7 @@
     msg.appendChild(low
       ? el("p", { className: "none", text: "No answer found in the indexed articles." })
       : el("p", { text: String(data.answer) }));
+    if (data.notice) msg.appendChild(el("p", { className: "note", text: String(data.notice) }));
     if (passages.length) {
       var cites = el("div", { className: "cites", role: "group", "aria-label": low ? "Low-confidence passages" : "Sources" });
       var details = [];
