@@ -96,7 +96,11 @@ STREAM_DOC = {
     "description": "The completion; with `stream: true`, server-sent events: `chat.completion.chunk` objects "
                    "(the last with a choice has `finish_reason`, `citations` and `qa`; with `stream_options.include_usage`, "
                    "one more without choices carries `usage`), then `data: [DONE]`",
-    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    # the schema of one event (OpenAPI's reading of a text/event-stream schema): its `data` line
+    "content": {"text/event-stream": {"schema": {
+        "type": "object", "required": ["data"],
+        "properties": {"data": {"type": "string", "description": "a chat.completion.chunk as JSON, or [DONE]"}},
+    }}},
 }
 
 

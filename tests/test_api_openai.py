@@ -205,3 +205,18 @@ def test_text_parts_are_read_as_separate_pieces_of_text(client: TestClient) -> N
                                                       {"type": "text", "text": "kéo dài bao lâu?"}]}).json()
     assert parts["choices"][0]["message"]["content"] == whole["choices"][0]["message"]["content"]
     assert parts["citations"] == whole["citations"]
+
+
+def test_stream_events_match_the_documented_schema(client: TestClient) -> None:
+    """What schemathesis checks when it happens to ask for a stream, here every time: each event against
+    the schema /openapi.json gives for text/event-stream."""
+    import jsonschema_rs
+
+    schema = client.get("/openapi.json").json()["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]
+    validator = jsonschema_rs.validator_for(schema["content"]["text/event-stream"]["schema"])
+    request = {"model": "x", "stream": True, "messages": [user(ROME_VI)], "stream_options": {"include_usage": True}}
+    with client.stream("POST", "/v1/chat/completions", json=request) as response:
+        events = [{"data": line[len("data: "):]} for line in response.iter_lines() if line.startswith("data: ")]
+    assert len(events) > 3 and events[-1] == {"data": "[DONE]"}
+    for event in events:
+        validator.validate(event)
