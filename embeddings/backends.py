@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from embeddings import direct
+from qa.config import cache_dir
 
 BACKENDS = ("torch", "onnx", "onnx-int8", "openvino")  # "auto": encoder.AUTO_BACKEND (onnx)
 LOSSY = {"onnx-int8"}
@@ -58,8 +59,6 @@ def cache_root() -> Path:
     """Where exported graphs are kept: $QA_BACKEND_CACHE, else $XDG_CACHE_HOME/qa/backends (~/.cache/qa/backends)."""
     if os.environ.get("QA_BACKEND_CACHE"):
         return Path(os.environ["QA_BACKEND_CACHE"])
-    from qa.config import cache_dir
-
     return cache_dir() / "backends"
 
 

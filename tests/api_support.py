@@ -55,6 +55,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_answering(process: "subprocess.Popen", url: str, log: Path, *, path: str = "/readyz",
+                         timeout: float = 90) -> None:
+    """Poll ``url + path`` until it answers 200; fail with the server's log if the process exits or
+    ``timeout`` seconds pass (for a `qa serve` started by a test)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"qa serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url + path, timeout=2) as res:
+                if res.status == 200:
+                    return
+        except (urllib.error.URLError, OSError, ValueError):
+            pass  # not listening yet, or 503 while it loads
+        if time.monotonic() > deadline:
+            pytest.fail(f"qa serve did not answer {path} in {timeout:.0f} s:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
+
+
 def stop(process: "subprocess.Popen", timeout: float = 10) -> None:
     """Terminate a server process started by a test; kill it if it does not stop in time."""
     process.terminate()

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from api_support import free_port, stop
+from api_support import free_port, stop, wait_until_answering
 from browser_support import CHROMEDRIVER, CHROMIUM, WAIT, _post, _require_browser, _wait
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,19 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"qa serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2) as res:
-                    if res.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"qa serve did not answer /healthz in 90 s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
+        wait_until_answering(proc, url, log, path="/healthz")
         yield Server(url, page_origin, log)
     finally:
         stop(proc, timeout=10)

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from api_support import ROME, free_port, seed_text, seeded_data_dir, stop
+from api_support import ROME, free_port, seed_text, seeded_data_dir, stop, wait_until_answering
 
 pytestmark = pytest.mark.slow
 
@@ -67,19 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                                    env=_env(base, data), stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"qa serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                status, body = _get(url + "/readyz")
-                if status == 200 and body.get("ready"):
-                    break
-            except (OSError, ValueError):
-                pass  # not listening yet
-            if time.monotonic() > deadline:
-                pytest.fail(f"qa serve not ready after {START_TIMEOUT:.0f} s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
+        wait_until_answering(process, url, log, timeout=START_TIMEOUT)  # /readyz: 200 once ready
         yield Server(url, process, log)
     finally:
         stop(process, timeout=15)
