@@ -137,7 +137,7 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: Question
-    k: int | None = Field(None, ge=1, le=50, description="Passages to return (default QA_K)")
+    k: int | None = Field(None, ge=1, le=50, strict=True, description="Passages to return (default QA_K)")
     mode: Mode | None = Field(None, description="hybrid | dense | lexical (default QA_MODE)")
     history: list[Turn] = Field(
         default_factory=list,
@@ -210,9 +210,9 @@ class ChatCompletionRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1, max_length=CHAT_MESSAGES)
     stream: bool | None = False
     stream_options: StreamOptions | None = None
-    n: int | None = Field(None, ge=1, le=1, description="Choices: only 1 (one extracted answer per question)")
+    n: int | None = Field(None, ge=1, le=1, strict=True, description="Choices: only 1 (one extracted answer per question)")
     tool_choice: str | dict[str, Any] | None = Field(None, description="'auto' or 'none': no tool is ever called")
-    k: int | None = Field(None, ge=1, le=50, description="Extension: passages to cite (default QA_K)")
+    k: int | None = Field(None, ge=1, le=50, strict=True, description="Extension: passages to cite (default QA_K)")
     mode: Mode | None = Field(None, description="Extension: hybrid | dense | lexical")
 
     @field_validator("messages")

@@ -143,6 +143,8 @@ def test_search_returns_passages_only(client: TestClient) -> None:
         ({"question": "x" * 2001}, "question"),
         ({"question": "ok", "k": 0}, "k"),
         ({"question": "ok", "k": 51}, "k"),
+        ({"question": "ok", "k": "3"}, "k"),  # a number, not a string that looks like one
+        ({"question": "ok", "k": True}, "k"),  # JSON true is not 1
         ({"question": "ok", "mode": "fast"}, "mode"),
         ({"question": "ok", "colour": "red"}, "colour"),
         ({"question": "ok", "history": [{"role": "user", "content": "x"}] * 41}, "history"),
