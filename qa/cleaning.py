@@ -113,13 +113,16 @@ def _time(text: str) -> str | None:
 
 
 def is_metadata(text: str) -> bool:
-    """A short line that is mostly weekday / date / time / comment count."""
+    """A short line that is mostly weekday / date / time / comment count. With a date alone, at most
+    two other words (a place, a section: "Hà Nội, ngày 20 tháng 3 năm 2025"): "Giá vàng hôm nay
+    24-3-2025" is a headline and "Ngày 24/3/2025, Quốc hội bế mạc." a sentence."""
     low = key(text)
     if len(low) > 100 or not (_full_date(low) or _time(low) or _COUNT.search(low)):
         return False
+    stamped = bool(_time(low) or _COUNT.search(low) or _WEEKDAY.search(low))
     for pattern in (_COUNT, _VN_DATE, _DMY, _YMD, _TIME, _WEEKDAY, _META_WORDS):
         low = pattern.sub(" ", low)
-    return len(re.findall(r"[^\W\d_]+", low)) <= 4
+    return len(re.findall(r"[^\W\d_]+", low)) <= (4 if stamped else 2)
 
 
 def metadata_date(text: str) -> str | None:
@@ -157,6 +160,36 @@ def is_inline_related(text: str) -> bool:
 
 
 _SENT_END = re.compile(r"[.!?][\"”’'»)\]]*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """A statement of five words or more ending in a full stop: body text, never a headline in a list of
+    links (headlines carry no full stop; a question mark can end either)."""
+    t = collapse(text).rstrip("\"”’'»)]")
+    return t.endswith(".") and not t.endswith("...") and len(t.split()) >= 5
+
+
+_WIDGET = re.compile(
+    r"^(?:chia se|binh luan(?:\s*\(\d+\))?|gui binh luan|viet binh luan|copy link|sao chep lien ket|in bai"
+    r"|luu bai|bao loi|facebook|zalo|twitter|email|share|comments?(?:\s*\(\d+\))?)\s*:?$"
+)
+_CREDIT = re.compile(r"^[(\[]?\s*(?:anh|anh minh hoa|do hoa|nguon anh|video|photo)\s*:\s*[^.!?]{1,60}[)\]]?$")
+
+
+def is_section(text: str) -> bool:
+    """A site section name ("Thời sự", "Thế giới", "Kinh doanh"): 1-3 words, no digits or punctuation."""
+    t = collapse(text)
+    return 0 < len(t) <= 30 and len(t.split()) <= 3 and all(_WORD.fullmatch(w) for w in t.split())
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def is_widget_or_credit(text: str) -> bool:
+    """A line that is only a share/comment button ("Chia sẻ", "Bình luận (12)") or a photo credit
+    ("Ảnh: AFP", "(Ảnh: Hữu Chí/TTXVN)"): page furniture that must never answer a question."""
+    f = folded(collapse(text))
+    return len(f) <= 80 and bool(_WIDGET.match(f) or _CREDIT.match(f))
 
 
 def is_body_like(text: str) -> bool:
@@ -220,6 +253,8 @@ def attribution(text: str, *, at_end: bool) -> str | None:
     m = _ATTR_PAREN.match(t) or (_ATTR_PLAIN.match(t) if at_end else None)
     if not m or len(m.group("src").split()) > 6:
         return None
+    if any(part.strip()[:1].islower() for part in m.group("src").split(",")[1:]):
+        return None  # "Theo AFP, chưa có thương vong.": a clause after the comma, a sentence
     return m.group("src")
 
 

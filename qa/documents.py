@@ -220,8 +220,11 @@ class _State:
 def parse_document(raw: str, doc_id: str) -> ParsedDocument:
     lines = _lines(raw)
     st = _State(raw)
-    while len(lines) > 1 and cl.is_metadata(lines[0].text):  # a dateline above the title
-        st.date = st.date or cl.metadata_date(lines[0].text)
+    while len(lines) > 1:  # datelines above the title, and a section name above a dateline ("Thời sự")
+        if cl.is_metadata(lines[0].text):
+            st.date = st.date or cl.metadata_date(lines[0].text)
+        elif not (len(lines) > 2 and cl.is_section(lines[0].text) and cl.is_metadata(lines[1].text)):
+            break
         st.drop(lines[0].start, lines[0].end, "metadata")
         lines.pop(0)
     if not lines:
@@ -281,12 +284,15 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
         return "duplicate" if duplicate else "related"
     if cl.is_inline_related(text):
         return "related"
-    if st.in_block:
-        if duplicate or not cl.is_body_like(text) or cl.outlet_prefix(text, allow_caps=True):
+    if st.in_block:  # a list of links ends at the first body text: a paragraph, or a sentence with a full stop
+        body = cl.is_body_like(text) or cl.ends_sentence(text)
+        if duplicate or not body or cl.outlet_prefix(text, allow_caps=True):
             return "duplicate" if duplicate else "related"
         st.in_block = False
     if duplicate:
         return "duplicate"
+    if cl.is_widget_or_credit(text):
+        return "widget"
     if in_head and cl.is_metadata(text):
         st.date = st.date or cl.metadata_date(text)
         return "metadata"
