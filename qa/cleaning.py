@@ -259,6 +259,7 @@ def attribution(text: str, *, at_end: bool) -> str | None:
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+")
+_TRAILING_PAREN = re.compile(r"(?<=\S)\s*\([^()]{1,40}\)$")
 _BYLINE = re.compile(r"^(?P<name>[^\d()/\-–—]+?)(?:\s*(?:/|\(|[-–—])\s*[^()]{1,40}\)?)?$")
 
 
@@ -267,7 +268,8 @@ def author_name(text: str) -> str | None:
 
     An outlet or "(theo X)" tail is allowed: "Minh Anh/VOV.VN", "Hà Linh (theo AP)".
     """
-    m = _BYLINE.match(collapse(text))
+    # a trailing "(Theo Reuters)" after an outlet tail: "Phương Linh/VOV.VN (Theo Reuters)"
+    m = _BYLINE.match(_TRAILING_PAREN.sub("", collapse(text)))
     if not m:
         return None
     name = m.group("name").strip()

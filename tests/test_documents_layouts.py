@@ -90,3 +90,14 @@ def test_share_buttons_and_photo_credits_are_page_furniture() -> None:
         assert dropped.get(furniture) == "widget", (furniture, dropped)
     assert doc.author == "Võ Hải"
     assert texts(doc)[-1].startswith("Giới chức địa phương")
+
+
+def test_a_byline_with_an_outlet_and_a_wire_service() -> None:
+    raw = ("Nga và Ukraine đạt thỏa thuận ngừng bắn trên Biển Đen\n"
+           "VOV.VN - Nga và Ukraine đã đồng ý ngừng các hoạt động quân sự trên Biển Đen sau các cuộc đàm phán "
+           "do Mỹ làm trung gian tại Saudi Arabia trong tuần này.\n"
+           "Nhà Trắng cho biết hai bên cũng nhất trí xây dựng các biện pháp thực thi lệnh ngừng bắn.\n"
+           "Phương Linh/VOV.VN (Theo Reuters)\n")
+    doc = parse_document(raw, "vov")
+    assert doc.author == "Phương Linh" and doc.source == "VOV.VN"
+    assert _dropped(doc)["Phương Linh/VOV.VN (Theo Reuters)"] == "metadata"
