@@ -296,6 +296,9 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
     if in_head and cl.is_metadata(text):
         st.date = st.date or cl.metadata_date(text)
         return "metadata"
+    if in_head and st.author is None and (name := cl.author_name(text)):
+        st.author = name  # a byline under the title (Thanh Niên, CAND): "Bùi Thanh Tâm"
+        return "metadata"
     source = cl.attribution(text, at_end=False)
     if source is not None:
         st.note_source("attribution", source)

@@ -101,3 +101,14 @@ def test_a_byline_with_an_outlet_and_a_wire_service() -> None:
     doc = parse_document(raw, "vov")
     assert doc.author == "Phương Linh" and doc.source == "VOV.VN"
     assert _dropped(doc)["Phương Linh/VOV.VN (Theo Reuters)"] == "metadata"
+
+
+def test_a_byline_under_the_title_is_the_author() -> None:
+    raw = ("TP.HCM miễn học phí cho học sinh từ mầm non đến THPT công lập\n"
+           "Bùi Thanh Tâm\n"
+           "Từ năm học 2025-2026, học sinh từ mầm non đến trung học phổ thông công lập tại TP.HCM được miễn "
+           "toàn bộ học phí, theo nghị quyết vừa được HĐND thành phố thông qua.\n"
+           "Ngân sách thành phố dự kiến chi hơn 2.000 tỷ đồng mỗi năm cho chính sách này.\n")
+    doc = parse_document(raw, "hoc-phi")
+    assert doc.author == "Bùi Thanh Tâm" and _dropped(doc)["Bùi Thanh Tâm"] == "metadata"
+    assert texts(doc)[0].startswith("TP.HCM miễn học phí")
