@@ -176,20 +176,17 @@ _WIDGET = re.compile(
 _CREDIT = re.compile(r"^[(\[]?\s*(?:anh|anh minh hoa|do hoa|nguon anh|video|photo)\s*:\s*[^.!?]{1,60}[)\]]?$")
 
 
-def is_section(text: str) -> bool:
-    """A site section name ("Thời sự", "Thế giới", "Kinh doanh"): 1-3 words, no digits or punctuation."""
-    t = collapse(text)
-    return 0 < len(t) <= 30 and len(t.split()) <= 3 and all(_WORD.fullmatch(w) for w in t.split())
-
-
-_WORD = re.compile(r"[^\W\d_]+")
-
-
 def is_widget_or_credit(text: str) -> bool:
     """A line that is only a share/comment button ("Chia sẻ", "Bình luận (12)") or a photo credit
     ("Ảnh: AFP", "(Ảnh: Hữu Chí/TTXVN)"): page furniture that must never answer a question."""
     f = folded(collapse(text))
     return len(f) <= 80 and bool(_WIDGET.match(f) or _CREDIT.match(f))
+
+
+def is_section(text: str) -> bool:
+    """A site section name ("Thời sự", "Thế giới", "Kinh doanh"): 1-3 words, no digits or punctuation."""
+    t = collapse(text)
+    return 0 < len(t) <= 30 and len(t.split()) <= 3 and all(_NAME_WORD.fullmatch(w) for w in t.split())
 
 
 def is_body_like(text: str) -> bool:
