@@ -171,20 +171,18 @@ class ChatMessage(BaseModel):
     @field_validator("content")
     @classmethod
     def _user_text(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, list) and len(value) > 100:
+        if not isinstance(value, list):
+            return value if value is None else _user_turn_length(value, info)
+        if len(value) > 100:
             raise ValueError("at most 100 content parts")
-        if info.data.get("role") != "user" or value is None:
-            if isinstance(value, list) and sum(len(p.text or "") for p in value) > CONTEXT_CHARS:
-                raise ValueError(f"a message has at most {CONTEXT_CHARS} characters")
-            return value
-        if isinstance(value, list):
-            other = [p.type for p in value if p.type != "text"]
-            if other:
-                raise ValueError(f"only text content is supported, not {other[0]!r}")
-            if sum(len(p.text or "") for p in value) > TURN_CHARS:
-                raise ValueError(f"a user message has at most {TURN_CHARS} characters")
-            return value
-        return _user_turn_length(value, info)
+        user = info.data.get("role") == "user"
+        other = [p.type for p in value if p.type != "text"]
+        if user and other:
+            raise ValueError(f"only text content is supported, not {other[0]!r}")
+        limit = TURN_CHARS if user else CONTEXT_CHARS
+        if sum(len(p.text or "") for p in value) > limit:
+            raise ValueError(f"a {'user ' if user else ''}message has at most {limit} characters")
+        return value
 
     def text(self) -> str:
         if isinstance(self.content, list):

@@ -7,8 +7,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from qa.config import Settings
@@ -59,12 +63,6 @@ def wait_until_answering(process: "subprocess.Popen", url: str, log: Path, *, pa
                          timeout: float = 90) -> None:
     """Poll ``url + path`` until it answers 200; fail with the server's log if the process exits or
     ``timeout`` seconds pass (for a `qa serve` started by a test)."""
-    import time
-    import urllib.error
-    import urllib.request
-
-    import pytest
-
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:

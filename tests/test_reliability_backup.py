@@ -21,12 +21,13 @@ from typer.testing import CliRunner
 from embeddings.encoder import Encoder, load_encoder
 from qa.backup import META_NAME, BackupError, restore_snapshot, take_snapshot
 from qa.cli import app
-from qa.config import Settings
+from qa.config import Settings, cache_dir
 from qa.errors import IndexCorrupt, StorageError
 from qa.ingest import IngestReport, SourceText, Writer, collect_sources
 from qa.pipeline import Pipeline
 from qa.snapshot import Snapshot
 from qa.service import QAService
+from cli_support import run
 from reliability_support import SEEDS, check_invariants, fingerprint, vectors_close
 
 QUESTIONS = ["Ai đã gặp nhau tại Rome?", "cuoc gap o Rome keo dai bao lau", "What is the population of Brazil?",
@@ -200,9 +201,6 @@ def test_failure_half_way_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Mon
 def test_eval_and_chat_leave_the_index_folder_to_the_index(tmp_path: Path) -> None:
     """`qa eval` keeps its indexes in the cache and `qa chat` its line history in the state folder, so
     a QA_DATA_DIR they ran against is still one a snapshot can be restored into."""
-    from cli_support import run
-    from qa.config import cache_dir
-
     data_dir = Settings().data_dir
     questions = tmp_path / "q.jsonl"
     questions.write_text(json.dumps({"question": "Ai đã gặp nhau tại Rome?", "article": None, "answer": []}) + "\n",
