@@ -8,8 +8,10 @@ same rendering.
 from __future__ import annotations
 
 import dataclasses
+import http.client
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any, Protocol
 
@@ -19,9 +21,11 @@ from rich.text import Text
 from qa.answers import Answer, Highlight, Passage
 from qa.config import Mode, Settings, state_dir
 from qa.errors import QAError
+from qa.limits import question_problem
 from qa.render import print_answer, print_passage
 
-HELP = "/sources N  show passage N in full · /k N  passages per answer · /mode hybrid|dense|lexical · /clear  forget the conversation · /quit"
+HELP = ("/sources N  show passage N in full · /k N  passages per answer · /mode hybrid|dense|lexical · "
+        "/clear  forget the conversation · /quit or Ctrl-D  leave")
 MODES = ("hybrid", "dense", "lexical")
 
 
@@ -58,7 +62,40 @@ class RemoteError(QAError):
     """The server could not be reached or refused the request (the message says which and why)."""
 
 
+class BadOption(ValueError):
+    """A --url or --api-key no request could carry (``option`` names which)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(message)
+
+
 HISTORY_SENT = 40  # the server accepts at most 40 history turns
+READY_TIMEOUT = 10.0  # seconds for the first contact: a server that does not answer /readyz is reported soon
+
+
+def server_root(url: str) -> str:
+    """The server's root URL from what a user typed (BadOption, one line, when no request could use it).
+    An OpenAI-style base URL (``http://host:8000/v1``) is accepted: the chat asks ``/v1/ask`` below it."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError as exc:  # "http://[bad": Invalid IPv6 URL
+        raise BadOption("--url", f"{url!r} is not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise BadOption("--url", f"expected http://HOST:PORT or https://..., not {url!r}")
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+    except ValueError:
+        raise BadOption("--url", f"{url!r} has an invalid port (a number from 1 to 65535)") from None
+    if not parts.hostname:
+        raise BadOption("--url", f"{url!r} names no host (e.g. http://127.0.0.1:8000)")
+    path = parts.path.rstrip("/")
+    path = path.removesuffix("/v1")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _header_safe(value: str) -> bool:
+    return all(33 <= ord(ch) <= 126 for ch in value)
 
 
 def _build(cls: type, data: dict[str, Any], **nested: Any) -> Any:
@@ -80,35 +117,46 @@ class RemoteQA:
 
     def __init__(self, url: str, *, api_key: str | None = None, timeout: float = 120.0,
                  settings: Settings | None = None) -> None:
-        self.url = url.rstrip("/")
+        """BadOption (one line) for a URL or key no request could carry; nothing is sent yet."""
+        self.url = server_root(url)
+        if api_key and not _header_safe(api_key):
+            raise BadOption("--api-key", "the API key must be ASCII letters, digits and punctuation (no spaces, "
+                            "accents or line breaks)")
         self.api_key = api_key
         self.timeout = timeout
         self.settings = settings or Settings()  # local: only where the line-editing history is kept
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None, *,
+                 timeout: float | None = None) -> dict[str, Any]:
         headers = {"Accept": "application/json"}
         data = None
         if body is not None:
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")  # questions are checked before (qa.limits)
             headers["Content-Type"] = "application/json"
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - a URL the user gave
-                return json.loads(response.read().decode("utf-8"))
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:  # noqa: S310 - a URL the user gave
+                raw = response.read()
         except urllib.error.HTTPError as exc:
-            raise RemoteError(f"{self.url} answered {exc.code}: {_error_message(exc)}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
+            hint = " (give the server's root, e.g. http://host:8000)" if exc.code == 404 else ""
+            raise RemoteError(f"{self.url} answered {exc.code}: {_error_message(exc)}{hint}") from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            reason = getattr(exc, "reason", None) or exc
             raise RemoteError(f"cannot reach {self.url}: {reason}") from None
+        try:
+            parsed = json.loads(raw.decode("utf-8"))
         except ValueError as exc:
             raise RemoteError(f"{self.url} did not answer with JSON ({exc})") from None
+        if not isinstance(parsed, dict):
+            raise RemoteError(f"{self.url} did not answer with a JSON object: is it a qa server?")
+        return parsed
 
     def readiness(self) -> dict[str, Any]:
         """GET /readyz (a server that is up but not ready answers 503 with the reason)."""
         try:
-            return self._request("GET", "/readyz")
+            return self._request("GET", "/readyz", timeout=READY_TIMEOUT)
         except RemoteError as exc:
             if " answered 503: " in str(exc):
                 return {"ready": False, "reason": str(exc).split(" answered 503: ", 1)[1]}
@@ -122,7 +170,12 @@ class RemoteQA:
             body["k"] = k
         if mode is not None:
             body["mode"] = mode
-        return answer_from_json(self._request("POST", "/v1/ask", body))
+        data = self._request("POST", "/v1/ask", body)
+        try:
+            return answer_from_json(data)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise RemoteError(f"{self.url} did not answer with a qa answer ({type(exc).__name__}: {exc}); "
+                              "is it a qa server of this version?") from None
 
 
 def _error_message(exc: urllib.error.HTTPError) -> str:
@@ -155,23 +208,34 @@ class ChatLoop:
         except OSError:
             pass  # no line history kept; the chat works the same
         _enable_line_editing(str(history / "chat_history"))
-        self.console.print(f"[dim]Ask about the indexed articles. {HELP}[/dim]")
+        self.console.print(Text(f"Ask about the indexed articles. {HELP}", style="dim"))
         while True:
             try:
                 line = input("? ").strip()
-            except (EOFError, KeyboardInterrupt):
+            except EOFError:  # Ctrl-D: leave
                 self.console.print()
                 return
+            except KeyboardInterrupt:  # Ctrl-C: drop the line being typed, as a shell does
+                self.console.print()
+                continue
             if not line:
                 continue
             if line.startswith("/"):
                 if not self.command(line):
                     return
                 continue
+            problem = question_problem(line)
+            if problem:
+                self._refuse(problem)
+                continue
             try:
-                answer = self.service.ask(line, k=self.k, mode=self.mode, history=self.history)
+                with self.console.status("answering…"):  # a spinner on a terminal, nothing when piped
+                    answer = self.service.ask(line, k=self.k, mode=self.mode, history=self.history)
             except QAError as exc:
-                self.console.print(Text(f"error: {exc}", style="red"), soft_wrap=True)
+                self._refuse(str(exc))
+                continue
+            except KeyboardInterrupt:  # Ctrl-C while answering: that question is dropped, the chat goes on
+                self.console.print(Text("cancelled", style="dim"))
                 continue
             self.last = answer
             self.history.append(line)
@@ -187,23 +251,25 @@ class ChatLoop:
         if name == "/clear":
             self.history.clear()
             self.last = None
-            self.console.print("[dim]conversation cleared[/dim]")
+            self.console.print(Text("conversation cleared", style="dim"))
         elif name == "/k" and arg.isdigit() and 1 <= int(arg) <= 50:
             self.k = int(arg)
-            self.console.print(f"[dim]k = {self.k}[/dim]")
+            self.console.print(Text(f"k = {self.k}", style="dim"))
         elif name == "/k":
             self._refuse(f"/k takes a number of passages from 1 to 50, not {arg!r}" if arg else "/k needs a number: /k 5")
         elif name == "/mode" and arg in MODES:
             self.mode = arg  # type: ignore[assignment]
-            self.console.print(f"[dim]mode = {self.mode}[/dim]")
+            self.console.print(Text(f"mode = {self.mode}", style="dim"))
         elif name == "/mode":
             self._refuse(f"/mode is one of {', '.join(MODES)}" + (f", not {arg!r}" if arg else ""))
         elif name == "/sources" and arg.isdigit():
             self.show_source(int(arg))
         elif name == "/sources":
             self._refuse("/sources needs the number of a passage of the last answer: /sources 1")
+        elif name in ("/help", "/?"):
+            self.console.print(Text(HELP, style="dim"))
         else:
-            self.console.print(f"[dim]{HELP}[/dim]")
+            self._refuse(f"unknown command {name}; {HELP}")
         return True
 
     def _refuse(self, message: str) -> None:
@@ -211,6 +277,6 @@ class ChatLoop:
 
     def show_source(self, n: int) -> None:
         if self.last is None or not 1 <= n <= len(self.last.passages):
-            self.console.print(f"[red]no source [{n}] in the last answer[/red]")
+            self._refuse(f"no source [{n}] in the last answer" if self.last else "no answer yet: ask a question first")
             return
         print_passage(self.console, self.last.passages[n - 1])

@@ -13,15 +13,15 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from qa.config import Mode, Settings
-from qa.errors import QAError
+from qa.errors import InvalidQuestion, QAError
 from qa.ingest import IngestReport, collect_sources
-from qa.render import print_answer
+from qa.limits import question_problem
+from qa.render import print_answer, styled
 from qa.service import QAService
-from qa.cleaning import is_blank
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # error lines stay whole (paths are long)
+out = Console(highlight=False, emoji=False)  # ":smile:" in a title stays as written
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # error lines stay whole (paths are long)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
 ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="hybrid | dense | lexical (default from QA_MODE)")]
@@ -81,6 +81,11 @@ def _check_prune(paths: list[Path], sources: list, report: IngestReport) -> None
                       "changed (`qa remove DOC_ID...` removes documents)"))
 
 
+def _print_errors(errors: list[dict]) -> None:
+    for e in errors:
+        err.print(f"error: {e['path']}: {e['reason']}", markup=False)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help=".txt files or folders of them")],
@@ -91,14 +96,15 @@ def ingest(
     service = _service()
     report = IngestReport()
     sources = collect_sources(paths, service.settings.max_file_bytes, report)
-    for e in report.errors:
-        err.print(f"error: {e['path']}: {e['reason']}", markup=False)
+    _print_errors(report.errors)
     if prune:
         _check_prune(paths, sources, report)
+    read_errors = len(report.errors)
     try:
         service.writer().ingest(sources, prune=prune, progress=sys.stderr.isatty() and not as_json, report=report)
     except QAError as exc:
         _fail(exc)
+    _print_errors(report.errors[read_errors:])  # files the index refused (an id taken by another file)
     for note in report.notices:
         err.print(f"note: {note}", markup=False)
     if as_json:
@@ -152,12 +158,9 @@ def ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer one question with cited passages."""
-    try:
-        question.encode("utf-8")
-    except UnicodeEncodeError as exc:  # bytes that were not UTF-8 on the command line (surrogate escapes)
-        _fail(QAError(f"the question is not valid UTF-8 (character {exc.start + 1}); check the terminal's encoding"))
-    if is_blank(question):
-        raise typer.BadParameter("the question is empty", param_hint="QUESTION")
+    problem = question_problem(question)  # the limits of every entry point (HTTP: a 422)
+    if problem:
+        _fail(InvalidQuestion(problem))
     try:
         answer = _service(quiet=not as_json).ask(question, k=k, mode=_mode(mode))
     except QAError as exc:
@@ -178,20 +181,21 @@ def chat(
     api_key: Annotated[Optional[str], typer.Option("--api-key", envvar="QA_API_KEY", help="Key for --url when the server requires one")] = None,
 ) -> None:
     """Interactive questions with follow-ups, citations and /sources."""
-    from qa.chat import ChatLoop, RemoteQA
+    from qa.chat import BadOption, ChatLoop, RemoteQA
 
     if url is None:
         ChatLoop(_service(quiet=True), out, k=k, mode=_mode(mode)).run()
         return
-    if not url.startswith(("http://", "https://")):
-        raise typer.BadParameter(f"expected http://HOST:PORT or https://..., not {url!r}", param_hint="--url")
-    remote = RemoteQA(url, api_key=api_key)
+    try:
+        remote = RemoteQA(url, api_key=api_key)
+    except BadOption as exc:
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
     try:
         ready = remote.readiness()
     except QAError as exc:
         _fail(exc)
     if ready.get("ready"):
-        out.print(f"[dim]{remote.url}: {ready.get('documents')} documents, mode {ready.get('mode')}[/dim]")
+        out.print(styled((f"{remote.url}: {ready.get('documents')} documents, mode {ready.get('mode')}", "dim")))
     else:
         err.print(f"warning: {remote.url} is not ready: {ready.get('reason')}", markup=False)
     ChatLoop(remote, out, k=k, mode=_mode(mode)).run()
@@ -210,7 +214,8 @@ def list_documents(as_json: JsonOpt = False) -> None:
         _print_json(rows)
         return
     for r in rows:
-        out.print(f"[bold]{r['doc_id']}[/bold]  {r['title']}  [dim]{r['source'] or '-'} · {r['date'] or '-'} · {r['chunks']} chunks[/dim]")
+        out.print(styled((r["doc_id"], "bold"), f"  {r['title']}  ",
+                         (f"{r['source'] or '-'} · {r['date'] or '-'} · {r['chunks']} chunks", "dim")))
 
 
 @app.command()

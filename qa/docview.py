@@ -63,10 +63,11 @@ def document_detail(data_dir: Path, doc_id: str) -> dict[str, object]:
 
 
 def print_document(console: Console, detail: dict) -> None:
-    console.print(f"[bold]{detail['title']}[/bold]")
+    console.print(Text(detail["title"], style="bold"))
     meta = [str(detail[k]) for k in ("source", "date", "author") if detail.get(k)]  # only those it has
     line = " · ".join([detail["doc_id"], *meta, f"{len(detail['chunks'])} chunks"])
-    console.print(f"[dim]{line}[/dim]\n")
+    console.print(Text(line, style="dim"))
+    console.print()
     for para in detail["body"]:
         console.print(Text(para["text"]))
         console.print()

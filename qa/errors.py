@@ -41,6 +41,10 @@ class StorageError(QAError):
     """Writing the index failed (disk full, I/O error, database locked): the previous index is unchanged."""
 
 
+class InvalidQuestion(QAError):
+    """A question that cannot be asked: empty, too long, or not valid UTF-8 (``qa.limits``)."""
+
+
 class QABusy(QAError):
     """Every question slot stayed taken for longer than the caller would wait."""
 

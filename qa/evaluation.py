@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from qa.answers import Answer
 from qa.config import Mode, Settings, cache_dir
@@ -253,13 +254,13 @@ def _share(turns: list[dict]) -> float:
 
 def print_chat_report(console: Console, report: dict) -> None:
     for t in report["details"]:
-        mark = "[green]✓[/green]" if t["rank"] == 1 else f"[red]✗ rank {t['rank']}[/red]"
-        console.print(f"{mark} {t['id']} turn {t['turn']}: {t['question']}")
+        mark = ("✓", "green") if t["rank"] == 1 else (f"✗ rank {t['rank']}", "red")
+        console.print(Text.assemble(mark, f" {t['id']} turn {t['turn']}: {t['question']}"))
     console.print(f"turns {report['turns']} · hit@1 {report['hit@1']:.3f} · follow-ups hit@1 {report['follow_up_hit@1']:.3f} · mode {report['mode']}")
 
 
 def print_report(console: Console, report: dict) -> None:
-    table = Table(title=f"{report['questions']} over {report['docs']} · mode {report['mode']}")
+    table = Table(title=Text(f"{report['questions']} over {report['docs']} · mode {report['mode']}"))
     cols = ("hit@1", "recall@5", "mrr@10", "answer@1", "abstained")
     for col in ("lang", "n", *cols, "AUROC"):
         table.add_column(col, justify="right" if col != "lang" else "left")
@@ -276,4 +277,5 @@ def print_report(console: Console, report: dict) -> None:
     if "cross" in report:
         c = report["cross"]
         langs = ", ".join(f"{lang} {r:.3f}" for lang, r in c["by_lang"].items())
-        console.print(f"cross (asked of {c['docs']}): {c['abstained']}/{c['questions']} abstained = {c['rate']:.3f} ({langs})")
+        console.print(f"cross (asked of {c['docs']}): {c['abstained']}/{c['questions']} abstained = {c['rate']:.3f} ({langs})",
+                      markup=False)

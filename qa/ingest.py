@@ -30,6 +30,21 @@ from qa.store import Store
 FAISS_PREFIX = "vectors."
 
 
+def _taken_by_another_file(src: SourceText, stored: str | None) -> str | None:
+    """Why ``src`` must not replace the stored document of the same id: that document was read from
+    another file that still exists (``a/tin.txt`` then ``b/tin.txt``: same id, different articles).
+    None when it may: the same file, a document posted over HTTP, or a file that was moved or deleted."""
+    if not src.path or not stored:
+        return None
+    try:
+        if os.path.samefile(stored, src.path):
+            return None
+    except OSError:
+        return None  # the stored file is gone (moved, renamed, a path relative to another folder)
+    return (f"document id {src.doc_id!r} is already taken by another file, {stored}; rename one of them, "
+            f"or `qa remove {src.doc_id}` first")
+
+
 class Writer:
     """All writes to one data dir go through here (one writer at a time: SQLite's lock)."""
 
@@ -49,7 +64,12 @@ class Writer:
             existing = store.document_hashes()
             stale = self._stale(store, existing)
             upserts: list[Prepared] = []
+            paths = store.document_paths() if any(s.doc_id in existing and s.path for s in sources) else {}
             for src in sources:
+                taken = _taken_by_another_file(src, paths.get(src.doc_id))
+                if taken:
+                    report.errors.append({"path": src.path, "reason": taken})
+                    continue
                 old = existing.get(src.doc_id)
                 if old == content_hash(src.raw, src.meta) and not stale:
                     report.documents_unchanged += 1
@@ -80,7 +100,7 @@ class Writer:
         store = Store(self.data_dir)
         try:
             existing = store.document_hashes()
-            present = [d for d in doc_ids if d in existing]
+            present = [d for d in dict.fromkeys(doc_ids) if d in existing]  # an id given twice is removed once
             stale = self._stale(store, existing)  # never drop or mix vectors of another model
             upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                        if d.doc_id not in present] if stale else []

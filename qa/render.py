@@ -14,6 +14,13 @@ def citation(p: Passage) -> str:
     return " · ".join(parts) + f" [{p.doc_id} {p.start}:{p.end}]"
 
 
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of plain strings and (text, style) pairs. Text that comes from documents, questions or a
+    server (titles, ids, paths) is never read as rich markup: "[/]" in a title would raise, and
+    "[bold]" or a "[doc_id 0:40]" citation would vanish."""
+    return Text.assemble(*parts)
+
+
 def passage_text(p: Passage, *, width: int | None = None) -> Text:
     """The passage with its answer sentence highlighted."""
     text = Text()
@@ -33,19 +40,19 @@ def print_answer(console: Console, answer: Answer, *, excerpt: int = 360, notice
     """``notice=False``: the fallback notice was already shown (the chat loop shows it once)."""
     if answer.notice and notice:
         console.print(Text(f"⚠ {answer.notice}", style="magenta"), soft_wrap=True)
-    label = f"[dim]mode: {answer.mode} · confidence {answer.confidence:.2f}[/dim]"
+    label = (f"mode: {answer.mode} · confidence {answer.confidence:.2f}", "dim")
     if answer.abstained:
-        console.print(f"[bold red]No answer found in the indexed articles.[/bold red] {label}")
+        console.print(styled(("No answer found in the indexed articles.", "bold red"), " ", label))
         if answer.passages:
-            console.print("[dim]Nearest passages (low confidence):[/dim]")
+            console.print(styled(("Nearest passages (low confidence):", "dim")))
     else:
-        console.print(Text(answer.answer or "", style="bold green"), end=" ")
-        console.print(f"[cyan][1][/cyan] {label}")
+        console.print(styled((answer.answer or "", "bold green"), " ", ("[1]", "cyan"), " ", label))
     for p in answer.passages:
-        console.print(f"\n[cyan][{p.rank}][/cyan] [bold]{citation(p)}[/bold] [dim]score {p.score:.3f}[/dim]")
+        console.print()
+        console.print(styled((f"[{p.rank}]", "cyan"), " ", (citation(p), "bold"), " ", (f"score {p.score:.3f}", "dim")))
         console.print(passage_text(p, width=excerpt))
 
 
 def print_passage(console: Console, p: Passage) -> None:
-    console.print(f"[cyan][{p.rank}][/cyan] [bold]{citation(p)}[/bold]")
+    console.print(styled((f"[{p.rank}]", "cyan"), " ", (citation(p), "bold")))
     console.print(passage_text(p))

@@ -25,8 +25,9 @@ from embeddings.encoder import Encoder, load_encoder
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
-from qa.errors import ModelUnavailable, QABusy
+from qa.errors import InvalidQuestion, ModelUnavailable, QABusy
 from qa.ingest import Writer
+from qa.limits import question_problem
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
@@ -58,12 +59,14 @@ class LoadOnce(Generic[T]):
     def get(self) -> T | None:
         with self._lock:
             if not self._tried:
-                self._tried = True
                 try:
                     self.value = self._load()
                 except ModelUnavailable as exc:
                     self.error = str(exc)
                     self._warn(f"warning: {exc}")
+                # anything else (Ctrl-C during the load) leaves it untried: the next question loads it,
+                # rather than answering lexically with no word of why
+                self._tried = True
             return self.value
 
 
@@ -238,6 +241,9 @@ class QAService:
 
     def ask(self, question: str, *, k: int | None = None, mode: Mode | None = None,
             history: list[str] | None = None) -> Answer:
+        problem = question_problem(question)
+        if problem:
+            raise InvalidQuestion(problem)
         with self.admitted():
             return self._answer(question, k, mode, history)
 

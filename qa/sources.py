@@ -35,14 +35,19 @@ class IngestReport:
 NOT_REGULAR = "not a regular file (a device, pipe or socket?)"
 
 
+def _hidden(file: Path, folder: Path) -> bool:
+    """A dot file, or a file inside a dot folder (.git, .cache...) under the folder given."""
+    return any(part.startswith(".") for part in file.relative_to(folder).parts)
+
+
 def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> list[SourceText]:
     """Read .txt files (folders recursively); bad files are reported, the rest go in."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
             files.extend(p for p in found if p.suffix == ".txt")
-            odd = sorted(p for p in path.rglob("*.txt") if not p.name.startswith(".") and not p.is_file()
+            odd = sorted(p for p in path.rglob("*.txt") if not _hidden(p, path) and not p.is_file()
                          and not p.is_dir())  # a pipe, socket or device named like an article, a dangling link
             report.errors += [{"path": str(p), "reason": NOT_REGULAR if p.exists() else "a link to nothing"}
                               for p in odd]
@@ -66,5 +71,5 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
         if file.stem in sources:
             report.errors.append({"path": str(file), "reason": f"duplicate document id {file.stem!r} (also {sources[file.stem].path})"})
             continue
-        sources[file.stem] = SourceText(file.stem, raw, str(file))
+        sources[file.stem] = SourceText(file.stem, raw, str(file.absolute()))  # stored: meaningful from any folder
     return list(sources.values())

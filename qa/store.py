@@ -193,6 +193,10 @@ class Store:
     def document_hashes(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT doc_id, content_hash FROM documents"))
 
+    def document_paths(self) -> dict[str, str | None]:
+        """Where each document was read from (None: posted over HTTP)."""
+        return dict(self.conn.execute("SELECT doc_id, path FROM documents"))
+
     def get_document(self, doc_id: str) -> DocumentRow | None:
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.errors import (BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, ModelUnavailable, QAError,
+from qa.errors import (BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, InvalidQuestion, ModelUnavailable, QAError,
                        StorageError)
 from server.schemas import ErrorResponse
 
@@ -102,6 +102,8 @@ def qa_error_status(exc: QAError) -> int:
         return 404
     if isinstance(exc, BadInputFile):
         return 413 if "too large" in exc.reason else 422
+    if isinstance(exc, InvalidQuestion):
+        return 422
     if isinstance(exc, IndexMismatch):
         return 409
     if isinstance(exc, StorageError):

@@ -10,8 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from qa.config import Mode
 from qa.cleaning import is_blank
-
-QUESTION_CHARS = 2000  # a question: 1..2000 characters
+from qa.limits import QUESTION_CHARS  # a question: 1..2000 characters, as everywhere
 TURN_CHARS = 4000  # one history turn / chat message read as a question
 CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool)
 CONTEXT_TOTAL_CHARS = 200_000  # all of them together (usage counts their tokens: bounded work per request)

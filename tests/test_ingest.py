@@ -84,16 +84,19 @@ def assert_consistent(data_dir: Path, *, dense: bool) -> None:
     assert not list(data_dir.glob("*.tmp")) and not list(data_dir.glob(".*.tmp"))
 
 
-def modified_copy(tmp: Path, doc_id: str, old: str, new: str) -> Path:
+def seed_copy(tmp: Path) -> Path:
     folder = tmp / "docs"
     folder.mkdir(exist_ok=True)
     for f in SEED_FILES:
         shutil.copy(f, folder / f.name)
+    return folder
+
+
+def edit(folder: Path, doc_id: str, old: str, new: str) -> None:
     target = folder / f"{doc_id}.txt"
     raw = target.read_bytes().decode("utf-8")
     assert old in raw
     target.write_bytes(raw.replace(old, new, 1).encode("utf-8"))
-    return folder
 
 
 # ----------------------------------------------------------- chunks and offsets
@@ -157,12 +160,13 @@ def test_reingest_unchanged_is_a_no_op(tmp_path: Path, tiny: Encoder) -> None:
 def test_modified_file_replaces_only_its_chunks(tmp_path: Path, tiny: Encoder) -> None:
     data = tmp_path / "data"
     w = writer(data, tiny)
-    full = ingest(w).chunks_embedded
+    folder = seed_copy(tmp_path)
+    full = ingest(w, folder).chunks_embedded
     _, before, _ = state(data)
     old_ids = {d: {c.chunk_id for c in before if c.doc_id == d} for d in {c.doc_id for c in before}}
 
     # one sentence of the Rome article changes
-    folder = modified_copy(tmp_path, ROME, "kéo dài 7 tiếng tại Rome", "kéo dài 8 tiếng tại Rome")
+    edit(folder, ROME, "kéo dài 7 tiếng tại Rome", "kéo dài 8 tiếng tại Rome")
     report = ingest(w, folder)
     assert report.documents_updated == 1 and report.documents_unchanged == 4 and report.documents_added == 0
     assert 0 < report.chunks_embedded < full
@@ -217,14 +221,66 @@ def test_remove_and_prune(tmp_path: Path, tiny: Encoder) -> None:
     assert report.documents_removed == 0 and len(state(tmp_path)[2]) == 2
 
 
+def test_a_file_of_the_same_name_elsewhere_does_not_replace_another_article(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    w = writer(data, None)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n")
+    (tmp_path / "b" / "tin.txt").write_text("Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n")
+    ingest(w, tmp_path / "a" / "tin.txt")
+    report = ingest(w, tmp_path / "b" / "tin.txt")
+    assert report.documents_updated == report.documents_added == 0
+    [error] = report.errors
+    assert error["path"].endswith("b/tin.txt") and "already taken by another file" in error["reason"]
+    assert str(tmp_path / "a" / "tin.txt") in error["reason"] and "qa remove tin" in error["reason"]
+    store = Store(data)
+    try:
+        assert store.get_document("tin").raw.startswith("Tin A")
+    finally:
+        store.close()
+
+
+def test_a_moved_file_updates_its_document_and_paths_are_stored_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    w = writer(data, None)
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n")
+    monkeypatch.chdir(tmp_path)
+    ingest(w, Path("old"))  # a relative folder: the stored path still names the file from anywhere
+    new = tmp_path / "new"
+    old.rename(new)
+    (new / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 3-0 tối qua.\n")
+    report = ingest(w, new)
+    assert report.documents_updated == 1 and not report.errors
+    store = Store(data)
+    try:
+        assert store.document_paths() == {"tin": str(new / "tin.txt")}
+    finally:
+        store.close()
+
+
+def test_files_in_hidden_folders_are_not_articles(tmp_path: Path) -> None:
+    folder = seed_copy(tmp_path)
+    (folder / ".git").mkdir()
+    shutil.copy(SEED_FILES[0], folder / ".git" / "other.txt")
+    src, report = sources(folder)
+    assert sorted(s.doc_id for s in src) == sorted(f.stem for f in SEED_FILES) and not report.errors
+
+
+def test_an_id_given_twice_is_removed_once(tmp_path: Path) -> None:
+    w = writer(tmp_path / "data", None)
+    ingest(w)
+    assert w.remove([ROME, "nope", ROME]) == [ROME]
+    assert ROME not in state(tmp_path / "data")[2]
+
+
 def test_prune_keeps_documents_whose_file_was_rejected(tmp_path: Path) -> None:
     data = tmp_path / "data"
     w = writer(data, None)
-    ingest(w)
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for f in SEED_FILES:
-        shutil.copy(f, folder / f.name)
+    folder = seed_copy(tmp_path)
+    ingest(w, folder)
     (folder / f"{ROME}.txt").write_bytes(b"")  # being rewritten, say
     report = ingest(w, folder, prune=True)
     assert [Path(e["path"]).name for e in report.errors] == [f"{ROME}.txt"]

@@ -34,7 +34,7 @@ from qa.cleaning import is_blank_char
 from qa.cli import app
 from qa.config import Settings
 from qa.documents import decode_file, parse_document
-from qa.errors import BadInputFile
+from qa.errors import BadInputFile, InvalidQuestion
 from qa.ingest import IngestReport, SourceText, Writer, collect_sources
 from qa.pipeline import Pipeline
 from qa.service import QAService
@@ -177,7 +177,11 @@ QUESTIONS = {
     "lone-surrogate": "Rome \ud800 gặp",
     "very-long-word": "a" * 1999,
 }
-NONSENSE = {"empty", "blank", "control-chars", "only-punctuation", "emoji", "chinese", "arabic", "sql-injection",
+# what a shell passes for bytes that are not UTF-8 is a lone surrogate
+INVALID = {"empty": "the question is empty", "blank": "the question is empty",
+           "2001-chars": "the question is 2001 characters long; at most 2000",
+           "lone-surrogate": "the question is not valid UTF-8"}
+NONSENSE = {"control-chars", "only-punctuation", "emoji", "chinese", "arabic", "sql-injection",
             "sql-union", "script", "very-long-word"}
 
 
@@ -195,19 +199,21 @@ def test_odd_question_gets_a_4xx_or_an_honest_answer(seeded: Path, name: str, mo
     before = fingerprint(seeded)
     monkeypatch.setenv("QA_DATA_DIR", str(seeded))
     service = QAService(Settings(), warn=lambda line: None)
-    answer = service.ask(question)
-    snap = service.snapshot()
-    for p in answer.passages:
-        assert snap.raws[p.doc_id][p.start : p.end] == p.text
-    if name in NONSENSE:
-        assert answer.abstained and answer.answer is None, (name, answer.answer)
+    if name in INVALID:  # refused the same way by every entry point (qa.limits)
+        with pytest.raises(InvalidQuestion):
+            service.ask(question)
+    else:
+        answer = service.ask(question)
+        snap = service.snapshot()
+        for p in answer.passages:
+            assert snap.raws[p.doc_id][p.start : p.end] == p.text
+        if name in NONSENSE:
+            assert answer.abstained and answer.answer is None, (name, answer.answer)
 
     cli = CliRunner().invoke(app, ["ask", question, "--json"])
     assert cli.exception is None or isinstance(cli.exception, SystemExit), cli.exception
-    if name == "lone-surrogate":  # what a shell passes for bytes that are not UTF-8
-        assert cli.exit_code == 2 and "error: the question is not valid UTF-8" in cli.stderr, cli.output
-    elif name in ("empty", "blank"):  # a usage error, as HTTP's 422
-        assert cli.exit_code == 2 and "the question is empty" in cli.stderr, cli.output
+    if name in INVALID:  # a usage error, as HTTP's 422
+        assert cli.exit_code == 2 and f"error: {INVALID[name]}" in cli.stderr, cli.output
     else:
         assert cli.exit_code == 0, cli.output
         assert json.loads(cli.stdout)["abstained"] == answer.abstained
@@ -220,7 +226,7 @@ def test_odd_question_gets_a_4xx_or_an_honest_answer(seeded: Path, name: str, mo
         assert response.status_code in (200, 422), (route, response.status_code, response.text)
         if response.status_code == 422:
             assert response.json()["error"]["param"] == "question", response.text
-            assert name in ("empty", "blank", "2001-chars", "lone-surrogate"), response.text
+            assert name in INVALID, response.text
         elif route == "/v1/ask":
             assert response.json()["abstained"] == answer.abstained
     chat = client.post("/v1/chat/completions", content=json.dumps({"model": "qa", "messages": [

@@ -1,0 +1,70 @@
+"""What the terminal shows of text that comes from articles: titles, ids and paths are printed as
+written, never read as rich markup or emoji codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli_support import run, run_json
+
+TITLE = "Tin nóng [/] Hà Nội [bold]mưa lớn[/bold] :smile: suốt đêm"
+BODY = "Hà Nội mưa lớn suốt đêm qua, nhiều tuyến phố ngập sâu. Mực nước tại phố Hàng Bài lên tới 40 cm."
+
+
+@pytest.fixture
+def odd(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "ha-noi-mua.txt").write_text(f"{TITLE}\n\n{BODY}\n", encoding="utf-8")
+    report = run_json("ingest", str(folder))
+    assert report["documents_added"] == 1 and report["errors"] == []
+    return folder
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_list_and_show_print_titles_as_written(odd: Path) -> None:
+    listed = run("list")
+    assert listed.exit_code == 0, listed.output
+    assert "ha-noi-mua" in listed.stdout and TITLE in flat(listed.stdout)
+    shown = run("show", "ha-noi-mua")
+    assert shown.exit_code == 0, shown.output
+    assert TITLE in flat(shown.stdout)
+
+
+def test_ask_keeps_the_citation_of_a_lowercase_id(odd: Path) -> None:
+    result = run("ask", "Mực nước tại phố Hàng Bài lên tới bao nhiêu?", "-k", "1")
+    assert result.exit_code == 0, result.output
+    out = flat(result.stdout)
+    assert TITLE in out and "[ha-noi-mua 0:" in out
+
+
+def test_chat_sources_keep_the_citation(odd: Path) -> None:
+    result = run("chat", input="Mực nước tại phố Hàng Bài lên tới bao nhiêu?\n/sources 1\n/quit\n")
+    assert result.exit_code == 0, result.output
+    assert flat(result.stdout).count("[ha-noi-mua 0:") >= 2
+
+
+def test_a_question_longer_than_the_api_allows_is_refused_here_too(odd: Path) -> None:
+    result = run("ask", "Hà Nội " * 300)
+    assert result.exit_code == 2 and "at most 2000" in result.stderr
+
+
+def test_a_file_named_like_another_article_is_refused_not_swapped(odd: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "ha-noi-mua.txt").write_text("Giá vàng hôm nay\n\nGiá vàng tăng mạnh trong phiên sáng.\n", encoding="utf-8")
+    result = run("ingest", str(other))
+    assert result.exit_code == 1
+    assert "already taken by another file" in flat(result.stderr)
+    assert run_json("show", "ha-noi-mua")["title"] == TITLE
+
+
+def test_remove_counts_each_document_once(odd: Path) -> None:
+    result = run("remove", "ha-noi-mua", "nope", "ha-noi-mua")
+    assert result.exit_code == 1
+    assert "removed 1 document(s); not found: nope" in result.stdout
