@@ -20,7 +20,9 @@ from qa.render import print_answer, styled
 from qa.service import QAService
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
-out = Console(highlight=False, emoji=False)  # ":smile:" in a title stays as written
+# ":smile:" in a title stays as written; piped or redirected output keeps each line whole (no wrapping at
+# 80 columns with trailing spaces), so answers can be grepped as sentences
+out = Console(highlight=False, emoji=False, soft_wrap=not sys.stdout.isatty())
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # error lines stay whole (paths are long)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
@@ -213,6 +215,8 @@ def list_documents(as_json: JsonOpt = False) -> None:
     if as_json:
         _print_json(rows)
         return
+    if not rows:
+        err.print("no documents in the index yet: add articles with `qa ingest PATH`", markup=False)
     for r in rows:
         out.print(styled((r["doc_id"], "bold"), f"  {r['title']}  ",
                          (f"{r['source'] or '-'} · {r['date'] or '-'} · {r['chunks']} chunks", "dim")))

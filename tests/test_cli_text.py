@@ -68,3 +68,15 @@ def test_remove_counts_each_document_once(odd: Path) -> None:
     result = run("remove", "ha-noi-mua", "nope", "ha-noi-mua")
     assert result.exit_code == 1
     assert "removed 1 document(s); not found: nope" in result.stdout
+
+
+def test_piped_output_keeps_each_line_whole(odd: Path) -> None:
+    result = run("ask", "Mực nước tại phố Hàng Bài lên tới bao nhiêu?", "-k", "1")
+    assert BODY in result.stdout.splitlines()  # the passage, 102 characters, on one line: not wrapped at 80 columns
+    assert not any(line.endswith(" ") for line in result.stdout.splitlines())
+
+
+def test_list_of_an_empty_index_says_so() -> None:
+    result = run("list")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "no documents in the index yet" in result.stderr
