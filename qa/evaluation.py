@@ -24,7 +24,6 @@ from rich.text import Text
 from qa.answers import Answer
 from qa.config import Mode, Settings, cache_dir
 from qa.errors import QAError
-from qa.ingest import IngestReport, collect_sources
 from qa.service import QAService
 from qa.text import nfc
 
@@ -134,9 +133,7 @@ def eval_service(docs: Path, settings: Settings, warn: Callable[[str], None]) ->
     every mode is measured on the same passages."""
     key = _corpus_key(docs, settings)
     service = QAService(settings.model_copy(update={"data_dir": cache_dir() / "eval" / key}), warn=warn)
-    report = IngestReport()
-    sources = collect_sources([docs], settings.max_file_bytes, report)
-    service.writer().ingest(sources, prune=True, report=report)
+    report = service.ingest([docs], prune=True)
     for e in report.errors:
         warn(f"error: {e['path']}: {e['reason']}")
     return service

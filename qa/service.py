@@ -12,6 +12,7 @@ import sqlite3
 import sys
 import threading
 import time
+from pathlib import Path
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.errors import InvalidQuestion, ModelUnavailable, QABusy
-from qa.ingest import Writer
+from qa.ingest import IngestReport, Writer, collect_sources
 from qa.limits import question_problem
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
@@ -184,6 +185,14 @@ class QAService:
                 self._query_batcher = make_batcher(encoder, self.settings)
                 self._batcher_made = True
             return self._query_batcher
+
+    def ingest(self, paths: list[Path], *, prune: bool = False) -> IngestReport:
+        """Add or update the ``.txt`` files and folders in ``paths``, as ``qa ingest`` does: bad files are
+        listed in ``report.errors`` with a reason and the rest go in; unchanged ones are skipped. The
+        questions being answered meanwhile keep the previous index until this write is published."""
+        report = IngestReport()
+        sources = collect_sources(paths, self.settings.max_file_bytes, report)
+        return self.writer().ingest(sources, prune=prune, report=report)
 
     def writer(self, *, rebuild_stale: bool = True) -> Writer:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()), rebuild_stale=rebuild_stale)
