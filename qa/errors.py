@@ -41,6 +41,11 @@ class StorageError(QAError):
     """Writing the index failed (disk full, I/O error, database locked): the previous index is unchanged."""
 
 
+class IndexBusy(StorageError):
+    """Another write to the index (another process, `qa ingest` beside the server) held it for longer than
+    a write waits (``WRITE_WAIT_S``): nothing was changed; the same write succeeds once that one is done."""
+
+
 class InvalidQuestion(QAError):
     """A question that cannot be asked: empty, too long, or not valid UTF-8 (``qa.limits``)."""
 

@@ -22,10 +22,10 @@ import numpy as np
 
 from embeddings.index import VectorIndex
 from qa import __version__, lexical_files
-from qa.errors import IndexCorrupt, IndexMismatch, QAError, StorageError
+from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
 from qa.sources import IngestReport, SourceText, collect_sources
-from qa.store import Store
+from qa.store import WRITE_WAIT_S, Store, is_busy
 
 FAISS_PREFIX = "vectors."
 
@@ -218,6 +218,11 @@ class Writer:
                 store.set_manifest(values)
         except (OSError, sqlite3.Error) as exc:
             self._discard(published, lexical)
+            if is_busy(exc):
+                raise IndexBusy(f"cannot write the index: another process kept {db} locked for over {WRITE_WAIT_S:.0f} s "
+                                f"(a `qa ingest`, or another server worker, writing) while {step}; nothing was "
+                                "changed, the previous index still answers. Run the same write again once that "
+                                "one is done") from exc
             raise StorageError(
                 f"cannot write the index: {_describe(exc)} while {step}; nothing was changed, the previous index "
                 "still answers. Free disk space (or fix the I/O error) and run the same command again"

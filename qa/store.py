@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.errors import IndexCorrupt, StorageError
+from qa.errors import IndexBusy, IndexCorrupt, StorageError
 
 DB_NAME = "qa.sqlite3"
 
@@ -86,6 +86,7 @@ class DocumentRow:
 
 
 WAL_WAIT = 10.0  # seconds a connection retries switching a new index to WAL while another holds it
+WRITE_WAIT_S = 60.0  # seconds a write waits for another process's write to finish before IndexBusy
 REQUIRED_TABLES = frozenset({"documents", "chunks", "embeddings", "manifest"})
 FOREIGN_FIX = ("move it away (or set QA_DATA_DIR to another folder) and ingest the documents again, or restore a "
                "backup with `qa restore PATH`; `qa reindex` cannot help, it rebuilds from the documents stored in this file")
@@ -96,7 +97,8 @@ class Store:
         self.path = data_dir / DB_NAME
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # a write waits its turn behind another process's write (an ingest of 100k chunks takes seconds)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=WRITE_WAIT_S)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"{self.path}: cannot open the index ({getattr(exc, 'strerror', None) or exc}); "
                                "check QA_DATA_DIR and its permissions") from exc
@@ -296,11 +298,18 @@ def is_damage(exc: sqlite3.Error) -> bool:
         w in str(exc) for w in ("not a database", "malformed", "corrupt", "Could not decode"))
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Another connection holds the lock (SQLITE_BUSY / SQLITE_LOCKED), as opposed to damage or a full disk."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return isinstance(exc, sqlite3.Error) and ("BUSY" in name or "LOCKED" in name or "locked" in str(exc))
+
+
 def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
     """The product error for a SQLite failure: damage (IndexCorrupt) or a storage problem (StorageError)."""
     if is_damage(exc):
         return IndexCorrupt(f"{path}: not a readable qa index ({exc}); {FOREIGN_FIX}")
     name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
-    if "BUSY" in name or "LOCKED" in name or "locked" in str(exc):
-        return StorageError(f"{path}: {exc} while {doing} (another process is writing the index); try again")
+    if is_busy(exc):
+        return IndexBusy(f"{path}: {exc} while {doing}: another process kept the index locked for over "
+                         f"{WRITE_WAIT_S:.0f} s; try again")
     return StorageError(f"{path}: {exc} ({name}) while {doing}; check free disk space and permissions")

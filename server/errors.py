@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.errors import (BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, InvalidQuestion, ModelUnavailable, QAError,
+from qa.errors import (BadInputFile, DocumentNotFound, IndexBusy, IndexCorrupt, IndexMismatch, InvalidQuestion, ModelUnavailable, QAError,
                        StorageError)
 from server.schemas import ErrorResponse
 
@@ -106,6 +106,8 @@ def qa_error_status(exc: QAError) -> int:
         return 422
     if isinstance(exc, IndexMismatch):
         return 409
+    if isinstance(exc, IndexBusy):
+        return 503  # another writer held the index: the same request succeeds later (Retry-After)
     if isinstance(exc, StorageError):
         return 507  # Insufficient Storage (disk full, I/O error): the previous index is unchanged
     if isinstance(exc, (IndexCorrupt, ModelUnavailable)):
