@@ -172,7 +172,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            # any request header: the official openai JS SDK sends its own (x-stainless-os, ...-retry-count);
+            # credentials are keys in headers, never cookies, so this opens nothing an allowed origin lacked
+            allow_headers=["*"],
             expose_headers=["Retry-After"],
             max_age=600,
         )

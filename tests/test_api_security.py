@@ -101,5 +101,12 @@ def test_cors(data_dir: Path) -> None:
     assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
     other = client.options("/v1/ask", headers={**pre, "Origin": "https://evil.example"})
     assert other.headers.get("access-control-allow-origin") != "https://evil.example"
+    # the headers the official openai JavaScript SDK sends with every request
+    sdk = {**pre, "Access-Control-Request-Headers": "authorization,content-type,x-stainless-os,x-stainless-lang,"
+           "x-stainless-arch,x-stainless-runtime,x-stainless-runtime-version,x-stainless-package-version,"
+           "x-stainless-retry-count,x-stainless-timeout"}
+    openai_js = client.options("/v1/chat/completions", headers=sdk)
+    assert openai_js.status_code == 200, openai_js.text
+    assert "x-stainless-retry-count" in openai_js.headers["access-control-allow-headers"].lower()
     simple = client.post("/v1/ask", json={"question": WHO_VI}, headers={"Origin": "https://app.example"})
     assert simple.headers["access-control-allow-origin"] == "https://app.example"
