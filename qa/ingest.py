@@ -24,7 +24,7 @@ from embeddings.index import VectorIndex
 from qa import __version__, lexical_files
 from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
-from qa.sources import IngestReport, SourceText, collect_sources
+from qa.sources import IngestReport, SourceText, collect_sources, source_problem
 from qa.store import WRITE_WAIT_S, Store, is_busy
 
 FAISS_PREFIX = "vectors."
@@ -65,11 +65,15 @@ class Writer:
             stale = self._stale(store, existing)
             upserts: list[Prepared] = []
             paths = store.document_paths() if any(s.doc_id in existing and s.path for s in sources) else {}
+            seen: set[str] = set()
             for src in sources:
-                taken = _taken_by_another_file(src, paths.get(src.doc_id))
-                if taken:
-                    report.errors.append({"path": src.path, "reason": taken})
+                refused = source_problem(src) or _taken_by_another_file(src, paths.get(src.doc_id))
+                if not refused and src.doc_id in seen:
+                    refused = f"duplicate document id {src.doc_id!r} in this write (the first one went in)"
+                if refused:
+                    report.errors.append({"path": src.path or str(src.doc_id), "reason": refused})
                     continue
+                seen.add(src.doc_id)
                 old = existing.get(src.doc_id)
                 if old == content_hash(src.raw, src.meta) and not stale:
                     report.documents_unchanged += 1
@@ -95,8 +99,10 @@ class Writer:
             store.close()
         return report
 
-    def remove(self, doc_ids: list[str]) -> list[str]:
-        """Delete these documents; returns the ids that were in the index (the others were not found)."""
+    def remove(self, doc_ids: str | list[str]) -> list[str]:
+        """Delete these documents (one id or a list); returns the ids that were in the index (the others
+        were not found)."""
+        doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
         store = Store(self.data_dir)
         try:
             existing = store.document_hashes()

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import get_args
+
 from qa.cleaning import is_blank
+from qa.config import Mode
+from qa.errors import InvalidQuestion
 
 QUESTION_CHARS = 2000  # a question: 1..2000 characters
+K_MAX = 50  # passages per answer: 1..50
+MODES: tuple[str, ...] = get_args(Mode)
 
 
 def question_problem(question: str) -> str | None:
@@ -19,3 +26,33 @@ def question_problem(question: str) -> str | None:
     if len(question) > QUESTION_CHARS:
         return f"the question is {len(question)} characters long; at most {QUESTION_CHARS}"
     return None
+
+
+def checked_request(question: object, k: object, mode: object, history: object) -> list[str]:
+    """Check what ``QAService.ask`` was given, as the HTTP API checks a request (InvalidQuestion, one line,
+    naming what is wrong); returns the earlier questions of ``history`` as plain strings. ``history`` holds
+    strings or chat messages (``{"role": "user", "content": "..."}``: only the user's are read)."""
+    if not isinstance(question, str):
+        raise InvalidQuestion(f"the question must be a string, not {type(question).__name__}")
+    problem = question_problem(question)
+    if problem:
+        raise InvalidQuestion(problem)
+    if k is not None and (type(k) is not int or not 1 <= k <= K_MAX):
+        raise InvalidQuestion(f"k must be a whole number of passages from 1 to {K_MAX}, not {k!r}")
+    if mode is not None and mode not in MODES:
+        raise InvalidQuestion(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes)) or not isinstance(history, Sequence):
+        raise InvalidQuestion(f"history must be a list of earlier questions, not {type(history).__name__}")
+    turns = []
+    for i, item in enumerate(history):
+        if isinstance(item, Mapping):
+            if item.get("role") != "user":
+                continue  # the assistant's answers (and system messages) are not questions
+            item = item.get("content")
+        if not isinstance(item, str):
+            raise InvalidQuestion(f"history[{i}] must be a string or a chat message with string content, "
+                                  f"not {type(item).__name__}")
+        turns.append(item)
+    return turns

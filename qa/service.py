@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
@@ -26,9 +26,9 @@ from embeddings.encoder import Encoder, load_encoder
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
-from qa.errors import InvalidQuestion, ModelUnavailable, QABusy
+from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
-from qa.limits import question_problem
+from qa.limits import checked_request
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
@@ -186,12 +186,14 @@ class QAService:
                 self._batcher_made = True
             return self._query_batcher
 
-    def ingest(self, paths: list[Path], *, prune: bool = False) -> IngestReport:
+    def ingest(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
+               prune: bool = False) -> IngestReport:
         """Add or update the ``.txt`` files and folders in ``paths``, as ``qa ingest`` does: bad files are
         listed in ``report.errors`` with a reason and the rest go in; unchanged ones are skipped. The
         questions being answered meanwhile keep the previous index until this write is published."""
+        paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
         report = IngestReport()
-        sources = collect_sources(paths, self.settings.max_file_bytes, report)
+        sources = collect_sources([Path(p) for p in paths], self.settings.max_file_bytes, report)
         return self.writer().ingest(sources, prune=prune, report=report)
 
     def writer(self, *, rebuild_stale: bool = True) -> Writer:
@@ -249,10 +251,11 @@ class QAService:
         return encoder, None
 
     def ask(self, question: str, *, k: int | None = None, mode: Mode | None = None,
-            history: list[str] | None = None) -> Answer:
-        problem = question_problem(question)
-        if problem:
-            raise InvalidQuestion(problem)
+            history: Sequence[str | Mapping[str, object]] | None = None) -> Answer:
+        """Answer ``question`` with cited passages. ``history``: the conversation's earlier questions
+        (strings, or chat messages of which the user's are read) to resolve a follow-up. Thread-safe.
+        Raises InvalidQuestion for what the HTTP API answers with a 422 (``qa.limits``)."""
+        history = checked_request(question, k, mode, history)  # InvalidQuestion, as HTTP's 422
         with self.admitted():
             return self._answer(question, k, mode, history)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from qa.cleaning import is_blank
 from qa.documents import decode_file
 from qa.errors import BadInputFile
 
@@ -33,6 +34,30 @@ class IngestReport:
 
 
 NOT_REGULAR = "not a regular file (a device, pipe or socket?)"
+DOC_ID_CHARS = 255  # a file name's limit
+
+
+def source_problem(src: SourceText) -> str | None:
+    """Why the index must refuse ``src`` (one line), or None: the rules a file or a posted document already
+    meets, checked again for text handed to ``Writer.ingest`` directly. An id must be usable in a URL path
+    (``/v1/documents/{id}``) and as a citation: no '/', no control characters."""
+    doc_id, raw = src.doc_id, src.raw
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        return "a document id must be a non-empty string"
+    if len(doc_id) > DOC_ID_CHARS or "/" in doc_id or doc_id in (".", "..") or any(ord(c) < 32 or c == "\x7f" for c in doc_id):
+        return f"document id {doc_id!r} cannot be used: at most {DOC_ID_CHARS} characters, no '/' or control characters"
+    if not isinstance(raw, str):
+        return f"the text must be a string, not {type(raw).__name__}"
+    for what, text in (("document id", doc_id), ("text", raw)):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return f"the {what} is not valid UTF-8 (an unpaired surrogate at character {exc.start + 1})"
+    if "\x00" in raw:
+        return "the text contains NUL characters (binary data?)"
+    if is_blank(raw):
+        return "the text is empty (only whitespace or zero-width characters)"
+    return None
 
 
 def _hidden(file: Path, folder: Path) -> bool:

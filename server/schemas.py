@@ -211,6 +211,32 @@ class ChatCompletionRequest(BaseModel):
     tool_choice: str | dict[str, Any] | None = Field(None, description="'auto' or 'none': no tool is ever called")
     k: int | None = Field(None, ge=1, le=50, strict=True, description="Extension: passages to cite (default QA_K)")
     mode: Mode | None = Field(None, description="Extension: hybrid | dense | lexical")
+    response_format: dict[str, Any] | None = Field(None, description="Only {'type': 'text'}: the answer is a cited "
+                                                                     "sentence, never JSON")
+    logprobs: bool | None = Field(None, description="Only false: an extracted sentence has no token probabilities")
+    top_logprobs: int | None = Field(None, ge=0, le=0, description="Only 0 (see logprobs)")
+
+    @field_validator("response_format")
+    @classmethod
+    def _text_only(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and value.get("type") != "text":
+            raise ValueError(f"the answer is a cited sentence, not JSON: only {{'type': 'text'}} is possible, "
+                             f"not type {value.get('type')!r}")
+        return value
+
+    @field_validator("logprobs")
+    @classmethod
+    def _no_logprobs(cls, value: bool | None) -> bool | None:
+        if value:
+            raise ValueError("an extracted sentence has no token probabilities: send false or leave it out")
+        return value
+
+    @field_validator("stream_options")
+    @classmethod
+    def _stream_options_need_a_stream(cls, value: StreamOptions | None, info: ValidationInfo) -> StreamOptions | None:
+        if value is not None and not info.data.get("stream"):
+            raise ValueError("stream_options is only allowed when stream is true (as OpenAI's API says)")
+        return value
 
     @field_validator("messages")
     @classmethod

@@ -32,3 +32,65 @@ def test_the_readme_python_example_runs_as_written(tmp_path: Path, monkeypatch: 
     assert any("Rome" in line and "7 tiếng" in line for line in lines), lines  # the follow-up's duration
     assert lines[-1] == "the question is empty"
     assert (tmp_path / "qa-data" / "qa.sqlite3").exists()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from qa.config import Settings
+    from qa.service import QAService
+
+    root = tmp_path_factory.mktemp("python-api")
+    service = QAService(Settings(data_dir=root / "data", model=str(root / "no-model")), warn=lambda _: None)
+    assert service.ingest(str(ROOT / "seeds")).documents_added == 5  # a str path, not in a list
+    return service
+
+
+@pytest.mark.parametrize(("kwargs", "said"), [
+    ({"question": None}, "the question must be a string, not NoneType"),
+    ({"question": b"Rome"}, "the question must be a string, not bytes"),
+    ({"k": 0}, "k must be a whole number of passages from 1 to 50, not 0"),
+    ({"k": 51}, "not 51"),
+    ({"k": 2.5}, "not 2.5"),
+    ({"k": True}, "not True"),
+    ({"k": "3"}, "not '3'"),
+    ({"mode": "fuzzy"}, "mode must be one of hybrid, dense, lexical, not 'fuzzy'"),
+    ({"mode": "Dense"}, "not 'Dense'"),
+    ({"history": "Who met in Rome?"}, "history must be a list of earlier questions, not str"),
+    ({"history": [None]}, "history[0] must be a string or a chat message"),
+    ({"history": [{"role": "user", "content": 3}]}, "history[0] must be a string"),
+])
+def test_ask_refuses_what_the_http_api_refuses(service, kwargs: dict, said: str) -> None:  # noqa: ANN001
+    from qa.errors import InvalidQuestion, QAError
+
+    call = {"question": "Who met in Rome?"} | kwargs
+    with pytest.raises(InvalidQuestion, match=re.escape(said)) as caught:
+        service.ask(call.pop("question"), **call)
+    assert isinstance(caught.value, QAError) and "\n" not in str(caught.value)
+
+
+def test_history_may_be_chat_messages(service) -> None:  # noqa: ANN001
+    asked = service.ask("How long did the meeting last?", k=1, history=[
+        {"role": "system", "content": "Be brief."}, {"role": "user", "content": "Who met in Rome?"},
+        {"role": "assistant", "content": "Officials of the US and China. [1]"}])
+    as_strings = service.ask("How long did the meeting last?", k=1, history=["Who met in Rome?"])
+    assert asked.passages[0].doc_id == as_strings.passages[0].doc_id == "002_57590387f8aa0a75"
+    assert asked.passages[0].highlight == as_strings.passages[0].highlight
+
+
+def test_writer_refuses_documents_the_http_api_refuses(service) -> None:  # noqa: ANN001
+    from qa.sources import SourceText
+
+    text = "Tin về hổ\n\nMột câu về hổ ở Tây Nguyên."
+    report = service.writer().ingest([
+        SourceText("a/b", text), SourceText("", text), SourceText(" ", text), SourceText("empty", ""),
+        SourceText("nul", "Tin\x00\n\nCâu."), SourceText("sur", "Tin \udcff\n\nCâu."),
+        SourceText("dup", text), SourceText("dup", "Tin khác\n\nMột câu khác hẳn."),
+    ])
+    assert report.documents_added == 1  # the first "dup"
+    reasons = [e["reason"] for e in report.errors]
+    assert len(reasons) == 7, reasons
+    assert "no '/'" in reasons[0] and "non-empty" in reasons[1] and "non-empty" in reasons[2]
+    assert "empty" in reasons[3] and "NUL" in reasons[4] and "not valid UTF-8" in reasons[5]
+    assert "duplicate document id 'dup'" in reasons[6]
+    assert service.snapshot().docs["dup"].title == "Tin về hổ"
+    assert service.writer().remove("dup") == ["dup"]  # one id as a plain string
