@@ -88,7 +88,8 @@ class Sentence:
 # A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) when
 # the next non-space character starts a new sentence (upper-case letter, digit,
 # or an opening quote/bracket), or at a line break.
-_SENT_END = re.compile(r"""[.!?…]+[”"’')\]]*(?=\s+[“"‘'(\[\d\w])|\n+""", re.UNICODE)
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # every line boundary str.splitlines() knows
+_SENT_END = re.compile(r"""[.!?…]+[”"’')\]]*(?=\s+[“"‘'(\[\d\w])|[""" + LINE_BREAKS + "]+", re.UNICODE)
 _ABBREV = re.compile(r"(?:\b[A-ZĐ]\.|\b(?:TS|ThS|GS|PGS|Mr|Mrs|Ms|Dr|St|TP|Tp|v\.v)\.)$")
 
 
@@ -97,10 +98,11 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     spans: list[Sentence] = []
     start = 0
     for m in _SENT_END.finditer(text):
-        end = m.end() if not m.group(0).startswith("\n") else m.start()
+        line_break = m.group(0)[0] in LINE_BREAKS
+        end = m.end() if not line_break else m.start()
         rest = text[m.end() :].lstrip()
         following = rest[:1]
-        if not m.group(0).startswith("\n"):
+        if not line_break:
             if _ABBREV.search(text[start : m.end()]):
                 continue
             if following and following.islower():

@@ -291,3 +291,11 @@ def test_as_typed_drops_invisible_characters_and_widens_nothing_else() -> None:
     assert as_typed("\ufeffRo\u200bme g\u200c\u200dặp\u2060") == "Rome gặp"
     assert as_typed("Ｒｏｍｅ　２０２１？") == "Rome 2021?"  # full-width forms and the ideographic space
     assert as_typed("1,5 km² – “Rome” ½") == "1,5 km² – “Rome” ½"  # other compatibility characters are kept
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\r\n", "\r\r", "\u2028", "\u2029", "\x85", "\v", "\f"])
+def test_every_kind_of_line_break_ends_a_sentence(brk: str) -> None:
+    """A title on its own line is never glued to the body's first sentence (old Mac files use CR alone)."""
+    text = f"Tin về rùa biển{brk}{brk}Rùa biển đẻ 90 trứng tại Côn Đảo. Câu hai."
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "Tin về rùa biển", "Rùa biển đẻ 90 trứng tại Côn Đảo.", "Câu hai."]
