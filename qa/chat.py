@@ -21,12 +21,11 @@ from rich.text import Text
 from qa.answers import Answer, Highlight, Passage
 from qa.config import Mode, Settings, state_dir
 from qa.errors import QAError
-from qa.limits import question_problem
+from qa.limits import K_MAX, MODES, question_problem
 from qa.render import print_answer, print_passage
 
 HELP = ("/sources N  show passage N in full · /k N  passages per answer · /mode hybrid|dense|lexical · "
-        "/clear  forget the conversation · /quit or Ctrl-D  leave")
-MODES = ("hybrid", "dense", "lexical")
+        "/clear  forget the conversation · /help · /quit or Ctrl-D  leave")
 
 
 def _enable_line_editing(history_file: str) -> None:
@@ -87,11 +86,20 @@ def server_root(url: str) -> str:
         parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
     except ValueError:
         raise BadOption("--url", f"{url!r} has an invalid port (a number from 1 to 65535)") from None
+    if parts.port == 0:
+        raise BadOption("--url", f"{url!r} has an invalid port (a number from 1 to 65535)")
     if not parts.hostname:
         raise BadOption("--url", f"{url!r} names no host (e.g. http://127.0.0.1:8000)")
+    if parts.username is not None or parts.password is not None:  # never echoed in banners and errors
+        raise BadOption("--url", "a user or password in the URL is not used: give the key with --api-key or QA_API_KEY")
     path = parts.path.rstrip("/")
     path = path.removesuffix("/v1")
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _number(text: str) -> bool:
+    """ASCII digits only ("²" and "٣" are digits to str.isdigit, and int() refuses the first)."""
+    return text.isascii() and text.isdigit()
 
 
 def _header_safe(value: str) -> bool:
@@ -239,7 +247,10 @@ class ChatLoop:
                 continue
             self.last = answer
             self.history.append(line)
-            print_answer(self.console, self.last, excerpt=240, notice=self.last.notice != self._shown_notice)
+            try:
+                print_answer(self.console, self.last, excerpt=240, notice=self.last.notice != self._shown_notice)
+            except KeyboardInterrupt:  # Ctrl-C while a long answer prints: the rest is skipped, the chat goes on
+                self.console.print()
             self._shown_notice = self.last.notice
 
     def command(self, line: str) -> bool:
@@ -252,17 +263,17 @@ class ChatLoop:
             self.history.clear()
             self.last = None
             self.console.print(Text("conversation cleared", style="dim"))
-        elif name == "/k" and arg.isdigit() and 1 <= int(arg) <= 50:
+        elif name == "/k" and _number(arg) and 1 <= int(arg) <= K_MAX:
             self.k = int(arg)
             self.console.print(Text(f"k = {self.k}", style="dim"))
         elif name == "/k":
-            self._refuse(f"/k takes a number of passages from 1 to 50, not {arg!r}" if arg else "/k needs a number: /k 5")
+            self._refuse(f"/k takes a number of passages from 1 to {K_MAX}, not {arg!r}" if arg else "/k needs a number: /k 5")
         elif name == "/mode" and arg in MODES:
             self.mode = arg  # type: ignore[assignment]
             self.console.print(Text(f"mode = {self.mode}", style="dim"))
         elif name == "/mode":
             self._refuse(f"/mode is one of {', '.join(MODES)}" + (f", not {arg!r}" if arg else ""))
-        elif name == "/sources" and arg.isdigit():
+        elif name == "/sources" and _number(arg):
             self.show_source(int(arg))
         elif name == "/sources":
             self._refuse("/sources needs the number of a passage of the last answer: /sources 1")

@@ -14,16 +14,22 @@ from rich.console import Console
 
 from qa.config import Mode, Settings
 from qa.errors import InvalidQuestion, QAError
-from qa.ingest import IngestReport, collect_sources
 from qa.limits import question_problem
 from qa.render import print_answer, styled
 from qa.service import QAService
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
-# ":smile:" in a title stays as written; piped or redirected output keeps each line whole (no wrapping at
-# 80 columns with trailing spaces), so answers can be grepped as sentences
-out = Console(highlight=False, emoji=False, soft_wrap=not sys.stdout.isatty())
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # error lines stay whole (paths are long)
+
+
+def _consoles() -> tuple[Console, Console]:
+    """Made for each command, for the stdout and stderr it then has (a terminal gets colour and wrapping;
+    piped or redirected output keeps each line whole, so answers can be grepped as sentences). ":smile:"
+    in a title stays as written; error lines stay whole (paths are long)."""
+    return (Console(highlight=False, emoji=False, soft_wrap=not sys.stdout.isatty()),
+            Console(stderr=True, highlight=False, soft_wrap=True, emoji=False))
+
+
+out, err = _consoles()
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
 ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="hybrid | dense | lexical (default from QA_MODE)")]
@@ -33,6 +39,8 @@ KOpt = Annotated[Optional[int], typer.Option("--k", "-k", min=1, max=50, help="P
 @app.callback()
 def _check_settings() -> None:
     """Question answering over news articles, with citations."""
+    global out, err
+    out, err = _consoles()
     try:
         Settings()
     except ValidationError as exc:  # a bad QA_* variable: say which, in one line each, no traceback
@@ -71,23 +79,6 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _check_prune(paths: list[Path], sources: list, report: IngestReport) -> None:
-    """--prune removes what PATHS do not hold: refuse when a path is missing (a typo would empty the index)
-    or when PATHS hold no article at all."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        _fail(QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
-                      "nothing was changed"))
-    if not sources and not report.errors:
-        _fail(QAError("--prune found no .txt articles in PATHS and would remove every document; nothing was "
-                      "changed (`qa remove DOC_ID...` removes documents)"))
-
-
-def _print_errors(errors: list[dict]) -> None:
-    for e in errors:
-        err.print(f"error: {e['path']}: {e['reason']}", markup=False)
-
-
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help=".txt files or folders of them")],
@@ -96,17 +87,12 @@ def ingest(
 ) -> None:
     """Add or update articles (unchanged files are skipped; bad files are reported)."""
     service = _service()
-    report = IngestReport()
-    sources = collect_sources(paths, service.settings.max_file_bytes, report)
-    _print_errors(report.errors)
-    if prune:
-        _check_prune(paths, sources, report)
-    read_errors = len(report.errors)
     try:
-        service.writer().ingest(sources, prune=prune, progress=sys.stderr.isatty() and not as_json, report=report)
+        report = service.ingest(paths, prune=prune, progress=sys.stderr.isatty() and not as_json)
     except QAError as exc:
         _fail(exc)
-    _print_errors(report.errors[read_errors:])  # files the index refused (an id taken by another file)
+    for e in report.errors:
+        err.print(f"error: {e['path']}: {e['reason']}", markup=False)
     for note in report.notices:
         err.print(f"note: {note}", markup=False)
     if as_json:
@@ -290,7 +276,7 @@ def snapshot_command(
         _print_json(meta)
     else:
         out.print(f"snapshot of generation {meta['generation']} ({meta['documents']} documents, {meta['chunks']} chunks) "
-                  f"written to {path}", soft_wrap=True)
+                  f"written to {path}", soft_wrap=True, markup=False)
 
 
 @app.command("restore")
@@ -310,7 +296,7 @@ def restore_command(
         _print_json(meta)
     else:
         out.print(f"restored generation {meta['generation']} ({meta['documents']} documents, {meta['chunks']} chunks) "
-                  f"into {data_dir}", soft_wrap=True)
+                  f"into {data_dir}", soft_wrap=True, markup=False)
 
 
 def _log_config() -> dict:

@@ -25,6 +25,7 @@ from qa.answers import Answer
 from qa.config import Mode, Settings, cache_dir
 from qa.errors import QAError
 from qa.service import QAService
+from qa.limits import question_problem
 from qa.text import nfc
 
 
@@ -60,8 +61,11 @@ def _strings(value: object, field: str, where: str) -> list[str]:
 def _question(record: dict, where: str) -> dict:
     """A question record checked: a non-empty ``question``; ``answer`` and ``article`` as lists
     (a single string is one answer: not a sequence of one-character answers)."""
-    if not isinstance(record.get("question"), str) or not record["question"].strip():
+    if not isinstance(record.get("question"), str):
         raise QAError(f"{where}: 'question' must be a non-empty string")
+    problem = question_problem(record["question"])  # what QAService.ask would refuse half-way through the run
+    if problem:
+        raise QAError(f"{where}: {problem}")
     return record | {"answer": _strings(record.get("answer"), "answer", where),
                      "article": _strings(record.get("article"), "article", where) or None}
 

@@ -22,20 +22,32 @@ import numpy as np
 
 from embeddings.index import VectorIndex
 from qa import __version__, lexical_files
-from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, QAError, StorageError
+from qa.errors import IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
 from qa.sources import IngestReport, SourceText, collect_sources, source_problem
-from qa.store import WRITE_WAIT_S, Store, is_busy
+from qa.store import Store, is_busy, sqlite_error
 
 FAISS_PREFIX = "vectors."
+
+
+def check_prune(paths: list[Path], sources: list[SourceText], report: IngestReport) -> None:
+    """``prune`` removes what ``paths`` do not hold: refuse (QAError, nothing changed) when a path is missing
+    (a typo would empty the index) or when the paths hold no article at all."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
+                      "nothing was changed")
+    if not sources and not report.errors:
+        raise QAError("--prune found no .txt articles in PATHS and would remove every document; nothing was "
+                      "changed (`qa remove DOC_ID...` removes documents)")
 
 
 def _taken_by_another_file(src: SourceText, stored: str | None) -> str | None:
     """Why ``src`` must not replace the stored document of the same id: that document was read from
     another file that still exists (``a/tin.txt`` then ``b/tin.txt``: same id, different articles).
     None when it may: the same file, a document posted over HTTP, or a file that was moved or deleted."""
-    if not src.path or not stored:
-        return None
+    if src.upsert or not src.path or not stored or not os.path.isabs(stored):
+        return None  # a stored relative path (before 0.1 stored them) names no file for sure: it may be updated
     try:
         if os.path.samefile(stored, src.path):
             return None
@@ -65,15 +77,17 @@ class Writer:
             stale = self._stale(store, existing)
             upserts: list[Prepared] = []
             paths = store.document_paths() if any(s.doc_id in existing and s.path for s in sources) else {}
-            seen: set[str] = set()
+            accepted: set[str] = set()
+            refused_ids: set[str] = set()  # kept as they are: never pruned, rebuilt when the index is stale
             for src in sources:
                 refused = source_problem(src) or _taken_by_another_file(src, paths.get(src.doc_id))
-                if not refused and src.doc_id in seen:
+                if not refused and src.doc_id in accepted:
                     refused = f"duplicate document id {src.doc_id!r} in this write (the first one went in)"
                 if refused:
                     report.errors.append({"path": src.path or str(src.doc_id), "reason": refused})
+                    refused_ids.add(src.doc_id)
                     continue
-                seen.add(src.doc_id)
+                accepted.add(src.doc_id)
                 old = existing.get(src.doc_id)
                 if old == content_hash(src.raw, src.meta) and not stale:
                     report.documents_unchanged += 1
@@ -85,14 +99,14 @@ class Writer:
                     report.documents_unchanged += 1
                 else:
                     report.documents_updated += 1
-            given = {s.doc_id for s in sources}
-            # a file that was named but rejected (empty, not UTF-8...) is not "absent": --prune keeps its document
-            rejected = {Path(e["path"]).stem for e in report.errors if e.get("path")}
-            deletes = [d for d in existing if d not in given | rejected] if prune else []
-            if stale:  # rebuild every stored document under the current pipeline (except those pruned)
+            # a file that was named but rejected (empty, not UTF-8, refused above) is not "absent": --prune
+            # keeps its document (files rejected while reading are reported by path: their stem is the id)
+            kept = accepted | refused_ids | {Path(e["path"]).stem for e in report.errors if e.get("path")}
+            deletes = [d for d in existing if d not in kept] if prune else []
+            if stale:  # rebuild every other stored document under the current pipeline (except those pruned)
                 report.notices.append(f"index was built with {stale}; rebuilding it for {self.pipeline.signature()}")
                 upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
-                            if d.doc_id not in given and d.doc_id not in deletes]
+                            if d.doc_id not in accepted and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
             report.chunks_embedded += self._commit(store, upserts, deletes, progress)
         finally:
@@ -225,10 +239,7 @@ class Writer:
         except (OSError, sqlite3.Error) as exc:
             self._discard(published, lexical)
             if is_busy(exc):
-                raise IndexBusy(f"cannot write the index: another process kept {db} locked for over {WRITE_WAIT_S:.0f} s "
-                                f"(a `qa ingest`, or another server worker, writing) while {step}; nothing was "
-                                "changed, the previous index still answers. Run the same write again once that "
-                                "one is done") from exc
+                raise sqlite_error(db, exc, step) from exc  # IndexBusy: another writer held the lock too long
             raise StorageError(
                 f"cannot write the index: {_describe(exc)} while {step}; nothing was changed, the previous index "
                 "still answers. Free disk space (or fix the I/O error) and run the same command again"

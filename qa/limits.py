@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import get_args
 
@@ -17,27 +18,29 @@ MODES: tuple[str, ...] = get_args(Mode)
 
 def question_problem(question: str) -> str | None:
     """Why ``question`` cannot be asked, in one line, or None."""
+    if len(question) > QUESTION_CHARS:  # first: the cheap check, before reading a huge string
+        return f"the question is {len(question)} characters long; at most {QUESTION_CHARS}"
     try:
         question.encode("utf-8")
     except UnicodeEncodeError as exc:  # bytes that were not UTF-8 in the terminal (surrogate escapes)
         return f"the question is not valid UTF-8 (character {exc.start + 1}); check the terminal's encoding"
     if is_blank(question):  # zero-width characters alone are blank too
         return "the question is empty"
-    if len(question) > QUESTION_CHARS:
-        return f"the question is {len(question)} characters long; at most {QUESTION_CHARS}"
     return None
 
 
 def checked_request(question: object, k: object, mode: object, history: object) -> list[str]:
-    """Check what ``QAService.ask`` was given, as the HTTP API checks a request (InvalidQuestion, one line,
-    naming what is wrong); returns the earlier questions of ``history`` as plain strings. ``history`` holds
-    strings or chat messages (``{"role": "user", "content": "..."}``: only the user's are read)."""
+    """Check the question, ``k`` and ``mode`` given to ``QAService.ask`` as the HTTP API checks them
+    (InvalidQuestion, one line, naming what is wrong); returns the earlier questions of ``history`` as plain
+    strings. ``history`` holds strings or chat messages (``{"role": "user", "content": "..."}``, content a
+    string or OpenAI's list of parts, whose text parts are joined: only the user's are read). Its length
+    is the caller's to bound (the HTTP API takes at most 40 turns of 4,000 characters)."""
     if not isinstance(question, str):
         raise InvalidQuestion(f"the question must be a string, not {type(question).__name__}")
     problem = question_problem(question)
     if problem:
         raise InvalidQuestion(problem)
-    if k is not None and (type(k) is not int or not 1 <= k <= K_MAX):
+    if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= K_MAX):
         raise InvalidQuestion(f"k must be a whole number of passages from 1 to {K_MAX}, not {k!r}")
     if mode is not None and mode not in MODES:
         raise InvalidQuestion(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -50,9 +53,19 @@ def checked_request(question: object, k: object, mode: object, history: object) 
         if isinstance(item, Mapping):
             if item.get("role") != "user":
                 continue  # the assistant's answers (and system messages) are not questions
-            item = item.get("content")
+            item = _text_of(item.get("content"))
         if not isinstance(item, str):
             raise InvalidQuestion(f"history[{i}] must be a string or a chat message with string content, "
                                   f"not {type(item).__name__}")
         turns.append(item)
     return turns
+
+
+def _text_of(content: object) -> object:
+    """A chat message's content as text: a string, or the text parts of OpenAI's list of parts joined
+    (as the HTTP API reads them); anything else is returned as it is, for the caller to refuse."""
+    if isinstance(content, list) and all(isinstance(part, Mapping) for part in content):
+        texts = [part.get("text") for part in content if part.get("type") == "text"]
+        if all(isinstance(t, str) for t in texts):
+            return "\n".join(texts)
+    return content

@@ -27,7 +27,7 @@ from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.errors import ModelUnavailable, QABusy
-from qa.ingest import IngestReport, Writer, collect_sources
+from qa.ingest import IngestReport, Writer, check_prune, collect_sources
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
@@ -187,14 +187,18 @@ class QAService:
             return self._query_batcher
 
     def ingest(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
-               prune: bool = False) -> IngestReport:
-        """Add or update the ``.txt`` files and folders in ``paths``, as ``qa ingest`` does: bad files are
-        listed in ``report.errors`` with a reason and the rest go in; unchanged ones are skipped. The
-        questions being answered meanwhile keep the previous index until this write is published."""
-        paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+               prune: bool = False, progress: bool = False) -> IngestReport:
+        """Add or update the ``.txt`` files and folders in ``paths`` (``qa ingest``): bad files are listed in
+        ``report.errors`` with a reason and the rest go in; unchanged ones are skipped. ``prune`` also removes
+        the documents the paths do not hold, and refuses (QAError, nothing changed) a path that does not
+        exist or paths with no article at all. The questions being answered meanwhile keep the previous
+        index until this write is published. ``progress``: a progress bar on stderr while embedding."""
+        paths = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
         report = IngestReport()
-        sources = collect_sources([Path(p) for p in paths], self.settings.max_file_bytes, report)
-        return self.writer().ingest(sources, prune=prune, report=report)
+        sources = collect_sources(paths, self.settings.max_file_bytes, report)
+        if prune:
+            check_prune(paths, sources, report)
+        return self.writer().ingest(sources, prune=prune, progress=progress, report=report)
 
     def writer(self, *, rebuild_stale: bool = True) -> Writer:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()), rebuild_stale=rebuild_stale)

@@ -3,6 +3,7 @@ rest kept), and the report of what the write did."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ class SourceText:
     raw: str
     path: str | None = None
     meta: dict[str, str | None] | None = None
+    upsert: bool = False  # replaces the document of this id whatever file it came from (a POST over HTTP)
 
 
 @dataclass
@@ -96,5 +98,5 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
         if file.stem in sources:
             report.errors.append({"path": str(file), "reason": f"duplicate document id {file.stem!r} (also {sources[file.stem].path})"})
             continue
-        sources[file.stem] = SourceText(file.stem, raw, str(file.absolute()))  # stored: meaningful from any folder
+        sources[file.stem] = SourceText(file.stem, raw, os.path.abspath(file))  # stored: meaningful from any folder
     return list(sources.values())

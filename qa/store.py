@@ -311,5 +311,6 @@ def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
     name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
     if is_busy(exc):
         return IndexBusy(f"{path}: {exc} while {doing}: another process kept the index locked for over "
-                         f"{WRITE_WAIT_S:.0f} s; try again")
+                         f"{WRITE_WAIT_S:.0f} s (a `qa ingest`, or another server worker, writing); nothing was "
+                         "changed, the previous index still answers. Try again once that write is done")
     return StorageError(f"{path}: {exc} ({name}) while {doing}; check free disk space and permissions")

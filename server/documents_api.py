@@ -100,11 +100,13 @@ def put_document(body: DocumentIn, request: Request, response: Response) -> Docu
     check_text(body.text, runtime.settings.max_file_bytes)
     doc_id = body.doc_id or derived_doc_id(body.text, body.title)
     meta = {"title": body.title, "source": body.source, "date": body.date, "author": body.author, "url": body.url}
-    source = SourceText(doc_id, body.text, body.url, meta={k: v for k, v in meta.items() if v})
+    source = SourceText(doc_id, body.text, body.url, meta={k: v for k, v in meta.items() if v}, upsert=True)
     report = IngestReport()
     with runtime.writing():
         runtime.service.writer(rebuild_stale=False).ingest([source], report=report)
         runtime.refresh()
+    if report.errors:  # refused by the index's own rules (the schema checks the same: not expected)
+        raise APIError(422, report.errors[0]["reason"], param="text")
     status = "added" if report.documents_added else "updated" if report.documents_updated else "unchanged"
     if status == "added":
         response.status_code = 201

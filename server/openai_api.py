@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
+from qa.cleaning import is_blank
 from qa.answers import Answer, Passage
 from server.errors import APIError, responses
 from server.runtime import LEXICAL_MODEL_ID, Runtime
@@ -71,12 +72,12 @@ def conversation(body: ChatCompletionRequest) -> tuple[str, list[str]]:
         raise APIError(422, f"the last message must be the user's question, not a {last.role!r} message",
                        param="messages")
     question = last.text()
-    if not question.strip():
+    if is_blank(question):  # zero-width characters alone are blank too, as everywhere (qa.limits)
         raise APIError(422, "the last user message (the question) is empty", param="messages")
     if len(question) > QUESTION_CHARS:
         raise APIError(422, f"the question (last user message) has {len(question)} characters; "
                             f"at most {QUESTION_CHARS}", param="messages")
-    history = [m.text() for m in body.messages[:-1] if m.role == "user" and m.text().strip()]
+    history = [m.text() for m in body.messages[:-1] if m.role == "user" and not is_blank(m.text())]
     return question, history
 
 

@@ -102,6 +102,7 @@ def test_chat_completion_stream_usage_as_openai_sends_it(client: TestClient) -> 
         ([{"role": "assistant", "content": "hi"}], "last message must be the user's"),
         ([user("")], "empty"),
         ([user("x" * 2001)], "at most 2000"),
+        ([user("\u200b\u200b")], "the last user message (the question) is empty"),
         ([user("x" * 4001)], "4000"),
         ([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "http://x"}}]}], "only text"),
         ([{"role": "robot", "content": "hi"}], "role"),

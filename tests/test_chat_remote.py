@@ -60,7 +60,8 @@ def stub() -> Iterator[Stub]:
 
 def one_line_error(result, *said: str) -> None:  # noqa: ANN001
     assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     for text in said:
         assert text in " ".join(result.stderr.split()), result.stderr
 
@@ -71,6 +72,8 @@ def one_line_error(result, *said: str) -> None:  # noqa: ANN001
     ("http://127.0.0.1:99999", "has an invalid port"),
     ("http://", "names no host"),
     ("ftp://127.0.0.1:8000", "expected http://HOST:PORT"),
+    ("http://127.0.0.1:0", "has an invalid port"),
+    ("http://user:secret@127.0.0.1:8000", "a user or password in the URL is not used"),
 ])
 def test_a_url_no_request_could_use_is_a_usage_error(url: str, said: str) -> None:
     one_line_error(run("chat", "--url", url, input="/quit\n"), "--url", said)
@@ -107,11 +110,14 @@ def test_a_404_hints_at_the_server_root(stub: Stub) -> None:
 
 def test_questions_are_refused_as_the_http_api_refuses_them(stub: Stub) -> None:
     long = "Rome " * 400 + "x"  # 2001 characters
-    result = run("chat", "--url", stub.url, input=f"{long}\n/foo\n/sources 1\n/quit\n")
-    assert result.exit_code == 0
+    result = run("chat", "--url", stub.url, input=f"{long}\n/foo\n/sources 1\n/k ²\n/sources ²\n/help\n/quit\n")
+    assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
     assert "error: the question is 2001 characters long; at most 2000" in out
     assert "error: unknown command /foo" in out and "error: no answer yet" in out
+    assert "error: /k takes a number of passages from 1 to 50, not '²'" in out
+    assert "error: /sources needs the number of a passage" in out
+    assert "secret" not in out
     assert stub.asked == ["/readyz"]  # nothing was sent for them
 
 

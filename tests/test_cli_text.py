@@ -80,3 +80,15 @@ def test_list_of_an_empty_index_says_so() -> None:
     result = run("list")
     assert result.exit_code == 0 and result.stdout == ""
     assert "no documents in the index yet" in result.stderr
+
+
+def test_snapshot_and_restore_print_their_paths_as_written(odd: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "snap[/]x[bold]"
+    result = run("snapshot", str(target))
+    assert result.exit_code == 0, result.output
+    assert str(target) in flat(result.stdout)
+    monkeypatch.setenv("QA_DATA_DIR", str(tmp_path / "restored[/]"))
+    restored = run("restore", str(target))
+    assert restored.exit_code == 0, restored.output
+    assert str(tmp_path / "restored[/]") in flat(restored.stdout)

@@ -26,7 +26,9 @@ def _jsonl(path: Path, *lines: object) -> Path:
     ("line", "says"),
     [
         ({"id": "q", "article": ROME, "answer": ["x"]}, ":2: 'question' must be a non-empty string"),
-        ({"question": "  ", "article": ROME}, ":2: 'question' must be a non-empty string"),
+        ({"question": "  ", "article": ROME}, ":2: the question is empty"),
+        ({"question": "\u200b\u200b", "article": ROME}, ":2: the question is empty"),
+        ({"question": "Rome " * 500, "article": ROME}, ":2: the question is 2500 characters long; at most 2000"),
         ([1, 2], ":2: expected a JSON object, not list"),
         ({"question": "q", "answer": 7}, ":2: 'answer' must be a string or a list of strings"),
         ({"question": "q", "article": {"id": ROME}}, ":2: 'article' must be a string or a list of strings"),

@@ -69,8 +69,10 @@ def test_ask_refuses_what_the_http_api_refuses(service, kwargs: dict, said: str)
 
 
 def test_history_may_be_chat_messages(service) -> None:  # noqa: ANN001
-    asked = service.ask("How long did the meeting last?", k=1, history=[
-        {"role": "system", "content": "Be brief."}, {"role": "user", "content": "Who met in Rome?"},
+    import numpy as np
+
+    asked = service.ask("How long did the meeting last?", k=np.int64(1), history=[
+        {"role": "system", "content": "Be brief."}, {"role": "user", "content": [{"type": "text", "text": "Who met in Rome?"}]},
         {"role": "assistant", "content": "Officials of the US and China. [1]"}])
     as_strings = service.ask("How long did the meeting last?", k=1, history=["Who met in Rome?"])
     assert asked.passages[0].doc_id == as_strings.passages[0].doc_id == "002_57590387f8aa0a75"

@@ -14,7 +14,7 @@ from api_support import ARTICLE, client_for, error_of
 from qa.config import Settings
 from qa.errors import IndexBusy
 from qa.service import QAService
-from qa.store import DB_NAME
+from qa.store import DB_NAME, WRITE_WAIT_S, Store
 
 
 def hold_write_lock(data_dir: Path, seconds: float) -> threading.Thread:
@@ -40,6 +40,14 @@ def service(tmp_path: Path) -> QAService:
     service = QAService(Settings(data_dir=tmp_path / "data", model=str(tmp_path / "no-model")), warn=lambda _: None)
     service.ingest([Path(__file__).resolve().parent.parent / "seeds"])
     return service
+
+
+def test_a_write_waits_a_minute_for_the_lock(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    try:
+        assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == WRITE_WAIT_S * 1000 >= 60_000
+    finally:
+        store.close()
 
 
 def test_a_write_waits_for_another_writer_and_goes_in(service: QAService, tmp_path: Path) -> None:
