@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+# where torch comes from: empty = pip's own configuration (a local CPU wheel on our build machines); on a
+# machine whose pip sees only PyPI, `make run TORCH_INDEX=https://download.pytorch.org/whl/cpu` keeps the
+# CUDA packages (several GB) out
+TORCH_INDEX ?=
 
 .PHONY: run test test-long install install-dev bench clean
 
@@ -12,7 +16,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) torch==2.13.0
+	$(PIP) $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) torch==2.13.0
 	$(PIP) -e .
 	touch $@
 

@@ -12,7 +12,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from qa.config import Mode, Settings
+from qa.config import Mode, Settings, unknown_variables
 from qa.errors import InvalidQuestion, QAError
 from qa.limits import question_problem
 from qa.render import print_answer, styled
@@ -41,6 +41,8 @@ def _check_settings() -> None:
     """Question answering over news articles, with citations."""
     global out, err
     out, err = _consoles()
+    for line in unknown_variables():
+        err.print(f"warning: {line}", markup=False)
     try:
         Settings()
     except ValidationError as exc:  # a bad QA_* variable: say which, in one line each, no traceback

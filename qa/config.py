@@ -110,3 +110,21 @@ class Settings(BaseSettings):
 
 def get_settings() -> Settings:
     return Settings()
+
+
+# QA_* variables read outside Settings: `qa chat --url`'s key, the encoder-graph cache, qa serve's own hand-off
+OTHER_VARIABLES = frozenset({"QA_API_KEY", "QA_BACKEND_CACHE", "QA_SERVE_STATE"})
+
+
+def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
+    """One line for each QA_* variable that no setting reads (a typo such as QA_ADMIN_KEY would otherwise
+    leave writes open without a word), with the nearest setting's name."""
+    import difflib
+
+    known = {"QA_" + name.upper() for name in Settings.model_fields} | OTHER_VARIABLES
+    lines = []
+    for name in sorted(n for n in (os.environ if environ is None else environ) if n.upper().startswith("QA_")):
+        if name.upper() not in known:
+            near = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.8)
+            lines.append(f"{name} is not a qa setting and is ignored" + (f" (did you mean {near[0]}?)" if near else ""))
+    return lines

@@ -41,6 +41,11 @@ class StorageError(QAError):
     """Writing the index failed (disk full, I/O error, database locked): the previous index is unchanged."""
 
 
+class IndexUnavailable(StorageError):
+    """The index cannot be opened at all (a missing or unreadable folder, no space for SQLite's shared
+    memory): questions cannot be answered until that is fixed (HTTP 503, as /readyz says)."""
+
+
 class IndexBusy(StorageError):
     """Another write to the index (another process, `qa ingest` beside the server) held it for longer than
     a write waits (``WRITE_WAIT_S``): nothing was changed; the same write succeeds once that one is done."""

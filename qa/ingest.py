@@ -25,7 +25,7 @@ from qa import __version__, lexical_files
 from qa.errors import IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
 from qa.sources import IngestReport, SourceText, collect_sources, source_problem
-from qa.store import Store, is_busy, sqlite_error
+from qa.store import Store, storage_advice, is_busy, sqlite_error
 
 FAISS_PREFIX = "vectors."
 
@@ -240,9 +240,10 @@ class Writer:
             self._discard(published, lexical)
             if is_busy(exc):
                 raise sqlite_error(db, exc, step) from exc  # IndexBusy: another writer held the lock too long
+            fix = storage_advice(exc) if "read-only" in storage_advice(exc) else "free disk space (or fix the I/O error)"
             raise StorageError(
                 f"cannot write the index: {_describe(exc)} while {step}; nothing was changed, the previous index "
-                "still answers. Free disk space (or fix the I/O error) and run the same command again"
+                f"still answers. Fix: {fix}, and run the same command again"
             ) from exc
         except BaseException:
             self._discard(published, lexical)

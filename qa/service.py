@@ -228,8 +228,11 @@ class QAService:
 
     def snapshot(self) -> Snapshot:
         """The newest published index (reopened only when a write published a new generation)."""
+        # the check first, also before the first open: its long-lived connection keeps SQLite's shared-memory
+        # file in place from then on, so a disk that fills up later cannot stop reads (it would be created)
+        published = self.published_generation()
         current = self._snapshot
-        if current is None or self.published_generation() != current.generation:
+        if current is None or published != current.generation:
             current = Snapshot.open(self.settings.data_dir)
             for note in current.notes:
                 self.warn(f"warning: {note}")

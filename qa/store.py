@@ -7,6 +7,7 @@ points to is published before the transaction commits (see ``qa.ingest``).
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.errors import IndexBusy, IndexCorrupt, StorageError
+from qa.errors import IndexBusy, IndexCorrupt, IndexUnavailable, StorageError
 
 DB_NAME = "qa.sqlite3"
 
@@ -100,8 +101,8 @@ class Store:
             # a write waits its turn behind another process's write (an ingest of 100k chunks takes seconds)
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=WRITE_WAIT_S)
         except (OSError, sqlite3.Error) as exc:
-            raise StorageError(f"{self.path}: cannot open the index ({getattr(exc, 'strerror', None) or exc}); "
-                               "check QA_DATA_DIR and its permissions") from exc
+            raise IndexUnavailable(f"{self.path}: cannot open the index ({getattr(exc, 'strerror', None) or exc}); "
+                                   "check QA_DATA_DIR and its permissions") from exc
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._check_ours()
@@ -313,4 +314,14 @@ def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
         return IndexBusy(f"{path}: {exc} while {doing}: another process kept the index locked for over "
                          f"{WRITE_WAIT_S:.0f} s (a `qa ingest`, or another server worker, writing); nothing was "
                          "changed, the previous index still answers. Try again once that write is done")
-    return StorageError(f"{path}: {exc} ({name}) while {doing}; check free disk space and permissions")
+    kind = IndexUnavailable if doing == "opening" else StorageError  # nothing can be answered: a 503, not a 507
+    return kind(f"{path}: {exc} ({name}) while {doing}; {storage_advice(exc)}")
+
+
+def storage_advice(exc: BaseException) -> str:
+    """What to fix for a SQLite or OS error that is not damage: permissions for a read-only folder or file,
+    else space."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if "READONLY" in name or "readonly" in str(exc) or getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the index folder or its files are read-only for this user: fix their permissions (or mount)"
+    return "check free disk space and permissions"

@@ -16,8 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.errors import (BadInputFile, DocumentNotFound, IndexBusy, IndexCorrupt, IndexMismatch, InvalidQuestion, ModelUnavailable, QAError,
-                       StorageError)
+from qa.errors import (BadInputFile, DocumentNotFound, IndexBusy, IndexCorrupt, IndexMismatch, IndexUnavailable,
+                       InvalidQuestion, ModelUnavailable, QAError, StorageError)
 from server.schemas import ErrorResponse
 
 log = logging.getLogger("qa.server")
@@ -106,8 +106,8 @@ def qa_error_status(exc: QAError) -> int:
         return 422
     if isinstance(exc, IndexMismatch):
         return 409
-    if isinstance(exc, IndexBusy):
-        return 503  # another writer held the index: the same request succeeds later (Retry-After)
+    if isinstance(exc, (IndexBusy, IndexUnavailable)):
+        return 503  # another writer held the index, or it cannot be opened: as /readyz says (Retry-After)
     if isinstance(exc, StorageError):
         return 507  # Insufficient Storage (disk full, I/O error): the previous index is unchanged
     if isinstance(exc, (IndexCorrupt, ModelUnavailable)):
@@ -136,6 +136,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(QAError)
     async def _qa(request: Request, exc: QAError) -> JSONResponse:
         status = qa_error_status(exc)
+        if status >= 500:  # the operator's to fix (space, permissions, damage): in the log too, not only the reply
+            log.warning("%s %s answered %d: %s", request.method, request.url.path, status, exc)
         return error_response(status, str(exc), headers={"Retry-After": "30"} if status == 503 else None)
 
     @app.exception_handler(sqlite3.Error)

@@ -1,0 +1,71 @@
+"""What an operator sees when the index cannot be opened or written: the right status (503 for a
+read that cannot happen, 507 only for a write that ran out of space), advice that fits the cause,
+a line in the server log, and a warning for a QA_* variable no setting reads."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from api_support import client_for, error_of
+from cli_support import run
+from qa.config import Settings, unknown_variables
+from qa.errors import IndexBusy, IndexUnavailable, StorageError
+from qa.service import QAService
+from qa.store import DB_NAME, sqlite_error, storage_advice
+from server.errors import qa_error_status
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_storage_errors_map_to_what_they_mean() -> None:
+    assert qa_error_status(IndexUnavailable("cannot open")) == 503  # as /readyz says: questions cannot be answered
+    assert qa_error_status(IndexBusy("another writer")) == 503
+    assert qa_error_status(StorageError("disk full while writing")) == 507
+
+
+def test_an_index_that_cannot_be_opened_is_a_503_and_a_log_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    def unopenable(data_dir: Path, attempts: int = 8) -> None:
+        raise sqlite_error(data_dir / DB_NAME, sqlite3.OperationalError("disk I/O error"), "opening")
+
+    monkeypatch.setattr("qa.service.Snapshot.open", unopenable)
+    with caplog.at_level(logging.WARNING, logger="qa.server"):
+        response = client_for(tmp_path / "data").post("/v1/ask", json={"question": "Ai đã gặp nhau tại Rome?"})
+    assert response.status_code == 503 and response.headers["retry-after"]
+    assert "disk I/O error" in error_of(response)["message"]
+    assert any("answered 503" in r.getMessage() and "disk I/O error" in r.getMessage() for r in caplog.records)
+
+
+def test_read_only_files_are_blamed_on_permissions_not_space() -> None:
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    assert "read-only" in storage_advice(readonly) and "space" not in storage_advice(readonly)
+    assert "read-only" in str(sqlite_error(Path("x"), readonly, "starting a write transaction"))
+    assert "free disk space" in storage_advice(sqlite3.OperationalError("database or disk is full"))
+    assert "read-only" in storage_advice(PermissionError(13, "Permission denied"))
+
+
+def test_the_index_keeps_sqlite_shared_memory_from_the_first_open(tmp_path: Path) -> None:
+    """The question path's long-lived connection exists from the first open (the server's warm-up) on,
+    so SQLite's -shm file is never created later, when the disk may be full."""
+    data = tmp_path / "data"
+    QAService(Settings(data_dir=data, model=str(tmp_path / "none")), warn=lambda _: None).ingest(SEEDS)
+    assert not (data / f"{DB_NAME}-shm").exists()  # every connection closed: SQLite removed it
+    service = QAService(Settings(data_dir=data, model=str(tmp_path / "none")), warn=lambda _: None)
+    service.snapshot()
+    assert (data / f"{DB_NAME}-shm").exists()
+
+
+def test_a_qa_variable_no_setting_reads_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_ADMIN_KEY", "s3cret")
+    monkeypatch.setenv("QA_RATELIMIT_PER_MINUTE", "5")
+    assert unknown_variables() == [
+        "QA_ADMIN_KEY is not a qa setting and is ignored (did you mean QA_ADMIN_KEYS?)",
+        "QA_RATELIMIT_PER_MINUTE is not a qa setting and is ignored (did you mean QA_RATE_LIMIT_PER_MINUTE?)"]
+    result = run("list")
+    assert "warning: QA_ADMIN_KEY is not a qa setting and is ignored (did you mean QA_ADMIN_KEYS?)" in result.stderr
+    assert "s3cret" not in result.stderr
+    assert unknown_variables({"QA_API_KEY": "k", "QA_MODEL": "m", "QA_BACKEND_CACHE": "/c"}) == []
