@@ -30,7 +30,7 @@ from qa.errors import QABusy, QAError
 from qa.service import QAService
 from qa.slots import FairSlots
 from qa.snapshot import Snapshot
-from qa.store import Store
+from qa.store import DB_NAME, Store
 from server.errors import APIError
 from server.middleware import Metrics
 from server.security import KeyRing, RateLimiter, SharedRateLimiter
@@ -185,6 +185,13 @@ class Runtime:
             return False
 
     def index_counts(self) -> tuple[int, int, int]:
+        """Documents, chunks, generation: of the index questions are answered from (so /metrics agrees with
+        /readyz), or, while the server starts, as its database says (never creating one)."""
+        if not self.warming:
+            snap = self.service.snapshot()
+            return len(snap.docs), len(snap.chunks), snap.generation or 0
+        if not (self.settings.data_dir / DB_NAME).exists():
+            return 0, 0, 0
         store = Store(self.settings.data_dir)
         try:
             generation = int(store.manifest().get("generation", "0") or 0)

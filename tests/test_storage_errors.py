@@ -69,3 +69,20 @@ def test_a_qa_variable_no_setting_reads_is_named(monkeypatch: pytest.MonkeyPatch
     assert "warning: QA_ADMIN_KEY is not a qa setting and is ignored (did you mean QA_ADMIN_KEYS?)" in result.stderr
     assert "s3cret" not in result.stderr
     assert unknown_variables({"QA_API_KEY": "k", "QA_MODEL": "m", "QA_BACKEND_CACHE": "/c"}) == []
+
+
+def test_an_index_that_vanishes_while_served_is_a_503_not_a_new_empty_index(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    QAService(Settings(data_dir=data, model=str(tmp_path / "none")), warn=lambda _: None).ingest(SEEDS)
+    client = client_for(data)
+    question = {"question": "Ai đã gặp nhau tại Rome?"}
+    assert client.post("/v1/ask", json=question).status_code == 200
+    data.rename(tmp_path / "moved")  # an unmounted volume, a folder moved away
+    response = client.post("/v1/ask", json=question)
+    assert response.status_code == 503 and "is gone" in error_of(response)["message"]
+    assert client.get("/readyz").status_code == 503
+    assert "qa_index_readable 0.0" in client.get("/metrics").text
+    assert not data.exists(), "a new, empty index was started in its place"
+    (tmp_path / "moved").rename(data)  # put back: served again
+    assert client.post("/v1/ask", json=question).status_code == 200
+    assert "qa_index_documents 5.0" in client.get("/metrics").text
