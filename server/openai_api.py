@@ -24,16 +24,8 @@ from qa.cleaning import is_blank
 from qa.answers import Answer, Passage
 from server.errors import APIError, responses
 from server.runtime import LEXICAL_MODEL_ID, Runtime
-from server.schemas import (
-    DEFAULT_CHAT_MODEL,
-    QUESTION_CHARS,
-    AnswerMeta,
-    ChatCompletion,
-    ChatCompletionRequest,
-    ModelCard,
-    ModelList,
-    Usage,
-)
+from server.openai_schemas import AnswerMeta, ChatCompletion, ChatCompletionRequest, ModelCard, ModelList, Usage
+from server.schemas import DEFAULT_CHAT_MODEL, QUESTION_CHARS
 from server.security import read_access
 
 NO_ANSWER = "No answer found in the indexed articles."
