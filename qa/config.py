@@ -84,6 +84,14 @@ class Settings(BaseSettings):
             return parts
         return value
 
+    @field_validator("model")
+    @classmethod
+    def _model_named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError(f"is empty; unset it for the default ({DEFAULT_MODEL}) or name a model "
+                             "(a hub id or a local folder)")
+        return value
+
     @field_validator("data_dir", mode="before")
     @classmethod
     def _folder(cls, value: object) -> object:

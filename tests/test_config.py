@@ -42,6 +42,10 @@ def test_data_dir_empty_or_a_file_is_refused(monkeypatch: pytest.MonkeyPatch, tm
     assert "is a file, not a folder" in _error(monkeypatch, "QA_DATA_DIR", str(a_file))
 
 
+def test_an_empty_model_name_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "is empty; unset it for the default (intfloat/multilingual-e5-small)" in _error(monkeypatch, "QA_MODEL", " ")
+
+
 def test_data_dir_tilde_is_the_home_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("QA_DATA_DIR", "~/news-index")
