@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,7 +113,27 @@ class Store:
             self._migrate()
         except sqlite3.Error as exc:
             self.conn.close()
-            raise sqlite_error(self.path, exc, "opening") from exc
+            if not _read_only_folder(data_dir, exc):
+                raise sqlite_error(self.path, exc, "opening") from exc
+            self._open_read_only()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _open_read_only(self) -> None:
+        """An index in a folder this process cannot write (a read-only volume, another user's files): SQLite
+        cannot make the shared-memory file WAL reads need, so the file is opened as immutable -- nothing can
+        write it meanwhile -- and it answers questions; a write fails with the read-only advice."""
+        uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro&immutable=1"
+        try:
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self._check_ours()
+            if self.conn.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
+                raise IndexUnavailable(f"{self.path}: an index of an older qa in a read-only folder; open it once "
+                                       "where it can be written (any qa command upgrades it), then serve it read-only")
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise sqlite_error(self.path, exc, "opening read-only") from exc
         except BaseException:
             self.conn.close()
             raise
@@ -288,6 +310,12 @@ class Store:
 
     def prune_embeddings(self) -> None:
         self.conn.execute("DELETE FROM embeddings WHERE embed_hash NOT IN (SELECT embed_hash FROM chunks)")
+
+
+def _read_only_folder(data_dir: Path, exc: sqlite3.Error) -> bool:
+    """The open failed only because the folder (or the file) cannot be written, and an index is there."""
+    readonly = "readonly" in str(exc) or "READONLY" in (getattr(exc, "sqlite_errorname", "") or "")
+    return readonly and (data_dir / DB_NAME).is_file() and not os.access(data_dir, os.W_OK)
 
 
 def is_damage(exc: sqlite3.Error) -> bool:

@@ -5,7 +5,11 @@ a line in the server log, and a warning for a QA_* variable no setting reads."""
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +22,8 @@ from qa.service import QAService
 from qa.store import DB_NAME, sqlite_error, storage_advice
 from server.errors import qa_error_status
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
 
 
 def test_storage_errors_map_to_what_they_mean() -> None:
@@ -86,3 +91,53 @@ def test_an_index_that_vanishes_while_served_is_a_503_not_a_new_empty_index(tmp_
     (tmp_path / "moved").rename(data)  # put back: served again
     assert client.post("/v1/ask", json=question).status_code == 200
     assert "qa_index_documents 5.0" in client.get("/metrics").text
+
+
+READ_ONLY_PROBE = """
+import sys
+from pathlib import Path
+from qa.config import Settings
+from qa.errors import StorageError
+from qa.service import QAService
+service = QAService(Settings(data_dir=Path(sys.argv[1]), model=sys.argv[1] + "-no-model"), warn=lambda _: None)
+print(service.ask("Ai đã gặp nhau tại Rome?").passages[0].doc_id)
+try:
+    service.ingest(sys.argv[2])
+except StorageError as exc:
+    print("refused:", exc)
+"""
+
+
+def _without_write_rights() -> list[str] | None:
+    """How to run a process that folder permissions apply to (root ignores them unless its capabilities go)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    caps = "-dac_override,-dac_read_search,-fowner"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+def test_a_read_only_index_answers_questions_and_refuses_writes_clearly(tmp_path: Path) -> None:
+    prefix = _without_write_rights()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: folder permissions cannot be made to apply")
+    data = tmp_path / "data"
+    QAService(Settings(data_dir=data, model=str(tmp_path / "none")), warn=lambda _: None).ingest(SEEDS)
+    assert not (data / f"{DB_NAME}-shm").exists()  # closed cleanly: WAL reads would have to create it
+    (tmp_path / "new.txt").write_text("Tin mới\n\nMột câu về hổ ở Tây Nguyên.\n", encoding="utf-8")
+    for path in [data, *data.iterdir()]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        done = subprocess.run([*prefix, sys.executable, "-c", READ_ONLY_PROBE, str(data), str(tmp_path / "new.txt")],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        data.chmod(0o755)
+        for path in data.iterdir():
+            path.chmod(0o644)
+    assert done.returncode == 0, done.stderr
+    first, refused = done.stdout.splitlines()[:2]
+    assert first == "002_57590387f8aa0a75"
+    assert refused.startswith("refused:") and "read-only" in refused and "disk space" not in refused
