@@ -14,6 +14,7 @@ from rich.console import Console
 
 from qa.config import Mode, Settings, unknown_variables
 from qa.errors import InvalidQuestion, QAError
+from qa.ingest import IngestReport
 from qa.limits import question_problem
 from qa.render import print_answer, styled
 from qa.service import QAService
@@ -81,6 +82,11 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _print_errors(report: IngestReport) -> None:
+    for e in report.errors:
+        err.print(f"error: {e['path']}: {e['reason']}", markup=False)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help=".txt files or folders of them")],
@@ -89,12 +95,13 @@ def ingest(
 ) -> None:
     """Add or update articles (unchanged files are skipped; bad files are reported)."""
     service = _service()
+    report = IngestReport()
     try:
-        report = service.ingest(paths, prune=prune, progress=sys.stderr.isatty() and not as_json)
+        service.ingest(paths, prune=prune, progress=sys.stderr.isatty() and not as_json, report=report)
     except QAError as exc:
+        _print_errors(report)  # what was refused while reading, then why nothing was written
         _fail(exc)
-    for e in report.errors:
-        err.print(f"error: {e['path']}: {e['reason']}", markup=False)
+    _print_errors(report)
     for note in report.notices:
         err.print(f"note: {note}", markup=False)
     if as_json:

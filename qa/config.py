@@ -120,8 +120,10 @@ def get_settings() -> Settings:
     return Settings()
 
 
-# QA_* variables read outside Settings: `qa chat --url`'s key, the encoder-graph cache, qa serve's own hand-off
-OTHER_VARIABLES = frozenset({"QA_API_KEY", "QA_BACKEND_CACHE", "QA_SERVE_STATE"})
+# QA_* variables read outside Settings: `qa chat --url`'s key, the encoder-graph cache, qa serve's own hand-off,
+# and those of the test suite and the benchmarks
+OTHER_VARIABLES = frozenset({"QA_API_KEY", "QA_BACKEND_CACHE", "QA_SERVE_STATE", "QA_TEST_CHROMIUM",
+                             "QA_TEST_CHROMEDRIVER", "QA_SHARED", "QA_BENCH_TMP"})
 
 
 def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:

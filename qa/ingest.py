@@ -24,7 +24,7 @@ from embeddings.index import VectorIndex
 from qa import __version__, lexical_files
 from qa.errors import IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
-from qa.sources import IngestReport, SourceText, collect_sources, source_problem
+from qa.sources import CANNOT_LIST, IngestReport, SourceText, collect_sources, source_problem
 from qa.store import Store, storage_advice, is_busy, sqlite_error
 
 FAISS_PREFIX = "vectors."
@@ -37,6 +37,10 @@ def check_prune(paths: list[Path], sources: list[SourceText], report: IngestRepo
     if missing:
         raise QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
                       "nothing was changed")
+    unlisted = [e["path"] for e in report.errors if e["reason"] == CANNOT_LIST]
+    if unlisted:
+        raise QAError(f"--prune cannot list {unlisted[0]} and would remove the documents in it; nothing was "
+                      "changed")
     if not sources and not report.errors:
         raise QAError("--prune found no .txt articles in PATHS and would remove every document; nothing was "
                       "changed (`qa remove DOC_ID...` removes documents)")

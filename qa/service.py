@@ -187,14 +187,16 @@ class QAService:
             return self._query_batcher
 
     def ingest(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
-               prune: bool = False, progress: bool = False) -> IngestReport:
+               prune: bool = False, progress: bool = False, report: IngestReport | None = None) -> IngestReport:
         """Add or update the ``.txt`` files and folders in ``paths`` (``qa ingest``): bad files are listed in
         ``report.errors`` with a reason and the rest go in; unchanged ones are skipped. ``prune`` also removes
         the documents the paths do not hold, and refuses (QAError, nothing changed) a path that does not
         exist or paths with no article at all. The questions being answered meanwhile keep the previous
-        index until this write is published. ``progress``: a progress bar on stderr while embedding."""
+        index until this write is published. ``progress``: a progress bar on stderr while embedding.
+        ``report``: filled in place, so that the files refused while reading are known even when the
+        write itself then fails."""
         paths = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
-        report = IngestReport()
+        report = report if report is not None else IngestReport()
         sources = collect_sources(paths, self.settings.max_file_bytes, report)
         if prune:
             check_prune(paths, sources, report)

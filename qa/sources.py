@@ -36,6 +36,7 @@ class IngestReport:
 
 
 NOT_REGULAR = "not a regular file (a device, pipe or socket?)"
+CANNOT_LIST = "cannot list this folder (permissions?): its articles were not read"
 DOC_ID_CHARS = 255  # a file name's limit
 
 
@@ -67,11 +68,20 @@ def _hidden(file: Path, folder: Path) -> bool:
     return any(part.startswith(".") for part in file.relative_to(folder).parts)
 
 
+def _unlistable(folder: Path) -> list[str]:
+    """Folders under ``folder`` (dot folders aside) that cannot be listed: ``rglob`` skips them silently."""
+    failed: list[str] = []
+    for _, dirnames, _ in os.walk(folder, onerror=lambda exc: failed.append(str(exc.filename))):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+    return failed
+
+
 def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> list[SourceText]:
     """Read .txt files (folders recursively); bad files are reported, the rest go in."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
+            report.errors += [{"path": folder, "reason": CANNOT_LIST} for folder in _unlistable(path)]
             found = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
             files.extend(p for p in found if p.suffix == ".txt")
             odd = sorted(p for p in path.rglob("*.txt") if not _hidden(p, path) and not p.is_file()

@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import sqlite3
+import stat
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator
@@ -95,9 +96,18 @@ FOREIGN_FIX = ("move it away (or set QA_DATA_DIR to another folder) and ingest t
                "backup with `qa restore PATH`; `qa reindex` cannot help, it rebuilds from the documents stored in this file")
 
 
+# the indexes this process has opened: one that disappears afterwards (a volume unmounted, the folder moved)
+# is reported, never replaced by a new empty index that every later read and write would then use
+_OPENED: set[str] = set()
+
+
 class Store:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / DB_NAME
+        key = os.path.abspath(self.path)
+        if key in _OPENED and not self.path.exists():
+            raise IndexUnavailable(f"{self.path}: the index this process was using is gone: moved, deleted or "
+                                   "unmounted? Put it back (or `qa restore` a snapshot there); nothing was created")
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             # a write waits its turn behind another process's write (an ingest of 100k chunks takes seconds)
@@ -119,6 +129,7 @@ class Store:
         except BaseException:
             self.conn.close()
             raise
+        _OPENED.add(key)
 
     def _open_read_only(self) -> None:
         """An index in a folder this process cannot write (a read-only volume, another user's files): SQLite
@@ -313,9 +324,17 @@ class Store:
 
 
 def _read_only_folder(data_dir: Path, exc: sqlite3.Error) -> bool:
-    """The open failed only because the folder (or the file) cannot be written, and an index is there."""
+    """The open failed only because the folder cannot be written, an index is there, and nothing can write
+    it meanwhile: a read-only file system, or a folder and database without any write permission (not
+    merely another user's, whose owner could write while it is read as immutable)."""
     readonly = "readonly" in str(exc) or "READONLY" in (getattr(exc, "sqlite_errorname", "") or "")
-    return readonly and (data_dir / DB_NAME).is_file() and not os.access(data_dir, os.W_OK)
+    db = data_dir / DB_NAME
+    if not (readonly and db.is_file() and not os.access(data_dir, os.W_OK)):
+        return False
+    if os.statvfs(data_dir).f_flag & os.ST_RDONLY:
+        return True
+    no_write = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    return not (data_dir.stat().st_mode & no_write) and not (db.stat().st_mode & no_write)
 
 
 def is_damage(exc: sqlite3.Error) -> bool:
@@ -342,7 +361,7 @@ def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
         return IndexBusy(f"{path}: {exc} while {doing}: another process kept the index locked for over "
                          f"{WRITE_WAIT_S:.0f} s (a `qa ingest`, or another server worker, writing); nothing was "
                          "changed, the previous index still answers. Try again once that write is done")
-    kind = IndexUnavailable if doing == "opening" else StorageError  # nothing can be answered: a 503, not a 507
+    kind = IndexUnavailable if doing.startswith("opening") else StorageError  # nothing can be answered: a 503, not a 507
     return kind(f"{path}: {exc} ({name}) while {doing}; {storage_advice(exc)}")
 
 

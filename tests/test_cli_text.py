@@ -92,3 +92,14 @@ def test_snapshot_and_restore_print_their_paths_as_written(odd: Path, tmp_path: 
     restored = run("restore", str(target))
     assert restored.exit_code == 0, restored.output
     assert str(tmp_path / "restored[/]") in flat(restored.stdout)
+
+
+def test_a_refused_prune_still_lists_the_files_it_could_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "tin.txt").write_text("Tin\n\nMột câu về hổ.\n", encoding="utf-8")
+    result = run("ingest", "--prune", str(folder), str(tmp_path / "missing"))
+    assert result.exit_code == 2
+    err = flat(result.stderr)
+    assert "empty.txt: empty file" in err and "--prune with a path that does not exist" in err

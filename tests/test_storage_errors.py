@@ -67,7 +67,8 @@ def test_the_index_keeps_sqlite_shared_memory_from_the_first_open(tmp_path: Path
 def test_a_qa_variable_no_setting_reads_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QA_ADMIN_KEY", "s3cret")
     monkeypatch.setenv("QA_RATELIMIT_PER_MINUTE", "5")
-    assert unknown_variables() == [
+    assert unknown_variables({"QA_ADMIN_KEY": "s3cret", "QA_RATELIMIT_PER_MINUTE": "5", "QA_TEST_CHROMIUM": "/c",
+                              "QA_MODEL": "m"}) == [
         "QA_ADMIN_KEY is not a qa setting and is ignored (did you mean QA_ADMIN_KEYS?)",
         "QA_RATELIMIT_PER_MINUTE is not a qa setting and is ignored (did you mean QA_RATE_LIMIT_PER_MINUTE?)"]
     result = run("list")
@@ -87,6 +88,9 @@ def test_an_index_that_vanishes_while_served_is_a_503_not_a_new_empty_index(tmp_
     assert response.status_code == 503 and "is gone" in error_of(response)["message"]
     assert client.get("/readyz").status_code == 503
     assert "qa_index_readable 0.0" in client.get("/metrics").text
+    assert not data.exists(), "a new, empty index was started in its place"
+    assert client.get("/v1/documents").status_code == 503  # no path of the server creates one either
+    assert client.post("/v1/documents", json={"doc_id": "x", "text": "Tin\n\nMột câu."}).status_code == 503
     assert not data.exists(), "a new, empty index was started in its place"
     (tmp_path / "moved").rename(data)  # put back: served again
     assert client.post("/v1/ask", json=question).status_code == 200
@@ -109,14 +113,40 @@ except StorageError as exc:
 
 
 def _without_write_rights() -> list[str] | None:
-    """How to run a process that folder permissions apply to (root ignores them unless its capabilities go)."""
+    """How to run a process that folder permissions apply to (root ignores them unless its capabilities go);
+    None when that cannot be done here."""
     if os.geteuid() != 0:
         return []
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         return None
     caps = "-dac_override,-dac_read_search,-fowner"
-    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+    prefix = [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+    if subprocess.run([*prefix, "true"], capture_output=True).returncode != 0:  # no CAP_SETPCAP in a container
+        return None
+    return prefix
+
+
+def test_prune_refuses_when_a_subfolder_cannot_be_listed(tmp_path: Path) -> None:
+    prefix = _without_write_rights()
+    if prefix is None:
+        pytest.skip("running as root without a way to drop its override: permissions cannot be made to apply")
+    shutil.copytree(SEEDS, tmp_path / "news")
+    (tmp_path / "news" / "sub").mkdir()
+    for f in sorted(SEEDS.glob("*.txt"))[:2]:
+        (tmp_path / "news" / f.name).rename(tmp_path / "news" / "sub" / f.name)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_DATA_DIR": str(tmp_path / "data"), "QA_MODEL": str(tmp_path / "m")}
+    qa = [sys.executable, "-m", "qa.cli", "ingest", str(tmp_path / "news")]
+    assert subprocess.run(qa, env=env, capture_output=True, cwd=ROOT, timeout=120).returncode == 0
+    (tmp_path / "news" / "sub").chmod(0)
+    try:
+        done = subprocess.run([*prefix, *qa, "--prune"], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    finally:
+        (tmp_path / "news" / "sub").chmod(0o755)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "cannot list this folder" in done.stderr and "--prune cannot list" in done.stderr
+    assert len(QAService(Settings(data_dir=tmp_path / "data", model=str(tmp_path / "m")),
+                         warn=lambda _: None).snapshot().docs) == 5
 
 
 def test_a_read_only_index_answers_questions_and_refuses_writes_clearly(tmp_path: Path) -> None:
