@@ -29,8 +29,10 @@ _TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
 _UNITS = ("giay phut gio tieng ngay tuan thang nam thap ky the ky "
           "seconds? minutes? hours? days? weeks? months? years? decades? centur(?:y|ies)")
 _DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
-_YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(thang|ngay|nam|january|february|march|april|may|june|"
-                           r"july|august|september|october|november|december)\b", re.IGNORECASE)
+# "tháng 7", "ngày 14/3", "năm 2017": the Vietnamese words count with their number only ("leo thang",
+# "Việt Nam", "Ngay trước" fold to the same letters); English month names stand alone
+_YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(?:thang|ngay|nam|tháng|ngày|năm)\s+\d+|\b(january|february|"
+                           r"march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 
 

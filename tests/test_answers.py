@@ -140,3 +140,14 @@ def test_follow_up_answer_type_is_the_follow_ups_own(talks: QAService, monkeypat
     monkeypatch.setattr(answers, "answer_type", lambda text: seen.append(text) or original(text))
     talks.ask("How long did the talks last?", history=["Who met in Geneva?"])
     assert seen and all(text == "How long did the talks last?" for text in seen)
+
+
+@pytest.mark.parametrize(("sentence", "is_time"), [
+    ("Cuộc gặp diễn ra ngày 14/3 tại Rome.", True), ("Đối thoại tổ chức vào tháng 4 tới.", True),
+    ("Ông đến thăm Trung Quốc vào tháng 7 năm 1971.", True), ("The talks were held in July.", True),
+    ("Căng thẳng leo thang giữa hai nước.", False), ("Việt Nam và Mỹ hợp tác.", False),
+    ("Ngay trước thời điểm diễn ra cuộc gặp, phía Trung Quốc bác bỏ.", False), ("Sự kiện năm ngoái.", False),
+])
+def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_time: bool) -> None:
+    """Folded, "leo thang", "Việt Nam" and "Ngay trước" spell the date words: only a number makes them a date."""
+    assert offers(sentence, "time", "khi nào cuộc gặp diễn ra?") is is_time
