@@ -10,7 +10,11 @@ from qa.text import fold, words
 # Words that point back to something said before (English, Vietnamese, folded Vietnamese).
 _ANAPHORA_EN = r"\b(he|she|it|they|him|her|them|his|its|their|this|that|these|those|there|the meeting|the same)\b"
 _ANAPHORA_VI = r"\b(ông ấy|bà ấy|anh ấy|chị ấy|cô ấy|họ|nó|đó|này|ấy|còn .* thì sao|vậy)\b"
-_ANAPHORA = re.compile(f"{_ANAPHORA_EN}|{_ANAPHORA_VI}|{fold(_ANAPHORA_VI)}", re.IGNORECASE)
+# typed without diacritics, only the forms that are not also ordinary words: "ho", "no", "do", "nay" are
+# "hồ", "no" (full), "do" (because; English "do"), "hôm nay" as often as "họ", "nó", "đó", "này"
+_ANAPHORA_FOLDED = r"\b(ong ay|ba ay|anh ay|chi ay|co ay|con .* thi sao|vay)\b"
+_ANAPHORA = re.compile(f"{_ANAPHORA_EN}|{_ANAPHORA_VI}|{_ANAPHORA_FOLDED}", re.IGNORECASE)
+TOPIC_TURNS = 3  # a follow-up of a follow-up reaches back this many turns for its topic
 SHORT = 4  # content words
 
 
@@ -28,8 +32,16 @@ def is_follow_up(question: str, previous: str = "") -> bool:
 
 
 def contextualize(question: str, history: list[str]) -> str | None:
-    """The earlier turn a follow-up refers to (the last user turn), or None for a self-contained question."""
+    """The earlier turns a follow-up refers to, or None for a self-contained question: the last user
+    turn, and when that was itself a follow-up, the turn it followed, back to the one that named the
+    topic (at most TOPIC_TURNS): "Cuộc gặp ở Rome kéo dài bao lâu?" → "Ai dẫn đầu?" → "Họ đã thảo
+    luận gì?" is still about Rome."""
     previous = [h for h in history if h.strip()]
     if not previous or not is_follow_up(question, previous[-1]):
         return None
-    return previous[-1]
+    chain = [previous[-1]]
+    i = len(previous) - 1
+    while i > 0 and len(chain) < TOPIC_TURNS and is_follow_up(previous[i], previous[i - 1]):
+        i -= 1
+        chain.insert(0, previous[i])
+    return " ".join(chain)

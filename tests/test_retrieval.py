@@ -290,6 +290,23 @@ def test_follow_up_uses_the_last_nonempty_turn() -> None:
     assert ctx is not None and "Blinken" in ctx and "Rome" not in ctx
 
 
+def test_a_follow_up_of_a_follow_up_keeps_the_topic() -> None:
+    history = ["Cuộc gặp ở Rome kéo dài bao lâu?", "Ai dẫn đầu phái đoàn?"]
+    ctx = retrieval_context("Họ đã thảo luận những gì?", history)
+    assert ctx is not None and "Rome" in ctx and "dẫn đầu" in ctx
+    # a turn that named a new topic ends the chain
+    ctx = retrieval_context("Họ nói gì?", ["Cuộc gặp ở Rome kéo dài bao lâu?", "Vương Nghị gặp Blinken ở đâu?"])
+    assert ctx is not None and "Blinken" in ctx and "Rome" not in ctx
+
+
+@pytest.mark.parametrize("question", [
+    "What do Sullivan and Wang Yi discuss at the talks in Washington?",  # "do" is not a folded "đó"
+    "Gia vang trong nuoc hom nay tang bao nhieu phan tram so voi tuan truoc",  # "hôm nay", not "này"
+])
+def test_ordinary_words_are_not_taken_for_folded_anaphora(question: str) -> None:
+    assert not is_follow_up(question)
+
+
 @pytest.mark.parametrize("question", [
     "Cuộc đàm phán Mỹ-Trung ở Anchorage diễn ra tại khách sạn nào?",
     "Những quan chức nào tham dự cuộc đối thoại an ninh Mỹ-Trung tại Washington?",
