@@ -1,0 +1,65 @@
+"""Follow-up questions: which earlier turns a question is retrieved with (qa/conversation.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.conversation import contextualize, is_follow_up
+from qa.text import fold
+
+
+def retrieval_context(question: str, history: list[str]) -> str | None:
+    """What contextualize adds to the question: None for a self-contained one (either API convention)."""
+    out = contextualize(question, history)
+    return None if out is None or out == question else out
+
+
+def test_follow_up_english_uses_previous_turn() -> None:
+    assert is_follow_up("How long did the meeting last?")
+    ctx = retrieval_context("How long did the meeting last?", ["Who met in Rome?"])
+    assert ctx is not None and "Who met in Rome?" in ctx
+
+
+def test_follow_up_vietnamese_anaphora() -> None:
+    question = "Bà ấy nói gì về vai trò của Trung Quốc?"
+    assert is_follow_up(question)
+    assert is_follow_up(fold(question))
+    history = ["Susan Thornton giữ chức vụ gì?"]
+    ctx = retrieval_context(question, history)
+    assert ctx is not None and "Susan Thornton" in ctx
+
+
+def test_follow_up_uses_the_last_nonempty_turn() -> None:
+    ctx = retrieval_context("Họ nói gì?", ["Ai gặp nhau ở Rome?", "Vương Nghị gặp Blinken ở đâu?", "   "])
+    assert ctx is not None and "Blinken" in ctx and "Rome" not in ctx
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_topic() -> None:
+    history = ["Cuộc gặp ở Rome kéo dài bao lâu?", "Ai dẫn đầu phái đoàn?"]
+    ctx = retrieval_context("Họ đã thảo luận những gì?", history)
+    assert ctx is not None and "Rome" in ctx and "dẫn đầu" in ctx
+    # a turn that named a new topic ends the chain
+    ctx = retrieval_context("Họ nói gì?", ["Cuộc gặp ở Rome kéo dài bao lâu?", "Vương Nghị gặp Blinken ở đâu?"])
+    assert ctx is not None and "Blinken" in ctx and "Rome" not in ctx
+
+
+@pytest.mark.parametrize("question", [
+    "What do Sullivan and Wang Yi discuss at the talks in Washington?",  # "do" is not a folded "đó"
+    "Gia vang trong nuoc hom nay tang bao nhieu phan tram so voi tuan truoc",  # "hôm nay", not "này"
+])
+def test_ordinary_words_are_not_taken_for_folded_anaphora(question: str) -> None:
+    assert not is_follow_up(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Cuộc đàm phán Mỹ-Trung ở Anchorage diễn ra tại khách sạn nào?",
+    "Những quan chức nào tham dự cuộc đối thoại an ninh Mỹ-Trung tại Washington?",
+])
+def test_self_contained_question_is_unchanged(question: str) -> None:
+    assert not is_follow_up(question)
+    assert retrieval_context(question, ["Who met in Rome?"]) is None
+
+
+@pytest.mark.parametrize("history", [[], [""], ["   ", "\n"]])
+def test_no_history_leaves_question_alone(history: list[str]) -> None:
+    assert retrieval_context("How long did the meeting last?", history) is None

@@ -1,0 +1,112 @@
+"""Which file is which document: an id taken by another file, moved files, paths stored by older
+versions, dot folders, a refused file's document under a stale index, prune from Python."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.ingest import SourceText
+from qa.store import Store
+from test_ingest import ROME, SEED_FILES, SEEDS, ingest, seed_copy, settings, sources, state, writer
+
+
+def test_a_file_of_the_same_name_elsewhere_does_not_replace_another_article(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    w = writer(data, None)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n")
+    (tmp_path / "b" / "tin.txt").write_text("Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n")
+    ingest(w, tmp_path / "a" / "tin.txt")
+    report = ingest(w, tmp_path / "b" / "tin.txt")
+    assert report.documents_updated == report.documents_added == 0
+    [error] = report.errors
+    assert error["path"].endswith("b/tin.txt") and "already taken by another file" in error["reason"]
+    assert str(tmp_path / "a" / "tin.txt") in error["reason"] and "qa remove tin" in error["reason"]
+    store = Store(data)
+    try:
+        assert store.get_document("tin").raw.startswith("Tin A")
+    finally:
+        store.close()
+
+
+def test_a_moved_file_updates_its_document_and_paths_are_stored_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    w = writer(data, None)
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n")
+    monkeypatch.chdir(tmp_path)
+    ingest(w, Path("old"))  # a relative folder: the stored path still names the file from anywhere
+    new = tmp_path / "new"
+    old.rename(new)
+    (new / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 3-0 tối qua.\n")
+    report = ingest(w, new)
+    assert report.documents_updated == 1 and not report.errors
+    store = Store(data)
+    try:
+        assert store.document_paths() == {"tin": str(new / "tin.txt")}
+    finally:
+        store.close()
+
+
+def test_a_refused_file_s_document_is_still_rebuilt_when_the_index_is_stale(tmp_path: Path) -> None:
+    """New chunk settings rebuild every stored document, the one whose file was refused included: an index
+    never holds chunks of two pipelines (or vectors of two models) under one manifest."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(SEED_FILES[0], tmp_path / "a" / "tin.txt")
+    shutil.copy(SEED_FILES[0], tmp_path / "b" / "tin.txt")  # the same id, another file
+    shutil.copy(SEED_FILES[1], tmp_path / "b" / "other.txt")
+    data = tmp_path / "data"
+    ingest(writer(data, None, chunk_tokens=400), tmp_path / "a")
+    coarse = sum(c.doc_id == "tin" for c in state(data)[1])
+    report = ingest(writer(data, None, chunk_tokens=64), tmp_path / "b")
+    assert [Path(e["path"]).name for e in report.errors] == ["tin.txt"]
+    fine = sum(c.doc_id == "tin" for c in state(data)[1])
+    assert fine > coarse, "the refused file's document kept chunks of the old settings"
+    assert ingest(writer(data, None, chunk_tokens=64), tmp_path / "a").documents_unchanged == 1
+
+
+def test_a_relative_path_stored_by_an_older_version_does_not_block_an_update(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    w = writer(data, None)
+    w.ingest([SourceText("tin", "Tin A\n\nĐội tuyển thắng 2-0.", "tin.txt")])  # relative, cwd unknown
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "tin.txt").write_text("Tin A\n\nĐội tuyển thắng 3-0.", encoding="utf-8")
+    (tmp_path / "tin.txt").write_text("another article", encoding="utf-8")  # what 'tin.txt' names from here
+    monkeypatch.chdir(tmp_path)
+    report = ingest(w, tmp_path / "elsewhere" / "tin.txt")
+    assert report.documents_updated == 1 and not report.errors
+
+
+def test_prune_from_python_refuses_a_missing_path_or_no_articles(tmp_path: Path) -> None:
+    from qa.errors import QAError
+    from qa.service import QAService
+
+    service = QAService(settings(tmp_path / "data"), warn=lambda _: None)
+    service.ingest(SEEDS)
+    for paths in ([tmp_path / "sedes"], [], [tmp_path / "empty"]):
+        (tmp_path / "empty").mkdir(exist_ok=True)
+        with pytest.raises(QAError, match="--prune"):
+            service.ingest(paths, prune=True)
+    assert len(service.snapshot().docs) == 5
+
+
+def test_files_in_hidden_folders_are_not_articles(tmp_path: Path) -> None:
+    folder = seed_copy(tmp_path)
+    (folder / ".git").mkdir()
+    shutil.copy(SEED_FILES[0], folder / ".git" / "other.txt")
+    src, report = sources(folder)
+    assert sorted(s.doc_id for s in src) == sorted(f.stem for f in SEED_FILES) and not report.errors
+
+
+def test_an_id_given_twice_is_removed_once(tmp_path: Path) -> None:
+    w = writer(tmp_path / "data", None)
+    ingest(w)
+    assert w.remove([ROME, "nope", ROME]) == [ROME]
+    assert ROME not in state(tmp_path / "data")[2]
