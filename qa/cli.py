@@ -15,7 +15,7 @@ from rich.console import Console
 from qa.config import Mode, Settings, unknown_variables
 from qa.errors import InvalidQuestion, QAError
 from qa.ingest import IngestReport
-from qa.limits import question_problem
+from qa.limits import K_MAX, question_problem
 from qa.render import print_answer, styled
 from qa.service import QAService
 
@@ -34,7 +34,7 @@ out, err = _consoles()
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
 ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="hybrid | dense | lexical (default from QA_MODE)")]
-KOpt = Annotated[Optional[int], typer.Option("--k", "-k", min=1, max=50, help="Passages to return")]
+KOpt = Annotated[Optional[int], typer.Option("--k", "-k", min=1, max=K_MAX, help="Passages to return")]
 
 
 @app.callback()

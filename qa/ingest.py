@@ -244,7 +244,8 @@ class Writer:
             self._discard(published, lexical)
             if is_busy(exc):
                 raise sqlite_error(db, exc, step) from exc  # IndexBusy: another writer held the lock too long
-            fix = storage_advice(exc) if "read-only" in storage_advice(exc) else "free disk space (or fix the I/O error)"
+            advice = storage_advice(exc)
+            fix = advice if "read-only" in advice else "free disk space (or fix the I/O error)"
             raise StorageError(
                 f"cannot write the index: {_describe(exc)} while {step}; nothing was changed, the previous index "
                 f"still answers. Fix: {fix}, and run the same command again"

@@ -26,7 +26,7 @@ from embeddings.encoder import Encoder, load_encoder
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
-from qa.errors import IndexUnavailable, ModelUnavailable, QABusy
+from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, check_prune, collect_sources
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
@@ -214,15 +214,7 @@ class QAService:
         db = self.settings.data_dir / DB_NAME
         try:
             inode = os.stat(db).st_ino
-        except FileNotFoundError:
-            served = self._snapshot
-            if served is not None and served.generation:  # never start a new, empty index in its place
-                raise IndexUnavailable(
-                    f"{db}: the index served until now (generation {served.generation}) is gone: moved, deleted "
-                    "or unmounted? Put it back (or `qa restore` a snapshot there); restarting would start an "
-                    "empty index") from None
-            return _generation(self.settings.data_dir)  # no index yet: the careful path decides
-        except OSError:
+        except OSError:  # no index yet, or one this process used has gone (Store says so: IndexUnavailable)
             return _generation(self.settings.data_dir)
         try:
             with self._watch_lock:

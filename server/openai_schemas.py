@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from qa.config import Mode
+from qa.limits import K_MAX
 from server.schemas import (
     CHAT_MESSAGES,
     CONTEXT_CHARS,
@@ -78,7 +79,7 @@ class ChatCompletionRequest(BaseModel):
     stream_options: StreamOptions | None = None
     n: int | None = Field(None, ge=1, le=1, strict=True, description="Choices: only 1 (one extracted answer per question)")
     tool_choice: str | dict[str, Any] | None = Field(None, description="'auto' or 'none': no tool is ever called")
-    k: int | None = Field(None, ge=1, le=50, strict=True, description="Extension: passages to cite (default QA_K)")
+    k: int | None = Field(None, ge=1, le=K_MAX, strict=True, description="Extension: passages to cite (default QA_K)")
     mode: Mode | None = Field(None, description="Extension: hybrid | dense | lexical")
     response_format: dict[str, Any] | None = Field(None, description="Only {'type': 'text'}: the answer is a cited "
                                                                      "sentence, never JSON")

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from qa.config import Mode
 from qa.cleaning import is_blank
-from qa.limits import QUESTION_CHARS  # a question: 1..2000 characters, as everywhere
+from qa.limits import K_MAX, QUESTION_CHARS  # a question: 1..2000 characters, k 1..50, as everywhere
 TURN_CHARS = 4000  # one history turn / chat message read as a question
 CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool)
 CONTEXT_TOTAL_CHARS = 200_000  # all of them together (usage counts their tokens: bounded work per request)
@@ -137,7 +137,7 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: Question
-    k: int | None = Field(None, ge=1, le=50, strict=True, description="Passages to return (default QA_K)")
+    k: int | None = Field(None, ge=1, le=K_MAX, strict=True, description="Passages to return (default QA_K)")
     mode: Mode | None = Field(None, description="hybrid | dense | lexical (default QA_MODE)")
     history: list[Turn] = Field(
         default_factory=list,

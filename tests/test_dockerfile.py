@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
+import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,3 +162,18 @@ def test_dockerignore_keeps_local_state_out_of_the_context() -> None:
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     for entry in (".venv", ".git", "data", "__pycache__"):
         assert any(entry in line for line in ignored), entry
+
+
+def test_make_takes_the_torch_index_the_readme_names() -> None:
+    """README, "Two commands": TORCH_INDEX=... makes the install take torch from that index (the CPU build)."""
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    root = Path(__file__).resolve().parent.parent
+    plan = subprocess.run(["make", "-n", "-B", "install", "VENV=/nonexistent-venv",
+                           "TORCH_INDEX=https://download.pytorch.org/whl/cpu"],
+                          cwd=root, capture_output=True, text=True, timeout=30).stdout
+    torch_line = next(line for line in plan.splitlines() if "torch==" in line)
+    assert "--index-url https://download.pytorch.org/whl/cpu torch==2.13.0" in torch_line
+    default = subprocess.run(["make", "-n", "-B", "install", "VENV=/nonexistent-venv"], cwd=root,
+                             capture_output=True, text=True, timeout=30).stdout
+    assert "--index-url" not in next(line for line in default.splitlines() if "torch==" in line)
