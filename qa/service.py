@@ -8,7 +8,6 @@ and turns a question (plus conversation) into a cited ``Answer``.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 import threading
 import time
@@ -33,9 +32,9 @@ from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.slots import FairSlots
-from qa.snapshot import Snapshot, _generation
-from qa.store import DB_NAME
+from qa.snapshot import Snapshot
 from qa.text import as_typed
+from qa.watch import GenerationWatch
 
 
 T = TypeVar("T")
@@ -101,8 +100,7 @@ class QAService:
         self._slots = slots or FairSlots(settings.max_concurrency)
         self.holding = threading.local()  # .slot: this thread holds one of ``_slots`` (its question is admitted)
         self._snapshot: Snapshot | None = None
-        self._watch: tuple | None = None  # (inode, connection, data_version, generation)
-        self._watch_lock = threading.Lock()
+        self._watch = GenerationWatch(settings.data_dir)
         self._query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._query_batcher: QueryBatcher | None = None
@@ -206,30 +204,8 @@ class QAService:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()), rebuild_stale=rebuild_stale)
 
     def published_generation(self) -> int | None:
-        """The index generation on disk, checked before every question.
-
-        SQLite's ``PRAGMA data_version`` on one long-lived connection changes whenever another
-        connection commits, so the manifest is read again only after a write (or when the
-        database file was replaced), not on every question."""
-        db = self.settings.data_dir / DB_NAME
-        try:
-            inode = os.stat(db).st_ino
-        except OSError:  # no index yet, or one this process used has gone (Store says so: IndexUnavailable)
-            return _generation(self.settings.data_dir)
-        try:
-            with self._watch_lock:
-                if self._watch is None or self._watch[0] != inode:
-                    if self._watch is not None:
-                        self._watch[1].close()
-                    self._watch = (inode, sqlite3.connect(db, check_same_thread=False), None, None)
-                inode, conn, version, generation = self._watch
-                now = conn.execute("PRAGMA data_version").fetchone()[0]
-                if now != version:
-                    generation = _generation(self.settings.data_dir)
-                    self._watch = (inode, conn, now, generation)
-                return generation
-        except (OSError, sqlite3.Error):
-            return _generation(self.settings.data_dir)  # no index yet, or unreadable: the careful path decides
+        """The index generation on disk, checked before every question (``qa.watch``)."""
+        return self._watch.current()
 
     def snapshot(self) -> Snapshot:
         """The newest published index (reopened only when a write published a new generation)."""
