@@ -31,8 +31,9 @@ _UNITS = ("giay phut gio tieng ngay tuan thang nam thap ky the ky "
 _DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
 # "tháng 7", "ngày 14/3", "năm 2017": the Vietnamese words count with their number only ("leo thang",
 # "Việt Nam", "Ngay trước" fold to the same letters); English month names stand alone
-_YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(?:thang|ngay|nam|tháng|ngày|năm)\s+\d+|\b(january|february|"
+_YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(?:thang|ngay|nam|tháng|ngày|năm)\s+\d+(?:/\d+){0,2}|\b(january|february|"
                            r"march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d[\d.,]*")
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 
 
@@ -63,8 +64,9 @@ def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
     """The things of this type in the sentence, each as it is compared with the folded, lower-cased question."""
     if kind == "duration":
         return tuple(m.group(0) for m in _DURATION.finditer(fold(sentence).lower()))
-    if kind == "number":
-        return tuple(m.group(0) for m in re.finditer(r"\d[\d.,]*", sentence))
+    if kind == "number":  # a count or an amount: a year or a date is not one ("how many passengers ... 1981")
+        dates = [m.span() for m in _YEAR_OR_DATE.finditer(sentence)]
+        return tuple(m.group(0) for m in _NUMBER.finditer(sentence) if not any(a <= m.start() < b for a, b in dates))
     if kind == "time":
         return tuple(fold(m.group(0)).lower() for m in _YEAR_OR_DATE.finditer(sentence))
     # person / place: a capitalised name that is not in the question (sentence-initial words excluded)

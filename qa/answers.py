@@ -72,13 +72,24 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
     if cached is None:
         chunk = snapshot.chunks[row]
         raw = snapshot.raws[chunk.doc_id]
+        meta = snapshot.docs.get(chunk.doc_id)
+        title = " ".join(meta.title.split()) if meta is not None else None
         cached = []
         for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
             text = raw[sent.start : sent.end]
             cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
-                           text.rstrip("”\"' ").endswith("?")))
+                           text.rstrip("”\"' ").endswith("?"), _is_heading(raw, sent, text, title)))
         snapshot.memo[key] = cached
     return cached
+
+
+def _is_heading(raw: str, sent: Sentence, text: str, title: str | None) -> bool:
+    """Whether the sentence is the document's title line: a whole line, equal to the title."""
+    if title is None or " ".join(text.split()) != title:
+        return False
+    line_start = raw.rfind("\n", 0, sent.start) + 1
+    line_end = raw.find("\n", sent.end)
+    return not raw[line_start : sent.start].strip() and not raw[sent.end : len(raw) if line_end < 0 else line_end].strip()
 
 
 def type_bonus(query: QueryInfo) -> float:
@@ -93,7 +104,9 @@ class SentencePicker:
     pairs it contains, plus a bonus when it offers the kind of thing asked for
     (a number for "bao nhiêu", a duration for "how long", a name for "ai"),
     minus a penalty when it is itself a question (a headline such as "... thảo
-    luận gì?"). ``asked`` is the question itself when ``query`` is a follow-up
+    luận gì?"). The document's title line counts towards the passage's evidence
+    but is the highlight only when the passage has no other sentence: shown as
+    the answer it would only repeat the citation's title. ``asked`` is the question itself when ``query`` is a follow-up
     combined with its context: the kind of answer wanted is the follow-up's own
     ("Who met in Rome?" then "How long did the meeting last?" wants a duration).
     What depends only on the question (its weights, the kind of answer) is looked
@@ -113,18 +126,24 @@ class SentencePicker:
         kind, cover, question = self.kind, self.cover, self.question
         best: tuple[Sentence, str] | None = None
         best_score = -1.0
-        for sent, text, tokens, is_question in _sentences(self.snapshot, row, folded=self.folded):
+        heading: tuple[Sentence, str] | None = None
+        evidence = -1.0  # of the best sentence, the title line included: it tells which passage is about the question
+        for sent, text, tokens, is_question, is_title in _sentences(self.snapshot, row, folded=self.folded):
             score = cover(tokens)
             if kind is not None and offers(text, kind, question):
                 score += self.bonus
             if is_question:
                 score -= QUESTION_PENALTY
-            if score > best_score + 1e-9:
+            evidence = max(evidence, score)
+            if is_title:  # but never the answer while the passage has another sentence: it repeats the citation's title
+                heading = heading or (sent, text)
+            elif score > best_score + 1e-9:
                 best, best_score = (sent, text), score
+        best = best or heading
         if best is None:
             chunk = self.snapshot.chunks[row]
             return Highlight(chunk.text, chunk.start, chunk.end), 0.0
-        return Highlight(best[1], best[0].start, best[0].end), max(0.0, best_score)
+        return Highlight(best[1], best[0].start, best[0].end), max(0.0, evidence)
 
 
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:

@@ -151,3 +151,29 @@ def test_follow_up_answer_type_is_the_follow_ups_own(talks: QAService, monkeypat
 def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_time: bool) -> None:
     """Folded, "leo thang", "Việt Nam" and "Ngay trước" spell the date words: only a number makes them a date."""
     assert offers(sentence, "time", "khi nào cuộc gặp diễn ra?") is is_time
+
+
+@pytest.mark.parametrize(("sentence", "is_count"), [
+    ("Mạng lưới đường sắt chở 37 triệu hành khách mỗi năm.", True), ("Có 3 phái đoàn tham dự.", True),
+    ("Tỷ lệ thất nghiệp là 4,5%.", True),
+    ("Cây cầu được khai trương vào năm 1981.", False), ("Cuộc gặp diễn ra ngày 14/3 tại Rome.", False),
+    ("Đối thoại tổ chức vào tháng 4 tới.", False), ("The bridge opened in 1981.", False),
+])
+def test_a_count_is_not_a_year_or_a_date(sentence: str, is_count: bool) -> None:
+    """'How many passengers ...?' is not answered by the year a bridge opened."""
+    assert offers(sentence, "number", "How many passengers a year does the rail network carry?") is is_count
+
+
+def test_the_title_line_finds_the_passage_but_is_not_the_answer(tmp_path: Path) -> None:
+    """As in XQuAD, an English title over Vietnamese text: an English question matches only the title,
+    which must bring the article up, yet shown as the answer it would only repeat the citation's title."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "amazon.txt").write_text("Amazon rainforest\nRừng mưa nhiệt đới là khu rừng ẩm ở lưu vực con sông "
+                                       "lớn nhất thế giới.\n", encoding="utf-8")
+    (folder / "sport.txt").write_text("Tin thể thao\nĐội tuyển Brazil thắng trận chung kết.\n", encoding="utf-8")
+    service = _service(folder, tmp_path / "data")
+    top = service.ask("What is the Amazon rainforest?").passages[0]
+    assert top.doc_id == "amazon" and top.title == "Amazon rainforest"
+    assert top.highlight.text.startswith("Rừng mưa nhiệt đới")
+    assert top.highlight.text in top.text and top.start <= top.highlight.start < top.highlight.end <= top.end
