@@ -317,7 +317,21 @@ def _log_config() -> dict:
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["qa"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    for formatter in config["formatters"].values():  # when, to the second, with the offset: logs are read after the fact
+        formatter["fmt"] = "%(asctime)s " + formatter["fmt"]
+        formatter["datefmt"] = "%Y-%m-%dT%H:%M:%S%z"
     return config
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
 
 
 @app.command()
@@ -333,6 +347,9 @@ def serve(
     if os.environ.get("QA_API_KEY") and not (settings.api_keys or settings.admin_keys):
         _warn("warning: QA_API_KEY is the key `qa chat --url` sends; the server reads QA_API_KEYS (reads) and "
               "QA_ADMIN_KEYS (writes), and neither is set: every endpoint is open")
+    if not (settings.api_keys or settings.admin_keys) and not _loopback(host):
+        _warn(f"warning: serving on {host} with neither QA_API_KEYS nor QA_ADMIN_KEYS set: anyone who can reach "
+              f"port {port} may ask, and add or remove documents")
     workers = workers or settings.workers
     options = {"host": host, "port": port, "log_level": "info", "access_log": settings.access_log,
                "log_config": _log_config()}

@@ -98,19 +98,32 @@ class Runtime:
 
     def warm_up(self) -> None:
         started = time.monotonic()
-        model, index = "no model (lexical retrieval)", "the index not opened"
+        model, index = "no model (lexical retrieval)", f"the index in {self.settings.data_dir} not opened"
         try:
-            if self.service.encoder() is not None:
-                model = "model loaded"
-            self.service.snapshot()
-            index = "index opened"
+            encoder = self.service.encoder()
+            if encoder is not None:
+                model = f"model {encoder.name!r} ({encoder.backend}, {encoder.dim}-d)"
+            snap = self.service.snapshot()
+            index = (f"index {self.settings.data_dir}: {len(snap.docs)} documents, {len(snap.chunks)} chunks, "
+                     f"generation {snap.generation}")
         except (QAError, sqlite3.Error) as exc:
             log.warning("the index cannot be opened: %s", exc)
         finally:
             if self.shared is not None:  # before /readyz can say so: a worker starting now then sees this one ready
                 mark_ready(self.shared)
             self._warmed.set()
-            log.info("warm-up done in %.1f s: %s, %s", time.monotonic() - started, model, index)
+            log.info("warm-up done in %.1f s: %s; %s; %s", time.monotonic() - started, model, index, self.serving())
+
+    def serving(self) -> str:
+        """How this process serves, in words, for the start-up line of the log (keys are never written)."""
+        s = self.settings
+        reads = f"reads need an API key ({len(s.api_keys)} set)" if s.api_keys else "reads open"
+        if s.admin_keys:
+            writes = f"writes need an admin key ({len(s.admin_keys)} set)"
+        else:
+            writes = "writes disabled" if s.api_keys else "writes open"
+        limit = f"{s.rate_limit_per_minute} requests/min per key or client" if s.rate_limit_per_minute else "no rate limit"
+        return f"mode {s.mode}, {s.max_concurrency} questions at once, {reads}, {writes}, {limit}"
 
     @property
     def warmed(self) -> bool:

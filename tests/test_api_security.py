@@ -110,3 +110,18 @@ def test_cors(data_dir: Path) -> None:
     assert "x-stainless-retry-count" in openai_js.headers["access-control-allow-headers"].lower()
     simple = client.post("/v1/ask", json={"question": WHO_VI}, headers={"Origin": "https://app.example"})
     assert simple.headers["access-control-allow-origin"] == "https://app.example"
+
+
+@pytest.mark.parametrize(("keys", "says"), [
+    ({}, "reads open, writes open"),
+    ({"api_keys": ["r1", "r2"]}, "reads need an API key (2 set), writes disabled"),
+    ({"api_keys": ["r1"], "admin_keys": ["a1"]}, "reads need an API key (1 set), writes need an admin key (1 set)"),
+    ({"admin_keys": ["a1"]}, "reads open, writes need an admin key (1 set)"),
+])
+def test_the_start_up_log_line_says_who_may_read_and_write_without_the_keys(
+        tmp_path: Path, keys: dict[str, list[str]], says: str) -> None:
+    from server.runtime import Runtime
+
+    line = Runtime(Settings(data_dir=tmp_path / "data", model="/nonexistent", **keys)).serving()
+    assert says in line
+    assert not any(key in line for values in keys.values() for key in values)

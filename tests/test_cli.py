@@ -312,3 +312,22 @@ def test_text_output_still_shows_other_warnings(indexed: dict, command: list[str
     lines = warnings_in(result.stderr)
     assert any("BM25" in line and "qa reindex" in line for line in lines), result.stderr
     assert not any("cannot load model" in line for line in lines), lines  # shown in the answer instead
+
+
+@pytest.mark.parametrize(("host", "keys", "warned"), [
+    ("0.0.0.0", {}, True), ("192.168.1.5", {}, True), ("qa.example.org", {}, True),
+    ("127.0.0.1", {}, False), ("localhost", {}, False), ("::1", {}, False),
+    ("0.0.0.0", {"QA_API_KEYS": "reader"}, False), ("0.0.0.0", {"QA_ADMIN_KEYS": "admin"}, False),
+])
+def test_serve_warns_when_anyone_on_the_network_may_write(
+        host: str, keys: dict[str, str], warned: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app_, **kwargs: None)
+    for name in ("QA_API_KEYS", "QA_ADMIN_KEYS", "QA_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in keys.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(app, ["serve", "--host", host, "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert ("add or remove documents" in result.output) is warned, result.output

@@ -193,3 +193,12 @@ def test_server_logs_and_metrics(server: Server) -> None:
         text = response.read().decode()
     assert 'route="/v1/chat/completions",status="200"' in text and "qa_index_documents 5.0" in text
     assert "Traceback" not in server.log.read_text(errors="replace")
+
+
+def test_the_server_log_says_when(server: Server) -> None:
+    """Every line of the server's log (startup, the service's own messages, access) starts with its time."""
+    _get(server.url + "/readyz")
+    lines = [line for line in server.log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    assert any('"GET /readyz' in line for line in lines) and any("Uvicorn running" in line for line in lines)
+    stamp = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} ")
+    assert all(stamp.match(line) for line in lines), [line for line in lines if not stamp.match(line)]

@@ -373,7 +373,7 @@ def test_a_worker_started_in_place_of_a_dead_one_loads_before_it_takes_a_questio
                 replaced_at = time.monotonic()
         text = log.read_text(errors="replace")
         assert "replacing a worker: loading the model and the index before accepting connections" in text, text
-        loads = [float(x) for x in re.findall(r"warm-up done in ([\d.]+) s: model loaded, index opened", text)]
+        loads = [float(x) for x in re.findall(r"warm-up done in ([\d.]+) s: model '[^']+' \(\w[\w-]*, \d+-d\); index [^;]+: 5 documents", text)]
         assert len(loads) == 3, text  # the two first workers and the replacement
         # a question that had reached the replacement while it loaded would have waited that long
         assert slowest < max(1.0, loads[-1] / 2), (slowest, loads)
