@@ -139,7 +139,9 @@ class SentencePicker:
                 heading = heading or (sent, text)
             elif score > best_score + 1e-9:
                 best, best_score = (sent, text), score
-        best = best or heading
+        if best is None and heading is not None:  # a passage of the title alone (the body follows a dropped line):
+            # no evidence of its own, since the document field already carries the title to every passage
+            return Highlight(heading[1], heading[0].start, heading[0].end), 0.0
         if best is None:
             chunk = self.snapshot.chunks[row]
             return Highlight(chunk.text, chunk.start, chunk.end), 0.0
@@ -197,6 +199,8 @@ def build_answer(
     abstained = conf < threshold
     passages = []
     for rank, item in enumerate(ranked, start=1):
+        # each passage on its own evidence: the fifth of five may be about something else entirely
+        low = abstained or (rank > 1 and confidence(snapshot, query, item.candidate) < threshold)
         chunk = snapshot.chunks[item.row]
         meta = snapshot.docs[chunk.doc_id]
         passages.append(
@@ -212,7 +216,7 @@ def build_answer(
                 score=round(item.score, 6),
                 text=chunk.text,
                 highlight=item.highlight,
-                low_confidence=abstained,
+                low_confidence=low,
             )
         )
     answer = None if abstained or not passages else passages[0].highlight.text

@@ -49,7 +49,9 @@ def print_answer(console: Console, answer: Answer, *, excerpt: int = 360, notice
         console.print(styled((answer.answer or "", "bold green"), " ", ("[1]", "cyan"), " ", label))
     for p in answer.passages:
         console.print()
-        console.print(styled((f"[{p.rank}]", "cyan"), " ", (citation(p), "bold"), " ", (f"score {p.score:.3f}", "dim")))
+        weak = ((" · low confidence", "yellow"),) if p.low_confidence and not answer.abstained else ()
+        console.print(styled((f"[{p.rank}]", "cyan"), " ", (citation(p), "bold"), " ", (f"score {p.score:.3f}", "dim"),
+                             *weak))
         console.print(passage_text(p, width=excerpt))
 
 

@@ -53,7 +53,7 @@ def render(answer: Answer) -> str:
     # [1] is the passage the sentence comes from; any other passage holding the same sentence also supports it
     markers = [1] + [p.rank for p in answer.passages[1:] if p.highlight.text.strip() == answer.answer.strip()]
     lines = [answer.answer.strip() + " " + "".join(f"[{n}]" for n in markers), "", "Sources:"]
-    lines += [f"[{p.rank}] {source_line(p)}" for p in answer.passages]
+    lines += [f"[{p.rank}] {source_line(p)}" + (" (low confidence)" if p.low_confidence else "") for p in answer.passages]
     return "\n".join(lines)
 
 

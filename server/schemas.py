@@ -91,7 +91,8 @@ class PassageOut(BaseModel):
     score: float
     text: str
     highlight: HighlightOut
-    low_confidence: bool = False
+    low_confidence: bool = Field(False, description="true for every passage of an abstained answer; otherwise "
+                                 "for a passage whose own evidence would not have answered the question")
 
 
 class AnswerOut(BaseModel):

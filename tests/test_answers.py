@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,33 @@ def test_the_title_line_finds_the_passage_but_is_not_the_answer(tmp_path: Path) 
     assert top.doc_id == "amazon" and top.title == "Amazon rainforest"
     assert top.highlight.text.startswith("Rừng mưa nhiệt đới")
     assert top.highlight.text in top.text and top.start <= top.highlight.start < top.highlight.end <= top.end
+
+
+def test_a_passage_of_the_title_alone_does_not_answer_for_its_article(seeds: QAService) -> None:
+    """In one seed the outlet's "VOV.VN - " is dropped between the headline and the body, so the headline is a
+    passage by itself; it matches the question best but says nothing the headline does not: the body answers."""
+    answer = seeds.ask("Mỹ và Trung Quốc họp bàn về Triều Tiên khi nào?")
+    assert answer.passages[0].doc_id == "001_789a47a7f02fc303"
+    assert "21/6" in answer.answer
+
+
+def test_a_passage_about_another_story_is_marked_low_confidence(tmp_path: Path) -> None:
+    """An answered question lists k passages; those that share only a word or two with it are marked,
+    in the data, in `qa ask`'s output and in the OpenAI-style sources."""
+    from qa.render import print_answer
+    from rich.console import Console
+    from server.openai_api import render
+
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    (folder / "bao.txt").write_text("Bão số 3 đổ bộ vào miền Trung\nHơn 12.000 hộ dân đã được sơ tán khỏi vùng "
+                                    "ven biển trước khi bão số 3 đổ bộ vào Quảng Ngãi.\n", encoding="utf-8")
+    answer = _service(folder, tmp_path / "data").ask("Có bao nhiêu hộ dân được sơ tán trước bão?", k=5)
+    assert not answer.abstained and answer.passages[0].doc_id == "bao" and "12.000" in answer.answer
+    assert not answer.passages[0].low_confidence
+    others = answer.passages[1:]
+    assert others and all(p.low_confidence for p in others if p.doc_id != "bao")
+    console = Console(record=True, width=200, color_system=None)
+    print_answer(console, answer)
+    assert console.export_text().count("low confidence") == sum(p.low_confidence for p in answer.passages)
+    assert render(answer).count("(low confidence)") == sum(p.low_confidence for p in answer.passages)

@@ -9,6 +9,11 @@
   var KEY_STORAGE = "qa.apiKey";
   var SETTINGS_STORAGE = "qa.settings";
   var MAX_HISTORY_TURNS = 12; // user + assistant messages sent as context
+  var MAX_QUESTION = 2000; // characters, as the server's limit
+  // a server that stays silent this long is reported, and the question kept (data-timeout-ms on the form overrides)
+  var ANSWER_TIMEOUT_MS = 60000;
+  // a text with Vietnamese letters is marked lang="vi", so that a screen reader reads it with a Vietnamese voice
+  var VIETNAMESE = /[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/i;
 
   var history = []; // [{role: "user"|"assistant", content: string}]
   var pending = false;
@@ -16,8 +21,16 @@
   var inFlight = null; // the AbortController of the question being answered
   var overlayQuery = window.matchMedia("(max-width: 959px)"); // the passage opens over the chat
   var lastCitation = null; // the button that opened the passage panel (focus returns to it)
+  var stopReason = null; // why the question in flight was aborted: "stopped" or "timeout"
+  var shownNotice = null; // the last notice shown in full: the next answers with the same one only carry the badge
 
   function $(id) { return document.getElementById(id); }
+
+  /* lang="vi" on a node whose text is Vietnamese; other text keeps the page's language */
+  function marked(node, text) {
+    if (VIETNAMESE.test(String(text || ""))) node.setAttribute("lang", "vi");
+    return node;
+  }
 
   /* el("p", {className: "x", text: "…"}, [children]) */
   function el(tag, props, children) {
@@ -100,7 +113,7 @@
     hideEmptyState();
     var msg = el("div", { className: "msg msg-user" }, [
       el("p", { className: "visually-hidden", text: "You asked:" }),
-      el("div", { className: "bubble bubble-user" }, [el("p", { className: "user-text", text: question })]),
+      el("div", { className: "bubble bubble-user" }, [marked(el("p", { className: "user-text", text: question }), question)]),
     ]);
     conversation().appendChild(msg);
     scrollToBottom();
@@ -147,11 +160,12 @@
     var list = el("ol", { className: "sources" + (lowConfidence ? " sources-low" : "") });
     passages.forEach(function (p, i) {
       var number = p.rank || i + 1;
-      var quote = p.highlight && p.highlight.text ? el("span", { className: "source-quote", text: p.highlight.text }) : null;
+      var quote = p.highlight && p.highlight.text
+        ? marked(el("span", { className: "source-quote", text: p.highlight.text }), p.highlight.text) : null;
       // no aria-label: the name is what the button shows (the title alone is often the same for all)
       var open = el("button", { type: "button", className: "source-link", "data-rank": String(number) }, [
         el("span", { className: "visually-hidden", text: "Open source " + number + ": " }),
-        el("span", { className: "source-title", text: p.title || p.doc_id }),
+        marked(el("span", { className: "source-title", text: p.title || p.doc_id }), p.title),
         quote,
         passageMeta(p),
       ]);
@@ -184,7 +198,6 @@
     if (usedMode === "lexical" && requestedMode !== "lexical") {
       meta.appendChild(el("span", {
         className: "badge badge-fallback",
-        role: "status",
         title: data.notice ? String(data.notice) : "The dense model is unavailable; these results come from keyword search only.",
         text: "Lexical fallback: asked for " + requestedMode,
       }));
@@ -206,7 +219,7 @@
       }
     } else {
       spoken = String(data.answer);
-      var answer = el("p", { className: "answer-text" }, [String(data.answer), " "]);
+      var answer = marked(el("p", { className: "answer-text" }, [String(data.answer), " "]), data.answer);
       // Cite every passage whose highlighted sentence is the answer (at least the first).
       var cited = passages.filter(function (p, i) {
         return i === 0 || (p.highlight && p.highlight.text === data.answer);
@@ -222,7 +235,8 @@
       }
     }
 
-    if (data.notice) {
+    if (data.notice && String(data.notice) !== shownNotice) {
+      shownNotice = String(data.notice);
       bubble.appendChild(el("p", { className: "notice", role: "note" }, [
         el("strong", { text: "Notice: " }), String(data.notice),
       ]));
@@ -282,6 +296,8 @@
     $("passage-number").textContent = "[" + number + "]";
     $("passage-kind").textContent = lowConfidence ? "Low-confidence passage" : "Source passage";
     $("passage-title").textContent = p.title || p.doc_id;
+    $("passage-title").removeAttribute("lang");
+    marked($("passage-title"), p.title);
     $("passage-source").textContent = p.source ? String(p.source) : "—";
     $("passage-date").textContent = p.date ? String(p.date) : "—";
     $("passage-doc").textContent = String(p.doc_id);
@@ -291,6 +307,8 @@
 
     var box = $("passage-text");
     box.textContent = "";
+    box.removeAttribute("lang");
+    marked(box, p.text);
     var parts = splitHighlight(p);
     var mark = null;
     if (parts) {
@@ -362,22 +380,54 @@
     if (area.value.trim()) return;
     area.value = question;
     autoGrow(area);
+    checkLength();
+  }
+
+  /* While an answer is awaited the Send button is a Stop button (Enter does not stop). */
+  function setPending(on) {
+    pending = on;
+    var send = $("send");
+    send.textContent = on ? "Stop" : "Send";
+    send.classList.toggle("btn-stop", on);
+    if (on) send.setAttribute("aria-label", "Stop waiting for the answer");
+    else send.removeAttribute("aria-label");
+    checkLength();
+  }
+
+  function answerTimeout() {
+    var ms = Number($("ask-form").getAttribute("data-timeout-ms"));
+    return ms > 0 ? ms : ANSWER_TIMEOUT_MS;
+  }
+
+  function stopWaiting(reason) {
+    if (!inFlight) return;
+    stopReason = reason;
+    inFlight.abort();
   }
 
   function finish(chat) {
     if (chat !== chatNumber) return; // "New chat" has already reset the composer
     inFlight = null;
-    pending = false;
-    $("send").disabled = false;
+    setPending(false);
+  }
+
+  /* The question's length against the limit, under the box: a pasted text is never cut without a word. */
+  function checkLength() {
+    var n = $("question").value.trim().length;
+    var hint = $("composer-hint");
+    var over = n > MAX_QUESTION;
+    hint.textContent = n > MAX_QUESTION * 0.9
+      ? n.toLocaleString("en") + " / " + MAX_QUESTION.toLocaleString("en") + " characters" +
+        (over ? ": shorten the question to send it" : "")
+      : "Enter sends · Shift+Enter adds a line";
+    hint.classList.toggle("composer-hint-over", over);
+    $("question").setAttribute("aria-invalid", over ? "true" : "false");
+    $("send").disabled = !pending && over;
   }
 
   function ask(question) {
     question = question.trim();
-    if (!question || pending) return;
-    if (question.length > 2000) {
-      renderError(addPending(), "The question is too long (at most 2000 characters).");
-      return;
-    }
+    if (!question || pending || question.length > MAX_QUESTION) return; // the hint under the box says why
     var key = $("api-key").value.trim();
     if (/[^\x21-\x7e]/.test(key)) { // a header can carry no other character: fetch would throw
       addUserMessage(question);
@@ -387,8 +437,7 @@
       return;
     }
     var chat = chatNumber;
-    pending = true;
-    $("send").disabled = true;
+    setPending(true);
     var mode = $("mode").value;
     var k = readK();
     addUserMessage(question);
@@ -398,6 +447,8 @@
     var payload = { question: question, k: k, mode: mode, history: history.slice(-MAX_HISTORY_TURNS) };
     var controller = window.AbortController ? new AbortController() : null;
     inFlight = controller;
+    stopReason = null;
+    var timer = setTimeout(function () { if (inFlight === controller) stopWaiting("timeout"); }, answerTimeout());
 
     fetch("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(payload),
                        signal: controller ? controller.signal : undefined })
@@ -419,11 +470,15 @@
       .catch(function (err) {
         if (chat !== chatNumber) return;
         var text = err && err.message ? err.message : String(err);
-        if (err instanceof TypeError) text = "Cannot reach the server (" + text + ").";
+        if (err && err.name === "AbortError") {
+          text = stopReason === "timeout"
+            ? "No answer after " + Math.round(answerTimeout() / 1000) + " s: the server is busy or not responding. Your question is back in the box to send again."
+            : "Stopped. Your question is back in the box.";
+        } else if (err instanceof TypeError) text = "Cannot reach the server (" + text + ").";
         renderError(msg, text);
         keepQuestion(question);
       })
-      .then(function () { finish(chat); });
+      .then(function () { clearTimeout(timer); finish(chat); });
   }
 
   function autoGrow(area) {
@@ -436,9 +491,9 @@
     chatNumber += 1; // an answer still on its way belongs to the old chat: dropped when it arrives
     if (inFlight) inFlight.abort();
     inFlight = null;
-    pending = false;
-    $("send").disabled = false;
+    setPending(false);
     history = [];
+    shownNotice = null;
     closePassage();
     var box = conversation();
     Array.prototype.slice.call(box.children).forEach(function (child) {
@@ -455,8 +510,12 @@
 
     $("ask-form").addEventListener("submit", function (ev) {
       ev.preventDefault();
+      if (pending) { // the Stop button (Enter, which submits with no submitter, does not stop)
+        if (ev.submitter === $("send")) stopWaiting("stopped");
+        return;
+      }
       var q = area.value;
-      if (!q.trim() || pending) return;
+      if (!q.trim() || q.trim().length > MAX_QUESTION) return;
       area.value = "";
       autoGrow(area);
       ask(q);
@@ -467,7 +526,7 @@
         $("ask-form").requestSubmit ? $("ask-form").requestSubmit() : $("send").click();
       }
     });
-    area.addEventListener("input", function () { autoGrow(area); });
+    area.addEventListener("input", function () { autoGrow(area); checkLength(); });
 
     $("settings").addEventListener("submit", function (ev) { ev.preventDefault(); });
     $("mode").addEventListener("change", saveSettings);
@@ -476,7 +535,10 @@
     $("new-chat").addEventListener("click", newChat);
 
     document.querySelectorAll(".example").forEach(function (btn) {
-      btn.addEventListener("click", function () { ask(btn.textContent || ""); });
+      btn.addEventListener("click", function () {
+        ask(btn.textContent || "");
+        area.focus(); // the examples are hidden with the empty state: focus would fall to the page
+      });
     });
 
     $("passage-close").addEventListener("click", closePassage);
@@ -486,7 +548,30 @@
       if (ev.key === "Escape") closePassage();
     });
 
+    checkLength();
+    showServerMode();
     area.focus();
+  }
+
+  /* Say before the first question when the server can only match words (no model loaded), not after. */
+  function showServerMode(tries) {
+    if (!window.fetch) return;
+    tries = tries || 0;
+    fetch("/readyz", { headers: { Accept: "application/json" } })
+      .then(function (res) { return res.json(); })
+      .then(function (body) {
+        if (body && !body.ready && /^starting/.test(String(body.reason || "")) && tries < 30) {
+          setTimeout(function () { showServerMode(tries + 1); }, 2000); // still loading: ask again
+          return;
+        }
+        if (!body || !body.ready || body.mode !== "lexical" || body.configured_mode === "lexical") return;
+        var note = $("server-note");
+        note.textContent = "Keyword search only: this server has no language model loaded, so answers come from " +
+          "passages that share the question's words.";
+        note.title = body.fallback_reason ? String(body.fallback_reason) : "";
+        note.hidden = false;
+      })
+      .catch(function () { /* the first question reports an unreachable server */ });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

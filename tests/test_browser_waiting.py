@@ -1,0 +1,140 @@
+"""The chat page while it waits and before it asks: a server that never answers can be stopped (or
+times out) with the question kept, a question over the limit is counted rather than cut, a
+lexical-only server says so before the first question, Vietnamese text is marked for screen
+readers, an example question leaves the focus in the box, and the page follows a dark scheme.
+
+Real headless Chromium against a real `qa serve` (fixtures in browser_fixtures.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from browser_fixtures import QUESTION, Server, _ask_on_page, _open_chat, driver, server  # noqa: F401
+from browser_support import _console_errors, _wait
+
+pytestmark = pytest.mark.slow
+
+# Questions to /v1/ask never get an answer (as from a stopped server); other requests go through.
+SILENT_SERVER = """
+    const f = window.fetch;
+    window.fetch = function (url, opts) {
+      if (!String(url).includes('/v1/ask')) return f(url, opts);
+      return new Promise((resolve, reject) => {
+        opts.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      });
+    };
+"""
+
+
+def _by() -> Any:
+    from selenium.webdriver.common.by import By
+
+    return By
+
+
+def _send_without_waiting(driver: Any, question: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    box = driver.find_element(_by().ID, "question")
+    box.clear()
+    box.send_keys(question, Keys.ENTER)
+
+
+def test_a_silent_server_can_be_stopped_and_times_out_with_the_question_kept(server: Server, driver: Any) -> None:
+    By = _by()
+    _open_chat(driver, server)
+    driver.execute_script(SILENT_SERVER)
+    send = driver.find_element(By.ID, "send")
+
+    _send_without_waiting(driver, QUESTION)
+    _wait(driver, lambda d: send.text == "Stop", "the Send button did not become a Stop button")
+    assert send.is_enabled()
+    _send_without_waiting(driver, "")  # Enter while waiting does not stop it
+    assert send.text == "Stop"
+    send.click()
+    error = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".bubble-error"), "stopping showed nothing")[-1]
+    assert "Stopped" in error.text
+    assert driver.find_element(By.ID, "question").get_attribute("value") == QUESTION
+    assert send.text == "Send"
+
+    driver.execute_script("document.getElementById('ask-form').setAttribute('data-timeout-ms', '800')")
+    driver.find_element(By.ID, "question").clear()
+    _send_without_waiting(driver, QUESTION)
+    _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".bubble-error")) == 2, "no time-out after 0.8 s")
+    error = driver.find_elements(By.CSS_SELECTOR, ".bubble-error")[-1]
+    assert "No answer after 1 s" in error.text and "back in the box" in error.text, error.text
+    assert driver.find_element(By.ID, "question").get_attribute("value") == QUESTION
+    assert send.text == "Send" and send.is_enabled()
+    assert _console_errors(driver) == []
+
+
+def test_a_question_over_the_limit_is_counted_not_cut(server: Server, driver: Any) -> None:
+    By = _by()
+    _open_chat(driver, server)
+    box, send, hint = (driver.find_element(By.ID, name) for name in ("question", "send", "composer-hint"))
+    long = ("Cuộc gặp ở Rome kéo dài bao lâu và ai dẫn đầu hai phái đoàn? " * 40)[:2100]
+    driver.execute_script("arguments[0].value = arguments[1];"
+                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", box, long)
+    assert len(box.get_attribute("value")) == 2100  # nothing cut
+    assert "2,100 / 2,000 characters" in hint.text and "shorten" in hint.text, hint.text
+    assert not send.is_enabled() and box.get_attribute("aria-invalid") == "true"
+    driver.execute_script("arguments[0].value = arguments[0].value.slice(0, 1990);"
+                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", box)
+    assert send.is_enabled() and "shorten" not in hint.text and box.get_attribute("aria-invalid") == "false"
+
+
+def test_a_lexical_only_server_says_so_before_the_first_question(server: Server, driver: Any) -> None:
+    By = _by()
+    _open_chat(driver, server)
+    note = _wait(driver, lambda d: d.find_element(By.ID, "server-note").is_displayed() and
+                 d.find_element(By.ID, "server-note"), "no note about the lexical-only server")
+    assert "Keyword search only" in note.text
+    assert "QA_MODEL" in note.get_attribute("title")  # the operator's detail, not in the user's face
+    assert driver.find_elements(By.CSS_SELECTOR, "#conversation .msg") == []
+    first = _ask_on_page(driver, QUESTION)
+    second = _ask_on_page(driver, "Susan Thornton là ai?")
+    assert first.find_elements(By.CSS_SELECTOR, ".notice") and not second.find_elements(By.CSS_SELECTOR, ".notice")
+    assert second.find_element(By.CSS_SELECTOR, ".badge-fallback").is_displayed()  # each answer still says lexical
+
+
+def test_vietnamese_text_is_marked_for_a_vietnamese_voice(server: Server, driver: Any) -> None:
+    By = _by()
+    _open_chat(driver, server)
+    msg = _ask_on_page(driver, QUESTION)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"  # the page's own words
+    for css in (".answer-text", ".source-title", ".source-quote"):
+        assert msg.find_element(By.CSS_SELECTOR, css).get_attribute("lang") == "vi", css
+    questions = driver.find_elements(By.CSS_SELECTOR, ".user-text")
+    assert questions[-1].get_attribute("lang") == "vi"
+    _ask_on_page(driver, "Who met in Rome?")
+    assert driver.find_elements(By.CSS_SELECTOR, ".user-text")[-1].get_attribute("lang") in (None, "")
+    msg.find_element(By.CSS_SELECTOR, ".source-link").click()
+    assert driver.find_element(By.ID, "passage-text").get_attribute("lang") == "vi"
+
+
+def test_an_example_question_leaves_the_focus_in_the_question_box(server: Server, driver: Any) -> None:
+    By = _by()
+    _open_chat(driver, server)
+    driver.find_element(By.CSS_SELECTOR, ".example").click()
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#conversation .msg-assistant:not([aria-busy])"),
+          "the example question was not answered")
+    assert driver.execute_script("return document.activeElement.id") == "question"
+
+
+def test_the_page_follows_a_dark_colour_scheme(server: Server, driver: Any) -> None:
+    _open_chat(driver, server)
+    background = "return getComputedStyle(document.body).backgroundColor"
+    light = driver.execute_script(background)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        dark = driver.execute_script(background)
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+    def brightness(css: str) -> float:
+        r, g, b = (float(x) for x in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+        return (r + g + b) / 3
+
+    assert brightness(light) > 200 and brightness(dark) < 60, (light, dark)
