@@ -152,6 +152,20 @@ STRICT_PAGE = """<!doctype html>
 """
 
 
+# A page whose questions to qa never get an answer (a stuck server); the widget gives up after 0.8 s.
+SILENT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A page with a stuck server</title></head>
+<body><h1>Stuck</h1>
+<script>
+  const f = window.fetch;
+  window.fetch = (url, opts) => !String(url).includes('/v1/ask') ? f(url, opts) : new Promise((resolve, reject) =>
+    opts.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+</script>
+<script src="{server}/widget.js" data-api-key="{key}" data-timeout-ms="800"></script>
+</body></html>
+"""
+
+
 @pytest.fixture(scope="module")
 def host_page(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A static page on a second origin (another loopback port) that embeds the widget (and strict.html
@@ -159,6 +173,7 @@ def host_page(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Itera
     root = tmp_path_factory.mktemp("host-site")
     (root / "index.html").write_text(HOST_PAGE.format(server=server.base, key=WIDGET_KEY), encoding="utf-8")
     (root / "strict.html").write_text(STRICT_PAGE.format(server=server.base), encoding="utf-8")
+    (root / "silent.html").write_text(SILENT_PAGE.format(server=server.base, key=WIDGET_KEY), encoding="utf-8")
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:

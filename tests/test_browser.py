@@ -178,8 +178,10 @@ def test_widget_on_another_origin(server: Server, driver: Any, host_page: str) -
     msg = _wait(driver, answered, "the widget got no answer")
     assert "error" not in (msg.get_attribute("class") or ""), msg.text
     assert msg.find_element(By.CSS_SELECTOR, "p").text == expected["answer"]
+    assert msg.find_element(By.CSS_SELECTOR, "p").get_attribute("lang") == "vi"  # a Vietnamese voice reads it
     cites = msg.find_elements(By.CSS_SELECTOR, ".cite")
     assert [c.text for c in cites] == [f"[{p['rank']}]" for p in expected["passages"]]
+
     cites[0].click()
     source = msg.find_elements(By.CSS_SELECTOR, ".source")[0]
     _wait(driver, lambda d: source.is_displayed(), "citation [1] did not open its source")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_fixtures import QUESTION, Server, _ask_on_page, _open_chat, driver, server  # noqa: F401
+from browser_fixtures import QUESTION, Server, _ask_on_page, _open_chat, driver, host_page, server  # noqa: F401
 from browser_support import _console_errors, _wait
 
 pytestmark = pytest.mark.slow
@@ -138,3 +138,34 @@ def test_the_page_follows_a_dark_colour_scheme(server: Server, driver: Any) -> N
         return (r + g + b) / 3
 
     assert brightness(light) > 200 and brightness(dark) < 60, (light, dark)
+
+
+def test_the_widget_marks_weak_passages_and_gives_up_on_a_silent_server(server: Server, driver: Any,
+                                                                        host_page: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    By = _by()
+    question = "Susan Thornton là ai?"
+    expected = server.ask(question, k=3)
+    assert any(p["low_confidence"] for p in expected["passages"])  # else this checks nothing
+
+    def ask_widget(page: str) -> Any:
+        driver.get(page)
+        root = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#qa-widget"), "no widget")[0].shadow_root
+        root.find_element(By.CSS_SELECTOR, ".bubble").click()
+        root.find_element(By.CSS_SELECTOR, "textarea").send_keys(question, Keys.ENTER)
+
+        def answered(d: Any) -> Any:
+            bots = root.find_elements(By.CSS_SELECTOR, ".msg.bot")
+            return bots[-1] if bots and bots[-1].get_attribute("aria-busy") is None else False
+
+        return root, _wait(driver, answered, "the widget showed nothing")
+
+    _, msg = ask_widget(host_page)
+    cites = msg.find_elements(By.CSS_SELECTOR, ".cite")
+    assert [("low" in (c.get_attribute("class") or "")) for c in cites] == [p["low_confidence"] for p in expected["passages"]]
+    assert msg.find_element(By.CSS_SELECTOR, "p").get_attribute("lang") == "vi"
+
+    root, msg = ask_widget(host_page.replace("index.html", "silent.html"))
+    assert "No answer after 1 s" in msg.text and "error" in msg.get_attribute("class"), msg.text
+    assert root.find_element(By.CSS_SELECTOR, "textarea").get_attribute("value") == question

@@ -3,6 +3,8 @@
  *   <script src="http://HOST:PORT/widget.js" data-api-key="KEY" data-k="3"
  *           data-mode="hybrid" data-title="Ask the news" async></script>
  *
+ * (data-timeout-ms: how long to wait for an answer before saying so; 60000 by default.)
+ *
  * The server is the origin this script was loaded from; the page's origin must be
  * allowed by the server's CORS setting (QA_CORS_ORIGINS). The widget lives in a
  * shadow root, so the host page's styles do not leak in or out. Server text is
@@ -144,6 +146,16 @@
 
   function scroll() { log.scrollTop = log.scrollHeight; }
 
+  // lang="vi" on Vietnamese text, so that a screen reader reads it with a Vietnamese voice
+  var VIETNAMESE = /[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/i;
+  function marked(node, text) {
+    if (VIETNAMESE.test(String(text || ""))) node.setAttribute("lang", "vi");
+    return node;
+  }
+  var shownNotice = null; // the server's notice is shown in full once; later answers carry the short label
+  var TIMEOUT_MS = parseInt(script.getAttribute("data-timeout-ms") || "60000", 10); // then reported, the question kept
+  if (!(TIMEOUT_MS > 0)) TIMEOUT_MS = 60000;
+
   // The question box grows with its lines (Shift+Enter), then scrolls (CSSOM: allowed by any CSP).
   function fit() {
     input.style.height = "auto";
@@ -186,21 +198,26 @@
     }
     msg.appendChild(low
       ? el("p", { className: "none", text: "No answer found in the indexed articles." })
-      : el("p", { text: String(data.answer) }));
-    if (data.notice) msg.appendChild(el("p", { className: "note", text: String(data.notice) }));
+      : marked(el("p", { text: String(data.answer) }), data.answer));
+    if (data.notice && String(data.notice) !== shownNotice) {
+      shownNotice = String(data.notice);
+      msg.appendChild(el("p", { className: "note", text: shownNotice }));
+    }
     if (passages.length) {
       var cites = el("div", { className: "cites", role: "group", "aria-label": low ? "Low-confidence passages" : "Sources" });
       var details = [];
       passages.forEach(function (p, i) {
         var n = p.rank || i + 1;
         var meta = [p.source, p.date, p.doc_id].filter(Boolean).map(String).join(" · ");
+        var weak = low || !!p.low_confidence; // this passage's own evidence is weak
         var box = el("div", { className: "source", hidden: "" }, [
-          el("div", { className: "t", text: (low ? "Low confidence · " : "") + (p.title || p.doc_id) }),
+          marked(el("div", { className: "t", text: (weak ? "Low confidence · " : "") + (p.title || p.doc_id) }), p.title),
           el("div", { className: "m", text: meta + " · " + p.start + "–" + p.end }),
-          excerpt(p),
+          marked(excerpt(p), p.text),
         ]);
-        var btn = el("button", { type: "button", className: "cite" + (low ? " low" : ""), "aria-expanded": "false",
-                                 "aria-label": "Source " + n + ": " + (p.title || p.doc_id), text: "[" + n + "]" });
+        var btn = el("button", { type: "button", className: "cite" + (weak ? " low" : ""), "aria-expanded": "false",
+                                 "aria-label": "Source " + n + ": " + (p.title || p.doc_id) + (weak ? " (low confidence)" : ""),
+                                 text: "[" + n + "]" });
         btn.addEventListener("click", function () {
           var opening = box.hidden;
           details.forEach(function (d) { d.box.hidden = true; d.btn.setAttribute("aria-expanded", "false"); });
@@ -224,7 +241,7 @@
     send.disabled = true;
     var hint = log.querySelector(".hint");
     if (hint) hint.remove();
-    log.appendChild(el("div", { className: "msg user", text: question }));
+    log.appendChild(marked(el("div", { className: "msg user", text: question }), question));
     var msg = el("div", { className: "msg bot pending", "aria-busy": "true", text: "Searching the articles…" });
     log.appendChild(msg);
     scroll();
@@ -232,7 +249,10 @@
     if (API_KEY) headers.Authorization = "Bearer " + API_KEY;
     var body = { question: question, k: K, history: history.slice(-MAX_HISTORY_TURNS) };
     if (MODE) body.mode = MODE;
-    fetch(ORIGIN + "/v1/ask", { method: "POST", mode: "cors", credentials: "omit", headers: headers, body: JSON.stringify(body) })
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
+    fetch(ORIGIN + "/v1/ask", { method: "POST", mode: "cors", credentials: "omit", headers: headers, body: JSON.stringify(body),
+                                signal: controller ? controller.signal : undefined })
       .then(function (res) {
         return res.json().catch(function () { return null; }).then(function (data) {
           if (!res.ok || !data) {
@@ -256,13 +276,15 @@
         msg.removeAttribute("aria-busy");
         msg.className = "msg bot error";
         msg.setAttribute("role", "alert");
-        msg.textContent = err instanceof TypeError
+        msg.textContent = err && err.name === "AbortError"
+          ? "No answer after " + Math.round(TIMEOUT_MS / 1000) + " s: the server is busy or not responding. Your question is back in the box."
+          : err instanceof TypeError
           ? "Cannot reach the server at " + ORIGIN + " (is this site allowed by its CORS setting?)."
           : err.message;
         scroll();
         keep(question);
       })
-      .then(function () { pending = false; send.disabled = false; });
+      .then(function () { clearTimeout(timer); pending = false; send.disabled = false; });
   }
 
   form.addEventListener("submit", function (ev) {
