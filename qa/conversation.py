@@ -21,14 +21,17 @@ SHORT = 4  # content words
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZĐ][\w-]+")
 
 
+def _new_names(question: str, previous: str) -> list[str]:
+    known = fold(previous).lower()
+    return [n for n in _NAME.findall(question.strip()) if fold(n).lower() not in known]
+
+
 def is_follow_up(question: str, previous: str = "") -> bool:
     """Anaphoric ("bà ấy", "they"), or short without naming anything new (a new name = a new topic)."""
     if _ANAPHORA.search(question):
         return True
     content = [w for w in words(question) if w not in STOPWORDS]
-    known = fold(previous).lower()
-    new_names = [n for n in _NAME.findall(question.strip()) if fold(n).lower() not in known]
-    return len(content) <= SHORT and not new_names
+    return len(content) <= SHORT and not _new_names(question, previous)
 
 
 def contextualize(question: str, history: list[str]) -> str | None:
@@ -41,7 +44,9 @@ def contextualize(question: str, history: list[str]) -> str | None:
         return None
     chain = [previous[-1]]
     i = len(previous) - 1
-    while i > 0 and len(chain) < TOPIC_TURNS and is_follow_up(previous[i], previous[i - 1]):
+    # a follow-up that names something new ("Còn Triều Tiên thì sao?") sets the topic: the chain stops there
+    while (i > 0 and len(chain) < TOPIC_TURNS and is_follow_up(previous[i], previous[i - 1])
+           and not _new_names(previous[i], previous[i - 1])):
         i -= 1
         chain.insert(0, previous[i])
     return " ".join(chain)

@@ -24,26 +24,10 @@ from embeddings.index import VectorIndex
 from qa import __version__, lexical_files
 from qa.errors import IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
-from qa.sources import CANNOT_LIST, IngestReport, SourceText, collect_sources, source_problem
+from qa.sources import IngestReport, SourceText, collect_sources, source_problem
 from qa.store import Store, storage_advice, is_busy, sqlite_error
 
 FAISS_PREFIX = "vectors."
-
-
-def check_prune(paths: list[Path], sources: list[SourceText], report: IngestReport) -> None:
-    """``prune`` removes what ``paths`` do not hold: refuse (QAError, nothing changed) when a path is missing
-    (a typo would empty the index) or when the paths hold no article at all."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
-                      "nothing was changed")
-    unlisted = [e["path"] for e in report.errors if e["reason"] == CANNOT_LIST]
-    if unlisted:
-        raise QAError(f"--prune cannot list {unlisted[0]} and would remove the documents in it; nothing was "
-                      "changed")
-    if not sources and not report.errors:
-        raise QAError("--prune found no .txt articles in PATHS and would remove every document; nothing was "
-                      "changed (`qa remove DOC_ID...` removes documents)")
 
 
 def _taken_by_another_file(src: SourceText, stored: str | None) -> str | None:
@@ -108,7 +92,7 @@ class Writer:
             kept = accepted | refused_ids | {Path(e["path"]).stem for e in report.errors if e.get("path")}
             deletes = [d for d in existing if d not in kept] if prune else []
             if stale:  # rebuild every other stored document under the current pipeline (except those pruned)
-                report.notices.append(f"index was built with {stale}; rebuilding it for {self.pipeline.signature()}")
+                report.notices.append(f"index was built with {_changes(stale, self.pipeline.signature())}; rebuilding it")
                 upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                             if d.doc_id not in accepted and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
@@ -147,6 +131,8 @@ class Writer:
             store.close()
 
     def _stale(self, store: Store, existing: dict[str, str]) -> str | None:
+        """What the index was built with when that is not the current pipeline (its recorded signature, as
+        JSON, or a description), else None."""
         manifest = store.manifest()
         recorded = manifest.get("signature")
         if not existing or recorded is None:
@@ -397,3 +383,16 @@ def library_versions() -> dict[str, str]:
 
 
 __all__ = ["IngestReport", "SourceText", "Writer", "collect_sources", "QAError"]
+
+
+def _changes(stale: str, current: dict[str, object]) -> str:
+    """``stale`` (a recorded signature, or a description) as the settings that differ: "cleaner 1, now 2"."""
+    try:
+        recorded = json.loads(stale)
+    except ValueError:
+        return stale
+    if not isinstance(recorded, dict):
+        return stale
+    changed = [f"{key} {recorded.get(key)!r}, now {current.get(key)!r}" for key in sorted(set(recorded) | set(current))
+               if recorded.get(key) != current.get(key)]
+    return "; ".join(changed) or stale

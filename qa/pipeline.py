@@ -16,7 +16,9 @@ from qa.documents import parse_document
 from qa.fsutil import sha256_text
 from qa.store import DocumentRow
 
-CLEANER_VERSION = "1"
+# What changes the chunks a document gets: an index built with another version is rebuilt (``qa reindex`` or
+# the next ingest). 2: a chunk of the title line alone is left out when the document has others.
+CLEANER_VERSION = "2"
 ASSUMED_MAX_TOKENS = 512  # window assumed for chunk sizes when no model is loaded
 
 
@@ -85,6 +87,9 @@ class Pipeline:
             hard_max=hard_max,
             overlap=self.settings.chunk_overlap_sentences,
         )
+        if len(chunks) > 1:  # the title is in every chunk's document field (and header); alone it answers nothing
+            title = " ".join((parsed.title or "").split())
+            chunks = [c for c in chunks if " ".join(c.text.split()) != title] or chunks
         salt = f"{self.model}\x00{self.encoder.passage_prefix if self.encoder else ''}\x00"
         prepared = []
         for c in chunks:

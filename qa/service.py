@@ -26,7 +26,8 @@ from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.errors import ModelUnavailable, QABusy
-from qa.ingest import IngestReport, Writer, check_prune, collect_sources
+from qa.ingest import IngestReport, Writer, collect_sources
+from qa.sources import check_prune
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qa.cleaning import is_blank
 from qa.documents import decode_file
-from qa.errors import BadInputFile
+from qa.errors import BadInputFile, QAError
 
 
 @dataclass(frozen=True)
@@ -110,3 +110,19 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
             continue
         sources[file.stem] = SourceText(file.stem, raw, os.path.abspath(file))  # stored: meaningful from any folder
     return list(sources.values())
+
+
+def check_prune(paths: list[Path], sources: list[SourceText], report: IngestReport) -> None:
+    """``prune`` removes what ``paths`` do not hold: refuse (QAError, nothing changed) when a path is missing
+    (a typo would empty the index) or when the paths hold no article at all."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
+                      "nothing was changed")
+    unlisted = [e["path"] for e in report.errors if e["reason"] == CANNOT_LIST]
+    if unlisted:
+        raise QAError(f"--prune cannot list {unlisted[0]} and would remove the documents in it; nothing was "
+                      "changed")
+    if not sources and not report.errors:
+        raise QAError("--prune found no .txt articles in PATHS and would remove every document; nothing was "
+                      "changed (`qa remove DOC_ID...` removes documents)")

@@ -43,6 +43,14 @@ def test_a_follow_up_of_a_follow_up_keeps_the_topic() -> None:
     assert ctx is not None and "Blinken" in ctx and "Rome" not in ctx
 
 
+def test_a_what_about_follow_up_that_names_something_new_starts_the_topic() -> None:
+    """"Còn Triều Tiên thì sao?" follows the turn before it, but a question after it is about Triều Tiên,
+    not about the Rome meeting the turns before were about."""
+    history = ["Ông ấy gặp ai ở Rome?", "Cuộc gặp kéo dài bao lâu?", "Còn Triều Tiên thì sao?"]
+    assert retrieval_context("Còn Triều Tiên thì sao?", history[:2]) is not None  # itself a follow-up
+    assert retrieval_context("Khi nào họ họp?", history) == "Còn Triều Tiên thì sao?"
+
+
 @pytest.mark.parametrize("question", [
     "What do Sullivan and Wang Yi discuss at the talks in Washington?",  # "do" is not a folded "đó"
     "Gia vang trong nuoc hom nay tang bao nhieu phan tram so voi tuan truoc",  # "hôm nay", not "này"
