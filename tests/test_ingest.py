@@ -307,6 +307,7 @@ def test_changed_chunk_size_rebuilds(tmp_path: Path, tiny: Encoder) -> None:
     w = writer(tmp_path, tiny, chunk_tokens=64)
     report = ingest(w, SEED_FILES[0])  # only one file given: the others are rebuilt all the same
     assert report.notices and "rebuild" in report.notices[0]
+    assert "chunk_tokens 400, now 64" in report.notices[0] and "model" not in report.notices[0]  # what changed
     manifest, after, docs = state(tmp_path)
     assert len(docs) == 5 and {c.doc_id for c in after} == set(docs)
     assert len(after) > len(before)
