@@ -34,6 +34,10 @@ _DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
 _YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(?:thang|ngay|nam|tháng|ngày|năm)\s+\d+(?:/\d+){0,2}|\b(january|february|"
                            r"march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d[\d.,]*")
+# a number that dates something, in the article's own (accented) text: "năm 1981", "tháng 7", "ngày 14/3",
+# "14/3/2021", "in 1981"; lower case only, since "Việt Nam 98 triệu" and a sentence's "Năm người" count things
+_NOT_A_COUNT = re.compile(r"\b(?:năm|tháng|ngày)\s+\d+(?:/\d+){0,2}|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|"
+                          r"\b(?:in|since|until|by|from|of)\s+(?:1\d{3}|20\d{2})\b")
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 
 
@@ -65,7 +69,7 @@ def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
     if kind == "duration":
         return tuple(m.group(0) for m in _DURATION.finditer(fold(sentence).lower()))
     if kind == "number":  # a count or an amount: a year or a date is not one ("how many passengers ... 1981")
-        dates = [m.span() for m in _YEAR_OR_DATE.finditer(sentence)]
+        dates = [m.span() for m in _NOT_A_COUNT.finditer(sentence)]
         return tuple(m.group(0) for m in _NUMBER.finditer(sentence) if not any(a <= m.start() < b for a, b in dates))
     if kind == "time":
         return tuple(fold(m.group(0)).lower() for m in _YEAR_OR_DATE.finditer(sentence))

@@ -73,23 +73,15 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
         chunk = snapshot.chunks[row]
         raw = snapshot.raws[chunk.doc_id]
         meta = snapshot.docs.get(chunk.doc_id)
-        title = " ".join(meta.title.split()) if meta is not None else None
+        heading = meta.heading if meta is not None else None
         cached = []
         for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
             text = raw[sent.start : sent.end]
+            in_title = heading is not None and heading[0] <= sent.start and sent.end <= heading[1]
             cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
-                           text.rstrip("”\"' ").endswith("?"), _is_heading(raw, sent, text, title)))
+                           text.rstrip("”\"' ").endswith("?"), in_title))
         snapshot.memo[key] = cached
     return cached
-
-
-def _is_heading(raw: str, sent: Sentence, text: str, title: str | None) -> bool:
-    """Whether the sentence is the document's title line: a whole line, equal to the title."""
-    if title is None or " ".join(text.split()) != title:
-        return False
-    line_start = raw.rfind("\n", 0, sent.start) + 1
-    line_end = raw.find("\n", sent.end)
-    return not raw[line_start : sent.start].strip() and not raw[sent.end : len(raw) if line_end < 0 else line_end].strip()
 
 
 def type_bonus(query: QueryInfo) -> float:
@@ -122,7 +114,8 @@ class SentencePicker:
         self.cover = snapshot.lexical.coverage_scorer(query.text, diacritics=query.diacritics)
         self.folded = not query.diacritics
 
-    def __call__(self, row: int) -> tuple[Highlight, float]:
+    def __call__(self, row: int) -> tuple[Highlight, float, float]:
+        """(the answer sentence, the passage's evidence for ranking, that sentence's own score)."""
         kind, cover, question = self.kind, self.cover, self.question
         best: tuple[Sentence, str] | None = None
         best_score = -1.0
@@ -141,11 +134,11 @@ class SentencePicker:
                 best, best_score = (sent, text), score
         if best is None and heading is not None:  # a passage of the title alone (the body follows a dropped line):
             # no evidence of its own, since the document field already carries the title to every passage
-            return Highlight(heading[1], heading[0].start, heading[0].end), 0.0
+            return Highlight(heading[1], heading[0].start, heading[0].end), 0.0, 0.0
         if best is None:
             chunk = self.snapshot.chunks[row]
-            return Highlight(chunk.text, chunk.start, chunk.end), 0.0
-        return Highlight(best[1], best[0].start, best[0].end), max(0.0, evidence)
+            return Highlight(chunk.text, chunk.start, chunk.end), 0.0, 0.0
+        return Highlight(best[1], best[0].start, best[0].end), max(0.0, evidence), max(0.0, best_score)
 
 
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
@@ -200,7 +193,7 @@ def build_answer(
     passages = []
     for rank, item in enumerate(ranked, start=1):
         # each passage on its own evidence: the fifth of five may be about something else entirely
-        low = abstained or (rank > 1 and confidence(snapshot, query, item.candidate) < threshold)
+        low = abstained or (rank > 1 and (item.evidence <= 0 or confidence(snapshot, query, item.candidate) < threshold))
         chunk = snapshot.chunks[item.row]
         meta = snapshot.docs[chunk.doc_id]
         passages.append(

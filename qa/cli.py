@@ -326,7 +326,7 @@ def _log_config() -> dict:
 def _loopback(host: str) -> bool:
     import ipaddress
 
-    if host == "localhost":
+    if host.lower() in ("localhost", "ip6-localhost", "ip6-loopback"):
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 from embeddings.encoder import Encoder
 from qa.chunking import chunk_document, estimate_tokens
+from qa.cleaning import collapse
 from qa.config import Settings
 from qa.documents import parse_document
 from qa.fsutil import sha256_text
@@ -88,8 +89,8 @@ class Pipeline:
             overlap=self.settings.chunk_overlap_sentences,
         )
         if len(chunks) > 1:  # the title is in every chunk's document field (and header); alone it answers nothing
-            title = " ".join((parsed.title or "").split())
-            chunks = [c for c in chunks if " ".join(c.text.split()) != title] or chunks
+            title = collapse(parsed.title or "")
+            chunks = [c for c in chunks if collapse(c.text) != title] or chunks
         salt = f"{self.model}\x00{self.encoder.passage_prefix if self.encoder else ''}\x00"
         prepared = []
         for c in chunks:

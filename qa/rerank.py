@@ -53,9 +53,12 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     # a follow-up may say little itself: the earlier turn can point to the sentence
     pick_in_context = SentencePicker(snapshot, query.combined, query) if query.context else None
     for cand, u in zip(head, unit):
-        highlight, evidence = pick(cand.row)
+        highlight, evidence, own = pick(cand.row)
         if pick_in_context is not None:
-            highlight, evidence = max((highlight, evidence), pick_in_context(cand.row), key=lambda pair: pair[1])
+            other, other_evidence, other_own = pick_in_context(cand.row)
+            evidence = max(evidence, other_evidence)
+            if other_own > own:  # the sentence that scores better itself (a title line's score is not the sentence's)
+                highlight = other
         ranked.append(Ranked(cand, highlight, evidence, float(u + weight * evidence)))
     ranked.sort(key=lambda r: -r.score)
     return ranked

@@ -20,6 +20,7 @@ import numpy as np
 from embeddings.index import VectorIndex
 from qa import lexical_files
 from qa.chunk_table import ChunkTable, NotASlice
+from qa.cleaning import collapse
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
 from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, DocumentRow, Store, is_damage, sqlite_error
@@ -33,6 +34,16 @@ class DocMeta:
     date: str | None
     author: str | None
     path: str | None
+    heading: tuple[int, int] | None = None  # the title line's span in the original, when a line is only the title
+
+
+def heading_span(row: DocumentRow) -> tuple[int, int] | None:
+    """The first kept paragraph when it is the title and nothing more (an outlet tag cut off before it is not
+    part of it; a whole article on one line, whose title is its first sentence, has none)."""
+    if not row.paragraphs:
+        return None
+    start, end = row.paragraphs[0]
+    return (start, end) if collapse(row.raw[start:end]) == collapse(row.title) else None
 
 
 _MISSING = object()
@@ -110,7 +121,7 @@ class Snapshot:
         we read (its writer removed the old FAISS file) is retried.
         """
         manifest, chunks, rows, vectors = _load(data_dir, attempts)
-        docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path) for d in rows}
+        docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path, heading_span(d)) for d in rows}
         doc_ids = chunks.doc_id_list()
         lexical, note = lexical_files.open_index(data_dir, manifest, chunks.texts, doc_ids,
                                                  [docs[d].title for d in doc_ids])

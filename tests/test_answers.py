@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -156,7 +157,8 @@ def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_ti
 
 @pytest.mark.parametrize(("sentence", "is_count"), [
     ("Mạng lưới đường sắt chở 37 triệu hành khách mỗi năm.", True), ("Có 3 phái đoàn tham dự.", True),
-    ("Tỷ lệ thất nghiệp là 4,5%.", True),
+    ("Tỷ lệ thất nghiệp là 4,5%.", True), ("Dân số Việt Nam 98 triệu người.", True),
+    ("Có 1500 binh sĩ được điều đến.", True), ("The army deployed 1500 soldiers.", True),
     ("Cây cầu được khai trương vào năm 1981.", False), ("Cuộc gặp diễn ra ngày 14/3 tại Rome.", False),
     ("Đối thoại tổ chức vào tháng 4 tới.", False), ("The bridge opened in 1981.", False),
 ])
@@ -208,3 +210,43 @@ def test_a_passage_about_another_story_is_marked_low_confidence(tmp_path: Path) 
     print_answer(console, answer)
     assert console.export_text().count("low confidence") == sum(p.low_confidence for p in answer.passages)
     assert render(answer).count("(low confidence)") == sum(p.low_confidence for p in answer.passages)
+
+
+@pytest.mark.parametrize(("name", "text", "question"), [
+    ("tag", "(Tổ Quốc) - Lũ quét ở Lào Cai\nMưa lớn gây lũ quét làm sập 20 ngôi nhà ở Lào Cai hôm qua.\n",
+     "Lũ quét ở Lào Cai"),  # an outlet tag cut off before the title, on the same line
+    ("nfd", unicodedata.normalize("NFD", "Lũ quét ở Lào Cai\nMưa lớn gây lũ quét làm sập 20 ngôi nhà ở Lào Cai.\n"),
+     "Lũ quét ở Lào Cai"),  # decomposed Unicode: the stored title is NFC
+    ("zero-width", "Lũ quét ở\u200b Lào Cai\nMưa lớn gây lũ quét làm sập 20 ngôi nhà ở Lào Cai.\n", "Lũ quét ở Lào Cai"),
+    ("two sentences", "Bão số 3 đổ bộ. Hơn 12.000 hộ dân sơ tán\nBão số 3 đổ bộ vào Quảng Ngãi sáng 14/9, gió giật "
+     "cấp 12.\n", "Bão số 3 đổ bộ"),  # a title line of two sentences: neither is the answer
+    ("cr", "Lũ quét ở Lào Cai\rMưa lớn gây lũ quét làm sập 20 ngôi nhà ở Lào Cai.\r", "Lũ quét ở Lào Cai"),
+])
+def test_no_part_of_the_title_line_is_the_answer(tmp_path: Path, name: str, text: str, question: str) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tin.txt").write_text(text, encoding="utf-8", newline="")
+    top = _service(folder, tmp_path / "data").ask(question).passages[0]
+    shown = unicodedata.normalize("NFC", top.highlight.text)  # the file's own text, decomposed or not
+    assert shown.startswith(("Mưa lớn", "Bão số 3 đổ bộ vào")), (name, shown)
+
+
+def test_a_follow_up_shows_the_sentence_that_scores_itself_not_by_its_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rerank asks two pickers (the question alone, and with its context) and shows the sentence that scores
+    better on its own; the passage's evidence (which counts a title line's score) ranks it, but must not pick
+    the sentence: a title that matches the context would otherwise choose a sentence answering nothing."""
+    from types import SimpleNamespace
+
+    from qa import rerank as rr
+    from qa.answers import Highlight
+
+    alone, in_context = Highlight("Hai bên ký 5 thỏa thuận.", 80, 104), Highlight("Thủ tướng đến Hà Nội.", 40, 60)
+    picks = {False: (alone, 0.48, 0.48), True: (in_context, 0.60, 0.33)}  # (sentence, evidence, its own score)
+
+    def picker(snapshot: object, query: object, asked: object = None) -> object:
+        return lambda row: picks[asked is not None]
+
+    monkeypatch.setattr(rr, "SentencePicker", picker)
+    query = SimpleNamespace(context="Thủ tướng Anh thăm Hà Nội khi nào?", combined=object())
+    [ranked] = rr.rerank(object(), [SimpleNamespace(row=0, score=1.0)], query)
+    assert ranked.highlight == alone and ranked.evidence == 0.60
