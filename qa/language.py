@@ -36,10 +36,29 @@ def syllable_share(text: str) -> float:
     return sum(bool(_SYLLABLE.match(w)) for w in tokens) / len(tokens)
 
 
+# An English question about Vietnamese names ("Who is Dương Khiết Trì?") is mostly Vietnamese syllables: it
+# starts like an English question and has another English function word besides.
+_EN_START = frozenset("who whom whose what when where which why how is are was were did does do can could will would "
+                      "should".split())
+_EN_FUNCTION = _EN_START | frozenset("the of in to a an on at for from with by and".split())
+
+
+def _english_question(text: str) -> bool:
+    tokens = [w.lower() for w in words(text)]
+    return bool(tokens) and tokens[0] in _EN_START and len(_EN_FUNCTION.intersection(tokens)) >= 2
+
+
+@lru_cache(maxsize=4096)
+def accented(text: str) -> bool:
+    """Written with diacritics, mostly in Vietnamese syllables: matched on the accented BM25 field ("gặp" is not
+    "gấp"), whatever language the question's other words are in."""
+    return has_diacritics(text) and syllable_share(text) >= 0.5
+
+
 @lru_cache(maxsize=4096)  # pure, and asked again for every candidate sentence of a question
 def detect(text: str) -> QueryLanguage:
-    if has_diacritics(text) and syllable_share(text) >= 0.5:
-        return "vi"
+    if accented(text):
+        return "other" if _english_question(text) else "vi"
     share = syllable_share(text)
     if share >= VIETNAMESE_SHARE or (share >= 0.4 and _FUNCTION.intersection(words(fold(text)))):
         return "vi-nodiac"

@@ -11,7 +11,7 @@ import numpy as np
 from qa.config import Mode
 from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
 from qa.snapshot import Memo, Snapshot
-from qa.language import QueryLanguage, detect
+from qa.language import QueryLanguage, accented, detect
 from qa.text import fold, words
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class QueryInfo:
         if not self.context:
             return self
         text = f"{self.context}\n{self.text}"
-        return QueryInfo(text, detect(text) == "vi")
+        return QueryInfo(text, accented(text))
 
     @property
     def language(self) -> QueryLanguage:
@@ -54,7 +54,7 @@ class QueryInfo:
 def analyze(question: str, context: str | None = None) -> QueryInfo:
     """Route by language: Vietnamese with diacritics is matched on the accented field first
     ("gặp" is not "gấp"); without them (or another language) only the folded field can match."""
-    return QueryInfo(question, detect(question) == "vi", context or None)
+    return QueryInfo(question, accented(question), context or None)
 
 
 def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
@@ -63,7 +63,7 @@ def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
     scores = snap.lexical.scores(query.text, diacritics=query.diacritics)
     if not query.context:
         return scores
-    context = snap.lexical.scores(query.context, diacritics=detect(query.context) == "vi")
+    context = snap.lexical.scores(query.context, diacritics=accented(query.context))
     return _unit(scores) + CONTEXT_WEIGHT * _unit(context)
 
 

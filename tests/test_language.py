@@ -18,6 +18,10 @@ from qa.language import detect, syllable_share
         ("Who met in Rome?", "other"),
         ("How many members does the global coalition against terrorism have?", "other"),
         ("What is the population of Brazil?", "other"),
+        ("Who is Dương Khiết Trì?", "other"),  # Vietnamese syllables, but an English question
+        ("When did Hồ Chí Minh die?", "other"),
+        ("Ai là người đứng đầu WHO?", "vi"),
+        ("The Beatles đã phát hành album nào?", "vi"),
     ],
 )
 def test_detect(question: str, expected: str) -> None:

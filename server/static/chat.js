@@ -12,8 +12,10 @@
   var MAX_QUESTION = 2000; // characters, as the server's limit
   // a server that stays silent this long is reported, and the question kept (data-timeout-ms on the form overrides)
   var ANSWER_TIMEOUT_MS = 60000;
-  // a text with Vietnamese letters is marked lang="vi", so that a screen reader reads it with a Vietnamese voice
-  var VIETNAMESE = /[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/i;
+  // Vietnamese text is marked lang="vi", so that a screen reader reads it with a Vietnamese voice: at least a
+  // fifth of its words (and two) carry a letter no other Latin-script language uses (French "é", "à" do not count)
+  var VIETNAMESE_LETTER = /[ăđơưạảẹẻẽịỉĩọỏụủũỵỷỹấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữự]/i;
+  var STOP_GRACE_MS = 600; // a second click on Send (a double click) does not stop the question it just sent
 
   var history = []; // [{role: "user"|"assistant", content: string}]
   var pending = false;
@@ -22,15 +24,24 @@
   var overlayQuery = window.matchMedia("(max-width: 959px)"); // the passage opens over the chat
   var lastCitation = null; // the button that opened the passage panel (focus returns to it)
   var stopReason = null; // why the question in flight was aborted: "stopped" or "timeout"
+  var sentAt = 0; // when the question in flight was sent
   var shownNotice = null; // the last notice shown in full: the next answers with the same one only carry the badge
 
   function $(id) { return document.getElementById(id); }
 
+  function isVietnamese(text) {
+    var words = String(text || "").split(/\s+/).filter(Boolean);
+    var hits = words.filter(function (w) { return VIETNAMESE_LETTER.test(w); }).length;
+    return hits >= 2 && hits >= words.length / 5;
+  }
+
   /* lang="vi" on a node whose text is Vietnamese; other text keeps the page's language */
   function marked(node, text) {
-    if (VIETNAMESE.test(String(text || ""))) node.setAttribute("lang", "vi");
+    if (isVietnamese(text)) node.setAttribute("lang", "vi");
     return node;
   }
+
+  function codePoints(text) { return Array.from(text).length; } // as the server counts a question
 
   /* el("p", {className: "x", text: "…"}, [children]) */
   function el(tag, props, children) {
@@ -113,7 +124,7 @@
     hideEmptyState();
     var msg = el("div", { className: "msg msg-user" }, [
       el("p", { className: "visually-hidden", text: "You asked:" }),
-      el("div", { className: "bubble bubble-user" }, [marked(el("p", { className: "user-text", text: question }), question)]),
+      el("div", { className: "bubble bubble-user" }, [el("p", { className: "user-text", text: question })]),
     ]);
     conversation().appendChild(msg);
     scrollToBottom();
@@ -189,6 +200,9 @@
 
   function renderAnswer(msg, data, requestedMode) {
     msg.removeAttribute("aria-busy");
+    // the server knows the question's language ("vi", "vi-nodiac" typed without diacritics, or "other")
+    var asked = msg.previousElementSibling && msg.previousElementSibling.querySelector(".user-text");
+    if (asked && /^vi/.test(String(data.language || ""))) asked.setAttribute("lang", "vi");
     var passages = Array.isArray(data.passages) ? data.passages : [];
     var bubble = el("div", { className: "bubble bubble-assistant" });
 
@@ -374,13 +388,15 @@
     return "The server answered with an error (" + status + ")" + (detail ? ": " + detail : "") + ".";
   }
 
-  /* Put a question that was not answered back in the (empty) question box, to send again. */
+  /* Put a question that was not answered back in the question box, to send again, unless something new
+     has been typed there meanwhile; true when it was put back. */
   function keepQuestion(question) {
     var area = $("question");
-    if (area.value.trim()) return;
+    if (area.value.trim()) return false;
     area.value = question;
     autoGrow(area);
     checkLength();
+    return true;
   }
 
   /* While an answer is awaited the Send button is a Stop button (Enter does not stop). */
@@ -413,7 +429,7 @@
 
   /* The question's length against the limit, under the box: a pasted text is never cut without a word. */
   function checkLength() {
-    var n = $("question").value.trim().length;
+    var n = codePoints($("question").value.trim());
     var hint = $("composer-hint");
     var over = n > MAX_QUESTION;
     hint.textContent = n > MAX_QUESTION * 0.9
@@ -427,7 +443,7 @@
 
   function ask(question) {
     question = question.trim();
-    if (!question || pending || question.length > MAX_QUESTION) return; // the hint under the box says why
+    if (!question || pending || codePoints(question) > MAX_QUESTION) return; // the hint under the box says why
     var key = $("api-key").value.trim();
     if (/[^\x21-\x7e]/.test(key)) { // a header can carry no other character: fetch would throw
       addUserMessage(question);
@@ -448,6 +464,7 @@
     var controller = window.AbortController ? new AbortController() : null;
     inFlight = controller;
     stopReason = null;
+    sentAt = Date.now();
     var timer = setTimeout(function () { if (inFlight === controller) stopWaiting("timeout"); }, answerTimeout());
 
     fetch("/v1/ask", { method: "POST", headers: headers, body: JSON.stringify(payload),
@@ -470,13 +487,13 @@
       .catch(function (err) {
         if (chat !== chatNumber) return;
         var text = err && err.message ? err.message : String(err);
+        var kept = keepQuestion(question);
         if (err && err.name === "AbortError") {
-          text = stopReason === "timeout"
-            ? "No answer after " + Math.round(answerTimeout() / 1000) + " s: the server is busy or not responding. Your question is back in the box to send again."
-            : "Stopped. Your question is back in the box.";
+          text = (stopReason === "timeout"
+            ? "No answer after " + Math.round(answerTimeout() / 1000) + " s: the server is busy or not responding."
+            : "Stopped.") + (kept ? " Your question is back in the box." : "");
         } else if (err instanceof TypeError) text = "Cannot reach the server (" + text + ").";
         renderError(msg, text);
-        keepQuestion(question);
       })
       .then(function () { clearTimeout(timer); finish(chat); });
   }
@@ -511,11 +528,11 @@
     $("ask-form").addEventListener("submit", function (ev) {
       ev.preventDefault();
       if (pending) { // the Stop button (Enter, which submits with no submitter, does not stop)
-        if (ev.submitter === $("send")) stopWaiting("stopped");
+        if (ev.submitter === $("send") && Date.now() - sentAt > STOP_GRACE_MS) stopWaiting("stopped");
         return;
       }
       var q = area.value;
-      if (!q.trim() || q.trim().length > MAX_QUESTION) return;
+      if (!q.trim() || codePoints(q.trim()) > MAX_QUESTION) return;
       area.value = "";
       autoGrow(area);
       ask(q);
@@ -560,14 +577,15 @@
     fetch("/readyz", { headers: { Accept: "application/json" } })
       .then(function (res) { return res.json(); })
       .then(function (body) {
-        if (body && !body.ready && /^starting/.test(String(body.reason || "")) && tries < 30) {
+        if (body && !body.ready && /^starting/.test(String(body.reason || "")) && tries < 150) { // up to 5 min
           setTimeout(function () { showServerMode(tries + 1); }, 2000); // still loading: ask again
           return;
         }
         if (!body || !body.ready || body.mode !== "lexical" || body.configured_mode === "lexical") return;
         var note = $("server-note");
-        note.textContent = "Keyword search only: this server has no language model loaded, so answers come from " +
-          "passages that share the question's words.";
+        note.textContent = "Keyword search only: " + (body.model_loaded
+          ? "the articles were indexed with another language model than the one loaded"
+          : "this server has no language model loaded") + ", so answers come from passages that share the question's words.";
         note.title = body.fallback_reason ? String(body.fallback_reason) : "";
         note.hidden = false;
       })

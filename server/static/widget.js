@@ -146,15 +146,18 @@
 
   function scroll() { log.scrollTop = log.scrollHeight; }
 
-  // lang="vi" on Vietnamese text, so that a screen reader reads it with a Vietnamese voice
-  var VIETNAMESE = /[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/i;
+  // lang="vi" on Vietnamese text, so that a screen reader reads it with a Vietnamese voice: at least a fifth of
+  // its words (and two) carry a letter no other Latin-script language uses (as the chat page decides)
+  var VIETNAMESE_LETTER = /[ăđơưạảẹẻẽịỉĩọỏụủũỵỷỹấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữự]/i;
   function marked(node, text) {
-    if (VIETNAMESE.test(String(text || ""))) node.setAttribute("lang", "vi");
+    var words = String(text || "").split(/\s+/).filter(Boolean);
+    var hits = words.filter(function (w) { return VIETNAMESE_LETTER.test(w); }).length;
+    if (hits >= 2 && hits >= words.length / 5) node.setAttribute("lang", "vi");
     return node;
   }
   var shownNotice = null; // the server's notice is shown in full once; later answers carry the short label
-  var TIMEOUT_MS = parseInt(script.getAttribute("data-timeout-ms") || "60000", 10); // then reported, the question kept
-  if (!(TIMEOUT_MS > 0)) TIMEOUT_MS = 60000;
+  var TIMEOUT_MS = Number(script.getAttribute("data-timeout-ms") || 60000); // then reported, the question kept
+  if (!(TIMEOUT_MS > 0)) TIMEOUT_MS = 60000; // "60s" or nonsense: the default
 
   // The question box grows with its lines (Shift+Enter), then scrolls (CSSOM: allowed by any CSP).
   function fit() {
@@ -166,9 +169,10 @@
 
   // A question that got no answer goes back into the (empty) box, to send again.
   function keep(question) {
-    if (input.value.trim()) return;
+    if (input.value.trim()) return false;
     input.value = question;
     fit();
+    return true;
   }
 
   function excerpt(p) {
@@ -211,7 +215,7 @@
         var meta = [p.source, p.date, p.doc_id].filter(Boolean).map(String).join(" · ");
         var weak = low || !!p.low_confidence; // this passage's own evidence is weak
         var box = el("div", { className: "source", hidden: "" }, [
-          marked(el("div", { className: "t", text: (weak ? "Low confidence · " : "") + (p.title || p.doc_id) }), p.title),
+          el("div", { className: "t" }, [weak ? "Low confidence · " : null, marked(el("span", { text: p.title || p.doc_id }), p.title)]),
           el("div", { className: "m", text: meta + " · " + p.start + "–" + p.end }),
           marked(excerpt(p), p.text),
         ]);
@@ -250,7 +254,26 @@
     var body = { question: question, k: K, history: history.slice(-MAX_HISTORY_TURNS) };
     if (MODE) body.mode = MODE;
     var controller = window.AbortController ? new AbortController() : null;
-    var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
+    var gaveUp = false; // without AbortController: the late answer is ignored instead
+    function timedOut() {
+      var kept = keep(question);
+      return "No answer after " + Math.round(TIMEOUT_MS / 1000) + " s: the server is busy or not responding." +
+        (kept ? " Your question is back in the box." : "");
+    }
+    function fail(text) {
+      msg.removeAttribute("aria-busy");
+      msg.className = "msg bot error";
+      msg.setAttribute("role", "alert");
+      msg.textContent = text;
+      scroll();
+    }
+    var timer = setTimeout(function () {
+      if (controller) { controller.abort(); return; }
+      gaveUp = true;
+      fail(timedOut());
+      pending = false;
+      send.disabled = false;
+    }, TIMEOUT_MS);
     fetch(ORIGIN + "/v1/ask", { method: "POST", mode: "cors", credentials: "omit", headers: headers, body: JSON.stringify(body),
                                 signal: controller ? controller.signal : undefined })
       .then(function (res) {
@@ -268,23 +291,25 @@
         });
       })
       .then(function (data) {
+        if (gaveUp) return;
         msg.removeAttribute("aria-busy");
         var spoken = renderAnswer(msg, data);
         history.push({ role: "user", content: question }, { role: "assistant", content: spoken.slice(0, 4000) });
       })
       .catch(function (err) {
-        msg.removeAttribute("aria-busy");
-        msg.className = "msg bot error";
-        msg.setAttribute("role", "alert");
-        msg.textContent = err && err.name === "AbortError"
-          ? "No answer after " + Math.round(TIMEOUT_MS / 1000) + " s: the server is busy or not responding. Your question is back in the box."
-          : err instanceof TypeError
+        if (gaveUp) return;
+        if (err && err.name === "AbortError") { fail(timedOut()); return; }
+        fail(err instanceof TypeError
           ? "Cannot reach the server at " + ORIGIN + " (is this site allowed by its CORS setting?)."
-          : err.message;
-        scroll();
+          : err.message);
         keep(question);
       })
-      .then(function () { clearTimeout(timer); pending = false; send.disabled = false; });
+      .then(function () {
+        clearTimeout(timer);
+        if (gaveUp) return;
+        pending = false;
+        send.disabled = false;
+      });
   }
 
   form.addEventListener("submit", function (ev) {
