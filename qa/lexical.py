@@ -9,6 +9,7 @@ the folded field.
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,8 +73,12 @@ def _widen(counts: sp.csr_matrix, width: int) -> sp.csr_matrix:
     return sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 def query_terms(query: str, *, folded: bool) -> QueryTerms:
-    base = words(fold(query) if folded else query)
+    # an English possessive is its noun: "Newcastle's" asks for "newcastle", not for a token "s"
+    base = [_POSSESSIVE.sub("", w) or w for w in words(fold(query) if folded else query)]
     unigrams = [t for t in split_compounds(base) if t not in STOPWORDS]
     pairs = [f"{a}_{b}" for a, b in zip(base, base[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
     return QueryTerms(list(dict.fromkeys(unigrams)), list(dict.fromkeys(pairs)))

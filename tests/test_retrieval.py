@@ -183,6 +183,17 @@ def test_lexical_accented_field_tells_gap_from_gap() -> None:
     assert folded[0] > 0 and folded[1] > 0 and folded[2] == 0
 
 
+@pytest.mark.parametrize("apostrophe", ["'", "’"])
+def test_an_english_possessive_asks_for_its_noun(apostrophe: str) -> None:
+    """"Newcastle's" matches "Newcastle", and no stray "s" token matches a passage that holds one."""
+    texts = ["Chợ Grainger là chợ trong nhà đầu tiên của Newcastle, mở năm 1835.",
+             "Giao thức X.25 s dùng chuyển mạch gói cho mạng công cộng."]
+    index = LexicalIndex(texts, titles=["Newcastle upon Tyne", "Packet switching"])
+    for diacritics in (True, False):
+        scores = index.scores(f"When did Newcastle{apostrophe}s first indoor market open?", diacritics=diacritics)
+        assert scores[0] > 0 and scores[1] == 0, scores
+
+
 def test_lexical_accent_sensitive_on_seeds(corpus) -> None:
     texts, index = corpus
     meet = index.scores("cuộc gặp", diacritics=True)
