@@ -14,6 +14,8 @@ _ANAPHORA_VI = r"\b(ông ấy|bà ấy|anh ấy|chị ấy|cô ấy|họ|nó|đ�
 # "hồ", "no" (full), "do" (because; English "do"), "hôm nay" as often as "họ", "nó", "đó", "này"
 _ANAPHORA_FOLDED = r"\b(ong ay|ba ay|anh ay|chi ay|co ay|con .* thi sao|vay)\b"
 _ANAPHORA = re.compile(f"{_ANAPHORA_EN}|{_ANAPHORA_VI}|{_ANAPHORA_FOLDED}", re.IGNORECASE)
+# "what about X?" follows the turn before without pointing back at anything in it: naming X, it starts a topic
+_WHAT_ABOUT = re.compile(r"\b(còn .* thì sao|con .* thi sao|what about|how about)\b", re.IGNORECASE)
 TOPIC_TURNS = 3  # a follow-up of a follow-up reaches back this many turns for its topic
 SHORT = 4  # content words
 
@@ -24,6 +26,13 @@ _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZĐ][\w-]+")
 def _new_names(question: str, previous: str) -> list[str]:
     known = fold(previous).lower()
     return [n for n in _NAME.findall(question.strip()) if fold(n).lower() not in known]
+
+
+def _starts_topic(turn: str, previous: str) -> bool:
+    """A "what about X?" turn that names something new and points back at nothing."""
+    if not _WHAT_ABOUT.search(turn) or not _new_names(turn, previous):
+        return False
+    return not _ANAPHORA.search(_WHAT_ABOUT.sub(" ", turn))
 
 
 def is_follow_up(question: str, previous: str = "") -> bool:
@@ -44,9 +53,9 @@ def contextualize(question: str, history: list[str]) -> str | None:
         return None
     chain = [previous[-1]]
     i = len(previous) - 1
-    # a follow-up that names something new ("Còn Triều Tiên thì sao?") sets the topic: the chain stops there
+    # "Còn Triều Tiên thì sao?" sets the topic: the chain stops there ("Did they discuss Taiwan?" points back)
     while (i > 0 and len(chain) < TOPIC_TURNS and is_follow_up(previous[i], previous[i - 1])
-           and not _new_names(previous[i], previous[i - 1])):
+           and not _starts_topic(previous[i], previous[i - 1])):
         i -= 1
         chain.insert(0, previous[i])
     return " ".join(chain)

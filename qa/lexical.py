@@ -73,7 +73,7 @@ def _widen(counts: sp.csr_matrix, width: int) -> sp.csr_matrix:
     return sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
 
 
-_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def query_terms(query: str, *, folded: bool) -> QueryTerms:

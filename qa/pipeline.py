@@ -11,15 +11,14 @@ from dataclasses import asdict, dataclass
 
 from embeddings.encoder import Encoder
 from qa.chunking import chunk_document, estimate_tokens
-from qa.cleaning import collapse
 from qa.config import Settings
 from qa.documents import parse_document
 from qa.fsutil import sha256_text
 from qa.store import DocumentRow
 
 # What changes the chunks a document gets: an index built with another version is rebuilt (``qa reindex`` or
-# the next ingest). 2: a chunk of the title line alone is left out when the document has others.
-CLEANER_VERSION = "2"
+# the next ingest).
+CLEANER_VERSION = "1"
 ASSUMED_MAX_TOKENS = 512  # window assumed for chunk sizes when no model is loaded
 
 
@@ -88,9 +87,6 @@ class Pipeline:
             hard_max=hard_max,
             overlap=self.settings.chunk_overlap_sentences,
         )
-        if len(chunks) > 1:  # the title is in every chunk's document field (and header); alone it answers nothing
-            title = collapse(parsed.title or "")
-            chunks = [c for c in chunks if collapse(c.text) != title] or chunks
         salt = f"{self.model}\x00{self.encoder.passage_prefix if self.encoder else ''}\x00"
         prepared = []
         for c in chunks:

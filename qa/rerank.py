@@ -61,7 +61,23 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
                 highlight = other
         ranked.append(Ranked(cand, highlight, evidence, float(u + weight * evidence)))
     ranked.sort(key=lambda r: -r.score)
-    return ranked
+    return _without_lone_headlines(snapshot, ranked) if weight else ranked  # dense mode stays purely dense
+
+
+def _without_lone_headlines(snapshot: Snapshot, ranked: list[Ranked]) -> list[Ranked]:
+    """A passage that is only its document's headline (cut off from the body by a dropped outlet tag such as
+    "VOV.VN - ") says nothing the citation's title does not; a short passage, it often ranks first. It is left
+    out when another passage of its document is in the list, which then stands for the document."""
+    def lone(item: Ranked) -> bool:
+        chunk = snapshot.chunks[item.row]
+        heading = snapshot.docs[chunk.doc_id].heading
+        return heading is not None and heading[0] <= chunk.start and chunk.end <= heading[1]
+
+    headlines = [r for r in ranked if lone(r)]
+    if not headlines:
+        return ranked
+    docs_with_body = {snapshot.chunks[r.row].doc_id for r in ranked if not lone(r)}
+    return [r for r in ranked if not (lone(r) and snapshot.chunks[r.row].doc_id in docs_with_body)]
 
 
 def cross_rerank(reranker: "Reranker", snapshot: Snapshot, query: QueryInfo, candidates: list[Candidate],

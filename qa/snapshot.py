@@ -38,12 +38,17 @@ class DocMeta:
 
 
 def heading_span(row: DocumentRow) -> tuple[int, int] | None:
-    """The first kept paragraph when it is the title and nothing more (an outlet tag cut off before it is not
-    part of it; a whole article on one line, whose title is its first sentence, has none)."""
+    """The first kept paragraph when it is a headline: the title and nothing more (an outlet tag cut off before
+    it is not part of it), not ending like a sentence ("Amazon rainforest", "… thảo luận gì tại Rome?"). A
+    lead paragraph that served as the title ("Thủ tướng tiếp Đại sứ … chiều ngày 5/3.") is text like any
+    other, and a whole article on one line, whose title is its first sentence, has none."""
     if not row.paragraphs:
         return None
     start, end = row.paragraphs[0]
-    return (start, end) if collapse(row.raw[start:end]) == collapse(row.title) else None
+    text = collapse(row.raw[start:end])
+    if text != collapse(row.title) or text.rstrip("”\"')]").endswith((".", "!", "…")):
+        return None
+    return start, end
 
 
 _MISSING = object()

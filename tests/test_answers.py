@@ -161,6 +161,8 @@ def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_ti
     ("Có 1500 binh sĩ được điều đến.", True), ("The army deployed 1500 soldiers.", True),
     ("Cây cầu được khai trương vào năm 1981.", False), ("Cuộc gặp diễn ra ngày 14/3 tại Rome.", False),
     ("Đối thoại tổ chức vào tháng 4 tới.", False), ("The bridge opened in 1981.", False),
+    ("Năm 1981, cây cầu được khai trương.", False), ("In 1981, the bridge opened.", False),
+    ("The bridge was built 1978-1981.", False),
 ])
 def test_a_count_is_not_a_year_or_a_date(sentence: str, is_count: bool) -> None:
     """'How many passengers ...?' is not answered by the year a bridge opened."""
@@ -248,5 +250,19 @@ def test_a_follow_up_shows_the_sentence_that_scores_itself_not_by_its_title(monk
 
     monkeypatch.setattr(rr, "SentencePicker", picker)
     query = SimpleNamespace(context="Thủ tướng Anh thăm Hà Nội khi nào?", combined=object())
-    [ranked] = rr.rerank(object(), [SimpleNamespace(row=0, score=1.0)], query)
+    snapshot = SimpleNamespace(chunks={0: SimpleNamespace(doc_id="tin", start=0, end=104)},
+                               docs={"tin": SimpleNamespace(heading=None)})
+    [ranked] = rr.rerank(snapshot, [SimpleNamespace(row=0, score=1.0)], query)
     assert ranked.highlight == alone and ranked.evidence == 0.60
+
+
+def test_a_lead_paragraph_that_serves_as_title_still_answers(tmp_path: Path) -> None:
+    """With no headline, the first line (a lead sentence) is the title; cut off by a dropped caption credit it
+    is a passage of its own, and it is text like any other: it answers, and is shown."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tin.txt").write_text("Thủ tướng Phạm Minh Chính tiếp Đại sứ Nhật Bản Yamada Takio tại Hà Nội chiều ngày "
+                                    "5/3.\nẢnh: TTXVN\nHai bên trao đổi về hợp tác kinh tế, đầu tư và lao động giữa hai "
+                                    "nước trong thời gian tới.\n", encoding="utf-8")
+    answer = _service(folder, tmp_path / "data").ask("Thủ tướng tiếp Đại sứ Nhật Bản vào ngày nào?")
+    assert not answer.abstained and "5/3" in answer.answer

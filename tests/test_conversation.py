@@ -51,6 +51,16 @@ def test_a_what_about_follow_up_that_names_something_new_starts_the_topic() -> N
     assert retrieval_context("Khi nào họ họp?", history) == "Còn Triều Tiên thì sao?"
 
 
+@pytest.mark.parametrize(("question", "history"), [
+    ("Bà ấy nói điều đó ở đâu?", ["Susan Thornton là ai?", "Bà ấy nói gì về vai trò của Trung Quốc?"]),
+    ("How long did it last?", ["Who met in Rome?", "Did they discuss Taiwan?"]),
+])
+def test_a_follow_up_that_points_back_and_names_something_new_keeps_the_chain(question: str,
+                                                                              history: list[str]) -> None:
+    """"Did they discuss Taiwan?" names Taiwan, but "they" are the ones the turn before it asked about."""
+    assert retrieval_context(question, history) == " ".join(history)
+
+
 @pytest.mark.parametrize("question", [
     "What do Sullivan and Wang Yi discuss at the talks in Washington?",  # "do" is not a folded "đó"
     "Gia vang trong nuoc hom nay tang bao nhieu phan tram so voi tuan truoc",  # "hôm nay", not "này"

@@ -21,6 +21,8 @@ from qa.language import detect, syllable_share
         ("Who is Dương Khiết Trì?", "other"),  # Vietnamese syllables, but an English question
         ("When did Hồ Chí Minh die?", "other"),
         ("Ai là người đứng đầu WHO?", "vi"),
+        ("Do đâu mà an ninh mạng ở Brazil bị tấn công?", "vi"),  # "do", "an": Vietnamese words too
+        ("Can thiệp của Nga vào an ninh châu Phi ra sao?", "vi"),
         ("The Beatles đã phát hành album nào?", "vi"),
     ],
 )

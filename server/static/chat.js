@@ -410,9 +410,11 @@
     checkLength();
   }
 
+  function seconds(ms) { return ms < 10000 ? String(Math.round(ms / 100) / 10) : String(Math.round(ms / 1000)); }
+
   function answerTimeout() {
     var ms = Number($("ask-form").getAttribute("data-timeout-ms"));
-    return ms > 0 ? ms : ANSWER_TIMEOUT_MS;
+    return ms > 0 ? Math.min(ms, 2147483647) : ANSWER_TIMEOUT_MS; // setTimeout's own limit
   }
 
   function stopWaiting(reason) {
@@ -490,7 +492,7 @@
         var kept = keepQuestion(question);
         if (err && err.name === "AbortError") {
           text = (stopReason === "timeout"
-            ? "No answer after " + Math.round(answerTimeout() / 1000) + " s: the server is busy or not responding."
+            ? "No answer after " + seconds(answerTimeout()) + " s: the server is busy or not responding."
             : "Stopped.") + (kept ? " Your question is back in the box." : "");
         } else if (err instanceof TypeError) text = "Cannot reach the server (" + text + ").";
         renderError(msg, text);
@@ -583,9 +585,10 @@
         }
         if (!body || !body.ready || body.mode !== "lexical" || body.configured_mode === "lexical") return;
         var note = $("server-note");
-        note.textContent = "Keyword search only: " + (body.model_loaded
-          ? "the articles were indexed with another language model than the one loaded"
-          : "this server has no language model loaded") + ", so answers come from passages that share the question's words.";
+        note.textContent = "Keyword search only: " + (!body.model_loaded ? "this server has no language model loaded"
+          : body.index_model ? "the articles were indexed with another language model than the one loaded"
+          : "the articles were indexed without a language model") +
+          ", so answers come from passages that share the question's words.";
         note.title = body.fallback_reason ? String(body.fallback_reason) : "";
         note.hidden = false;
       })

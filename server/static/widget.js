@@ -118,7 +118,8 @@
   var log = el("div", { className: "log", role: "log", "aria-live": "polite" }, [
     el("p", { className: "hint", text: "Ask a question about the news. Answers cite the articles they come from." }),
   ]);
-  var input = el("textarea", { rows: "1", maxlength: "2000", placeholder: "Ask a question…", "aria-label": "Your question" });
+  var input = el("textarea", { rows: "1", placeholder: "Ask a question…", "aria-label": "Your question" });
+  var MAX_QUESTION = 2000; // characters (code points), as the server counts them
   var send = el("button", { type: "submit", text: "Send" });
   var form = el("form", { className: "form" }, [input, send]);
   var close = el("button", { type: "button", "aria-label": "Close chat", text: "×" });
@@ -158,6 +159,8 @@
   var shownNotice = null; // the server's notice is shown in full once; later answers carry the short label
   var TIMEOUT_MS = Number(script.getAttribute("data-timeout-ms") || 60000); // then reported, the question kept
   if (!(TIMEOUT_MS > 0)) TIMEOUT_MS = 60000; // "60s" or nonsense: the default
+  TIMEOUT_MS = Math.min(TIMEOUT_MS, 2147483647); // setTimeout's own limit
+  var WAIT_TEXT = TIMEOUT_MS < 10000 ? String(Math.round(TIMEOUT_MS / 100) / 10) : String(Math.round(TIMEOUT_MS / 1000));
 
   // The question box grows with its lines (Shift+Enter), then scrolls (CSSOM: allowed by any CSP).
   function fit() {
@@ -241,6 +244,14 @@
   function ask(question) {
     question = question.trim();
     if (!question || pending) return;
+    var length = Array.from(question).length;
+    if (length > MAX_QUESTION) { // refused here, whole, rather than cut by the box
+      log.appendChild(el("div", { className: "msg bot error", role: "alert",
+        text: "The question has " + length + " characters; at most " + MAX_QUESTION + ". Shorten it and send it again." }));
+      keep(question);
+      scroll();
+      return;
+    }
     pending = true;
     send.disabled = true;
     var hint = log.querySelector(".hint");
@@ -257,7 +268,7 @@
     var gaveUp = false; // without AbortController: the late answer is ignored instead
     function timedOut() {
       var kept = keep(question);
-      return "No answer after " + Math.round(TIMEOUT_MS / 1000) + " s: the server is busy or not responding." +
+      return "No answer after " + WAIT_TEXT + " s: the server is busy or not responding." +
         (kept ? " Your question is back in the box." : "");
     }
     function fail(text) {
