@@ -77,9 +77,9 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
         cached = []
         for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
             text = raw[sent.start : sent.end]
-            in_title = heading is not None and heading[0] <= sent.start and sent.end <= heading[1]
+            in_heading = heading is not None and heading[0] <= sent.start and sent.end <= heading[1]
             cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
-                           text.rstrip("”\"' ").endswith("?"), in_title))
+                           text.rstrip("”\"' ").endswith("?"), in_heading))
         snapshot.memo[key] = cached
     return cached
 
@@ -96,10 +96,10 @@ class SentencePicker:
     pairs it contains, plus a bonus when it offers the kind of thing asked for
     (a number for "bao nhiêu", a duration for "how long", a name for "ai"),
     minus a penalty when it is itself a question (a headline such as "... thảo
-    luận gì?"). The document's title line counts towards the passage's evidence
-    but is the highlight only when the passage has no other sentence: shown as
-    the answer it would only repeat the citation's title. ``asked`` is the question itself when ``query`` is a follow-up
-    combined with its context: the kind of answer wanted is the follow-up's own
+    luận gì?"). The document's headline (``DocMeta.heading``) counts towards the
+    passage's evidence but is the highlight only when the passage has no other
+    sentence: as the answer it would only repeat the citation's title. ``asked``
+    is the question itself when ``query`` is a follow-up combined with its context: the kind of answer wanted is the follow-up's own
     ("Who met in Rome?" then "How long did the meeting last?" wants a duration).
     What depends only on the question (its weights, the kind of answer) is looked
     up once for all the passages it is called with.
@@ -120,19 +120,19 @@ class SentencePicker:
         best: tuple[Sentence, str] | None = None
         best_score = -1.0
         heading: tuple[Sentence, str] | None = None
-        evidence = -1.0  # of the best sentence, the title line included: it tells which passage is about the question
-        for sent, text, tokens, is_question, is_title in _sentences(self.snapshot, row, folded=self.folded):
+        evidence = -1.0  # of the best sentence, the headline included: it tells which passage is about the question
+        for sent, text, tokens, is_question, in_heading in _sentences(self.snapshot, row, folded=self.folded):
             score = cover(tokens)
             if kind is not None and offers(text, kind, question):
                 score += self.bonus
             if is_question:
                 score -= QUESTION_PENALTY
             evidence = max(evidence, score)
-            if is_title:  # but never the answer while the passage has another sentence: it repeats the citation's title
+            if in_heading:  # but never the answer while the passage has another sentence
                 heading = heading or (sent, text)
             elif score > best_score + 1e-9:
                 best, best_score = (sent, text), score
-        if best is None and heading is not None:  # a passage of the title alone (the body follows a dropped line):
+        if best is None and heading is not None:  # a passage of the headline alone (the body follows a dropped line):
             # no evidence of its own, since the document field already carries the title to every passage
             return Highlight(heading[1], heading[0].start, heading[0].end), 0.0, 0.0
         if best is None:

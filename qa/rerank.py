@@ -73,11 +73,11 @@ def _without_lone_headlines(snapshot: Snapshot, ranked: list[Ranked]) -> list[Ra
         heading = snapshot.docs[chunk.doc_id].heading
         return heading is not None and heading[0] <= chunk.start and chunk.end <= heading[1]
 
-    headlines = [r for r in ranked if lone(r)]
-    if not headlines:
+    flags = [lone(r) for r in ranked]
+    if not any(flags):
         return ranked
-    docs_with_body = {snapshot.chunks[r.row].doc_id for r in ranked if not lone(r)}
-    return [r for r in ranked if not (lone(r) and snapshot.chunks[r.row].doc_id in docs_with_body)]
+    docs_with_body = {snapshot.chunks[r.row].doc_id for r, alone in zip(ranked, flags) if not alone}
+    return [r for r, alone in zip(ranked, flags) if not (alone and snapshot.chunks[r.row].doc_id in docs_with_body)]
 
 
 def cross_rerank(reranker: "Reranker", snapshot: Snapshot, query: QueryInfo, candidates: list[Candidate],
