@@ -15,7 +15,7 @@ _ANAPHORA_VI = r"\b(ông ấy|bà ấy|anh ấy|chị ấy|cô ấy|họ|nó|đ�
 _ANAPHORA_FOLDED = r"\b(ong ay|ba ay|anh ay|chi ay|co ay|con .* thi sao|vay)\b"
 _ANAPHORA = re.compile(f"{_ANAPHORA_EN}|{_ANAPHORA_VI}|{_ANAPHORA_FOLDED}", re.IGNORECASE)
 # "what about X?" follows the turn before without pointing back at anything in it: naming X, it starts a topic
-_WHAT_ABOUT = re.compile(r"\b(còn .* thì sao|con .* thi sao|what about|how about)\b", re.IGNORECASE)
+_WHAT_ABOUT = re.compile(r"\b(?:còn|con)\s+(.*?)\s+(?:thì|thi)\s+sao\b|\b(?:what|how)\s+about\s+(.*)", re.IGNORECASE)
 TOPIC_TURNS = 3  # a follow-up of a follow-up reaches back this many turns for its topic
 SHORT = 4  # content words
 
@@ -29,10 +29,16 @@ def _new_names(question: str, previous: str) -> list[str]:
 
 
 def _starts_topic(turn: str, previous: str) -> bool:
-    """A "what about X?" turn that names something new and points back at nothing."""
-    if not _WHAT_ABOUT.search(turn) or not _new_names(turn, previous):
+    """A "what about X?" turn whose X is new (a word the turn before does not have, capitalised or not, with
+    or without diacritics: "con trieu tien thi sao") and points back at nothing ("Còn ông ấy thì sao?")."""
+    match = _WHAT_ABOUT.search(turn)
+    if not match:
         return False
-    return not _ANAPHORA.search(_WHAT_ABOUT.sub(" ", turn))
+    subject = match.group(1) or match.group(2) or ""
+    if _ANAPHORA.search(subject):
+        return False
+    known = set(words(fold(previous)))
+    return any(w not in known for w in words(fold(subject)) if w not in STOPWORDS)
 
 
 def is_follow_up(question: str, previous: str = "") -> bool:

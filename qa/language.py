@@ -38,11 +38,11 @@ def syllable_share(text: str) -> float:
 
 # An English question about Vietnamese names ("Who is Dương Khiết Trì?") is mostly Vietnamese syllables: it
 # starts like an English question and has another English function word besides.
-# Words that are also Vietnamese written without accents stay out ("do" because, "can" of "can thiệp", "an" of
-# "an ninh", "to" big, "in" print, "a", "on").
+# The first word decides, so none of these is also a Vietnamese word written without accents ("do" because,
+# "can" of "can thiệp"); the second function word may be ("in Rome", "to", "an").
 _EN_START = frozenset("who whom whose what when where which why how is are was were did does could will would "
                       "should".split())
-_EN_FUNCTION = _EN_START | frozenset("the of for from with by".split())
+_EN_FUNCTION = _EN_START | frozenset("the of in to a an on at for from with by".split())
 
 
 def _english_question(text: str) -> bool:

@@ -67,7 +67,8 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
 def _without_lone_headlines(snapshot: Snapshot, ranked: list[Ranked]) -> list[Ranked]:
     """A passage that is only its document's headline (cut off from the body by a dropped outlet tag such as
     "VOV.VN - ") says nothing the citation's title does not; a short passage, it often ranks first. It is left
-    out when another passage of its document is in the list, which then stands for the document."""
+    out when another passage of its document is in the list, and that document's best other passage takes
+    its place (its score, when higher): the article the headline matched stays where the headline ranked."""
     def lone(item: Ranked) -> bool:
         chunk = snapshot.chunks[item.row]
         heading = snapshot.docs[chunk.doc_id].heading
@@ -76,8 +77,22 @@ def _without_lone_headlines(snapshot: Snapshot, ranked: list[Ranked]) -> list[Ra
     flags = [lone(r) for r in ranked]
     if not any(flags):
         return ranked
-    docs_with_body = {snapshot.chunks[r.row].doc_id for r, alone in zip(ranked, flags) if not alone}
-    return [r for r, alone in zip(ranked, flags) if not (alone and snapshot.chunks[r.row].doc_id in docs_with_body)]
+    doc_of = [snapshot.chunks[r.row].doc_id for r in ranked]
+    headline_score: dict[str, float] = {}
+    for r, alone, doc in zip(ranked, flags, doc_of):
+        if alone:
+            headline_score[doc] = max(headline_score.get(doc, r.score), r.score)
+    with_body = {doc for doc, alone in zip(doc_of, flags) if not alone}
+    kept, stood_in = [], set()
+    for r, alone, doc in zip(ranked, flags, doc_of):  # best first: the first body passage stands in
+        if alone and doc in with_body:
+            continue
+        if not alone and doc in headline_score and doc not in stood_in:
+            stood_in.add(doc)
+            r = replace(r, score=max(r.score, headline_score[doc]))
+        kept.append(r)
+    kept.sort(key=lambda r: -r.score)
+    return kept
 
 
 def cross_rerank(reranker: "Reranker", snapshot: Snapshot, query: QueryInfo, candidates: list[Candidate],

@@ -46,7 +46,7 @@ def heading_span(row: DocumentRow) -> tuple[int, int] | None:
         return None
     start, end = row.paragraphs[0]
     text = collapse(row.raw[start:end])
-    if text != collapse(row.title) or text.rstrip("”\"')]").endswith((".", "!", "…")):
+    if text != collapse(row.title) or text.rstrip("”\"'’»)]").endswith((".", "!", "…")):
         return None
     return start, end
 

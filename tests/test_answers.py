@@ -162,7 +162,7 @@ def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_ti
     ("Cây cầu được khai trương vào năm 1981.", False), ("Cuộc gặp diễn ra ngày 14/3 tại Rome.", False),
     ("Đối thoại tổ chức vào tháng 4 tới.", False), ("The bridge opened in 1981.", False),
     ("Năm 1981, cây cầu được khai trương.", False), ("In 1981, the bridge opened.", False),
-    ("The bridge was built 1978-1981.", False),
+    ("The bridge was built 1978-1981.", False), ("Sân bay đón mỗi năm 10 triệu hành khách.", True),
 ])
 def test_a_count_is_not_a_year_or_a_date(sentence: str, is_count: bool) -> None:
     """'How many passengers ...?' is not answered by the year a bridge opened."""
@@ -266,3 +266,21 @@ def test_a_lead_paragraph_that_serves_as_title_still_answers(tmp_path: Path) -> 
                                     "nước trong thời gian tới.\n", encoding="utf-8")
     answer = _service(folder, tmp_path / "data").ask("Thủ tướng tiếp Đại sứ Nhật Bản vào ngày nào?")
     assert not answer.abstained and "5/3" in answer.answer
+
+
+def test_the_article_a_dropped_headline_matched_keeps_its_place(seeds: QAService) -> None:
+    """The headline-only passage of a seed is left out; its article's body passage takes its rank, so the
+    question is still answered from the article it matched (not abstained on another article's passage)."""
+    answer = seeds.ask("Mỹ Trung họp khi nào?", k=1)
+    assert not answer.abstained and answer.passages[0].doc_id == "001_789a47a7f02fc303"
+    assert answer.answer != "Mỹ - Trung sẽ họp bàn vấn đề Triều Tiên"
+
+
+def test_a_document_that_is_only_a_title_still_answers(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bao.txt").write_text("Bão số 3 đổ bộ vào miền Trung\n", encoding="utf-8")
+    (folder / "lu.txt").write_text("Lũ quét ở Lào Cai\nMưa lớn gây lũ quét làm sập 20 ngôi nhà ở Lào Cai.\n",
+                                   encoding="utf-8")
+    answer = _service(folder, tmp_path / "data").ask("Bão số 3 đổ bộ vào đâu?")
+    assert not answer.abstained and answer.answer == "Bão số 3 đổ bộ vào miền Trung"

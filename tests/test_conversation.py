@@ -49,6 +49,8 @@ def test_a_what_about_follow_up_that_names_something_new_starts_the_topic() -> N
     history = ["Ông ấy gặp ai ở Rome?", "Cuộc gặp kéo dài bao lâu?", "Còn Triều Tiên thì sao?"]
     assert retrieval_context("Còn Triều Tiên thì sao?", history[:2]) is not None  # itself a follow-up
     assert retrieval_context("Khi nào họ họp?", history) == "Còn Triều Tiên thì sao?"
+    for typed in ("con trieu tien thi sao", "what about north korea"):  # lower case, no diacritics
+        assert retrieval_context("when will they meet", ["Who met in Rome?", typed]) == typed
 
 
 @pytest.mark.parametrize(("question", "history"), [

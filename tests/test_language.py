@@ -20,6 +20,7 @@ from qa.language import detect, syllable_share
         ("What is the population of Brazil?", "other"),
         ("Who is Dương Khiết Trì?", "other"),  # Vietnamese syllables, but an English question
         ("When did Hồ Chí Minh die?", "other"),
+        ("Who met Vương Nghị in Rome?", "other"),
         ("Ai là người đứng đầu WHO?", "vi"),
         ("Do đâu mà an ninh mạng ở Brazil bị tấn công?", "vi"),  # "do", "an": Vietnamese words too
         ("Can thiệp của Nga vào an ninh châu Phi ra sao?", "vi"),
