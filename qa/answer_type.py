@@ -36,8 +36,8 @@ _YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(?:thang|nga
 _NUMBER = re.compile(r"\d[\d.,]*")
 # a number that dates something, in the article's own (accented) text: "năm 1981", "Năm 1981,", "tháng 7",
 # "ngày 14/3", "14/3/2021", "in 1981", "1978 đến 1981". Accented: "Việt Nam 98 triệu" is not "năm 98";
-# "1500 binh sĩ" and a rate ("mỗi năm 10 triệu hành khách") count. A bare year ending a clause ("khánh thành 1981.") is left a number: excluding it too
-# cost 2-3 XQuAD answer sentences in each language (lexical).
+# "1500 binh sĩ" and a rate ("mỗi năm 10 triệu hành khách") count. A bare year ending a clause ("khánh thành
+# 1981.") is left a number: excluding it too cost 2-3 XQuAD answer sentences in each language (lexical).
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+){0,2})|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|"
                           rf"(?i:\b(?:in|since|until|by|from|of)\s+{_YEAR}\b)|\b{_YEAR}\s*(?:-|–|đến|to)\s*{_YEAR}\b")

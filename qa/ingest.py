@@ -382,9 +382,6 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-__all__ = ["IngestReport", "SourceText", "Writer", "collect_sources", "QAError"]
-
-
 def _changes(stale: str, current: dict[str, object]) -> str:
     """``stale`` (a recorded signature, or a description) as the settings that differ: "cleaner 1, now 2"."""
     try:
@@ -396,3 +393,6 @@ def _changes(stale: str, current: dict[str, object]) -> str:
     changed = [f"{key} {recorded.get(key)!r}, now {current.get(key)!r}" for key in sorted(set(recorded) | set(current))
                if recorded.get(key) != current.get(key)]
     return "; ".join(changed) or stale
+
+
+__all__ = ["IngestReport", "SourceText", "Writer", "collect_sources", "QAError"]

@@ -185,3 +185,15 @@ def test_the_widget_marks_weak_passages_and_gives_up_on_a_silent_server(server: 
     error = _wait(driver, lambda d: root.find_elements(By.CSS_SELECTOR, ".msg.bot.error")[-1:], "no error")[0]
     assert "2001 characters" in error.text, error.text
     assert box.get_attribute("value") == long + "b"
+
+
+def test_the_page_tags_exactly_the_passages_the_server_marks_weak(server: Server, driver: Any) -> None:
+    By = _by()
+    question = "Susan Thornton là ai?"
+    expected = server.ask(question, k=5)
+    assert not expected["abstained"] and any(p["low_confidence"] for p in expected["passages"])
+    _open_chat(driver, server)
+    msg = _ask_on_page(driver, question)
+    items = msg.find_elements(By.CSS_SELECTOR, ".sources .source")
+    tagged = [bool(item.find_elements(By.CSS_SELECTOR, ".tag-low")) for item in items]
+    assert tagged == [p["low_confidence"] for p in expected["passages"]]
