@@ -84,6 +84,18 @@ def query_terms(query: str, *, folded: bool) -> QueryTerms:
     return QueryTerms(list(dict.fromkeys(unigrams)), list(dict.fromkeys(pairs)))
 
 
+def phrase_terms(phrases: Sequence[str]) -> QueryTerms:
+    """Terms of separate phrases (``qa.glossary.translate``): each one's words and word pairs, never a
+    pair across two phrases ("điểm" then "phòng thủ" is not "điểm_phòng")."""
+    unigrams: list[str] = []
+    pairs: list[str] = []
+    for phrase in phrases:
+        base = words(phrase)
+        unigrams += [t for t in split_compounds(base) if t not in STOPWORDS]
+        pairs += [f"{a}_{b}" for a, b in zip(base, base[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
+    return QueryTerms(list(dict.fromkeys(unigrams)), list(dict.fromkeys(pairs)))
+
+
 class _Field:
     """One bm25s index: BM25 scores of query terms, and each term's document frequency for IDF weights."""
 
@@ -208,7 +220,7 @@ class LexicalIndex:
         self.doc_of = doc_of
         self.doc_weight = doc_weight
         self.accented, self.folded, self.doc_accented, self.doc_folded = fields
-        self._weight_memo: dict[tuple[str, bool], list] = {}
+        self._weight_memo: dict[tuple[str, bool | str], list] = {}
         # token sets of recently scored chunks (the top passage of each question): bounded, thread-safe
         self._row_tokens = lru_cache(maxsize=ROW_TOKEN_CACHE)(self._tokens_of_row)
 
@@ -264,10 +276,19 @@ class LexicalIndex:
         accented = self._field_scores(self.accented, self.doc_accented, query_terms(query, folded=False).all)
         return accented + folded_weight * folded
 
+    def phrase_scores(self, phrases: Sequence[str]) -> np.ndarray:
+        """BM25 of accented phrases scored as one query (see ``phrase_terms``), on the accented fields."""
+        return self._field_scores(self.accented, self.doc_accented, phrase_terms(phrases).all)
+
     def coverage(self, query: str, row: int, *, diacritics: bool) -> float:
         """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk."""
         present = self._row_tokens(row, not diacritics) if 0 <= row < len(self.texts) else frozenset()
         return self.coverage_scorer(query, diacritics=diacritics)(present)
+
+    def phrase_coverage(self, phrases: tuple[str, ...], row: int) -> float:
+        """``coverage`` for accented phrases (``phrase_scorer``) in one chunk."""
+        present = self._row_tokens(row, False) if 0 <= row < len(self.texts) else frozenset()
+        return self.phrase_scorer(phrases)(present)
 
     def _tokens_of_row(self, row: int, folded: bool) -> frozenset[str]:
         return frozenset(field_tokens(self.texts[row], folded=folded))
@@ -275,7 +296,18 @@ class LexicalIndex:
     def coverage_scorer(self, query: str, *, diacritics: bool) -> Callable[[set[str] | frozenset[str]], float]:
         """The same share for any token set (e.g. each sentence's ``field_tokens``), with the query's
         weights looked up once for scoring many sets."""
-        groups = self._weights(query, diacritics)
+        return self._scorer(self._weights(query, diacritics))
+
+    def phrase_scorer(self, phrases: tuple[str, ...]) -> Callable[[set[str] | frozenset[str]], float]:
+        """The same share for accented phrases (``phrase_terms``), for sets of accented tokens."""
+        key = ("\t".join(phrases), "phrases")
+        cached = self._weight_memo.get(key)
+        if cached is None:
+            cached = self._memo_weights(key, self._group_weights(phrase_terms(phrases), self.accented))
+        return self._scorer(cached)
+
+    @staticmethod
+    def _scorer(groups: list[tuple[dict[str, float], float]]) -> Callable[[set[str] | frozenset[str]], float]:
         if not groups:
             return lambda present: 0.0
         n = len(groups)
@@ -301,16 +333,23 @@ class LexicalIndex:
         cached = self._weight_memo.get(key)
         if cached is None:
             field = self.accented if diacritics else self.folded
-            terms = query_terms(query, folded=not diacritics)
-            cached = []
-            for group in (terms.unigrams, terms.bigrams):
-                weights = {t: field.idf(t) for t in group}  # query_terms lists each term once
-                total = sum(weights.values())
-                if weights and total:
-                    cached.append((weights, total))
-                elif weights:
-                    cached.append((weights, 1.0))
-            if len(self._weight_memo) > 4096:
-                self._weight_memo.clear()
-            self._weight_memo[key] = cached
+            cached = self._memo_weights(key, self._group_weights(query_terms(query, folded=not diacritics), field))
         return cached
+
+    @staticmethod
+    def _group_weights(terms: QueryTerms, field: _Field) -> list[tuple[dict[str, float], float]]:
+        groups = []
+        for group in (terms.unigrams, terms.bigrams):
+            weights = {t: field.idf(t) for t in group}  # query_terms lists each term once
+            total = sum(weights.values())
+            if weights and total:
+                groups.append((weights, total))
+            elif weights:
+                groups.append((weights, 1.0))
+        return groups
+
+    def _memo_weights(self, key: tuple, groups: list) -> list:
+        if len(self._weight_memo) > 4096:
+            self._weight_memo.clear()
+        self._weight_memo[key] = groups
+        return groups

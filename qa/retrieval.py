@@ -11,6 +11,7 @@ import numpy as np
 from qa.config import Mode
 from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
 from qa.snapshot import Memo, Snapshot
+from qa.glossary import translate
 from qa.language import QueryLanguage, accented, detect
 from qa.text import fold, words
 
@@ -30,6 +31,14 @@ class Candidate:
 
 
 CONTEXT_WEIGHT = 1.0  # how much an earlier turn counts next to the question itself (each scaled to max 1)
+# the glossary's Vietnamese for an English question, next to its own words' BM25 (XQuAD English, lexical,
+# hit@1: 0.495 without; 0.5 -> 0.788, 1.0 -> 0.736 with ~2,400 words)
+GLOSS_WEIGHT = 0.5
+
+
+def glossed(text: str) -> tuple[str, ...]:
+    """Vietnamese phrases for a question in another language (``qa.glossary``); none for Vietnamese."""
+    return translate(text) if detect(text) == "other" else ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,10 @@ class QueryInfo:
     def language(self) -> QueryLanguage:
         return detect(self.text)
 
+    @property
+    def gloss(self) -> tuple[str, ...]:
+        return glossed(self.text)
+
 
 def analyze(question: str, context: str | None = None) -> QueryInfo:
     """Route by language: Vietnamese with diacritics is matched on the accented field first
@@ -60,11 +73,17 @@ def analyze(question: str, context: str | None = None) -> QueryInfo:
 def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
     """BM25 of the question; for a follow-up, plus the earlier turn's, each scaled to a maximum of 1
     so that neither the question's own rare words nor the context's many words swamp the other."""
-    scores = snap.lexical.scores(query.text, diacritics=query.diacritics)
+    scores = _bm25(snap, query.text, query.diacritics)
     if not query.context:
         return scores
-    context = snap.lexical.scores(query.context, diacritics=accented(query.context))
+    context = _bm25(snap, query.context, accented(query.context))
     return _unit(scores) + CONTEXT_WEIGHT * _unit(context)
+
+
+def _bm25(snap: Snapshot, text: str, diacritics: bool) -> np.ndarray:
+    scores = snap.lexical.scores(text, diacritics=diacritics)
+    gloss = glossed(text)
+    return scores + GLOSS_WEIGHT * snap.lexical.phrase_scores(gloss) if gloss else scores
 
 
 def _unit(scores: np.ndarray) -> np.ndarray:

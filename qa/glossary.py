@@ -1,0 +1,68 @@
+"""Vietnamese words for an English question, so that BM25 can match it against Vietnamese text.
+
+Without a multilingual encoder (the default model is not in the cache, or ``QA_MODE=lexical``) an
+English question could only match a Vietnamese article through its names and numbers: "How many
+points did the Panthers defense surrender?" shares "Panthers" with the article and nothing else.
+``translate`` looks each English content word up in a glossary of common words
+(``qa/data/glossary-en-vi.tsv``: "points" -> "điểm", "defense" -> "phòng thủ | quốc phòng") and
+returns the Vietnamese phrases; retrieval scores them as a second, accented query beside the
+English one (``qa.retrieval.lexical_scores``), and the answer sentence is picked on both
+(``qa.answers.SentencePicker``). In the confidence they count a tenth of the question's own words
+(``qa.answers.GLOSS_EVIDENCE``): common words occur in almost any article, and must not make an
+unrelated one look answered.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from qa.text import nfc, words
+
+GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, _, vietnamese = line.partition("\t")
+        phrases = tuple(nfc(p.strip()) for p in vietnamese.split("|") if p.strip())
+        if english.strip() and phrases:
+            table[english.strip().lower()] = phrases
+    return table
+
+
+def _forms(word: str) -> list[str]:
+    """The word and the stems it may be an inflection of, most likely first ("treaties" -> "treaty")."""
+    forms = [word]
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("es"):
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if word.endswith("ied"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("ed"):
+        forms += [word[:-2], word[:-1], word[:-3]]  # "played", "used", "planned"
+    if word.endswith("ing"):
+        forms += [word[:-3], word[:-3] + "e", word[:-4]]  # "playing", "making", "running"
+    if word.endswith("ly"):
+        forms.append(word[:-2])
+    return forms
+
+
+@lru_cache(maxsize=4096)
+def translate(text: str) -> tuple[str, ...]:
+    """The Vietnamese phrases for the English words of ``text`` that the glossary knows, in order, each once."""
+    table = _table()
+    phrases: dict[str, None] = {}
+    for word in words(text):
+        for form in _forms(word.removesuffix("'s").removesuffix("’s")):
+            if form in table:
+                phrases.update(dict.fromkeys(table[form]))
+                break
+    return tuple(phrases)

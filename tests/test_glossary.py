@@ -1,0 +1,109 @@
+"""English questions over Vietnamese text without a multilingual model: the glossary's Vietnamese words."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+import qa.answers
+import qa.retrieval
+from qa.config import Settings
+from qa.glossary import GLOSSARY, translate
+from qa.ingest import IngestReport, Writer, collect_sources
+from qa.lexical import phrase_terms
+from qa.pipeline import Pipeline
+from qa.retrieval import analyze
+from qa.service import QAService
+
+
+def test_every_glossary_line_is_an_english_word_and_its_vietnamese() -> None:
+    seen: set[str] = set()
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        english, tab, vietnamese = line.partition("\t")
+        assert tab and english.isalpha() and english == english.lower(), line
+        assert english not in seen, f"{english} twice"
+        seen.add(english)
+        phrases = vietnamese.split("|")
+        assert all(p and p == p.strip() and unicodedata.is_normalized("NFC", p) for p in phrases), line
+    assert len(seen) > 2000
+
+
+def test_english_words_and_their_inflections_are_translated() -> None:
+    assert {"điểm", "phòng thủ"} <= set(translate("How many points did the Panthers defense surrender?"))
+    assert "hiệp ước" in translate("Which treaties were signed?")  # plural -ies
+    assert "chơi" in translate("Who played the piano?")  # -ed
+    assert "Anh" in translate("What is England's capital?")  # possessive
+    assert translate("Who was it, and when?") == ()  # question and function words have no entry
+
+
+def test_only_a_question_in_another_language_is_glossed() -> None:
+    assert analyze("Why did the oil price rise?").gloss
+    assert analyze("Giá dầu tăng vì sao?").gloss == ()
+    assert analyze("gia dau tang vi sao").gloss == ()
+
+
+def test_phrases_are_scored_apart_never_as_a_pair_across_two() -> None:
+    terms = phrase_terms(("giá", "dầu mỏ", "tăng"))
+    assert terms.bigrams == ["dầu_mỏ"]
+    assert terms.unigrams == ["giá", "dầu", "mỏ", "tăng"]
+
+
+DOCS = {
+    "a-oil.txt": "Thị trường năng lượng\n"
+    "Các nhà đầu tư lo ngại về lạm phát. Giá dầu tăng mạnh trong tuần này vì nguồn cung giảm.\n",
+    "b-football.txt": "Bóng đá\n"
+    "Đội tuyển quốc gia thắng trận chung kết. Cầu thủ ghi bàn ở phút cuối.\n",
+    "c-weather.txt": "Thời tiết\n"
+    "Mưa lớn kéo dài ở miền bắc. Nhiệt độ giảm xuống dưới 10 độ.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
+    folder = tmp_path_factory.mktemp("glossary-docs")
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("glossary-data"), mode="lexical")
+    report = IngestReport()
+    Writer(settings.data_dir, Pipeline(settings, None)).ingest(
+        collect_sources([folder], settings.max_file_bytes, report), report=report)
+    assert not report.errors
+    return QAService(settings, warn=lambda _: None)
+
+
+def test_an_english_question_sharing_no_word_with_the_article_finds_it(service: QAService) -> None:
+    answer = service.ask("Why did the oil price rise?")
+    assert answer.passages and answer.passages[0].doc_id == "a-oil"
+    assert answer.passages[0].highlight.text.startswith("Giá dầu tăng mạnh")
+
+
+def test_the_glossary_picks_the_answer_sentence(service: QAService) -> None:
+    answer = service.ask("Who scored in the final minute?")
+    assert answer.passages[0].doc_id == "b-football"
+    assert answer.passages[0].highlight.text == "Cầu thủ ghi bàn ở phút cuối."
+
+
+def test_without_the_glossary_the_english_question_finds_nothing(service: QAService,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(qa.retrieval, "GLOSS_WEIGHT", 0.0)
+    monkeypatch.setattr(qa.answers, "GLOSS_SHARE", 0.0)
+    assert service.ask("Why did the oil price rise?").passages == []
+
+
+def test_common_words_alone_do_not_make_an_answer_confident(service: QAService) -> None:
+    """Found through the glossary only, with none of its own words in the article, an English question
+    is ranked but not answered: its common words would be found in almost any article."""
+    answer = service.ask("What will the weather be like in Peru next year?")
+    assert answer.passages and answer.passages[0].doc_id == "c-weather"
+    assert answer.abstained and answer.answer is None
+
+
+def test_the_glossary_raises_the_confidence_of_an_english_answer(service: QAService,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    with_gloss = service.ask("Why did the oil price rise?").confidence
+    monkeypatch.setattr(qa.answers, "GLOSS_EVIDENCE", 0.0)
+    assert service.ask("Why did the oil price rise?").confidence < with_gloss
