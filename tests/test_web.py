@@ -94,7 +94,7 @@ def test_static_files_are_in_the_installed_package() -> None:
 
 
 @pytest.mark.slow
-def test_wheel_ships_the_static_files(tmp_path: Path) -> None:
+def test_wheel_ships_the_static_files_and_the_glossary(tmp_path: Path) -> None:
     """Build a wheel from a copy of the sources (offline, no isolation) and look inside it."""
     src = tmp_path / "src"
     src.mkdir()
@@ -114,6 +114,7 @@ def test_wheel_ships_the_static_files(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in STATIC_FILES:
         assert f"server/static/{name}" in names
+    assert "qa/data/glossary-en-vi.tsv" in names  # English questions read it (qa/glossary.py)
 
 
 # `x.innerHTML = …`, `x.outerHTML = …`, `insertAdjacentHTML(`, `document.write(`, `eval(`, `new Function(`
