@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from qa.answer_type import answer_type, offers
+from qa.cleaning import is_caption
 from qa.lexical import field_tokens
 from qa.retrieval import Candidate, QueryInfo
 from qa.snapshot import Snapshot
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 ANSWER_TYPE_BONUS = 0.15
 FOREIGN_TYPE_BONUS = 0.3
 QUESTION_PENALTY = 0.3
+CAPTION_PENALTY = 0.15
 # How much a sentence's share of the glossary's Vietnamese for an English question (``qa.glossary``)
 # adds to its share of the question's own words (XQuAD English, lexical, answer@1: 0.429 without,
 # 0.608 at 0.5, 0.603 at 1.0, 0.590 at 2.0) -- and to the evidence behind its confidence, where the
@@ -73,7 +75,8 @@ class Answer:
 
 
 def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentence, str, frozenset[str], bool]]:
-    """A chunk's sentences with their token sets and whether each is a question, computed once per snapshot."""
+    """A chunk's sentences with their token sets, whether each is a question, in the headline, in a photo
+    caption; computed once per snapshot."""
     key = ("sentences", row, folded)
     cached = snapshot.memo.get(key)
     if cached is None:
@@ -82,11 +85,16 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
         meta = snapshot.docs.get(chunk.doc_id)
         heading = meta.heading if meta is not None else None
         cached = []
+        captions: dict[int, bool] = {}  # by the start of the line
         for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
             text = raw[sent.start : sent.end]
             in_heading = heading is not None and heading[0] <= sent.start and sent.end <= heading[1]
+            line = raw.rfind("\n", 0, sent.start) + 1
+            if line not in captions:
+                end = raw.find("\n", sent.end)
+                captions[line] = is_caption(raw[line : end if end >= 0 else len(raw)])
             cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
-                           text.rstrip("”\"' ").endswith("?"), in_heading))
+                           text.rstrip("”\"' ").endswith("?"), in_heading, captions[line]))
         snapshot.memo[key] = cached
     return cached
 
@@ -132,7 +140,7 @@ class SentencePicker:
         evidence = -1.0  # of the best sentence, the headline included: it tells which passage is about the question
         sentences = _sentences(self.snapshot, row, folded=self.folded)
         glossed = self._glossed(row, sentences)
-        for i, (sent, text, tokens, is_question, in_heading) in enumerate(sentences):
+        for i, (sent, text, tokens, is_question, in_heading, in_caption) in enumerate(sentences):
             score = cover(tokens) + glossed[i] if glossed else cover(tokens)
             if kind is not None and offers(text, kind, question):
                 score += self.bonus
@@ -141,8 +149,9 @@ class SentencePicker:
             evidence = max(evidence, score)
             if in_heading:  # but never the answer while the passage has another sentence
                 heading = heading or (sent, text)
-            elif score > best_score + 1e-9:
-                best, best_score = (sent, text), score
+            elif score - (CAPTION_PENALTY if in_caption else 0.0) > best_score + 1e-9:
+                # a photo caption (it describes a picture) answers only when it does clearly better
+                best, best_score = (sent, text), score - (CAPTION_PENALTY if in_caption else 0.0)
         if best is None and heading is not None:  # a passage of the headline alone (the body follows a dropped line):
             # no evidence of its own, since the document field already carries the title to every passage
             return Highlight(heading[1], heading[0].start, heading[0].end), 0.0, 0.0
@@ -157,7 +166,7 @@ class SentencePicker:
         if self.gloss_cover is None:
             return None
         accented = sentences if not self.folded else _sentences(self.snapshot, row, folded=False)
-        return [GLOSS_SHARE * self.gloss_cover(tokens) for _, _, tokens, _, _ in accented]
+        return [GLOSS_SHARE * self.gloss_cover(item[2]) for item in accented]
 
 
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
@@ -181,8 +190,8 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
 # fitted one, raised where needed so that >= 95% of that language's unanswerable questions abstain.
 SLOPE = 27.1
 MIDPOINT = 0.321
-FOREIGN_SLOPE = 51.7
-FOREIGN_MIDPOINT = 0.0899
+FOREIGN_SLOPE = 53.5
+FOREIGN_MIDPOINT = 0.0750
 CALIBRATION: dict[str, tuple[float, float]] = {
     "vi": (SLOPE, MIDPOINT),
     "vi-nodiac": (SLOPE, MIDPOINT),

@@ -183,6 +183,18 @@ def is_widget_or_credit(text: str) -> bool:
     return len(f) <= 80 and bool(_WIDGET.match(f) or _CREDIT.match(f))
 
 
+# a photo credit closing a caption line: "… sau cuộc gặp. Ảnh: Reuters", "… (Ảnh: Bộ Ngoại giao Mỹ)",
+# "… ngày 18 tháng 3 - Ảnh: Reuters", "… toàn cầu. Ảnh:Reuters |" (folded, collapsed)
+_CAPTION_CREDIT = re.compile(r"(?:[.!?…]\s*|\s[-–—]\s*|\s*[(\[])(?:anh|anh minh hoa|do hoa|nguon anh|photo)\s*:"
+                             r"\s*[^.!?:]{1,60}[)\]]?\s*\|?$")
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: a line of text that ends with the photo's credit. It describes a picture, so it is
+    the answer sentence only when a passage has nothing else (``qa.answers.SentencePicker``)."""
+    return bool(_CAPTION_CREDIT.search(folded(collapse(line))))
+
+
 def is_section(text: str) -> bool:
     """A site section name ("Thời sự", "Thế giới", "Kinh doanh"): 1-3 words, no digits or punctuation."""
     t = collapse(text)

@@ -11,6 +11,7 @@ import pytest
 from qa import answers
 from qa.answer_type import answer_type, offers
 from qa.answers import CALIBRATION, FOREIGN_MIDPOINT, MIDPOINT, calibrated
+from qa.cleaning import is_caption
 from qa.config import Settings
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.pipeline import Pipeline
@@ -284,3 +285,37 @@ def test_a_document_that_is_only_a_title_still_answers(tmp_path: Path) -> None:
                                    encoding="utf-8")
     answer = _service(folder, tmp_path / "data").ask("Bão số 3 đổ bộ vào đâu?")
     assert not answer.abstained and answer.answer == "Bão số 3 đổ bộ vào miền Trung"
+
+
+# ================================================================ photo captions
+@pytest.mark.parametrize("line,caption", [
+    ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp. Ảnh: Reuters", True),
+    ("Ông Tillerson trong một cuộc gặp ông Dương Khiết Trì. (Ảnh: Bộ Ngoại giao Mỹ)", True),
+    ("Ông Sullivan phát biểu tại Anchorage vào ngày 18 tháng 3 - Ảnh: Reuters", True),
+    ("Hai nước tăng cường chống khủng bố. Ảnh:Reuters |", True),
+    ("Ông nói với Thủ tướng Anh: hãy chờ", False),  # "Anh" the country, not a credit
+    ("Hai bên đã gặp nhau tại Rome ngày 14/3.", False),
+])
+def test_a_caption_is_a_line_that_ends_with_a_photo_credit(line: str, caption: bool) -> None:
+    assert is_caption(line) is caption
+
+
+def _line_of(service: QAService, passage) -> str:  # noqa: ANN001
+    raw = service.snapshot().raws[passage.doc_id]
+    start = raw.rfind("\n", 0, passage.highlight.start) + 1
+    end = raw.find("\n", passage.highlight.end)
+    return raw[start : end if end >= 0 else len(raw)]
+
+
+def test_a_photo_caption_is_not_the_answer_when_the_text_says_as_much(seeds: QAService,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 002 has "Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp. Ảnh: Reuters" under its lead."""
+    top = seeds.ask("Who met in Rome?").passages[0]
+    assert not is_caption(_line_of(seeds, top)) and "Rome" in top.highlight.text
+    monkeypatch.setattr(answers, "CAPTION_PENALTY", 0.0)
+    assert is_caption(_line_of(seeds, seeds.ask("Who met in Rome?").passages[0]))  # what it was before
+
+
+def test_a_caption_that_alone_holds_the_answer_still_gives_it(seeds: QAService) -> None:
+    answer = seeds.ask("Cuộc đàm phán Mỹ-Trung ở Anchorage diễn ra tại khách sạn nào?")
+    assert "Captain Cook" in answer.answer
