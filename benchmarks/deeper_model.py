@@ -9,6 +9,7 @@ a model the size of the default, which cannot be downloaded on this offline mach
 
 from __future__ import annotations
 
+import argparse
 import copy
 import sys
 from pathlib import Path
@@ -20,7 +21,9 @@ from perfkit import minilm_path  # noqa: E402
 def main() -> None:
     from sentence_transformers import SentenceTransformer
 
-    out = Path(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", type=Path, help="the folder to write the 12-layer model to")
+    out = parser.parse_args().out_dir
     model = SentenceTransformer(minilm_path(), device="cpu")
     bert = model[0].auto_model
     layers = bert.encoder.layer

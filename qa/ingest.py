@@ -45,6 +45,17 @@ def _taken_by_another_file(src: SourceText, stored: str | None) -> str | None:
             f"or `qa remove {src.doc_id}` first")
 
 
+def _moved(src: SourceText, stored: str | None) -> bool:
+    """``src`` is its document's file read from a new place (the stored path names another file, or none):
+    its path is updated even when its text is not, or the old place would still be taken to be its file."""
+    if src.upsert or not src.path or not stored or stored == src.path:
+        return False
+    try:
+        return not os.path.samefile(stored, src.path)
+    except OSError:
+        return True  # the stored file is gone
+
+
 class Writer:
     """All writes to one data dir go through here (one writer at a time: SQLite's lock)."""
 
@@ -77,13 +88,15 @@ class Writer:
                     continue
                 accepted.add(src.doc_id)
                 old = existing.get(src.doc_id)
-                if old == content_hash(src.raw, src.meta) and not stale:
+                same = old == content_hash(src.raw, src.meta)
+                moved = same and _moved(src, paths.get(src.doc_id))
+                if same and not stale and not moved:
                     report.documents_unchanged += 1
                     continue
                 upserts.append(self.pipeline.prepare(src.doc_id, src.raw, src.path, meta=src.meta))
                 if old is None:
                     report.documents_added += 1
-                elif old == content_hash(src.raw, src.meta):
+                elif same and not moved:
                     report.documents_unchanged += 1
                 else:
                     report.documents_updated += 1
@@ -147,9 +160,9 @@ class Writer:
         else:
             stale = None if json.loads(recorded) == self.pipeline.signature() else recorded
         if stale and not self.rebuild_stale:
-            raise IndexMismatch(f"{self.data_dir}: the index was built with {stale}, not the current settings "
-                                f"{json.dumps(self.pipeline.signature())}; this write would re-encode every "
-                                "document: run `qa reindex` first (or set QA_MODEL back)")
+            raise IndexMismatch(f"{self.data_dir}: the index was built with other settings "
+                                f"({_changes(stale, self.pipeline.signature())}); this write would re-encode every "
+                                "document: run `qa reindex` first (or set those settings back)")
         return stale
 
     def _dim_changed(self, manifest: dict[str, str]) -> bool:

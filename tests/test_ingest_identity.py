@@ -53,6 +53,32 @@ def test_a_moved_file_updates_its_document_and_paths_are_stored_absolute(tmp_pat
         store.close()
 
 
+def test_a_file_moved_unchanged_takes_its_path_along(tmp_path: Path) -> None:
+    """Moved without an edit, the article's stored path follows the file: a different article written later
+    at the old place is another file's, refused, and the moved file can still be updated."""
+    data = tmp_path / "data"
+    w = writer(data, None)
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "a" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n")
+    ingest(w, tmp_path / "a")
+    (tmp_path / "a" / "tin.txt").rename(tmp_path / "b" / "tin.txt")
+    report = ingest(w, tmp_path / "b")
+    assert report.documents_updated == 1 and report.documents_unchanged == 0 and not report.errors
+    assert ingest(w, tmp_path / "b").documents_unchanged == 1  # and then it is unchanged
+    (tmp_path / "a" / "tin.txt").write_text("Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n")
+    report = ingest(w, tmp_path / "a")
+    assert report.documents_updated == 0 and "already taken by another file" in report.errors[0]["reason"]
+    (tmp_path / "b" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 3-0 tối qua.\n")
+    assert ingest(w, tmp_path / "b" / "tin.txt").documents_updated == 1
+    store = Store(data)
+    try:
+        assert store.document_paths() == {"tin": str(tmp_path / "b" / "tin.txt")}
+        assert "3-0" in store.get_document("tin").raw
+    finally:
+        store.close()
+
+
 def test_a_refused_file_s_document_is_still_rebuilt_when_the_index_is_stale(tmp_path: Path) -> None:
     """New chunk settings rebuild every stored document, the one whose file was refused included: an index
     never holds chunks of two pipelines (or vectors of two models) under one manifest."""

@@ -42,6 +42,8 @@ def test_readyz_reports_an_index_of_another_model(tiny_model_dir: Path, tmp_path
         deleted = client.delete(f"/v1/documents/{sorted(SEEDS.glob('*.txt'))[0].stem}")
         for response in (posted, deleted):
             assert response.status_code == 409 and "qa reindex" in response.json()["error"]["message"], response.text
+        # it names what changed, not the whole recorded settings
+        assert f"model {str(tiny_model_dir)!r}, now {str(other)!r}" in posted.json()["error"]["message"]
         assert client.get("/readyz").json()["documents"] == 5
 
 
