@@ -12,20 +12,36 @@ from functools import lru_cache
 import re
 from typing import Literal
 
-from qa.text import fold
+from qa.language import detect
+from qa.text import fold, has_diacritics, nfc
 
 AnswerType = Literal["duration", "number", "time", "person", "place"]
 
-# Patterns over the folded, lower-cased question (so they match with or without diacritics).
-_TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
-    ("duration", re.compile(r"\b(bao lau|how long|for how many (hours|days|weeks|months|years))\b")),
-    ("time", re.compile(r"\b(khi nao|nam nao|bao gio|luc nao|ngay nao|thang nao|thoi gian nao|thoi diem nao|"
-                        r"when|what year|which year|what date|what time)\b")),
-    ("number", re.compile(r"\b(bao nhieu|may|bao lau|so luong|ty le|phan tram|"
-                          r"how many|how much|how long|how old|what percentage|what number)\b")),
-    ("person", re.compile(r"(^|\s)(ai|nguoi nao|who|whom|whose)\b")),
-    ("place", re.compile(r"\b(o dau|dau|noi nao|thanh pho nao|nuoc nao|where|which country|which city)\b")),
+# Cues per kind: Vietnamese ones with their diacritics, English ones. A question typed with diacritics is
+# matched on its own lower-cased words, so "đầu tiên" is not "đâu", "máy" not "mấy", "khí nào" not "khi nào";
+# one typed without them can only be matched folded.
+_CUES: list[tuple[AnswerType, str, str]] = [
+    ("duration", "bao lâu", r"how long|for how many (hours|days|weeks|months|years)"),
+    ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào",
+     r"when|what year|which year|what date|what time"),
+    ("number", "bao nhiêu|mấy|bao lâu|số lượng|tỷ lệ|tỉ lệ|phần trăm",
+     r"how many|how much|how long|how old|what percentage|what number"),
+    ("person", "ai|người nào", r"who|whom|whose"),
+    ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", r"where|which country|which city"),
 ]
+
+
+def _patterns(folded: bool) -> list[tuple[AnswerType, re.Pattern[str]]]:
+    out = []
+    for kind, vietnamese, english in _CUES:
+        words = fold(vietnamese) if folded else vietnamese
+        start = r"(^|\s)" if kind == "person" else r"\b"  # "ai" is not the end of "tại"
+        out.append((kind, re.compile(f"{start}({words}|{english})\\b")))
+    return out
+
+
+_TYPES = _patterns(folded=False)  # over the lower-cased question with its diacritics
+_TYPES_FOLDED = _patterns(folded=True)  # over the folded, lower-cased question
 _UNITS = ("giay phut gio tieng ngay tuan thang nam thap ky the ky "
           "seconds? minutes? hours? days? weeks? months? years? decades? centur(?:y|ies)")
 _DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
@@ -46,11 +62,16 @@ _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 
 @lru_cache(maxsize=4096)  # pure, and asked again for every candidate sentence of a question
 def answer_type(question: str) -> AnswerType | None:
-    q = _folded_lower(question)
-    for kind, pattern in _TYPES:
-        if pattern.search(q):
-            return kind
-    return None
+    if has_diacritics(question):
+        q, patterns = nfc(question).lower(), _TYPES
+    else:
+        q, patterns = _folded_lower(question), _TYPES_FOLDED
+    found = [(m.start(), i, kind) for i, (kind, pattern) in enumerate(patterns) if (m := pattern.search(q))]
+    if not found:
+        return None
+    if detect(question) == "other":  # an English question leads with its cue: "How many ... when ...?"
+        return min(found)[2]
+    return min(found, key=lambda f: f[1])[2]  # a Vietnamese one ends with it: the kinds in order of precedence
 
 
 def offers(sentence: str, kind: AnswerType | None, question: str) -> bool:
