@@ -133,12 +133,17 @@ TALKS = {
 }
 
 
+def corpus_service(factory: pytest.TempPathFactory, name: str, docs: dict[str, str]) -> QAService:
+    """A lexical service over ``docs`` (file name -> text) written to a temporary folder."""
+    folder = factory.mktemp(f"{name}-docs")
+    for file_name, text in docs.items():
+        (folder / file_name).write_text(text, encoding="utf-8")
+    return _service(folder, factory.mktemp(f"{name}-data"))
+
+
 @pytest.fixture(scope="module")
 def talks(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    folder = tmp_path_factory.mktemp("talks-docs")
-    for name, text in TALKS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return _service(folder, tmp_path_factory.mktemp("talks-data"))
+    return corpus_service(tmp_path_factory, "talks", TALKS)
 
 
 def test_english_follow_up_asking_how_long_ranks_the_duration_first(talks: QAService) -> None:

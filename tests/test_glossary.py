@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 import qa.answers
 import qa.retrieval
-from qa.config import Settings
 from qa.glossary import GLOSSARY, translate
-from qa.ingest import IngestReport, Writer, collect_sources
 from qa.lexical import phrase_terms
-from qa.pipeline import Pipeline
 from qa.retrieval import analyze
 from qa.service import QAService
+from test_answers import corpus_service
 
 
 def test_every_glossary_line_is_an_english_word_and_its_vietnamese() -> None:
@@ -64,15 +61,7 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    folder = tmp_path_factory.mktemp("glossary-docs")
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("glossary-data"), mode="lexical")
-    report = IngestReport()
-    Writer(settings.data_dir, Pipeline(settings, None)).ingest(
-        collect_sources([folder], settings.max_file_bytes, report), report=report)
-    assert not report.errors
-    return QAService(settings, warn=lambda _: None)
+    return corpus_service(tmp_path_factory, "glossary", DOCS)
 
 
 def test_an_english_question_sharing_no_word_with_the_article_finds_it(service: QAService) -> None:
