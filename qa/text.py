@@ -91,6 +91,8 @@ class Sentence:
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # every line boundary str.splitlines() knows
 _SENT_END = re.compile(r"""[.!?…]+[”"’')\]]*(?=\s+[“"‘'(\[\d\w])|[""" + LINE_BREAKS + "]+", re.UNICODE)
 _ABBREV = re.compile(r"(?:\b[A-ZĐ]\.|\b(?:TS|ThS|GS|PGS|Mr|Mrs|Ms|Dr|St|TP|Tp|v\.v)\.)$")
+_ABBREV_SPAN = 8  # the longest text _ABBREV can match ("PGS.", "v.v."), with room to spare
+_NEXT = re.compile(r"\s*(\S)")  # the next non-space character
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
@@ -100,12 +102,13 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     for m in _SENT_END.finditer(text):
         line_break = m.group(0)[0] in LINE_BREAKS
         end = m.end() if not line_break else m.start()
-        rest = text[m.end() :].lstrip()
-        following = rest[:1]
         if not line_break:
-            if _ABBREV.search(text[start : m.end()]):
+            # only the end of the sentence so far and the next character are looked at (no slices of the
+            # rest): a long paragraph of lower-case "sentences" stays linear
+            if _ABBREV.search(text, max(start, m.end() - _ABBREV_SPAN), m.end()):
                 continue
-            if following and following.islower():
+            following = _NEXT.match(text, m.end())
+            if following and following.group(1).islower():
                 continue
         _append_trimmed(spans, text, start, end, offset)
         start = m.end()
