@@ -52,14 +52,19 @@ def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def healthz() -> Health:
-    """The process is up (it does not look at the index: see /readyz)."""
+async def healthz() -> Health:
+    """The process is up (it does not look at the index: see /readyz). On the event loop: it answers at once
+    however many requests occupy the worker threads."""
     return Health()
 
 
-def readyz(request: Request) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     """Ready to answer: the index opens; which retrieval answers use and why; document and chunk counts."""
     runtime = _runtime(request)
+    return await anyio.to_thread.run_sync(_readiness, runtime, limiter=runtime.probe_threads)
+
+
+def _readiness(runtime: Runtime) -> JSONResponse:
     settings = runtime.settings
     base = {"configured_mode": settings.mode, "model": settings.model}
     if runtime.warming or runtime.peers_warming():

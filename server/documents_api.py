@@ -94,9 +94,16 @@ def get_document_raw(doc_id: str, request: Request) -> PlainTextResponse:
 @router.post("", response_model=DocumentWriteOut, dependencies=[Depends(admin_access)],
              responses={201: {"model": DocumentWriteOut, "description": "Added"},
                         **responses(401, 403, 409, 413, 422, 429, 503)})
-def put_document(body: DocumentIn, request: Request, response: Response) -> DocumentWriteOut:
+async def put_document(body: DocumentIn, request: Request, response: Response) -> DocumentWriteOut:
     """Add a document, or replace the one with the same id (unchanged text and metadata: nothing is redone)."""
     runtime = _runtime(request)
+    out = await runtime.one_write(lambda: _put(runtime, body))
+    if out.status == "added":
+        response.status_code = 201
+    return out
+
+
+def _put(runtime: Runtime, body: DocumentIn) -> DocumentWriteOut:
     check_text(body.text, runtime.settings.max_file_bytes)
     doc_id = body.doc_id or derived_doc_id(body.text, body.title)
     meta = {"title": body.title, "source": body.source, "date": body.date, "author": body.author, "url": body.url}
@@ -108,8 +115,6 @@ def put_document(body: DocumentIn, request: Request, response: Response) -> Docu
     if report.errors:  # refused by the index's own rules (the schema checks the same: not expected)
         raise APIError(422, report.errors[0]["reason"], param="text")
     status = "added" if report.documents_added else "updated" if report.documents_updated else "unchanged"
-    if status == "added":
-        response.status_code = 201
     return DocumentWriteOut(doc_id=doc_id, status=status, chunks=_chunk_count(runtime, doc_id),
                             report=report.to_dict())
 
@@ -124,9 +129,13 @@ def _chunk_count(runtime: Runtime, doc_id: str) -> int:
 
 @router.delete("/{doc_id}", response_model=DocumentDeleteOut, dependencies=[Depends(admin_access)],
                responses=responses(401, 403, 404, 409, 429, 503))
-def delete_document(doc_id: str, request: Request) -> DocumentDeleteOut:
+async def delete_document(doc_id: str, request: Request) -> DocumentDeleteOut:
     """Remove a document from the index (404 when there is none with this id)."""
     runtime = _runtime(request)
+    return await runtime.one_write(lambda: _delete(runtime, doc_id))
+
+
+def _delete(runtime: Runtime, doc_id: str) -> DocumentDeleteOut:
     with runtime.writing():
         if not runtime.service.writer(rebuild_stale=False).remove([doc_id]):
             raise DocumentNotFound(doc_id)

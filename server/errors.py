@@ -118,6 +118,8 @@ def qa_error_status(exc: QAError) -> int:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if (refused := _access_refused(request)) is not None:
+            return refused
         message, param = validation_message(list(exc.errors()))
         return error_response(422, message, param=param)
 
@@ -125,13 +127,15 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         cause = exc.__cause__
         if exc.status_code == 400 and cause is not None:  # FastAPI could not parse the body: bad input, a 422
+            if (refused := _access_refused(request)) is not None:
+                return refused
             why = "not UTF-8" if isinstance(cause, UnicodeDecodeError) else f"cannot be parsed ({type(cause).__name__})"
             return error_response(422, f"body: {why}; send UTF-8 JSON", param="body")
         return error_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(APIError)
     async def _api(request: Request, exc: APIError) -> JSONResponse:
-        return error_response(exc.status, exc.message, type=exc.type, param=exc.param, headers=exc.headers)
+        return _api_response(request, exc)
 
     @app.exception_handler(QAError)
     async def _qa(request: Request, exc: QAError) -> JSONResponse:
@@ -163,6 +167,23 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         503: "Index unavailable or server busy; see Retry-After",
     }.items()
 }
+
+
+def _api_response(request: Request, exc: APIError) -> JSONResponse:
+    if exc.status >= 500:  # busy, unavailable: the operator sees it in the log, as every 5xx
+        log.warning("%s %s answered %d: %s", request.method, request.url.path, exc.status, exc.message)
+    return error_response(exc.status, exc.message, type=exc.type, param=exc.param, headers=exc.headers)
+
+
+def _access_refused(request: Request) -> JSONResponse | None:
+    """The key or rate-limit answer for a request rejected before its route's checks ran, if it has one."""
+    from server.security import enforce_before_rejecting  # security imports this module
+
+    try:
+        enforce_before_rejecting(request)
+    except APIError as exc:
+        return _api_response(request, exc)
+    return None
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:

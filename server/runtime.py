@@ -21,8 +21,11 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+import anyio
 
 from qa.answers import Answer
 from qa.config import Mode, Settings
@@ -39,6 +42,7 @@ from server.workers import RATE_LIMIT_DB, mark_ready, others_warming, state_dir
 log = logging.getLogger("qa.server")
 
 SLOT_WAIT = 30.0  # seconds a question waits for a free slot before a 503
+T = TypeVar("T")
 WRITE_WAIT = 120.0  # seconds a write waits for the previous one before a 503
 LEXICAL_MODEL_ID = "qa-lexical"
 
@@ -86,6 +90,11 @@ class Runtime:
                         else RateLimiter(settings.rate_limit_per_minute))
         self.metrics = Metrics(shared=shared is not None)
         self.write_lock = threading.Lock()
+        # document writes queue here, on the event loop, and run on a thread of their own: a write waiting for
+        # another holds none of the worker threads that questions and /readyz need; /readyz has its own too
+        self.write_queue = anyio.Lock()
+        self.write_thread = anyio.CapacityLimiter(1)
+        self.probe_threads = anyio.CapacityLimiter(2)
         self._warming: threading.Thread | None = None
         self._warmed = threading.Event()
 
@@ -167,11 +176,23 @@ class Runtime:
         return encoder.count_tokens(text) if encoder is not None else 0
 
     # -- writes
+    async def one_write(self, write: Callable[[], T]) -> T:
+        """Run ``write`` (a function doing a document write) when the writes before it are done: it waits on
+        the event loop, at most WRITE_WAIT seconds (then a 503), and runs on the write thread."""
+        try:
+            with anyio.fail_after(WRITE_WAIT):
+                await self.write_queue.acquire()
+        except TimeoutError:
+            raise _write_busy() from None
+        try:
+            return await anyio.to_thread.run_sync(write, limiter=self.write_thread)
+        finally:
+            self.write_queue.release()
+
     @contextmanager
     def writing(self) -> Iterator[None]:
         if not self.write_lock.acquire(timeout=WRITE_WAIT):
-            raise APIError(503, "another document write is still running; try again", type="server_busy",
-                           headers={"Retry-After": "5"})
+            raise _write_busy()
         try:
             yield
         finally:
@@ -211,3 +232,8 @@ class Runtime:
             return store.count("documents"), store.count("chunks"), generation
         finally:
             store.close()
+
+
+def _write_busy() -> APIError:
+    return APIError(503, "another document write is still running; try again", type="server_busy",
+                    headers={"Retry-After": "5"})

@@ -180,6 +180,7 @@ def client_id(request: Request, keys: KeyRing, key: str | None) -> str:
 
 def enforce(request: Request, level: Level, bearer: HTTPAuthorizationCredentials | None, header: str | None) -> None:
     """Rate limit, then authorize (so guessing keys spends the guesser's own tokens)."""
+    request.state.access_checked = True
     runtime = request.app.state.runtime
     key = presented_key(bearer, header)
     wait = runtime.limiter.take(client_id(request, runtime.keys, key))
@@ -200,3 +201,15 @@ async def read_access(request: Request, bearer: BearerDep, header: HeaderDep) ->
 
 async def admin_access(request: Request, bearer: BearerDep, header: HeaderDep) -> None:
     enforce(request, "admin", bearer, header)
+
+
+def enforce_before_rejecting(request: Request) -> None:
+    """The same checks for a /v1 request whose body FastAPI could not even parse (malformed JSON, not UTF-8):
+    it rejects those before the route's dependencies run, so they would skip the key and the rate limit."""
+    if not request.url.path.startswith("/v1/") or getattr(request.state, "access_checked", False):
+        return
+    writes = request.method in ("POST", "PUT", "PATCH", "DELETE") and request.url.path.startswith("/v1/documents")
+    scheme, _, credentials = (request.headers.get("authorization") or "").partition(" ")
+    bearer = (HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials.strip())
+              if scheme.lower() == "bearer" and credentials.strip() else None)
+    enforce(request, "admin" if writes else "read", bearer, request.headers.get("x-api-key"))

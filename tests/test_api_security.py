@@ -125,3 +125,19 @@ def test_the_start_up_log_line_says_who_may_read_and_write_without_the_keys(
     line = Runtime(Settings(data_dir=tmp_path / "data", model="/nonexistent", **keys)).serving()
     assert says in line
     assert not any(key in line for values in keys.values() for key in values)
+
+
+@pytest.mark.parametrize("body", [b'{"question":', b"\xff\xfe not UTF-8", b"question=Rome"])
+def test_a_body_that_cannot_be_parsed_still_needs_a_key_and_a_token(data_dir: Path, body: bytes) -> None:
+    """FastAPI rejects such a body before a route's dependencies run: the key and the rate limit are
+    checked first all the same, so a client without a key cannot hammer the parser."""
+    client = client_for(data_dir, api_keys=["read-1"], admin_keys=["admin-1"], rate_limit_per_minute=2)
+    json_type = {"content-type": "application/json"}
+    assert client.post("/v1/ask", content=body, headers=json_type).status_code == 401
+    assert client.post("/v1/ask", content=body, headers=json_type | {"X-API-Key": "guess"}).status_code == 401
+    assert client.post("/v1/ask", content=body, headers=json_type).status_code == 429  # the IP's 3rd request
+    assert client.post("/v1/documents", content=body, headers=json_type | {"X-API-Key": "read-1"}).status_code == 403
+    with_key = client.post("/v1/ask", content=body, headers=json_type | {"Authorization": "Bearer admin-1"})
+    assert with_key.status_code == 422  # a good key: then the body's own error
+    assert client.post("/v1/chat/completions", content=body, headers=json_type | {"X-API-Key": "admin-1"}).status_code == 422
+    assert client.post("/v1/chat/completions", content=body, headers=json_type | {"X-API-Key": "admin-1"}).status_code == 429
