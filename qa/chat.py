@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import queue
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -238,7 +240,7 @@ class ChatLoop:
                 continue
             try:
                 with self.console.status("answering…"):  # a spinner on a terminal, nothing when piped
-                    answer = self.service.ask(line, k=self.k, mode=self.mode, history=self.history)
+                    answer = self._answer(line)
             except QAError as exc:
                 self._refuse(str(exc))
                 continue
@@ -252,6 +254,26 @@ class ChatLoop:
             except KeyboardInterrupt:  # Ctrl-C while a long answer prints: the rest is skipped, the chat goes on
                 self.console.print()
             self._shown_notice = self.last.notice
+
+    def _answer(self, line: str) -> Answer:
+        """``service.ask`` on a thread of its own, waited for here: Ctrl-C stops the wait, never the answer's
+        own work. Interrupted half-way through loading the model (``import torch``), the next question would
+        import a half-initialised module again, and that crashed the process (a segmentation fault). A
+        cancelled answer finishes in the background and is dropped."""
+        box: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=1)
+        history = list(self.history)
+
+        def run() -> None:
+            try:
+                box.put((True, self.service.ask(line, k=self.k, mode=self.mode, history=history)))
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread, raised there
+                box.put((False, exc))
+
+        threading.Thread(target=run, name="qa-chat-answer", daemon=True).start()
+        ok, value = box.get()
+        if not ok:
+            raise value  # type: ignore[misc]
+        return value  # type: ignore[return-value]
 
     def command(self, line: str) -> bool:
         """Run a slash command; False means quit."""

@@ -4,7 +4,9 @@ never a traceback (the good server is tests/test_e2e_openai.py)."""
 from __future__ import annotations
 
 import json
+import signal
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -156,3 +158,54 @@ def test_ctrl_c_cancels_the_answer_or_the_line_and_the_chat_goes_on(monkeypatch:
 def test_remote_qa_refuses_bad_options_without_sending() -> None:
     with pytest.raises(ValueError, match="ASCII"):
         RemoteQA("http://127.0.0.1:1", api_key="khóa")
+
+
+class _Loading:
+    """An Asker whose first answer is busy (loading the model, say) when Ctrl-C comes."""
+
+    settings = Settings()
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.busy = threading.Event()
+        self.go_on = threading.Event()
+        self.finished = threading.Event()
+
+    def ask(self, question: str, **kw: object) -> Answer:
+        self.calls += 1
+        if self.calls == 1:
+            self.busy.set()
+            self.go_on.wait(10)
+            self.finished.set()  # reached only if Ctrl-C did not land in the middle of this
+            raise QAError("the first answer is dropped, never shown")
+        raise QAError("second question reached the service")
+
+
+def test_ctrl_c_stops_the_wait_never_the_answers_own_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted inside `import torch`, the next question crashed the process: Ctrl-C now only stops the
+    chat's wait, and the cancelled answer runs to its end in the background."""
+    lines = iter(["first question", "second question", EOFError])
+
+    def fake_input(prompt: str = "") -> str:
+        item = next(lines)
+        if isinstance(item, type):
+            raise item
+        return item
+
+    asker = _Loading()
+    main = threading.get_ident()
+
+    def press_ctrl_c() -> None:
+        asker.busy.wait(10)
+        signal.pthread_kill(main, signal.SIGINT)
+        time.sleep(0.2)
+        asker.go_on.set()
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    console = Console(record=True, width=200)
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    ChatLoop(asker, console).run()  # type: ignore[arg-type]
+    said = console.export_text()
+    assert asker.finished.wait(10)
+    assert "cancelled" in said and "second question reached the service" in said
+    assert "dropped" not in said
