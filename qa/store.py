@@ -327,12 +327,17 @@ def _read_only_folder(data_dir: Path, exc: sqlite3.Error) -> bool:
     """The open failed only because the folder cannot be written, an index is there, and nothing can write
     it meanwhile: a read-only file system, or a folder and database without any write permission (not
     merely another user's, whose owner could write while it is read as immutable)."""
-    readonly = "readonly" in str(exc) or "READONLY" in (getattr(exc, "sqlite_errorname", "") or "")
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    readonly = "readonly" in str(exc) or "READONLY" in name
+    # on a read-only mount SQLite cannot create the WAL's shared-memory file: "unable to open database file"
+    cantopen = name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in str(exc)
     db = data_dir / DB_NAME
-    if not (readonly and db.is_file() and not os.access(data_dir, os.W_OK)):
+    if not ((readonly or cantopen) and db.is_file() and not os.access(data_dir, os.W_OK)):
         return False
     if os.statvfs(data_dir).f_flag & os.ST_RDONLY:
         return True
+    if not readonly:
+        return False  # CANTOPEN on a writable file system is another problem: reported as it is
     no_write = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
     return not (data_dir.stat().st_mode & no_write) and not (db.stat().st_mode & no_write)
 

@@ -171,3 +171,22 @@ def test_a_read_only_index_answers_questions_and_refuses_writes_clearly(tmp_path
     first, refused = done.stdout.splitlines()[:2]
     assert first == "002_57590387f8aa0a75"
     assert refused.startswith("refused:") and "read-only" in refused and "disk space" not in refused
+
+
+def test_an_index_on_a_read_only_mount_answers_questions_and_refuses_writes_clearly(tmp_path: Path) -> None:
+    """A read-only file system (a volume mounted ro): SQLite cannot create the WAL's shared-memory file and
+    says "unable to open database file" rather than "read-only"; the index is served read-only all the same."""
+    unshare = shutil.which("unshare")
+    data = tmp_path / "data"
+    QAService(Settings(data_dir=data, model=str(tmp_path / "none")), warn=lambda _: None).ingest(SEEDS)
+    (tmp_path / "new.txt").write_text("Tin mới\n\nMột câu về hổ ở Tây Nguyên.\n", encoding="utf-8")
+    remount = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
+    command = [unshare or "unshare", "--mount", "--map-root-user", "sh", "-c", remount, "sh", str(data)]
+    if unshare is None or subprocess.run([*command, "true"], capture_output=True).returncode != 0:
+        pytest.skip("no mount namespace here to mount a folder read-only")
+    done = subprocess.run([*command, sys.executable, "-c", READ_ONLY_PROBE, str(data), str(tmp_path / "new.txt")],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    first, refused = done.stdout.splitlines()[:2]
+    assert first == "002_57590387f8aa0a75"
+    assert refused.startswith("refused:") and "read-only" in refused and "disk space" not in refused
