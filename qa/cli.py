@@ -16,7 +16,7 @@ from qa.config import Mode, Settings, unknown_variables
 from qa.errors import InvalidQuestion, QAError
 from qa.ingest import IngestReport
 from qa.limits import K_MAX, question_problem
-from qa.render import print_answer, styled
+from qa.render import TerminalConsole, print_answer, styled
 from qa.service import QAService
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
@@ -26,8 +26,8 @@ def _consoles() -> tuple[Console, Console]:
     """Made for each command, for the stdout and stderr it then has (a terminal gets colour and wrapping;
     piped or redirected output keeps each line whole, so answers can be grepped as sentences). ":smile:"
     in a title stays as written; error lines stay whole (paths are long)."""
-    return (Console(highlight=False, emoji=False, soft_wrap=not sys.stdout.isatty()),
-            Console(stderr=True, highlight=False, soft_wrap=True, emoji=False))
+    return (TerminalConsole(highlight=False, emoji=False, soft_wrap=not sys.stdout.isatty()),
+            TerminalConsole(stderr=True, highlight=False, soft_wrap=True, emoji=False))
 
 
 out, err = _consoles()

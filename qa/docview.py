@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.errors import DocumentNotFound
+from qa.render import terminal_safe
 from qa.store import DocumentRow, Store
 
 
@@ -69,7 +70,7 @@ def print_document(console: Console, detail: dict) -> None:
     console.print(Text(line, style="dim"))
     console.print()
     for para in detail["body"]:
-        console.print(Text(para["text"]))
+        console.print(Text(terminal_safe(para["text"])))
         console.print()
     if detail["dropped"]:
         console.rule("[dim]dropped as boilerplate[/dim]")

@@ -103,3 +103,21 @@ def test_a_refused_prune_still_lists_the_files_it_could_not_read(tmp_path: Path)
     assert result.exit_code == 2
     err = flat(result.stderr)
     assert "empty.txt: empty file" in err and "--prune with a path that does not exist" in err
+
+
+def test_control_characters_in_an_article_never_reach_the_terminal(tmp_path: Path) -> None:
+    """An escape sequence in an article (clear the screen, set the window title) is shown, not obeyed, by
+    ask, list and show; a CR-only file's lines stay apart (rich dropped the CR and glued them)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "esc.txt").write_text("Tin \x1b]0;PWNED\x07 lạ\n\nHà Nội mưa lớn \x1b[2J\x1b[H suốt đêm qua, phố ngập sâu.\n",
+                                    encoding="utf-8")
+    (folder / "cr.txt").write_bytes("Huế tổ chức festival\r\rFestival Huế mở màn tối nay với 20 đoàn nghệ thuật.\r"
+                                    .encode("utf-8"))
+    assert run_json("ingest", str(folder))["documents_added"] == 2
+    for args in (["ask", "Hà Nội mưa lớn suốt đêm?"], ["list"], ["show", "esc"], ["ask", "Festival Huế mở màn khi nào?"]):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output, args
+    assert "␛[2J␛[H" in run("show", "esc").output
+    assert "festivalFestival" not in run("ask", "Festival Huế mở màn khi nào?").output
