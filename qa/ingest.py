@@ -16,44 +16,25 @@ import os
 import platform
 import secrets
 import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from embeddings.index import VectorIndex
 from qa import __version__, lexical_files
-from qa.errors import IndexCorrupt, IndexMismatch, QAError, StorageError
+from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
-from qa.sources import IngestReport, SourceText, collect_sources, source_problem
+from qa.sources import IngestReport, SourceText, collect_sources, is_moved, source_problem, taken_by_another_file
 from qa.store import Store, storage_advice, is_busy, sqlite_error
 
 FAISS_PREFIX = "vectors."
+RACE_RETRIES = 5  # a write whose decisions another write overtook starts over, this many times at most
 
 
-def _taken_by_another_file(src: SourceText, stored: str | None) -> str | None:
-    """Why ``src`` must not replace the stored document of the same id: that document was read from
-    another file that still exists (``a/tin.txt`` then ``b/tin.txt``: same id, different articles).
-    None when it may: the same file, a document posted over HTTP, or a file that was moved or deleted."""
-    if src.upsert or not src.path or not stored or not os.path.isabs(stored):
-        return None  # a stored relative path (before 0.1 stored them) names no file for sure: it may be updated
-    try:
-        if os.path.samefile(stored, src.path):
-            return None
-    except OSError:
-        return None  # the stored file is gone (moved, renamed, a path relative to another folder)
-    return (f"document id {src.doc_id!r} is already taken by another file, {stored}; rename one of them, "
-            f"or `qa remove {src.doc_id}` first")
-
-
-def _moved(src: SourceText, stored: str | None) -> bool:
-    """``src`` is its document's file read from a new place (the stored path names another file, or none):
-    its path is updated even when its text is not, or the old place would still be taken to be its file."""
-    if src.upsert or not src.path or not stored or stored == src.path:
-        return False
-    try:
-        return not os.path.samefile(stored, src.path)
-    except OSError:
-        return True  # the stored file is gone
+class _Raced(Exception):
+    """Another write committed between this write's reading of the index and its own commit."""
 
 
 class Writer:
@@ -69,7 +50,23 @@ class Writer:
 
     def ingest(self, sources: list[SourceText], *, prune: bool = False, progress: bool = False,
                report: IngestReport | None = None) -> IngestReport:
+        """Add, update (and with ``prune`` remove) documents in one atomic write. What is added, refused or
+        unchanged is decided on the index as read before the (slow) chunking and embedding; the commit checks
+        that no other write changed the documents meanwhile, and starts over if one did: two ingests at once
+        never replace each other's articles (a file whose id another file took is refused as usual)."""
         report = report or IngestReport()
+        before = replace(report, errors=list(report.errors), notices=list(report.notices))
+        for _ in range(RACE_RETRIES):
+            try:
+                return self._ingest(sources, prune, progress, report)
+            except _Raced:
+                for name in before.__dataclass_fields__:
+                    value = getattr(before, name)
+                    setattr(report, name, list(value) if isinstance(value, list) else value)
+        raise IndexBusy(f"{self.data_dir}: other writes changed the index {RACE_RETRIES} times while this one was "
+                        "being prepared; nothing was changed: run the same command again")
+
+    def _ingest(self, sources: list[SourceText], prune: bool, progress: bool, report: IngestReport) -> IngestReport:
         store = Store(self.data_dir)
         try:
             existing = store.document_hashes()
@@ -79,7 +76,7 @@ class Writer:
             accepted: set[str] = set()
             refused_ids: set[str] = set()  # kept as they are: never pruned, rebuilt when the index is stale
             for src in sources:
-                refused = source_problem(src) or _taken_by_another_file(src, paths.get(src.doc_id))
+                refused = source_problem(src) or taken_by_another_file(src, paths.get(src.doc_id))
                 if not refused and src.doc_id in accepted:
                     refused = f"duplicate document id {src.doc_id!r} in this write (the first one went in)"
                 if refused:
@@ -89,7 +86,7 @@ class Writer:
                 accepted.add(src.doc_id)
                 old = existing.get(src.doc_id)
                 same = old == content_hash(src.raw, src.meta)
-                moved = same and _moved(src, paths.get(src.doc_id))
+                moved = same and is_moved(src, paths.get(src.doc_id))
                 if same and not stale and not moved:
                     report.documents_unchanged += 1
                     continue
@@ -109,7 +106,12 @@ class Writer:
                 upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                             if d.doc_id not in accepted and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
-            report.chunks_embedded += self._commit(store, upserts, deletes, progress)
+
+            def unchanged_since_read(current: Store) -> None:
+                if current.document_hashes() != existing or (paths and current.document_paths() != paths):
+                    raise _Raced
+
+            report.chunks_embedded += self._commit(store, upserts, deletes, progress, expect=unchanged_since_read)
         finally:
             store.close()
         return report
@@ -187,7 +189,7 @@ class Writer:
         return dict(zip(missing, vectors))
 
     def _commit(self, store: Store, upserts: list[Prepared], deletes: list[str], progress: bool,
-                *, rebuild: bool = False) -> int:
+                *, rebuild: bool = False, expect: Callable[[Store], None] | None = None) -> int:
         """One atomic write: SQLite rows and a new FAISS file, published by the manifest in the same transaction.
 
         A failure at any step (disk full, I/O error, a lock held too long) rolls
@@ -206,6 +208,8 @@ class Writer:
         step = f"starting a write transaction on {db}"
         try:
             with store.transaction():
+                if expect is not None:  # under the write lock: what the write was decided on still holds
+                    expect(store)
                 step = f"writing documents, chunks and vectors to {db}"
                 manifest = store.manifest()
                 removed: list[int] = []

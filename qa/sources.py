@@ -126,3 +126,29 @@ def check_prune(paths: list[Path], sources: list[SourceText], report: IngestRepo
     if not sources and not report.errors:
         raise QAError("--prune found no .txt articles in PATHS and would remove every document; nothing was "
                       "changed (`qa remove DOC_ID...` removes documents)")
+
+
+def taken_by_another_file(src: SourceText, stored: str | None) -> str | None:
+    """Why ``src`` must not replace the stored document of the same id: that document was read from
+    another file that still exists (``a/tin.txt`` then ``b/tin.txt``: same id, different articles).
+    None when it may: the same file, a document posted over HTTP, or a file that was moved or deleted."""
+    if src.upsert or not src.path or not stored or not os.path.isabs(stored):
+        return None  # a stored relative path (before 0.1 stored them) names no file for sure: it may be updated
+    try:
+        if os.path.samefile(stored, src.path):
+            return None
+    except OSError:
+        return None  # the stored file is gone (moved, renamed, a path relative to another folder)
+    return (f"document id {src.doc_id!r} is already taken by another file, {stored}; rename one of them, "
+            f"or `qa remove {src.doc_id}` first")
+
+
+def is_moved(src: SourceText, stored: str | None) -> bool:
+    """``src`` is its document's file read from a new place (the stored path names another file, or none):
+    its path is updated even when its text is not, or the old place would still be taken to be its file."""
+    if src.upsert or not src.path or not stored or stored == src.path:
+        return False
+    try:
+        return not os.path.samefile(stored, src.path)
+    except OSError:
+        return True  # the stored file is gone

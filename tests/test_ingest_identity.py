@@ -136,3 +136,32 @@ def test_an_id_given_twice_is_removed_once(tmp_path: Path) -> None:
     ingest(w)
     assert w.remove([ROME, "nope", ROME]) == [ROME]
     assert ROME not in state(tmp_path / "data")[2]
+
+
+def test_two_ingests_at_once_never_replace_each_others_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qa ingest a/` and `qa ingest b/tin.txt` at once: the write that commits second finds that the first
+    took the id for another file, and refuses its file instead of replacing that article without a word."""
+    from qa.ingest import Writer
+
+    data = tmp_path / "data"
+    for folder, text in (("a", "Tin A về bóng đá\n\nĐội tuyển thắng 2-0.\n"), ("b", "Tin B về thời tiết\n\nBão đổ bộ.\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "tin.txt").write_text(text, encoding="utf-8")
+    embed = Writer._embed
+    overtaken: list[bool] = []
+
+    def embed_while_another_writes(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if not overtaken:  # b's write is being prepared when a's commits
+            overtaken.append(True)
+            assert ingest(writer(data, None), tmp_path / "a").documents_added == 1
+        return embed(self, *args, **kwargs)
+
+    monkeypatch.setattr(Writer, "_embed", embed_while_another_writes)
+    report = ingest(writer(data, None), tmp_path / "b" / "tin.txt")
+    assert overtaken and report.documents_added == report.documents_updated == 0
+    assert "already taken by another file" in report.errors[0]["reason"]
+    store = Store(data)
+    try:
+        assert store.get_document("tin").raw.startswith("Tin A")
+    finally:
+        store.close()
