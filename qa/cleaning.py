@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa.text import ZERO_WIDTH, fold, nfc, split_sentences
+from qa.text import INVISIBLE, ZERO_WIDTH, fold, nfc, split_sentences
 
 _ZW_TO_SPACE = {ord(c): " " for c in ZERO_WIDTH}
 
 
 def is_blank_char(ch: str) -> bool:
-    """Whitespace, a byte-order mark or a zero-width character."""
-    return ch.isspace() or ch in ZERO_WIDTH
+    """Whitespace, a byte-order mark, a zero-width or another invisible character (a soft hyphen, a
+    left-to-right mark...)."""
+    return ch.isspace() or ch in INVISIBLE
 
 
 def is_blank(text: str) -> bool:

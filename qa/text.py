@@ -18,9 +18,14 @@ _JOINER_SPLIT = re.compile(f"[{re.escape(_JOINERS)}]")
 
 
 ZERO_WIDTH = "\ufeff\u200b\u200c\u200d\u2060"  # byte-order mark, zero-width space / (non-)joiner, word joiner
-# zero-width characters dropped; full-width ASCII forms (U+FF01-FF5E, as typed with a CJK input method) and
+# what else is invisible and pasted along with text: soft hyphen, combining grapheme joiner, Arabic letter mark,
+# Mongolian vowel separator, left-to-right / right-to-left marks, bidi embeddings and isolates, invisible operators
+INVISIBLE = ZERO_WIDTH + "\u00ad\u034f\u061c\u180e\u200e\u200f" + "".join(map(chr, [*range(0x202A, 0x202F),
+                                                                                        *range(0x2061, 0x2065),
+                                                                                        *range(0x2066, 0x206A)]))
+# invisible characters dropped; full-width ASCII forms (U+FF01-FF5E, as typed with a CJK input method) and
 # the ideographic space made ASCII. Not all of NFKC: "km²" in a question must still match "km²" in an article.
-_AS_TYPED = {ord(c): None for c in ZERO_WIDTH} | {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_AS_TYPED = {ord(c): None for c in INVISIBLE} | {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def nfc(text: str) -> str:
@@ -28,8 +33,8 @@ def nfc(text: str) -> str:
 
 
 def as_typed(question: str) -> str:
-    """A question as the user meant it: zero-width characters (pasted from web pages, often inside
-    words: "Ro\u200bme") dropped, and full-width letters, digits and punctuation ("Ｒｏｍｅ？") made ASCII."""
+    """A question as the user meant it: zero-width and other invisible characters (pasted from web pages,
+    often inside words: "Ro\u200bme", "R\u200eome", "Ro\u00adme") dropped, and full-width letters, digits and punctuation ("Ｒｏｍｅ？") made ASCII."""
     return question.translate(_AS_TYPED)
 
 

@@ -105,6 +105,7 @@ def test_english_question_naming_a_person_in_the_corpus_is_answered(seeds: QASer
 @pytest.mark.parametrize("typed", [
     "Cu\u200bộc g\u200cặp M\u200dỹ - Trung tại Ro\u200bme kéo dài bao lâu?",  # zero-width characters pasted inside words
     "\ufeffCuộc gặp Mỹ - Trung tại Ｒｏｍｅ kéo dài bao lâu？",  # full-width letters and question mark
+    "Cuộc gặp Mỹ - Trung tại R\u200eome kéo dài ba\u00ado lâu?",  # a left-to-right mark, a soft hyphen
 ])
 def test_a_question_with_invisible_or_full_width_characters_is_the_question_it_looks_like(seeds: QAService,
                                                                                           typed: str) -> None:

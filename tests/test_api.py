@@ -140,6 +140,7 @@ def test_search_returns_passages_only(client: TestClient) -> None:
         ({"question": ""}, "question"),
         ({"question": "   "}, "question"),
         ({"question": "\u200b\u200c\ufeff"}, "question"),  # zero-width characters alone are blank
+        ({"question": "\u200e\u00ad\u2061\u034f"}, "question"),  # and other invisible ones (LRM, soft hyphen...)
         ({"question": "x" * 2001}, "question"),
         ({"question": "ok", "k": 0}, "k"),
         ({"question": "ok", "k": 51}, "k"),
