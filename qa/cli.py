@@ -18,6 +18,7 @@ from qa.ingest import IngestReport
 from qa.limits import K_MAX, question_problem
 from qa.render import TerminalConsole, print_answer, styled
 from qa.service import QAService
+from qa.sources import stored_id
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
 
@@ -124,7 +125,7 @@ def remove(doc_ids: Annotated[list[str], typer.Argument(help="Document ids (file
         removed = _service().writer().remove(doc_ids)
     except QAError as exc:
         _fail(exc)
-    missing = [d for d in dict.fromkeys(doc_ids) if d not in removed]
+    missing = [d for d in dict.fromkeys(doc_ids) if stored_id(d, removed) is None]
     if as_json:
         _print_json({"documents_removed": len(removed), "not_found": missing})
     else:

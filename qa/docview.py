@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from rich.console import Console
@@ -26,10 +27,11 @@ def document_list(data_dir: Path) -> list[dict[str, object]]:
 
 
 def _stored(store: Store, doc_id: str) -> DocumentRow:
-    doc = store.get_document(doc_id)
-    if doc is None:
-        raise DocumentNotFound(doc_id)
-    return doc
+    for candidate in dict.fromkeys((doc_id, unicodedata.normalize("NFC", doc_id), unicodedata.normalize("NFD", doc_id))):
+        doc = store.get_document(candidate)  # a composed id also finds a decomposed one (older indexes)
+        if doc is not None:
+            return doc
+    raise DocumentNotFound(doc_id)
 
 
 def document_raw(data_dir: Path, doc_id: str) -> str:
@@ -45,7 +47,7 @@ def document_detail(data_dir: Path, doc_id: str) -> dict[str, object]:
     store = Store(data_dir)
     try:
         doc = _stored(store, doc_id)
-        chunks = store.conn.execute("SELECT chunk_id, start, end FROM chunks WHERE doc_id = ? ORDER BY seq", (doc_id,))
+        chunks = store.conn.execute("SELECT chunk_id, start, end FROM chunks WHERE doc_id = ? ORDER BY seq", (doc.doc_id,))
         return {
             "doc_id": doc.doc_id,
             "title": doc.title,

@@ -26,7 +26,8 @@ from embeddings.index import VectorIndex
 from qa import __version__, lexical_files
 from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, QAError, StorageError
 from qa.pipeline import Pipeline, Prepared, content_hash
-from qa.sources import IngestReport, SourceText, collect_sources, is_moved, source_problem, taken_by_another_file
+from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, source_problem, stored_id,
+                        taken_by_another_file)
 from qa.store import Store, storage_advice, is_busy, sqlite_error
 
 FAISS_PREFIX = "vectors."
@@ -99,7 +100,7 @@ class Writer:
                     report.documents_updated += 1
             # a file that was named but rejected (empty, not UTF-8, refused above) is not "absent": --prune
             # keeps its document (files rejected while reading are reported by path: their stem is the id)
-            kept = accepted | refused_ids | {Path(e["path"]).stem for e in report.errors if e.get("path")}
+            kept = accepted | refused_ids | {id_of(Path(e["path"])) for e in report.errors if e.get("path")}
             deletes = [d for d in existing if d not in kept] if prune else []
             if stale:  # rebuild every other stored document under the current pipeline (except those pruned)
                 report.notices.append(f"index was built with {_changes(stale, self.pipeline.signature())}; rebuilding it")
@@ -123,7 +124,8 @@ class Writer:
         store = Store(self.data_dir)
         try:
             existing = store.document_hashes()
-            present = [d for d in dict.fromkeys(doc_ids) if d in existing]  # an id given twice is removed once
+            # an id given twice is removed once; a composed id finds its decomposed twin (older indexes)
+            present = [d for d in dict.fromkeys(stored_id(d, existing) for d in doc_ids) if d is not None]
             stale = self._stale(store, existing)  # never drop or mix vectors of another model
             upserts = [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                        if d.doc_id not in present] if stale else []

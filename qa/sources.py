@@ -4,6 +4,8 @@ rest kept), and the report of what the write did."""
 from __future__ import annotations
 
 import os
+import unicodedata
+from collections.abc import Container
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -105,10 +107,11 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
         except BadInputFile as exc:
             report.errors.append({"path": exc.path, "reason": exc.reason})
             continue
-        if file.stem in sources:
-            report.errors.append({"path": str(file), "reason": f"duplicate document id {file.stem!r} (also {sources[file.stem].path})"})
+        doc_id = id_of(file)
+        if doc_id in sources:
+            report.errors.append({"path": str(file), "reason": f"duplicate document id {doc_id!r} (also {sources[doc_id].path})"})
             continue
-        sources[file.stem] = SourceText(file.stem, raw, os.path.abspath(file))  # stored: meaningful from any folder
+        sources[doc_id] = SourceText(doc_id, raw, os.path.abspath(file))  # stored: meaningful from any folder
     return list(sources.values())
 
 
@@ -152,3 +155,18 @@ def is_moved(src: SourceText, stored: str | None) -> bool:
         return not os.path.samefile(stored, src.path)
     except OSError:
         return True  # the stored file is gone
+
+
+def id_of(file: Path) -> str:
+    """A file's document id: its name without the extension, in NFC (a macOS file name is decomposed, NFD,
+    and an id typed on a keyboard is composed: they must be the same id)."""
+    return unicodedata.normalize("NFC", file.stem)
+
+
+def stored_id(doc_id: str, existing: Container[str]) -> str | None:
+    """The id under which ``doc_id`` is stored, as given or in the other normal form (an index written by an
+    older version may hold a decomposed id), or None."""
+    for candidate in (doc_id, unicodedata.normalize("NFC", doc_id), unicodedata.normalize("NFD", doc_id)):
+        if candidate in existing:
+            return candidate
+    return None

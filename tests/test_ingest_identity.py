@@ -3,6 +3,7 @@ versions, dot folders, a refused file's document under a stale index, prune from
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -165,3 +166,28 @@ def test_two_ingests_at_once_never_replace_each_others_article(tmp_path: Path, m
         assert store.get_document("tin").raw.startswith("Tin A")
     finally:
         store.close()
+
+
+def test_a_decomposed_file_name_gives_the_id_a_keyboard_types(tmp_path: Path) -> None:
+    """macOS writes file names decomposed (NFD); the id is stored composed, so `qa show` / `qa remove` with
+    the id as typed find it, and so do those of an index that stored the decomposed id."""
+    import unicodedata
+
+    from cli_support import run
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    typed = "Đà Nẵng mới"
+    (folder / (unicodedata.normalize("NFD", typed) + ".txt")).write_text("Đà Nẵng mới\n\nThành phố mở cầu mới.\n",
+                                                                         encoding="utf-8")
+    assert run("ingest", str(folder)).exit_code == 0
+    assert run("show", typed).exit_code == 0
+    store = Store(Path(os.environ["QA_DATA_DIR"]))
+    try:
+        assert list(store.document_hashes()) == [typed]
+    finally:
+        store.close()
+    nfd = unicodedata.normalize("NFD", typed)
+    assert run("show", nfd).exit_code == 0  # typed decomposed: found too
+    removed = run("remove", nfd)
+    assert removed.exit_code == 0 and "removed 1" in removed.output
