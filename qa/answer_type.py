@@ -60,13 +60,20 @@ _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+)
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 
 
+def _cues(q: str, patterns: list[tuple[AnswerType, re.Pattern[str]]]) -> list[tuple[int, int, AnswerType]]:
+    return [(m.start(), i, kind) for i, (kind, pattern) in enumerate(patterns) if (m := pattern.search(q))]
+
+
 @lru_cache(maxsize=4096)  # pure, and asked again for every candidate sentence of a question
 def answer_type(question: str) -> AnswerType | None:
     if has_diacritics(question):
         q, patterns = nfc(question).lower(), _TYPES
+        found = _cues(q, patterns)
+        if not found:  # names typed with their accents, the rest without: "Việt Nam có bao nhieu tỉnh?"
+            unaccented = " ".join(w if not has_diacritics(w) else "·" for w in q.split())
+            found = _cues(_folded_lower(unaccented), _TYPES_FOLDED)
     else:
-        q, patterns = _folded_lower(question), _TYPES_FOLDED
-    found = [(m.start(), i, kind) for i, (kind, pattern) in enumerate(patterns) if (m := pattern.search(q))]
+        found = _cues(_folded_lower(question), _TYPES_FOLDED)
     if not found:
         return None
     if detect(question) == "other":  # an English question leads with its cue: "How many ... when ...?"

@@ -26,6 +26,7 @@ ANSWER_TYPE_BONUS = 0.15
 FOREIGN_TYPE_BONUS = 0.3
 QUESTION_PENALTY = 0.3
 CAPTION_PENALTY = 0.15
+CAPTION_MAX = 1000  # characters: a longer line is text, not a photo caption
 # How much a sentence's share of the glossary's Vietnamese for an English question (``qa.glossary``)
 # adds to its share of the question's own words (XQuAD English, lexical, answer@1: 0.429 without,
 # 0.608 at 0.5, 0.603 at 1.0, 0.590 at 2.0) -- and to the evidence behind its confidence, where the
@@ -89,14 +90,25 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
         for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
             text = raw[sent.start : sent.end]
             in_heading = heading is not None and heading[0] <= sent.start and sent.end <= heading[1]
-            line = raw.rfind("\n", 0, sent.start) + 1
-            if line not in captions:
-                end = raw.find("\n", sent.end)
-                captions[line] = is_caption(raw[line : end if end >= 0 else len(raw)])
             cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
-                           text.rstrip("”\"' ").endswith("?"), in_heading, captions[line]))
+                           text.rstrip("”\"' ").endswith("?"), in_heading, _in_caption(raw, sent, captions)))
         snapshot.memo[key] = cached
     return cached
+
+
+def _in_caption(raw: str, sent: Sentence, captions: dict[int, bool]) -> bool:
+    """Whether the sentence is on a photo caption's line (``captions``: by line start, for one chunk). A caption
+    is a short line: one longer than CAPTION_MAX characters around the sentence is text (and a document of
+    one megabyte-long line is never scanned whole for every sentence)."""
+    start = raw.rfind("\n", max(0, sent.start - CAPTION_MAX), sent.start) + 1
+    end = raw.find("\n", sent.end, sent.end + CAPTION_MAX)
+    if end < 0:
+        end = len(raw) if len(raw) - sent.end <= CAPTION_MAX else -1
+    if end < 0 or (start == 0 and sent.start > CAPTION_MAX):
+        return False
+    if start not in captions:
+        captions[start] = is_caption(raw[start:end])
+    return captions[start]
 
 
 def type_bonus(query: QueryInfo) -> float:

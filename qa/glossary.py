@@ -37,19 +37,19 @@ def _table() -> dict[str, tuple[str, ...]]:
 
 def _forms(word: str) -> list[str]:
     """The word and the stems it may be an inflection of, most likely first ("treaties" -> "treaty")."""
-    forms = [word]
+    forms = [word]  # the longer stem first: "planes" is "plane" (not "plan"), "cared" "care" (not "car")
     if word.endswith("ies"):
         forms.append(word[:-3] + "y")
-    if word.endswith("es"):
-        forms.append(word[:-2])
     if word.endswith("s") and not word.endswith("ss"):
         forms.append(word[:-1])
+    if word.endswith("es"):
+        forms.append(word[:-2])
     if word.endswith("ied"):
         forms.append(word[:-3] + "y")
     if word.endswith("ed"):
-        forms += [word[:-2], word[:-1], word[:-3]]  # "played", "used", "planned"
+        forms += [word[:-1], word[:-2], word[:-3]]  # "used", "played", "planned"
     if word.endswith("ing"):
-        forms += [word[:-3], word[:-3] + "e", word[:-4]]  # "playing", "making", "running"
+        forms += [word[:-3] + "e", word[:-3], word[:-4]]  # "making", "playing", "running"
     if word.endswith("ly"):
         forms.append(word[:-2])
     return forms

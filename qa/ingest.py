@@ -48,6 +48,7 @@ class Writer:
         self.data_dir = data_dir
         self.pipeline = pipeline
         self.rebuild_stale = rebuild_stale
+        self._carried: dict[str, np.ndarray] = {}  # vectors computed by an attempt another write overtook
 
     def ingest(self, sources: list[SourceText], *, prune: bool = False, progress: bool = False,
                report: IngestReport | None = None) -> IngestReport:
@@ -59,7 +60,9 @@ class Writer:
         before = replace(report, errors=list(report.errors), notices=list(report.notices))
         for _ in range(RACE_RETRIES):
             try:
-                return self._ingest(sources, prune, progress, report)
+                done = self._ingest(sources, prune, progress, report)
+                self._carried.clear()
+                return done
             except _Raced:
                 for name in before.__dataclass_fields__:
                     value = getattr(before, name)
@@ -77,6 +80,8 @@ class Writer:
             accepted: set[str] = set()
             refused_ids: set[str] = set()  # kept as they are: never pruned, rebuilt when the index is stale
             for src in sources:
+                if src.doc_id not in existing and (stored := stored_id(src.doc_id, existing)) is not None:
+                    src = replace(src, doc_id=stored)  # a decomposed id an older version stored: the same document
                 refused = source_problem(src) or taken_by_another_file(src, paths.get(src.doc_id))
                 if not refused and src.doc_id in accepted:
                     refused = f"duplicate document id {src.doc_id!r} in this write (the first one went in)"
@@ -108,8 +113,20 @@ class Writer:
                             if d.doc_id not in accepted and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
 
+            # what this write was decided on: the documents it names, adds, updates or removes (every one when
+            # it rebuilds a stale index); a write to another document meanwhile does not concern it
+            touched = None if stale else {s.doc_id for s in sources} | {p.document.doc_id for p in upserts} | set(deletes)
+
             def unchanged_since_read(current: Store) -> None:
-                if current.document_hashes() != existing or (paths and current.document_paths() != paths):
+                now = current.document_hashes()
+                if touched is None:
+                    moved_on = now != existing
+                else:
+                    moved_on = any(now.get(d) != existing.get(d) for d in touched)
+                    if paths and not moved_on:
+                        now_paths = current.document_paths()
+                        moved_on = any(now_paths.get(d) != paths.get(d) for d in touched)
+                if moved_on:
                     raise _Raced
 
             report.chunks_embedded += self._commit(store, upserts, deletes, progress, expect=unchanged_since_read)
@@ -186,9 +203,11 @@ class Writer:
         missing = sorted(texts) if fresh else sorted(store.missing_embeddings(texts))
         if not missing:
             return {}
-        vectors = encoder.encode_passages([texts[h] for h in missing], show_progress=progress,
-                                          batch_size=self.pipeline.settings.batch_size)
-        return dict(zip(missing, vectors))
+        todo = [h for h in missing if h not in self._carried]  # a restarted write does not encode again
+        vectors = encoder.encode_passages([texts[h] for h in todo], show_progress=progress,
+                                          batch_size=self.pipeline.settings.batch_size) if todo else []
+        self._carried.update(zip(todo, vectors))
+        return {h: self._carried[h] for h in missing}
 
     def _commit(self, store: Store, upserts: list[Prepared], deletes: list[str], progress: bool,
                 *, rebuild: bool = False, expect: Callable[[Store], None] | None = None) -> int:

@@ -35,6 +35,10 @@ def test_english_words_and_their_inflections_are_translated() -> None:
     assert "chơi" in translate("Who played the piano?")  # -ed
     assert "Anh" in translate("What is England's capital?")  # possessive
     assert translate("Who was it, and when?") == ()  # question and function words have no entry
+    # the longer stem first: "planes" is a plane, not a plan; "cared" is care, not car
+    assert "máy bay" in translate("How many planes were shot down?") and "kế hoạch" not in translate("planes")
+    assert "chăm sóc" in translate("Who cared for them?") and "xe hơi" not in translate("cared")
+    assert "chạy" in translate("Who was running?")  # a doubled consonant
 
 
 def test_only_a_question_in_another_language_is_glossed() -> None:

@@ -191,3 +191,50 @@ def test_a_decomposed_file_name_gives_the_id_a_keyboard_types(tmp_path: Path) ->
     assert run("show", nfd).exit_code == 0  # typed decomposed: found too
     removed = run("remove", nfd)
     assert removed.exit_code == 0 and "removed 1" in removed.output
+
+
+def test_a_write_to_another_document_meanwhile_does_not_restart_an_ingest(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the documents a write names or changes are checked at its commit: a server adding an unrelated
+    article every few seconds must not make a long `qa ingest` start over (and give up after five tries)."""
+    from qa.ingest import Writer
+
+    data = tmp_path / "data"
+    embed = Writer._embed
+    calls: list[int] = []
+
+    def embed_while_another_writes(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if getattr(self, "is_the_other", False):
+            return embed(self, *args, **kwargs)
+        calls.append(1)
+        other = writer(data, None)
+        other.is_the_other = True
+        other.ingest([SourceText(f"khac-{len(calls)}", "Tin khác\n\nMột bài khác hẳn.\n", None, upsert=True)])
+        return embed(self, *args, **kwargs)  # another write committed while this one was prepared
+
+    monkeypatch.setattr(Writer, "_embed", embed_while_another_writes)
+    report = ingest(writer(data, None), seed_copy(tmp_path))
+    assert report.documents_added == len(SEED_FILES) and not report.errors
+    assert len(calls) == 1  # prepared once, committed once
+
+
+def test_an_older_index_s_decomposed_id_is_the_same_document(tmp_path: Path) -> None:
+    """An index written before ids were composed holds a macOS file's id decomposed: ingesting the file again
+    updates that document instead of adding a second copy under the composed id."""
+    import unicodedata
+
+    data = tmp_path / "data"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    name = unicodedata.normalize("NFD", "tin-hà-nội")
+    text = "Tin Hà Nội\n\nHà Nội mưa lớn suốt đêm qua.\n"
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    w = writer(data, None)
+    w.ingest([SourceText(name, text, str(folder / f"{name}.txt"))])  # as an older version stored it
+    report = ingest(w, folder)
+    assert report.documents_added == 0 and report.documents_unchanged == 1
+    store = Store(data)
+    try:
+        assert list(store.document_hashes()) == [name]
+    finally:
+        store.close()
