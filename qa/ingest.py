@@ -10,10 +10,7 @@ is taken and deduplicated by content hash, so unchanged text is never re-encoded
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
-import os
-import platform
 import secrets
 import sqlite3
 from collections.abc import Callable
@@ -23,8 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.index import VectorIndex
-from qa import __version__, lexical_files
+from qa import lexical_files
 from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, QAError, StorageError
+from qa.manifest import describe, generation_of, library_versions, settings_changes
 from qa.pipeline import Pipeline, Prepared, content_hash
 from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, source_problem, stored_id,
                         taken_by_another_file)
@@ -108,7 +106,7 @@ class Writer:
             kept = accepted | refused_ids | {id_of(Path(e["path"])) for e in report.errors if e.get("path")}
             deletes = [d for d in existing if d not in kept] if prune else []
             if stale:  # rebuild every other stored document under the current pipeline (except those pruned)
-                report.notices.append(f"index was built with {_changes(stale, self.pipeline.signature())}; rebuilding it")
+                report.notices.append(f"index was built with {settings_changes(stale, self.pipeline.signature())}; rebuilding it")
                 upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                             if d.doc_id not in accepted and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
@@ -182,7 +180,7 @@ class Writer:
             stale = None if json.loads(recorded) == self.pipeline.signature() else recorded
         if stale and not self.rebuild_stale:
             raise IndexMismatch(f"{self.data_dir}: the index was built with other settings "
-                                f"({_changes(stale, self.pipeline.signature())}); this write would re-encode every "
+                                f"({settings_changes(stale, self.pipeline.signature())}); this write would re-encode every "
                                 "document: run `qa reindex` first (or set those settings back)")
         return stale
 
@@ -245,7 +243,7 @@ class Writer:
                     store.conn.execute("DELETE FROM embeddings")
                 store.put_embeddings(new_vectors.items())
                 store.prune_embeddings()
-                generation = _generation_of(manifest) + 1
+                generation = generation_of(manifest) + 1
                 values = self._manifest_values(manifest, generation)
                 if encoder is not None:
                     full = rebuild or fresh or manifest.get("model") != encoder.name
@@ -271,7 +269,7 @@ class Writer:
             advice = storage_advice(exc)
             fix = advice if "read-only" in advice else "free disk space (or fix the I/O error)"
             raise StorageError(
-                f"cannot write the index: {_describe(exc)} while {step}; nothing was changed, the previous index "
+                f"cannot write the index: {describe(exc)} while {step}; nothing was changed, the previous index "
                 f"still answers. Fix: {fix}, and run the same command again"
             ) from exc
         except BaseException:
@@ -285,7 +283,7 @@ class Writer:
         any) are there and match their checksums. A write with nothing to change then publishes nothing;
         otherwise it goes ahead and so repairs a damaged file."""
         encoder = self.pipeline.encoder
-        if _generation_of(manifest) <= 0 or (manifest.get("model") or "") != (encoder.name if encoder else ""):
+        if generation_of(manifest) <= 0 or (manifest.get("model") or "") != (encoder.name if encoder else ""):
             return False
         files = [(manifest.get("bm25_file"), manifest.get("bm25_sha256"))]
         if encoder is not None:
@@ -385,52 +383,6 @@ class Writer:
                 lexical_files.collect(self.data_dir, keep=store.manifest().get("bm25_file") or "")
         except (OSError, sqlite3.Error):
             pass
-
-
-def _generation_of(manifest: dict[str, str]) -> int:
-    """The published generation; 0 for an empty index or a damaged value (the next write repairs it)."""
-    try:
-        return max(0, int(manifest.get("generation") or 0))
-    except ValueError:
-        return 0
-
-
-def _describe(exc: BaseException) -> str:
-    """'No space left on device (ENOSPC)', 'database or disk is full (SQLITE_FULL)'."""
-    if isinstance(exc, OSError) and exc.errno is not None:
-        name = errno.errorcode.get(exc.errno, str(exc.errno))
-        return f"{exc.strerror or os.strerror(exc.errno)} ({name})"
-    name = getattr(exc, "sqlite_errorname", None)
-    return f"{exc} ({name})" if name else str(exc) or type(exc).__name__
-
-
-def library_versions() -> dict[str, str]:
-    import bm25s
-    import faiss
-
-    versions = {"qa": __version__, "python": platform.python_version(), "faiss": faiss.__version__,
-                "bm25s": getattr(bm25s, "__version__", "?"), "numpy": np.__version__}
-    from importlib.metadata import PackageNotFoundError, version
-
-    for name in ("sentence_transformers", "torch"):  # metadata only: importing them costs seconds
-        try:
-            versions[name] = version(name.replace("_", "-"))
-        except PackageNotFoundError:  # pragma: no cover - both are dependencies
-            pass
-    return versions
-
-
-def _changes(stale: str, current: dict[str, object]) -> str:
-    """``stale`` (a recorded signature, or a description) as the settings that differ: "cleaner 1, now 2"."""
-    try:
-        recorded = json.loads(stale)
-    except ValueError:
-        return stale
-    if not isinstance(recorded, dict):
-        return stale
-    changed = [f"{key} {recorded.get(key)!r}, now {current.get(key)!r}" for key in sorted(set(recorded) | set(current))
-               if recorded.get(key) != current.get(key)]
-    return "; ".join(changed) or stale
 
 
 __all__ = ["IngestReport", "SourceText", "Writer", "collect_sources", "QAError"]
