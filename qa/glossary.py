@@ -1,8 +1,9 @@
 """Vietnamese words for an English question, so that BM25 can match it against Vietnamese text.
 
-Without a multilingual encoder (the default model is not in the cache, or ``QA_MODE=lexical``) an
-English question could only match a Vietnamese article through its names and numbers: "How many
-points did the Panthers defense surrender?" shares "Panthers" with the article and nothing else.
+BM25 matches an English question with a Vietnamese article only through its names and numbers: "How
+many points did the Panthers defense surrender?" shares "Panthers" with the article and nothing else.
+Without a multilingual encoder (the default model is not in the cache, or ``QA_MODE=lexical``) that is
+all retrieval has; with one, the glossary still helps the lexical half of hybrid retrieval.
 ``translate`` looks each English content word up in a glossary of common words
 (``qa/data/glossary-en-vi.tsv``: "points" -> "điểm", "defense" -> "phòng thủ | quốc phòng") and
 returns the Vietnamese phrases; retrieval scores them as a second, accented query beside the
