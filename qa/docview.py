@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 from rich.console import Console
@@ -10,6 +9,7 @@ from rich.text import Text
 
 from qa.errors import DocumentNotFound
 from qa.render import terminal_safe
+from qa.sources import id_forms
 from qa.store import DocumentRow, Store
 
 
@@ -27,8 +27,8 @@ def document_list(data_dir: Path) -> list[dict[str, object]]:
 
 
 def _stored(store: Store, doc_id: str) -> DocumentRow:
-    for candidate in dict.fromkeys((doc_id, unicodedata.normalize("NFC", doc_id), unicodedata.normalize("NFD", doc_id))):
-        doc = store.get_document(candidate)  # a composed id also finds a decomposed one (older indexes)
+    for candidate in id_forms(doc_id):  # a composed id also finds a decomposed one (older indexes)
+        doc = store.get_document(candidate)
         if doc is not None:
             return doc
     raise DocumentNotFound(doc_id)

@@ -282,13 +282,14 @@ class LexicalIndex:
 
     def coverage(self, query: str, row: int, *, diacritics: bool) -> float:
         """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk."""
-        present = self._row_tokens(row, not diacritics) if 0 <= row < len(self.texts) else frozenset()
-        return self.coverage_scorer(query, diacritics=diacritics)(present)
+        return self.coverage_scorer(query, diacritics=diacritics)(self._present(row, folded=not diacritics))
 
     def phrase_coverage(self, phrases: tuple[str, ...], row: int) -> float:
         """``coverage`` for accented phrases (``phrase_scorer``) in one chunk."""
-        present = self._row_tokens(row, False) if 0 <= row < len(self.texts) else frozenset()
-        return self.phrase_scorer(phrases)(present)
+        return self.phrase_scorer(phrases)(self._present(row, folded=False))
+
+    def _present(self, row: int, *, folded: bool) -> frozenset[str]:
+        return self._row_tokens(row, folded) if 0 <= row < len(self.texts) else frozenset()
 
     def _tokens_of_row(self, row: int, folded: bool) -> frozenset[str]:
         return frozenset(field_tokens(self.texts[row], folded=folded))

@@ -163,10 +163,12 @@ def id_of(file: Path) -> str:
     return unicodedata.normalize("NFC", file.stem)
 
 
+def id_forms(doc_id: str) -> tuple[str, ...]:
+    """``doc_id`` as given, then composed and decomposed (an index written by an older version may hold a
+    decomposed id): the ids a lookup tries, each once."""
+    return tuple(dict.fromkeys((doc_id, unicodedata.normalize("NFC", doc_id), unicodedata.normalize("NFD", doc_id))))
+
+
 def stored_id(doc_id: str, existing: Container[str]) -> str | None:
-    """The id under which ``doc_id`` is stored, as given or in the other normal form (an index written by an
-    older version may hold a decomposed id), or None."""
-    for candidate in (doc_id, unicodedata.normalize("NFC", doc_id), unicodedata.normalize("NFD", doc_id)):
-        if candidate in existing:
-            return candidate
-    return None
+    """The id under which ``doc_id`` is stored (see ``id_forms``), or None."""
+    return next((candidate for candidate in id_forms(doc_id) if candidate in existing), None)
