@@ -191,6 +191,9 @@ class Runtime:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
+        """Held by the write itself, on its thread: one_write already queues a server's writes on its event
+        loop, so under uvicorn this never waits; it keeps writes one at a time when they come from more than
+        one event loop (a TestClient used from several threads starts one per request)."""
         if not self.write_lock.acquire(timeout=WRITE_WAIT):
             raise _write_busy()
         try:
