@@ -21,24 +21,40 @@ from pathlib import Path
 from qa.text import nfc, words
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
+IRREGULAR = GLOSSARY.with_name("english-irregular.tsv")  # "fled" -> "flee", "children" -> "child"
+
+
+def _rows(path: Path) -> list[tuple[str, str]]:
+    """The (first column, second column) pairs of a tab-separated data file, "#" lines left out."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            first, _, second = line.partition("\t")
+            rows.append((first.strip().lower(), second))
+    return rows
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[str, ...]]:
     table: dict[str, tuple[str, ...]] = {}
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        english, _, vietnamese = line.partition("\t")
+    for english, vietnamese in _rows(GLOSSARY):
         phrases = tuple(nfc(p.strip()) for p in vietnamese.split("|") if p.strip())
-        if english.strip() and phrases:
-            table[english.strip().lower()] = phrases
+        if english and phrases:
+            table[english] = phrases
     return table
 
 
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    return {form: lemma.strip().lower() for form, lemma in _rows(IRREGULAR) if form and lemma.strip()}
+
+
 def _forms(word: str) -> list[str]:
-    """The word and the stems it may be an inflection of, most likely first ("treaties" -> "treaty")."""
+    """The word and the stems it may be an inflection of, most likely first ("treaties" -> "treaty"): the
+    word itself first ("found" is in the glossary as found), then an irregular form's dictionary word."""
     forms = [word]  # the longer stem first: "planes" is "plane" (not "plan"), "cared" "care" (not "car")
+    if word in _irregular():
+        forms.append(_irregular()[word])
     if word.endswith("ies"):
         forms.append(word[:-3] + "y")
     if word.endswith("s") and not word.endswith("ss"):

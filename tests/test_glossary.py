@@ -8,7 +8,7 @@ import pytest
 
 import qa.answers
 import qa.retrieval
-from qa.glossary import GLOSSARY, translate
+from qa.glossary import GLOSSARY, IRREGULAR, _table, translate
 from qa.lexical import phrase_terms
 from qa.retrieval import analyze
 from qa.service import QAService
@@ -39,6 +39,22 @@ def test_english_words_and_their_inflections_are_translated() -> None:
     assert "máy bay" in translate("How many planes were shot down?") and "kế hoạch" not in translate("planes")
     assert "chăm sóc" in translate("Who cared for them?") and "xe hơi" not in translate("cared")
     assert "chạy" in translate("Who was running?")  # a doubled consonant
+
+
+def test_irregular_forms_are_read_as_their_dictionary_word() -> None:
+    table = _table()
+    assert "gặp" in translate("Who met him?")
+    assert set(table["child"]) <= set(translate("How many children were there?"))
+    assert set(table["write"]) <= set(translate("Who wrote the letter?"))
+    # a form that is a word of its own keeps its own meaning: "found" is founded as well as found
+    assert translate("Who found it?")[: len(table["found"])] == table["found"]
+
+
+def test_every_irregular_form_names_a_dictionary_word() -> None:
+    for line in IRREGULAR.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            form, tab, lemma = line.partition("\t")
+            assert tab and form.isalpha() and lemma.isalpha() and form == form.lower() != lemma, line
 
 
 def test_only_a_question_in_another_language_is_glossed() -> None:
