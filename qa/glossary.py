@@ -8,9 +8,9 @@ all retrieval has; with one, the glossary still helps the lexical half of hybrid
 (``qa/data/glossary-en-vi.tsv``: "points" -> "điểm", "defense" -> "phòng thủ | quốc phòng") and
 returns the Vietnamese phrases; retrieval scores them as a second, accented query beside the
 English one (``qa.retrieval.lexical_scores``), and the answer sentence is picked on both
-(``qa.answers.SentencePicker``). In the confidence they count a tenth of the question's own words
-(``qa.answers.GLOSS_EVIDENCE``): common words occur in almost any article, and must not make an
-unrelated one look answered.
+(``qa.answers.SentencePicker``). In the confidence they count 0.3 of the question's own words, times
+the share of the question's words the glossary knows (``known_share``; ``qa.answers.GLOSS_EVIDENCE``):
+common words occur in almost any article, and must not make an unrelated one look answered.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from qa.lexical import STOPWORDS
 from qa.text import nfc, words
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
@@ -83,3 +84,16 @@ def translate(text: str) -> tuple[str, ...]:
                 phrases.update(dict.fromkeys(table[form]))
                 break
     return tuple(phrases)
+
+
+@lru_cache(maxsize=4096)
+def known_share(text: str) -> float:
+    """The share of the content words of ``text`` (question words and other stopwords aside; names and
+    unknown words included) that the glossary translates: how much of an English question its Vietnamese
+    phrases stand for. "What did Wang Yi and Blinken agree to prevent?": 2 of 5 ("agree", "prevent")."""
+    content = [w for w in (w.removesuffix("'s").removesuffix("’s") for w in words(text.lower()))
+               if w not in STOPWORDS and w.isalpha()]
+    if not content:
+        return 0.0
+    table = _table()
+    return sum(any(form in table for form in _forms(w)) for w in content) / len(content)

@@ -8,7 +8,7 @@ import pytest
 
 import qa.answers
 import qa.retrieval
-from qa.glossary import GLOSSARY, IRREGULAR, _table, translate
+from qa.glossary import GLOSSARY, IRREGULAR, _table, known_share, translate
 from qa.lexical import phrase_terms
 from qa.retrieval import analyze
 from qa.service import QAService
@@ -116,3 +116,21 @@ def test_the_glossary_raises_the_confidence_of_an_english_answer(service: QAServ
     with_gloss = service.ask("Why did the oil price rise?").confidence
     monkeypatch.setattr(qa.answers, "GLOSS_EVIDENCE", 0.0)
     assert service.ask("Why did the oil price rise?").confidence < with_gloss
+
+
+def test_known_share_is_the_part_of_the_question_the_glossary_translates() -> None:
+    assert known_share("What did Wang Yi and Blinken agree to prevent?") == pytest.approx(2 / 5)
+    assert known_share("Why did the oil price rise?") == 1.0
+    assert known_share("Who was it, and when?") == 0.0  # no content word at all
+
+
+def test_a_question_the_glossary_barely_knows_is_not_answered_on_that_word(service: QAService,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The markup of a pasted tag and one English word the glossary knows ("rain" -> "mưa"): the passage
+    about rain is the nearest, but one word of five is no evidence that it answers."""
+    question = "<img src=x onerror=rain(1)>"
+    answer = service.ask(question)
+    assert answer.passages and answer.passages[0].doc_id == "c-weather"
+    assert answer.abstained
+    monkeypatch.setattr(qa.answers, "known_share", lambda text: 1.0)  # the glossary's share taken whole
+    assert not service.ask(question).abstained
