@@ -73,16 +73,24 @@ def _forms(word: str) -> list[str]:
     return forms
 
 
+def _base(word: str) -> str:
+    """An English possessive is its noun: "England's" is looked up as "england"."""
+    return word.removesuffix("'s").removesuffix("’s")
+
+
+def _entry(word: str) -> str | None:
+    """The glossary word that ``word`` is, or is a form of (None: the glossary does not know it)."""
+    table = _table()
+    return next((form for form in _forms(word) if form in table), None)
+
+
 @lru_cache(maxsize=4096)
 def translate(text: str) -> tuple[str, ...]:
     """The Vietnamese phrases for the English words of ``text`` that the glossary knows, in order, each once."""
     table = _table()
     phrases: dict[str, None] = {}
-    for word in words(text):
-        for form in _forms(word.removesuffix("'s").removesuffix("’s")):
-            if form in table:
-                phrases.update(dict.fromkeys(table[form]))
-                break
+    for entry in filter(None, map(_entry, map(_base, words(text)))):
+        phrases.update(dict.fromkeys(table[entry]))
     return tuple(phrases)
 
 
@@ -91,9 +99,5 @@ def known_share(text: str) -> float:
     """The share of the content words of ``text`` (question words and other stopwords aside; names and
     unknown words included) that the glossary translates: how much of an English question its Vietnamese
     phrases stand for. "What did Wang Yi and Blinken agree to prevent?": 2 of 5 ("agree", "prevent")."""
-    content = [w for w in (w.removesuffix("'s").removesuffix("’s") for w in words(text.lower()))
-               if w not in STOPWORDS and w.isalpha()]
-    if not content:
-        return 0.0
-    table = _table()
-    return sum(any(form in table for form in _forms(w)) for w in content) / len(content)
+    content = [w for w in map(_base, words(text)) if w not in STOPWORDS and w.isalpha()]
+    return sum(_entry(w) is not None for w in content) / len(content) if content else 0.0
