@@ -206,8 +206,8 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
 # evidence = midpoint. The same evidence means much more for a question in another language: its
 # own words cannot occur in Vietnamese text, so an answerable English question covers only a few
 # percent (its names and numbers, plus its scaled glossary share, see GLOSS_EVIDENCE) where a
-# Vietnamese one covers most of itself. Each midpoint is the fitted one, raised where needed so that >= 95% of that
-# language's unanswerable questions abstain.
+# Vietnamese one covers most of itself. Each midpoint is the fitted one, raised where needed so that
+# >= 95% of that language's unanswerable questions abstain.
 SLOPE = 27.1
 MIDPOINT = 0.321
 FOREIGN_SLOPE = 49.4

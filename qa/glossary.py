@@ -54,8 +54,9 @@ def _forms(word: str) -> list[str]:
     """The word and the stems it may be an inflection of, most likely first ("treaties" -> "treaty"): the
     word itself first ("found" is in the glossary as found), then an irregular form's dictionary word."""
     forms = [word]  # the longer stem first: "planes" is "plane" (not "plan"), "cared" "care" (not "car")
-    if word in _irregular():
-        forms.append(_irregular()[word])
+    lemma = _irregular().get(word)
+    if lemma:
+        forms.append(lemma)
     if word.endswith("ies"):
         forms.append(word[:-3] + "y")
     if word.endswith("s") and not word.endswith("ss"):
@@ -96,8 +97,9 @@ def translate(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def known_share(text: str) -> float:
-    """The share of the content words of ``text`` (question words and other stopwords aside; names and
-    unknown words included) that the glossary translates: how much of an English question its Vietnamese
-    phrases stand for. "What did Wang Yi and Blinken agree to prevent?": 2 of 5 ("agree", "prevent")."""
+    """The share of the words of ``text`` that the glossary translates: how much of an English question its
+    Vietnamese phrases stand for. Words of letters only count, names and unknown words among them; question
+    words and other stopwords, numbers and hyphenated tokens do not. "What did Wang Yi and Blinken agree to
+    prevent?": 2 of 5 ("agree", "prevent")."""
     content = [w for w in map(_base, words(text)) if w not in STOPWORDS and w.isalpha()]
     return sum(_entry(w) is not None for w in content) / len(content) if content else 0.0

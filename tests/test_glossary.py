@@ -50,7 +50,7 @@ def test_irregular_forms_are_read_as_their_dictionary_word() -> None:
     assert translate("Who found it?")[: len(table["found"])] == table["found"]
 
 
-def test_every_irregular_form_names_a_dictionary_word() -> None:
+def test_every_irregular_line_is_a_lowercase_form_and_another_word() -> None:
     for line in IRREGULAR.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             form, tab, lemma = line.partition("\t")
