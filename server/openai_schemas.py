@@ -79,6 +79,7 @@ class ChatCompletionRequest(BaseModel):
     stream_options: StreamOptions | None = None
     n: int | None = Field(None, ge=1, le=1, strict=True, description="Choices: only 1 (one extracted answer per question)")
     tool_choice: str | dict[str, Any] | None = Field(None, description="'auto' or 'none': no tool is ever called")
+    function_call: str | dict[str, Any] | None = Field(None, description="Legacy tool_choice: 'auto' or 'none'")
     k: int | None = Field(None, ge=1, le=K_MAX, strict=True, description="Extension: passages to cite (default QA_K)")
     mode: Mode | None = Field(None, description="Extension: hybrid | dense | lexical")
     response_format: dict[str, Any] | None = Field(None, description="Only {'type': 'text'}: the answer is a cited "
@@ -117,12 +118,14 @@ class ChatCompletionRequest(BaseModel):
                              f"in all, not {unread}")
         return messages
 
-    @field_validator("tool_choice")
+    @field_validator("tool_choice", "function_call")
     @classmethod
-    def _no_tool_required(cls, value: Any) -> Any:
-        if value == "required" or isinstance(value, dict):
-            raise ValueError("this server answers from its articles and calls no tools; "
-                             "send tool_choice 'auto' or 'none', or leave it out")
+    def _no_tool_required(cls, value: Any, info: ValidationInfo) -> Any:
+        """'auto' lets the model answer without a tool, which it always does; anything else ('required',
+        a named function, a misspelling) asks for what cannot happen."""
+        if value not in (None, "auto", "none"):
+            raise ValueError(f"this server answers from its articles and calls no tools; send {info.field_name} "
+                             f"'auto' or 'none', or leave it out (not {value!r})")
         return value
 
     @property

@@ -140,18 +140,21 @@ def test_what_a_client_sends_back_is_accepted(client: TestClient) -> None:
 @pytest.mark.parametrize(("extra", "param"), [
     ({"n": 2}, "n"), ({"tool_choice": "required"}, "tool_choice"),
     ({"tool_choice": {"type": "function", "function": {"name": "f"}}}, "tool_choice"),
+    ({"tool_choice": "bogus"}, "tool_choice"), ({"tool_choice": "Auto"}, "tool_choice"),
+    ({"function_call": {"name": "f"}}, "function_call"), ({"function_call": "required"}, "function_call"),
     ({"response_format": {"type": "json_object"}}, "response_format"),
     ({"response_format": {"type": "json_schema", "json_schema": {"name": "a", "schema": {}}}}, "response_format"),
     ({"logprobs": True}, "logprobs"), ({"logprobs": True, "top_logprobs": 2}, "logprobs"),
     ({"stream_options": {"include_usage": True}}, "stream_options"),
 ])
 def test_what_cannot_be_honoured_is_refused(client: TestClient, extra: dict, param: str) -> None:
-    """Two choices, a required tool call, JSON output or token probabilities would silently not happen:
-    422 naming the field instead."""
+    """Two choices, a required (or misspelt) tool call, JSON output or token probabilities would silently
+    not happen: 422 naming the field instead."""
     response = chat(client, user(ROME_VI), **extra)
     assert response.status_code == 422 and error_of(response)["param"] == param, response.text
     assert chat(client, user(ROME_VI), n=1, tool_choice="auto", tools=[], response_format={"type": "text"},
                 logprobs=False, top_logprobs=0).status_code == 200
+    assert chat(client, user(ROME_VI), tool_choice="none", function_call="auto", functions=[]).status_code == 200
 
 
 def test_models(client: TestClient) -> None:
