@@ -6,11 +6,14 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 Mode = Literal["hybrid", "dense", "lexical"]
+DEFAULT_MAX_FILE_BYTES = 5_000_000
+JSON_ESCAPING = 3  # json.dumps writes a 2-byte UTF-8 character as \uXXXX: 6 bytes (a 4-byte one: 12 bytes)
+JSON_AROUND_TEXT = 65_536  # a posted document's other fields: 3,000 characters of metadata, escaped, and the keys
 
 
 def _xdg(variable: str, *default: str) -> Path:
@@ -33,6 +36,13 @@ def state_dir() -> Path:
     return _xdg("XDG_STATE_HOME", ".local", "state")
 
 
+def default_request_bytes(max_file_bytes: int) -> int:
+    """Room for a posted document of QA_MAX_FILE_BYTES of UTF-8 however its JSON is escaped: ``json.dumps``'s
+    default (``ensure_ascii``) triples a text of 2-byte characters (4.5 MB of Vietnamese is 6.75 MB on the wire),
+    and its metadata and the keys come on top. One limit to raise, not two to keep in step."""
+    return JSON_ESCAPING * max_file_bytes + JSON_AROUND_TEXT
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
 
@@ -53,7 +63,7 @@ class Settings(BaseSettings):
     mode: Mode = "hybrid"
     abstain_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Abstain below this confidence (a calibrated probability)")
     model_load_timeout: float = Field(3.0, ge=0.1, description="Seconds to wait for the hub before falling back")
-    max_file_bytes: int = Field(5_000_000, ge=1, description="Larger input files are rejected")
+    max_file_bytes: int = Field(DEFAULT_MAX_FILE_BYTES, ge=1, description="Larger input files are rejected")
 
     # HTTP server (`qa serve`); lists are comma-separated in the environment
     api_keys: Annotated[list[str], NoDecode] = Field(
@@ -69,8 +79,16 @@ class Settings(BaseSettings):
                                              "more wait")
     workers: int = Field(1, ge=1, le=64, description="Server processes behind the port (`qa serve`); each loads the "
                          "model and the index itself, rate limits and metrics are shared")
-    max_request_bytes: int = Field(6_000_000, ge=1024, description="Larger request bodies get 413")
+    max_request_bytes: int | None = Field(None, ge=1024,  # None: set from max_file_bytes (_request_room)
+                                   description="Larger request bodies get 413 (default: 3 x QA_MAX_FILE_BYTES + 64 KiB, "
+                                               "room for a document of that size however its JSON is escaped)")
     access_log: bool = Field(True, description="One log line per HTTP request (uvicorn's access log)")
+
+    @model_validator(mode="after")
+    def _request_room(self) -> "Settings":
+        if self.max_request_bytes is None:  # not given: room for a document of max_file_bytes (default_request_bytes)
+            self.max_request_bytes = default_request_bytes(self.max_file_bytes)
+        return self
 
     @field_validator("api_keys", "admin_keys", "cors_origins", mode="before")
     @classmethod

@@ -24,6 +24,7 @@ from qa import __version__
 from qa.config import Settings
 from qa.errors import QAError
 from server import errors
+from server.bodies import json_body
 from server.documents_api import router as documents_router
 from server.middleware import BodyLimit, MetricsMiddleware
 from server.openai_api import router as openai_router
@@ -159,12 +160,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.get("/healthz", response_model=Health, **ops)(healthz)
     app.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness, "description": "Not ready"}},
             **ops)(readyz)
+    # uptime monitors probe with HEAD; left out of the schema, where it would be a second operation per probe
+    app.head("/healthz", include_in_schema=False)(healthz)
+    app.head("/readyz", include_in_schema=False)(readyz)
     app.get("/metrics", response_class=Response, **ops,
             responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
                              "description": "Prometheus text format"}})(metrics)
     app.include_router(web_router)
-    answers = {"tags": ["answers"], "dependencies": [Depends(read_access)],
-               "responses": errors.responses(401, 413, 422, 429, 503)}
+    answers = {"tags": ["answers"], "dependencies": [Depends(read_access), Depends(json_body)],
+               "responses": errors.responses(401, 413, 415, 422, 429, 503)}
     app.post("/v1/ask", response_model=AnswerOut, **answers)(ask)
     app.post("/v1/search", response_model=SearchOut, **answers)(search)
     app.include_router(openai_router)

@@ -20,6 +20,7 @@ from qa.docview import document_detail, document_list, document_raw
 from qa.errors import DocumentNotFound
 from qa.ingest import IngestReport, SourceText
 from qa.store import Store
+from server.bodies import json_body
 from server.errors import APIError, responses
 from server.runtime import Runtime
 from server.schemas import (
@@ -64,7 +65,8 @@ def check_text(text: str, max_bytes: int) -> None:
         raise APIError(422, "text is empty (only whitespace or zero-width characters)", param="text")
 
 
-@router.get("", response_model=DocumentList, dependencies=[Depends(read_access)], responses=responses(401, 429))
+@router.get("", response_model=DocumentList, dependencies=[Depends(read_access)],
+            responses=responses(401, 422, 429, 503))
 def list_documents(
     request: Request,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -76,7 +78,7 @@ def list_documents(
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, dependencies=[Depends(read_access)],
-            responses=responses(401, 404, 429))
+            responses=responses(401, 404, 422, 429, 503))
 def get_document(doc_id: str, request: Request) -> dict:
     """One document (like `qa show --json`): metadata, cleaned body, dropped boilerplate with reasons, chunks."""
     return document_detail(_runtime(request).settings.data_dir, doc_id)
@@ -84,16 +86,16 @@ def get_document(doc_id: str, request: Request) -> dict:
 
 @router.get("/{doc_id}/raw", response_class=Response, dependencies=[Depends(read_access)],
             responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "The original text"},
-                       **responses(401, 404, 429)})
+                       **responses(401, 404, 422, 429, 503)})
 def get_document_raw(doc_id: str, request: Request) -> PlainTextResponse:
     """The document's original text as ingested (UTF-8): a citation's `start`/`end` (and its highlight's) are
     offsets in characters (code points) into it, so `raw[start:end]` is the cited text."""
     return PlainTextResponse(document_raw(_runtime(request).settings.data_dir, doc_id))
 
 
-@router.post("", response_model=DocumentWriteOut, dependencies=[Depends(admin_access)],
+@router.post("", response_model=DocumentWriteOut, dependencies=[Depends(admin_access), Depends(json_body)],
              responses={201: {"model": DocumentWriteOut, "description": "Added"},
-                        **responses(401, 403, 409, 413, 422, 429, 503)})
+                        **responses(401, 403, 409, 413, 415, 422, 429, 503, 507)})
 async def put_document(body: DocumentIn, request: Request, response: Response) -> DocumentWriteOut:
     """Add a document, or replace the one with the same id (unchanged text and metadata: nothing is redone)."""
     runtime = _runtime(request)
@@ -128,7 +130,7 @@ def _chunk_count(runtime: Runtime, doc_id: str) -> int:
 
 
 @router.delete("/{doc_id}", response_model=DocumentDeleteOut, dependencies=[Depends(admin_access)],
-               responses=responses(401, 403, 404, 409, 429, 503))
+               responses=responses(401, 403, 404, 409, 422, 429, 503, 507))
 async def delete_document(doc_id: str, request: Request) -> DocumentDeleteOut:
     """Remove a document from the index (404 when there is none with this id)."""
     runtime = _runtime(request)

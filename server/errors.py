@@ -34,6 +34,7 @@ TYPES = {
     422: "invalid_request_error",
     429: "rate_limit_exceeded",
     503: "index_unavailable",
+    507: "insufficient_storage",
 }
 
 
@@ -70,7 +71,7 @@ def _message(err: dict[str, Any]) -> str:
     if err.get("type") in ("too_long", "too_short") and isinstance(err.get("input"), str):
         bound = "at most" if err["type"] == "too_long" else "at least"
         limit = ctx.get("max_length" if err["type"] == "too_long" else "min_length")
-        return f"String should have {bound} {limit} characters"
+        return f"String should have {bound} {limit} character{'' if limit == 1 else 's'}"
     return str(err.get("msg", "invalid")).removeprefix("Value error, ")  # a validator's own words
 
 
@@ -161,10 +162,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for code, desc in {
         401: "Missing or unknown API key",
         403: "The key may not do this (a read key on a write)",
+        404: "No such document or model",
+        409: "The index was built with other settings (`qa reindex`)",
         413: "Request body (or document text) too large",
+        415: "The body is not sent as JSON (Content-Type: application/json)",
         422: "Invalid input; the message names the field",
         429: "Rate limit exceeded; see Retry-After",
         503: "Index unavailable or server busy; see Retry-After",
+        507: "Out of disk space (or an I/O error) while writing; the index is unchanged",
     }.items()
 }
 

@@ -22,6 +22,7 @@ from fastapi.responses import StreamingResponse
 
 from qa.cleaning import is_blank
 from qa.answers import Answer, Passage
+from server.bodies import json_body
 from server.errors import APIError, responses
 from server.runtime import LEXICAL_MODEL_ID, Runtime
 from server.openai_schemas import AnswerMeta, ChatCompletion, ChatCompletionRequest, ModelCard, ModelList, Usage
@@ -58,19 +59,25 @@ def render(answer: Answer) -> str:
 
 
 def conversation(body: ChatCompletionRequest) -> tuple[str, list[str]]:
-    """(question, earlier user turns) from the messages; a readable 422 when there is no question."""
+    """(question, earlier user turns) from the messages; a readable 422 naming the last message's field (as
+    validation names ``messages.N.content``) when there is no question."""
     last = body.messages[-1]
+    where = f"messages.{len(body.messages) - 1}"
     if last.role != "user":
-        raise APIError(422, f"the last message must be the user's question, not a {last.role!r} message",
-                       param="messages")
+        raise _invalid(f"{where}.role", f"the last message must be the user's question, not a {last.role!r} message")
     question = last.text()
     if is_blank(question):  # zero-width characters alone are blank too, as everywhere (qa.limits)
-        raise APIError(422, "the last user message (the question) is empty", param="messages")
+        raise _invalid(f"{where}.content", "the last user message (the question) is empty")
     if len(question) > QUESTION_CHARS:
-        raise APIError(422, f"the question (last user message) has {len(question)} characters; "
-                            f"at most {QUESTION_CHARS}", param="messages")
+        raise _invalid(f"{where}.content", f"the question (last user message) has {len(question)} characters; "
+                                           f"at most {QUESTION_CHARS}")
     history = [m.text() for m in body.messages[:-1] if m.role == "user" and not is_blank(m.text())]
     return question, history
+
+
+def _invalid(param: str, message: str) -> APIError:
+    """A 422 worded as a validation error: 'messages.0.content: ...'."""
+    return APIError(422, f"{param}: {message}", param=param)
 
 
 def _pieces(content: str) -> Iterator[str]:
@@ -97,8 +104,8 @@ STREAM_DOC = {
 }
 
 
-@router.post("/chat/completions", response_model=ChatCompletion,
-             responses={200: STREAM_DOC, **responses(401, 403, 413, 422, 429, 503)})
+@router.post("/chat/completions", response_model=ChatCompletion, dependencies=[Depends(json_body)],
+             responses={200: STREAM_DOC, **responses(401, 413, 415, 422, 429, 503)})
 def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     """Answer the last user message, OpenAI style; `model` may be anything ('qa-lexical': lexical retrieval)."""
     runtime: Runtime = request.app.state.runtime
@@ -160,7 +167,7 @@ def list_models(request: Request) -> ModelList:
     return ModelList(data=_models(request.app.state.runtime))
 
 
-@router.get("/models/{model_id:path}", response_model=ModelCard, responses=responses(401, 404, 429))
+@router.get("/models/{model_id:path}", response_model=ModelCard, responses=responses(401, 404, 422, 429))
 def get_model(model_id: str, request: Request) -> ModelCard:
     for card in _models(request.app.state.runtime):
         if card.id == model_id:

@@ -75,7 +75,7 @@ class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     model: str = Field(DEFAULT_CHAT_MODEL, max_length=256)
     messages: list[ChatMessage] = Field(min_length=1, max_length=CHAT_MESSAGES)
-    stream: bool | None = False
+    stream: bool | None = Field(False, strict=True, description="A JSON boolean (null: false)")
     stream_options: StreamOptions | None = None
     n: int | None = Field(None, ge=1, le=1, strict=True, description="Choices: only 1 (one extracted answer per question)")
     tool_choice: str | dict[str, Any] | None = Field(None, description="'auto' or 'none': no tool is ever called")

@@ -18,6 +18,7 @@ CONTEXT_TOTAL_CHARS = 200_000  # all of them together (usage counts their tokens
 HISTORY_TURNS = 40  # history items on /v1/ask: 20 question/answer exchanges
 CHAT_MESSAGES = 50  # messages on /v1/chat/completions (history + the question, system messages included)
 META_CHARS = 500  # title, source, date, author of a posted document
+URL_CHARS = 2000  # its url
 DEFAULT_CHAT_MODEL = "qa"  # the model a chat request names by default (listed by GET /v1/models)
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 
@@ -37,16 +38,26 @@ def _not_blank(text: str) -> str:
     return text
 
 
+LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})  # controls (NUL, \n, ...), U+2028 LINE and U+2029 PARAGRAPH SEPARATOR
+
+
 def _one_line(text: str) -> str:
-    """Metadata is shown on one line: no line breaks, NUL or other control characters."""
-    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+    """Metadata is shown on one line: no line breaks (U+2028 and U+2029 too), NUL or other control characters."""
+    bad = next((ch for ch in text if unicodedata.category(ch) in LINE_BREAKING), None)
     if bad is not None:
         raise ValueError(f"must be one line without control characters (found U+{ord(bad):04X})")
     return text
 
 
+def _blank_is_absent(text: str) -> str | None:
+    """A blank value (spaces, zero-width characters) says no more than "" or no value: what cleaning extracts
+    (a title, an outlet, a date) is kept, instead of a blank title shown in every citation."""
+    return None if is_blank(text) else text
+
+
 Text = Annotated[str, AfterValidator(_encodable)]
-Meta = Annotated[Text, Field(max_length=META_CHARS), AfterValidator(_one_line)]
+Meta = Annotated[Text, Field(max_length=META_CHARS), AfterValidator(_one_line), AfterValidator(_blank_is_absent)]
+Url = Annotated[Text, Field(max_length=URL_CHARS), AfterValidator(_one_line), AfterValidator(_blank_is_absent)]
 Question = Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS), AfterValidator(_encodable), AfterValidator(_not_blank)]
 
 
@@ -56,7 +67,8 @@ Question = Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS), AfterV
 class ErrorDetail(BaseModel):
     message: str = Field(description="One line a person can act on")
     type: str = Field(description="invalid_request_error, authentication_error, permission_error, not_found, "
-                                  "request_too_large, rate_limit_exceeded, index_unavailable, server_busy, ...")
+                                  "request_too_large, unsupported_media_type, rate_limit_exceeded, index_unavailable, "
+                                  "server_busy, insufficient_storage, ...")
     param: str | None = Field(None, description="The offending field, when there is one")
     code: int | None = Field(None, description="The HTTP status")
 
@@ -140,14 +152,15 @@ class AskRequest(BaseModel):
     question: Question
     k: int | None = Field(None, ge=1, le=K_MAX, strict=True, description="Passages to return (default QA_K)")
     mode: Mode | None = Field(None, description="hybrid | dense | lexical (default QA_MODE)")
-    history: list[Turn] = Field(
-        default_factory=list,
+    history: list[Turn] | None = Field(
+        None,
         max_length=HISTORY_TURNS,
-        description=f"Earlier turns, oldest first (at most {HISTORY_TURNS}); the user turns resolve follow-ups",
+        description=f"Earlier turns, oldest first (at most {HISTORY_TURNS}; null: none); the user turns resolve "
+                    "follow-ups",
     )
 
     def user_turns(self) -> list[str]:
-        return [t.content for t in self.history if t.role == "user"]
+        return [t.content for t in self.history or [] if t.role == "user"]
 
 
 # --------------------------------------------------------------------------- documents
@@ -217,8 +230,7 @@ class DocumentIn(BaseModel):
     source: Meta | None = None
     date: Meta | None = None
     author: Meta | None = None
-    url: Annotated[Text, Field(max_length=2000), AfterValidator(_one_line)] | None = Field(
-        None, description="Stored as the document's path")
+    url: Url | None = Field(None, description="Stored as the document's path")
 
 
 class DocumentWriteOut(BaseModel):

@@ -17,13 +17,14 @@ from fastapi.testclient import TestClient
 
 from api_support import ARTICLE, ROME, SEEDS, check_passages, client_for, error_of, seed_text
 from qa.config import Settings
-from qa.errors import BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, ModelUnavailable, QAError
+from qa.errors import (BadInputFile, DocumentNotFound, IndexCorrupt, IndexMismatch, ModelUnavailable, QAError,
+                       StorageError)
 from qa.ingest import SourceText
 from qa.service import QAService
 from server import runtime as runtime_module
 from server.app import create_app
 from server.documents_api import derived_doc_id
-from server.errors import qa_error_status
+from server.errors import TYPES, qa_error_status
 from server.runtime import ServedQA
 
 WHO_VI = "Ai đã gặp nhau tại Rome?"
@@ -35,6 +36,7 @@ ANSWER_KEYS = {"question", "mode", "abstained", "confidence", "answer", "passage
 
 def test_healthz_and_readyz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.head("/healthz").status_code == 200 and client.head("/readyz").status_code == 200  # uptime monitors
     ready = client.get("/readyz")
     assert ready.status_code == 200
     body = ready.json()
@@ -101,6 +103,76 @@ def test_openapi_and_docs(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def _documented(spec: dict) -> dict[str, set[int]]:
+    """'GET /v1/documents' -> the statuses its schema documents."""
+    return {f"{method.upper()} {path}": {int(code) for code in op["responses"]}
+            for path, ops in spec["paths"].items() for method, op in ops.items()}
+
+
+def test_every_error_is_documented_in_the_errors_own_shape(client: TestClient) -> None:
+    """FastAPI documents its own HTTPValidationError for a 422 on any route with parameters unless the route
+    lists 422: every error the server sends is an ErrorResponse (the readiness probe's 503 is a Readiness)."""
+    spec = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in json.dumps(spec)
+    for path, ops in spec["paths"].items():
+        assert "head" not in ops, path  # HEAD probes stay out of the schema (one operation per route)
+        for method, op in ops.items():
+            for code, response in op["responses"].items():
+                if int(code) >= 400 and path != "/readyz":
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.endswith("/ErrorResponse"), (method, path, code)
+    documented = _documented(spec)
+    for read in ("GET /v1/documents", "GET /v1/documents/{doc_id}", "GET /v1/documents/{doc_id}/raw"):
+        assert {401, 422, 429, 503} <= documented[read], read
+    assert {401, 403, 404, 409, 422, 429, 503, 507} <= documented["DELETE /v1/documents/{doc_id}"]
+    assert {401, 403, 409, 413, 415, 422, 429, 503, 507} <= documented["POST /v1/documents"]
+    for post in ("POST /v1/ask", "POST /v1/search", "POST /v1/chat/completions"):
+        assert {401, 413, 415, 422, 429, 503} <= documented[post], post
+    assert 403 not in documented["POST /v1/chat/completions"]  # a read: a read key is enough
+    assert 422 in documented["GET /v1/models/{model_id}"]
+    assert TYPES[507] == "insufficient_storage" and TYPES[415] == "unsupported_media_type"
+
+
+def test_the_statuses_answered_are_the_documented_ones(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = client_for(data_dir)
+    documented = _documented(client.get("/openapi.json").json())
+
+    def check(label: str, response, status: int, type: str) -> None:  # noqa: ANN001
+        assert response.status_code == status and error_of(response)["type"] == type, response.text
+        assert status in documented[label], label
+
+    check("GET /v1/documents", client.get("/v1/documents", params={"limit": 0}), 422, "invalid_request_error")
+    check("GET /v1/models/{model_id}", client.get("/v1/models/gpt-9"), 404, "not_found")
+    check("POST /v1/ask", client.post("/v1/ask", data={"question": "Rome"}), 415, "unsupported_media_type")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise StorageError("disk full while writing the index (No space left on device)")
+
+    monkeypatch.setattr("qa.ingest.Writer.ingest", full)
+    monkeypatch.setattr("qa.ingest.Writer.remove", full)
+    check("POST /v1/documents", client.post("/v1/documents", json={"text": ARTICLE}), 507, "insufficient_storage")
+    check("DELETE /v1/documents/{doc_id}", client.delete(f"/v1/documents/{ROME}"), 507, "insufficient_storage")
+
+    assert client.get("/v1/documents").status_code == 200
+    data_dir.rename(data_dir.with_name("moved-away"))  # the index it was using is gone: 503 until it is back
+    check("GET /v1/documents", client.get("/v1/documents"), 503, "index_unavailable")
+    check("GET /v1/documents/{doc_id}", client.get(f"/v1/documents/{ROME}"), 503, "index_unavailable")
+    check("GET /v1/documents/{doc_id}/raw", client.get(f"/v1/documents/{ROME}/raw"), 503, "index_unavailable")
+
+
+def test_every_route_with_a_body_checks_it_is_json(client: TestClient) -> None:
+    """The check is a dependency of each route that reads a JSON body: one added without it would answer a form
+    with a 422 about a dictionary again."""
+    spec = client.get("/openapi.json").json()
+    with_body = {(method, path) for path, ops in spec["paths"].items() for method, op in ops.items()
+                 if "requestBody" in op}
+    assert {path for _, path in with_body} == {"/v1/ask", "/v1/search", "/v1/chat/completions", "/v1/documents"}
+    for method, path in with_body:
+        assert "415" in spec["paths"][path][method]["responses"], path
+        response = client.request(method, path, data={"question": WHO_VI})
+        assert response.status_code == 415 and error_of(response)["type"] == "unsupported_media_type", path
+
+
 # ------------------------------------------------------------------ answers
 
 
@@ -124,6 +196,15 @@ def test_ask_follow_up_uses_the_history(client: TestClient) -> None:
     with_reply = history + [{"role": "assistant", "content": "Phái đoàn Triều Tiên và Nhật Bản."}]
     again = client.post("/v1/ask", json={"question": "How long did the meeting last?", "history": with_reply}).json()
     assert [p["chunk_id"] for p in again["passages"]] == [p["chunk_id"] for p in body["passages"]]
+
+
+def test_null_history_is_no_history(client: TestClient) -> None:
+    """As for k and mode, null is the same as leaving the field out."""
+    for route in ("/v1/ask", "/v1/search"):
+        without = client.post(route, json={"question": WHO_VI}).json()
+        null = client.post(route, json={"question": WHO_VI, "history": None, "k": None, "mode": None})
+        assert null.status_code == 200, null.text
+        assert [p["chunk_id"] for p in null.json()["passages"]] == [p["chunk_id"] for p in without["passages"]]
 
 
 def test_search_returns_passages_only(client: TestClient) -> None:
@@ -168,8 +249,27 @@ def test_not_json_is_a_422(client: TestClient) -> None:
     response = client.post("/v1/ask", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422 and "not valid JSON" in error_of(response)["message"]
     assert error_of(response)["param"] == "body"  # not the character position pydantic reports
-    assert client.post("/v1/ask", content=b"question=hi",
-                       headers={"content-type": "application/x-www-form-urlencoded"}).status_code == 422
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", None, "text/plain",
+                                          "multipart/form-data; boundary=x", "application/jsonl"])
+def test_a_body_not_sent_as_json_is_a_415_naming_the_header(client: TestClient, content_type: str | None) -> None:
+    """curl's -d sends a form type, some clients none: 415 saying what to send, not a 422 about a dictionary."""
+    body = json.dumps({"question": WHO_VI, "messages": [{"role": "user", "content": WHO_VI}], "text": ARTICLE})
+    headers = {"content-type": content_type} if content_type else {}
+    for route in ("/v1/ask", "/v1/search", "/v1/chat/completions", "/v1/documents"):
+        response = client.post(route, content=body.encode(), headers=headers)
+        assert response.status_code == 415, (route, response.text)
+        error = error_of(response)
+        assert error["type"] == "unsupported_media_type" and "Content-Type: application/json" in error["message"]
+    assert client.get("/v1/documents").json()["total"] == 5
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",
+                                          "Application/JSON;charset=UTF-8", "application/vnd.api+json"])
+def test_json_content_types_are_accepted(client: TestClient, content_type: str) -> None:
+    body = json.dumps({"question": WHO_VI}).encode()
+    assert client.post("/v1/ask", content=body, headers={"content-type": content_type}).status_code == 200
 
 
 def test_oversize_bodies_get_413(data_dir: Path) -> None:
@@ -187,6 +287,34 @@ def test_oversize_bodies_get_413(data_dir: Path) -> None:
     assert streamed.status_code == 413, streamed.text
     assert error_of(streamed)["type"] == "request_too_large"
     assert client.post("/v1/ask", json={"question": WHO_VI}).status_code == 200  # small bodies still pass
+
+
+def _escaped_document(max_file_bytes: int) -> str:
+    """A document just under the file limit in 2-byte characters, with full metadata, as ``json.dumps`` sends it by
+    default (every non-ASCII character as \\uXXXX: three times its UTF-8 size)."""
+    text = "Tin mới.\n\n" + "ư" * ((max_file_bytes - 20) // 2)
+    meta = {key: "𝔸" * 500 for key in ("title", "source", "date", "author")}  # 4-byte characters: 12 bytes each
+    body = json.dumps({"doc_id": "d" * 128, "text": text, **meta, "url": "𝔸" * 2000}, ensure_ascii=True)
+    assert max_file_bytes - 20 < len(text.encode()) <= max_file_bytes and len(body) > 3 * len(text.encode())
+    return body
+
+
+def test_the_default_body_limit_fits_a_document_of_the_file_limit_however_it_is_escaped(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    assert len(_escaped_document(settings.max_file_bytes)) <= settings.max_request_bytes  # 5 MB: 15 MB of JSON
+    monkeypatch.setenv("QA_MAX_REQUEST_BYTES", "4096")  # an explicit limit is still the limit
+    assert Settings().max_request_bytes == 4096
+
+
+def test_a_document_just_under_the_file_limit_is_accepted_as_escaped_json(data_dir: Path) -> None:
+    client = client_for(data_dir, max_file_bytes=20_000)  # the body limit follows: 3 x 20,000 + 64 KiB
+    created = client.post("/v1/documents", content=_escaped_document(20_000), headers={"content-type": "application/json"})
+    assert created.status_code == 201, created.text
+    limit = 3 * 20_000 + 64 * 1024  # what QA_MAX_REQUEST_BYTES defaults to with this file limit
+    padded = json.dumps({"text": "ok"}) + " " * limit  # JSON whitespace: a body just over it
+    too_big = client.post("/v1/documents", content=padded, headers={"content-type": "application/json"})
+    assert too_big.status_code == 413 and "QA_MAX_REQUEST_BYTES" in error_of(too_big)["message"]
 
 
 def test_model_runs_under_a_concurrency_cap(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -299,12 +427,15 @@ def test_a_posted_seed_gets_the_same_cleaning_as_ingest(client: TestClient) -> N
         ({"doc_id": "../etc/passwd", "text": "x"}, 422, "doc_id"),
         ({"doc_id": "có dấu", "text": "x"}, 422, "doc_id"),
         ({"doc_id": "a" * 129, "text": "x"}, 422, "doc_id"),
-        ({"text": ""}, 422, "text"),
+        ({"text": ""}, 422, "text: String should have at least 1 character"),
         ({"text": " \n\t "}, 422, "empty"),
         ({"text": "\u200b\u200d \ufeff"}, 422, "empty"),  # as for a file: zero-width characters are blank
         ({"text": "abc\x00def"}, 422, "NUL"),
         ({"text": "ok", "title": "t" * 501}, 422, "title"),
         ({"text": "ok", "title": "a\nb"}, 422, "title: must be one line without control characters"),
+        ({"text": "ok", "title": "a\u2028b"}, 422, "U+2028"),  # LINE SEPARATOR: a line break too
+        ({"text": "ok", "author": "a\u2029b"}, 422, "U+2029"),  # PARAGRAPH SEPARATOR
+        ({"text": "ok", "url": "https://a.example/\u2028"}, 422, "url: must be one line"),
         ({"text": "ok", "source": "VOV\x00"}, 422, "U+0000"),
         ({"text": "ok", "tags": ["x"]}, 422, "tags"),
         ({"text": "x" * 2001}, 413, "QA_MAX_FILE_BYTES"),
@@ -316,7 +447,22 @@ def test_bad_documents_are_rejected(data_dir: Path, payload: dict, status: int, 
     response = client.post("/v1/documents", json=payload)
     assert response.status_code == status, response.text
     assert needle in error_of(response)["message"]
+    assert not error_of(response)["message"].endswith("1 characters")
     assert client.get("/v1/documents").json()["total"] == 5
+
+
+def test_blank_metadata_is_the_same_as_none(client: TestClient) -> None:
+    """A title of spaces would be a blank title in every citation: like "", it leaves the extracted one."""
+    given = {"title": "   ", "source": " \u200b", "date": "", "author": "\u00a0\u3000", "url": "  "}
+    blank = client.post("/v1/documents", json={"doc_id": "blank", "text": ARTICLE, **given})
+    plain = client.post("/v1/documents", json={"doc_id": "plain", "text": ARTICLE})
+    assert blank.status_code == plain.status_code == 201, blank.text
+    stored, extracted = client.get("/v1/documents/blank").json(), client.get("/v1/documents/plain").json()
+    assert stored["title"] == extracted["title"] == ARTICLE.splitlines()[0]
+    for key in ("source", "date", "author", "path"):
+        assert stored[key] == extracted[key], key
+    derived = client.post("/v1/documents", json={"text": ARTICLE, "title": " "}).json()["doc_id"]
+    assert derived == derived_doc_id(ARTICLE, None)  # the slug of the first line, not "doc-"
 
 
 def test_derived_doc_ids() -> None:
@@ -386,3 +532,20 @@ def test_a_body_that_is_not_utf8_is_a_422(client: TestClient) -> None:
     for route in ("/v1/ask", "/v1/chat/completions", "/v1/documents"):
         response = client.post(route, content=b'{"question": "\xff\xfe"}', headers={"content-type": "application/json"})
         assert response.status_code == 422 and "not UTF-8" in error_of(response)["message"], route
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_json_in_utf16_or_utf32_is_refused_as_not_utf8(client: TestClient, encoding: str) -> None:
+    """json.loads on bytes would read them (a BOM, or NUL bytes): the API takes UTF-8 JSON only, as it says."""
+    body = {"question": WHO_VI, "messages": [{"role": "user", "content": WHO_VI}], "doc_id": "utf16", "text": ARTICLE}
+    for route in ("/v1/ask", "/v1/search", "/v1/chat/completions", "/v1/documents"):
+        fields = {k: v for k, v in body.items() if k in {"/v1/chat/completions": {"messages"},
+                                                           "/v1/documents": {"doc_id", "text"}}.get(route, {"question"})}
+        response = client.post(route, content=json.dumps(fields, ensure_ascii=False).encode(encoding),
+                               headers={"content-type": "application/json"})
+        assert response.status_code == 422, (route, response.text)
+        error = error_of(response)
+        assert error["param"] == "body" and "not UTF-8" in error["message"] and "send UTF-8 JSON" in error["message"]
+    assert client.get("/v1/documents/utf16").status_code == 404
+    with_bom = json.dumps({"question": WHO_VI}).encode("utf-8-sig")  # UTF-8 still, which a parser may accept
+    assert client.post("/v1/ask", content=with_bom, headers={"content-type": "application/json"}).status_code == 200

@@ -195,6 +195,8 @@ def test_model_field_is_qa_model_when_dense_retrieval_answers(tmp_path: Path, ti
     ("content", "param", "says"),
     [
         ("x" * 4001, "messages.0.content", "String should have at most 4000 characters"),
+        ("x" * 2001, "messages.0.content", "the question (last user message) has 2001 characters; at most 2000"),
+        ("\u200b", "messages.0.content", "the last user message (the question) is empty"),
         ({"x": 1}, "messages.0.content", "Input should be a valid string"),
         ([{"type": "text", "text": "x" * 4001}], "messages.0.content", "a user message has at most 4000 characters"),
     ],
@@ -206,6 +208,28 @@ def test_a_bad_message_is_named_as_the_field_it_is(client: TestClient, content: 
     error = error_of(response)
     assert response.status_code == 422 and error["param"] == param
     assert error["message"] == f"{param}: {says}"
+
+
+def test_the_question_is_named_as_the_last_message(client: TestClient) -> None:
+    """Not just "messages": the field of the message at fault, as validation names it."""
+    too_long = chat(client, {"role": "system", "content": "Be brief."}, user("Rome?"), user("x" * 2001))
+    assert error_of(too_long)["param"] == "messages.2.content"
+    not_a_question = chat(client, user("Rome?"), {"role": "assistant", "content": "..."})
+    assert error_of(not_a_question)["param"] == "messages.1.role"
+    assert error_of(not_a_question)["message"].startswith("messages.1.role: the last message must be the user's")
+
+
+@pytest.mark.parametrize("stream", ["yes", "true", "1", 1, 0, "false", [], {}])
+def test_stream_is_a_json_boolean(client: TestClient, stream: object) -> None:
+    """As strict as k and n: "yes" or 1 is not a request for a stream (nor is "false" a refusal of one)."""
+    response = chat(client, user(ROME_VI), stream=stream)
+    assert response.status_code == 422 and error_of(response)["param"] == "stream", response.text
+
+
+def test_stream_null_or_false_is_one_answer(client: TestClient) -> None:
+    for stream in (None, False):
+        response = chat(client, user(ROME_VI), stream=stream)
+        assert response.status_code == 200 and response.json()["object"] == "chat.completion", stream
 
 
 def test_text_parts_are_read_as_separate_pieces_of_text(client: TestClient) -> None:

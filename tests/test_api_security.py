@@ -141,3 +141,18 @@ def test_a_body_that_cannot_be_parsed_still_needs_a_key_and_a_token(data_dir: Pa
     assert with_key.status_code == 422  # a good key: then the body's own error
     assert client.post("/v1/chat/completions", content=body, headers=json_type | {"X-API-Key": "admin-1"}).status_code == 422
     assert client.post("/v1/chat/completions", content=body, headers=json_type | {"X-API-Key": "admin-1"}).status_code == 429
+
+
+@pytest.mark.parametrize("body", [b'{"question": "Rome"}'.decode().encode("utf-16"), b"question=Rome"])
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded", None])
+def test_a_body_refused_for_its_type_or_encoding_still_needs_a_key_and_a_token(
+        data_dir: Path, body: bytes, content_type: str | None) -> None:
+    """A 415 (not JSON) or a 422 (JSON in UTF-16) comes after the key and the rate limit, as every body error."""
+    client = client_for(data_dir, api_keys=["read-1"], admin_keys=["admin-1"], rate_limit_per_minute=2)
+    headers = {"content-type": content_type} if content_type else {}
+    assert client.post("/v1/ask", content=body, headers=headers).status_code == 401
+    assert client.post("/v1/ask", content=body, headers=headers | {"X-API-Key": "guess"}).status_code == 401
+    assert client.post("/v1/ask", content=body, headers=headers).status_code == 429  # the IP's 3rd request
+    assert client.post("/v1/documents", content=body, headers=headers | {"X-API-Key": "read-1"}).status_code == 403
+    refused = client.post("/v1/ask", content=body, headers=headers | {"X-API-Key": "admin-1"})
+    assert refused.status_code == (422 if content_type == "application/json" else 415), refused.text
