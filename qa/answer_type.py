@@ -20,14 +20,25 @@ AnswerType = Literal["duration", "number", "time", "person", "place"]
 # Cues per kind: Vietnamese ones with their diacritics, English ones. A question typed with diacritics is
 # matched on its own lower-cased words, so "đầu tiên" is not "đâu", "máy" not "mấy", "khí nào" not "khi nào";
 # one typed without them can only be matched folded.
+# "(noun) nào": the noun nearest before "nào" says the kind ("Bộ trưởng Quốc phòng Mỹ nào", "khách sạn 5 sao
+# nào"; "Bộ trưởng đến thăm nước nào" asks for a place); "which (noun)" in English
+_PERSON_NOUNS = ("quan chức|bộ trưởng|ngoại trưởng|thứ trưởng|tổng thống|thủ tướng|nhà lãnh đạo|lãnh đạo|chủ tịch|"
+                 "đại sứ|cố vấn|phát ngôn viên|vua|hoàng đế|cầu thủ|ca sĩ|tác giả|nhà khoa học")
+_PLACE_NOUNS = "khách sạn|thành phố|quốc gia|tỉnh|vùng|khu vực|địa điểm|sân bay|thủ đô|hòn đảo|con sông|châu lục"
+_PERSON_EN = ("minister|secretary|official|president|premier|leader|chairman|ambassador|adviser|advisor|"
+              "spokesman|spokeswoman|spokesperson|general|king|queen|emperor|player|singer|author|writer|scientist")
+_PLACE_EN = "hotel|city|country|nation|province|state|region|place|venue|airport|capital|island|river|continent"
+_TIME_UNITS_VI = "giây|phút|giờ|tiếng|ngày|tuần|tháng|năm|thập kỷ|thế kỷ"
+_TIME_UNITS_EN = "seconds|minutes|hours|days|weeks|months|years|decades|centuries"
 _CUES: list[tuple[AnswerType, str, str]] = [
-    ("duration", "bao lâu", r"how long|for how many (hours|days|weeks|months|years)"),
+    ("duration", f"bao lâu|bao nhiêu (?:{_TIME_UNITS_VI})|mấy (?:tiếng|ngày|tuần|tháng|năm)",
+     rf"how long|(?:for )?how many (?:{_TIME_UNITS_EN})"),
     ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào",
      r"when|what year|which year|what date|what time"),
     ("number", "bao nhiêu|mấy|bao lâu|số lượng|tỷ lệ|tỉ lệ|phần trăm",
      r"how many|how much|how long|how old|what percentage|what number"),
-    ("person", "ai|người nào", r"who|whom|whose"),
-    ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", r"where|which country|which city"),
+    ("person", "ai|người nào", rf"who|whom|whose|which (?:{_PERSON_EN})"),
+    ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which (?:{_PLACE_EN})"),
 ]
 
 
@@ -75,10 +86,28 @@ def answer_type(question: str) -> AnswerType | None:
     else:
         found = _cues(_folded_lower(question), _TYPES_FOLDED)
     if not found:
-        return None
+        return _which(nfc(question).lower())
     if detect(question) == "other":  # an English question leads with its cue: "How many ... when ...?"
         return min(found)[2]
     return min(found, key=lambda f: f[1])[2]  # a Vietnamese one ends with it: the kinds in order of precedence
+
+
+_NOUN_KINDS: dict[str, AnswerType] = {noun: kind for kind, nouns in (("person", _PERSON_NOUNS), ("place", _PLACE_NOUNS))
+                                      for noun in nouns.split("|")}
+_NOUN_KINDS |= {fold(noun): kind for noun, kind in list(_NOUN_KINDS.items())}  # typed without diacritics
+_BEFORE_NAO = re.compile(r"((?:\S+\s+){1,5})n[aà]o\b")
+
+
+def _which(q: str) -> AnswerType | None:
+    """The kind of a Vietnamese "(noun) nào" question: the noun nearest before "nào", up to five words back."""
+    for match in _BEFORE_NAO.finditer(q):
+        before = match.group(1).split()
+        for end in range(len(before), 0, -1):
+            for size in (3, 2, 1):
+                kind = _NOUN_KINDS.get(" ".join(before[max(0, end - size) : end]))
+                if kind and end - size >= 0:
+                    return kind
+    return None
 
 
 def offers(sentence: str, kind: AnswerType | None, question: str) -> bool:

@@ -15,34 +15,69 @@ common words occur in almost any article, and must not make an unrelated one loo
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from qa.lexical import STOPWORDS
-from qa.text import nfc, words
+from qa.text import nfc
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
+# terms of several words, acronyms and names: "north korea" -> "Triều Tiên" (not "bắc" + "Hàn Quốc"),
+# "US" -> "Mỹ" (where "us" is a pronoun), "pyongyang" -> "Bình Nhưỡng"
+PHRASES = GLOSSARY.with_name("glossary-en-vi-phrases.tsv")
 IRREGULAR = GLOSSARY.with_name("english-irregular.tsv")  # "fled" -> "flee", "children" -> "child"
+_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*\.?", re.UNICODE)  # qa.text's words, keeping the dot of "U.S."
 
 
-def _rows(path: Path) -> list[tuple[str, str]]:
+def _rows(path: Path, *, lower: bool = True) -> list[tuple[str, str]]:
     """The (first column, second column) pairs of a tab-separated data file, "#" lines left out."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             first, _, second = line.partition("\t")
-            rows.append((first.strip().lower(), second))
+            rows.append((first.strip().lower() if lower else first.strip(), second))
     return rows
+
+
+def _renderings(vietnamese: str) -> tuple[str, ...]:
+    return tuple(nfc(p.strip()) for p in vietnamese.split("|") if p.strip())
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[str, ...]]:
+    """Single lower-case words: the common-word glossary, then the names of the phrase file ("pyongyang")."""
     table: dict[str, tuple[str, ...]] = {}
-    for english, vietnamese in _rows(GLOSSARY):
-        phrases = tuple(nfc(p.strip()) for p in vietnamese.split("|") if p.strip())
+    names = [(k, v) for k, v in _rows(PHRASES, lower=False) if k.isalpha() and k == k.lower()]
+    for english, vietnamese in _rows(GLOSSARY) + names:
+        phrases = _renderings(vietnamese)
         if english and phrases:
-            table[english] = phrases
+            table[english] = tuple(dict.fromkeys(table.get(english, ()) + phrases))
     return table
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Terms of several words ("secretary of state"), keyed by their lower-case words."""
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for english, vietnamese in _rows(PHRASES, lower=False):
+        key = tuple(w.lower() for w in _TOKEN.findall(english))
+        if len(key) > 1 and not _acronym(english) and _renderings(vietnamese):
+            table[key] = _renderings(vietnamese)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _acronyms() -> dict[str, tuple[str, ...]]:
+    """Upper-case terms, matched as written: "US" is the country, "us" a pronoun; "U.S." is "US"."""
+    return {_acronym(english): _renderings(vietnamese) for english, vietnamese in _rows(PHRASES, lower=False)
+            if _acronym(english) and _renderings(vietnamese)}
+
+
+def _acronym(token: str) -> str:
+    """``token`` without its dots when it is written in capitals ("U.S." -> "US"), else ""."""
+    bare = token.replace(".", "")
+    return bare if len(bare) > 1 and bare.isupper() and bare.isalnum() else ""
 
 
 @lru_cache(maxsize=1)
@@ -85,13 +120,46 @@ def _entry(word: str) -> str | None:
     return next((form for form in _forms(word) if form in table), None)
 
 
+def _segments(text: str) -> list[tuple[int, tuple[str, ...] | None]]:
+    """``text``'s words, a known term of several words taken as one: (how many words, the term's renderings
+    or None when the glossary does not know it), for each word that is not a stopword or a number (an
+    acronym counts: "US" is not "us"). The longest term wins: "south china sea" before "china"."""
+    tokens = _TOKEN.findall(nfc(text))
+    shouted = not any(c.islower() for c in text)  # "WHO MET IN ROME?": capitals that are no acronyms
+    lowered = [_base(t.rstrip(".").lower()) for t in tokens]
+    phrases, table = _phrases(), _table()
+    longest = max(map(len, phrases), default=1)
+    out: list[tuple[int, tuple[str, ...] | None]] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(longest, len(tokens) - i), 1, -1):
+            key = lowered[i : i + n]
+            found = phrases.get(tuple(key)) or next(
+                (phrases[(*key[:-1], f)] for f in _forms(key[-1])[1:] if (*key[:-1], f) in phrases), None)
+            if found:
+                out.append((n, found))
+                i += n
+                break
+        else:
+            word, acronym = lowered[i], "" if shouted else _acronym(tokens[i])
+            if acronym in _acronyms():
+                out.append((1, _acronyms()[acronym]))
+            elif word not in STOPWORDS and word.isalpha():
+                entry = _entry(word)
+                out.append((1, table[entry] if entry else None))
+            elif word in table:  # a stopword the glossary still translates ("after"), as itself: "does" is no doe
+                out.append((0, table[word]))
+            i += 1
+    return out
+
+
 @lru_cache(maxsize=4096)
 def translate(text: str) -> tuple[str, ...]:
-    """The Vietnamese phrases for the English words of ``text`` that the glossary knows, in order, each once."""
-    table = _table()
+    """The Vietnamese phrases for the English words and terms of ``text`` that the glossary knows, in order,
+    each once."""
     phrases: dict[str, None] = {}
-    for entry in filter(None, map(_entry, map(_base, words(text)))):
-        phrases.update(dict.fromkeys(table[entry]))
+    for _, found in _segments(text):
+        phrases.update(dict.fromkeys(found or ()))
     return tuple(phrases)
 
 
@@ -99,7 +167,9 @@ def translate(text: str) -> tuple[str, ...]:
 def known_share(text: str) -> float:
     """The share of the words of ``text`` that the glossary translates: how much of an English question its
     Vietnamese phrases stand for. Words of letters only count, names and unknown words among them; question
-    words and other stopwords, numbers and hyphenated tokens do not. "What did Wang Yi and Blinken agree to
-    prevent?": 2 of 5 ("agree", "prevent")."""
-    content = [w for w in map(_base, words(text)) if w not in STOPWORDS and w.isalpha()]
-    return sum(_entry(w) is not None for w in content) / len(content) if content else 0.0
+    words and other stopwords, numbers and hyphenated tokens do not (an acronym does: "US"); a term of
+    several words counts as its words. "What did Blinken and Sullivan agree to prevent?": 2 of 4 ("agree",
+    "prevent"); "What did Wang Yi and Blinken agree to prevent?": 4 of 5 ("wang yi" is a name of the phrase file)."""
+    counted = [(n, found) for n, found in _segments(text) if n]
+    total = sum(n for n, _ in counted)
+    return sum(n for n, found in counted if found) / total if total else 0.0

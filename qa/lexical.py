@@ -284,6 +284,31 @@ class LexicalIndex:
         """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk."""
         return self.coverage_scorer(query, diacritics=diacritics)(self._present(row, folded=not diacritics))
 
+    def foreign_coverage(self, query: str, row: int) -> float:
+        """``coverage`` of a question in another language (English) in one chunk: a word counts where the
+        chunk has it as written ("Rome"), or with its accents dropped only inside a pair of the question's
+        words the chunk also has ("Ho Chi Minh" in "Hồ Chí Minh"). Alone, a word that is a Vietnamese
+        syllable once unaccented ("pho" in "đối phó") is chance, not evidence."""
+        key = (query, "foreign")
+        groups = self._weight_memo.get(key)
+        if groups is None:
+            terms = query_terms(query, folded=True)
+            groups = self._memo_weights(key, [self._group_weights(QueryTerms(terms.unigrams, []), self.folded),
+                                              self._group_weights(QueryTerms([], terms.bigrams), self.folded)])
+        if not 0 <= row < len(self.texts):
+            return 0.0
+        folded, written = self._row_tokens(row, True), self._row_tokens(row, False)
+        shares = []
+        pairs = [t for group in groups[1] for t in group[0] if t in folded]
+        if groups[0]:
+            (weights, total), = groups[0]
+            paired = {w for pair in pairs for w in pair.split("_")}
+            shares.append(sum(w for t, w in weights.items() if t in written or (t in paired and t in folded)) / total)
+        if groups[1]:
+            (weights, total), = groups[1]
+            shares.append(sum(weights[t] for t in pairs) / total)
+        return sum(shares) / len(shares) if shares else 0.0
+
     def phrase_coverage(self, phrases: tuple[str, ...], row: int) -> float:
         """``coverage`` for accented phrases (``phrase_scorer``) in one chunk."""
         return self.phrase_scorer(phrases)(self._present(row, folded=False))

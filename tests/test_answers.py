@@ -43,6 +43,20 @@ SEEDS = Path(__file__).parent.parent / "seeds"
     ("How old was he when he played in the final?", "number"),
     ("Who was the leader when the Franks arrived?", "person"),
     ("Syria và Ai Cập tấn công Israel khi nào?", "time"),
+    # a count of units of time is a duration: "bao nhiêu tiếng", "mấy ngày", "how many hours"
+    ("Cuộc gặp kéo dài bao nhiêu tiếng?", "duration"),
+    ("hoi dam keo dai may ngay", "duration"),
+    ("How many hours did the talks last?", "duration"),
+    ("Bao nhiêu người tham dự?", "number"),
+    ("Có mấy giờ?", "number"),  # "mấy giờ" is a clock time or a count, not a length
+    # "(noun) nào" and "which (noun)": the noun nearest before "nào" says the kind
+    ("Bộ trưởng Quốc phòng Mỹ nào tham dự?", "person"),
+    ("bo truong quoc phong my nao tham du", "person"),
+    ("Đàm phán diễn ra tại khách sạn 5 sao nào?", "place"),
+    ("Bộ trưởng đến thăm tỉnh nào?", "place"),
+    ("Which minister attended the talks?", "person"),
+    ("Which hotel hosted the talks?", "place"),
+    ("Cách nào để làm?", None),
 ])
 def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind

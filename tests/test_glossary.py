@@ -7,8 +7,9 @@ import unicodedata
 import pytest
 
 import qa.answers
+import qa.lexical
 import qa.retrieval
-from qa.glossary import GLOSSARY, IRREGULAR, _table, known_share, translate
+from qa.glossary import GLOSSARY, IRREGULAR, PHRASES, _table, known_share, translate
 from qa.lexical import phrase_terms
 from qa.retrieval import analyze
 from qa.service import QAService
@@ -76,6 +77,8 @@ DOCS = {
     "Đội tuyển quốc gia thắng trận chung kết. Cầu thủ ghi bàn ở phút cuối.\n",
     "c-weather.txt": "Thời tiết\n"
     "Mưa lớn kéo dài ở miền bắc. Nhiệt độ giảm xuống dưới 10 độ.\n",
+    "d-city.txt": "Thành phố\n"
+    "Chính quyền đối phó với lũ. Người dân Hồ Chí Minh và Đà Nẵng chuẩn bị bao cát.\n",
 }
 
 
@@ -119,7 +122,8 @@ def test_the_glossary_raises_the_confidence_of_an_english_answer(service: QAServ
 
 
 def test_known_share_is_the_part_of_the_question_the_glossary_translates() -> None:
-    assert known_share("What did Wang Yi and Blinken agree to prevent?") == pytest.approx(2 / 5)
+    assert known_share("What did Blinken and Sullivan agree to prevent?") == pytest.approx(2 / 4)
+    assert known_share("What did Wang Yi and Blinken agree to prevent?") == pytest.approx(4 / 5)  # a name it knows
     assert known_share("Why did the oil price rise?") == 1.0
     assert known_share("Who was it, and when?") == 0.0  # no content word at all
 
@@ -134,3 +138,47 @@ def test_a_question_the_glossary_barely_knows_is_not_answered_on_that_word(servi
     assert answer.abstained
     monkeypatch.setattr(qa.answers, "known_share", lambda text: 1.0)  # the glossary's share taken whole
     assert not service.ask(question).abstained
+
+
+def test_an_english_word_met_only_without_its_accents_is_no_evidence(service: QAService,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """"pho" is a Vietnamese syllable once accents are dropped ("đối phó"): alone it is chance, and the
+    question is not answered; inside a pair of the question's words ("Ho Chi Minh", "Da Nang") it is a
+    Vietnamese name written without its accents, and counts."""
+    assert service.ask("What is the recipe for pho?").abstained
+    named = service.ask("Which residents of Ho Chi Minh were preparing sandbags?")
+    assert named.passages[0].doc_id == "d-city" and not named.abstained
+    # the plain folded share, as before: the lone syllable would answer
+    monkeypatch.setattr(qa.lexical.LexicalIndex, "foreign_coverage",
+                        lambda self, query, row: self.coverage(query, row, diacritics=False))
+    assert not service.ask("What is the recipe for pho?").abstained
+
+
+def test_terms_of_several_words_acronyms_and_names_are_translated_whole() -> None:
+    assert translate("Why did North Korea fire a missile?")[0] == "Triều Tiên"
+    assert "Hàn Quốc" not in translate("North Korea's leader")  # the term, not "north" + "korea"
+    assert "Hàn Quốc" in translate("South Korea") and "Triều Tiên" not in translate("South Korea")
+    assert "ngoại trưởng" in translate("the secretaries of state")  # the term's plural
+    us = translate("What did the U.S. say?")
+    assert "Mỹ" in us and us == translate("What did the US say?")
+    assert "Mỹ" not in translate("Tell us more") and "Mỹ" not in translate("WHAT DID US SAY")  # a pronoun; capitals
+    assert "Bình Nhưỡng" in translate("What does Washington want Pyongyang to abandon?")
+    assert known_share("What did the US say?") == 1.0  # "US" counts, known; "us" would be a stopword
+    assert known_share("Why did North Korea fire?") == 1.0
+
+
+def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
+    assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
+    assert "sau" in translate("What happened after the war?")
+
+
+def test_every_phrase_line_is_a_term_and_its_vietnamese() -> None:
+    seen: set[str] = set()
+    for line in PHRASES.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        english, tab, vietnamese = line.partition("\t")
+        assert tab and english == english.strip() and (english == english.lower() or english.isupper()), line
+        assert english not in seen, f"{english} twice"
+        seen.add(english)
+        assert all(p and p == p.strip() and unicodedata.is_normalized("NFC", p) for p in vietnamese.split("|")), line

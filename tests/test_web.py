@@ -114,7 +114,7 @@ def test_wheel_ships_the_static_files_and_the_glossary(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in STATIC_FILES:
         assert f"server/static/{name}" in names
-    for data in ("glossary-en-vi.tsv", "english-irregular.tsv"):  # English questions read them (qa/glossary.py)
+    for data in ("glossary-en-vi.tsv", "glossary-en-vi-phrases.tsv", "english-irregular.tsv"):  # qa/glossary.py reads them
         assert f"qa/data/{data}" in names
 
 
