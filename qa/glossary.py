@@ -61,7 +61,7 @@ def _phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
     """Terms of several words ("secretary of state"), keyed by their lower-case words."""
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
     for english, vietnamese in _rows(PHRASES, lower=False):
-        key = tuple(w.lower() for w in _TOKEN.findall(english))
+        key = tuple(_base(w.lower()) for w in _TOKEN.findall(english))  # "people's" as the questions read it
         if len(key) > 1 and not _acronym(english) and _renderings(vietnamese):
             table[key] = _renderings(vietnamese)
     return table

@@ -163,6 +163,8 @@ def test_terms_of_several_words_acronyms_and_names_are_translated_whole() -> Non
     assert "Mỹ" in us and us == translate("What did the US say?")
     assert "Mỹ" not in translate("Tell us more") and "Mỹ" not in translate("WHAT DID US SAY")  # a pronoun; capitals
     assert "Bình Nhưỡng" in translate("What does Washington want Pyongyang to abandon?")
+    # a possessive inside a term is read as the question's words are: "People's" is "people"
+    assert translate("Where is the People's Liberation Army?")[0] == "Quân đội Giải phóng Nhân dân"
     assert known_share("What did the US say?") == 1.0  # "US" counts, known; "us" would be a stopword
     assert known_share("Why did North Korea fire?") == 1.0
 
