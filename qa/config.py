@@ -43,6 +43,17 @@ def default_request_bytes(max_file_bytes: int) -> int:
     return JSON_ESCAPING * max_file_bytes + JSON_AROUND_TEXT
 
 
+def _local_model_path(name: str) -> str:
+    """A model folder as an absolute path (links kept, not resolved: a link repointed at another model is
+    caught by its dimension): the index records the model by this name, and "model", "./model/" and
+    "/srv/model" are one model, not a reason to `qa reindex`. A hub id that is not a local folder stays as it is."""
+    try:
+        path = os.path.expanduser(name)
+        return os.path.abspath(path) if os.path.isdir(path) else name
+    except (OSError, ValueError, RuntimeError):  # no home folder for "~user", a NUL in the name
+        return name
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
 
@@ -108,7 +119,7 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError(f"is empty; unset it for the default ({DEFAULT_MODEL}) or name a model "
                              "(a hub id or a local folder)")
-        return value
+        return _local_model_path(value)
 
     @field_validator("data_dir", mode="before")
     @classmethod
@@ -153,6 +164,22 @@ def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
     lines = []
     for name in sorted(n for n in (os.environ if environ is None else environ) if n.upper().startswith("QA_")):
         if name.upper() not in known:
-            near = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.8)
-            lines.append(f"{name} is not a qa setting and is ignored" + (f" (did you mean {near[0]}?)" if near else ""))
+            close = difflib.get_close_matches(name.upper(), sorted(known), n=len(known), cutoff=0.8)
+            # the fewest slips first, then difflib's likeness: QA_MODLE is QA_MODEL with two letters swapped,
+            # which difflib alone ranks below QA_MODE (a letter missing); QA_MODES is still QA_MODE
+            near = min(close, key=lambda k: (_slips(name.upper(), k), close.index(k)), default=None)
+            lines.append(f"{name} is not a qa setting and is ignored" + (f" (did you mean {near}?)" if near else ""))
     return lines
+
+
+def _slips(typed: str, meant: str) -> int:
+    """The typing slips between two names, weighted: two neighbours swapped (the commonest slip) costs 1, a
+    letter inserted, missed or mistyped 2 (an edit distance, Damerau's, with swaps at half price)."""
+    rows = [[2 * j for j in range(len(meant) + 1)]] + [[2 * i] + [0] * len(meant) for i in range(1, len(typed) + 1)]
+    for i in range(1, len(typed) + 1):
+        for j in range(1, len(meant) + 1):
+            rows[i][j] = min(rows[i - 1][j] + 2, rows[i][j - 1] + 2,
+                             rows[i - 1][j - 1] + 2 * (typed[i - 1] != meant[j - 1]))
+            if i > 1 and j > 1 and typed[i - 1] == meant[j - 2] and typed[i - 2] == meant[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[len(typed)][len(meant)]

@@ -18,6 +18,10 @@ _ANAPHORA = re.compile(f"{_ANAPHORA_EN}|{_ANAPHORA_VI}|{_ANAPHORA_FOLDED}", re.I
 _WHAT_ABOUT = re.compile(r"\b(?:còn|con)\s+(.*?)\s+(?:thì|thi)\s+sao\b|\b(?:what|how)\s+about\s+(.*)", re.IGNORECASE)
 TOPIC_TURNS = 3  # a follow-up of a follow-up reaches back this many turns for its topic
 SHORT = 4  # content words
+# Chat that asks nothing: acknowledgements and greetings (with folded Vietnamese). A turn made of these alone,
+# or of no word at all ("?!?", an emoji), is no follow-up, and no topic for the turns after it.
+_CHATTER = frozenset("""ok okay oke okie thanks thank you thx yes yeah yep no nope hmm hm uh um cool great nice good
+    hi hello bye cảm cám ơn cam on vâng vang ừ ừm dạ da chào chao xin tốt tot""".split())
 
 
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZĐ][\w-]+")
@@ -41,10 +45,19 @@ def _starts_topic(turn: str, previous: str) -> bool:
     return any(w not in known for w in words(fold(subject)) if w not in STOPWORDS)
 
 
+def is_chatter(turn: str) -> bool:
+    """No word at all, or only acknowledgements ("ok", "cảm ơn"): short, but it asks nothing of the turn
+    before ("Why?" and "Ở đâu?", question words alone, still do)."""
+    return all(w in _CHATTER for w in words(turn))
+
+
 def is_follow_up(question: str, previous: str = "") -> bool:
-    """Anaphoric ("bà ấy", "they"), or short without naming anything new (a new name = a new topic)."""
+    """Anaphoric ("bà ấy", "they"), or short without naming anything new (a new name = a new topic) and not
+    mere chatter (answered on its own, it abstains, as `qa ask "?!?"` does)."""
     if _ANAPHORA.search(question):
         return True
+    if is_chatter(question):
+        return False
     content = [w for w in words(question) if w not in STOPWORDS]
     return len(content) <= SHORT and not _new_names(question, previous)
 
@@ -54,7 +67,7 @@ def contextualize(question: str, history: list[str]) -> str | None:
     turn, and when that was itself a follow-up, the turn it followed, back to the one that named the
     topic (at most TOPIC_TURNS): "Cuộc gặp ở Rome kéo dài bao lâu?" → "Ai dẫn đầu?" → "Họ đã thảo
     luận gì?" is still about Rome."""
-    previous = [h for h in history if h.strip()]
+    previous = [h for h in history if not is_chatter(h)]  # "ok" between two turns about Rome is no topic
     if not previous or not is_follow_up(question, previous[-1]):
         return None
     chain = [previous[-1]]

@@ -25,17 +25,29 @@ from qa.answers import Answer
 from qa.config import Mode, Settings, cache_dir
 from qa.errors import QAError
 from qa.service import QAService
+from qa.sources import IngestReport, collect_sources
 from qa.limits import question_problem
 from qa.text import nfc
 
 
-def _records(path: Path) -> Iterator[tuple[str, dict]]:
-    """``path:line`` and the JSON object of every non-blank line (a line that is not an object: QAError)."""
+def _lines(path: Path) -> list[str]:
+    """The lines of a JSONL file in UTF-8, a byte-order mark dropped (Windows editors write one, and articles
+    with one are read); a file that is not UTF-8: QAError naming the line of the first bad byte."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
     except OSError as exc:
         raise QAError(f"{path}: cannot read questions ({exc.strerror})") from exc
-    for n, line in enumerate(lines, start=1):
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise QAError(f"{path}:{line}: not UTF-8 (invalid byte 0x{exc.object[exc.start]:02x}); save the file as "
+                      "UTF-8") from None
+
+
+def _records(path: Path) -> Iterator[tuple[str, dict]]:
+    """``path:line`` and the JSON object of every non-blank line (a line that is not an object: QAError)."""
+    for n, line in enumerate(_lines(path), start=1):
         if not line.strip():
             continue
         try:
@@ -58,16 +70,35 @@ def _strings(value: object, field: str, where: str) -> list[str]:
     raise QAError(f"{where}: {field!r} must be a string or a list of strings")
 
 
+def _answers(value: object, where: str) -> list[str]:
+    """The answer strings: an empty (or blank) one is in every passage, so every question would be a hit."""
+    answers = _strings(value, "answer", where)
+    if any(not a.strip() for a in answers):
+        raise QAError(f"{where}: 'answer' holds an empty string, which every passage contains")
+    return answers
+
+
+def _lang(value: object, where: str) -> str:
+    """The language a question is scored under: optional (absent or null: "?"), else a non-empty string, which
+    the report groups and sorts by."""
+    if value is None:
+        return "?"
+    if not isinstance(value, str) or not value.strip():
+        raise QAError(f"{where}: 'lang' must be a non-empty string such as \"vi\" or \"en\" (or left out)")
+    return value
+
+
 def _question(record: dict, where: str) -> dict:
     """A question record checked: a non-empty ``question``; ``answer`` and ``article`` as lists
-    (a single string is one answer: not a sequence of one-character answers)."""
+    (a single string is one answer: not a sequence of one-character answers); ``lang`` a string."""
     if not isinstance(record.get("question"), str):
         raise QAError(f"{where}: 'question' must be a non-empty string")
     problem = question_problem(record["question"])  # what QAService.ask would refuse half-way through the run
     if problem:
         raise QAError(f"{where}: {problem}")
-    return record | {"answer": _strings(record.get("answer"), "answer", where),
-                     "article": _strings(record.get("article"), "article", where) or None}
+    return record | {"answer": _answers(record.get("answer"), where),
+                     "article": _strings(record.get("article"), "article", where) or None,
+                     "lang": _lang(record.get("lang"), where)}
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -137,10 +168,23 @@ def eval_service(docs: Path, settings: Settings, warn: Callable[[str], None]) ->
     every mode is measured on the same passages."""
     key = _corpus_key(docs, settings)
     service = QAService(settings.model_copy(update={"data_dir": cache_dir() / "eval" / key}), warn=warn)
-    report = service.ingest([docs], prune=True)
+    report = IngestReport()
+    sources = collect_sources([docs], service.settings.max_file_bytes, report)
+    if sources:  # the cache index holds exactly this folder's articles
+        service.writer().ingest(sources, prune=True, report=report)
     for e in report.errors:
         warn(f"error: {e['path']}: {e['reason']}")
+    if not sources:  # said here: `qa ingest --prune` would say it of an option the user never typed
+        raise QAError(f"{docs}: no .txt article in this folder could be read; there is nothing to ask questions of")
     return service
+
+
+def _check_folders(*folders: Path | None) -> None:
+    """Each corpus is a folder: said before the questions are read or anything is indexed (the index is
+    pruned to the folder, which would otherwise be reported as a `--prune` the user never typed)."""
+    for folder in folders:
+        if folder is not None and not folder.is_dir():
+            raise QAError(f"{folder}: not a folder of .txt articles" + ("" if folder.exists() else " (it does not exist)"))
 
 
 def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10,
@@ -149,9 +193,7 @@ def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10
     """Score a question set over ``docs``; with ``cross_docs``, also ask every question of the
     other corpus, where the right answer is to abstain, and report how well confidence separates."""
     settings = settings or Settings()
-    for folder in (docs, cross_docs):
-        if folder is not None and not folder.is_dir():
-            raise QAError(f"{folder}: not a folder of .txt articles")
+    _check_folders(docs, cross_docs)
     questions = load_questions(questions_path)
     service = eval_service(docs, settings, warn)
     _warn_unknown_articles(questions, service, warn)
@@ -225,10 +267,12 @@ def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k:
                   warn: Callable[[str], None] = print, settings: Settings | None = None) -> dict:
     """Score conversations turn by turn: each turn is asked with the earlier turns as history."""
     settings = settings or Settings()
+    _check_folders(docs)
+    conversations = load_conversations(conversations_path)
     service = eval_service(docs, settings, warn)
     turns = []
     used_modes = set()
-    for conv in load_conversations(conversations_path):
+    for conv in conversations:
         history: list[str] = []
         for n, q in enumerate(conv["turns"], start=1):
             answer = service.ask(q["question"], k=k, mode=mode, history=history)
@@ -242,6 +286,7 @@ def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k:
         "mode": "/".join(sorted(used_modes)) or (mode or settings.mode),
         "conversations": str(conversations_path),
         "docs": str(docs),
+        "k": k,
         "turns": len(turns),
         "hit@1": round(hits / len(turns), 4) if turns else 0.0,
         "follow_up_hit@1": _share([t for t in turns if t["turn"] > 1]),
@@ -253,9 +298,16 @@ def _share(turns: list[dict]) -> float:
     return round(sum(t["rank"] == 1 for t in turns) / len(turns), 4) if turns else 0.0
 
 
+def _missed(turn: dict, k: int | None) -> str:
+    """Where a missed turn's answer was: its rank, or nowhere among the passages returned (rank null)."""
+    if turn["rank"] is not None:
+        return f"rank {turn['rank']}"
+    return f"not in the top {k}" if k else "not among the passages returned"
+
+
 def print_chat_report(console: Console, report: dict) -> None:
     for t in report["details"]:
-        mark = ("✓", "green") if t["rank"] == 1 else (f"✗ rank {t['rank']}", "red")
+        mark = ("✓", "green") if t["rank"] == 1 else (f"✗ {_missed(t, report.get('k'))}", "red")
         console.print(Text.assemble(mark, f" {t['id']} turn {t['turn']}: {t['question']}"))
     console.print(f"turns {report['turns']} · hit@1 {report['hit@1']:.3f} · follow-ups hit@1 {report['follow_up_hit@1']:.3f} · mode {report['mode']}")
 

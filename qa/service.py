@@ -190,7 +190,7 @@ class QAService:
         """Add or update the ``.txt`` files and folders in ``paths`` (``qa ingest``): bad files are listed in
         ``report.errors`` with a reason and the rest go in; unchanged ones are skipped. ``prune`` also removes
         the documents the paths do not hold, and refuses (QAError, nothing changed) a path that does not
-        exist or paths with no article at all. The questions being answered meanwhile keep the previous
+        exist or paths with no article that can be read (every file rejected). The questions being answered meanwhile keep the previous
         index until this write is published. ``progress``: a progress bar on stderr while embedding.
         ``report``: filled in place, so that the files refused while reading are known even when the
         write itself then fails."""

@@ -39,6 +39,7 @@ class IngestReport:
 
 NOT_REGULAR = "not a regular file (a device, pipe or socket?)"
 CANNOT_LIST = "cannot list this folder (permissions?): its articles were not read"
+NOT_TXT = "not a .txt file: only .txt articles are read (rename it to .txt if it is one)"
 DOC_ID_CHARS = 255  # a file name's limit
 
 
@@ -65,49 +66,80 @@ def source_problem(src: SourceText) -> str | None:
     return None
 
 
-def _hidden(file: Path, folder: Path) -> bool:
-    """A dot file, or a file inside a dot folder (.git, .cache...) under the folder given."""
-    return any(part.startswith(".") for part in file.relative_to(folder).parts)
+def is_article_name(path: Path) -> bool:
+    """Named like an article: ``.txt`` in any case (``NOTES.TXT`` from a Windows or FAT disk)."""
+    return path.suffix.lower() == ".txt"
 
 
-def _unlistable(folder: Path) -> list[str]:
-    """Folders under ``folder`` (dot folders aside) that cannot be listed: ``rglob`` skips them silently."""
-    failed: list[str] = []
-    for _, dirnames, _ in os.walk(folder, onerror=lambda exc: failed.append(str(exc.filename))):
+def _walk(folder: Path, seen: set[str], report: IngestReport) -> list[Path]:
+    """Every entry but folders under ``folder`` (dot files and dot folders aside), following links to
+    folders (a linked folder's articles are read, and --prune keeps them) but listing each real folder
+    once: a link to an ancestor or a folder named twice adds nothing. Folders that cannot be listed are
+    reported (``os.walk`` would skip them silently)."""
+    def unlistable(exc: OSError) -> None:
+        report.errors.append({"path": str(exc.filename), "reason": CANNOT_LIST})
+
+    entries: list[Path] = []
+    for root, dirnames, filenames in os.walk(folder, onerror=unlistable, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-    return failed
+        entries += [Path(root, name) for name in filenames if not name.startswith(".")]
+    return sorted(entries)
+
+
+def _folder_files(folder: Path, seen: set[str], report: IngestReport) -> list[Path]:
+    """The .txt files under ``folder``; other entries named like articles (a pipe, a dangling link) are
+    reported, other files counted in a notice."""
+    entries = _walk(folder, seen, report)
+    articles = [p for p in entries if is_article_name(p)]
+    odd = [p for p in articles if not p.is_file()]  # a pipe, socket or device named like an article, a dangling link
+    report.errors += [{"path": str(p), "reason": NOT_REGULAR if p.exists() else "a link to nothing"} for p in odd]
+    others = [p for p in entries if not is_article_name(p) and p.is_file()]
+    if others:
+        report.notices.append(f"{folder}: skipped {len(others)} file(s) that are not .txt "
+                              f"(e.g. {others[0].relative_to(folder)}); only .txt articles are read from folders")
+    return [p for p in articles if p.is_file()]
+
+
+def _named_file_problem(path: Path) -> str | None:
+    """Why a path named on its own cannot be an article, or None."""
+    if not path.exists():
+        return "no such file or folder"
+    if not path.is_file():
+        return NOT_REGULAR
+    if not is_article_name(path):
+        return NOT_TXT
+    return None
 
 
 def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> list[SourceText]:
-    """Read .txt files (folders recursively); bad files are reported, the rest go in."""
+    """Read .txt files (folders recursively); bad files are reported, the rest go in. The same file reached
+    twice (``seeds ./seeds``, a folder and a file in it) is read once: it is one article, not a duplicate."""
     files: list[Path] = []
+    seen: set[str] = set()  # real folders listed, across all paths
     for path in paths:
         if path.is_dir():
-            report.errors += [{"path": folder, "reason": CANNOT_LIST} for folder in _unlistable(path)]
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
-            files.extend(p for p in found if p.suffix == ".txt")
-            odd = sorted(p for p in path.rglob("*.txt") if not _hidden(p, path) and not p.is_file()
-                         and not p.is_dir())  # a pipe, socket or device named like an article, a dangling link
-            report.errors += [{"path": str(p), "reason": NOT_REGULAR if p.exists() else "a link to nothing"}
-                              for p in odd]
-            others = [p for p in found if p.suffix != ".txt"]
-            if others:
-                report.notices.append(f"{path}: skipped {len(others)} file(s) that are not .txt "
-                                      f"(e.g. {others[0].relative_to(path)}); only .txt articles are read from folders")
-        elif path.is_file():
-            files.append(path)
-        elif path.exists():
-            report.errors.append({"path": str(path), "reason": NOT_REGULAR})
+            files += _folder_files(path, seen, report)
+        elif problem := _named_file_problem(path):
+            report.errors.append({"path": str(path), "reason": problem})
         else:
-            report.errors.append({"path": str(path), "reason": "no such file or folder"})
+            files.append(path)
     sources: dict[str, SourceText] = {}
+    read: set[tuple[str, str]] = set()
     for file in files:
+        doc_id = id_of(file)
+        if (doc_id, os.path.realpath(file)) in read:
+            continue  # this very file again, under another path: reported (if bad) or read once
+        read.add((doc_id, os.path.realpath(file)))
         try:
             raw = decode_file(file, max_bytes)
         except BadInputFile as exc:
             report.errors.append({"path": exc.path, "reason": exc.reason})
             continue
-        doc_id = id_of(file)
         if doc_id in sources:
             report.errors.append({"path": str(file), "reason": f"duplicate document id {doc_id!r} (also {sources[doc_id].path})"})
             continue
@@ -117,7 +149,8 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
 
 def check_prune(paths: list[Path], sources: list[SourceText], report: IngestReport) -> None:
     """``prune`` removes what ``paths`` do not hold: refuse (QAError, nothing changed) when a path is missing
-    (a typo would empty the index) or when the paths hold no article at all."""
+    (a typo would empty the index) or when the paths hold no article that can be read: files that were all
+    rejected (an empty one, a folder of non-.txt files) would otherwise remove every document."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
@@ -126,8 +159,9 @@ def check_prune(paths: list[Path], sources: list[SourceText], report: IngestRepo
     if unlisted:
         raise QAError(f"--prune cannot list {unlisted[0]} and would remove the documents in it; nothing was "
                       "changed")
-    if not sources and not report.errors:
-        raise QAError("--prune found no .txt articles in PATHS and would remove every document; nothing was "
+    if not sources:
+        found = f"no .txt article it could read ({len(report.errors)} file(s) rejected)" if report.errors else "no .txt articles"
+        raise QAError(f"--prune found {found} in PATHS and would remove every document; nothing was "
                       "changed (`qa remove DOC_ID...` removes documents)")
 
 

@@ -43,3 +43,14 @@ def test_chat_follow_up_and_commands(indexed: dict) -> None:
     passage = seed_text(ROME)[start:end]
     assert " ".join(passage.split()) in " ".join(source.split())
     assert "k = 2" in turns[4] and "mode = lexical" in turns[5] and "cleared" in turns[6]
+
+
+def test_chat_answers_chatter_on_its_own(indexed: dict) -> None:
+    """"?!?", an emoji or "ok" after a question abstain, as `qa ask "?!?"` does, instead of repeating the
+    previous answer; a real follow-up after them still finds its topic."""
+    script = "Susan Thornton là ai?\n?!?\n😀\nok\nBà ấy nói gì về vai trò của Trung Quốc?\n/quit\n"
+    result = run("chat", "-k", "1", "--mode", "lexical", input=script)
+    assert result.exit_code == 0, result.output
+    turns = re.split(r"^\? ?", result.stdout, flags=re.M)[1:6]
+    assert [("confidence 0.00" in t and "No answer" in t) for t in turns] == [False, True, True, True, False], result.stdout
+    assert "Susan Thornton" in turns[4]

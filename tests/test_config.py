@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from cli_support import run
-from qa.config import Settings
+from api_support import SEEDS
+from cli_support import run, run_json
+from qa.config import DEFAULT_MODEL, Settings
 
 
 def _error(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> str:
@@ -104,3 +105,37 @@ def test_serve_warns_when_only_the_client_key_variable_is_set(server_keys: str |
 def test_data_dir_that_cannot_be_used_is_one_line_too(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """A name too long for the file system, a home folder that does not exist: a setting error, not a traceback."""
     assert "cannot be used" in _error(monkeypatch, "QA_DATA_DIR", value)
+
+
+def test_a_model_folder_named_relatively_is_the_one_the_index_was_built_with(
+        monkeypatch: pytest.MonkeyPatch, tiny_model_dir: Path) -> None:
+    """The index records the model's name: "model" or "./model/" from its parent folder is the same folder as
+    its absolute path, not another model that needs `qa reindex`."""
+    monkeypatch.setenv("QA_MODEL", str(tiny_model_dir))
+    assert run_json("ingest", str(SEEDS))["documents_added"] == 5
+    monkeypatch.chdir(tiny_model_dir.parent)
+    for name in (tiny_model_dir.name, f"./{tiny_model_dir.name}/", f"{tiny_model_dir}/"):
+        monkeypatch.setenv("QA_MODEL", name)
+        answer = run_json("ask", "Who met in Rome?", "--mode", "dense")
+        assert answer["mode"] == "dense" and answer["notice"] is None, (name, answer["notice"])
+        report = run_json("ingest", str(SEEDS))
+        assert report["documents_unchanged"] == 5 and report["notices"] == [], (name, report)
+
+
+def test_a_hub_id_or_a_missing_folder_is_kept_as_written(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert Settings(model=DEFAULT_MODEL).model == DEFAULT_MODEL
+    assert Settings(model="no-such-folder/").model == "no-such-folder/"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "models" / "e5").mkdir(parents=True)
+    assert Settings(model="~/models/e5").model == str(tmp_path / "models" / "e5")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("QA_MODLE", "QA_MODEL"), ("QA_MODES", "QA_MODE"),
+                                              ("QA_MDOE", "QA_MODE"), ("QA_BAKCEND", "QA_BACKEND")])
+def test_a_misspelt_setting_is_matched_to_the_one_meant(monkeypatch: pytest.MonkeyPatch, typed: str,
+                                                        meant: str) -> None:
+    """Two letters swapped is the commonest slip: QA_MODLE is QA_MODEL, though as close to QA_MODE by letters."""
+    monkeypatch.setenv(typed, "x")
+    result = run("list")
+    assert f"warning: {typed} is not a qa setting and is ignored (did you mean {meant}?)" in result.stderr

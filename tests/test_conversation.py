@@ -83,3 +83,35 @@ def test_self_contained_question_is_unchanged(question: str) -> None:
 @pytest.mark.parametrize("history", [[], [""], ["   ", "\n"]])
 def test_no_history_leaves_question_alone(history: list[str]) -> None:
     assert retrieval_context("How long did the meeting last?", history) is None
+
+
+@pytest.mark.parametrize("turn", ["?!?", "😀", "ok", "OK!", "cảm ơn", "cam on", "ok thanks", "..."])
+def test_chatter_is_no_follow_up_and_no_topic(turn: str) -> None:
+    """No word, or only "ok": answered on its own (it abstains), never with the turn before; and a real
+    follow-up after it still reaches the topic."""
+    assert not is_follow_up(turn, "Susan Thornton là ai?")
+    assert retrieval_context(turn, ["Susan Thornton là ai?"]) is None
+    ctx = retrieval_context("Bà ấy nói gì về vai trò của Trung Quốc?", ["Susan Thornton là ai?", turn])
+    assert ctx == "Susan Thornton là ai?"
+
+
+@pytest.mark.parametrize(("question", "previous"), [
+    ("Why?", "Who met in Rome?"), ("Ở đâu?", "Ai đã gặp nhau?"), ("Bao lâu?", "Ai đã gặp nhau tại Rome?"),
+    ("Cuộc gặp kéo dài bao lâu?", "Ai đã gặp nhau tại Rome?"), ("How long did it last?", "Who met in Rome?"),
+])
+def test_short_questions_still_follow_up(question: str, previous: str) -> None:
+    """Question words alone are stopwords, but they ask about the turn before."""
+    assert retrieval_context(question, [previous]) == previous
+
+
+def test_http_chatter_after_a_question_abstains_as_on_its_own(client) -> None:  # noqa: ANN001 - TestClient
+    """/v1/ask with history takes the same path as `qa chat`: "?!?" after a question is not answered with it."""
+    history = [{"role": "user", "content": "Susan Thornton là ai?"}]
+    for turn in ("?!?", "😀", "ok"):
+        alone = client.post("/v1/ask", json={"question": turn}).json()
+        body = client.post("/v1/ask", json={"question": turn, "history": history}).json()
+        assert body["abstained"] and body["confidence"] == alone["confidence"], body
+    follow = client.post("/v1/ask", json={"question": "How long did it last?",
+                                          "history": [{"role": "user", "content": "Who met in Rome?"},
+                                                      {"role": "user", "content": "ok"}]}).json()
+    assert not follow["abstained"] and follow["passages"][0]["doc_id"] == "002_57590387f8aa0a75"

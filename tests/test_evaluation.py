@@ -33,6 +33,11 @@ def _jsonl(path: Path, *lines: object) -> Path:
         ({"question": "q", "answer": 7}, ":2: 'answer' must be a string or a list of strings"),
         ({"question": "q", "article": {"id": ROME}}, ":2: 'article' must be a string or a list of strings"),
         ('{"question": "q",', ":2: not JSON"),
+        ({"question": "q", "lang": ["vi"]}, ":2: 'lang' must be a non-empty string"),
+        ({"question": "q", "lang": 7}, ":2: 'lang' must be a non-empty string"),
+        ({"question": "q", "lang": ""}, ":2: 'lang' must be a non-empty string"),
+        ({"question": "q", "article": ROME, "answer": ""}, ":2: 'answer' holds an empty string"),
+        ({"question": "q", "article": ROME, "answer": ["7 tiếng", " "]}, ":2: 'answer' holds an empty string"),
     ],
 )
 def test_a_malformed_line_is_named_by_file_and_line(tmp_path: Path, line: object, says: str) -> None:
@@ -141,3 +146,57 @@ def test_a_pipe_named_like_an_article_does_not_hang_eval(tmp_path: Path) -> None
     done.join(60)
     assert not done.is_alive(), "eval_service hung on a pipe"
     assert any("pipe.txt" in line and "not a regular file" in line for line in warned), warned
+
+
+def test_a_question_without_a_language_is_scored_beside_the_others(tmp_path: Path) -> None:
+    """``"lang": null`` is a question with no language ("?"), as when the field is left out: sorted beside
+    "vi" (a None among the languages made sorting fail)."""
+    path = _jsonl(tmp_path / "q.jsonl", {"question": ROME_VI, "lang": "vi", "article": ROME, "answer": "7 tiếng"},
+                  {"question": ROME_VI, "lang": None, "article": ROME, "answer": "7 tiếng"})
+    report = run_json("eval", str(path), "--docs", str(SEEDS), "--mode", "lexical")
+    assert list(report["by_lang"]) == ["?", "vi"] and report["by_lang"]["?"]["n"] == 1
+
+
+def test_a_questions_file_not_in_utf8_is_one_error_line_naming_its_line(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "q.jsonl", {"question": ROME_VI, "article": ROME, "answer": "7 tiếng"})
+    path.write_bytes(path.read_bytes() + '{"question": "Café à Rome?"}\n'.encode("latin-1"))
+    result = run("eval", str(path), "--docs", str(SEEDS), "--mode", "lexical")
+    assert result.exit_code == 2, result.output
+    assert warnings_in(result.stderr) == [f"error: {path}:2: not UTF-8 (invalid byte 0xe9); save the file as UTF-8"]
+
+
+def test_a_questions_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "q.jsonl", {"question": ROME_VI, "article": ROME, "answer": "7 tiếng"})
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as Notepad saves "UTF-8 with BOM"
+    assert [q["question"] for q in load_questions(path)] == [ROME_VI]
+    assert run_json("eval", str(path), "--docs", str(SEEDS), "--mode", "lexical")["by_lang"]["?"]["n"] == 1
+
+
+def test_eval_chat_names_a_docs_folder_that_does_not_exist(tmp_path: Path) -> None:
+    conv = _jsonl(tmp_path / "c.jsonl", {"id": "c", "turns": [{"question": ROME_VI, "article": ROME, "answer": "7"}]})
+    result = run("eval", "--chat", str(conv), "--docs", str(tmp_path / "nonexistent"))
+    assert result.exit_code == 2, result.output
+    assert warnings_in(result.stderr) == [f"error: {tmp_path / 'nonexistent'}: not a folder of .txt articles (it does not exist)"]
+
+
+def test_eval_over_a_folder_with_no_article_it_can_read_says_so(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "empty.txt").write_bytes(b"")
+    path = _jsonl(tmp_path / "q.jsonl", {"question": ROME_VI, "article": ROME, "answer": "7 tiếng"})
+    result = run("eval", str(path), "--docs", str(docs))
+    assert result.exit_code == 2, result.output
+    assert warnings_in(result.stderr)[-2:] == [
+        f"error: {docs / 'empty.txt'}: empty file",
+        f"error: {docs}: no .txt article in this folder could be read; there is nothing to ask questions of"]
+
+
+def test_eval_chat_says_where_a_missed_turn_was(tmp_path: Path) -> None:
+    conv = _jsonl(tmp_path / "c.jsonl", {"id": "c", "turns": [
+        {"question": ROME_VI, "article": ROME, "answer": "7 tiếng"},
+        {"question": ROME_VI, "article": ROME, "answer": "a phrase in no article"}]})
+    result = run("eval", "--chat", str(conv), "--docs", str(SEEDS), "--mode", "lexical", "--k", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("✓ c turn 1") and lines[1].startswith("✗ not in the top 3 c turn 2"), result.stdout
+    assert "None" not in result.stdout
