@@ -204,9 +204,15 @@ def test_ctrl_c_stops_the_wait_never_the_answers_own_work(monkeypatch: pytest.Mo
         asker.go_on.set()
 
     monkeypatch.setattr("builtins.input", fake_input)
+    # Python's own Ctrl-C handler, whatever pytest inherited: a shell's background job starts with SIGINT
+    # ignored, and then the signal would never reach the chat
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     console = Console(record=True, width=200)
     threading.Thread(target=press_ctrl_c, daemon=True).start()
-    ChatLoop(asker, console).run()  # type: ignore[arg-type]
+    try:
+        ChatLoop(asker, console).run()  # type: ignore[arg-type]
+    finally:
+        signal.signal(signal.SIGINT, previous)
     said = console.export_text()
     assert asker.finished.wait(10)
     assert "cancelled" in said and "second question reached the service" in said
