@@ -120,37 +120,47 @@ def _entry(word: str) -> str | None:
     return next((form for form in _forms(word) if form in table), None)
 
 
-def _segments(text: str) -> list[tuple[int, tuple[str, ...] | None]]:
+@lru_cache(maxsize=1)
+def _longest() -> int:
+    return max(map(len, _phrases()), default=1)
+
+
+def _term_at(lowered: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
+    """The longest term of several words starting at word ``i`` (its last word may be a plural), or None."""
+    phrases = _phrases()
+    for n in range(min(_longest(), len(lowered) - i), 1, -1):
+        *head, last = lowered[i : i + n]
+        for form in _forms(last):
+            if (found := phrases.get((*head, form))) is not None:
+                return n, found
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _segments(text: str) -> tuple[tuple[int, tuple[str, ...] | None], ...]:
     """``text``'s words, a known term of several words taken as one: (how many words, the term's renderings
     or None when the glossary does not know it), for each word that is not a stopword or a number (an
     acronym counts: "US" is not "us"). The longest term wins: "south china sea" before "china"."""
     tokens = _TOKEN.findall(nfc(text))
     shouted = not any(c.islower() for c in text)  # "WHO MET IN ROME?": capitals that are no acronyms
     lowered = [_base(t.rstrip(".").lower()) for t in tokens]
-    phrases, table = _phrases(), _table()
-    longest = max(map(len, phrases), default=1)
+    table, acronyms = _table(), _acronyms()
     out: list[tuple[int, tuple[str, ...] | None]] = []
     i = 0
     while i < len(tokens):
-        for n in range(min(longest, len(tokens) - i), 1, -1):
-            key = lowered[i : i + n]
-            found = phrases.get(tuple(key)) or next(
-                (phrases[(*key[:-1], f)] for f in _forms(key[-1])[1:] if (*key[:-1], f) in phrases), None)
-            if found:
-                out.append((n, found))
-                i += n
-                break
-        else:
-            word, acronym = lowered[i], "" if shouted else _acronym(tokens[i])
-            if acronym in _acronyms():
-                out.append((1, _acronyms()[acronym]))
-            elif word not in STOPWORDS and word.isalpha():
-                entry = _entry(word)
-                out.append((1, table[entry] if entry else None))
-            elif word in table:  # a stopword the glossary still translates ("after"), as itself: "does" is no doe
-                out.append((0, table[word]))
-            i += 1
-    return out
+        term = _term_at(lowered, i)
+        word, acronym = lowered[i], "" if shouted else _acronym(tokens[i])
+        if term is not None:
+            out.append(term)
+        elif acronym in acronyms:
+            out.append((1, acronyms[acronym]))
+        elif word not in STOPWORDS and word.isalpha():
+            entry = _entry(word)
+            out.append((1, table[entry] if entry else None))
+        elif word in table:  # a stopword the glossary still translates ("after"), as itself: "does" is no doe
+            out.append((0, table[word]))
+        i += term[0] if term is not None else 1
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
