@@ -102,10 +102,9 @@ def _which(q: str) -> AnswerType | None:
     """The kind of a Vietnamese "(noun) nào" question: the noun nearest before "nào", up to five words back."""
     for match in _BEFORE_NAO.finditer(q):
         before = match.group(1).split()
-        for end in range(len(before), 0, -1):
-            for size in (3, 2, 1):
-                kind = _NOUN_KINDS.get(" ".join(before[max(0, end - size) : end]))
-                if kind and end - size >= 0:
+        for end in range(len(before), 0, -1):  # nearest "nào" first; a noun is one to three words
+            for size in range(min(3, end), 0, -1):
+                if kind := _NOUN_KINDS.get(" ".join(before[end - size : end])):
                     return kind
     return None
 

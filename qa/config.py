@@ -165,21 +165,9 @@ def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
     for name in sorted(n for n in (os.environ if environ is None else environ) if n.upper().startswith("QA_")):
         if name.upper() not in known:
             close = difflib.get_close_matches(name.upper(), sorted(known), n=len(known), cutoff=0.8)
-            # the fewest slips first, then difflib's likeness: QA_MODLE is QA_MODEL with two letters swapped,
-            # which difflib alone ranks below QA_MODE (a letter missing); QA_MODES is still QA_MODE
-            near = min(close, key=lambda k: (_slips(name.upper(), k), close.index(k)), default=None)
+            # the same letters in another order first (two swapped, the commonest slip): difflib alone ranks
+            # QA_MODEL below QA_MODE for QA_MODLE; QA_MODES is still QA_MODE
+            near = next((k for k in close if sorted(k) == sorted(name.upper())), close[0] if close else None)
             lines.append(f"{name} is not a qa setting and is ignored" + (f" (did you mean {near}?)" if near else ""))
     return lines
 
-
-def _slips(typed: str, meant: str) -> int:
-    """The typing slips between two names, weighted: two neighbours swapped (the commonest slip) costs 1, a
-    letter inserted, missed or mistyped 2 (an edit distance, Damerau's, with swaps at half price)."""
-    rows = [[2 * j for j in range(len(meant) + 1)]] + [[2 * i] + [0] * len(meant) for i in range(1, len(typed) + 1)]
-    for i in range(1, len(typed) + 1):
-        for j in range(1, len(meant) + 1):
-            rows[i][j] = min(rows[i - 1][j] + 2, rows[i][j - 1] + 2,
-                             rows[i - 1][j - 1] + 2 * (typed[i - 1] != meant[j - 1]))
-            if i > 1 and j > 1 and typed[i - 1] == meant[j - 2] and typed[i - 2] == meant[j - 1]:
-                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
-    return rows[len(typed)][len(meant)]
