@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qa.answer_type import answer_type, offers
 from qa.cleaning import is_caption
+from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share
 from qa.lexical import field_tokens
 from qa.retrieval import Candidate, QueryInfo
@@ -39,7 +40,7 @@ CAPTION_MAX = 1000  # characters: a longer line is text, not a photo caption
 # 0.1 / 0.2 / 0.3, refused 0.218 / 0.179 / 0.149, where 0.3 answered short questions from unrelated
 # articles on their common verbs alone; scaled: 0.976 / 0.977 / 0.975 at 0.2 / 0.3 / 0.5, refused
 # 0.092 / 0.083 / 0.078.
-GLOSS_SHARE = 0.5
+GLOSS_SHARE = 2.0
 GLOSS_EVIDENCE = 0.3
 
 
@@ -147,8 +148,8 @@ class SentencePicker:
         self.question = query.text
         self.cover = snapshot.lexical.coverage_scorer(query.text, diacritics=query.diacritics)
         self.folded = not query.diacritics
-        gloss = query.gloss
-        self.gloss_cover = snapshot.lexical.phrase_scorer(gloss) if gloss else None
+        gloss = query.gloss_groups
+        self.gloss_cover = gloss_scorer(snapshot.lexical, gloss) if gloss else None
 
     def __call__(self, row: int) -> tuple[Highlight, float, float]:
         """(the answer sentence, the passage's evidence for ranking, that sentence's own score)."""
@@ -160,7 +161,7 @@ class SentencePicker:
         sentences = _sentences(self.snapshot, row, folded=self.folded)
         glossed = self._glossed(row, sentences)
         for i, (sent, text, tokens, is_question, in_heading, in_caption) in enumerate(sentences):
-            score = cover(tokens) + glossed[i] if glossed else cover(tokens)
+            score = (cover(tokens) + glossed[i]) / (1 + GLOSS_SHARE) if glossed else cover(tokens)
             if kind is not None and offers(text, kind, question):
                 score += self.bonus
             if is_question:
@@ -196,12 +197,13 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
         own = snapshot.lexical.foreign_coverage(whole.text, top.row)
     else:
         own = snapshot.lexical.coverage(whole.text, top.row, diacritics=whole.diacritics)
-    gloss = whole.gloss
+    gloss = whole.gloss_groups
     if not gloss or not GLOSS_EVIDENCE:
         return own
     # weighted by how much of the question the glossary's phrases stand for: a question whose only
     # known word is "alert" is not answered by a passage that says "cảnh báo"
-    return own + GLOSS_EVIDENCE * known_share(whole.text) * snapshot.lexical.phrase_coverage(gloss, top.row)
+    return own + GLOSS_EVIDENCE * known_share(whole.text) * gloss_scorer(snapshot.lexical, gloss)(
+        snapshot.lexical.present(top.row, folded=False))
 
 
 # Fitted by benchmarks/calibrate_abstention.py per query language (logistic regression on XQuAD +
@@ -213,8 +215,8 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
 # >= 95% of that language's unanswerable questions abstain.
 SLOPE = 27.1
 MIDPOINT = 0.321
-FOREIGN_SLOPE = 49.4
-FOREIGN_MIDPOINT = 0.0957
+FOREIGN_SLOPE = 40.7
+FOREIGN_MIDPOINT = 0.1354
 CALIBRATION: dict[str, tuple[float, float]] = {
     "vi": (SLOPE, MIDPOINT),
     "vi-nodiac": (SLOPE, MIDPOINT),

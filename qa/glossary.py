@@ -126,14 +126,35 @@ def _longest() -> int:
 
 
 def _term_at(lowered: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
-    """The longest term of several words starting at word ``i`` (its last word may be a plural), or None."""
+    """The longest term of several words starting at word ``i`` (its last word may be a plural, its first a
+    verb's form: "took place" is "take place"), or None."""
     phrases = _phrases()
     for n in range(min(_longest(), len(lowered) - i), 1, -1):
-        *head, last = lowered[i : i + n]
-        for form in _forms(last):
-            if (found := phrases.get((*head, form))) is not None:
-                return n, found
+        first, *middle, last = lowered[i : i + n]
+        for head in dict.fromkeys((first, *_forms(first)[1:])):
+            for form in _forms(last):
+                if (found := phrases.get((head, *middle, form))) is not None:
+                    return n, found
     return None
+
+
+@lru_cache(maxsize=1)
+def _hyphenated() -> frozenset[str]:
+    """The glossary's hyphenated words, alone or inside a term."""
+    return frozenset(w for w in (*_table(), *(w for key in _phrases() for w in key)) if "-" in w)
+
+
+def _hyphen_parts(tokens: list[str]) -> list[str]:
+    """A hyphenated word in lower case that the glossary does not know as a whole is read as its parts:
+    "three-way" as "three" "way" ("self-defense force" stays a term). Names stay whole: "US-China" is
+    "Mỹ-Trung", not two countries that every article of the corpus names."""
+    keys = _hyphenated()
+    out: list[str] = []
+    for token in tokens:
+        whole = _base(token.rstrip(".").lower())
+        split = "-" in token and token.islower() and whole not in keys
+        out += [p for p in token.split("-") if p] if split else [token]
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -141,7 +162,7 @@ def _segments(text: str) -> tuple[tuple[int, tuple[str, ...] | None], ...]:
     """``text``'s words, a known term of several words taken as one: (how many words, the term's renderings
     or None when the glossary does not know it), for each word that is not a stopword or a number (an
     acronym counts: "US" is not "us"). The longest term wins: "south china sea" before "china"."""
-    tokens = _TOKEN.findall(nfc(text))
+    tokens = _hyphen_parts(_TOKEN.findall(nfc(text)))
     shouted = not any(c.islower() for c in text)  # "WHO MET IN ROME?": capitals that are no acronyms
     lowered = [_base(t.rstrip(".").lower()) for t in tokens]
     table, acronyms = _table(), _acronyms()
@@ -154,7 +175,7 @@ def _segments(text: str) -> tuple[tuple[int, tuple[str, ...] | None], ...]:
             out.append(term)
         elif acronym in acronyms:
             out.append((1, acronyms[acronym]))
-        elif word not in STOPWORDS and word.isalpha():
+        elif word not in STOPWORDS and (word.isalpha() or word in table):  # "three-way" is a glossary word
             entry = _entry(word)
             out.append((1, table[entry] if entry else None))
         elif word in table:  # a stopword the glossary still translates ("after"), as itself: "does" is no doe
@@ -168,9 +189,16 @@ def translate(text: str) -> tuple[str, ...]:
     """The Vietnamese phrases for the English words and terms of ``text`` that the glossary knows, in order,
     each once."""
     phrases: dict[str, None] = {}
-    for _, found in _segments(text):
-        phrases.update(dict.fromkeys(found or ()))
+    for _, found in translate_groups(text):
+        phrases.update(dict.fromkeys(found))
     return tuple(phrases)
+
+
+@lru_cache(maxsize=4096)
+def translate_groups(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The renderings of each English word or term of ``text`` that the glossary knows, with how many words
+    it is (0: a stopword translated as itself): "Who met Wang Yi?" -> ((1, ("gặp", ...)), (2, ("Vương Nghị",)))."""
+    return tuple((n, found) for n, found in _segments(text) if found)
 
 
 @lru_cache(maxsize=4096)

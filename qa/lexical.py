@@ -282,7 +282,7 @@ class LexicalIndex:
 
     def coverage(self, query: str, row: int, *, diacritics: bool) -> float:
         """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk."""
-        return self.coverage_scorer(query, diacritics=diacritics)(self._present(row, folded=not diacritics))
+        return self.coverage_scorer(query, diacritics=diacritics)(self.present(row, folded=not diacritics))
 
     def foreign_coverage(self, query: str, row: int) -> float:
         """``coverage`` of a question in another language (English) in one chunk: a word counts where the
@@ -311,9 +311,10 @@ class LexicalIndex:
 
     def phrase_coverage(self, phrases: tuple[str, ...], row: int) -> float:
         """``coverage`` for accented phrases (``phrase_scorer``) in one chunk."""
-        return self.phrase_scorer(phrases)(self._present(row, folded=False))
+        return self.phrase_scorer(phrases)(self.present(row, folded=False))
 
-    def _present(self, row: int, *, folded: bool) -> frozenset[str]:
+    def present(self, row: int, *, folded: bool) -> frozenset[str]:
+        """The tokens of chunk ``row`` (its ``field_tokens``), empty for a row out of range."""
         return self._row_tokens(row, folded) if 0 <= row < len(self.texts) else frozenset()
 
     def _tokens_of_row(self, row: int, folded: bool) -> frozenset[str]:

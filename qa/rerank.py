@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DEPTH = 20
 SENTENCE_WEIGHT = 0.5
+FOREIGN_SENTENCE_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     span = scores.max() - scores.min()
     unit = (scores - scores.min()) / span if span > 1e-12 else np.ones_like(scores)
     ranked = []
+    if weight and query.language == "other":
+        weight = FOREIGN_SENTENCE_WEIGHT
     pick = SentencePicker(snapshot, query)
     # a follow-up may say little itself: the earlier turn can point to the sentence
     pick_in_context = SentencePicker(snapshot, query.combined, query) if query.context else None

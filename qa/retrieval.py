@@ -11,7 +11,7 @@ import numpy as np
 from qa.config import Mode
 from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
 from qa.snapshot import Memo, Snapshot
-from qa.glossary import translate
+from qa.glossary import translate, translate_groups
 from qa.language import QueryLanguage, accented, detect
 from qa.text import fold, words
 
@@ -41,6 +41,11 @@ def glossed(text: str) -> tuple[str, ...]:
     return translate(text) if detect(text) == "other" else ()
 
 
+def glossed_groups(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The same phrases, grouped by the English word or term they render (``qa.gloss_cover``)."""
+    return translate_groups(text) if detect(text) == "other" else ()
+
+
 @dataclass(frozen=True)
 class QueryInfo:
     text: str  # the question as asked
@@ -62,6 +67,10 @@ class QueryInfo:
     @property
     def gloss(self) -> tuple[str, ...]:
         return glossed(self.text)
+
+    @property
+    def gloss_groups(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        return glossed_groups(self.text)
 
 
 def analyze(question: str, context: str | None = None) -> QueryInfo:

@@ -284,7 +284,7 @@ def test_a_follow_up_shows_the_sentence_that_scores_itself_not_by_its_title(monk
         return lambda row: picks[asked is not None]
 
     monkeypatch.setattr(rr, "SentencePicker", picker)
-    query = SimpleNamespace(context="Thủ tướng Anh thăm Hà Nội khi nào?", combined=object())
+    query = SimpleNamespace(context="Thủ tướng Anh thăm Hà Nội khi nào?", combined=object(), language="vi")
     snapshot = SimpleNamespace(chunks={0: SimpleNamespace(doc_id="tin", start=0, end=104)},
                                docs={"tin": SimpleNamespace(heading=None)})
     [ranked] = rr.rerank(snapshot, [SimpleNamespace(row=0, score=1.0)], query)
