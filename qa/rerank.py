@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 DEPTH = 20
 SENTENCE_WEIGHT = 0.5
+# an English question's first stage has little to go on (names, numbers, the glossary's BM25): its best
+# sentence counts more. XQuAD English, lexical, hit@1 at 0.5 / 1.0 / 1.5 / 2.0: 0.869 / 0.878 / 0.880 /
+# 0.878; on 31 English questions about the seeds 0.806 / 0.871 / 0.839 / 0.839.
 FOREIGN_SENTENCE_WEIGHT = 1.0
 
 
