@@ -63,5 +63,6 @@ def detect(text: str) -> QueryLanguage:
         return "other" if _english_question(text) else "vi"
     share = syllable_share(text)
     if share >= VIETNAMESE_SHARE or (share >= 0.4 and _FUNCTION.intersection(words(fold(text)))):
-        return "vi-nodiac"
+        # "Where is Da Nang?" is half Vietnamese syllables and has "da": an English question all the same
+        return "other" if _english_question(text) else "vi-nodiac"
     return "other"

@@ -21,6 +21,10 @@ from qa.language import detect, syllable_share
         ("Who is Dương Khiết Trì?", "other"),  # Vietnamese syllables, but an English question
         ("When did Hồ Chí Minh die?", "other"),
         ("Who met Vương Nghị in Rome?", "other"),
+        ("Where is Da Nang?", "other"),  # half Vietnamese syllables and "da", typed without accents
+        ("When did Nguyen Phu Trong visit Hanoi?", "other"),
+        ("Da Nang o dau?", "vi-nodiac"),
+        ("ai la ho chi minh", "vi-nodiac"),
         ("Ai là người đứng đầu WHO?", "vi"),
         ("Do đâu mà an ninh mạng ở Brazil bị tấn công?", "vi"),  # "do", "an": Vietnamese words too
         ("Can thiệp của Nga vào an ninh châu Phi ra sao?", "vi"),
