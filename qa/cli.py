@@ -17,7 +17,7 @@ from qa.errors import InvalidQuestion, QAError
 from qa.ingest import IngestReport
 from qa.limits import K_MAX, question_problem
 from qa.render import TerminalConsole, print_answer, styled
-from qa.service import QAService
+from qa.service import EMPTY_INDEX, QAService
 from qa.sources import stored_id
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
@@ -58,6 +58,11 @@ def _service(*, quiet: bool = False) -> QAService:
     """``quiet``: the caller shows the model's fallback notice itself (in the rendered answer); every
     other warning (a damaged BM25 file rebuilt, a reranker that does not load) still goes to stderr."""
     return QAService(Settings(), warn=_warn, encoder_warn=(lambda line: None) if quiet else None)
+
+
+def _folder(service: QAService) -> Path:
+    """The index folder, absolute: the one to check when an index looks empty (QA_DATA_DIR mistyped?)."""
+    return service.settings.data_dir.absolute()
 
 
 def _warn(line: str) -> None:
@@ -159,10 +164,13 @@ def ask(
     problem = question_problem(question)  # the limits of every entry point (HTTP: a 422)
     if problem:
         _fail(InvalidQuestion(problem))
+    service = _service(quiet=not as_json)
     try:
-        answer = _service(quiet=not as_json).ask(question, k=k, mode=_mode(mode))
+        answer = service.ask(question, k=k, mode=_mode(mode))
     except QAError as exc:
         _fail(exc)
+    if answer.notice and EMPTY_INDEX in answer.notice:  # a mistyped QA_DATA_DIR: say which folder was read
+        answer.notice = answer.notice.replace(EMPTY_INDEX, f"{EMPTY_INDEX} [index folder: {_folder(service)}]")
     if as_json:
         data = answer.to_dict()
         data.pop("timings")
@@ -204,15 +212,17 @@ def list_documents(as_json: JsonOpt = False) -> None:
     """List indexed documents."""
     from qa.docview import document_list
 
+    service = _service()
     try:
-        rows = document_list(_service().settings.data_dir)
+        rows = document_list(service.settings.data_dir)
     except QAError as exc:
         _fail(exc)
     if as_json:
         _print_json(rows)
         return
     if not rows:
-        err.print("no documents in the index yet: add articles with `qa ingest PATH`", markup=False)
+        err.print(f"no documents in the index at {_folder(service)} yet: add articles with `qa ingest PATH`",
+                  markup=False)
     for r in rows:
         out.print(styled((r["doc_id"], "bold"), f"  {r['title']}  ",
                          (f"{r['source'] or '-'} · {r['date'] or '-'} · {r['chunks']} chunks", "dim")))

@@ -76,10 +76,16 @@ def test_piped_output_keeps_each_line_whole(odd: Path) -> None:
     assert not any(line.endswith(" ") for line in result.stdout.splitlines())
 
 
-def test_list_of_an_empty_index_says_so() -> None:
+def test_list_and_ask_of_an_empty_index_say_so_and_name_its_folder(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    """A mistyped QA_DATA_DIR reads a new, empty index: the message names the folder, absolute, so the typo shows."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QA_DATA_DIR", "qa-dtaa")
     result = run("list")
     assert result.exit_code == 0 and result.stdout == ""
-    assert "no documents in the index yet" in result.stderr
+    assert f"no documents in the index at {tmp_path / 'qa-dtaa'} yet" in flat(result.stderr)
+    answer = run_json("ask", "Ai đã gặp nhau tại Rome?")
+    assert answer["abstained"] and f"[index folder: {tmp_path / 'qa-dtaa'}]" in answer["notice"]
 
 
 def test_snapshot_and_restore_print_their_paths_as_written(odd: Path, tmp_path: Path,
