@@ -11,47 +11,77 @@ their IDF (the mean over their renderings) times how many English words they sta
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from qa.lexical import LexicalIndex, phrase_terms
 
 Groups = tuple[tuple[int, tuple[str, ...]], ...]  # (English words, Vietnamese renderings) per glossed term
-_Rendering = tuple[dict[str, float], float, dict[str, float], float]  # syllables, their total, pairs, theirs
+Scorer = Callable[[set[str] | frozenset[str]], float]
 
 
-def _rendering(index: LexicalIndex, phrase: str) -> _Rendering | None:
+@dataclass(frozen=True)
+class _Plan:
+    """For each token of any rendering, what finding it adds: (rendering, share of that rendering)."""
+
+    adds: dict[str, tuple[tuple[int, float], ...]]
+    vocabulary: frozenset[str]  # the tokens of adds
+    word_of: tuple[int, ...]  # per rendering: its glossed word
+    weights: tuple[float, ...]  # per glossed word: its weight, of 1 in all
+
+
+def _shares(index: LexicalIndex, phrase: str) -> dict[str, float] | None:
+    """Each token of a rendering and its share of it: syllables and syllable pairs each half (or syllables
+    all of it, for one syllable), IDF-weighted within their half."""
     terms = phrase_terms((phrase,))
-    field = index.accented
-    single = {t: field.idf(t) for t in terms.unigrams}
-    pairs = {t: field.idf(t) for t in terms.bigrams}
-    if not single:
+    halves = [h for h in ({t: index.accented.idf(t) for t in terms.unigrams},
+                          {t: index.accented.idf(t) for t in terms.bigrams}) if h]
+    if not terms.unigrams:
         return None
-    return single, sum(single.values()) or 1.0, pairs, sum(pairs.values()) or 1.0
+    shares: dict[str, float] = {}
+    for half in halves:
+        total = sum(half.values()) or 1.0
+        for token, idf in half.items():
+            shares[token] = shares.get(token, 0.0) + idf / total / len(halves)
+    return shares
 
 
-def _share(rendering: _Rendering, present: set[str] | frozenset[str]) -> float:
-    single, single_total, pairs, pairs_total = rendering
-    found = sum(single[t] for t in present.intersection(single)) / single_total
-    if not pairs:
-        return found
-    return (found + sum(pairs[t] for t in present.intersection(pairs)) / pairs_total) / 2
+def _plan(index: LexicalIndex, groups: Groups) -> _Plan:
+    adds: dict[str, list[tuple[int, float]]] = {}
+    weights: list[float] = []
+    word_of: list[int] = []
+    for count, phrases in groups:
+        found = [(s, sum(index.accented.idf(t) for t in phrase_terms((p,)).unigrams) / len(phrase_terms((p,)).unigrams))
+                 for p in phrases if (s := _shares(index, p)) is not None]
+        if not found:
+            continue
+        for shares, _ in found:
+            for token, share in shares.items():
+                adds.setdefault(token, []).append((len(word_of), share))
+            word_of.append(len(weights))
+        weights.append(max(count, 1) * sum(mean for _, mean in found) / len(found))
+    total = sum(weights) or 1.0
+    return _Plan({t: tuple(a) for t, a in adds.items()}, frozenset(adds), tuple(word_of),
+                 tuple(w / total for w in weights))
 
 
-def gloss_scorer(index: LexicalIndex, groups: Groups) -> Callable[[set[str] | frozenset[str]], float]:
+def gloss_scorer(index: LexicalIndex, groups: Groups) -> Scorer:
     """The weighted share of ``groups`` found in a set of accented tokens (a chunk's, a sentence's), in [0, 1]."""
-    plan: list[tuple[float, list[_Rendering]]] = []
-    for words, phrases in groups:
-        renderings = [r for p in phrases if (r := _rendering(index, p)) is not None]
-        if renderings:
-            idf = sum(sum(r[0].values()) / len(r[0]) for r in renderings) / len(renderings)
-            plan.append((max(words, 1) * idf, renderings))
-    total = sum(weight for weight, _ in plan)
-    if not total:
-        return lambda present: 0.0
-    vocabulary = frozenset(t for _, renderings in plan for r in renderings for t in (*r[0], *r[2]))
+    plan: _Plan = index.memo(("gloss", groups), lambda: _plan(index, groups))
+    adds, vocabulary, word_of, weights = plan.adds, plan.vocabulary, plan.word_of, plan.weights
 
     def score(present: set[str] | frozenset[str]) -> float:
-        if vocabulary.isdisjoint(present):
+        hits = vocabulary.intersection(present)
+        if not hits:
             return 0.0
-        return sum(weight * max(_share(r, present) for r in renderings) for weight, renderings in plan) / total
+        found: dict[int, float] = {}  # the renderings found, each as far as it is
+        for token in hits:
+            for i, share in adds[token]:
+                found[i] = found.get(i, 0.0) + share
+        best: dict[int, float] = {}  # the words found, each as far as its best rendering
+        for i, share in found.items():
+            word = word_of[i]
+            if share > best.get(word, 0.0):
+                best[word] = share
+        return sum(weights[w] * share for w, share in best.items())
 
     return score

@@ -14,7 +14,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import bm25s
 import numpy as np
@@ -375,7 +375,12 @@ class LexicalIndex:
                 groups.append((weights, 1.0))
         return groups
 
-    def _memo_weights(self, key: tuple, groups: list) -> list:
+    def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """``make()``, remembered under ``key`` beside the query weights (another module's per-query plan)."""
+        found = self._weight_memo.get(key)
+        return found if found is not None else self._memo_weights(key, make())
+
+    def _memo_weights(self, key: tuple, groups: Any) -> Any:
         if len(self._weight_memo) > 4096:
             self._weight_memo.clear()
         self._weight_memo[key] = groups
