@@ -219,8 +219,8 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
 # >= 95% of that language's unanswerable questions abstain.
 SLOPE = 27.1
 MIDPOINT = 0.321
-FOREIGN_SLOPE = 40.7
-FOREIGN_MIDPOINT = 0.1354
+FOREIGN_SLOPE = 43.5
+FOREIGN_MIDPOINT = 0.1313
 CALIBRATION: dict[str, tuple[float, float]] = {
     "vi": (SLOPE, MIDPOINT),
     "vi-nodiac": (SLOPE, MIDPOINT),

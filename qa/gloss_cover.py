@@ -5,7 +5,8 @@ Each English word (or term) of the question comes with one or more Vietnamese re
 best-covered rendering is found (the IDF-weighted share of that rendering's syllables and syllable
 pairs present), so a word with three renderings is not three times as hard to find as one with one,
 and a one-word name the passage lacks ("Paris") weighs as much as the word it stands for. Words weigh
-their IDF (the mean over their renderings) times how many English words they stand for.
+how rare their renderings are (``_specificity``, the mean over their renderings) times how many
+English words they stand for.
 """
 
 from __future__ import annotations
@@ -45,13 +46,20 @@ def _shares(index: LexicalIndex, phrase: str) -> dict[str, float] | None:
     return shares
 
 
+def _specificity(index: LexicalIndex, phrase: str) -> float:
+    """How rare a rendering is: the mean IDF of its syllables, or of its syllable pairs where that is higher
+    ("động đất": both syllables are common, the pair is not)."""
+    terms = phrase_terms((phrase,))
+    means = [sum(map(index.accented.idf, half)) / len(half) for half in (terms.unigrams, terms.bigrams) if half]
+    return max(means)
+
+
 def _plan(index: LexicalIndex, groups: Groups) -> _Plan:
     adds: dict[str, list[tuple[int, float]]] = {}
     weights: list[float] = []
     word_of: list[int] = []
     for count, phrases in groups:
-        found = [(s, sum(index.accented.idf(t) for t in phrase_terms((p,)).unigrams) / len(phrase_terms((p,)).unigrams))
-                 for p in phrases if (s := _shares(index, p)) is not None]
+        found = [(s, _specificity(index, p)) for p in phrases if (s := _shares(index, p)) is not None]
         if not found:
             continue
         for shares, _ in found:

@@ -218,3 +218,14 @@ def test_a_glossed_word_counts_as_found_through_any_of_its_renderings() -> None:
     asked = gloss_scorer(index, ((2, ("Vương Nghị",)), (1, ("thăm", "chuyến thăm")), (1, ("Paris",))))
     assert asked(tokens[1]) == 1.0
     assert asked(tokens[0]) < 0.7
+
+
+def test_a_glossed_word_weighs_as_rare_as_its_syllable_pairs() -> None:
+    """"earthquake" is "động đất": two syllables that every other text has, a pair that none has."""
+    texts = ["Nhiều người dân tham gia hoạt động ở đất nước này.", "Hoạt động kinh tế trên đất liền tăng.",
+             "Người dân vận động bảo vệ đất rừng.", "Lũ lụt làm ngập nhiều nơi.", "Mưa lớn kéo dài ở miền bắc."]
+    index = LexicalIndex(texts, doc_ids=list("abcde"), titles=list("ABCDE"))
+    asked = gloss_scorer(index, ((1, ("người",)), (1, ("động đất",))))
+    # "người", "động", "đất" but no "động_đất": half of the earthquake, which weighs much more than "người" (0.81
+    # when a word weighed its syllables only)
+    assert asked(frozenset(field_tokens(texts[0], folded=False))) < 0.7
