@@ -12,7 +12,6 @@ from functools import lru_cache
 import re
 from typing import Literal
 
-from qa.glossary import named_not_people
 from qa.language import detect
 from qa.text import fold, has_diacritics, nfc
 
@@ -133,7 +132,5 @@ def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
         return tuple(m.group(0) for m in _NUMBER.finditer(sentence) if not any(a <= m.start() < b for a, b in dates))
     if kind == "time":
         return tuple(fold(m.group(0)).lower() for m in _YEAR_OR_DATE.finditer(sentence))
-    # person / place: a capitalised name that is not in the question (sentence-initial words excluded); a
-    # person is no country, place or institution the glossaries name ("Nhật Bản", "Washington", "Nhà Trắng")
-    names = (fold(m.group(0)).lower() for m in _NAME.finditer(sentence) if m.start() > 0)
-    return tuple(n for n in names if n not in named_not_people()) if kind == "person" else tuple(names)
+    # person / place: a capitalised name that is not in the question (sentence-initial words excluded)
+    return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(sentence) if m.start() > 0)

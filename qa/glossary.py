@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.lexical import STOPWORDS
-from qa.text import fold, nfc
+from qa.text import nfc
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
 # terms of several words, acronyms and names: "north korea" -> "Triều Tiên" (not "bắc" + "Hàn Quốc"),
@@ -78,24 +78,6 @@ def _acronym(token: str) -> str:
     """``token`` without its dots when it is written in capitals ("U.S." -> "US"), else ""."""
     bare = token.replace(".", "")
     return bare if len(bare) > 1 and bare.isupper() and bare.isalnum() else ""
-
-
-# sections of the phrase file that name people (or their titles): the rest names places and institutions
-_PEOPLE_SECTIONS = ("titles and offices", "people's republic of china", "taiwan", "historical figures")
-
-
-@lru_cache(maxsize=1)
-def named_not_people() -> frozenset[str]:
-    """The Vietnamese names of countries, places and institutions the glossaries know, folded and in lower
-    case ("nhat ban", "washington", "nha trang"): a sentence naming only these names no person."""
-    names = [v for _, v in _rows(GLOSSARY)]
-    section = ""
-    for line in PHRASES.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# -- "):
-            section = line[5:].strip().lower()
-        elif line.strip() and not line.startswith("#") and section not in _PEOPLE_SECTIONS:
-            names.append(line.partition("\t")[2])
-    return frozenset(fold(p).lower() for v in names for p in _renderings(v) if p[:1].isupper())
 
 
 @lru_cache(maxsize=1)
