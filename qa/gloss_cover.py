@@ -5,7 +5,7 @@ Each English word (or term) of the question comes with one or more Vietnamese re
 best-covered rendering is found (the IDF-weighted share of that rendering's syllables and syllable
 pairs present), so a word with three renderings is not three times as hard to find as one with one,
 and a one-word name the passage lacks ("Paris") weighs as much as the word it stands for. Words weigh
-how rare their renderings are (``_specificity``, the mean over their renderings) times how many
+how rare their renderings are (the mean over their renderings, ``_rendering``) times how many
 English words they stand for.
 """
 
@@ -30,9 +30,11 @@ class _Plan:
     weights: tuple[float, ...]  # per glossed word: its weight, of 1 in all
 
 
-def _shares(index: LexicalIndex, phrase: str) -> dict[str, float] | None:
-    """Each token of a rendering and its share of it: syllables and syllable pairs each half (or syllables
-    all of it, for one syllable), IDF-weighted within their half."""
+def _rendering(index: LexicalIndex, phrase: str) -> tuple[dict[str, float], float] | None:
+    """Each token of a rendering with its share of it (syllables and syllable pairs each half, or syllables
+    all of it for one syllable; IDF-weighted within their half), and how rare the rendering is: the mean IDF
+    of its syllables, or of its pairs where that is higher ("động đất": two common syllables, a rare pair).
+    None for a rendering without a word."""
     terms = phrase_terms((phrase,))
     halves = [h for h in ({t: index.accented.idf(t) for t in terms.unigrams},
                           {t: index.accented.idf(t) for t in terms.bigrams}) if h]
@@ -43,15 +45,7 @@ def _shares(index: LexicalIndex, phrase: str) -> dict[str, float] | None:
         total = sum(half.values()) or 1.0
         for token, idf in half.items():
             shares[token] = shares.get(token, 0.0) + idf / total / len(halves)
-    return shares
-
-
-def _specificity(index: LexicalIndex, phrase: str) -> float:
-    """How rare a rendering is: the mean IDF of its syllables, or of its syllable pairs where that is higher
-    ("động đất": both syllables are common, the pair is not)."""
-    terms = phrase_terms((phrase,))
-    means = [sum(map(index.accented.idf, half)) / len(half) for half in (terms.unigrams, terms.bigrams) if half]
-    return max(means)
+    return shares, max(sum(half.values()) / len(half) for half in halves)
 
 
 def _plan(index: LexicalIndex, groups: Groups) -> _Plan:
@@ -59,7 +53,7 @@ def _plan(index: LexicalIndex, groups: Groups) -> _Plan:
     weights: list[float] = []
     word_of: list[int] = []
     for count, phrases in groups:
-        found = [(s, _specificity(index, p)) for p in phrases if (s := _shares(index, p)) is not None]
+        found = [r for p in phrases if (r := _rendering(index, p)) is not None]
         if not found:
             continue
         for shares, _ in found:

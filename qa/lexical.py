@@ -309,10 +309,6 @@ class LexicalIndex:
             shares.append(sum(weights[t] for t in pairs) / total)
         return sum(shares) / len(shares) if shares else 0.0
 
-    def phrase_coverage(self, phrases: tuple[str, ...], row: int) -> float:
-        """``coverage`` for accented phrases (``phrase_scorer``) in one chunk."""
-        return self.phrase_scorer(phrases)(self.present(row, folded=False))
-
     def present(self, row: int, *, folded: bool) -> frozenset[str]:
         """The tokens of chunk ``row`` (its ``field_tokens``), empty for a row out of range."""
         return self._row_tokens(row, folded) if 0 <= row < len(self.texts) else frozenset()
@@ -324,14 +320,6 @@ class LexicalIndex:
         """The same share for any token set (e.g. each sentence's ``field_tokens``), with the query's
         weights looked up once for scoring many sets."""
         return self._scorer(self._weights(query, diacritics))
-
-    def phrase_scorer(self, phrases: tuple[str, ...]) -> Callable[[set[str] | frozenset[str]], float]:
-        """The same share for accented phrases (``phrase_terms``), for sets of accented tokens."""
-        key = ("\t".join(phrases), "phrases")
-        cached = self._weight_memo.get(key)
-        if cached is None:
-            cached = self._memo_weights(key, self._group_weights(phrase_terms(phrases), self.accented))
-        return self._scorer(cached)
 
     @staticmethod
     def _scorer(groups: list[tuple[dict[str, float], float]]) -> Callable[[set[str] | frozenset[str]], float]:

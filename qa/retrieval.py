@@ -65,10 +65,6 @@ class QueryInfo:
         return detect(self.text)
 
     @property
-    def gloss(self) -> tuple[str, ...]:
-        return glossed(self.text)
-
-    @property
     def gloss_groups(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
         return glossed_groups(self.text)
 
