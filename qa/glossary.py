@@ -204,8 +204,9 @@ def translate_groups(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
 @lru_cache(maxsize=4096)
 def known_share(text: str) -> float:
     """The share of the words of ``text`` that the glossary translates: how much of an English question its
-    Vietnamese phrases stand for. Words of letters only count, names and unknown words among them; question
-    words and other stopwords, numbers and hyphenated tokens do not (an acronym does: "US"); a term of
+    Vietnamese phrases stand for. Words of letters only count, names and unknown words among them (a
+    lower-case hyphenated word as its parts, ``_hyphen_parts``); question words and other stopwords, numbers
+    and hyphenated names do not (an acronym does: "US"; a hyphenated glossary word does: "three-way"); a term of
     several words counts as its words. "What did Blinken and Sullivan agree to prevent?": 2 of 4 ("agree",
     "prevent"); "What did Wang Yi and Blinken agree to prevent?": 4 of 5 ("wang yi" is a name of the phrase file)."""
     counted = [(n, found) for n, found in _segments(text) if n]

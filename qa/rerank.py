@@ -44,8 +44,14 @@ class Ranked:
         return self.candidate.row
 
 
+def sentence_weight(query: QueryInfo) -> float:
+    """How much a passage's best sentence counts beside its first-stage score, by the question's language."""
+    return FOREIGN_SENTENCE_WEIGHT if query.language == "other" else SENTENCE_WEIGHT
+
+
 def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *, depth: int = DEPTH,
-           weight: float = SENTENCE_WEIGHT) -> list[Ranked]:
+           weight: float | None = None) -> list[Ranked]:
+    """``weight``: of the best sentence (None: ``sentence_weight``; 0: the first stage's order, dense mode)."""
     head = candidates[:depth]
     if not head:
         return []
@@ -53,8 +59,7 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     span = scores.max() - scores.min()
     unit = (scores - scores.min()) / span if span > 1e-12 else np.ones_like(scores)
     ranked = []
-    if weight and query.language == "other":
-        weight = FOREIGN_SENTENCE_WEIGHT
+    weight = sentence_weight(query) if weight is None else weight
     pick = SentencePicker(snapshot, query)
     # a follow-up may say little itself: the earlier turn can point to the sentence
     pick_in_context = SentencePicker(snapshot, query.combined, query) if query.context else None

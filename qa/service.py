@@ -30,7 +30,7 @@ from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
-from qa.rerank import DEPTH, SENTENCE_WEIGHT, cross_rerank, rerank
+from qa.rerank import DEPTH, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.slots import FairSlots
 from qa.snapshot import Snapshot
@@ -287,7 +287,7 @@ class QAService:
             timings["cross_encoder"] = time.perf_counter() - t
         t = time.perf_counter()
         # dense mode stays purely dense: sentences only pick the highlight, they do not reorder
-        ranked = rerank(snap, candidates, query, depth=depth, weight=0.0 if used == "dense" else SENTENCE_WEIGHT)
+        ranked = rerank(snap, candidates, query, depth=depth, weight=0.0 if used == "dense" else None)
         ranked = collapse_near_duplicates(ranked, snap.texts, k, memo=snap.memo)
         timings["rerank"] = time.perf_counter() - t
         t = time.perf_counter()

@@ -132,9 +132,10 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
     read: set[tuple[str, str]] = set()
     for file in files:
         doc_id = id_of(file)
-        if (doc_id, os.path.realpath(file)) in read:
+        key = (doc_id, os.path.realpath(file))
+        if key in read:
             continue  # this very file again, under another path: reported (if bad) or read once
-        read.add((doc_id, os.path.realpath(file)))
+        read.add(key)
         try:
             raw = decode_file(file, max_bytes)
         except BadInputFile as exc:
