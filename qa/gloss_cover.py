@@ -53,7 +53,7 @@ def _plan(index: LexicalIndex, groups: Groups) -> _Plan:
     weights: list[float] = []
     word_of: list[int] = []
     for count, phrases in groups:
-        found = [r for p in phrases if (r := _rendering(index, p)) is not None]
+        found = [r for p in phrases if (r := index.memo(("rendering", p), lambda p=p: _rendering(index, p))) is not None]
         if not found:
             continue
         for shares, _ in found:

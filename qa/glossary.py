@@ -85,7 +85,8 @@ def _irregular() -> dict[str, str]:
     return {form: lemma.strip().lower() for form, lemma in _rows(IRREGULAR) if form and lemma.strip()}
 
 
-def _forms(word: str) -> list[str]:
+@lru_cache(maxsize=16384)  # asked for each word of a question, and again for each term it might start or end
+def _forms(word: str) -> tuple[str, ...]:
     """The word and the stems it may be an inflection of, most likely first ("treaties" -> "treaty"): the
     word itself first ("found" is in the glossary as found), then an irregular form's dictionary word."""
     forms = [word]  # the longer stem first: "planes" is "plane" (not "plan"), "cared" "care" (not "car")
@@ -106,7 +107,7 @@ def _forms(word: str) -> list[str]:
         forms += [word[:-3] + "e", word[:-3], word[:-4]]  # "making", "playing", "running"
     if word.endswith("ly"):
         forms.append(word[:-2])
-    return forms
+    return tuple(forms)
 
 
 def _base(word: str) -> str:
@@ -125,13 +126,21 @@ def _longest() -> int:
     return max(map(len, _phrases()), default=1)
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(key[0] for key in _phrases())
+
+
 def _term_at(lowered: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
     """The longest term of several words starting at word ``i`` (its last word may be a plural, its first a
     verb's form: "took place" is "take place"), or None."""
-    phrases = _phrases()
+    phrases, first_words = _phrases(), _first_words()
+    heads = [h for h in dict.fromkeys(_forms(lowered[i])) if h in first_words]  # the word first, then its stems
+    if not heads:  # no term starts with it (most words)
+        return None
     for n in range(min(_longest(), len(lowered) - i), 1, -1):
-        first, *middle, last = lowered[i : i + n]
-        for head in dict.fromkeys((first, *_forms(first)[1:])):
+        *middle, last = lowered[i + 1 : i + n]
+        for head in heads:
             for form in _forms(last):
                 if (found := phrases.get((head, *middle, form))) is not None:
                     return n, found
