@@ -10,10 +10,12 @@ from rich.text import Text
 from qa.errors import DocumentNotFound
 from qa.render import terminal_safe
 from qa.sources import id_forms
-from qa.store import DocumentRow, Store
+from qa.store import DocumentRow, Store, index_exists
 
 
 def document_list(data_dir: Path) -> list[dict[str, object]]:
+    if not index_exists(data_dir):
+        return []
     store = Store(data_dir)
     try:
         counts = dict(store.conn.execute("SELECT doc_id, count(*) FROM chunks GROUP BY doc_id"))
@@ -36,6 +38,8 @@ def _stored(store: Store, doc_id: str) -> DocumentRow:
 
 def document_raw(data_dir: Path, doc_id: str) -> str:
     """The document's original text, as ingested: every offset of a citation slices it."""
+    if not index_exists(data_dir):
+        raise DocumentNotFound(doc_id)
     store = Store(data_dir)
     try:
         return _stored(store, doc_id).raw
@@ -44,6 +48,8 @@ def document_raw(data_dir: Path, doc_id: str) -> str:
 
 
 def document_detail(data_dir: Path, doc_id: str) -> dict[str, object]:
+    if not index_exists(data_dir):
+        raise DocumentNotFound(doc_id)
     store = Store(data_dir)
     try:
         doc = _stored(store, doc_id)

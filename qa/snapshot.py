@@ -23,7 +23,7 @@ from qa.chunk_table import ChunkTable, NotASlice
 from qa.cleaning import collapse
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
-from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, DocumentRow, Store, is_damage, sqlite_error
+from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, DocumentRow, Store, index_exists, is_damage, sqlite_error
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,8 @@ def _load(data_dir: Path, attempts: int) -> Loaded:
 
 
 def _load_once(data_dir: Path, *, last_try: bool = False) -> Loaded:
+    if not index_exists(data_dir):  # nothing ingested there yet: an empty index, and no file made for it
+        return {}, ChunkTable([], {}), [], None
     store = Store(data_dir)
     try:
         try:
@@ -247,7 +249,9 @@ def _verify(db: Path, manifest: dict[str, str], chunks: ChunkTable, rows: list[D
 
 
 def _generation(data_dir: Path) -> int | None:
-    """The published generation (None for an empty or damaged manifest): cheap, one small query."""
+    """The published generation (None for an empty or damaged manifest, or no index): cheap, one small query."""
+    if not index_exists(data_dir):
+        return None
     store = Store(data_dir)
     try:
         return _manifest_generation(store.manifest())

@@ -101,6 +101,13 @@ FOREIGN_FIX = ("move it away (or set QA_DATA_DIR to another folder) and ingest t
 _OPENED: set[str] = set()
 
 
+def index_exists(data_dir: Path) -> bool:
+    """Whether ``data_dir`` holds an index, or held one this process opened (gone since: ``Store`` says so).
+    Reads of a folder without one see an empty index and create nothing (a mistyped QA_DATA_DIR stays a typo)."""
+    path = data_dir / DB_NAME
+    return path.exists() or os.path.abspath(path) in _OPENED
+
+
 class Store:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / DB_NAME

@@ -9,6 +9,8 @@ import pytest
 
 from cli_support import run, run_json
 
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
 TITLE = "Tin nóng [/] Hà Nội [bold]mưa lớn[/bold] :smile: suốt đêm"
 BODY = "Hà Nội mưa lớn suốt đêm qua, nhiều tuyến phố ngập sâu. Mực nước tại phố Hàng Bài lên tới 40 cm."
 
@@ -78,7 +80,8 @@ def test_piped_output_keeps_each_line_whole(odd: Path) -> None:
 
 def test_list_and_ask_of_an_empty_index_say_so_and_name_its_folder(monkeypatch: pytest.MonkeyPatch,
                                                                     tmp_path: Path) -> None:
-    """A mistyped QA_DATA_DIR reads a new, empty index: the message names the folder, absolute, so the typo shows."""
+    """A mistyped QA_DATA_DIR reads as an empty index: the message names the folder, absolute, so the typo shows,
+    and reading it creates nothing there; the first ingest does."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("QA_DATA_DIR", "qa-dtaa")
     result = run("list")
@@ -86,6 +89,11 @@ def test_list_and_ask_of_an_empty_index_say_so_and_name_its_folder(monkeypatch: 
     assert f"no documents in the index at {tmp_path / 'qa-dtaa'} yet" in flat(result.stderr)
     answer = run_json("ask", "Ai đã gặp nhau tại Rome?")
     assert answer["abstained"] and f"[index folder: {tmp_path / 'qa-dtaa'}]" in answer["notice"]
+    assert run("show", "000_77bbef4bb3bb361f").exit_code != 0
+    assert not (tmp_path / "qa-dtaa").exists()
+    assert run("ingest", str(SEEDS / "000_77bbef4bb3bb361f.txt")).exit_code == 0
+    assert (tmp_path / "qa-dtaa" / "qa.sqlite3").exists()
+    assert [d["doc_id"] for d in run_json("list")] == ["000_77bbef4bb3bb361f"]
 
 
 def test_snapshot_and_restore_print_their_paths_as_written(odd: Path, tmp_path: Path,
