@@ -105,7 +105,10 @@ def index_exists(data_dir: Path) -> bool:
     """Whether ``data_dir`` holds an index, or held one this process opened (gone since: ``Store`` says so).
     Reads of a folder without one see an empty index and create nothing (a mistyped QA_DATA_DIR stays a typo)."""
     path = data_dir / DB_NAME
-    return path.exists() or os.path.abspath(path) in _OPENED
+    try:
+        return path.exists() or os.path.abspath(path) in _OPENED
+    except OSError:  # a folder this user may not look into: Store says what is wrong with it
+        return True
 
 
 class Store:
