@@ -28,6 +28,13 @@ def document_list(data_dir: Path) -> list[dict[str, object]]:
         store.close()
 
 
+def _index_with(data_dir: Path, doc_id: str) -> Store:
+    """The index to look ``doc_id`` up in; a folder without one has no documents (and gets no index file)."""
+    if not index_exists(data_dir):
+        raise DocumentNotFound(doc_id)
+    return Store(data_dir)
+
+
 def _stored(store: Store, doc_id: str) -> DocumentRow:
     for candidate in id_forms(doc_id):  # a composed id also finds a decomposed one (older indexes)
         doc = store.get_document(candidate)
@@ -38,9 +45,7 @@ def _stored(store: Store, doc_id: str) -> DocumentRow:
 
 def document_raw(data_dir: Path, doc_id: str) -> str:
     """The document's original text, as ingested: every offset of a citation slices it."""
-    if not index_exists(data_dir):
-        raise DocumentNotFound(doc_id)
-    store = Store(data_dir)
+    store = _index_with(data_dir, doc_id)
     try:
         return _stored(store, doc_id).raw
     finally:
@@ -48,9 +53,7 @@ def document_raw(data_dir: Path, doc_id: str) -> str:
 
 
 def document_detail(data_dir: Path, doc_id: str) -> dict[str, object]:
-    if not index_exists(data_dir):
-        raise DocumentNotFound(doc_id)
-    store = Store(data_dir)
+    store = _index_with(data_dir, doc_id)
     try:
         doc = _stored(store, doc_id)
         chunks = store.conn.execute("SELECT chunk_id, start, end FROM chunks WHERE doc_id = ? ORDER BY seq", (doc.doc_id,))

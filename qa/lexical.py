@@ -220,7 +220,7 @@ class LexicalIndex:
         self.doc_of = doc_of
         self.doc_weight = doc_weight
         self.accented, self.folded, self.doc_accented, self.doc_folded = fields
-        self._weight_memo: dict[tuple[str, bool | str], list] = {}
+        self._weight_memo: dict[tuple, Any] = {}  # see ``memo``
         # token sets of recently scored chunks (the top passage of each question): bounded, thread-safe
         self._row_tokens = lru_cache(maxsize=ROW_TOKEN_CACHE)(self._tokens_of_row)
 
@@ -289,12 +289,7 @@ class LexicalIndex:
         chunk has it as written ("Rome"), or with its accents dropped only inside a pair of the question's
         words the chunk also has ("Ho Chi Minh" in "Hồ Chí Minh"). Alone, a word that is a Vietnamese
         syllable once unaccented ("pho" in "đối phó") is chance, not evidence."""
-        key = (query, "foreign")
-        groups = self._weight_memo.get(key)
-        if groups is None:
-            terms = query_terms(query, folded=True)
-            groups = self._memo_weights(key, [self._group_weights(QueryTerms(terms.unigrams, []), self.folded),
-                                              self._group_weights(QueryTerms([], terms.bigrams), self.folded)])
+        groups = self.memo((query, "foreign"), lambda: self._foreign_weights(query))
         if not 0 <= row < len(self.texts):
             return 0.0
         folded, written = self._row_tokens(row, True), self._row_tokens(row, False)
@@ -308,6 +303,12 @@ class LexicalIndex:
             (weights, total), = groups[1]
             shares.append(sum(weights[t] for t in pairs) / total)
         return sum(shares) / len(shares) if shares else 0.0
+
+    def _foreign_weights(self, query: str) -> list[list[tuple[dict[str, float], float]]]:
+        """The folded weights of an English question's words and of its word pairs, as two separate groups."""
+        terms = query_terms(query, folded=True)
+        return [self._group_weights(QueryTerms(terms.unigrams, []), self.folded),
+                self._group_weights(QueryTerms([], terms.bigrams), self.folded)]
 
     def present(self, row: int, *, folded: bool) -> frozenset[str]:
         """The tokens of chunk ``row`` (its ``field_tokens``), empty for a row out of range."""
@@ -344,12 +345,9 @@ class LexicalIndex:
 
     def _weights(self, query: str, diacritics: bool) -> list[tuple[dict[str, float], float]]:
         """IDF weights of the query's unigrams and of its bigrams (memoised: asked once per sentence)."""
-        key = (query, diacritics)
-        cached = self._weight_memo.get(key)
-        if cached is None:
-            field = self.accented if diacritics else self.folded
-            cached = self._memo_weights(key, self._group_weights(query_terms(query, folded=not diacritics), field))
-        return cached
+        field = self.accented if diacritics else self.folded
+        return self.memo((query, diacritics),
+                         lambda: self._group_weights(query_terms(query, folded=not diacritics), field))
 
     @staticmethod
     def _group_weights(terms: QueryTerms, field: _Field) -> list[tuple[dict[str, float], float]]:
@@ -364,12 +362,11 @@ class LexicalIndex:
         return groups
 
     def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
-        """``make()``, remembered under ``key`` beside the query weights (another module's per-query plan)."""
+        """``make()``, remembered under ``key``: a question's weights, another module's per-question plan or
+        per-phrase shares (the 4,097th entry starts the memo afresh)."""
         found = self._weight_memo.get(key)
-        return found if found is not None else self._memo_weights(key, make())
-
-    def _memo_weights(self, key: tuple, groups: Any) -> Any:
-        if len(self._weight_memo) > 4096:
-            self._weight_memo.clear()
-        self._weight_memo[key] = groups
-        return groups
+        if found is None:
+            if len(self._weight_memo) > 4096:
+                self._weight_memo.clear()
+            found = self._weight_memo[key] = make()
+        return found
