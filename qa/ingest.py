@@ -26,7 +26,7 @@ from qa.manifest import describe, generation_of, library_versions, settings_chan
 from qa.pipeline import Pipeline, Prepared, content_hash
 from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, source_problem, stored_id,
                         taken_by_another_file)
-from qa.store import Store, storage_advice, is_busy, sqlite_error
+from qa.store import Store, index_exists, storage_advice, is_busy, sqlite_error
 
 FAISS_PREFIX = "vectors."
 RACE_RETRIES = 5  # a write whose decisions another write overtook starts over, this many times at most
@@ -136,6 +136,8 @@ class Writer:
         """Delete these documents (one id or a list); returns the ids that were in the index (the others
         were not found)."""
         doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
+        if not index_exists(self.data_dir):  # nothing to remove, and no index made for nothing
+            return []
         store = Store(self.data_dir)
         try:
             existing = store.document_hashes()

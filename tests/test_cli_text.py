@@ -81,7 +81,7 @@ def test_piped_output_keeps_each_line_whole(odd: Path) -> None:
 def test_list_and_ask_of_an_empty_index_say_so_and_name_its_folder(monkeypatch: pytest.MonkeyPatch,
                                                                     tmp_path: Path) -> None:
     """A mistyped QA_DATA_DIR reads as an empty index: the message names the folder, absolute, so the typo shows,
-    and reading it creates nothing there; the first ingest does."""
+    and reading it (or removing from it) creates nothing there; the first ingest does."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("QA_DATA_DIR", "qa-dtaa")
     result = run("list")
@@ -90,6 +90,8 @@ def test_list_and_ask_of_an_empty_index_say_so_and_name_its_folder(monkeypatch: 
     answer = run_json("ask", "Ai đã gặp nhau tại Rome?")
     assert answer["abstained"] and f"[index folder: {tmp_path / 'qa-dtaa'}]" in answer["notice"]
     assert run("show", "000_77bbef4bb3bb361f").exit_code != 0
+    removed = run("remove", "000_77bbef4bb3bb361f")
+    assert removed.exit_code == 1 and "not found: 000_77bbef4bb3bb361f" in flat(removed.stdout)
     assert not (tmp_path / "qa-dtaa").exists()
     assert run("ingest", str(SEEDS / "000_77bbef4bb3bb361f.txt")).exit_code == 0
     assert (tmp_path / "qa-dtaa" / "qa.sqlite3").exists()
