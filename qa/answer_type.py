@@ -33,7 +33,8 @@ _TIME_UNITS_EN = "seconds|minutes|hours|days|weeks|months|years|decades|centurie
 _CUES: list[tuple[AnswerType, str, str]] = [
     ("duration", f"bao lâu|bao nhiêu (?:{_TIME_UNITS_VI})|mấy (?:tiếng|ngày|tuần|tháng|năm)",
      rf"how long|(?:for )?how many (?:{_TIME_UNITS_EN})"),
-    ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào",
+    ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào|"
+             "ngày mấy|tháng mấy|năm mấy",
      r"when|what year|which year|what date|what time"),
     ("number", "bao nhiêu|mấy|bao lâu|số lượng|tỷ lệ|tỉ lệ|phần trăm",
      r"how many|how much|how long|how old|what percentage|what number"),
@@ -61,6 +62,12 @@ _DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
 _YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(?:thang|ngay|nam|tháng|ngày|năm)\s+\d+(?:/\d+){0,2}|\b(january|february|"
                            r"march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d[\d.,]*")
+# numbers written as words ("kế hoạch hòa bình bốn điểm", "kéo dài bảy tiếng"), lower case only: "Ba Lan" is a
+# name. Not "một" (also "a") nor "năm" (mostly "year"), which count only before a unit of time, as a duration.
+WORD_OFFER = 0.5  # of the answer-type bonus, for an amount in words only
+_NUMBER_WORDS = "hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười|mươi|chục|trăm|nghìn|ngàn|vạn|triệu|tỷ|tỉ"
+_NUMBER_WORD = re.compile(rf"(?<!\w)(?:{_NUMBER_WORDS})(?!\w)")
+_DURATION_WORDS = re.compile(rf"(?<!\w)(?:{_NUMBER_WORDS}|một|năm|vài|nửa)\s+(?:{_TIME_UNITS_VI})(?!\w)")
 # a number that dates something, in the article's own (accented) text: "năm 1981", "Năm 1981,", "tháng 7",
 # "ngày 14/3", "14/3/2021", "in 1981", "1978 đến 1981". Accented: "Việt Nam 98 triệu" is not "năm 98";
 # "1500 binh sĩ" and a rate ("mỗi năm 10 triệu hành khách") count. A bare year ending a clause ("khánh thành
@@ -111,15 +118,40 @@ def _which(q: str) -> AnswerType | None:
 
 def offers(sentence: str, kind: AnswerType | None, question: str) -> bool:
     """Does the sentence contain something of this type that the question does not already say?"""
+    return offer_strength(sentence, kind, question) > 0
+
+
+def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> float:
+    """1 when the sentence offers such a thing in figures (or as a name, a date), WORD_OFFER when only in words
+    ("bốn điểm", "bảy tiếng"), else 0: a figure is the surer sign of an amount."""
     if kind is None:
-        return False
+        return 0.0
     asked = _folded_lower(question)
-    return any(item not in asked for item in _offered(sentence, kind))
+    if any(item not in asked for item in _offered(sentence, kind)):
+        return 1.0
+    words = _asked_words(asked)
+    return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _asked_words(asked: str) -> frozenset[str]:
+    """The question's words, for a number word to be compared whole ("hai" is not in "khai mạc")."""
+    return frozenset(re.findall(r"\w+", asked))
 
 
 @lru_cache(maxsize=4096)
 def _folded_lower(text: str) -> str:
     return fold(text).lower()
+
+
+@lru_cache(maxsize=65536)
+def _offered_words(sentence: str, kind: AnswerType) -> tuple[str, ...]:
+    """Amounts written in words, folded: "bon", "bay tieng" (compared with the question word by word)."""
+    if kind == "duration":
+        return tuple(fold(m.group(0)) for m in _DURATION_WORDS.finditer(sentence))
+    if kind == "number":
+        return tuple(fold(m.group(0)) for m in _NUMBER_WORD.finditer(sentence))
+    return ()
 
 
 @lru_cache(maxsize=65536)  # a passage's sentences are weighed again for every question that retrieves it

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from typing import TYPE_CHECKING
 
-from qa.answer_type import answer_type, offers
+from qa.answer_type import answer_type, offer_strength
 from qa.cleaning import is_caption
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share
@@ -166,8 +166,8 @@ class SentencePicker:
         glossed = self._glossed(row, sentences)
         for i, (sent, text, tokens, is_question, in_heading, in_caption) in enumerate(sentences):
             score = (cover(tokens) + glossed[i]) / (1 + GLOSS_SHARE) if glossed else cover(tokens)
-            if kind is not None and offers(text, kind, question):
-                score += self.bonus
+            if kind is not None:
+                score += self.bonus * offer_strength(text, kind, question)
             if is_question:
                 score -= QUESTION_PENALTY
             evidence = max(evidence, score)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa import answers
-from qa.answer_type import answer_type, offers
+from qa.answer_type import WORD_OFFER, answer_type, offer_strength, offers
 from qa.answers import CALIBRATION, FOREIGN_MIDPOINT, MIDPOINT, calibrated
 from qa.cleaning import is_caption
 from qa.config import Settings
@@ -57,6 +57,8 @@ SEEDS = Path(__file__).parent.parent / "seeds"
     ("Which minister attended the talks?", "person"),
     ("Which hotel hosted the talks?", "place"),
     ("Cách nào để làm?", None),
+    ("Kissinger thăm Trung Quốc vào tháng mấy?", "time"), ("kissinger tham trung quoc vao thang may", "time"),
+    ("Hội nghị khai mạc ngày mấy?", "time"), ("Cuộc gặp kéo dài mấy tiếng?", "duration"),
 ])
 def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind
@@ -68,6 +70,22 @@ def test_vietnamese_duration_offered_to_an_english_question() -> None:
     assert offers("Cuộc gặp kéo dài 7 tiếng.", "duration", q)
     assert not offers("Cuộc đàm phán diễn ra tại Geneva.", "duration", q)
     assert not offers("Có 3 phái đoàn tham dự.", "duration", q)  # a number, but no unit of time
+
+
+@pytest.mark.parametrize(("sentence", "kind", "question", "strength"), [
+    ("Trung Quốc trình bày kế hoạch hòa bình bốn điểm.", "number", "How many points are in the plan?", WORD_OFFER),
+    ("Kế hoạch gồm 4 điểm, theo hai nhà ngoại giao.", "number", "Kế hoạch có bao nhiêu điểm?", 1.0),
+    ("Cuộc gặp kéo dài bảy tiếng tại Rome.", "duration", "Cuộc gặp kéo dài bao lâu?", WORD_OFFER),
+    ("Cuộc gặp kéo dài bảy tiếng tại Rome.", "duration", "Cuộc gặp kéo dài bảy tiếng đúng không?", 0.0),
+    ("Lễ khai mạc có hai bên tham dự.", "number", "khai mac co bao nhieu nguoi", WORD_OFFER),  # "hai" is not "khai"
+    ("Hai bên tham dự.", "number", "hai ben co bao nhieu nguoi", 0.0),
+    ("Ba Lan tham dự cuộc họp.", "number", "Có bao nhiêu nước?", 0.0),  # a name, not "three"
+    ("Ông ở lại đó một tuần.", "duration", "How long did he stay?", WORD_OFFER),
+    ("Ông ở lại đó một lần.", "duration", "How long did he stay?", 0.0),
+])
+def test_amounts_in_words_are_offered_but_weigh_less_than_figures(sentence: str, kind: str, question: str,
+                                                                   strength: float) -> None:
+    assert offer_strength(sentence, kind, question) == strength
 
 
 # ================================================================ calibration
