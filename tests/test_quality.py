@@ -3,7 +3,8 @@
 costs answers fails here and not only in a benchmark nobody ran.
 
 - ``xquad-vi-sample``: all 24 XQuAD-vi articles and every fourth question (158 per language), CC BY-SA 4.0.
-- ``seeds-eval/dev.jsonl``: the project's dev questions about the five seed articles.
+- ``seeds-eval/dev.jsonl``, ``dev-chat.jsonl``: the project's dev questions and conversations about the five
+  seed articles.
 - ``seeds-eval/heldout.jsonl``: 100 questions about the seeds written without looking at the product's
   answers (15 the articles cannot answer); 12 of the 85 answers lie only in text the cleaner drops
   (related-news teasers, a byline, a press-release footer), so no passage can hold them.
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from qa.config import Settings
-from qa.evaluation import evaluate, load_questions
+from qa.evaluation import evaluate, evaluate_chat, load_questions
 
 DATA = Path(__file__).resolve().parent / "data"
 XQUAD = DATA / "xquad-vi-sample"
@@ -60,6 +61,13 @@ def test_dev_questions_about_the_seeds() -> None:
     assert hits == {"en": 5, "vi": 5, "vi-nodiac": 2}, report["by_lang"]  # of 6 / 5 / 2
     assert report["abstention"]["abstained"] == report["abstention"]["unanswerable"] == 2
     assert report["abstention"]["answerable_abstained"] == 0
+
+
+def test_follow_ups_in_the_dev_conversations_find_their_passage() -> None:
+    """"Who met in Rome?" then "How long did the meeting last?": each turn asked with the turns before it."""
+    report = evaluate_chat(SEEDS_EVAL / "dev-chat.jsonl", SEEDS, mode="lexical", warn=lambda message: None,
+                           settings=Settings(mode="lexical"))
+    assert report["turns"] == 8 and report["hit@1"] == 1.0, report["details"]
 
 
 def test_heldout_questions_about_the_seeds() -> None:
