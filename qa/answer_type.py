@@ -116,14 +116,10 @@ def _which(q: str) -> AnswerType | None:
     return None
 
 
-def offers(sentence: str, kind: AnswerType | None, question: str) -> bool:
-    """Does the sentence contain something of this type that the question does not already say?"""
-    return offer_strength(sentence, kind, question) > 0
-
-
 def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> float:
-    """1 when the sentence offers such a thing in figures (or as a name, a date), WORD_OFFER when only in words
-    ("bốn điểm", "bảy tiếng"), else 0: a figure is the surer sign of an amount."""
+    """Does the sentence contain something of this type that the question does not already say? 1 when in
+    figures (or as a name, a date), WORD_OFFER when only in words ("bốn điểm", "bảy tiếng"), else 0: a figure
+    is the surer sign of an amount."""
     if kind is None:
         return 0.0
     asked = _folded_lower(question)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa import answers
-from qa.answer_type import WORD_OFFER, answer_type, offer_strength, offers
+from qa.answer_type import WORD_OFFER, answer_type, offer_strength
 from qa.answers import CALIBRATION, FOREIGN_MIDPOINT, MIDPOINT, calibrated
 from qa.cleaning import is_caption
 from qa.config import Settings
@@ -66,10 +66,10 @@ def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | N
 
 def test_vietnamese_duration_offered_to_an_english_question() -> None:
     q = "How long did the talks last?"
-    assert offers("Cuộc đàm phán kéo dài 3 ngày tại Geneva.", "duration", q)
-    assert offers("Cuộc gặp kéo dài 7 tiếng.", "duration", q)
-    assert not offers("Cuộc đàm phán diễn ra tại Geneva.", "duration", q)
-    assert not offers("Có 3 phái đoàn tham dự.", "duration", q)  # a number, but no unit of time
+    assert offer_strength("Cuộc đàm phán kéo dài 3 ngày tại Geneva.", "duration", q) == 1.0
+    assert offer_strength("Cuộc gặp kéo dài 7 tiếng.", "duration", q) == 1.0
+    assert offer_strength("Cuộc đàm phán diễn ra tại Geneva.", "duration", q) == 0.0
+    assert offer_strength("Có 3 phái đoàn tham dự.", "duration", q) == 0.0  # a number, but no unit of time
 
 
 @pytest.mark.parametrize(("sentence", "kind", "question", "strength"), [
@@ -205,7 +205,7 @@ def test_follow_up_answer_type_is_the_follow_ups_own(talks: QAService, monkeypat
 ])
 def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_time: bool) -> None:
     """Folded, "leo thang", "Việt Nam" and "Ngay trước" spell the date words: only a number makes them a date."""
-    assert offers(sentence, "time", "khi nào cuộc gặp diễn ra?") is is_time
+    assert (offer_strength(sentence, "time", "khi nào cuộc gặp diễn ra?") > 0) is is_time
 
 
 @pytest.mark.parametrize(("sentence", "is_count"), [
@@ -219,7 +219,7 @@ def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_ti
 ])
 def test_a_count_is_not_a_year_or_a_date(sentence: str, is_count: bool) -> None:
     """'How many passengers ...?' is not answered by the year a bridge opened."""
-    assert offers(sentence, "number", "How many passengers a year does the rail network carry?") is is_count
+    assert (offer_strength(sentence, "number", "How many passengers a year does the rail network carry?") > 0) is is_count
 
 
 def test_the_title_line_finds_the_passage_but_is_not_the_answer(tmp_path: Path) -> None:
