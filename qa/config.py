@@ -170,4 +170,3 @@ def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
             near = next((k for k in close if sorted(k) == sorted(name.upper())), close[0] if close else None)
             lines.append(f"{name} is not a qa setting and is ignored" + (f" (did you mean {near}?)" if near else ""))
     return lines
-

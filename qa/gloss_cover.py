@@ -36,10 +36,10 @@ def _rendering(index: LexicalIndex, phrase: str) -> tuple[dict[str, float], floa
     of its syllables, or of its pairs where that is higher ("động đất": two common syllables, a rare pair).
     None for a rendering without a word."""
     terms = phrase_terms((phrase,))
-    halves = [h for h in ({t: index.accented.idf(t) for t in terms.unigrams},
-                          {t: index.accented.idf(t) for t in terms.bigrams}) if h]
     if not terms.unigrams:
         return None
+    halves = [h for h in ({t: index.accented.idf(t) for t in terms.unigrams},
+                          {t: index.accented.idf(t) for t in terms.bigrams}) if h]
     shares: dict[str, float] = {}
     for half in halves:
         total = sum(half.values()) or 1.0

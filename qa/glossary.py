@@ -45,12 +45,19 @@ def _renderings(vietnamese: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _phrase_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The phrase file's terms as written, each with its renderings (read once for the three tables below)."""
+    return tuple((english, found) for english, vietnamese in _rows(PHRASES, lower=False)
+                 if english and (found := _renderings(vietnamese)))
+
+
+@lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[str, ...]]:
     """Single lower-case words: the common-word glossary, then the names of the phrase file ("pyongyang")."""
     table: dict[str, tuple[str, ...]] = {}
-    names = [(k, v) for k, v in _rows(PHRASES, lower=False) if k.isalpha() and k == k.lower()]
-    for english, vietnamese in _rows(GLOSSARY) + names:
-        phrases = _renderings(vietnamese)
+    words = [(english, _renderings(vietnamese)) for english, vietnamese in _rows(GLOSSARY)]
+    names = [(english, found) for english, found in _phrase_rows() if english.isalpha() and english == english.lower()]
+    for english, phrases in words + names:
         if english and phrases:
             table[english] = tuple(dict.fromkeys(table.get(english, ()) + phrases))
     return table
@@ -60,18 +67,17 @@ def _table() -> dict[str, tuple[str, ...]]:
 def _phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
     """Terms of several words ("secretary of state"), keyed by their lower-case words."""
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for english, vietnamese in _rows(PHRASES, lower=False):
+    for english, found in _phrase_rows():
         key = tuple(_base(w.lower()) for w in _TOKEN.findall(english))  # "people's" as the questions read it
-        if len(key) > 1 and not _acronym(english) and _renderings(vietnamese):
-            table[key] = _renderings(vietnamese)
+        if len(key) > 1 and not _acronym(english):
+            table[key] = found
     return table
 
 
 @lru_cache(maxsize=1)
 def _acronyms() -> dict[str, tuple[str, ...]]:
     """Upper-case terms, matched as written: "US" is the country, "us" a pronoun; "U.S." is "US"."""
-    return {_acronym(english): _renderings(vietnamese) for english, vietnamese in _rows(PHRASES, lower=False)
-            if _acronym(english) and _renderings(vietnamese)}
+    return {acronym: found for english, found in _phrase_rows() if (acronym := _acronym(english))}
 
 
 def _acronym(token: str) -> str:

@@ -95,14 +95,17 @@ def _folder_files(folder: Path, seen: set[str], report: IngestReport) -> list[Pa
     """The .txt files under ``folder``; other entries named like articles (a pipe, a dangling link) are
     reported, other files counted in a notice."""
     entries = _walk(folder, seen, report)
-    articles = [p for p in entries if is_article_name(p)]
-    odd = [p for p in articles if not p.is_file()]  # a pipe, socket or device named like an article, a dangling link
+    articles, odd, others = [], [], []
+    for p in entries:
+        if is_article_name(p):
+            (articles if p.is_file() else odd).append(p)  # odd: a pipe, socket or device, a dangling link
+        elif p.is_file():
+            others.append(p)
     report.errors += [{"path": str(p), "reason": NOT_REGULAR if p.exists() else "a link to nothing"} for p in odd]
-    others = [p for p in entries if not is_article_name(p) and p.is_file()]
     if others:
         report.notices.append(f"{folder}: skipped {len(others)} file(s) that are not .txt "
                               f"(e.g. {others[0].relative_to(folder)}); only .txt articles are read from folders")
-    return [p for p in articles if p.is_file()]
+    return articles
 
 
 def _named_file_problem(path: Path) -> str | None:
