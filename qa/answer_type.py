@@ -8,6 +8,7 @@ such a thing *not already in the question* is more likely the answer.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import re
 from typing import Literal
@@ -76,6 +77,9 @@ _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+){0,2})|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|"
                           rf"(?i:\b(?:in|since|until|by|from|of)\s+{_YEAR}\b)|\b{_YEAR}\s*(?:-|–|đến|to)\s*{_YEAR}\b")
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
+PLACES = Path(__file__).parent / "data" / "places.txt"
+_WEEKDAY = re.compile(r"(?i:(?<!\w)thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|(?<!\w)chủ\s+nhật(?!\w))")  # "thứ Ba (23/3)"
+_PLACE_WORD = re.compile(r"\w(?:[\w’'.-]*\w)?")  # "Ả-rập", "TP.HCM"; "Rome," and "St." without their dot
 
 
 def _cues(q: str, patterns: list[tuple[AnswerType, re.Pattern[str]]]) -> list[tuple[int, int, AnswerType]]:
@@ -125,6 +129,8 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
     asked = _folded_lower(question)
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
+    if kind == "place":  # a name not known as a place, nor said to be one ("tại X"): perhaps a place
+        return WORD_OFFER if any(item not in asked for item in _offered(sentence, "person")) else 0.0
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
 
@@ -160,5 +166,51 @@ def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
         return tuple(m.group(0) for m in _NUMBER.finditer(sentence) if not any(a <= m.start() < b for a, b in dates))
     if kind == "time":
         return tuple(fold(m.group(0)).lower() for m in _YEAR_OR_DATE.finditer(sentence))
-    # person / place: a capitalised name that is not in the question (sentence-initial words excluded)
-    return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(sentence) if m.start() > 0)
+    # person / place: a capitalised name that is not in the question (sentence-initial words excluded); a
+    # person is not a place: "Quan chức Mỹ và Trung Quốc gặp tại Rome, Italy" names nobody
+    if kind == "place":
+        return tuple(fold(name).lower() for name in _places_named(sentence))
+    return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(_without_places(sentence)) if m.start() > 0)
+
+
+_AT = re.compile(r"(?:(?<!\w)(?:tại|ở|đến|tới|in|at)\s+)([A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*)")
+
+
+def _places_named(sentence: str) -> list[str]:
+    """The known places in the sentence, and the names it says something is at ("tại Levi's Stadium")."""
+    return [sentence[a:b] for a, b in _place_spans(sentence)] + [m.group(1) for m in _AT.finditer(sentence)]
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The place names of PLACES as lower-case words, by their first word, the longest first."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for line in PLACES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words = tuple(m.group(0) for m in _PLACE_WORD.finditer(nfc(line).lower()))
+            found.setdefault(words[0], set()).add(words)
+    return {first: tuple(sorted(names, key=len, reverse=True)) for first, names in found.items()}
+
+
+@lru_cache(maxsize=65536)
+def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
+    """Where the sentence names a known place: each name's (start, end), the longest name at each word."""
+    places, spans = _places(), []
+    words = list(_PLACE_WORD.finditer(sentence))
+    lower = [m.group(0).lower() for m in words]
+    i = 0
+    while i < len(words):
+        size = next((len(name) for name in places.get(lower[i], ()) if tuple(lower[i : i + len(name)]) == name), 0)
+        if size:
+            spans.append((words[i].start(), words[i + size - 1].end()))
+        i += size or 1
+    return tuple(spans)
+
+
+def _without_places(sentence: str) -> str:
+    """The sentence with its places and weekdays ("thứ Ba") blanked out, the same length so positions hold."""
+    blank = [m.span() for m in _WEEKDAY.finditer(sentence)] + list(_place_spans(sentence))
+    out = list(sentence)
+    for a, b in blank:
+        out[a:b] = " " * (b - a)
+    return "".join(out)

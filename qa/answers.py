@@ -149,10 +149,12 @@ class SentencePicker:
         self.snapshot = snapshot
         self.kind = answer_type(asked.text)
         self.bonus = type_bonus(asked)
-        self.question = query.text
+        gloss = query.gloss_groups
+        # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
+        # "Japan" is "Nhật Bản" in the text, not a new name
+        self.question = " ".join([query.text, *(p for _, found in gloss for p in found)])
         self.cover = snapshot.lexical.coverage_scorer(query.text, diacritics=query.diacritics)
         self.folded = not query.diacritics
-        gloss = query.gloss_groups
         self.gloss_cover = gloss_scorer(snapshot.lexical, gloss) if gloss else None
 
     def __call__(self, row: int) -> tuple[Highlight, float, float]:

@@ -88,6 +88,31 @@ def test_amounts_in_words_are_offered_but_weigh_less_than_figures(sentence: str,
     assert offer_strength(sentence, kind, question) == strength
 
 
+
+@pytest.mark.parametrize(("sentence", "kind", "question", "strength"), [
+    # "who" wants someone: places and weekdays name nobody, whatever their capitals
+    ("Quan chức cấp cao Mỹ và Trung Quốc đã gặp tại Rome, Italy ngày 14/3.", "person", "Ai đã gặp nhau tại Rome?", 0.0),
+    ("Các cố vấn của Mỹ, Nhật Bản và Hàn Quốc sẽ gặp tại Washington vào thứ Ba.", "person", "Who will meet?", 0.0),
+    ("Ông Sullivan gặp người đồng cấp Shigeru Kitamura của Nhật Bản.", "person", "Who will meet?", 1.0),
+    ("Họ gặp nhau tại Washington, Mỹ.", "person", "Who met?", 0.0),
+    ("Phát biểu của ông Nguyễn Minh Đức tại hội nghị.", "person", "Ai phát biểu?", 1.0),  # "Đức" in a longer name
+    # "where" wants a place: a known one, or a name the sentence puts something at; another name may be one
+    ("Họ gặp nhau tại Washington, Mỹ.", "place", "Where did they meet?", 1.0),
+    ("Trận đấu diễn ra tại Levi's Stadium.", "place", "Where was the game played?", 1.0),
+    ("Cuộc gặp giữa Sullivan và Kitamura kéo dài hai giờ.", "place", "Where did they meet?", WORD_OFFER),
+    ("Cuộc gặp kéo dài hai giờ.", "place", "Where did they meet?", 0.0),
+    ("Họ gặp nhau tại Rome, Italy.", "place", "Họ gặp nhau ở Rome, Italy phải không?", 0.0),  # asked already
+])
+def test_a_person_is_not_a_place(sentence: str, kind: str, question: str, strength: float) -> None:
+    assert offer_strength(sentence, kind, question) == strength
+
+
+def test_a_name_the_glossary_gives_an_english_question_is_not_a_new_one(seeds: QAService) -> None:
+    """"...of Japan and South Korea" is "Nhật Bản", "Hàn Quốc" in the text: the answer names the advisers."""
+    answer = seeds.ask("Who are the national security advisers of Japan and South Korea?")
+    assert "Shigeru Kitamura" in answer.passages[0].highlight.text, answer.passages[0].highlight.text
+
+
 # ================================================================ calibration
 def test_each_language_calibration_is_half_at_its_midpoint() -> None:
     assert calibrated(MIDPOINT, "vi") == pytest.approx(0.5, abs=1e-3)

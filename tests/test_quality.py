@@ -58,7 +58,7 @@ def test_xquad_sample_asked_of_the_seeds_abstains(xquad: dict) -> None:
 def test_dev_questions_about_the_seeds() -> None:
     report = _evaluate(SEEDS_EVAL / "dev.jsonl", SEEDS, XQUAD / "docs")
     hits = {lang: round(m["hit@1"] * m["n"]) for lang, m in report["by_lang"].items()}
-    assert hits == {"en": 5, "vi": 5, "vi-nodiac": 2}, report["by_lang"]  # of 6 / 5 / 2
+    assert hits == {"en": 6, "vi": 5, "vi-nodiac": 2}, report["by_lang"]  # of 6 / 5 / 2
     assert report["abstention"]["abstained"] == report["abstention"]["unanswerable"] == 2
     assert report["abstention"]["answerable_abstained"] == 0
 
@@ -74,7 +74,7 @@ def test_heldout_questions_about_the_seeds() -> None:
     questions = load_questions(SEEDS_EVAL / "heldout.jsonl")
     assert len(questions) == 100 and sum(q["article"] is None for q in questions) == 15
     report = _evaluate(SEEDS_EVAL / "heldout.jsonl", SEEDS, XQUAD / "docs")
-    floors = {"en": 0.70, "vi": 0.56, "vi-nodiac": 0.72}  # measured 0.767 / 0.633 / 0.800
+    floors = {"en": 0.73, "vi": 0.56, "vi-nodiac": 0.72}  # measured 0.800 / 0.633 / 0.800
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
     assert report["abstention"]["abstained"] >= 4, report["abstention"]  # of 15; measured 5

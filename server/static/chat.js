@@ -107,11 +107,17 @@
   }
 
   /* Show the newest answer from its question down: a long answer (five sources on a phone) would
-     otherwise be scrolled past its own text, to the end of its sources list. */
+     otherwise be scrolled past its own text, to the end of its sources list. When the question and
+     the answer's text do not both fit, the answer's text comes first. */
   function revealAnswer(msg) {
     var box = conversation();
-    var anchor = msg.previousElementSibling || msg; // the question it answers
-    var top = anchor.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 8;
+    var origin = box.getBoundingClientRect().top - box.scrollTop;
+    var question = msg.previousElementSibling || msg;
+    var text = msg.querySelector(".answer-text") || msg;
+    var top = question.getBoundingClientRect().top - origin - 8;
+    if (text.getBoundingClientRect().bottom - origin - top > box.clientHeight) {
+      top = text.getBoundingClientRect().top - origin - 8;
+    }
     box.scrollTop = Math.max(0, Math.min(top, box.scrollHeight - box.clientHeight));
   }
 
