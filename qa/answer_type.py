@@ -13,6 +13,7 @@ from pathlib import Path
 import re
 from typing import Literal
 
+from qa import glossary
 from qa.language import detect
 from qa.text import fold, has_diacritics, nfc
 
@@ -170,7 +171,18 @@ def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
     # person is not a place: "Quan chức Mỹ và Trung Quốc gặp tại Rome, Italy" names nobody
     if kind == "place":
         return tuple(fold(name).lower() for name in _places_named(sentence))
-    return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(_without_places(sentence)) if m.start() > 0)
+    text = _without_places(sentence)
+    return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(text) if m.start() > 0 and not _term_start(text, m))
+
+
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+
+
+def _term_start(text: str, name: re.Match[str]) -> bool:
+    """Capitals that begin a term, not a name: "Bộ trưởng", "Ngoại giao", "Bộ Chính trị" (the last capitalised
+    syllable and the next one are a compound the glossaries' Vietnamese knows)."""
+    following = _NEXT_WORD.match(text, name.end())
+    return bool(following) and (name.group(0).split()[-1].lower(), following.group(1)) in glossary.vietnamese_pairs()
 
 
 _AT = re.compile(r"(?:(?<!\w)(?:tại|ở|đến|tới|in|at)\s+)([A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*)")
@@ -214,3 +226,9 @@ def _without_places(sentence: str) -> str:
     for a, b in blank:
         out[a:b] = " " * (b - a)
     return "".join(out)
+
+
+def load() -> None:
+    """Read the word lists now (a server's warm-up): the glossaries' compounds and the places."""
+    glossary.load()
+    _places()

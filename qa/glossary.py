@@ -52,6 +52,19 @@ def _phrase_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
+def vietnamese_pairs() -> frozenset[tuple[str, str]]:
+    """Every pair of adjacent lower-case syllables in the glossaries' Vietnamese ("bộ trưởng", "ngoại giao",
+    "chính trị"): the compounds of Vietnamese news, for telling "Bộ trưởng" from a name (``qa.answer_type``)."""
+    pairs = set()
+    renderings = [found for _, found in _phrase_rows()] + [_renderings(v) for _, v in _rows(GLOSSARY)]
+    for found in renderings:
+        for phrase in found:
+            words = phrase.lower().split()
+            pairs.update(zip(words, words[1:]))
+    return frozenset(pairs)
+
+
+@lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[str, ...]]:
     """Single lower-case words: the common-word glossary, then the names of the phrase file ("pyongyang")."""
     table: dict[str, tuple[str, ...]] = {}
@@ -227,3 +240,8 @@ def known_share(text: str) -> float:
     counted = [(n, found) for n, found in _segments(text) if n]
     total = sum(n for n, _ in counted)
     return sum(n for n, found in counted if found) / total if total else 0.0
+
+
+def load() -> None:
+    """Read the data files now (a server's warm-up) rather than when the first question needs them."""
+    _table(), _phrases(), _acronyms(), vietnamese_pairs()

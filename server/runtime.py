@@ -27,6 +27,7 @@ from typing import TypeVar
 
 import anyio
 
+from qa import answer_type
 from qa.answers import Answer
 from qa.config import Mode, Settings
 from qa.errors import QABusy, QAError
@@ -112,6 +113,7 @@ class Runtime:
             encoder = self.service.encoder()
             if encoder is not None:
                 model = f"model {encoder.name!r} ({encoder.backend}, {encoder.dim}-d)"
+            answer_type.load()
             snap = self.service.snapshot()
             index = (f"index {self.settings.data_dir}: {len(snap.docs)} documents, {len(snap.chunks)} chunks, "
                      f"generation {snap.generation}")

@@ -96,6 +96,11 @@ def test_amounts_in_words_are_offered_but_weigh_less_than_figures(sentence: str,
     ("Ông Sullivan gặp người đồng cấp Shigeru Kitamura của Nhật Bản.", "person", "Who will meet?", 1.0),
     ("Họ gặp nhau tại Washington, Mỹ.", "person", "Who met?", 0.0),
     ("Phát biểu của ông Nguyễn Minh Đức tại hội nghị.", "person", "Ai phát biểu?", 1.0),  # "Đức" in a longer name
+    # capitals that begin a term are not a name: "Bộ trưởng", "Ngoại giao", "Bộ Chính trị", "Đảng Cộng sản"
+    ("Các quan chức Ngoại giao và Quốc phòng của Mỹ sẽ tham dự.", "person", "Ai tham dự?", 0.0),
+    ("Ông gặp Ủy viên Bộ Chính trị Đảng Cộng sản Trung Quốc.", "person", "Ông gặp ai?", 0.0),
+    ("Ông gặp Ủy viên Bộ Chính trị Dương Khiết Trì.", "person", "Ông gặp ai?", 1.0),
+    ("Theo Bộ trưởng Quốc phòng Mỹ Jim Mattis, cuộc họp diễn ra.", "person", "Ai nói?", 1.0),
     # "where" wants a place: a known one, or a name the sentence puts something at; another name may be one
     ("Họ gặp nhau tại Washington, Mỹ.", "place", "Where did they meet?", 1.0),
     ("Trận đấu diễn ra tại Levi's Stadium.", "place", "Where was the game played?", 1.0),
