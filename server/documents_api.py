@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from pathlib import PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -74,14 +75,23 @@ def list_documents(
 ) -> DocumentList:
     """Indexed documents (like `qa list --json`), ordered by id."""
     rows = document_list(_runtime(request).settings.data_dir)
-    return DocumentList(documents=rows[offset : offset + limit], total=len(rows), offset=offset, limit=limit)
+    shown = [_path_shown(request, row) for row in rows[offset : offset + limit]]
+    return DocumentList(documents=shown, total=len(rows), offset=offset, limit=limit)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, dependencies=[Depends(read_access)],
             responses=responses(401, 404, 422, 429, 503))
 def get_document(doc_id: str, request: Request) -> dict:
     """One document (like `qa show --json`): metadata, cleaned body, dropped boilerplate with reasons, chunks."""
-    return document_detail(_runtime(request).settings.data_dir, doc_id)
+    return _path_shown(request, document_detail(_runtime(request).settings.data_dir, doc_id))
+
+
+def _path_shown(request: Request, doc: dict) -> dict:
+    """The document with its file's name only, unless the caller may see server paths (a url stays whole)."""
+    path = doc.get("path")
+    if not path or "://" in path or getattr(request.state, "sees_server_paths", False):
+        return doc
+    return {**doc, "path": PurePath(path).name}
 
 
 @router.get("/{doc_id}/raw", response_class=Response, dependencies=[Depends(read_access)],

@@ -175,7 +175,8 @@ class DocumentMeta(BaseModel):
     source: str | None = None
     date: str | None = None
     author: str | None = None
-    path: str | None = Field(None, description="The file it was ingested from, or the url given to POST /v1/documents")
+    path: str | None = Field(None, description="The file it was ingested from (its name only, unless the caller has an "
+                                                "admin key or the server has no keys), or the url given to POST /v1/documents")
 
 
 class DocumentSummary(DocumentMeta):

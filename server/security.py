@@ -64,6 +64,11 @@ class KeyRing:
             return "read"
         return None
 
+    def sees_server_paths(self, key: str | None) -> bool:
+        """Whether this caller may see where documents lie on the server: an admin, or anyone on a server
+        without keys; a reader (or anyone, where only admin keys are set) sees the file name."""
+        return self.role(key) == "admin" or not (self.read or self.admin)
+
     def check(self, key: str | None, level: Level) -> None:
         role = self.role(key)
         if level == "read":
@@ -189,6 +194,7 @@ def enforce(request: Request, level: Level, bearer: HTTPAuthorizationCredentials
         raise APIError(429, f"rate limit of {runtime.settings.rate_limit_per_minute} requests per minute exceeded; "
                             f"retry in {seconds} s", headers={"Retry-After": str(seconds)})
     runtime.keys.check(key, level)
+    request.state.sees_server_paths = runtime.keys.sees_server_paths(key)
 
 
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]

@@ -51,6 +51,21 @@ def test_read_keys_alone_disable_writes(data_dir: Path) -> None:
     assert response.status_code == 403 and "QA_ADMIN_KEYS" in error_of(response)["message"]
 
 
+def test_only_admins_see_where_documents_lie_on_the_server(data_dir: Path) -> None:
+    """Readers get the file name; admins (and everyone on a server without keys) the whole path."""
+    def paths(client, headers: dict | None = None) -> tuple[str, str]:  # noqa: ANN001
+        listed = client.get("/v1/documents", headers=headers).json()["documents"][0]["path"]
+        return listed, client.get(f"/v1/documents/{ROME}", headers=headers).json()["path"]
+
+    guarded = client_for(data_dir, api_keys=["read-1"], admin_keys=["admin-1"])
+    full = paths(guarded, {"X-API-Key": "admin-1"})
+    assert all(Path(p).is_absolute() and Path(p).exists() for p in full), full
+    read = paths(guarded, {"X-API-Key": "read-1"})
+    assert read == (Path(full[0]).name, Path(full[1]).name) and read[1] == f"{ROME}.txt"
+    assert paths(client_for(data_dir, admin_keys=["admin-1"])) == read  # reads open, paths still an admin's
+    assert paths(client_for(data_dir)) == full
+
+
 def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QA_API_KEYS", " a,b ,, c")
     monkeypatch.setenv("QA_ADMIN_KEYS", "z")
