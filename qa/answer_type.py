@@ -204,7 +204,6 @@ def _places() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {first: tuple(sorted(names, key=len, reverse=True)) for first, names in found.items()}
 
 
-@lru_cache(maxsize=65536)
 def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     """Where the sentence names a known place: each name's (start, end), the longest name at each word."""
     places, spans = _places(), []
