@@ -79,7 +79,9 @@ _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+)
                           rf"(?i:\b(?:in|since|until|by|from|of)\s+{_YEAR}\b)|\b{_YEAR}\s*(?:-|–|đến|to)\s*{_YEAR}\b")
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 PLACES = Path(__file__).parent / "data" / "places.txt"
-_WEEKDAY = re.compile(r"(?i:(?<!\w)thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|(?<!\w)chủ\s+nhật(?!\w))")  # "thứ Ba (23/3)"
+_WEEKDAY = re.compile(r"(?i:(?<!\w)thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|(?<!\w)chủ\s+nhật(?!\w))"  # "thứ Ba (23/3)"
+                      r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:January|February|March|April|May|June|July"
+                      r"|August|September|October|November|December)\b")  # names of days and months are not someone
 _PLACE_WORD = re.compile(r"\w(?:[\w’'.-]*\w)?")  # "Ả-rập", "TP.HCM"; "Rome," and "St." without their dot
 
 
@@ -219,7 +221,8 @@ def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
 
 
 def _without_places(sentence: str) -> str:
-    """The sentence with its places and weekdays ("thứ Ba") blanked out, the same length so positions hold."""
+    """The sentence with its places, days and months ("thứ Ba", "March") blanked out, the same length so
+    positions hold."""
     blank = [m.span() for m in _WEEKDAY.finditer(sentence)] + list(_place_spans(sentence))
     out = list(sentence)
     for a, b in blank:

@@ -95,6 +95,7 @@ def test_amounts_in_words_are_offered_but_weigh_less_than_figures(sentence: str,
     ("Các cố vấn của Mỹ, Nhật Bản và Hàn Quốc sẽ gặp tại Washington vào thứ Ba.", "person", "Who will meet?", 0.0),
     ("Ông Sullivan gặp người đồng cấp Shigeru Kitamura của Nhật Bản.", "person", "Who will meet?", 1.0),
     ("Họ gặp nhau tại Washington, Mỹ.", "person", "Who met?", 0.0),
+    ("The talks opened in Anchorage on Thursday, March 18.", "person", "Who met?", 0.0),
     ("Phát biểu của ông Nguyễn Minh Đức tại hội nghị.", "person", "Ai phát biểu?", 1.0),  # "Đức" in a longer name
     # capitals that begin a term are not a name: "Bộ trưởng", "Ngoại giao", "Bộ Chính trị", "Đảng Cộng sản"
     ("Các quan chức Ngoại giao và Quốc phòng của Mỹ sẽ tham dự.", "person", "Ai tham dự?", 0.0),
