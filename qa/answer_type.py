@@ -191,8 +191,10 @@ _AT = re.compile(r"(?:(?<!\w)(?:tại|ở|đến|tới|in|at)\s+)([A-ZĐ][\w’'
 
 
 def _places_named(sentence: str) -> list[str]:
-    """The known places in the sentence, and the names it says something is at ("tại Levi's Stadium")."""
-    return [sentence[a:b] for a, b in _place_spans(sentence)] + [m.group(1) for m in _AT.finditer(sentence)]
+    """The known places in the sentence, and the names it says something is at ("tại Levi's Stadium", not "in
+    March")."""
+    dateless = _blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)])
+    return [sentence[a:b] for a, b in _place_spans(sentence)] + [m.group(1) for m in _AT.finditer(dateless)]
 
 
 @lru_cache(maxsize=1)
@@ -223,9 +225,12 @@ def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
 def _without_places(sentence: str) -> str:
     """The sentence with its places, days and months ("thứ Ba", "March") blanked out, the same length so
     positions hold."""
-    blank = [m.span() for m in _WEEKDAY.finditer(sentence)] + list(_place_spans(sentence))
-    out = list(sentence)
-    for a, b in blank:
+    return _blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)] + list(_place_spans(sentence)))
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    out = list(text)
+    for a, b in spans:
         out[a:b] = " " * (b - a)
     return "".join(out)
 
