@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -34,6 +35,12 @@ CONTEXT_WEIGHT = 1.0  # how much an earlier turn counts next to the question its
 # the glossary's Vietnamese for an English question, next to its own words' BM25 (XQuAD English, lexical,
 # hit@1: 0.495 without; 0.5 -> 0.788, 1.0 -> 0.736 with ~2,400 words)
 GLOSS_WEIGHT = 0.5
+# an English question's capitalised words after the first ("Broncos", "Panthers", "Sullivan") count again: names are
+# the words a Vietnamese text writes as the question does, and the glossary may read them as common words
+# ("panthers" -> "báo đen"). XQuAD English, lexical, hit@1 / answer@1 0.878 / 0.693 -> 0.881 / 0.696 at 0.5
+# (0.881 / 0.695 at 1.0); 98 answerable seed questions answer@1 0.724 -> 0.735
+NAME_WEIGHT = 0.5
+_LATER_CAPITAL = re.compile(r"(?<=\S\s)[A-Z][\w'’.-]*")
 
 
 def glossed(text: str) -> tuple[str, ...]:
@@ -88,7 +95,11 @@ def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
 def _bm25(snap: Snapshot, text: str, diacritics: bool) -> np.ndarray:
     scores = snap.lexical.scores(text, diacritics=diacritics)
     gloss = glossed(text)
-    return scores + GLOSS_WEIGHT * snap.lexical.phrase_scores(gloss) if gloss else scores
+    if not gloss:
+        return scores
+    if names := " ".join(_LATER_CAPITAL.findall(text)):
+        scores = scores + NAME_WEIGHT * snap.lexical.scores(names, diacritics=diacritics)
+    return scores + GLOSS_WEIGHT * snap.lexical.phrase_scores(gloss)
 
 
 def _unit(scores: np.ndarray) -> np.ndarray:

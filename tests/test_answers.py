@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qa import answers
+from qa import answers, retrieval
 from qa.answer_type import WORD_OFFER, answer_type, offer_strength
-from qa.answers import CALIBRATION, FOREIGN_MIDPOINT, MIDPOINT, calibrated
+from qa.answers import CALIBRATION, FOREIGN_MIDPOINT, MIDPOINT, Answer, Passage, calibrated
 from qa.cleaning import is_caption
 from qa.config import Settings
 from qa.ingest import IngestReport, Writer, collect_sources
@@ -208,6 +208,21 @@ def corpus_service(factory: pytest.TempPathFactory, name: str, docs: dict[str, s
     return _service(folder, factory.mktemp(f"{name}-data"))
 
 
+
+def test_a_name_in_an_english_question_outweighs_the_glossarys_reading_of_it(
+        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Panthers" is a team in one article and, through the glossary, "báo đen" (black panthers) in another."""
+    docs = {
+        "a-team.txt": "Mùa giải bóng bầu dục\nĐội Panthers thắng 15 trận trong mùa giải. Huấn luyện viên khen các cầu thủ.\n",
+        "b-zoo.txt": "Vườn thú mở cửa\nVườn thú có báo đen. Những con báo đen thắng trận đấu với hổ. Trẻ em thích xem báo "
+                     "đen thắng và nhiều loài thú khác trong mùa hè.\n",
+    }
+    service = corpus_service(tmp_path_factory, "names", docs)
+    question = "How many games did the Panthers win this season?"
+    assert service.ask(question).passages[0].doc_id == "a-team"
+    monkeypatch.setattr(retrieval, "NAME_WEIGHT", 0.0)  # what it was before (asked in other words: nothing cached)
+    assert service.ask("How many games did the Panthers win in this season?").passages[0].doc_id == "b-zoo"
+
 @pytest.fixture(scope="module")
 def talks(tmp_path_factory: pytest.TempPathFactory) -> QAService:
     return corpus_service(tmp_path_factory, "talks", TALKS)
@@ -394,10 +409,13 @@ def _line_of(service: QAService, passage) -> str:  # noqa: ANN001
 def test_a_photo_caption_is_not_the_answer_when_the_text_says_as_much(seeds: QAService,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Seed 002 has "Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp. Ảnh: Reuters" under its lead."""
-    top = seeds.ask("Who met in Rome?").passages[0]
-    assert not is_caption(_line_of(seeds, top)) and "Rome" in top.highlight.text
+    def lead(answer: Answer) -> Passage:  # the passage holding that caption
+        return next(p for p in answer.passages if "rời khách sạn ở Rome" in p.text)
+
+    passage = lead(seeds.ask("Who met in Rome?", k=5))
+    assert not is_caption(_line_of(seeds, passage)) and "Rome" in passage.highlight.text
     monkeypatch.setattr(answers, "CAPTION_PENALTY", 0.0)
-    assert is_caption(_line_of(seeds, seeds.ask("Who met in Rome?").passages[0]))  # what it was before
+    assert is_caption(_line_of(seeds, lead(seeds.ask("Who met in Rome?", k=5))))  # what it was before
 
 
 def test_a_caption_that_alone_holds_the_answer_still_gives_it(seeds: QAService) -> None:
