@@ -140,6 +140,20 @@ def _entry(word: str) -> str | None:
     return next((form for form in _forms(word) if form in table), None)
 
 
+@lru_cache(maxsize=4096)
+def renderings(name: str) -> tuple[str, ...]:
+    """The Vietnamese for a name as a question writes it: an acronym ("US", "U.S."), a word in any form the
+    glossary reads ("France", "Huguenots"), or a term of several words as a whole ("United Nations")."""
+    words = name.split()
+    if len(words) > 1:
+        term = _term_at([_base(w.rstrip(".").lower()) for w in words], 0)
+        return term[1] if term is not None and term[0] == len(words) else ()
+    if (acronym := _acronym(name)) and acronym in _acronyms():
+        return _acronyms()[acronym]
+    entry = _entry(_base(name.rstrip(".").lower()))
+    return _table()[entry] if entry else ()
+
+
 @lru_cache(maxsize=1)
 def _longest() -> int:
     return max(map(len, _phrases()), default=1)

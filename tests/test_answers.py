@@ -10,6 +10,8 @@ import pytest
 
 from qa import answers, retrieval
 from qa.answer_type import WORD_OFFER, answer_type, offer_strength
+from qa.glossary import renderings
+from qa.retrieval import names_in
 from qa.answers import CALIBRATION, FOREIGN_MIDPOINT, MIDPOINT, Answer, Passage, calibrated
 from qa.cleaning import is_caption
 from qa.config import Settings
@@ -180,6 +182,31 @@ def test_a_question_with_invisible_or_full_width_characters_is_the_question_it_l
     assert not clean.abstained
     assert answer.question == typed  # echoed as asked
     assert (answer.answer, answer.confidence, answer.passages) == (clean.answer, clean.confidence, clean.passages)
+
+
+def test_the_names_of_an_english_question() -> None:
+    assert names_in("How many points did China's peace plan submitted to the United Nations contain?") == (
+        "China", "United Nations")
+    assert names_in("According to Tillerson, which issue gets top priority at the June dialogue?") == ("Tillerson",)
+    assert names_in("Who won Super Bowl 50 on Sunday, February 7?") == ("Super Bowl",)
+    assert names_in("Where will the US-China dialogue take place?") == ("US-China",)
+
+
+def test_a_name_is_found_as_written_or_as_the_glossary_renders_it() -> None:
+    assert renderings("US") == renderings("U.S.") == ("Mỹ", "Hoa Kỳ")  # an acronym, as written in capitals
+    assert renderings("United Nations") == ("Liên Hợp Quốc",)  # a term, whole
+    assert "Trung Quốc" in renderings("China") and renderings("Xi") == ("Tập Cận Bình",)
+
+
+@pytest.mark.parametrize(("question", "abstains"), [
+    ("Who is the president of France?", True),  # "Tổng thống" is there, "Pháp" nowhere
+    ("Where will the US-China diplomatic and security dialogue take place?", False),  # "Mỹ", "Trung Quốc"
+    ("How many points did China's peace plan submitted to the United Nations contain?", False),  # "Liên Hợp Quốc"
+    ("What did Biden and Xi agree to restart during their meeting?", False),  # "Tập Cận Bình"
+])
+def test_an_english_question_whose_name_the_passage_lacks_is_not_answered(seeds: QAService, question: str,
+                                                                         abstains: bool) -> None:
+    assert seeds.ask(question).abstained is abstains
 
 
 @pytest.mark.parametrize("question", ["Who is Taylor Swift?", "What is the capital of Peru?",

@@ -36,7 +36,7 @@ def xquad() -> dict:
 
 
 @pytest.mark.parametrize(("lang", "hit_floor", "answer_floor"), [
-    ("en", 0.80, 0.62), ("vi", 0.89, 0.75), ("vi-nodiac", 0.89, 0.74),  # measured 0.842 / 0.924 / 0.924, 0.671 / 0.797 / 0.785
+    ("en", 0.80, 0.62), ("vi", 0.89, 0.75), ("vi-nodiac", 0.89, 0.74),  # measured 0.854 / 0.924 / 0.924, 0.683 / 0.797 / 0.791
 ])
 def test_xquad_sample_finds_the_answering_passage_first(xquad: dict, lang: str, hit_floor: float,
                                                         answer_floor: float) -> None:
@@ -44,15 +44,15 @@ def test_xquad_sample_finds_the_answering_passage_first(xquad: dict, lang: str, 
     assert m["n"] == 158
     assert m["hit@1"] >= hit_floor and m["answer@1"] >= answer_floor, m
     assert m["recall@5"] >= 0.92, m  # measured 0.937 / 0.994 / 0.994
-    assert m["abstained"] <= 0.12, m  # answerable questions refused; measured 0.082 / 0.038 / 0.038
+    assert m["abstained"] <= 0.12, m  # answerable questions refused; measured 0.095 / 0.038 / 0.038
 
 
 def test_xquad_sample_asked_of_the_seeds_abstains(xquad: dict) -> None:
     """The same questions over the five news articles: nothing there answers them."""
     for lang, rate in xquad["cross"]["by_lang"].items():
-        assert rate >= 0.93, (lang, rate)  # measured 0.956 / 0.994 / 0.956
+        assert rate >= 0.93, (lang, rate)  # measured 0.962 / 0.994 / 0.956
     for lang, value in xquad["confidence_auroc"].items():
-        assert value >= 0.95, (lang, value)  # measured 0.967 / 0.998 / 0.993
+        assert value >= 0.95, (lang, value)  # measured 0.969 / 0.998 / 0.993
 
 
 def test_dev_questions_about_the_seeds() -> None:
@@ -77,5 +77,5 @@ def test_heldout_questions_about_the_seeds() -> None:
     floors = {"en": 0.73, "vi": 0.56, "vi-nodiac": 0.72}  # measured 0.800 / 0.633 / 0.800
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
-    assert report["abstention"]["abstained"] >= 4, report["abstention"]  # of 15; measured 5
-    assert report["cross"]["rate"] >= 0.85, report["cross"]  # measured 0.89
+    assert report["abstention"]["abstained"] >= 5, report["abstention"]  # of 15; measured 6
+    assert report["cross"]["rate"] >= 0.87, report["cross"]  # measured 0.91
