@@ -79,9 +79,10 @@ _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+)
                           rf"(?i:\b(?:in|since|until|by|from|of)\s+{_YEAR}\b)|\b{_YEAR}\s*(?:-|–|đến|to)\s*{_YEAR}\b")
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 PLACES = Path(__file__).parent / "data" / "places.txt"
-_WEEKDAY = re.compile(r"(?i:(?<!\w)thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|(?<!\w)chủ\s+nhật(?!\w))"  # "thứ Ba (23/3)"
-                      r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:January|February|March|April|May|June|July"
-                      r"|August|September|October|November|December)\b")  # names of days and months are not someone
+# names of days and months are not someone (nor somewhere): "thứ Ba (23/3)", "on Thursday, March 18"
+ENGLISH_CALENDAR = (r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|August"
+                    r"|September|October|November|December)\b")
+_WEEKDAY = re.compile(r"(?i:(?<!\w)thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|(?<!\w)chủ\s+nhật(?!\w))|" + ENGLISH_CALENDAR)
 _PLACE_WORD = re.compile(r"\w(?:[\w’'.-]*\w)?")  # "Ả-rập", "TP.HCM"; "Rome," and "St." without their dot
 
 

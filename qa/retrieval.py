@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
+from qa.answer_type import ENGLISH_CALENDAR
 from qa.config import Mode
 from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
 from qa.snapshot import Memo, Snapshot
@@ -43,8 +44,7 @@ GLOSS_WEIGHT = 0.5
 NAME_WEIGHT = 0.5
 _LATER_CAPITAL = re.compile(r"(?<=\S\s)[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 _POSSESSIVE = re.compile(r"['’]s?\b")
-_CALENDAR = re.compile(r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
-                       r"August|September|October|November|December)\b")
+_CALENDAR = re.compile(ENGLISH_CALENDAR)
 
 
 @lru_cache(maxsize=4096)
