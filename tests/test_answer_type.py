@@ -110,6 +110,7 @@ def test_the_names_of_an_english_question() -> None:
     assert names_in("According to Tillerson, which issue gets top priority at the June dialogue?") == ("Tillerson",)
     assert names_in("Who won Super Bowl 50 on Sunday, February 7?") == ("Super Bowl",)
     assert names_in("Where will the US-China dialogue take place?") == ("US-China",)
+    assert names_in("Who met in Rome?\nHow long did the meeting last? Was it long?") == ("Rome",)  # a follow-up
 
 
 def test_a_name_is_found_as_written_or_as_the_glossary_renders_it() -> None:
