@@ -217,7 +217,7 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     # known word is "alert" is not answered by a passage that says "cảnh báo"
     accented = snapshot.lexical.present(top.row, folded=False)
     found = own + GLOSS_EVIDENCE * known_share(whole.text) * gloss_scorer(snapshot.lexical, gloss)(accented)
-    if _name_missing(whole.text, snapshot.lexical.present(top.row, folded=True), accented):
+    if _name_missing(query.text, snapshot.lexical.present(top.row, folded=True), accented):  # its own names
         return MISSING_NAME * found
     return found
 

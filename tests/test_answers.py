@@ -15,6 +15,7 @@ from qa.cleaning import is_caption
 from qa.config import Settings
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.pipeline import Pipeline
+from qa.retrieval import Candidate, QueryInfo
 from qa.service import QAService
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -98,6 +99,17 @@ def test_a_question_with_invisible_or_full_width_characters_is_the_question_it_l
 def test_an_english_question_whose_name_the_passage_lacks_is_not_answered(seeds: QAService, question: str,
                                                                          abstains: bool) -> None:
     assert seeds.ask(question).abstained is abstains
+
+
+def test_a_follow_up_needs_its_own_names_not_its_contexts(seeds: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After "Did Wang Yi go to Paris?", "What did he say about Kissinger?" is answered by a passage on Kissinger."""
+    monkeypatch.setattr(answers, "MISSING_NAME", 0.0)  # a missing name leaves no evidence at all
+    snap = seeds.snapshot()
+    row = next(i for i, chunk in enumerate(snap.chunks) if "tri ân cựu Ngoại trưởng Mỹ Henry Kissinger" in chunk.text)
+    top = Candidate(row, 1.0, 1.0, None)
+    follow_up = QueryInfo("What did he say about Kissinger?", False, context="Did Wang Yi go to Paris?")
+    assert answers.evidence(snap, follow_up, top) > 0
+    assert answers.evidence(snap, QueryInfo("What did he say about Paris?", False), top) == 0  # its own name
 
 
 @pytest.mark.parametrize("question", ["Who is Taylor Swift?", "What is the capital of Peru?",
