@@ -199,14 +199,16 @@ def _places_named(sentence: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _places() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """The place names of PLACES as lower-case words, by their first word, the longest first."""
-    found: dict[str, set[tuple[str, ...]]] = {}
+def _places() -> dict[str, tuple[tuple[tuple[str, ...], tuple[bool, ...]], ...]]:
+    """The place names of PLACES as lower-case words, by their first word, the longest first, each with which of
+    its words are capitalised (they must be in the sentence too: "Pháp" is France, "pháp luật" is law)."""
+    found: dict[str, set[tuple[tuple[str, ...], tuple[bool, ...]]]] = {}
     for line in PLACES.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            words = tuple(m.group(0) for m in _PLACE_WORD.finditer(nfc(line).lower()))
-            found.setdefault(words[0], set()).add(words)
-    return {first: tuple(sorted(names, key=len, reverse=True)) for first, names in found.items()}
+            words = [m.group(0) for m in _PLACE_WORD.finditer(nfc(line))]
+            name = (tuple(w.lower() for w in words), tuple(w[0].isupper() for w in words))
+            found.setdefault(name[0][0], set()).add(name)
+    return {first: tuple(sorted(names, key=lambda n: len(n[0]), reverse=True)) for first, names in found.items()}
 
 
 def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
@@ -214,9 +216,18 @@ def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     places, spans = _places(), []
     words = list(_PLACE_WORD.finditer(sentence))
     lower = [m.group(0).lower() for m in words]
+    upper = [m.group(0)[0].isupper() for m in words]
+
+    def size_at(i: int) -> int:
+        for name, capitals in places.get(lower[i], ()):
+            n = len(name)
+            if tuple(lower[i : i + n]) == name and all(upper[i + k] for k in range(n) if capitals[k]):
+                return n
+        return 0
+
     i = 0
     while i < len(words):
-        size = next((len(name) for name in places.get(lower[i], ()) if tuple(lower[i : i + len(name)]) == name), 0)
+        size = size_at(i)
         if size:
             spans.append((words[i].start(), words[i + size - 1].end()))
         i += size or 1

@@ -97,6 +97,8 @@ def test_amounts_in_words_are_offered_but_weigh_less_than_figures(sentence: str,
     ("Trận đấu diễn ra tại Levi's Stadium.", "place", "Where was the game played?", 1.0),
     ("Cuộc gặp giữa Sullivan và Kitamura kéo dài hai giờ.", "place", "Where did they meet?", WORD_OFFER),
     ("Cuộc gặp kéo dài hai giờ.", "place", "Where did they meet?", 0.0),
+    ("Ông cho biết ý kiến về pháp luật và chiếc áo.", "place", "Where is it?", 0.0),  # not Ý, Pháp, Áo
+    ("Ông đã sang Pháp và Áo.", "place", "Where did he go?", 1.0),
     ("The talks opened in March.", "place", "Where did they meet?", 0.0),
     ("Họ gặp nhau tại Rome, Italy.", "place", "Họ gặp nhau ở Rome, Italy phải không?", 0.0),  # asked already
 ])
