@@ -112,6 +112,15 @@ def test_a_follow_up_needs_its_own_names_not_its_contexts(seeds: QAService, monk
     assert answers.evidence(snap, QueryInfo("What did he say about Paris?", False), top) == 0  # its own name
 
 
+def test_a_name_is_looked_for_as_the_index_reads_text(seeds: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"the Houthis' attacks": a plural possessive is the name, found as "Houthi" in the passage."""
+    monkeypatch.setattr(answers, "MISSING_NAME", 0.0)
+    snap = seeds.snapshot()
+    row = next(i for i, chunk in enumerate(snap.chunks) if "phiến quân Houthi" in chunk.text)
+    top = Candidate(row, 1.0, 1.0, None)
+    assert answers.evidence(snap, QueryInfo("What did Blinken say about the Houthis' attacks?", False), top) > 0
+
+
 @pytest.mark.parametrize("question", ["Who is Taylor Swift?", "What is the capital of Peru?",
                                       "How many goals did Messi score in 2015?"])
 def test_english_question_about_nothing_in_the_corpus_abstains(seeds: QAService, question: str) -> None:
