@@ -15,7 +15,7 @@ from typing import Literal
 
 from qa import glossary
 from qa.language import detect
-from qa.text import fold, has_diacritics, nfc
+from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc
 
 AnswerType = Literal["duration", "number", "time", "person", "place"]
 
@@ -80,8 +80,6 @@ _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+)
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 PLACES = Path(__file__).parent / "data" / "places.txt"
 # names of days and months are not someone (nor somewhere): "thứ Ba (23/3)", "on Thursday, March 18"
-ENGLISH_CALENDAR = (r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|August"
-                    r"|September|October|November|December)\b")
 _WEEKDAY = re.compile(r"(?i:(?<!\w)thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|(?<!\w)chủ\s+nhật(?!\w))|" + ENGLISH_CALENDAR)
 _PLACE_WORD = re.compile(r"\w(?:[\w’'.-]*\w)?")  # "Ả-rập", "TP.HCM"; "Rome," and "St." without their dot
 

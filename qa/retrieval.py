@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from qa.answer_type import ENGLISH_CALENDAR
 from qa.config import Mode
 from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
 from qa.snapshot import Memo, Snapshot
 from qa.glossary import translate, translate_groups
 from qa.language import QueryLanguage, accented, detect
-from qa.text import fold, words
+from qa.text import ENGLISH_CALENDAR, fold, words
 
 if TYPE_CHECKING:
     from qa.rerank import Ranked

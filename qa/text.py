@@ -52,6 +52,10 @@ class _FoldTable(dict):
 _FOLD = _FoldTable()
 
 
+# English names of days and months (case as written): not a person, a place or a name of a question
+ENGLISH_CALENDAR = (r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|August"
+                    r"|September|October|November|December)\b")
+
 def fold(text: str) -> str:
     """Strip diacritics: NFD, drop combining marks, map đ/Đ (not decomposable) by hand.
 
