@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.lexical import STOPWORDS
-from qa.text import nfc
+from qa.text import nfc, words
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
 # terms of several words, acronyms and names: "north korea" -> "Triều Tiên" (not "bắc" + "Hàn Quốc"),
@@ -59,8 +59,8 @@ def vietnamese_pairs() -> frozenset[tuple[str, str]]:
     renderings = [found for _, found in _phrase_rows()] + [_renderings(v) for _, v in _rows(GLOSSARY)]
     for found in renderings:
         for phrase in found:
-            words = phrase.lower().split()
-            pairs.update(zip(words, words[1:]))
+            tokens = words(phrase)  # as the index reads text: "quốc gia," is "quốc" "gia"
+            pairs.update(zip(tokens, tokens[1:]))
     return frozenset(pairs)
 
 
