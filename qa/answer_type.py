@@ -15,7 +15,7 @@ from typing import Literal
 
 from qa import glossary
 from qa.language import detect
-from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc
+from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc, word_matches
 
 AnswerType = Literal["duration", "number", "time", "person", "place"]
 
@@ -81,7 +81,6 @@ _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 PLACES = Path(__file__).parent / "data" / "places.txt"
 # names of days and months are not someone (nor somewhere): "thứ Ba (23/3)", "on Thursday, March 18"
 _WEEKDAY = re.compile(r"(?i:(?<!\w)thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|(?<!\w)chủ\s+nhật(?!\w))|" + ENGLISH_CALENDAR)
-_PLACE_WORD = re.compile(r"\w(?:[\w’'.-]*\w)?")  # "Ả-rập", "TP.HCM"; "Rome," and "St." without their dot
 
 
 def _cues(q: str, patterns: list[tuple[AnswerType, re.Pattern[str]]]) -> list[tuple[int, int, AnswerType]]:
@@ -203,7 +202,7 @@ def _places() -> dict[str, tuple[tuple[tuple[str, ...], tuple[bool, ...]], ...]]
     found: dict[str, set[tuple[tuple[str, ...], tuple[bool, ...]]]] = {}
     for line in PLACES.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            words = [m.group(0) for m in _PLACE_WORD.finditer(nfc(line))]
+            words = [m.group(0) for m in word_matches(nfc(line))]
             name = (tuple(w.lower() for w in words), tuple(w[0].isupper() for w in words))
             found.setdefault(name[0][0], set()).add(name)
     return {first: tuple(sorted(names, key=lambda n: len(n[0]), reverse=True)) for first, names in found.items()}
@@ -212,7 +211,7 @@ def _places() -> dict[str, tuple[tuple[tuple[str, ...], tuple[bool, ...]], ...]]
 def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     """Where the sentence names a known place: each name's (start, end), the longest name at each word."""
     places, spans = _places(), []
-    words = list(_PLACE_WORD.finditer(sentence))
+    words = list(word_matches(sentence))
     lower = [m.group(0).lower() for m in words]
     upper = [m.group(0)[0].isupper() for m in words]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
@@ -67,6 +68,11 @@ def fold(text: str) -> str:
 
 def has_diacritics(text: str) -> bool:
     return fold(text) != unicodedata.normalize("NFC", text)
+
+
+def word_matches(text: str) -> Iterator[re.Match[str]]:
+    """The word tokens of ``text`` as written, with their offsets ("Ả-rập", "TP.HCM"; "Rome," without its comma)."""
+    return _WORD.finditer(text)
 
 
 def words(text: str) -> list[str]:
