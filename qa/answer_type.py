@@ -124,14 +124,18 @@ def _which(q: str) -> AnswerType | None:
 def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> float:
     """Does the sentence contain something of this type that the question does not already say? 1 when in
     figures (or as a name, a date), WORD_OFFER when only in words ("bốn điểm", "bảy tiếng"), else 0: a figure
-    is the surer sign of an amount."""
+    is the surer sign of an amount. For a place, 1 only for where something is ("tại Washington", "in Warsaw");
+    a known place merely named ("Mỹ muốn Triều Tiên ...") or another name, WORD_OFFER."""
     if kind is None:
         return 0.0
     asked = _folded_lower(question)
+    if kind == "place":  # where something is ("tại Washington") is surer than a country the sentence mentions
+        if any(item not in asked for item in _said_at(sentence)):
+            return 1.0
+        named = _offered(sentence, "place") + _offered(sentence, "person")  # a known place, or a name: perhaps one
+        return WORD_OFFER if any(item not in asked for item in named) else 0.0
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
-    if kind == "place":  # a name not known as a place, nor said to be one ("tại X"): perhaps a place
-        return WORD_OFFER if any(item not in asked for item in _offered(sentence, "person")) else 0.0
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
 
@@ -170,7 +174,7 @@ def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
     # person / place: a capitalised name that is not in the question (sentence-initial words excluded); a
     # person is not a place: "Quan chức Mỹ và Trung Quốc gặp tại Rome, Italy" names nobody
     if kind == "place":
-        return tuple(fold(name).lower() for name in _places_named(sentence))
+        return tuple(fold(sentence[a:b]).lower() for a, b in _place_spans(sentence))
     text = _without_places(sentence)
     return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(text) if m.start() > 0 and not _term_start(text, m))
 
@@ -185,14 +189,14 @@ def _term_start(text: str, name: re.Match[str]) -> bool:
     return bool(following) and (name.group(0).split()[-1].lower(), following.group(1)) in glossary.vietnamese_pairs()
 
 
-_AT = re.compile(r"(?:(?<!\w)(?:tại|ở|đến|tới|in|at)\s+)([A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*)")
+_AT = re.compile(r"(?:(?<!\w)(?:tại|ở|đến|tới|sang|in|at)\s+)([A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*)")
 
 
-def _places_named(sentence: str) -> list[str]:
-    """The known places in the sentence, and the names it says something is at ("tại Levi's Stadium", not "in
-    March")."""
+@lru_cache(maxsize=65536)
+def _said_at(sentence: str) -> tuple[str, ...]:
+    """The names the sentence says something is at, folded ("tại Levi's Stadium", not "in March")."""
     dateless = _blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)])
-    return [sentence[a:b] for a, b in _place_spans(sentence)] + [m.group(1) for m in _AT.finditer(dateless)]
+    return tuple(fold(m.group(1)).lower() for m in _AT.finditer(dateless))
 
 
 @lru_cache(maxsize=1)

@@ -92,8 +92,9 @@ def test_amounts_in_words_are_offered_but_weigh_less_than_figures(sentence: str,
     ("Ông gặp Ủy viên Bộ Chính trị Đảng Cộng sản Trung Quốc.", "person", "Ông gặp ai?", 0.0),
     ("Ông gặp Ủy viên Bộ Chính trị Dương Khiết Trì.", "person", "Ông gặp ai?", 1.0),
     ("Theo Bộ trưởng Quốc phòng Mỹ Jim Mattis, cuộc họp diễn ra.", "person", "Ai nói?", 1.0),
-    # "where" wants a place: a known one, or a name the sentence puts something at; another name may be one
+    # "where" wants where something is ("tại X", "in X", "sang X"); a place merely named, or another name, may be it
     ("Họ gặp nhau tại Washington, Mỹ.", "place", "Where did they meet?", 1.0),
+    ("Mỹ muốn Trung Quốc gây sức ép với Triều Tiên.", "place", "Where will the dialogue take place?", WORD_OFFER),
     ("Trận đấu diễn ra tại Levi's Stadium.", "place", "Where was the game played?", 1.0),
     ("Cuộc gặp giữa Sullivan và Kitamura kéo dài hai giờ.", "place", "Where did they meet?", WORD_OFFER),
     ("Cuộc gặp kéo dài hai giờ.", "place", "Where did they meet?", 0.0),
