@@ -212,6 +212,13 @@ def _places() -> dict[str, tuple[tuple[tuple[str, ...], tuple[bool, ...]], ...]]
     return {first: tuple(sorted(names, key=lambda n: len(n[0]), reverse=True)) for first, names in found.items()}
 
 
+def begins_with_place(text: str) -> bool:
+    """Whether the text's first word begins a known place ("Rome?", "Triều Tiên thì sao?")."""
+    spans = _place_spans(text)
+    first = next(word_matches(text), None)
+    return bool(spans and first and spans[0][0] == first.start())
+
+
 def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     """Where the sentence names a known place: each name's (start, end), the longest name at each word."""
     places, spans = _places(), []

@@ -205,7 +205,14 @@ class SentencePicker:
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     """Lexical evidence that the best passage is about the question, in [0, 1]: the IDF-weighted
     share of the question's content words and word pairs it contains. A question about something
-    the corpus never mentions ("population of Brazil") scores ~0."""
+    the corpus never mentions ("population of Brazil") scores ~0. A follow-up is weighed with its context;
+    "what about X?" on a new X also alone (X is the subject now; "Còn Rome thì sao?" after "Susan Thornton là
+    ai?" is answered by a passage on Rome)."""
+    together = _evidence(snapshot, query, top)
+    return max(together, _evidence(snapshot, query.alone, top)) if query.new_topic else together
+
+
+def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     whole = query.combined
     if whole.language == "other":  # "pho" is not found in "đối phó" (``foreign_coverage``)
         own = snapshot.lexical.foreign_coverage(whole.text, top.row)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from qa import glossary
+from qa.answer_type import begins_with_place
 from qa.lexical import STOPWORDS
-from qa.text import fold, words
+from qa.text import fold, word_matches, words
 
 # Words that point back to something said before (English, Vietnamese, folded Vietnamese).
 _ANAPHORA_EN = r"\b(he|she|it|they|him|her|them|his|its|their|this|that|these|those|there|the meeting|the same)\b"
@@ -28,11 +30,26 @@ _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZĐ][\w-]+")
 
 
 def _new_names(question: str, previous: str) -> list[str]:
-    known = fold(previous).lower()
-    return [n for n in _NAME.findall(question.strip()) if fold(n).lower() not in known]
+    known = {part for w in words(fold(previous)) for part in (w, *w.split("-"))}  # "Nga" is not said by "ngày"
+    question = question.strip()
+    return [n for n in _NAME.findall(question) + _first_name(question) if fold(n).lower() not in known]
 
 
-def _starts_topic(turn: str, previous: str) -> bool:
+def _first_name(question: str) -> list[str]:
+    """The first word when it is a name: capitalised like every first word, but a known place or a word that
+    is neither a question word nor a common word of the glossaries ("Rome?", "Sullivan?"; not "Thảo luận gì?",
+    "Why?")."""
+    first = next(word_matches(question), None)
+    if first is None or not first.group(0)[:1].isupper():
+        return []
+    word = first.group(0)
+    if begins_with_place(question):
+        return [word]
+    lower = word.lower()
+    return [] if lower in STOPWORDS or fold(lower) in STOPWORDS or lower in glossary.common_words() else [word]
+
+
+def starts_topic(turn: str, previous: str) -> bool:
     """A "what about X?" turn whose X is new (a word the turn before does not have, capitalised or not, with
     or without diacritics: "con trieu tien thi sao") and points back at nothing ("Còn ông ấy thì sao?")."""
     match = _WHAT_ABOUT.search(turn)
@@ -74,7 +91,7 @@ def contextualize(question: str, history: list[str]) -> str | None:
     i = len(previous) - 1
     # "Còn Triều Tiên thì sao?" sets the topic: the chain stops there ("Did they discuss Taiwan?" points back)
     while (i > 0 and len(chain) < TOPIC_TURNS and is_follow_up(previous[i], previous[i - 1])
-           and not _starts_topic(previous[i], previous[i - 1])):
+           and not starts_topic(previous[i], previous[i - 1])):
         i -= 1
         chain.insert(0, previous[i])
     return " ".join(chain)

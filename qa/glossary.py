@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.lexical import STOPWORDS
-from qa.text import nfc, words
+from qa.text import nfc, word_matches, words
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
 # terms of several words, acronyms and names: "north korea" -> "Triều Tiên" (not "bắc" + "Hàn Quốc"),
@@ -62,6 +62,20 @@ def vietnamese_pairs() -> frozenset[tuple[str, str]]:
             tokens = words(phrase)  # as the index reads text: "quốc gia," is "quốc" "gia"
             pairs.update(zip(tokens, tokens[1:]))
     return frozenset(pairs)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lower-case words that are common words, not names: the English glossary words whose Vietnamese is
+    written in lower case ("discuss" -> "thảo luận"; not "rome" -> "Rome | La Mã"), and every syllable the
+    glossaries write in lower case ("thảo", "luận"). "Thảo luận gì?" begins with a word, "Rome?" with a name."""
+    common = set()
+    for english, vietnamese in _rows(GLOSSARY):
+        found = _renderings(vietnamese)
+        if any(phrase[:1].islower() for phrase in found):
+            common.add(english)
+        common.update(m.group(0) for phrase in found for m in word_matches(phrase) if m.group(0)[:1].islower())
+    return frozenset(common)
 
 
 @lru_cache(maxsize=1)
@@ -258,4 +272,4 @@ def known_share(text: str) -> float:
 
 def load() -> None:
     """Read the data files now (a server's warm-up) rather than when the first question needs them."""
-    _table(), _phrases(), _acronyms(), vietnamese_pairs()
+    _table(), _phrases(), _acronyms(), vietnamese_pairs(), common_words()

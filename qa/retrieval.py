@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from qa.config import Mode
+from qa.conversation import starts_topic
 from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
 from qa.snapshot import Memo, Snapshot
 from qa.glossary import translate, translate_groups
@@ -33,6 +34,9 @@ class Candidate:
 
 
 CONTEXT_WEIGHT = 1.0  # how much an earlier turn counts next to the question itself (each scaled to max 1)
+# after "Còn Rome thì sao?" / "What about Rome?" (a new subject): a passage on Rome alone must beat one on the
+# earlier turn's subject alone, and one on both beats either
+NEW_TOPIC_CONTEXT_WEIGHT = 0.5
 # the glossary's Vietnamese for an English question, next to its own words' BM25 (XQuAD English, lexical,
 # hit@1: 0.495 without; 0.5 -> 0.788, 1.0 -> 0.736 with ~2,400 words)
 GLOSS_WEIGHT = 0.5
@@ -70,6 +74,7 @@ class QueryInfo:
     text: str  # the question as asked
     diacritics: bool
     context: str | None = None  # earlier turn(s) a follow-up refers to
+    new_topic: bool = False  # "what about X?" with an X the context does not have: X is what must be found
 
     @property
     def combined(self) -> "QueryInfo":
@@ -78,6 +83,11 @@ class QueryInfo:
             return self
         text = f"{self.context}\n{self.text}"
         return QueryInfo(text, accented(text))
+
+    @property
+    def alone(self) -> "QueryInfo":
+        """The question without its context."""
+        return QueryInfo(self.text, self.diacritics) if self.context else self
 
     @property
     def language(self) -> QueryLanguage:
@@ -91,7 +101,7 @@ class QueryInfo:
 def analyze(question: str, context: str | None = None) -> QueryInfo:
     """Route by language: Vietnamese with diacritics is matched on the accented field first
     ("gặp" is not "gấp"); without them (or another language) only the folded field can match."""
-    return QueryInfo(question, accented(question), context or None)
+    return QueryInfo(question, accented(question), context or None, bool(context) and starts_topic(question, context))
 
 
 def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
@@ -101,7 +111,7 @@ def lexical_scores(snap: Snapshot, query: QueryInfo) -> np.ndarray:
     if not query.context:
         return scores
     context = _bm25(snap, query.context, accented(query.context))
-    return _unit(scores) + CONTEXT_WEIGHT * _unit(context)
+    return _unit(scores) + (NEW_TOPIC_CONTEXT_WEIGHT if query.new_topic else CONTEXT_WEIGHT) * _unit(context)
 
 
 def _bm25(snap: Snapshot, text: str, diacritics: bool) -> np.ndarray:

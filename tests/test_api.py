@@ -81,12 +81,13 @@ def test_warm_up_reads_the_word_lists_before_the_first_question(data_dir: Path) 
     """The glossaries and the places (45 ms and 8 ms to read) are not read by the first question to need them."""
     from qa import answer_type, glossary
 
-    glossary.vietnamese_pairs.cache_clear()
-    answer_type._places.cache_clear()
+    lists = (glossary.vietnamese_pairs, glossary.common_words, answer_type._places)
+    for read in lists:
+        read.cache_clear()
     app = create_app(Settings(data_dir=data_dir))
     with TestClient(app):
         app.state.runtime._warming.join(10)
-    assert glossary.vietnamese_pairs.cache_info().currsize == 1 and answer_type._places.cache_info().currsize == 1
+    assert all(read.cache_info().currsize == 1 for read in lists)
 
 
 def test_metrics_count_requests_per_route(client: TestClient) -> None:

@@ -115,3 +115,20 @@ def test_http_chatter_after_a_question_abstains_as_on_its_own(client) -> None:  
                                           "history": [{"role": "user", "content": "Who met in Rome?"},
                                                       {"role": "user", "content": "ok"}]}).json()
     assert not follow["abstained"] and follow["passages"][0]["doc_id"] == "002_57590387f8aa0a75"
+
+
+@pytest.mark.parametrize("question", ["Rome?", "Ukraine?", "Sullivan?", "Mỹ?", "Blinken nói gì?"])
+def test_a_question_that_begins_with_a_new_name_starts_a_topic(question: str) -> None:
+    """A first word is capitalised anyway, but "Rome?" is a place and "Sullivan" no common word: asked after
+    "Susan Thornton là ai?" they are about Rome and Sullivan, not about Thornton."""
+    assert retrieval_context(question, ["Susan Thornton là ai?"]) is None
+
+
+@pytest.mark.parametrize("question", ["Thảo luận gì?", "Kéo dài bao lâu?", "Why?", "Ở đâu?", "Thornton?"])
+def test_a_first_word_that_is_a_common_word_or_said_before_still_follows(question: str) -> None:
+    assert retrieval_context(question, ["Susan Thornton là ai?"]) == "Susan Thornton là ai?"
+
+
+def test_a_name_is_said_before_only_as_a_whole_word() -> None:
+    assert retrieval_context("Nga?", ["Họ gặp nhau ngày nào?"]) is None  # "ngày" does not say "Nga"
+    assert retrieval_context("Mỹ?", ["Đối thoại Mỹ-Trung diễn ra ở đâu?"]) is not None  # said, in "Mỹ-Trung"

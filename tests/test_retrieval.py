@@ -360,6 +360,17 @@ def test_off_corpus_follow_up_still_abstains(service: QAService) -> None:
     assert off.abstained
 
 
+@pytest.mark.parametrize("question", ["Còn Rome thì sao?", "What about Rome?"])
+def test_what_about_a_new_subject_is_answered_about_it(service: QAService, question: str) -> None:
+    """The earlier turn gives the question its shape, the new subject must be in the answer: weighed with
+    "Susan Thornton là ai?" alone, no passage covered both and the answer was a refusal (0.004)."""
+    answer = service.ask(question, history=["Susan Thornton là ai?"])
+    check_answer(service, answer)
+    assert not answer.abstained
+    assert "Rome" in answer.passages[0].text
+    assert service.ask("Còn giá vàng thì sao?", history=["Susan Thornton là ai?"]).abstained
+
+
 def test_k_limits_passages(service: QAService) -> None:
     for k in (1, 3):
         answer = service.ask("Quan hệ Mỹ-Trung", k=k)
