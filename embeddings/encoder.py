@@ -281,14 +281,14 @@ def _load_model(name: str, timeout: float, device: str, construct: Any = _constr
     if os.path.isdir(name):
         if not any(os.path.isfile(os.path.join(name, f)) for f in ("modules.json", "config.json")):
             raise ModelUnavailable(
-                name, "not a sentence-transformers model directory (no config.json/modules.json)"
+                name, "not a sentence-transformers model directory (no config.json/modules.json)", local=True
             )
         # local_files_only: a directory never needs the network (model-card lookups included).
         return construct(name, device, local_files_only=True)
     if os.path.exists(name):
-        raise ModelUnavailable(name, "is a file, not a model directory")
+        raise ModelUnavailable(name, "is a file, not a model directory", local=True)
     if _looks_like_path(name):
-        raise ModelUnavailable(name, "no such model directory")
+        raise ModelUnavailable(name, "no such model directory", local=True)
 
     cache_folder = _cache_folder()
     try:

@@ -20,13 +20,13 @@ class ModelUnavailable(QAError):
     """The sentence-transformers model could not be loaded."""
 
     def __init__(self, model: str, reason: str, *, fallback: str = "answering with lexical retrieval",
-                 setting: str = "QA_MODEL") -> None:
+                 setting: str = "QA_MODEL", local: bool = False) -> None:
+        """``local``: ``model`` names a folder on this machine (the hub and its cache are not involved)."""
         self.model = model
         self.reason = reason
-        super().__init__(
-            f"cannot load model {model!r}: {reason}; {fallback}. "
-            f"Fix: set {setting} to a local model directory, or run once with internet access to cache it."
-        )
+        fix = (f"set {setting} to a folder holding a sentence-transformers model (modules.json or config.json)"
+               if local else f"set {setting} to a local model directory, or run once with internet access to cache it")
+        super().__init__(f"cannot load model {model!r}: {reason}; {fallback}. Fix: {fix}.")
 
 
 class IndexMismatch(QAError):

@@ -110,6 +110,8 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     """Answer the last user message, OpenAI style; `model` may be anything ('qa-lexical': lexical retrieval)."""
     runtime: Runtime = request.app.state.runtime
     question, history = conversation(body)
+    if body.model == LEXICAL_MODEL_ID and body.mode not in (None, "lexical"):
+        raise _invalid("mode", f"model {LEXICAL_MODEL_ID!r} asks for lexical retrieval; mode {body.mode!r} contradicts it")
     mode = body.mode or ("lexical" if body.model == LEXICAL_MODEL_ID else None)
     answer = runtime.ask(question, k=body.k, mode=mode, history=history)
     content = render(answer)
@@ -119,7 +121,7 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
                   total_tokens=prompt_tokens + completion_tokens)
     ident = "chatcmpl-" + uuid.uuid4().hex[:24]
     created = int(time.time())
-    model = runtime.model_id(answer)
+    model = runtime.model_id(answer, whole=_sees_server_paths(request))
     citations = [asdict(p) for p in answer.passages]
     meta = AnswerMeta(mode=answer.mode, abstained=answer.abstained, confidence=answer.confidence,
                       notice=answer.notice, timings=answer.timings)
@@ -154,22 +156,28 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-def _models(runtime: Runtime) -> list[ModelCard]:
+def _models(request: Request) -> list[ModelCard]:
     """'qa' (the name clients send by default: the configured retrieval), the configured model when it
     is loaded, and 'qa-lexical'."""
-    cards = [ModelCard(id=runtime.settings.model)] if runtime.service.encoder() is not None else []
+    runtime: Runtime = request.app.state.runtime
+    loaded = runtime.service.encoder() is not None
+    cards = [ModelCard(id=runtime.model_name(whole=_sees_server_paths(request)))] if loaded else []
     return [ModelCard(id=DEFAULT_CHAT_MODEL), *cards, ModelCard(id=LEXICAL_MODEL_ID)]
+
+
+def _sees_server_paths(request: Request) -> bool:
+    return getattr(request.state, "sees_server_paths", False)
 
 
 @router.get("/models", response_model=ModelList, responses=responses(401, 429))
 def list_models(request: Request) -> ModelList:
     """'qa', the configured model (when it is loaded) and 'qa-lexical'. Any name is accepted by /chat/completions."""
-    return ModelList(data=_models(request.app.state.runtime))
+    return ModelList(data=_models(request))
 
 
 @router.get("/models/{model_id:path}", response_model=ModelCard, responses=responses(401, 404, 422, 429))
 def get_model(model_id: str, request: Request) -> ModelCard:
-    for card in _models(request.app.state.runtime):
+    for card in _models(request):
         if card.id == model_id:
             return card
     raise APIError(404, f"no model {model_id!r}; GET /v1/models lists them")

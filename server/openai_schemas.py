@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from qa.config import Mode
-from qa.limits import K_MAX
+from qa.limits import K_MAX, QUESTION_CHARS
 from server.schemas import (
     CHAT_MESSAGES,
     CONTEXT_CHARS,
@@ -17,7 +17,6 @@ from server.schemas import (
     TURN_CHARS,
     PassageOut,
     Text,
-    _user_turn_length,
 )
 
 
@@ -40,17 +39,21 @@ class ChatMessage(BaseModel):
     @field_validator("content")
     @classmethod
     def _user_text(cls, value: Any, info: ValidationInfo) -> Any:
-        if not isinstance(value, list):
-            return value if value is None else _user_turn_length(value, info)
-        if len(value) > 100:
-            raise ValueError("at most 100 content parts")
         user = info.data.get("role") == "user"
-        other = [p.type for p in value if p.type != "text"]
-        if user and other:
-            raise ValueError(f"only text content is supported, not {other[0]!r}")
-        limit = TURN_CHARS if user else CONTEXT_CHARS
-        if sum(len(p.text or "") for p in value) > limit:
-            raise ValueError(f"a {'user ' if user else ''}message has at most {limit} characters")
+        if value is None:
+            return value
+        if isinstance(value, list):
+            if len(value) > 100:
+                raise ValueError("at most 100 content parts")
+            other = [p.type for p in value if p.type != "text"]
+            if user and other:
+                raise ValueError(f"only text content is supported, not {other[0]!r}")
+        size = len(value) if isinstance(value, str) else sum(len(p.text or "") for p in value)
+        if user and size > TURN_CHARS:  # which message is the question is not known here: both limits said
+            raise ValueError(f"a user message has at most {TURN_CHARS} characters (the question, the last one, "
+                             f"at most {QUESTION_CHARS})")
+        if size > CONTEXT_CHARS:
+            raise ValueError(f"a message has at most {CONTEXT_CHARS} characters")
         return value
 
     def text(self) -> str:

@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 import anyio
@@ -109,6 +110,7 @@ class Runtime:
     def warm_up(self) -> None:
         started = time.monotonic()
         model, index = "no model (lexical retrieval)", f"the index in {self.settings.data_dir} not opened"
+        mode = None
         try:
             encoder = self.service.encoder()
             if encoder is not None:
@@ -117,16 +119,20 @@ class Runtime:
             snap = self.service.snapshot()
             index = (f"index {self.settings.data_dir}: {len(snap.docs)} documents, {len(snap.chunks)} chunks, "
                      f"generation {snap.generation}")
+            dense, _why = self.service._dense_status(snap, self.settings.mode)  # as /readyz says it
+            mode = self.settings.mode if dense is not None else "lexical"
         except (QAError, sqlite3.Error) as exc:
             log.warning("the index cannot be opened: %s", exc)
         finally:
             if self.shared is not None:  # before /readyz can say so: a worker starting now then sees this one ready
                 mark_ready(self.shared)
             self._warmed.set()
-            log.info("warm-up done in %.1f s: %s; %s; %s", time.monotonic() - started, model, index, self.serving())
+            log.info("warm-up done in %.1f s: %s; %s; %s", time.monotonic() - started, model, index,
+                     self.serving(mode))
 
-    def serving(self) -> str:
-        """How this process serves, in words, for the start-up line of the log (keys are never written)."""
+    def serving(self, mode: Mode | None = None) -> str:
+        """How this process serves, in words, for the start-up line of the log (keys are never written);
+        ``mode``: the retrieval that answers, when it is known (lexical while QA_MODE asks for hybrid: no model)."""
         s = self.settings
         reads = f"reads need an API key ({len(s.api_keys)} set)" if s.api_keys else "reads open"
         if s.admin_keys:
@@ -134,7 +140,8 @@ class Runtime:
         else:
             writes = "writes disabled" if s.api_keys else "writes open"
         limit = f"{s.rate_limit_per_minute} requests/min per key or client" if s.rate_limit_per_minute else "no rate limit"
-        return f"mode {s.mode}, {s.max_concurrency} questions at once, {reads}, {writes}, {limit}"
+        said = f"mode {s.mode}" if mode in (None, s.mode) else f"mode {mode} (QA_MODE {s.mode})"
+        return f"{said}, {s.max_concurrency} questions at once, {reads}, {writes}, {limit}"
 
     @property
     def warmed(self) -> bool:
@@ -168,9 +175,15 @@ class Runtime:
         """Whether the encoder is loaded; False until the start-up load has finished (never waits for it)."""
         return self._warmed.is_set() and self.service.encoder() is not None
 
-    def model_id(self, answer: Answer) -> str:
-        """QA_MODEL when dense retrieval took part, 'qa-lexical' when the answer is lexical only."""
-        return LEXICAL_MODEL_ID if answer.mode == "lexical" else self.settings.model
+    def model_id(self, answer: Answer, *, whole: bool) -> str:
+        """QA_MODEL when dense retrieval took part (see ``model_name``), 'qa-lexical' when the answer is lexical only."""
+        return LEXICAL_MODEL_ID if answer.mode == "lexical" else self.model_name(whole=whole)
+
+    def model_name(self, *, whole: bool) -> str:
+        """QA_MODEL as set, or, for a local folder and a caller who may not see server paths, its name only
+        (as documents' paths are shown): a hub id is the same for everyone."""
+        model = self.settings.model
+        return model if whole or not Path(model).expanduser().is_dir() else Path(model).expanduser().name
 
     def count_tokens(self, text: str) -> int:
         """Tokens of the encoder's tokenizer; 0 when no model is loaded (documented: usage is then zeros)."""

@@ -188,17 +188,35 @@ def test_model_field_is_qa_model_when_dense_retrieval_answers(tmp_path: Path, ti
     body = chat(client, user(ROME_VI)).json()
     assert body["model"] == str(tiny_model_dir) and body["qa"]["mode"] == "hybrid"
     assert chat(client, user(ROME_VI), model="qa-lexical").json()["model"] == "qa-lexical"  # asks for lexical
+    conflict = chat(client, user(ROME_VI), model="qa-lexical", mode="dense")
+    assert conflict.status_code == 422 and error_of(conflict)["param"] == "mode"
+    assert chat(client, user(ROME_VI), model="qa-lexical", mode="lexical").status_code == 200
     assert client.get("/readyz").json()["mode"] == "hybrid"
+
+
+def test_a_local_model_folder_is_named_whole_only_to_admins(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """As documents' paths: a reader sees the folder's name, not where it lies on the server."""
+    client = client_for(tmp_path / "keys", model=str(tiny_model_dir), api_keys=["read-1"], admin_keys=["admin-1"])
+    admin, reader = {"X-API-Key": "admin-1"}, {"X-API-Key": "read-1"}
+    rome = (SEEDS / f"{ROME}.txt").read_text(encoding="utf-8")
+    assert client.post("/v1/documents", json={"doc_id": ROME, "text": rome}, headers=admin).status_code == 201
+    for headers, name in ((admin, str(tiny_model_dir)), (reader, tiny_model_dir.name)):
+        body = client.post("/v1/chat/completions", json={"messages": [user(ROME_VI)]}, headers=headers).json()
+        assert body["model"] == name and body["qa"]["mode"] == "hybrid"
+        assert [m["id"] for m in client.get("/v1/models", headers=headers).json()["data"]] == ["qa", name, "qa-lexical"]
+        assert client.get(f"/v1/models/{name}", headers=headers).status_code == 200
 
 
 @pytest.mark.parametrize(
     ("content", "param", "says"),
     [
-        ("x" * 4001, "messages.0.content", "String should have at most 4000 characters"),
+        ("x" * 4001, "messages.0.content", "a user message has at most 4000 characters (the question, the last one, "
+                                           "at most 2000)"),
         ("x" * 2001, "messages.0.content", "the question (last user message) has 2001 characters; at most 2000"),
         ("\u200b", "messages.0.content", "the last user message (the question) is empty"),
         ({"x": 1}, "messages.0.content", "Input should be a valid string"),
-        ([{"type": "text", "text": "x" * 4001}], "messages.0.content", "a user message has at most 4000 characters"),
+        ([{"type": "text", "text": "x" * 4001}], "messages.0.content", "a user message has at most 4000 characters "
+                                                                        "(the question, the last one, at most 2000)"),
     ],
 )
 def test_a_bad_message_is_named_as_the_field_it_is(client: TestClient, content: object, param: str, says: str) -> None:

@@ -137,9 +137,11 @@ def test_the_start_up_log_line_says_who_may_read_and_write_without_the_keys(
         tmp_path: Path, keys: dict[str, list[str]], says: str) -> None:
     from server.runtime import Runtime
 
-    line = Runtime(Settings(data_dir=tmp_path / "data", model="/nonexistent", **keys)).serving()
+    runtime = Runtime(Settings(data_dir=tmp_path / "data", model="/nonexistent", mode="hybrid", **keys))
+    line = runtime.serving()
     assert says in line
     assert not any(key in line for values in keys.values() for key in values)
+    assert runtime.serving("lexical").startswith("mode lexical (QA_MODE hybrid), ")  # no model: what answers
 
 
 @pytest.mark.parametrize("body", [b'{"question":', b"\xff\xfe not UTF-8", b"question=Rome"])

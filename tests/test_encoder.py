@@ -151,7 +151,7 @@ def test_missing_hub_model_offline_fails_fast() -> None:
         load_encoder("intfloat/multilingual-e5-small")
     assert time.monotonic() - start < 15
     _assert_one_line_naming(info.value, "intfloat/multilingual-e5-small", "not in the local cache")
-    assert "unreachable" in info.value.reason
+    assert "unreachable" in info.value.reason and "run once with internet access" in str(info.value)
 
 
 def test_missing_hub_model_unreachable_endpoint_fails_fast(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -205,6 +205,7 @@ def test_missing_directory_path(tmp_path: Path) -> None:
         load_encoder(missing)
     assert time.monotonic() - start < 5
     _assert_one_line_naming(info.value, missing, "no such model directory")
+    assert "internet" not in str(info.value)  # a folder on this machine: the hub has nothing to do with it
 
 
 # ----------------------------------------------------------------- real model
