@@ -96,14 +96,20 @@ def _question(record: dict, where: str) -> dict:
     problem = question_problem(record["question"])  # what QAService.ask would refuse half-way through the run
     if problem:
         raise QAError(f"{where}: {problem}")
-    return record | {"answer": _answers(record.get("answer"), where),
-                     "article": _strings(record.get("article"), "article", where) or None,
-                     "lang": _lang(record.get("lang"), where)}
+    answers, articles = _answers(record.get("answer"), where), _strings(record.get("article"), "article", where)
+    if articles and not answers:
+        raise QAError(f"{where}: 'article' names where the answer is but 'answer' gives none, so no passage could "
+                      "count as answering (a question the corpus cannot answer has \"article\": null)")
+    return record | {"answer": answers, "article": articles or None, "lang": _lang(record.get("lang"), where)}
 
 
 def load_questions(path: Path) -> list[dict]:
-    """The questions of a JSONL file (id, question, lang, article, answer), each line checked."""
-    return [_question(record, where) for where, record in _records(path)]
+    """The questions of a JSONL file (id, question, lang, article, answer), each line checked; none is an error
+    (an empty table would read as a score)."""
+    questions = [_question(record, where) for where, record in _records(path)]
+    if not questions:
+        raise QAError(f"{path}: no questions (one JSON object per line: id, question, lang, article, answer)")
+    return questions
 
 
 def load_conversations(path: Path) -> list[dict]:

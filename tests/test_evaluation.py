@@ -38,6 +38,8 @@ def _jsonl(path: Path, *lines: object) -> Path:
         ({"question": "q", "lang": ""}, ":2: 'lang' must be a non-empty string"),
         ({"question": "q", "article": ROME, "answer": ""}, ":2: 'answer' holds an empty string"),
         ({"question": "q", "article": ROME, "answer": ["7 tiếng", " "]}, ":2: 'answer' holds an empty string"),
+        ({"question": "q", "article": ROME}, ":2: 'article' names where the answer is but 'answer' gives none"),
+        ({"question": "q", "article": [ROME], "answer": []}, ":2: 'article' names where the answer is but"),
     ],
 )
 def test_a_malformed_line_is_named_by_file_and_line(tmp_path: Path, line: object, says: str) -> None:
@@ -45,6 +47,14 @@ def test_a_malformed_line_is_named_by_file_and_line(tmp_path: Path, line: object
     with pytest.raises(QAError) as caught:
         load_questions(path)
     assert str(caught.value).startswith(str(path) + says), caught.value
+
+
+def test_a_file_without_questions_is_an_error_not_an_empty_score(tmp_path: Path) -> None:
+    for text in ("", "\n\n"):
+        path = tmp_path / "none.jsonl"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(QAError, match="no questions"):
+            load_questions(path)
 
 
 def test_one_answer_given_as_a_string_is_one_answer_not_its_characters(tmp_path: Path) -> None:
