@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.lexical import STOPWORDS
-from qa.text import nfc, word_matches, words
+from qa.text import fold, nfc, word_matches, words
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
 # terms of several words, acronyms and names: "north korea" -> "Triều Tiên" (not "bắc" + "Hàn Quốc"),
@@ -62,6 +62,12 @@ def vietnamese_pairs() -> frozenset[tuple[str, str]]:
             tokens = words(phrase)  # as the index reads text: "quốc gia," is "quốc" "gia"
             pairs.update(zip(tokens, tokens[1:]))
     return frozenset(pairs)
+
+
+@lru_cache(maxsize=2)
+def compounds(*, folded: bool) -> frozenset[str]:
+    """``vietnamese_pairs`` as the index's bigram terms ("thời_tiết"; folded: "thoi_tiet")."""
+    return frozenset(f"{fold(a) if folded else a}_{fold(b) if folded else b}" for a, b in vietnamese_pairs())
 
 
 @lru_cache(maxsize=1)
@@ -273,3 +279,4 @@ def known_share(text: str) -> float:
 def load() -> None:
     """Read the data files now (a server's warm-up) rather than when the first question needs them."""
     _table(), _phrases(), _acronyms(), vietnamese_pairs(), common_words()
+    compounds(folded=False), compounds(folded=True)

@@ -280,9 +280,17 @@ class LexicalIndex:
         """BM25 of accented phrases scored as one query (see ``phrase_terms``), on the accented fields."""
         return self._field_scores(self.accented, self.doc_accented, phrase_terms(phrases).all)
 
-    def coverage(self, query: str, row: int, *, diacritics: bool) -> float:
-        """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk."""
-        return self.coverage_scorer(query, diacritics=diacritics)(self.present(row, folded=not diacritics))
+    def coverage(self, query: str, row: int, *, diacritics: bool, compounds: frozenset[str] = frozenset()) -> float:
+        """IDF-weighted share of the query's content terms (unigrams and bigrams) found in one chunk. With
+        ``compounds`` (word pairs "a_b", as the field writes them): the syllables of a compound the question
+        has and the chunk lacks count as absent ("thời tiết" is not in "thời điểm ... tiết lộ")."""
+        present = self.present(row, folded=not diacritics)
+        if compounds:
+            pairs = query_terms(query, folded=not diacritics).bigrams
+            found = {s for pair in pairs if pair in present for s in pair.split("_")}
+            lacking = {s for pair in pairs if pair in compounds and pair not in present for s in pair.split("_")}
+            present = present - (lacking - found)
+        return self.coverage_scorer(query, diacritics=diacritics)(present)
 
     def foreign_coverage(self, query: str, row: int) -> float:
         """``coverage`` of a question in another language (English) in one chunk: a word counts where the

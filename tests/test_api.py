@@ -82,12 +82,12 @@ def test_warm_up_reads_the_word_lists_before_the_first_question(data_dir: Path) 
     from qa import answer_type, glossary
 
     lists = (glossary.vietnamese_pairs, glossary.common_words, answer_type._places)
-    for read in lists:
+    for read in (*lists, glossary.compounds):
         read.cache_clear()
     app = create_app(Settings(data_dir=data_dir))
     with TestClient(app):
         app.state.runtime._warming.join(10)
-    assert all(read.cache_info().currsize == 1 for read in lists)
+    assert all(read.cache_info().currsize == 1 for read in lists) and glossary.compounds.cache_info().currsize == 2
 
 
 def test_metrics_count_requests_per_route(client: TestClient) -> None:

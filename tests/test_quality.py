@@ -80,4 +80,4 @@ def test_heldout_questions_about_the_seeds() -> None:
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
     assert report["abstention"]["abstained"] >= 5, report["abstention"]  # of 15; measured 6
-    assert report["cross"]["rate"] >= 0.87, report["cross"]  # measured 0.91
+    assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.95 (0.91 before compounds counted whole)

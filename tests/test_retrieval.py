@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa import glossary
 from qa.chunking import chunk_document, estimate_tokens
 from qa.config import Settings
 from qa.documents import parse_document
@@ -217,6 +218,19 @@ def test_coverage_in_unit_interval_and_zero_off_corpus(corpus) -> None:
     assert index.coverage(question, top, diacritics=True) > index.coverage("population Brazil", top, diacritics=True)
 
 
+def test_a_compound_the_passage_lacks_is_no_evidence_by_its_syllables(corpus) -> None:
+    """"thời tiết" (weather) is a compound: "thời" and "tiết" apart in a passage ("thời điểm", "tiết lộ") do not say
+    it. A pair the passage has counts in full."""
+    texts, index = corpus
+    pairs = glossary.compounds(folded=True)
+    assert "thoi_tiet" in pairs
+    apart = [i for i in range(len(texts)) if {"thoi", "tiet", "thoi_diem"} <= index.present(i, folded=True)]
+    row = next(i for i in apart if "thoi_tiet" not in index.present(i, folded=True))
+    assert index.coverage("thoi tiet", row, diacritics=False) > 0.4
+    assert index.coverage("thoi tiet", row, diacritics=False, compounds=pairs) == 0.0
+    assert index.coverage("thoi diem", row, diacritics=False, compounds=pairs) == 1.0
+
+
 def test_coverage_of_words_taken_from_the_passage_is_full(corpus) -> None:
     texts, index = corpus
     for row in range(0, len(texts), 3):
@@ -336,7 +350,7 @@ def test_folded_question_answers_like_accented(service: QAService) -> None:
 
 
 @pytest.mark.parametrize("question", ["What is the population of Brazil?", "population Brazil",
-                                      "Dân số Brazil là bao nhiêu?"])
+                                      "Dân số Brazil là bao nhiêu?", "thoi tiet ha noi"])
 def test_off_corpus_question_abstains(service: QAService, question: str) -> None:
     answer = service.ask(question)
     check_answer(service, answer)
