@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 Mode = Literal["hybrid", "dense", "lexical"]
 DEFAULT_MAX_FILE_BYTES = 5_000_000
+# what the chat page suggests before the first question: answered by the bundled seeds (QA_EXAMPLE_QUESTIONS)
+EXAMPLE_QUESTIONS = ("Ai đã gặp nhau tại Rome?", "Cuộc gặp ở Rome kéo dài bao lâu?",
+                     "Mỹ muốn Trung Quốc hợp tác chống khủng bố thế nào?")
 JSON_ESCAPING = 3  # json.dumps writes a 2-byte UTF-8 character as \uXXXX: 6 bytes (a 4-byte one: 12 bytes)
 JSON_AROUND_TEXT = 65_536  # a posted document's other fields: 3,000 characters of metadata, escaped, and the keys
 
@@ -94,6 +97,10 @@ class Settings(BaseSettings):
                                    description="Larger request bodies get 413 (default: 3 x QA_MAX_FILE_BYTES + 64 KiB, "
                                                "room for a document of that size however its JSON is escaped)")
     access_log: bool = Field(True, description="One log line per HTTP request (uvicorn's access log)")
+    example_questions: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(EXAMPLE_QUESTIONS), max_length=6,
+        description="Questions the chat page offers before the first one (about the bundled seeds by default); "
+                    "separated by '|' in the environment, empty for none")
 
     @model_validator(mode="after")
     def _request_room(self) -> "Settings":
@@ -111,6 +118,19 @@ class Settings(BaseSettings):
                 raise ValueError("is set but lists no key; unset it to leave these endpoints open, "
                                  "or give keys separated by commas")
             return parts
+        return value
+
+    @field_validator("example_questions", mode="before")
+    @classmethod
+    def _bar_separated(cls, value: object) -> object:
+        return [part.strip() for part in value.split("|") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("example_questions")
+    @classmethod
+    def _one_line_each(cls, value: list[str]) -> list[str]:
+        for question in value:
+            if not question.strip() or len(question) > 200 or "\n" in question:
+                raise ValueError(f"an example question is one line of 1-200 characters, not {question[:40]!r}")
         return value
 
     @field_validator("model")

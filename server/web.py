@@ -8,11 +8,14 @@ fetched and every file gets the right type and headers.
 
 from __future__ import annotations
 
+import html
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+
+from qa.language import detect
 
 router = APIRouter()
 
@@ -54,10 +57,30 @@ def _asset(name: str, *, headers: dict[str, str] | None = None) -> Response:
     return Response(path.read_bytes(), media_type=ASSETS[name], headers={**base, **(headers or {})})
 
 
+EXAMPLES_MARK = "<!--examples: QA_EXAMPLE_QUESTIONS, written in by the server (server/web.py)-->"
+
+
 @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-def index() -> Response:
-    """The chat page."""
-    return _asset("index.html")
+def index(request: Request) -> Response:
+    """The chat page, with the example questions of the settings (none: no list)."""
+    page = _asset("index.html")
+    examples = _examples(request.app.state.runtime.settings.example_questions)
+    page.body = page.body.replace(EXAMPLES_MARK.encode(), examples.encode())
+    page.headers["content-length"] = str(len(page.body))
+    return page
+
+
+def _examples(questions: list[str]) -> str:
+    """The list of example buttons, each question escaped and marked with its language (for screen readers)."""
+    if not questions:
+        return ""
+    items = "".join(f'\n            <li><button type="button" class="example"{_lang(q)}>{html.escape(q)}</button></li>'
+                    for q in questions)
+    return f'<ul class="examples" aria-label="Example questions">{items}\n          </ul>'
+
+
+def _lang(question: str) -> str:
+    return ' lang="vi"' if detect(question) != "other" else ""  # the page's own language otherwise
 
 
 @router.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)

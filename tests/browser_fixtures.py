@@ -44,11 +44,15 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`qa ingest seeds` then `qa serve` as real subprocesses, lexical fallback (no model)."""
     _require_browser()
-    base = tmp_path_factory.mktemp("browser-server")
+    yield from serve(tmp_path_factory.mktemp("browser-server"), ingest=True)
+
+
+def serve(base: Path, *, ingest: bool, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """`qa serve` over an index in ``base`` (the seeds ingested first, or none), keys and CORS as above."""
     port, page_port = free_port(), free_port()
     page_origin = f"http://127.0.0.1:{page_port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "HF_", "SENTENCE_TRANSFORMERS"))}
-    env.update({
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "HF_", "SENTENCE_TRANSFORMERS"))}
+    environ.update({
         "QA_DATA_DIR": str(base / "data"),
         "QA_MODEL": str(base / "no-such-model"),  # -> lexical fallback with a notice
         "HF_HOME": str(base / "hf"),
@@ -56,14 +60,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "QA_CORS_ORIGINS": page_origin,
         "QA_API_KEYS": f"{PAGE_KEY},{WIDGET_KEY}",
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     })
     cli = [sys.executable, "-m", "qa.cli"]
-    ingest = subprocess.run([*cli, "ingest", str(SEEDS)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert ingest.returncode == 0, ingest.stderr
+    if ingest:
+        done = subprocess.run([*cli, "ingest", str(SEEDS)], cwd=ROOT, env=environ, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
     log = base / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                                cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(proc, url, log, path="/healthz")

@@ -74,6 +74,13 @@ def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.api_keys == ["a", "b", "c"] and settings.admin_keys == ["z"]
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
     assert settings.rate_limit_per_minute == 120 and settings.max_concurrency == 2 * (os.cpu_count() or 1)  # README
+    monkeypatch.setenv("QA_EXAMPLE_QUESTIONS", "Who met, and where? | Ai gặp ai? |")  # a question may hold commas
+    assert Settings().example_questions == ["Who met, and where?", "Ai gặp ai?"]
+    monkeypatch.setenv("QA_EXAMPLE_QUESTIONS", "")
+    assert Settings().example_questions == []
+    monkeypatch.setenv("QA_EXAMPLE_QUESTIONS", "x" * 201)
+    with pytest.raises(ValueError, match="one line of 1-200 characters"):
+        Settings()
 
 
 def test_rate_limit_per_key_or_client(data_dir: Path) -> None:

@@ -8,10 +8,11 @@ Real headless Chromium against a real `qa serve` (fixtures in browser_fixtures.p
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_fixtures import QUESTION, Server, _ask_on_page, _open_chat, driver, host_page, server  # noqa: F401
+from browser_fixtures import QUESTION, Server, _ask_on_page, _open_chat, driver, host_page, serve, server  # noqa: F401
 from browser_support import _console_errors, _wait
 
 pytestmark = pytest.mark.slow
@@ -127,6 +128,25 @@ def test_an_example_question_leaves_the_focus_in_the_question_box(server: Server
     _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#conversation .msg-assistant:not([aria-busy])"),
           "the example question was not answered")
     assert driver.execute_script("return document.activeElement.id") == "question"
+
+
+def test_an_empty_index_says_so_and_offers_no_examples(driver: Any, tmp_path: Path) -> None:
+    """The examples are the server's (QA_EXAMPLE_QUESTIONS); over an index with no article the page says how to
+    add some instead of offering questions nothing can answer."""
+    By = _by()
+    running = serve(tmp_path, ingest=False, env={"QA_EXAMPLE_QUESTIONS": "Who won the match? | Ai thắng?"})
+    empty = next(running)
+    try:
+        _open_chat(driver, empty)
+        examples = driver.find_elements(By.CSS_SELECTOR, ".example")
+        assert [e.get_attribute("textContent") for e in examples] == ["Who won the match?", "Ai thắng?"]
+        assert [e.get_attribute("lang") for e in examples] in ([None, "vi"], ["", "vi"])
+        note = _wait(driver, lambda d: d.find_element(By.ID, "server-note").is_displayed() and
+                     d.find_element(By.ID, "server-note"), "no note about the empty index")
+        assert "No articles are indexed yet" in note.text
+        assert not any(e.is_displayed() for e in examples)
+    finally:
+        running.close()
 
 
 def test_the_page_follows_a_dark_colour_scheme(server: Server, driver: Any) -> None:

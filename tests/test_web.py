@@ -66,6 +66,19 @@ def test_index_serves_the_chat_page(client: TestClient) -> None:
     assert page.find("link", href="/static/chat.css")
 
 
+def test_the_example_questions_are_the_settings_escaped(tmp_path: Path) -> None:
+    def examples(**settings: object) -> list[str]:
+        app = create_app(Settings(data_dir=tmp_path / "data", mode="lexical", **settings))
+        res = TestClient(app).get("/")
+        assert int(res.headers["content-length"]) == len(res.content)
+        return re.findall(r'<button type="button" class="example"[^>]*>(.*?)</button>', res.text)
+
+    assert examples() == ["Ai đã gặp nhau tại Rome?", "Cuộc gặp ở Rome kéo dài bao lâu?",
+                          "Mỹ muốn Trung Quốc hợp tác chống khủng bố thế nào?"]  # about the bundled seeds
+    assert examples(example_questions=["Who won <b>the</b> match?"]) == ["Who won &lt;b&gt;the&lt;/b&gt; match?"]
+    assert examples(example_questions=[]) == []
+
+
 def test_assets_have_their_types(client: TestClient) -> None:
     js = client.get("/static/chat.js")
     assert js.status_code == 200 and js.headers["content-type"].startswith("application/javascript")

@@ -589,6 +589,14 @@
           setTimeout(function () { showServerMode(tries + 1); }, 2000); // still loading: ask again
           return;
         }
+        if (body && body.ready && body.documents === 0) { // nothing to ask about: say so, offer no examples
+          var examples = document.querySelector(".examples");
+          if (examples) examples.hidden = true;
+          $("server-note").textContent = "No articles are indexed yet: add some with qa ingest or POST /v1/documents, " +
+            "then reload this page.";
+          $("server-note").hidden = false;
+          return;
+        }
         if (!body || !body.ready || body.mode !== "lexical" || body.configured_mode === "lexical") return;
         var note = $("server-note");
         note.textContent = "Keyword search only: " + (!body.model_loaded ? "this server has no language model loaded"
