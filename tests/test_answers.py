@@ -19,6 +19,7 @@ from qa.retrieval import Candidate, QueryInfo
 from qa.service import QAService
 
 SEEDS = Path(__file__).parent.parent / "seeds"
+DATA = Path(__file__).parent / "data"
 
 
 # ================================================================ answer type, in use
@@ -161,6 +162,16 @@ def test_a_name_in_an_english_question_outweighs_the_glossarys_reading_of_it(
     assert service.ask(question).passages[0].doc_id == "a-team"
     monkeypatch.setattr(retrieval, "NAME_WEIGHT", 0.0)  # what it was before (asked in other words: nothing cached)
     assert service.ask("How many games did the Panthers win in this season?").passages[0].doc_id == "b-zoo"
+
+def test_the_sentence_naming_the_questions_person_is_the_answer(tmp_path_factory: pytest.TempPathFactory,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The English question's names count in the sentence's score beside the glossary's common words (XQuAD, in
+    the bundled sample): the age of Elway, not of Manning, whose sentence has more of "old", "play" and "quarterback"."""
+    xquad = _service(DATA / "xquad-vi-sample" / "docs", tmp_path_factory.mktemp("xquad-sample"))
+    assert "38" in xquad.ask("How old was John Elway when he played in Super Bowl XXXIII?").answer
+    monkeypatch.setattr(answers, "NAME_SHARE", 0.0)  # what it was before (asked in other words: nothing cached)
+    assert "38" not in xquad.ask("How old was John Elway when he played in the Super Bowl XXXIII?").answer
+
 
 @pytest.fixture(scope="module")
 def talks(tmp_path_factory: pytest.TempPathFactory) -> QAService:
