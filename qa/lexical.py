@@ -286,10 +286,10 @@ class LexicalIndex:
         has and the chunk lacks count as absent ("thời tiết" is not in "thời điểm ... tiết lộ")."""
         present = self.present(row, folded=not diacritics)
         if compounds:
-            pairs = query_terms(query, folded=not diacritics).bigrams
-            found = {s for pair in pairs if pair in present for s in pair.split("_")}
+            pairs = self.memo((query, diacritics, "pairs"), lambda: query_terms(query, folded=not diacritics).bigrams)
             lacking = {s for pair in pairs if pair in compounds and pair not in present for s in pair.split("_")}
-            present = present - (lacking - found)
+            if lacking:  # most questions: every compound of theirs the passage has, or none it has apart
+                present = present - (lacking - {s for pair in pairs if pair in present for s in pair.split("_")})
         return self.coverage_scorer(query, diacritics=diacritics)(present)
 
     def foreign_coverage(self, query: str, row: int) -> float:
