@@ -70,6 +70,15 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
     return _service(SEEDS, tmp_path_factory.mktemp("answers-seeds"))
 
 
+def test_a_vietnamese_when_question_is_answered_by_the_sentence_with_the_date(seeds: QAService,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Ngay trước thời điểm diễn ra cuộc gặp ..." has more of the question's words; the sentence with "ngày 14/3"
+    is the answer (the type bonus for Vietnamese is 0.3)."""
+    assert "14/3" in seeds.ask("Cuộc gặp ở Rome diễn ra khi nào?").answer
+    monkeypatch.setattr(answers, "ANSWER_TYPE_BONUS", 0.2)  # what it was before (asked in other words: nothing cached)
+    assert "14/3" not in seeds.ask("Cuộc gặp tại Rome diễn ra khi nào?").answer
+
+
 def test_english_question_naming_a_person_in_the_corpus_is_answered(seeds: QAService) -> None:
     answer = seeds.ask("Who is Liu Pengyu?")
     assert answer.language == "other"
