@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass, field
 
 from typing import TYPE_CHECKING
 
+from qa import glossary
 from qa.answer_type import answer_type, offer_strength
 from qa.cleaning import is_caption
 from qa.gloss_cover import gloss_scorer
-from qa import glossary
 from qa.glossary import known_share, renderings
 from qa.lexical import field_tokens, query_terms
 from qa.retrieval import Candidate, QueryInfo, names_in

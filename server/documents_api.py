@@ -31,7 +31,7 @@ from server.schemas import (
     DocumentList,
     DocumentWriteOut,
 )
-from server.security import admin_access, read_access
+from server.security import admin_access, read_access, sees_server_paths
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -89,7 +89,7 @@ def get_document(doc_id: str, request: Request) -> dict:
 def _path_shown(request: Request, doc: dict) -> dict:
     """The document with its file's name only, unless the caller may see server paths (a url stays whole)."""
     path = doc.get("path")
-    if not path or "://" in path or getattr(request.state, "sees_server_paths", False):
+    if not path or "://" in path or sees_server_paths(request):
         return doc
     return {**doc, "path": PurePath(path).name}
 

@@ -27,7 +27,7 @@ from server.errors import APIError, responses
 from server.runtime import LEXICAL_MODEL_ID, Runtime
 from server.openai_schemas import AnswerMeta, ChatCompletion, ChatCompletionRequest, ModelCard, ModelList, Usage
 from server.schemas import DEFAULT_CHAT_MODEL, QUESTION_CHARS
-from server.security import read_access
+from server.security import read_access, sees_server_paths
 
 NO_ANSWER = "No answer found in the indexed articles."
 
@@ -121,7 +121,7 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
                   total_tokens=prompt_tokens + completion_tokens)
     ident = "chatcmpl-" + uuid.uuid4().hex[:24]
     created = int(time.time())
-    model = runtime.model_id(answer, whole=_sees_server_paths(request))
+    model = runtime.model_id(answer, whole=sees_server_paths(request))
     citations = [asdict(p) for p in answer.passages]
     meta = AnswerMeta(mode=answer.mode, abstained=answer.abstained, confidence=answer.confidence,
                       notice=answer.notice, timings=answer.timings)
@@ -161,12 +161,8 @@ def _models(request: Request) -> list[ModelCard]:
     is loaded, and 'qa-lexical'."""
     runtime: Runtime = request.app.state.runtime
     loaded = runtime.service.encoder() is not None
-    cards = [ModelCard(id=runtime.model_name(whole=_sees_server_paths(request)))] if loaded else []
+    cards = [ModelCard(id=runtime.model_name(whole=sees_server_paths(request)))] if loaded else []
     return [ModelCard(id=DEFAULT_CHAT_MODEL), *cards, ModelCard(id=LEXICAL_MODEL_ID)]
-
-
-def _sees_server_paths(request: Request) -> bool:
-    return getattr(request.state, "sees_server_paths", False)
 
 
 @router.get("/models", response_model=ModelList, responses=responses(401, 429))

@@ -197,6 +197,11 @@ def enforce(request: Request, level: Level, bearer: HTTPAuthorizationCredentials
     request.state.sees_server_paths = runtime.keys.sees_server_paths(key)
 
 
+def sees_server_paths(request: Request) -> bool:
+    """Whether this request's caller may see paths on the server (set by the access check; False if none ran)."""
+    return getattr(request.state, "sees_server_paths", False)
+
+
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 HeaderDep = Annotated[str | None, Security(header_scheme)]
 
