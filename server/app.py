@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 import anyio
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic_core import to_json
@@ -26,7 +25,7 @@ from qa.errors import QAError
 from server import errors
 from server.bodies import json_body
 from server.documents_api import router as documents_router
-from server.middleware import BodyLimit, MetricsMiddleware
+from server.middleware import BodyLimit, JSONCORSMiddleware, MetricsMiddleware
 from server.openai_api import router as openai_router
 from server.runtime import Runtime
 from server.schemas import AnswerOut, AskRequest, Health, Readiness, SearchOut
@@ -178,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            JSONCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             # any request header: the official openai JS SDK sends its own (x-stainless-os, ...-retry-count);

@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: the request-body cap and Prometheus metrics.
+"""Pure ASGI middleware: the request-body cap, Prometheus metrics, and CORS that refuses in JSON.
 
 Pure ASGI (not BaseHTTPMiddleware) so streamed responses pass through untouched
 and the latency measured is the whole response, stream included.
@@ -13,9 +13,13 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.errors import error_response
 from server.workers import METRICS_ENV, live_worker, state_dir
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -147,3 +151,17 @@ class MetricsMiddleware:
             method = scope.get("method", "GET")
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(time.perf_counter() - start)
+
+
+class JSONCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the API's error format (a JSON ``error`` naming what
+    is not allowed: the origin, the method or a header), not as the plain text "Disallowed CORS origin"."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+        return error_response(400, f"CORS preflight refused: this server does not allow the request's {refused} "
+                                   "(QA_CORS_ORIGINS lists the allowed origins)", headers=headers)

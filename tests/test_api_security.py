@@ -123,6 +123,9 @@ def test_cors(data_dir: Path) -> None:
     assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
     other = client.options("/v1/ask", headers={**pre, "Origin": "https://evil.example"})
     assert other.headers.get("access-control-allow-origin") != "https://evil.example"
+    assert other.status_code == 400 and "origin" in error_of(other)["message"]  # the API's error format, not text
+    method = client.options("/v1/ask", headers={**pre, "Access-Control-Request-Method": "PATCH"})
+    assert method.status_code == 400 and "method" in error_of(method)["message"]
     # the headers the official openai JavaScript SDK sends with every request
     sdk = {**pre, "Access-Control-Request-Headers": "authorization,content-type,x-stainless-os,x-stainless-lang,"
            "x-stainless-arch,x-stainless-runtime,x-stainless-runtime-version,x-stainless-package-version,"
