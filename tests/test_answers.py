@@ -172,14 +172,27 @@ def test_a_name_in_an_english_question_outweighs_the_glossarys_reading_of_it(
     monkeypatch.setattr(retrieval, "NAME_WEIGHT", 0.0)  # what it was before (asked in other words: nothing cached)
     assert service.ask("How many games did the Panthers win in this season?").passages[0].doc_id == "b-zoo"
 
-def test_the_sentence_naming_the_questions_person_is_the_answer(tmp_path_factory: pytest.TempPathFactory,
+@pytest.fixture(scope="module")
+def xquad_sample(tmp_path_factory: pytest.TempPathFactory) -> QAService:
+    return _service(DATA / "xquad-vi-sample" / "docs", tmp_path_factory.mktemp("xquad-sample"))
+
+
+def test_the_sentence_naming_the_questions_person_is_the_answer(xquad_sample: QAService,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The English question's names count in the sentence's score beside the glossary's common words (XQuAD, in
     the bundled sample): the age of Elway, not of Manning, whose sentence has more of "old", "play" and "quarterback"."""
-    xquad = _service(DATA / "xquad-vi-sample" / "docs", tmp_path_factory.mktemp("xquad-sample"))
-    assert "38" in xquad.ask("How old was John Elway when he played in Super Bowl XXXIII?").answer
+    assert "38" in xquad_sample.ask("How old was John Elway when he played in Super Bowl XXXIII?").answer
     monkeypatch.setattr(answers, "NAME_SHARE", 0.0)  # what it was before (asked in other words: nothing cached)
-    assert "38" not in xquad.ask("How old was John Elway when he played in the Super Bowl XXXIII?").answer
+    assert "38" not in xquad_sample.ask("How old was John Elway when he played in the Super Bowl XXXIII?").answer
+
+
+def test_the_glossarys_share_weighs_what_it_stands_for_of_the_question(xquad_sample: QAService,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """"When was he elected by Nixon?": the glossary knows "elected" only; unscaled, its share picked another
+    article's sentence with "bầu" over the one naming Nixon and the year."""
+    assert "1973" in xquad_sample.ask("When was he elected by Nixon?").answer
+    monkeypatch.setattr(answers, "known_share", lambda text: 1.0)  # the weight before: GLOSS_SHARE whole
+    assert "1973" not in (xquad_sample.ask("When was he elected by Nixon ?").answer or "")
 
 
 @pytest.fixture(scope="module")
