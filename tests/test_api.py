@@ -8,6 +8,7 @@ OpenAI-compatible routes and keys / rate limit / CORS have their own files.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from pathlib import Path
@@ -75,6 +76,17 @@ def test_readyz_says_starting_while_the_model_loads(data_dir: Path, monkeypatch:
         release.set()
         runtime._warming.join(10)
         assert client.get("/readyz").json()["ready"] is True
+
+
+def test_the_warm_up_line_says_the_mode_that_answers(data_dir: Path, tmp_path: Path,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """QA_MODE hybrid without a loadable model answers lexically: the log says so, as /readyz does."""
+    app = create_app(Settings(data_dir=data_dir, mode="hybrid", model=str(tmp_path / "no-such-model")))
+    with caplog.at_level(logging.INFO, logger="qa.server"), TestClient(app) as client:
+        app.state.runtime._warming.join(10)
+        assert client.get("/readyz").json()["mode"] == "lexical"
+    line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("warm-up done"))
+    assert "no model (lexical retrieval)" in line and "; mode lexical (QA_MODE hybrid), " in line
 
 
 def test_warm_up_reads_the_word_lists_before_the_first_question(data_dir: Path) -> None:
