@@ -221,6 +221,13 @@ class QAService:
             self._snapshot = current
         return current
 
+    def answering_mode(self, snap: Snapshot) -> tuple[Mode, str | None]:
+        """The retrieval QA_MODE's answers get over this snapshot (lexical without a usable model), and why
+        dense retrieval is unavailable (None when it is, or not asked for): what /readyz and the warm-up say."""
+        mode = self.settings.mode
+        dense, why = self._dense_status(snap, mode)
+        return (mode if dense is not None else "lexical"), why
+
     def _dense_status(self, snap: Snapshot, mode: Mode) -> tuple[Encoder | None, str | None]:
         """The encoder to use for this snapshot, or why dense retrieval is unavailable."""
         if mode == "lexical":

@@ -81,10 +81,10 @@ def _readiness(runtime: Runtime) -> JSONResponse:
                           **base)
         return JSONResponse(state.model_dump(), status_code=503, headers={"Retry-After": "30"})
     # an index of another model answers lexically, as /v1/ask does, with the reason (`qa reindex`)
-    dense, why = svc._dense_status(snap, settings.mode)
+    mode, why = svc.answering_mode(snap)
     state = Readiness(
         ready=True,
-        mode=settings.mode if dense is not None or settings.mode == "lexical" else "lexical",
+        mode=mode,
         model_loaded=encoder is not None,
         fallback_reason=why,
         index_model=snap.model,

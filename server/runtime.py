@@ -119,8 +119,7 @@ class Runtime:
             snap = self.service.snapshot()
             index = (f"index {self.settings.data_dir}: {len(snap.docs)} documents, {len(snap.chunks)} chunks, "
                      f"generation {snap.generation}")
-            dense, _why = self.service._dense_status(snap, self.settings.mode)  # as /readyz says it
-            mode = self.settings.mode if dense is not None else "lexical"
+            mode, _why = self.service.answering_mode(snap)  # as /readyz says it
         except (QAError, sqlite3.Error) as exc:
             log.warning("the index cannot be opened: %s", exc)
         finally:

@@ -44,7 +44,8 @@ def asset_path(name: str) -> Traversable:
     return STATIC / name
 
 
-def _asset(name: str, *, headers: dict[str, str] | None = None) -> Response:
+def _asset(name: str, *, headers: dict[str, str] | None = None, fill: dict[str, str] | None = None) -> Response:
+    """The file as a response; ``fill``: text written in for each placeholder (the page's example questions)."""
     path = asset_path(name)
     if not path.is_file():  # a broken install: say which file is missing
         raise HTTPException(status_code=500, detail=f"static file {name!r} is missing from the installed package")
@@ -54,7 +55,10 @@ def _asset(name: str, *, headers: dict[str, str] | None = None) -> Response:
     }
     if name.endswith(".html"):
         base.update({"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"})
-    return Response(path.read_bytes(), media_type=ASSETS[name], headers={**base, **(headers or {})})
+    body = path.read_bytes()
+    for mark, text in (fill or {}).items():
+        body = body.replace(mark.encode(), text.encode())
+    return Response(body, media_type=ASSETS[name], headers={**base, **(headers or {})})
 
 
 EXAMPLES_MARK = "<!--examples: QA_EXAMPLE_QUESTIONS, written in by the server (server/web.py)-->"
@@ -63,11 +67,8 @@ EXAMPLES_MARK = "<!--examples: QA_EXAMPLE_QUESTIONS, written in by the server (s
 @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
 def index(request: Request) -> Response:
     """The chat page, with the example questions of the settings (none: no list)."""
-    page = _asset("index.html")
     examples = _examples(request.app.state.runtime.settings.example_questions)
-    page.body = page.body.replace(EXAMPLES_MARK.encode(), examples.encode())
-    page.headers["content-length"] = str(len(page.body))
-    return page
+    return _asset("index.html", fill={EXAMPLES_MARK: examples})
 
 
 def _examples(questions: list[str]) -> str:

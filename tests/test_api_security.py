@@ -81,6 +81,9 @@ def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QA_EXAMPLE_QUESTIONS", "x" * 201)
     with pytest.raises(ValueError, match="one line of 1-200 characters"):
         Settings()
+    monkeypatch.setenv("QA_EXAMPLE_QUESTIONS", "|".join(f"Question {i}?" for i in range(7)))
+    with pytest.raises(ValueError, match="at most 6"):  # the README's "at most 6"
+        Settings()
 
 
 def test_rate_limit_per_key_or_client(data_dir: Path) -> None:
