@@ -271,11 +271,14 @@ def _cross(questions: list[dict], cross_docs: Path, settings: Settings, warn: Ca
 
 def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k: int = 10,
                   warn: Callable[[str], None] = print, settings: Settings | None = None) -> dict:
-    """Score conversations turn by turn: each turn is asked with the earlier turns as history."""
+    """Score conversations turn by turn: each turn is asked with the earlier turns as history. An answerable
+    turn scores its rank and whether the answer sentence holds the answer; one the corpus cannot answer
+    (``article`` null) scores whether it abstained."""
     settings = settings or Settings()
     _check_folders(docs)
     conversations = load_conversations(conversations_path)
     service = eval_service(docs, settings, warn)
+    _warn_unknown_articles([q for conv in conversations for q in conv["turns"]], service, warn)
     turns = []
     used_modes = set()
     for conv in conversations:
@@ -283,25 +286,37 @@ def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k:
         for n, q in enumerate(conv["turns"], start=1):
             answer = service.ask(q["question"], k=k, mode=mode, history=history)
             used_modes.add(answer.mode)
-            rank = first_hit_rank(answer, q)
-            turns.append({"id": conv.get("id"), "turn": n, "question": q["question"], "rank": rank,
-                          "abstained": answer.abstained})
+            turn = {"id": conv.get("id"), "turn": n, "question": q["question"], "answerable": bool(gold_articles(q)),
+                    "rank": None, "answer_sentence": False, "abstained": answer.abstained}
+            if turn["answerable"]:
+                top = answer.passages[0] if answer.passages else None
+                turn["rank"] = first_hit_rank(answer, q)
+                turn["answer_sentence"] = bool(top and top.doc_id in gold_articles(q)
+                                               and answers_in(top.highlight.text, q))
+            turns.append(turn)
             history.append(q["question"])
-    hits = sum(t["rank"] == 1 for t in turns)
+    answerable = [t for t in turns if t["answerable"]]
+    follow_ups = [t for t in answerable if t["turn"] > 1]
+    unanswerable = [t for t in turns if not t["answerable"]]
     return {
         "mode": "/".join(sorted(used_modes)) or (mode or settings.mode),
         "conversations": str(conversations_path),
         "docs": str(docs),
         "k": k,
         "turns": len(turns),
-        "hit@1": round(hits / len(turns), 4) if turns else 0.0,
-        "follow_up_hit@1": _share([t for t in turns if t["turn"] > 1]),
+        "answerable": len(answerable),
+        "hit@1": _share(answerable, "rank", 1),
+        "answer@1": _share(answerable, "answer_sentence", True),
+        "follow_up_hit@1": _share(follow_ups, "rank", 1),
+        "follow_up_answer@1": _share(follow_ups, "answer_sentence", True),
+        "abstention": {"unanswerable": len(unanswerable), "abstained": sum(t["abstained"] for t in unanswerable),
+                       "answerable": len(answerable), "answerable_abstained": sum(t["abstained"] for t in answerable)},
         "details": turns,
     }
 
 
-def _share(turns: list[dict]) -> float:
-    return round(sum(t["rank"] == 1 for t in turns) / len(turns), 4) if turns else 0.0
+def _share(turns: list[dict], key: str, value: object) -> float:
+    return round(sum(t[key] == value for t in turns) / len(turns), 4) if turns else 0.0
 
 
 def _missed(turn: dict, k: int | None) -> str:
@@ -311,11 +326,22 @@ def _missed(turn: dict, k: int | None) -> str:
     return f"not in the top {k}" if k else "not among the passages returned"
 
 
+def _chat_mark(turn: dict, k: int | None) -> tuple[str, str]:
+    if not turn["answerable"]:  # the right answer is to abstain
+        return ("✓ abstained", "green") if turn["abstained"] else ("✗ answered (cannot be answered)", "red")
+    if turn["rank"] != 1:
+        return f"✗ {_missed(turn, k)}", "red"
+    return ("✓", "green") if turn["answer_sentence"] else ("✓ passage, not the sentence", "yellow")
+
+
 def print_chat_report(console: Console, report: dict) -> None:
     for t in report["details"]:
-        mark = ("✓", "green") if t["rank"] == 1 else (f"✗ {_missed(t, report.get('k'))}", "red")
-        console.print(Text.assemble(mark, f" {t['id']} turn {t['turn']}: {t['question']}"))
-    console.print(f"turns {report['turns']} · hit@1 {report['hit@1']:.3f} · follow-ups hit@1 {report['follow_up_hit@1']:.3f} · mode {report['mode']}")
+        console.print(Text.assemble(_chat_mark(t, report.get("k")), f" {t['id']} turn {t['turn']}: {t['question']}"))
+    a = report["abstention"]
+    console.print(f"turns {report['turns']} · answerable {report['answerable']}: hit@1 {report['hit@1']:.3f}, "
+                  f"answer sentence {report['answer@1']:.3f} · follow-ups hit@1 {report['follow_up_hit@1']:.3f}, "
+                  f"answer sentence {report['follow_up_answer@1']:.3f} · unanswerable {a['abstained']}/"
+                  f"{a['unanswerable']} abstained · mode {report['mode']}", markup=False)
 
 
 def print_report(console: Console, report: dict) -> None:

@@ -325,10 +325,26 @@ class LexicalIndex:
     def _tokens_of_row(self, row: int, folded: bool) -> frozenset[str]:
         return frozenset(field_tokens(self.texts[row], folded=folded))
 
-    def coverage_scorer(self, query: str, *, diacritics: bool) -> Callable[[set[str] | frozenset[str]], float]:
+    def coverage_scorer(self, query: str, *, diacritics: bool, stressed: str = "",
+                        stress: float = 1.0) -> Callable[[set[str] | frozenset[str]], float]:
         """The same share for any token set (e.g. each sentence's ``field_tokens``), with the query's
-        weights looked up once for scoring many sets."""
-        return self._scorer(self._weights(query, diacritics))
+        weights looked up once for scoring many sets. ``stressed``: part of the query whose terms weigh
+        ``1 + stress`` times as much (a follow-up within the turns it follows)."""
+        groups = self._weights(query, diacritics)
+        if stressed:
+            groups = self.memo((query, stressed, stress, diacritics), lambda: self._stressed(
+                groups, self._weights(stressed, diacritics), stress))
+        return self._scorer(groups)
+
+    @staticmethod
+    def _stressed(groups: list[tuple[dict[str, float], float]], extra: list[tuple[dict[str, float], float]],
+                  stress: float) -> list[tuple[dict[str, float], float]]:
+        out = []
+        for weights, total in groups:
+            added = {t: w * (1 + stress) for t, w in weights.items() if any(t in e for e, _ in extra)}
+            merged = {**weights, **added}
+            out.append((merged, total + sum(added.values()) - sum(weights[t] for t in added)))
+        return out
 
     @staticmethod
     def _scorer(groups: list[tuple[dict[str, float], float]]) -> Callable[[set[str] | frozenset[str]], float]:

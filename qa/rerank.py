@@ -62,14 +62,9 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     weight = sentence_weight(query) if weight is None else weight
     pick = SentencePicker(snapshot, query)
     # a follow-up may say little itself: the earlier turn can point to the sentence
-    pick_in_context = SentencePicker(snapshot, query.combined, query) if query.context else None
+    in_context = SentencePicker(snapshot, query.combined, query) if query.context else None
     for cand, u in zip(head, unit):
-        highlight, evidence, own = pick(cand.row)
-        if pick_in_context is not None:
-            other, other_evidence, other_own = pick_in_context(cand.row)
-            evidence = max(evidence, other_evidence)
-            if other_own > own:  # the sentence that scores better itself (a title line's score is not the sentence's)
-                highlight = other
+        highlight, evidence, _ = pick(cand.row, in_context)
         ranked.append(Ranked(cand, highlight, evidence, float(u + weight * evidence)))
     ranked.sort(key=lambda r: -r.score)
     return _without_lone_headlines(snapshot, ranked) if weight else ranked  # dense mode stays purely dense

@@ -280,27 +280,20 @@ def test_no_part_of_the_title_line_is_the_answer(tmp_path: Path, name: str, text
     assert shown.startswith(("Mưa lớn", "Bão số 3 đổ bộ vào")), (name, shown)
 
 
-def test_a_follow_up_shows_the_sentence_that_scores_itself_not_by_its_title(monkeypatch: pytest.MonkeyPatch) -> None:
-    """rerank asks two pickers (the question alone, and with its context) and shows the sentence that scores
-    better on its own; the passage's evidence (which counts a title line's score) ranks it, but must not pick
-    the sentence: a title that matches the context would otherwise choose a sentence answering nothing."""
-    from types import SimpleNamespace
-
-    from qa import rerank as rr
-    from qa.answers import Highlight
-
-    alone, in_context = Highlight("Hai bên ký 5 thỏa thuận.", 80, 104), Highlight("Thủ tướng đến Hà Nội.", 40, 60)
-    picks = {False: (alone, 0.48, 0.48), True: (in_context, 0.60, 0.33)}  # (sentence, evidence, its own score)
-
-    def picker(snapshot: object, query: object, asked: object = None) -> object:
-        return lambda row: picks[asked is not None]
-
-    monkeypatch.setattr(rr, "SentencePicker", picker)
-    query = SimpleNamespace(context="Thủ tướng Anh thăm Hà Nội khi nào?", combined=object(), language="vi")
-    snapshot = SimpleNamespace(chunks={0: SimpleNamespace(doc_id="tin", start=0, end=104)},
-                               docs={"tin": SimpleNamespace(heading=None)})
-    [ranked] = rr.rerank(snapshot, [SimpleNamespace(row=0, score=1.0)], query)
-    assert ranked.highlight == alone and ranked.evidence == 0.60
+def test_a_follow_up_shows_the_sentence_that_answers_it_not_the_title_its_context_matches(tmp_path: Path) -> None:
+    """A follow-up's sentence scores the better of the follow-up alone and the follow-up with the turn before; the
+    headline (which repeats the earlier turn word for word) counts in the passage's evidence but is never the
+    answer, and the sentence that answered the earlier turn does not win by the earlier turn's words."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tin.txt").write_text("Thủ tướng Anh thăm Hà Nội\nThủ tướng Anh đến Hà Nội sáng 5/3 trong chuyến thăm ba "
+                                    "ngày. Hai bên ký 5 thỏa thuận về thương mại và giáo dục. Đoàn sẽ thăm Đà Nẵng sau "
+                                    "đó.\n", encoding="utf-8")
+    service = _service(folder, tmp_path / "data")
+    first = service.ask("Thủ tướng Anh thăm Hà Nội khi nào?")
+    assert first.answer is not None and "5/3" in first.answer
+    follow_up = service.ask("Họ ký bao nhiêu thỏa thuận?", history=["Thủ tướng Anh thăm Hà Nội khi nào?"])
+    assert follow_up.answer == "Hai bên ký 5 thỏa thuận về thương mại và giáo dục."
 
 
 def test_a_lead_paragraph_that_serves_as_title_still_answers(tmp_path: Path) -> None:

@@ -201,6 +201,28 @@ def test_eval_over_a_folder_with_no_article_it_can_read_says_so(tmp_path: Path) 
         f"error: {docs}: no .txt article in this folder could be read; there is nothing to ask questions of"]
 
 
+def test_eval_chat_scores_a_turn_the_corpus_cannot_answer_by_whether_it_abstained(tmp_path: Path) -> None:
+    """`article: null` in a conversation: abstaining is right, answering wrong -- not "not in the top k" either way;
+    a turn whose passage ranks first but whose answer sentence lacks the answer is marked apart."""
+    conv = _jsonl(tmp_path / "c.jsonl", {"id": "c", "turns": [
+        {"question": ROME_VI, "article": ROME, "answer": "7 tiếng"},
+        {"question": "Giá vàng SJC hôm nay bao nhiêu?", "article": None, "answer": []},
+        {"question": ROME_VI, "article": None, "answer": []},
+        {"question": ROME_VI, "article": ROME, "answer": "Sullivan"}]})
+    result = run("eval", "--chat", str(conv), "--docs", str(SEEDS), "--mode", "lexical", "--k", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("✓ c turn 1"), result.stdout
+    assert lines[1].startswith("✓ abstained c turn 2"), result.stdout
+    assert lines[2].startswith("✗ answered (cannot be answered) c turn 3"), result.stdout
+    assert lines[3].startswith("✓ passage, not the sentence c turn 4"), result.stdout
+    assert "answerable 2: hit@1 1.000, answer sentence 0.500" in lines[-1], lines[-1]
+    assert "unanswerable 1/2 abstained" in lines[-1], lines[-1]
+    report = run_json("eval", "--chat", str(conv), "--docs", str(SEEDS), "--mode", "lexical")
+    assert report["abstention"] == {"unanswerable": 2, "abstained": 1, "answerable": 2, "answerable_abstained": 0}
+    assert report["hit@1"] == 1.0 and report["answer@1"] == 0.5 and report["follow_up_hit@1"] == 1.0
+
+
 def test_eval_chat_says_where_a_missed_turn_was(tmp_path: Path) -> None:
     conv = _jsonl(tmp_path / "c.jsonl", {"id": "c", "turns": [
         {"question": ROME_VI, "article": ROME, "answer": "7 tiếng"},

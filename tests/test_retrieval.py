@@ -13,7 +13,7 @@ from qa.config import Settings
 from qa.documents import parse_document
 from qa.fusion import VARIANTS, FusionSpec, fuse, pool
 from qa.ingest import IngestReport, Writer, collect_sources
-from qa.lexical import LexicalIndex
+from qa.lexical import LexicalIndex, field_tokens
 from qa.pipeline import Pipeline
 from qa.retrieval import Candidate, collapse_near_duplicates
 from qa.service import QAService
@@ -229,6 +229,23 @@ def test_a_compound_the_passage_lacks_is_no_evidence_by_its_syllables(corpus) ->
     assert index.coverage("thoi tiet", row, diacritics=False) > 0.4
     assert index.coverage("thoi tiet", row, diacritics=False, compounds=pairs) == 0.0
     assert index.coverage("thoi diem", row, diacritics=False, compounds=pairs) == 1.0
+
+
+def test_a_follow_ups_own_words_weigh_more_within_its_context(corpus) -> None:
+    """``stressed``: the words a follow-up says itself ("cấp thiết") count ``1 + stress`` times within the whole
+    (the turn before + the follow-up): a sentence with them and none of the earlier turn's scores higher than
+    unstressed, one with only the earlier turn's words lower, and all of them together is still a full share."""
+    texts, index = corpus
+    earlier, follow_up = "cuộc gặp Rome lên lịch", "cấp thiết"
+    whole = f"{earlier} {follow_up}"
+    plain = index.coverage_scorer(whole, diacritics=True)
+    stressed = index.coverage_scorer(whole, diacritics=True, stressed=follow_up, stress=2.0)
+    own = frozenset(field_tokens(follow_up, folded=False))
+    theirs = frozenset(field_tokens(earlier, folded=False))
+    assert 0 < plain(own) < stressed(own) < 1
+    assert plain(theirs) > stressed(theirs) > 0
+    assert stressed(own | theirs | frozenset(field_tokens(whole, folded=False))) == pytest.approx(1.0)
+    assert index.coverage_scorer(whole, diacritics=True, stressed=follow_up, stress=0.0)(own) == pytest.approx(plain(own))
 
 
 def test_coverage_of_words_taken_from_the_passage_is_full(corpus) -> None:
