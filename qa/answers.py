@@ -13,6 +13,7 @@ from qa.cleaning import is_caption
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
 from qa.lexical import field_tokens, query_terms
+from qa.language import accented
 from qa.retrieval import Candidate, QueryInfo, names_in
 from qa.snapshot import Snapshot
 from qa.text import Sentence, fold, split_sentences, words
@@ -332,8 +333,21 @@ def calibrated(evidence_value: float, language: str) -> float:
 
 
 def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
-    """Estimated probability that the corpus answers the question (calibrated evidence)."""
-    return calibrated(evidence(snapshot, query, top), query.combined.language)
+    """Estimated probability that the corpus answers the question (calibrated evidence). A follow-up in another
+    language than the turns before it ("Who met in Rome?" after "Còn Rome thì sao?") is weighed in its own language
+    and the turns before it in theirs, and is as sure as the less sure of the two; a part without a content word
+    ("When?") says nothing either way. Read as one text, the words in the other language went unfound (that answer
+    abstained at 0.01) or, read as English, Vietnamese words were found as they should not be ("thoi tiet the nao?"
+    after "Who met in Rome?" was answered at 0.99). 40 held-out conversations (three switch language): answerable
+    turns refused 9 -> 8 of 99, unanswerable ones abstaining 0 -> 1 of 7."""
+    together = calibrated(evidence(snapshot, query, top), query.combined.language)
+    if not query.context or query.combined.language == query.language:
+        return together
+    parts = [part for part in (query.alone, QueryInfo(query.context, accented(query.context)))
+             if query_terms(part.text, folded=True).unigrams]
+    if not parts:
+        return together
+    return min(calibrated(_evidence(snapshot, part, top), part.language) for part in parts)
 
 
 def build_answer(

@@ -384,6 +384,26 @@ def test_follow_up_answer_cites_valid_offsets(service: QAService) -> None:
     assert any("7" in p.highlight.text and "Rome" in p.text for p in answer.passages)
 
 
+@pytest.mark.parametrize(("earlier", "question", "needle"), [
+    ("Còn Rome thì sao?", "Who met in Rome?", "Sullivan"),
+    ("Ai đã gặp nhau tại Rome?", "How long did they talk?", "7 tiếng"),
+])
+def test_a_follow_up_in_another_language_is_answered(service: QAService, earlier: str, question: str,
+                                                     needle: str) -> None:
+    """An English turn after a Vietnamese one: read as one text its English words went unfound in a Vietnamese
+    question (confidence 0.01 / 0.16); each part is weighed in its own language."""
+    answer = service.ask(question, history=[earlier])
+    check_answer(service, answer)
+    assert not answer.abstained and needle in answer.passages[0].text, (answer.confidence, answer.answer)
+
+
+@pytest.mark.parametrize(("earlier", "question"), [("Ai đã gặp nhau tại Rome?", "How much does gold cost?"),
+                                                   ("Who met in Rome?", "thoi tiet the nao?")])
+def test_an_off_corpus_follow_up_in_another_language_abstains(service: QAService, earlier: str, question: str) -> None:
+    answer = service.ask(question, history=[earlier])
+    assert answer.abstained, (answer.confidence, answer.answer)
+
+
 def test_off_corpus_follow_up_still_abstains(service: QAService) -> None:
     history = ["Quan chức cấp cao Mỹ và Trung Quốc gặp nhau ở Rome ngày nào?"]
     off = service.ask("What is the population of Brazil?", history=history)
