@@ -147,10 +147,19 @@ class MetricsMiddleware:
             await self.app(scope, receive, recording)
         finally:
             self.metrics.in_flight.dec()
-            route = getattr(scope.get("route"), "path", None) or "unmatched"  # the template: bounded labels
+            route = _route_template(scope)
             method = scope.get("method", "GET")
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(time.perf_counter() - start)
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template (bounded labels): FastAPI's routes name themselves in the scope, Starlette's
+    plain ones (``/openapi.json``, ``/docs``) only their endpoint; "unmatched" when no route took the request."""
+    route = scope.get("route")
+    if route is None and (endpoint := scope.get("endpoint")) is not None:
+        route = next((r for r in getattr(scope.get("app"), "routes", ()) if getattr(r, "endpoint", None) is endpoint), None)
+    return getattr(route, "path", None) or "unmatched"
 
 
 class JSONCORSMiddleware(CORSMiddleware):

@@ -106,7 +106,11 @@ def test_metrics_count_requests_per_route(client: TestClient) -> None:
     client.post("/v1/ask", json={"question": WHO_VI})
     client.post("/v1/ask", json={"question": ""})
     client.get("/v1/documents/no-such-doc")
+    client.get("/openapi.json")
+    client.get("/no/such/path")
     text = client.get("/metrics").text
+    assert 'route="/openapi.json",status="200"' in text  # a plain Starlette route too (was "unmatched")
+    assert 'route="unmatched",status="404"' in text
     assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="200"} 1.0' in text
     assert 'qa_http_requests_total{method="POST",route="/v1/ask",status="422"} 1.0' in text
     assert 'route="/v1/documents/{doc_id}",status="404"' in text  # the template, not the id
