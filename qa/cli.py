@@ -95,7 +95,7 @@ def _print_errors(report: IngestReport) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help=".txt files or folders of them")],
+    paths: Annotated[list[Path], typer.Argument(help=".txt files or folders of them", readable=False)],
     as_json: JsonOpt = False,
     prune: Annotated[bool, typer.Option(help="Also remove indexed documents not among PATHS")] = False,
 ) -> None:

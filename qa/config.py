@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     k: int = Field(5, ge=1, le=50)
     mode: Mode = "hybrid"
     abstain_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Abstain below this confidence (a calibrated probability)")
-    model_load_timeout: float = Field(3.0, ge=0.1, description="Seconds to wait for the hub before falling back")
+    model_load_timeout: float = Field(3.0, ge=0.1, le=3600.0, description="Seconds to wait for the hub before falling back")
     max_file_bytes: int = Field(DEFAULT_MAX_FILE_BYTES, ge=1, description="Larger input files are rejected")
 
     # HTTP server (`qa serve`); lists are comma-separated in the environment

@@ -4,6 +4,7 @@ rest kept), and the report of what the write did."""
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
 from collections.abc import Container
 from dataclasses import asdict, dataclass, field
@@ -91,29 +92,49 @@ def _walk(folder: Path, seen: set[str], report: IngestReport) -> list[Path]:
     return sorted(entries)
 
 
+def _kind(path: Path) -> str:
+    """"dir", "file", "other" (a pipe, socket or device), "missing", "dangling" (a link to nothing), or why it
+    cannot be looked at ("Permission denied": in a folder that can be listed but not entered, chmod 644)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "dangling" if os.path.lexists(path) else "missing"
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+
+
+def _unreadable(kind: str) -> str:
+    return f"unreadable ({kind})"  # as a file that cannot be opened is reported (``decode_file``)
+
+
+KINDS = {"other": NOT_REGULAR, "dangling": "a link to nothing", "missing": "no such file or folder"}
+
+
 def _folder_files(folder: Path, seen: set[str], report: IngestReport) -> list[Path]:
-    """The .txt files under ``folder``; other entries named like articles (a pipe, a dangling link) are
-    reported, other files counted in a notice."""
+    """The .txt files under ``folder``; other entries named like articles (a pipe, a dangling link, one that
+    cannot be looked at) are reported, other files counted in a notice."""
     entries = _walk(folder, seen, report)
-    articles, odd, others = [], [], []
+    articles, others = [], []
     for p in entries:
+        kind = _kind(p)
         if is_article_name(p):
-            (articles if p.is_file() else odd).append(p)  # odd: a pipe, socket or device, a dangling link
-        elif p.is_file():
+            if kind == "file":
+                articles.append(p)
+            else:
+                report.errors.append({"path": str(p), "reason": KINDS.get(kind) or _unreadable(kind)})
+        elif kind == "file":
             others.append(p)
-    report.errors += [{"path": str(p), "reason": NOT_REGULAR if p.exists() else "a link to nothing"} for p in odd]
     if others:
         report.notices.append(f"{folder}: skipped {len(others)} file(s) that are not .txt "
                               f"(e.g. {others[0].relative_to(folder)}); only .txt articles are read from folders")
     return articles
 
 
-def _named_file_problem(path: Path) -> str | None:
-    """Why a path named on its own cannot be an article, or None."""
-    if not path.exists():
-        return "no such file or folder"
-    if not path.is_file():
-        return NOT_REGULAR
+def _named_file_problem(path: Path, kind: str) -> str | None:
+    """Why a path named on its own (not a folder) cannot be an article, or None."""
+    if kind != "file":
+        return KINDS.get(kind) or _unreadable(kind)
     if not is_article_name(path):
         return NOT_TXT
     return None
@@ -124,21 +145,20 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
     twice (``seeds ./seeds``, a folder and a file in it) is read once: it is one article, not a duplicate."""
     files: list[Path] = []
     seen: set[str] = set()  # real folders listed, across all paths
+    before = len(report.errors)
     for path in paths:
-        if path.is_dir():
+        kind = _kind(path)
+        if kind == "dir":
             files += _folder_files(path, seen, report)
-        elif problem := _named_file_problem(path):
+        elif problem := _named_file_problem(path, kind):
             report.errors.append({"path": str(path), "reason": problem})
         else:
             files.append(path)
+    fresh = {(e["path"], e["reason"]): e for e in report.errors[before:]}  # a path found twice is reported once
+    report.errors[before:] = list(fresh.values())
     sources: dict[str, SourceText] = {}
-    read: set[tuple[str, str]] = set()
-    for file in files:
+    for file in _once(files, report):
         doc_id = id_of(file)
-        key = (doc_id, os.path.realpath(file))
-        if key in read:
-            continue  # this very file again, under another path: reported (if bad) or read once
-        read.add(key)
         try:
             raw = decode_file(file, max_bytes)
         except BadInputFile as exc:
@@ -151,11 +171,26 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
     return list(sources.values())
 
 
+def _once(files: list[Path], report: IngestReport) -> list[Path]:
+    """Each real file once, in order: under the path named like the file itself where a link with another name
+    leads to it too (``tin.txt`` and ``link.txt -> tin.txt`` are one article, ``tin``), with a notice."""
+    groups: dict[str, list[Path]] = {}
+    for file in files:
+        groups.setdefault(os.path.realpath(file), []).append(file)
+    chosen = []
+    for real, paths in groups.items():
+        file = next((f for f in paths if f.name == os.path.basename(real)), paths[0])
+        chosen.append(file)
+        if links := sorted({id_of(f) for f in paths} - {id_of(file)}):
+            report.notices.append(f"{file}: also reached as {', '.join(links)} (a link): read once, as {id_of(file)!r}")
+    return chosen
+
+
 def check_prune(paths: list[Path], sources: list[SourceText], report: IngestReport) -> None:
     """``prune`` removes what ``paths`` do not hold: refuse (QAError, nothing changed) when a path is missing
     (a typo would empty the index) or when the paths hold no article that can be read: files that were all
     rejected (an empty one, a folder of non-.txt files) would otherwise remove every document."""
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if _kind(p) in ("missing", "dangling")]
     if missing:
         raise QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
                       "nothing was changed")

@@ -47,6 +47,21 @@ def test_the_same_file_reached_twice_is_read_once(tmp_path: Path) -> None:
     assert "duplicate document id" in json.loads(result.stdout)["errors"][0]["reason"]
 
 
+def test_a_link_to_an_article_under_another_name_is_the_same_article(tmp_path: Path) -> None:
+    """``link.txt -> tin.txt`` in one folder: one article, named like the file itself, with a notice (it was two
+    documents, both updated by an edit to one file)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(SEED_FILES[0], folder / "tin.txt")
+    (folder / "a-link.txt").symlink_to("tin.txt")
+    report = run_json("ingest", str(folder))
+    assert report["errors"] == [] and report["documents_added"] == 1
+    assert report["notices"] == [f"{folder / 'tin.txt'}: also reached as a-link (a link): read once, as 'tin'"]
+    assert [d["doc_id"] for d in run_json("list")] == ["tin"]
+    # named on its own, the link is read under its own name (it is the only path to the article given)
+    assert run_json("ingest", str(folder / "a-link.txt"))["documents_added"] == 1
+
+
 def test_named_files_that_are_not_txt_are_rejected_and_txt_in_any_case_is_read(tmp_path: Path) -> None:
     upper = tmp_path / "TIN.TXT"
     shutil.copy(SEED_FILES[0], upper)

@@ -139,3 +139,11 @@ def test_a_misspelt_setting_is_matched_to_the_one_meant(monkeypatch: pytest.Monk
     monkeypatch.setenv(typed, "x")
     result = run("list")
     assert f"warning: {typed} is not a qa setting and is ignored (did you mean {meant}?)" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["inf", "1e12"])
+def test_a_model_load_timeout_beyond_what_a_thread_can_wait_is_refused(monkeypatch: pytest.MonkeyPatch,
+                                                                      value: str) -> None:
+    """Accepted before, it broke every model load later with "OverflowError: timestamp out of range", blamed on
+    the model."""
+    assert "less than or equal to 3600" in _error(monkeypatch, "QA_MODEL_LOAD_TIMEOUT", value)

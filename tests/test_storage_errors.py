@@ -4,6 +4,7 @@ a line in the server log, and a warning for a QA_* variable no setting reads."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -125,6 +126,37 @@ def _without_write_rights() -> list[str] | None:
     if subprocess.run([*prefix, "true"], capture_output=True).returncode != 0:  # no CAP_SETPCAP in a container
         return None
     return prefix
+
+
+def test_a_folder_that_can_be_listed_but_not_entered_is_reported_and_the_rest_go_in(tmp_path: Path) -> None:
+    """``chmod -R 644 news/`` leaves folders that list their names but give no file: each such article is reported
+    (a traceback before, and nothing ingested); a file that cannot be read, named on the command line, is reported
+    like one found in a folder (it was a usage error that stopped the other files too)."""
+    prefix = _without_write_rights()
+    if prefix is None:
+        pytest.skip("running as root without a way to drop its override: permissions cannot be made to apply")
+    seeds = sorted(SEEDS.glob("*.txt"))
+    news, sub = tmp_path / "news", tmp_path / "news" / "sub"
+    sub.mkdir(parents=True)
+    shutil.copy(seeds[0], news / seeds[0].name)
+    shutil.copy(seeds[1], sub / seeds[1].name)
+    locked = tmp_path / "locked.txt"
+    shutil.copy(seeds[2], locked)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_DATA_DIR": str(tmp_path / "data"), "QA_MODEL": str(tmp_path / "m")}
+    qa = [sys.executable, "-m", "qa.cli", "ingest", "--json"]
+    sub.chmod(0o644)
+    locked.chmod(0)
+    try:
+        done = subprocess.run([*prefix, *qa, str(news), str(sub / seeds[1].name), str(locked), str(seeds[3])],
+                              env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    finally:
+        sub.chmod(0o755)
+        locked.chmod(0o644)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["documents_added"] == 2
+    assert sorted((Path(e["path"]).name, e["reason"]) for e in report["errors"]) == [
+        (seeds[1].name, "unreadable (Permission denied)"), ("locked.txt", "unreadable (Permission denied)")]
 
 
 def test_prune_refuses_when_a_subfolder_cannot_be_listed(tmp_path: Path) -> None:
