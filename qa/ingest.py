@@ -152,7 +152,10 @@ class Writer:
             store.close()
 
     def reindex(self, *, progress: bool = False) -> IngestReport:
-        """Rebuild chunks, vectors and FAISS from the stored raw documents."""
+        """Rebuild chunks, vectors and FAISS from the stored raw documents. No index there: a QAError (a
+        mistyped QA_DATA_DIR would otherwise get a new, empty index and "reindexed 0 document(s)")."""
+        if not index_exists(self.data_dir):
+            raise QAError(f"{self.data_dir}: no index to rebuild (is QA_DATA_DIR right?); `qa ingest PATH` builds one")
         store = Store(self.data_dir)
         try:
             self._stale(store, store.document_hashes())  # refuse to drop the vectors of a model not loaded

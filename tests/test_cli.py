@@ -331,3 +331,13 @@ def test_serve_warns_when_anyone_on_the_network_may_write(
     result = CliRunner().invoke(app, ["serve", "--host", host, "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert ("add or remove documents" in result.output) is warned, result.output
+
+
+def test_reindex_without_an_index_creates_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistyped QA_DATA_DIR: `qa reindex` said "reindexed 0 document(s)" and left a new, empty index there (which
+    `qa restore` then found not empty)."""
+    monkeypatch.setenv("QA_DATA_DIR", str(tmp_path / "typo"))
+    result = run("reindex")
+    assert result.exit_code == 2, result.output
+    assert "no index to rebuild (is QA_DATA_DIR right?)" in result.stderr
+    assert not (tmp_path / "typo").exists()
