@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic_core import PydanticCustomError
 
 from qa.config import Mode
-from qa.cleaning import is_blank
+from qa.cleaning import is_blank, metadata_date
 from qa.limits import K_MAX, QUESTION_CHARS  # a question: 1..2000 characters, k 1..50, as everywhere
 TURN_CHARS = 4000  # one history turn / chat message read as a question
 CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool)
@@ -55,8 +55,22 @@ def _blank_is_absent(text: str) -> str | None:
     return None if is_blank(text) else text
 
 
+def _iso_date(text: str | None) -> str | None:
+    """A posted date as the dates cleaning reads from files are stored (ISO, "THH:MM" with a time): "9/8/2024",
+    "ngày 9 tháng 8 năm 2024", "2024-08-09 10:00" -- one index, one format; an impossible or unreadable date is
+    refused rather than cited as given."""
+    if text is None:
+        return None
+    iso = metadata_date(text)
+    if iso is None:
+        raise ValueError("is not a date this service reads (e.g. 2024-08-09, 2024-08-09T10:15, 9/8/2024, "
+                         "ngày 9 tháng 8 năm 2024)")
+    return iso
+
+
 Text = Annotated[str, AfterValidator(_encodable)]
 Meta = Annotated[Text, Field(max_length=META_CHARS), AfterValidator(_one_line), AfterValidator(_blank_is_absent)]
+Date = Annotated[Meta, AfterValidator(_iso_date)]
 Url = Annotated[Text, Field(max_length=URL_CHARS), AfterValidator(_one_line), AfterValidator(_blank_is_absent)]
 Question = Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS), AfterValidator(_encodable), AfterValidator(_not_blank)]
 
@@ -229,7 +243,7 @@ class DocumentIn(BaseModel):
                                                           "at most QA_MAX_FILE_BYTES bytes of UTF-8 (else 413)")]
     title: Meta | None = None
     source: Meta | None = None
-    date: Meta | None = None
+    date: Date | None = Field(None, description="Stored as ISO 8601 (2024-08-09, or 2024-08-09T10:15 with a time)")
     author: Meta | None = None
     url: Url | None = Field(None, description="Stored as the document's path")
 

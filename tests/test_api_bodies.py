@@ -148,7 +148,8 @@ def _escaped_document(max_file_bytes: int) -> str:
     """A document just under the file limit in 2-byte characters, with full metadata, as ``json.dumps`` sends it by
     default (every non-ASCII character as \\uXXXX: three times its UTF-8 size)."""
     text = "Tin mới.\n\n" + "ư" * ((max_file_bytes - 20) // 2)
-    meta = {key: "𝔸" * 500 for key in ("title", "source", "date", "author")}  # 4-byte characters: 12 bytes each
+    meta = {key: "𝔸" * 500 for key in ("title", "source", "author")}  # 4-byte characters: 12 bytes each
+    meta["date"] = "9/8/2024 " + "𝔸" * 491  # a date it reads, at the limit too
     body = json.dumps({"doc_id": "d" * 128, "text": text, **meta, "url": "𝔸" * 2000}, ensure_ascii=True)
     assert max_file_bytes - 20 < len(text.encode()) <= max_file_bytes and len(body) > 3 * len(text.encode())
     return body
