@@ -158,10 +158,15 @@ class Settings(BaseSettings):
     def _not_a_file(cls, value: Path) -> Path:
         try:
             is_file = value.exists() and not value.is_dir()
+            # the nearest part of the path that exists: a file there ("/etc/passwd/qa") means no folder can ever be
+            # made, and the index would look empty rather than impossible
+            above = next((a for a in value.absolute().parents if a.exists()), None) if not value.exists() else None
         except OSError as exc:  # a name too long, a folder this user cannot enter
             raise ValueError(f"{value} cannot be used ({exc.strerror or exc})") from None
         if is_file:
             raise ValueError(f"{value} is a file, not a folder")
+        if above is not None and not above.is_dir():
+            raise ValueError(f"{value} cannot be made: {above} is a file, not a folder")
         return value
 
 

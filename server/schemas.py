@@ -3,6 +3,7 @@ OpenAI-compatible ones are in ``server/openai_schemas.py``."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
@@ -68,7 +69,14 @@ def _iso_date(text: str | None) -> str | None:
     return iso
 
 
+def _doc_id(text: str) -> str:
+    if not re.fullmatch(DOC_ID_PATTERN, text):
+        raise ValueError("must be 1-128 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return text
+
+
 Text = Annotated[str, AfterValidator(_encodable)]
+DocId = Annotated[str, AfterValidator(_doc_id)]
 Meta = Annotated[Text, Field(max_length=META_CHARS), AfterValidator(_one_line), AfterValidator(_blank_is_absent)]
 Date = Annotated[Meta, AfterValidator(_iso_date)]
 Url = Annotated[Text, Field(max_length=URL_CHARS), AfterValidator(_one_line), AfterValidator(_blank_is_absent)]
@@ -233,9 +241,9 @@ class DocumentDetail(DocumentMeta):
 
 class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    doc_id: str | None = Field(
+    doc_id: DocId | None = Field(
         None,
-        pattern=DOC_ID_PATTERN,
+        json_schema_extra={"pattern": DOC_ID_PATTERN},
         description="Letters, digits, '.', '_', '-' (1-128, starting with a letter or digit); "
                     "default: a slug of the title (or first line) + 12 hex digits of the text's SHA-256",
     )

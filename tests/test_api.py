@@ -260,6 +260,13 @@ def test_a_posted_date_that_is_no_date_is_refused(client: TestClient, given: str
     assert refused.status_code == 422 and "is not a date this service reads" in refused.text, refused.text
 
 
+@pytest.mark.parametrize("doc_id", ["_x", ".x", "a" * 129, "Nguyễn"])
+def test_a_doc_id_that_cannot_be_used_is_refused_in_words(client: TestClient, doc_id: str) -> None:
+    refused = client.post("/v1/documents", json={"text": ARTICLE, "doc_id": doc_id})
+    assert refused.status_code == 422, refused.text
+    assert "starting with a letter or digit" in refused.text and "[A-Za-z" not in refused.text  # not the regex
+
+
 def test_add_replace_and_delete_a_document(client: TestClient) -> None:
     question = {"question": "Tuyến metro số 3 chở bao nhiêu hành khách trong ngày đầu?", "mode": "lexical"}
     created = client.post("/v1/documents", json={"text": ARTICLE, "title": "Metro số 3", "source": "VnExpress",

@@ -147,3 +147,10 @@ def test_a_model_load_timeout_beyond_what_a_thread_can_wait_is_refused(monkeypat
     """Accepted before, it broke every model load later with "OverflowError: timestamp out of range", blamed on
     the model."""
     assert "less than or equal to 3600" in _error(monkeypatch, "QA_MODEL_LOAD_TIMEOUT", value)
+
+
+def test_data_dir_under_a_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``/etc/passwd/qa``: `qa list` said "no documents yet", /readyz said ready and every write failed."""
+    (tmp_path / "notes").write_text("x", encoding="utf-8")
+    message = _error(monkeypatch, "QA_DATA_DIR", str(tmp_path / "notes" / "qa" / "index"))
+    assert message.endswith(f"cannot be made: {tmp_path / 'notes'} is a file, not a folder")
