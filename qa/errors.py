@@ -41,6 +41,11 @@ class StorageError(QAError):
     """Writing the index failed (disk full, I/O error, database locked): the previous index is unchanged."""
 
 
+class IndexReadOnly(StorageError):
+    """A write to an index this process may not write (a read-only volume, another user's files): nothing was
+    changed, questions are still answered (HTTP 503 for the write, not 507: no space is missing)."""
+
+
 class IndexUnavailable(StorageError):
     """The index cannot be opened at all (a missing or unreadable folder, no space for SQLite's shared
     memory): questions cannot be answered until that is fixed (HTTP 503, as /readyz says)."""

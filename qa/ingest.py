@@ -21,12 +21,12 @@ import numpy as np
 
 from embeddings.index import VectorIndex
 from qa import lexical_files
-from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, QAError, StorageError
+from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexReadOnly, QAError, StorageError
 from qa.manifest import describe, generation_of, library_versions, settings_changes
 from qa.pipeline import Pipeline, Prepared, content_hash
 from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, source_problem, stored_id,
                         taken_by_another_file)
-from qa.store import Store, index_exists, storage_advice, is_busy, sqlite_error
+from qa.store import READ_ONLY, Store, index_exists, storage_advice, is_busy, sqlite_error
 
 FAISS_PREFIX = "vectors."
 RACE_RETRIES = 5  # a write whose decisions another write overtook starts over, this many times at most
@@ -272,10 +272,11 @@ class Writer:
             if is_busy(exc):
                 raise sqlite_error(db, exc, step) from exc  # IndexBusy: another writer held the lock too long
             advice = storage_advice(exc)
-            fix = advice if "read-only" in advice else "free disk space (or fix the I/O error)"
-            raise StorageError(
+            read_only = advice == READ_ONLY
+            raise (IndexReadOnly if read_only else StorageError)(
                 f"cannot write the index: {describe(exc)} while {step}; nothing was changed, the previous index "
-                f"still answers. Fix: {fix}, and run the same command again"
+                f"still answers. Fix: {advice if read_only else 'free disk space (or fix the I/O error)'}, and run the "
+                "same command again"
             ) from exc
         except BaseException:
             self._discard(published, lexical)

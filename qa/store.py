@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.errors import IndexBusy, IndexCorrupt, IndexUnavailable, StorageError
+from qa.errors import IndexBusy, IndexCorrupt, IndexReadOnly, IndexUnavailable, StorageError
 
 DB_NAME = "qa.sqlite3"
 
@@ -376,8 +376,13 @@ def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
         return IndexBusy(f"{path}: {exc} while {doing}: another process kept the index locked for over "
                          f"{WRITE_WAIT_S:.0f} s (a `qa ingest`, or another server worker, writing); nothing was "
                          "changed, the previous index still answers. Try again once that write is done")
-    kind = IndexUnavailable if doing.startswith("opening") else StorageError  # nothing can be answered: a 503, not a 507
-    return kind(f"{path}: {exc} ({name}) while {doing}; {storage_advice(exc)}")
+    advice = storage_advice(exc)
+    # nothing can be answered: a 503, not a 507; a write refused by permissions is no lack of space either
+    kind = IndexUnavailable if doing.startswith("opening") else IndexReadOnly if advice == READ_ONLY else StorageError
+    return kind(f"{path}: {exc} ({name}) while {doing}; {advice}")
+
+
+READ_ONLY = "the index folder or its files are read-only for this user: fix their permissions (or mount)"
 
 
 def storage_advice(exc: BaseException) -> str:
@@ -385,5 +390,5 @@ def storage_advice(exc: BaseException) -> str:
     else space."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     if "READONLY" in name or "readonly" in str(exc) or getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "the index folder or its files are read-only for this user: fix their permissions (or mount)"
+        return READ_ONLY
     return "check free disk space and permissions"

@@ -16,8 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.errors import (BadInputFile, DocumentNotFound, IndexBusy, IndexCorrupt, IndexMismatch, IndexUnavailable,
-                       InvalidQuestion, ModelUnavailable, QAError, StorageError)
+from qa.errors import (BadInputFile, DocumentNotFound, IndexBusy, IndexCorrupt, IndexMismatch, IndexReadOnly,
+                       IndexUnavailable, InvalidQuestion, ModelUnavailable, QAError, StorageError)
 from server.schemas import ErrorResponse
 
 log = logging.getLogger("qa.server")
@@ -107,8 +107,8 @@ def qa_error_status(exc: QAError) -> int:
         return 422
     if isinstance(exc, IndexMismatch):
         return 409
-    if isinstance(exc, (IndexBusy, IndexUnavailable)):
-        return 503  # another writer held the index, or it cannot be opened: as /readyz says (Retry-After)
+    if isinstance(exc, (IndexBusy, IndexUnavailable, IndexReadOnly)):
+        return 503  # another writer held the index, it cannot be opened (as /readyz says), or not written here
     if isinstance(exc, StorageError):
         return 507  # Insufficient Storage (disk full, I/O error): the previous index is unchanged
     if isinstance(exc, (IndexCorrupt, ModelUnavailable)):

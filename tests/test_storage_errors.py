@@ -18,7 +18,7 @@ import pytest
 from api_support import client_for, error_of
 from cli_support import run
 from qa.config import Settings, unknown_variables
-from qa.errors import IndexBusy, IndexUnavailable, StorageError
+from qa.errors import IndexBusy, IndexReadOnly, IndexUnavailable, StorageError
 from qa.service import QAService
 from qa.store import DB_NAME, sqlite_error, storage_advice
 from server.errors import qa_error_status
@@ -31,6 +31,8 @@ def test_storage_errors_map_to_what_they_mean() -> None:
     assert qa_error_status(IndexUnavailable("cannot open")) == 503  # as /readyz says: questions cannot be answered
     assert qa_error_status(IndexBusy("another writer")) == 503
     assert qa_error_status(StorageError("disk full while writing")) == 507
+    # a write refused by permissions lacks no space: it was a 507 "insufficient_storage"
+    assert qa_error_status(IndexReadOnly("read-only for this user")) == 503
 
 
 def test_an_index_that_cannot_be_opened_is_a_503_and_a_log_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -50,6 +52,7 @@ def test_read_only_files_are_blamed_on_permissions_not_space() -> None:
     readonly = sqlite3.OperationalError("attempt to write a readonly database")
     assert "read-only" in storage_advice(readonly) and "space" not in storage_advice(readonly)
     assert "read-only" in str(sqlite_error(Path("x"), readonly, "starting a write transaction"))
+    assert isinstance(sqlite_error(Path("x"), readonly, "starting a write transaction"), IndexReadOnly)
     assert "free disk space" in storage_advice(sqlite3.OperationalError("database or disk is full"))
     assert "read-only" in storage_advice(PermissionError(13, "Permission denied"))
 
