@@ -90,7 +90,7 @@ def _print_json(data: object) -> None:
 
 def _print_errors(report: IngestReport) -> None:
     for e in report.errors:
-        err.print(f"error: {e['path']}: {e['reason']}", markup=False)
+        err.print(f"error: {e['path'].replace(chr(10), chr(0x240A))}: {e['reason']}", markup=False)  # one line each
 
 
 @app.command()

@@ -165,7 +165,9 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
             report.errors.append({"path": exc.path, "reason": exc.reason})
             continue
         if doc_id in sources:
-            report.errors.append({"path": str(file), "reason": f"duplicate document id {doc_id!r} (also {sources[doc_id].path})"})
+            other = sources[doc_id].path
+            twin = ", the same name in another Unicode form" if other and Path(other).stem != file.stem else ""
+            report.errors.append({"path": str(file), "reason": f"duplicate document id {doc_id!r} (also {other}{twin})"})
             continue
         sources[doc_id] = SourceText(doc_id, raw, os.path.abspath(file))  # stored: meaningful from any folder
     return list(sources.values())

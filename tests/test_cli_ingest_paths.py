@@ -94,3 +94,19 @@ def test_a_linked_folder_is_read_and_prune_keeps_its_articles(tmp_path: Path) ->
     pruned = run_json("ingest", str(news), "--prune")
     assert pruned["documents_removed"] == 0 and pruned["documents_unchanged"] == 5
     assert len(run_json("list")) == 5
+
+
+def test_two_names_that_differ_only_in_unicode_form_are_told_apart_in_the_error(tmp_path: Path) -> None:
+    """"Nguyễn.txt" composed and decomposed look the same: the duplicate id says why they collide; a file name
+    with a line break is reported on one line."""
+    import unicodedata
+    composed, decomposed = unicodedata.normalize("NFC", "Nguyễn"), unicodedata.normalize("NFD", "Nguyễn")
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(SEED_FILES[0], folder / f"{composed}.txt")
+    shutil.copy(SEED_FILES[1], folder / f"{decomposed}.txt")
+    (folder / "two\nlines.txt").write_bytes(b"")
+    result = run("ingest", str(folder))
+    assert "the same name in another Unicode form" in result.stderr, result.stderr
+    assert [line for line in result.stderr.splitlines() if "lines.txt" in line] == [
+        f"error: {folder}/two\u240alines.txt: empty file"]
