@@ -8,10 +8,12 @@ A snapshot is a folder holding
   manifest's sha256 (when a writer removed them meanwhile, the copy is taken again);
 * ``snapshot.json``: generation, counts and the sha256 of every file.
 
-Both commands build their result in a temporary folder beside the target, verify
-it (SQLite integrity check, every check ``Snapshot.open`` makes) and publish it
-with one rename, so an interrupted snapshot or restore leaves nothing half-written.
-A restore goes only into an empty or absent folder: it never overwrites an index.
+Both commands build their result in a staging folder, verify it (SQLite integrity
+check, every check ``Snapshot.open`` makes) and publish it (``qa.backup_target``:
+one rename onto an absent target; into an existing empty folder, which keeps its
+owner and mode, entry by entry with the database last), so an interrupted snapshot
+or restore leaves nothing half-written. A restore goes only into an empty or absent
+folder: it never overwrites an index.
 """
 
 from __future__ import annotations
@@ -20,12 +22,11 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
-from qa.errors import IndexCorrupt, QAError, StorageError
+from qa.backup_target import BackupError, advice, discard, publish, stage
+from qa.errors import IndexCorrupt, StorageError
 from qa.fsutil import fsync_dir
 from qa.snapshot import verify
 from qa.store import DB_NAME, Store, sqlite_error
@@ -33,10 +34,6 @@ from qa.store import DB_NAME, Store, sqlite_error
 META_NAME = "snapshot.json"
 FORMAT = 1
 CHUNK = 1 << 20
-
-
-class BackupError(QAError):
-    """A snapshot cannot be taken or restored (the message says why and what to do)."""
 
 
 def take_snapshot(data_dir: Path, dest: Path, *, attempts: int = 5) -> dict[str, object]:
@@ -47,8 +44,8 @@ def take_snapshot(data_dir: Path, dest: Path, *, attempts: int = 5) -> dict[str,
     if dest.resolve().is_relative_to(data_dir.resolve()):
         raise BackupError(f"{dest}: inside the index folder {data_dir}; a backup belongs elsewhere (another disk, "
                           "ideally)")
-    _require_empty(dest, "snapshot")
-    tmp = _temp_dir_beside(dest)
+    staged = stage(dest, "snapshot")
+    tmp = staged.stage
     try:
         for _ in range(attempts):
             meta = _copy_once(data_dir, tmp)
@@ -59,20 +56,21 @@ def take_snapshot(data_dir: Path, dest: Path, *, attempts: int = 5) -> dict[str,
             raise StorageError(f"{data_dir}: the index changed {attempts} times while it was copied; try again")
         meta["source"] = str(data_dir.resolve())
         _write_meta(tmp, meta)
-        _publish(tmp, dest)
+        publish(staged, last=META_NAME)  # snapshot.json is what makes a folder a snapshot
         return meta
     except OSError as exc:
-        raise StorageError(f"{dest}: cannot write the snapshot ({exc.strerror or exc}); nothing was written") from exc
+        raise StorageError(f"{dest}: cannot write the snapshot ({exc.strerror or exc}); nothing was written"
+                           f"{advice(exc)}") from exc
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(staged)
 
 
 def restore_snapshot(src: Path, data_dir: Path) -> dict[str, object]:
     """Install the snapshot folder ``src`` as the index in ``data_dir`` (empty or absent)."""
     src = Path(src)
     meta = _read_meta(src)
-    _require_empty(data_dir, "restore")
-    tmp = _temp_dir_beside(data_dir)
+    staged = stage(data_dir, "restore")
+    tmp = staged.stage
     try:
         for name, digest in meta["files"].items():
             if not (src / name).is_file():
@@ -86,12 +84,13 @@ def restore_snapshot(src: Path, data_dir: Path) -> dict[str, object]:
         verify(tmp)  # the manifest, FAISS checksum, vector ids and chunk offsets of what is about to be installed
         _single_file(tmp / DB_NAME)
         fsync_dir(tmp)
-        _publish(tmp, data_dir)
+        publish(staged, last=DB_NAME)  # a reader takes the folder for an index once qa.sqlite3 is there
         return meta
     except OSError as exc:
-        raise StorageError(f"{data_dir}: cannot restore into it ({exc.strerror or exc}); nothing was changed") from exc
+        raise StorageError(f"{data_dir}: cannot restore into it ({exc.strerror or exc}); nothing was changed"
+                           f"{advice(exc)}") from exc
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(staged)
 
 
 # ------------------------------------------------------------------ internals
@@ -215,34 +214,9 @@ def _read_meta(src: Path) -> dict:
     return meta
 
 
-def _require_empty(folder: Path, what: str) -> None:
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        hint = ("choose a new path" if what == "snapshot" else
-                "restore into an empty folder (set QA_DATA_DIR to one), or move the current index away first")
-        raise BackupError(f"{folder}: already exists and is not empty; {hint}")
-
-
-def _temp_dir_beside(target: Path) -> Path:
-    parent = target.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise StorageError(f"{parent}: cannot create a folder there ({exc.strerror or exc})") from exc
-
-
 def _empty(folder: Path) -> None:
     for path in folder.iterdir():
         path.unlink()
-
-
-def _publish(tmp: Path, target: Path) -> None:
-    """One rename (onto an absent or empty folder), then the parent folder is synced."""
-    if target.exists():
-        _require_empty(target, "restore")
-        target.rmdir()
-    os.rename(tmp, target)
-    fsync_dir(target.absolute().parent)
 
 
 __all__ = ["BackupError", "take_snapshot", "restore_snapshot", "META_NAME"]

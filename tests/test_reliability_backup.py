@@ -2,7 +2,8 @@
 
 A snapshot taken while a writer keeps publishing generations (and a service keeps
 answering) is always exactly one published state; restored into an empty folder
-it gives identical answers. A damaged snapshot, a non-empty target or a failure
+it gives identical answers. An existing empty folder (a mount point, a link to one)
+is kept, owner and mode and all. A damaged snapshot, a non-empty target or a failure
 half-way are refused or leave nothing behind.
 """
 
@@ -216,3 +217,166 @@ def test_eval_and_chat_leave_the_index_folder_to_the_index(tmp_path: Path) -> No
     take_snapshot(source, tmp_path / "snap")
     restore_snapshot(tmp_path / "snap", data_dir)
     assert QAService(Settings(data_dir=data_dir, mode="lexical")).ask("Ai đã gặp nhau tại Rome?").passages
+
+
+# ---------------------------------------------- an existing empty folder: kept, owner, mode and all
+def _lexical_answers(data: Path) -> list[list[str]]:
+    service = QAService(Settings(data_dir=data, mode="lexical"), warn=lambda line: None)
+    return [[p.text for p in service.ask(q).passages] for q in QUESTIONS]
+
+
+@pytest.fixture()
+def backed_up(tmp_path: Path) -> tuple[Path, Path, dict]:
+    data = tmp_path / "data"
+    _ingest_seeds(data, None)
+    meta = take_snapshot(data, tmp_path / "backup")
+    return data, tmp_path / "backup", meta
+
+
+def test_restore_into_an_existing_empty_folder_keeps_it(tmp_path: Path, backed_up: tuple,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder (a Docker volume, one the server's user owns) stays the same folder: inode, mode, owner."""
+    data, backup, meta = backed_up
+    target = tmp_path / "volume"
+    target.mkdir()
+    target.chmod(0o755)
+    if os.geteuid() == 0:
+        os.chown(target, 65534, 65534)  # root restores for the server's user: the files become that user's
+    before = os.stat(target)
+    monkeypatch.setenv("QA_DATA_DIR", str(target))
+    result = CliRunner().invoke(app, ["restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    after = os.stat(target)
+    assert (after.st_ino, after.st_mode, after.st_uid) == (before.st_ino, before.st_mode, before.st_uid)
+    assert sorted(p.name for p in target.iterdir()) == sorted(meta["files"])  # no staging folder left inside
+    if os.geteuid() == 0:
+        assert {p.stat().st_uid for p in target.iterdir()} == {65534}
+    assert fingerprint(target) == fingerprint(data)
+    check_invariants(target)
+    assert _lexical_answers(target) == _lexical_answers(data)
+
+
+def test_restore_through_a_link_to_an_empty_folder(tmp_path: Path, backed_up: tuple,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    data, backup, _ = backed_up
+    (tmp_path / "real").mkdir()
+    link = tmp_path / "index"
+    link.symlink_to(tmp_path / "real")
+    monkeypatch.setenv("QA_DATA_DIR", str(link))
+    result = CliRunner().invoke(app, ["restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and (tmp_path / "real" / "qa.sqlite3").is_file()
+    assert fingerprint(link) == fingerprint(data) and _lexical_answers(link) == _lexical_answers(data)
+
+
+def test_snapshot_into_an_existing_empty_folder_keeps_it(tmp_path: Path, backed_up: tuple) -> None:
+    data, _, _ = backed_up
+    dest = tmp_path / "usb"
+    dest.mkdir()
+    dest.chmod(0o750)
+    ino = dest.stat().st_ino
+    meta = take_snapshot(data, dest)
+    assert dest.stat().st_ino == ino and dest.stat().st_mode & 0o7777 == 0o750
+    assert sorted(p.name for p in dest.iterdir()) == sorted([*meta["files"], META_NAME])
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    take_snapshot(data, tmp_path / "link")
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real" / META_NAME).is_file()
+    restore_snapshot(dest, tmp_path / "restored")  # an absent target: created, with mkdir's mode (not 0700)
+    assert fingerprint(tmp_path / "restored") == fingerprint(data)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (tmp_path / "restored").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_failure_while_moving_in_leaves_the_folder_empty(tmp_path: Path, backed_up: tuple,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database moves in last; a failure there takes back the files moved before it, and a
+    qa.sqlite3 that another process created meanwhile is never replaced."""
+    _, backup, _ = backed_up
+    target = tmp_path / "volume"
+    target.mkdir()
+    real_link = os.link
+
+    def full_disk_at_the_database(src: object, dst: object, **kwargs: object) -> None:
+        if Path(str(dst)).name == "qa.sqlite3":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_link(src, dst, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr("qa.backup_target.os.link", full_disk_at_the_database)
+        with pytest.raises(StorageError, match="No space left.*nothing was changed"):
+            restore_snapshot(backup, target)
+    assert list(target.iterdir()) == []
+
+    def another_writer_first(src: object, dst: object, **kwargs: object) -> None:
+        if Path(str(dst)).name == "qa.sqlite3":
+            Path(str(dst)).write_bytes(b"theirs")
+        real_link(src, dst, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr("qa.backup_target.os.link", another_writer_first)
+        with pytest.raises(BackupError, match="qa.sqlite3 appeared there meanwhile"):
+            restore_snapshot(backup, target)
+    assert [p.name for p in target.iterdir()] == ["qa.sqlite3"] and (target / "qa.sqlite3").read_bytes() == b"theirs"
+
+
+def test_targets_that_cannot_work_say_why(tmp_path: Path, backed_up: tuple) -> None:
+    data, backup, _ = backed_up
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(BackupError, match="is a file, not a folder"):
+        restore_snapshot(backup, tmp_path / "file")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    with pytest.raises(BackupError, match="gone, which does not exist; create that folder"):
+        restore_snapshot(backup, tmp_path / "dangling")
+    with pytest.raises(BackupError, match="gone, which does not exist"):
+        take_snapshot(data, tmp_path / "dangling")
+    (tmp_path / "crashed" / ".qa-staging-0123abcd.tmp").mkdir(parents=True)
+    with pytest.raises(BackupError, match="not empty .only .qa-staging-0123abcd.tmp, left by an interrupted"):
+        restore_snapshot(backup, tmp_path / "crashed")
+    if os.geteuid() != 0:  # root may write anywhere
+        (tmp_path / "locked").mkdir(mode=0o555)
+        with pytest.raises(StorageError, match="this user may not write there"):
+            restore_snapshot(backup, tmp_path / "locked")
+
+
+MOUNT_CHECK = """
+import json, os, sys
+from pathlib import Path
+from qa.backup import restore_snapshot, take_snapshot
+from qa.config import Settings
+from qa.service import QAService
+data, backup, mnt, mnt2 = map(Path, sys.argv[1:])
+ino = os.stat(mnt).st_ino
+restore_snapshot(backup, mnt)
+take_snapshot(data, mnt2)
+service = QAService(Settings(data_dir=mnt, mode="lexical"), warn=lambda line: None)
+print(json.dumps({"same_inode": os.stat(mnt).st_ino == ino, "mount": os.path.ismount(mnt),
+                  "passages": len(service.ask("Ai đã gặp nhau tại Rome?").passages),
+                  "snapshot": sorted(os.listdir(mnt2))}))
+"""
+
+
+def test_restore_and_snapshot_into_an_empty_mount_point(tmp_path: Path, backed_up: tuple) -> None:
+    """Docker's VOLUME ["/data"]: an empty mount point, which a rename cannot replace (EBUSY). Runs in a
+    private mount namespace (`unshare`), so nothing stays mounted; skipped where that is not allowed."""
+    import subprocess
+    import sys
+
+    data, backup, meta = backed_up
+    mnt, mnt2 = tmp_path / "mnt", tmp_path / "mnt2"
+    mnt.mkdir()
+    mnt2.mkdir()
+    prefix = ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-rm"]
+    if shutil.which("unshare") is None or subprocess.run(
+            [*prefix, "mount", "-t", "tmpfs", "tmpfs", str(mnt)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs in a private mount namespace here")
+    script = (f"mount -t tmpfs tmpfs {mnt} && mount -t tmpfs tmpfs {mnt2} && "
+              f'exec "$0" -c "$1" {data} {backup} {mnt} {mnt2}')
+    done = subprocess.run([*prefix, "sh", "-c", script, sys.executable, MOUNT_CHECK], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["mount"] and report["same_inode"] and report["passages"] > 0
+    assert report["snapshot"] == sorted([*meta["files"], META_NAME])
+    assert list(mnt.iterdir()) == [] and list(mnt2.iterdir()) == []  # outside the namespace: the bare folders
