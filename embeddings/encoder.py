@@ -375,8 +375,8 @@ def load_encoder(
         shown = f"{name}#{used}" if used in LOSSY else name
         return Encoder(model, name=shown, query_prefix=q, passage_prefix=p, batch_size=batch_size, backend=used)
     except ModelUnavailable as exc:
-        if exc.model != name:
-            raise ModelUnavailable(name, exc.reason) from exc
+        if exc.model != name:  # named as the user wrote it ("~/model"), with the fix that fits it
+            raise ModelUnavailable(name, exc.reason, local=exc.local) from exc
         raise
     except Exception as exc:  # noqa: BLE001 - the contract: only ModelUnavailable escapes
         raise ModelUnavailable(name, _reason_from(exc)) from exc

@@ -70,13 +70,13 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(400, ge=32, le=2048, description="Target chunk size in model tokens")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
     batch_size: int = Field(32, ge=1, le=1024)
-    batch_wait_ms: float = Field(2.0, ge=0.0, le=100.0, description="How long a question waits for others to share an encoder call")
+    batch_wait_ms: float = Field(2.0, ge=0.0, le=100.0, allow_inf_nan=False, description="How long a question waits for others to share an encoder call")
     query_batch: int = Field(1, ge=1, le=256, description="Most questions per encoder call (1: concurrent questions "
                              "encode side by side, one per core, the fastest measured on CPU)")
     k: int = Field(5, ge=1, le=50)
     mode: Mode = "hybrid"
-    abstain_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Abstain below this confidence (a calibrated probability)")
-    model_load_timeout: float = Field(3.0, ge=0.1, le=3600.0, description="Seconds to wait for the hub before falling back")
+    abstain_threshold: float = Field(0.5, ge=0.0, le=1.0, allow_inf_nan=False, description="Abstain below this confidence (a calibrated probability)")
+    model_load_timeout: float = Field(3.0, ge=0.1, le=3600.0, allow_inf_nan=False, description="Seconds to wait for the hub before falling back")
     max_file_bytes: int = Field(DEFAULT_MAX_FILE_BYTES, ge=1, description="Larger input files are rejected")
 
     # HTTP server (`qa serve`); lists are comma-separated in the environment

@@ -24,6 +24,7 @@ class ModelUnavailable(QAError):
         """``local``: ``model`` names a folder on this machine (the hub and its cache are not involved)."""
         self.model = model
         self.reason = reason
+        self.local = local
         fix = (f"set {setting} to a folder holding a sentence-transformers model (modules.json or config.json)"
                if local else f"set {setting} to a local model directory, or run once with internet access to cache it")
         super().__init__(f"cannot load model {model!r}: {reason}; {fallback}. Fix: {fix}.")

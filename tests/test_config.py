@@ -146,7 +146,8 @@ def test_a_model_load_timeout_beyond_what_a_thread_can_wait_is_refused(monkeypat
                                                                       value: str) -> None:
     """Accepted before, it broke every model load later with "OverflowError: timestamp out of range", blamed on
     the model."""
-    assert "less than or equal to 3600" in _error(monkeypatch, "QA_MODEL_LOAD_TIMEOUT", value)
+    message = _error(monkeypatch, "QA_MODEL_LOAD_TIMEOUT", value)
+    assert "less than or equal to 3600" in message or "finite number" in message
 
 
 def test_data_dir_under_a_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -154,3 +155,9 @@ def test_data_dir_under_a_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_p
     (tmp_path / "notes").write_text("x", encoding="utf-8")
     message = _error(monkeypatch, "QA_DATA_DIR", str(tmp_path / "notes" / "qa" / "index"))
     assert message.endswith(f"cannot be made: {tmp_path / 'notes'} is a file, not a folder")
+
+
+@pytest.mark.parametrize("name", ["QA_ABSTAIN_THRESHOLD", "QA_BATCH_WAIT_MS", "QA_MODEL_LOAD_TIMEOUT"])
+def test_nan_is_refused_as_no_number(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """It was told "should be less than or equal to 1"."""
+    assert "finite number" in _error(monkeypatch, name, "nan")

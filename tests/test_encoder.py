@@ -208,6 +208,16 @@ def test_missing_directory_path(tmp_path: Path) -> None:
     assert "internet" not in str(info.value)  # a folder on this machine: the hub has nothing to do with it
 
 
+def test_missing_directory_under_the_home_folder_is_named_as_written(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``QA_MODEL=~/model``: named as written, with the fix for a folder (it was told to go online)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(ModelUnavailable) as info:
+        load_encoder("~/no-such-model")
+    _assert_one_line_naming(info.value, "~/no-such-model", "no such model directory")
+    assert "internet" not in str(info.value) and "modules.json" in str(info.value)
+
+
 # ----------------------------------------------------------------- real model
 
 
