@@ -40,6 +40,6 @@ def load_reranker(name_or_path: str, *, timeout: float = 3.0, device: str = "cpu
         model = _load_model(os.path.expanduser(name), timeout, device, construct=_construct_cross)
         return Reranker(model, name)
     except ModelUnavailable as exc:
-        raise ModelUnavailable(name, exc.reason, fallback=FALLBACK, setting="QA_RERANKER") from exc
+        raise ModelUnavailable(name, exc.reason, fallback=FALLBACK, setting="QA_RERANKER", local=exc.local) from exc
     except Exception as exc:  # noqa: BLE001 - the contract: only ModelUnavailable escapes
         raise ModelUnavailable(name, _reason_from(exc), fallback=FALLBACK, setting="QA_RERANKER") from exc

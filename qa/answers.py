@@ -334,7 +334,8 @@ def calibrated(evidence_value: float, language: str) -> float:
 
 def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     """Estimated probability that the corpus answers the question (calibrated evidence). A follow-up in another
-    language than the turns before it ("Who met in Rome?" after "Còn Rome thì sao?") is weighed in its own language
+    language than the turns before it ("Who met in Rome?" after "Còn Rome thì sao?"; Vietnamese typed without
+    diacritics counts as another, since it is matched on another field) is weighed in its own language
     and the turns before it in theirs, and is as sure as the less sure of the two; a part without a content word
     ("When?") says nothing either way. Read as one text, the words in the other language went unfound (that answer
     abstained at 0.01) or, read as English, Vietnamese words were found as they should not be ("thoi tiet the nao?"
@@ -347,7 +348,10 @@ def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
              if query_terms(part.text, folded=True).unigrams]
     if not parts:
         return together
-    return min(calibrated(_evidence(snapshot, part, top), part.language) for part in parts)
+    sure = min(calibrated(_evidence(snapshot, part, top), part.language) for part in parts)
+    if query.new_topic:  # "Còn Rome thì sao?" after an English turn: Rome alone is what must be found (``evidence``)
+        sure = max(sure, calibrated(_evidence(snapshot, query.alone, top), query.language))
+    return sure
 
 
 def build_answer(

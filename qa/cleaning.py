@@ -126,6 +126,19 @@ def is_metadata(text: str) -> bool:
     return len(re.findall(r"[^\W\d_]+", low)) <= (4 if stamped else 2)
 
 
+def is_date_line(text: str) -> bool:
+    """The whole of ``text`` is one date, with at most a weekday, a valid time and words such as "ngày", "lúc",
+    "GMT" around it ("Thứ Sáu, 9/8/2024, 10:15 (GMT+7)"); not "tin 9/8/2024 nhưng đăng 10/8/2024", not "25:99"."""
+    low = key(text)
+    if _full_date(low) is None or (_TIME.search(low) and _time(low) is None):
+        return False
+    if len(_DMY.findall(low)) + len(_YMD.findall(low)) + len(_VN_DATE.findall(low)) != 1:
+        return False
+    for pattern in (_VN_DATE, _DMY, _YMD, _TIME, _WEEKDAY, _META_WORDS):
+        low = pattern.sub(" ", low)
+    return not re.findall(r"[^\W\d_]+", low)
+
+
 def metadata_date(text: str) -> str | None:
     """ISO date (with "THH:MM" when a time is given) of a metadata line."""
     low = key(text)

@@ -88,9 +88,14 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _one_line(text: str) -> str:
+    """A report line as one line: a file name's line break or carriage return shows as ␊ / ␍."""
+    return text.replace("\n", "\u240a").replace("\r", "\u240d")
+
+
 def _print_errors(report: IngestReport) -> None:
     for e in report.errors:
-        err.print(f"error: {e['path'].replace(chr(10), chr(0x240A))}: {e['reason']}", markup=False)  # one line each
+        err.print(_one_line(f"error: {e['path']}: {e['reason']}"), markup=False)
 
 
 @app.command()
@@ -109,7 +114,7 @@ def ingest(
         _fail(exc)
     _print_errors(report)
     for note in report.notices:
-        err.print(f"note: {note}", markup=False)
+        err.print(_one_line(f"note: {note}"), markup=False)
     if as_json:
         _print_json(report.to_dict())
     else:

@@ -278,7 +278,8 @@ def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k:
     _check_folders(docs)
     conversations = load_conversations(conversations_path)
     service = eval_service(docs, settings, warn)
-    _warn_unknown_articles([q for conv in conversations for q in conv["turns"]], service, warn)
+    _warn_unknown_articles([q | {"id": f"{conv.get('id', c)} turn {n}"} for c, conv in enumerate(conversations, 1)
+                            for n, q in enumerate(conv["turns"], 1)], service, warn)
     turns = []
     used_modes = set()
     for conv in conversations:

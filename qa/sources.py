@@ -184,7 +184,9 @@ def _once(files: list[Path], report: IngestReport) -> list[Path]:
         file = next((f for f in paths if f.name == os.path.basename(real)), paths[0])
         chosen.append(file)
         if links := sorted({id_of(f) for f in paths} - {id_of(file)}):
-            report.notices.append(f"{file}: also reached as {', '.join(links)} (a link): read once, as {id_of(file)!r}")
+            report.notices.append(f"{file}: also reached as {', '.join(links)} (a link): read once, as {id_of(file)!r} "
+                                  f"(a document an earlier version stored as {links[0]!r} stays until `qa remove "
+                                  f"{' '.join(links)}`)")
     return chosen
 
 
@@ -192,10 +194,16 @@ def check_prune(paths: list[Path], sources: list[SourceText], report: IngestRepo
     """``prune`` removes what ``paths`` do not hold: refuse (QAError, nothing changed) when a path is missing
     (a typo would empty the index) or when the paths hold no article that can be read: files that were all
     rejected (an empty one, a folder of non-.txt files) would otherwise remove every document."""
-    missing = [str(p) for p in paths if _kind(p) in ("missing", "dangling")]
+    kinds = [(p, _kind(p)) for p in paths]
+    missing = [str(p) for p, kind in kinds if kind in ("missing", "dangling")]
     if missing:
         raise QAError(f"--prune with a path that does not exist ({missing[0]}) would remove its documents; "
                       "nothing was changed")
+    # one that cannot be looked at (a folder at chmod 0 named itself, a link loop) hides what it holds
+    hidden = [(p, kind) for p, kind in kinds if kind not in ("dir", "file", "other")]
+    if hidden:
+        raise QAError(f"--prune cannot look at {hidden[0][0]} ({hidden[0][1]}) and would remove the documents in "
+                      "it; nothing was changed")
     unlisted = [e["path"] for e in report.errors if e["reason"] == CANNOT_LIST]
     if unlisted:
         raise QAError(f"--prune cannot list {unlisted[0]} and would remove the documents in it; nothing was "

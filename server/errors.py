@@ -143,6 +143,8 @@ def install(app: FastAPI) -> None:
         status = qa_error_status(exc)
         if status >= 500:  # the operator's to fix (space, permissions, damage): in the log too, not only the reply
             log.warning("%s %s answered %d: %s", request.method, request.url.path, status, exc)
+        if isinstance(exc, IndexReadOnly):  # permissions: retrying will not help, and questions are answered
+            return error_response(status, str(exc), type="index_read_only")
         return error_response(status, str(exc), headers={"Retry-After": "30"} if status == 503 else None)
 
     @app.exception_handler(sqlite3.Error)

@@ -11,7 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic_core import PydanticCustomError
 
 from qa.config import Mode
-from qa.cleaning import is_blank, metadata_date
+from qa.cleaning import is_blank
+from qa.dates import iso_date
 from qa.limits import K_MAX, QUESTION_CHARS  # a question: 1..2000 characters, k 1..50, as everywhere
 TURN_CHARS = 4000  # one history turn / chat message read as a question
 CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool)
@@ -57,15 +58,14 @@ def _blank_is_absent(text: str) -> str | None:
 
 
 def _iso_date(text: str | None) -> str | None:
-    """A posted date as the dates cleaning reads from files are stored (ISO, "THH:MM" with a time): "9/8/2024",
-    "ngày 9 tháng 8 năm 2024", "2024-08-09 10:00" -- one index, one format; an impossible or unreadable date is
-    refused rather than cited as given."""
+    """A posted date as the dates cleaning reads from files are stored (``qa.dates.iso_date``): one index, one
+    format; an impossible or unreadable date, or words around it, is refused rather than cited as given."""
     if text is None:
         return None
-    iso = metadata_date(text)
+    iso = iso_date(text)
     if iso is None:
-        raise ValueError("is not a date this service reads (e.g. 2024-08-09, 2024-08-09T10:15, 9/8/2024, "
-                         "ngày 9 tháng 8 năm 2024)")
+        raise ValueError("is not one date this service reads (e.g. 2024-08-09, 2024-08-09T10:15+07:00, 9/8/2024, "
+                         "ngày 9 tháng 8 năm 2024, August 9, 2024, Fri, 09 Aug 2024 10:15:00 +0700)")
     return iso
 
 

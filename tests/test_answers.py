@@ -280,20 +280,15 @@ def test_no_part_of_the_title_line_is_the_answer(tmp_path: Path, name: str, text
     assert shown.startswith(("Mưa lớn", "Bão số 3 đổ bộ vào")), (name, shown)
 
 
-def test_a_follow_up_shows_the_sentence_that_answers_it_not_the_title_its_context_matches(tmp_path: Path) -> None:
-    """A follow-up's sentence scores the better of the follow-up alone and the follow-up with the turn before; the
-    headline (which repeats the earlier turn word for word) counts in the passage's evidence but is never the
-    answer, and the sentence that answered the earlier turn does not win by the earlier turn's words."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "tin.txt").write_text("Thủ tướng Anh thăm Hà Nội\nThủ tướng Anh đến Hà Nội sáng 5/3 trong chuyến thăm ba "
-                                    "ngày. Hai bên ký 5 thỏa thuận về thương mại và giáo dục. Đoàn sẽ thăm Đà Nẵng sau "
-                                    "đó.\n", encoding="utf-8")
-    service = _service(folder, tmp_path / "data")
-    first = service.ask("Thủ tướng Anh thăm Hà Nội khi nào?")
-    assert first.answer is not None and "5/3" in first.answer
-    follow_up = service.ask("Họ ký bao nhiêu thỏa thuận?", history=["Thủ tướng Anh thăm Hà Nội khi nào?"])
-    assert follow_up.answer == "Hai bên ký 5 thỏa thuận về thương mại và giáo dục."
+def test_a_follow_up_is_answered_by_its_own_words_not_by_the_sentence_that_answered_the_turn_before(
+        seeds: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read with the earlier turn word for word, "why did it become more urgent?" was answered by the sentence that
+    says when the meeting was scheduled; its own words weigh more (FOLLOW_UP_STRESS) and find the reason."""
+    earlier = "Cuộc gặp cấp cao Mỹ-Trung ở Rome được lên lịch từ lúc nào?"
+    answer = seeds.ask("Sao nó lại trở nên gấp gáp hơn?", history=[earlier])
+    assert answer.answer == "Nhưng xung đột nổ ra tại Ukraine đã khiến vòng trao đổi này trở nên cấp thiết hơn."
+    monkeypatch.setattr("qa.answers.FOLLOW_UP_STRESS", 0.0)  # read word for word: the turn before's sentence again
+    assert "nhiều tuần" in seeds.ask("Sao nó lại trở nên gấp gáp hơn?", history=[earlier]).answer
 
 
 def test_a_lead_paragraph_that_serves_as_title_still_answers(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api_support import ARTICLE, ROME, client_for, error_of
 from qa.config import Settings
-from qa.errors import StorageError
+from qa.errors import IndexReadOnly, StorageError
 from server.errors import TYPES
 
 WHO_VI = "Ai đã gặp nhau tại Rome?"
@@ -79,6 +79,14 @@ def test_the_statuses_answered_are_the_documented_ones(data_dir: Path, monkeypat
     monkeypatch.setattr("qa.ingest.Writer.remove", full)
     check("POST /v1/documents", client.post("/v1/documents", json={"text": ARTICLE}), 507, "insufficient_storage")
     check("DELETE /v1/documents/{doc_id}", client.delete(f"/v1/documents/{ROME}"), 507, "insufficient_storage")
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise IndexReadOnly("the index folder or its files are read-only for this user")
+
+    monkeypatch.setattr("qa.ingest.Writer.ingest", read_only)
+    refused = client.post("/v1/documents", json={"text": ARTICLE})
+    check("POST /v1/documents", refused, 503, "index_read_only")
+    assert "retry-after" not in refused.headers  # permissions do not change by waiting
 
     assert client.get("/v1/documents").status_code == 200
     data_dir.rename(data_dir.with_name("moved-away"))  # the index it was using is gone: 503 until it is back
@@ -149,7 +157,7 @@ def _escaped_document(max_file_bytes: int) -> str:
     default (every non-ASCII character as \\uXXXX: three times its UTF-8 size)."""
     text = "Tin mới.\n\n" + "ư" * ((max_file_bytes - 20) // 2)
     meta = {key: "𝔸" * 500 for key in ("title", "source", "author")}  # 4-byte characters: 12 bytes each
-    meta["date"] = "9/8/2024 " + "𝔸" * 491  # a date it reads, at the limit too
+    meta["date"] = "2024-08-09"  # a date is a date (one it reads), not 500 characters
     body = json.dumps({"doc_id": "d" * 128, "text": text, **meta, "url": "𝔸" * 2000}, ensure_ascii=True)
     assert max_file_bytes - 20 < len(text.encode()) <= max_file_bytes and len(body) > 3 * len(text.encode())
     return body

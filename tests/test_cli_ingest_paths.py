@@ -56,7 +56,8 @@ def test_a_link_to_an_article_under_another_name_is_the_same_article(tmp_path: P
     (folder / "a-link.txt").symlink_to("tin.txt")
     report = run_json("ingest", str(folder))
     assert report["errors"] == [] and report["documents_added"] == 1
-    assert report["notices"] == [f"{folder / 'tin.txt'}: also reached as a-link (a link): read once, as 'tin'"]
+    assert report["notices"] == [f"{folder / 'tin.txt'}: also reached as a-link (a link): read once, as 'tin' (a "
+                                 "document an earlier version stored as 'a-link' stays until `qa remove a-link`)"]
     assert [d["doc_id"] for d in run_json("list")] == ["tin"]
     # named on its own, the link is read under its own name (it is the only path to the article given)
     assert run_json("ingest", str(folder / "a-link.txt"))["documents_added"] == 1
@@ -110,3 +111,17 @@ def test_two_names_that_differ_only_in_unicode_form_are_told_apart_in_the_error(
     assert "the same name in another Unicode form" in result.stderr, result.stderr
     assert [line for line in result.stderr.splitlines() if "lines.txt" in line] == [
         f"error: {folder}/two\u240alines.txt: empty file"]
+
+
+def test_prune_refuses_a_path_it_cannot_look_at(tmp_path: Path) -> None:
+    """A path that became a link loop (or a folder at chmod 0): its documents are not absent, only hidden; pruning
+    removed four of five documents."""
+    folder = tmp_path / "news"
+    shutil.copytree(SEEDS, folder)
+    assert run_json("ingest", str(folder))["documents_added"] == 5
+    shutil.rmtree(folder)
+    folder.symlink_to(folder)  # news -> news
+    result = run("ingest", str(folder), "--prune")
+    assert result.exit_code == 2, result.output
+    assert f"--prune cannot look at {folder}" in result.stderr and "nothing was changed" in result.stderr
+    assert len(run_json("list")) == 5

@@ -11,7 +11,7 @@ from api_support import ROME, SEEDS, seed_text
 from cli_support import VOV, run, run_json, warnings_in
 from qa.config import DEFAULT_MODEL, Settings
 from qa.errors import QAError
-from qa.evaluation import evaluate, load_conversations, load_questions
+from qa.evaluation import evaluate, evaluate_chat, load_conversations, load_questions
 
 ROME_VI = "Cuộc gặp Mỹ - Trung tại Rome kéo dài bao lâu?"
 
@@ -75,6 +75,16 @@ def test_an_article_not_in_the_corpus_is_reported(tmp_path: Path) -> None:
     assert [line for line in said if "002_typo" in line] == [
         "warning: question 'typo': article '002_typo' is not among the indexed documents; it counts as a miss"]
     assert not [line for line in said if ROME in line]
+
+
+def test_an_article_not_in_the_corpus_is_reported_by_conversation_and_turn(tmp_path: Path) -> None:
+    """Not by the turn's position across all conversations ("question 3" for c2's first turn)."""
+    path = _jsonl(tmp_path / "c.jsonl", {"id": "c1", "turns": [{"question": ROME_VI, "article": ROME, "answer": "7"}]},
+                  {"id": "c2", "turns": [{"question": ROME_VI, "article": "002_typo", "answer": "7"}]})
+    said: list[str] = []
+    evaluate_chat(path, SEEDS, mode="lexical", warn=said.append, settings=Settings(data_dir=tmp_path / "data"))
+    assert [line for line in said if "002_typo" in line] == [
+        "warning: question 'c2 turn 1': article '002_typo' is not among the indexed documents; it counts as a miss"]
 
 
 def test_conversation_turns_are_checked_like_questions(tmp_path: Path) -> None:

@@ -387,6 +387,8 @@ def test_follow_up_answer_cites_valid_offsets(service: QAService) -> None:
 @pytest.mark.parametrize(("earlier", "question", "needle"), [
     ("Còn Rome thì sao?", "Who met in Rome?", "Sullivan"),
     ("Ai đã gặp nhau tại Rome?", "How long did they talk?", "7 tiếng"),
+    ("Who is Susan Thornton?", "Còn Rome thì sao?", "Rome"),  # a new subject: Rome alone must be found
+    ("Who met in Rome?", "Còn Rex Tillerson thì sao?", "Tillerson"),
 ])
 def test_a_follow_up_in_another_language_is_answered(service: QAService, earlier: str, question: str,
                                                      needle: str) -> None:
