@@ -1,5 +1,5 @@
-"""POST /v1/documents against the index's own rules: a refused write is never a 200, and a posted
-document replaces its id whatever its url names."""
+"""POST /v1/documents against the index's own rules: a refused write is never a 200, a posted document replaces
+its id whatever its url names; add, replace, delete; the metadata a post may give (a date, an id)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_support import ARTICLE, error_of
+from server.documents_api import derived_doc_id
 
 
 def test_a_write_the_index_refuses_is_never_answered_as_unchanged(client: TestClient,
@@ -79,3 +80,67 @@ def test_a_write_that_waits_too_long_is_a_503_and_a_warning_in_the_log(data_dir:
     assert response.status_code == 503 and response.headers["retry-after"] == "5"
     assert error_of(response)["type"] == "server_busy"
     assert any("answered 503" in r.getMessage() and "write is still running" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("9/8/2024", "2024-08-09"), ("ngày 9 tháng 8 năm 2024", "2024-08-09"), ("2024-08-09 10:15", "2024-08-09T10:15"),
+    ("2024-08-09T10:15:00+07:00", "2024-08-09T10:15+07:00"), ("Fri, 09 Aug 2024 10:15:00 +0700", "2024-08-09T10:15+07:00"),
+    ("August 9, 2024", "2024-08-09"), ("Thứ Sáu, 9/8/2024, 10:15 (GMT+7)", "2024-08-09T10:15")])
+def test_a_posted_date_is_stored_as_dates_read_from_files_are(client: TestClient, given: str, stored: str) -> None:
+    created = client.post("/v1/documents", json={"text": ARTICLE, "doc_id": "metro", "date": given})
+    assert created.status_code in (200, 201), created.text
+    assert client.get("/v1/documents/metro").json()["date"] == stored
+
+
+@pytest.mark.parametrize("given", ["2024-13-45", "hôm qua", "31/02/2024", "2024-08-09 25:99",
+                                   "tin 9/8/2024 nhưng đăng 10/8/2024"])
+def test_a_posted_date_that_is_no_date_is_refused(client: TestClient, given: str) -> None:
+    """It was stored and cited as given, beside the ISO dates cleaning reads from files."""
+    refused = client.post("/v1/documents", json={"text": ARTICLE, "date": given})
+    assert refused.status_code == 422 and "is not one date this service reads" in refused.text, refused.text
+
+
+@pytest.mark.parametrize("doc_id", ["_x", ".x", "a" * 129, "Nguyễn"])
+def test_a_doc_id_that_cannot_be_used_is_refused_in_words(client: TestClient, doc_id: str) -> None:
+    refused = client.post("/v1/documents", json={"text": ARTICLE, "doc_id": doc_id})
+    assert refused.status_code == 422, refused.text
+    assert "starting with a letter or digit" in refused.text and "[A-Za-z" not in refused.text  # not the regex
+
+
+def test_add_replace_and_delete_a_document(client: TestClient) -> None:
+    question = {"question": "Tuyến metro số 3 chở bao nhiêu hành khách trong ngày đầu?", "mode": "lexical"}
+    created = client.post("/v1/documents", json={"text": ARTICLE, "title": "Metro số 3", "source": "VnExpress",
+                                                 "date": "2024-08-09", "url": "https://example.org/metro"})
+    assert created.status_code == 201, created.text
+    doc = created.json()
+    doc_id = doc["doc_id"]
+    assert doc["status"] == "added" and doc["chunks"] >= 1 and doc["report"]["documents_added"] == 1
+    assert doc_id == derived_doc_id(ARTICLE, "Metro số 3") and doc_id.startswith("metro-so-3-")
+    detail = client.get(f"/v1/documents/{doc_id}").json()
+    assert (detail["title"], detail["source"], detail["date"], detail["path"]) == (
+        "Metro số 3", "VnExpress", "2024-08-09", "https://example.org/metro")
+    answer = client.post("/v1/ask", json=question).json()
+    assert answer["passages"][0]["doc_id"] == doc_id and "41.000" in answer["passages"][0]["text"]
+    assert client.get("/readyz").json()["documents"] == 6
+    # a posted document has no file: its original text is served, and every citation slices it
+    original = client.get(f"/v1/documents/{doc_id}/raw")
+    assert original.status_code == 200 and original.headers["content-type"].startswith("text/plain")
+    assert original.text == ARTICLE
+    for p in answer["passages"]:
+        if p["doc_id"] == doc_id:
+            h = p["highlight"]
+            assert original.text[p["start"] : p["end"]] == p["text"] and original.text[h["start"] : h["end"]] == h["text"]
+    assert client.get("/v1/documents/no-such-doc/raw").status_code == 404
+
+    again = client.post("/v1/documents", json={"text": ARTICLE, "title": "Metro số 3", "source": "VnExpress",
+                                               "date": "2024-08-09", "url": "https://example.org/metro"})
+    assert again.status_code == 200 and again.json()["status"] == "unchanged"
+    changed = client.post("/v1/documents", json={"doc_id": doc_id, "text": ARTICLE.replace("41.000", "52.000")})
+    assert changed.status_code == 200 and changed.json()["status"] == "updated"
+    assert "52.000" in client.post("/v1/ask", json=question).json()["passages"][0]["text"]
+
+    deleted = client.delete(f"/v1/documents/{doc_id}")
+    assert deleted.status_code == 200 and deleted.json() == {"doc_id": doc_id, "deleted": True}
+    assert client.get(f"/v1/documents/{doc_id}").status_code == 404
+    assert client.delete(f"/v1/documents/{doc_id}").status_code == 404
+    assert all(p["doc_id"] != doc_id for p in client.post("/v1/ask", json=question).json()["passages"])
