@@ -201,11 +201,11 @@ class SentencePicker:
         self.name_cover = snapshot.lexical.coverage_scorer(names, diacritics=False) if names else None
         self.name_terms = frozenset(query_terms(names, folded=True).all)  # most sentences have none of them
 
-    def __call__(self, row: int, context: "SentencePicker | None" = None) -> tuple[Highlight, float, float]:
-        """(the answer sentence, the passage's evidence for ranking, that sentence's own score). ``context``: the
-        same question with a follow-up's earlier turns (``QueryInfo.combined``, the follow-up's words stressed): a
-        sentence scores the better of its share of the follow-up alone and its share of the whole (a follow-up may
-        say little itself: "When?")."""
+    def __call__(self, row: int, context: "SentencePicker | None" = None) -> tuple[Highlight, float]:
+        """(the answer sentence, the passage's evidence for ranking). ``context``: the same question with a
+        follow-up's earlier turns (``QueryInfo.combined``, the follow-up's words stressed): a sentence scores the
+        better of its share of the follow-up alone and its share of the whole (a follow-up may say little itself:
+        "When?")."""
         sentences = _sentences(self.snapshot, row, folded=self.folded)
         scores = self.scores(row, sentences)
         if context is not None:
@@ -224,11 +224,11 @@ class SentencePicker:
                 best, best_score = (sent, text), own
         if best is None and heading is not None:  # a passage of the headline alone (the body follows a dropped line):
             # no evidence of its own, since the document field already carries the title to every passage
-            return Highlight(heading[1], heading[0].start, heading[0].end), 0.0, 0.0
+            return Highlight(heading[1], heading[0].start, heading[0].end), 0.0
         if best is None:
             chunk = self.snapshot.chunks[row]
-            return Highlight(chunk.text, chunk.start, chunk.end), 0.0, 0.0
-        return Highlight(best[1], best[0].start, best[0].end), max(0.0, evidence), max(0.0, best_score)
+            return Highlight(chunk.text, chunk.start, chunk.end), 0.0
+        return Highlight(best[1], best[0].start, best[0].end), max(0.0, evidence)
 
     def scores(self, row: int, sentences: list | None = None) -> list[float]:
         """Each sentence's score: its share of the question, the answer-type bonus, the question penalty."""

@@ -64,7 +64,7 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     # a follow-up may say little itself: the earlier turn can point to the sentence
     in_context = SentencePicker(snapshot, query.combined, query) if query.context else None
     for cand, u in zip(head, unit):
-        highlight, evidence, _ = pick(cand.row, in_context)
+        highlight, evidence = pick(cand.row, in_context)
         ranked.append(Ranked(cand, highlight, evidence, float(u + weight * evidence)))
     ranked.sort(key=lambda r: -r.score)
     return _without_lone_headlines(snapshot, ranked) if weight else ranked  # dense mode stays purely dense
