@@ -35,8 +35,20 @@ def nfc(text: str) -> str:
 
 def as_typed(question: str) -> str:
     """A question as the user meant it: zero-width and other invisible characters (pasted from web pages,
-    often inside words: "Ro\u200bme", "R\u200eome", "Ro\u00adme") dropped, and full-width letters, digits and punctuation ("Ｒｏｍｅ？") made ASCII."""
-    return question.translate(_AS_TYPED)
+    often inside words: "Ro\u200bme", "R\u200eome", "Ro\u00adme") dropped, and full-width letters, digits and punctuation ("Ｒｏｍｅ？") made ASCII;
+    and what wraps it taken off: HTML tags, a "Q:" or "1." in front, quotes, brackets, "**", "…" or an emoji around
+    it (‘“Who met in Rome?”’ asks who as "Who met in Rome?" does, and ‘"How long?"’ follows the turn before)."""
+    text = question.translate(_AS_TYPED)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    unwrapped = _CLOSING.sub("", _OPENING.sub("", _LEAD.sub("", text, count=1), count=1), count=1)
+    return unwrapped if any(ch.isalnum() for ch in unwrapped) else text
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,40}>")  # <b>, </p>, <br/>
+_LEAD = re.compile(r"^\s*(?:(?:q|question|hỏi|câu hỏi)\s*[:.]|\d{1,3}[.)]\s|[-*•]\s)\s*", re.IGNORECASE)
+_OPENING = re.compile(r"^[\W_]+")  # anything before the first letter or digit
+_CLOSING = re.compile("[\\s\"'“”‘’«»)\\]}*_…\u2600-\u27bf\U0001f000-\U0001faff]+$")  # quotes, brackets, emoji after it
 
 
 class _FoldTable(dict):

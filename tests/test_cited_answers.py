@@ -142,3 +142,20 @@ def test_k_limits_passages(service: QAService) -> None:
         answer = service.ask("Quan hệ Mỹ-Trung", k=k)
         check_answer(service, answer)
         assert 1 <= len(answer.passages) <= k
+
+
+@pytest.mark.parametrize("wrapped", ["“Ai đã gặp nhau tại Rome?”", "(Ai đã gặp nhau tại Rome?)", "**Ai đã gặp nhau tại Rome?**",
+                                     "…Ai đã gặp nhau tại Rome?…", "🙂 Ai đã gặp nhau tại Rome?", "Q: Ai đã gặp nhau tại Rome?",
+                                     "1. Ai đã gặp nhau tại Rome?", "<b>Ai đã gặp nhau tại Rome?</b>"])
+def test_a_question_in_quotes_brackets_or_markup_is_the_question(service: QAService, wrapped: str) -> None:
+    """The quote before "Ai" hid the "who" (a photo caption was the answer); "Q:" and "<b>" made it abstain."""
+    clean, asked = service.ask("Ai đã gặp nhau tại Rome?"), service.ask(wrapped)
+    assert (asked.answer, asked.confidence) == (clean.answer, clean.confidence)
+    assert asked.question == wrapped  # echoed as given
+
+
+def test_a_quoted_follow_up_follows_the_turn_before(service: QAService) -> None:
+    """'"How long?"' read its first word as a new name, stood alone and abstained."""
+    plain = service.ask("How long?", history=["Who met in Rome?"])
+    quoted = service.ask('"How long?"', history=["Who met in Rome?"])
+    assert not quoted.abstained and (quoted.answer, quoted.confidence) == (plain.answer, plain.confidence)
