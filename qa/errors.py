@@ -68,4 +68,10 @@ class QABusy(QAError):
 class DocumentNotFound(QAError):
     def __init__(self, doc_id: str) -> None:
         self.doc_id = doc_id
-        super().__init__(f"no document with id {doc_id!r} in the index")
+        super().__init__(f"no document with id {shown(doc_id)} in the index")
+
+
+def shown(value: str, limit: int = 100) -> str:
+    """``value`` quoted for a message, cut to ``limit`` characters: an id or a path from a request may be
+    kilobytes long, and the message is echoed back."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value)} characters)"

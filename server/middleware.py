@@ -26,7 +26,8 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 
 
 class BodyLimit:
-    """413 for a body over ``max_bytes``: at once from Content-Length, or while a chunked body streams in."""
+    """413 for a body over ``max_bytes``: at once from Content-Length, or while a chunked body streams in; 415 for a
+    compressed one (Content-Encoding: gzip was read as text and answered "not UTF-8")."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -39,14 +40,20 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        coding = headers.get(b"content-encoding", b"").decode("latin-1").strip().lower()
+        if coding not in ("", "identity"):
+            await self._reject(send, 415, f"send the body uncompressed: Content-Encoding {coding[:100]!r} is not "
+                                          "supported", "unsupported_media_type")
+            return
+        length = headers.get(b"content-length")
         if length is not None:
             try:
                 declared = int(length)
             except ValueError:
                 declared = -1
             if declared > self.max_bytes:
-                await self._reject(send, 413, self._message())
+                await self._reject(send, 413, self._message(), "request_too_large")
                 return
         received = 0
 
@@ -63,8 +70,8 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
     @staticmethod
-    async def _reject(send: Send, status: int, message: str) -> None:
-        body = json.dumps({"error": {"message": message, "type": "request_too_large", "param": None,
+    async def _reject(send: Send, status: int, message: str, kind: str) -> None:
+        body = json.dumps({"error": {"message": message, "type": kind, "param": None,
                                      "code": status}}, separators=(",", ":")).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),

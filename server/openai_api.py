@@ -22,6 +22,7 @@ from fastapi.responses import StreamingResponse
 
 from qa.cleaning import is_blank
 from qa.answers import Answer, Passage
+from qa.errors import shown
 from server.bodies import json_body
 from server.errors import APIError, responses
 from server.runtime import LEXICAL_MODEL_ID, Runtime
@@ -61,18 +62,27 @@ def render(answer: Answer) -> str:
 def conversation(body: ChatCompletionRequest) -> tuple[str, list[str]]:
     """(question, earlier user turns) from the messages; a readable 422 naming the last message's field (as
     validation names ``messages.N.content``) when there is no question."""
-    last = body.messages[-1]
-    where = f"messages.{len(body.messages) - 1}"
+    # system / developer instructions after the question are accepted and not read, as anywhere else
+    end = len(body.messages)
+    while end > 1 and body.messages[end - 1].role in NOT_READ:
+        end -= 1
+    last = body.messages[end - 1]
+    where = f"messages.{end - 1}"
     if last.role != "user":
-        raise _invalid(f"{where}.role", f"the last message must be the user's question, not a {last.role!r} message")
+        article = "an" if last.role[:1] in "aeiou" else "a"
+        raise _invalid(f"{where}.role", f"the last message must be the user's question (system and developer "
+                                        f"messages aside), not {article} {last.role!r} message")
     question = last.text()
     if is_blank(question):  # zero-width characters alone are blank too, as everywhere (qa.limits)
         raise _invalid(f"{where}.content", "the last user message (the question) is empty")
     if len(question) > QUESTION_CHARS:
         raise _invalid(f"{where}.content", f"the question (last user message) has {len(question)} characters; "
                                            f"at most {QUESTION_CHARS}")
-    history = [m.text() for m in body.messages[:-1] if m.role == "user" and not is_blank(m.text())]
+    history = [m.text() for m in body.messages[:end - 1] if m.role == "user" and not is_blank(m.text())]
     return question, history
+
+
+NOT_READ = ("system", "developer")
 
 
 def _invalid(param: str, message: str) -> APIError:
@@ -176,4 +186,4 @@ def get_model(model_id: str, request: Request) -> ModelCard:
     for card in _models(request):
         if card.id == model_id:
             return card
-    raise APIError(404, f"no model {model_id!r}; GET /v1/models lists them")
+    raise APIError(404, f"no model {shown(model_id)}; GET /v1/models lists them")

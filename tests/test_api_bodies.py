@@ -4,6 +4,7 @@ error shape it is answered in. The index is the seeds in lexical mode (conftest)
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -202,3 +203,21 @@ def test_json_in_utf16_or_utf32_is_refused_as_not_utf8(client: TestClient, encod
     assert client.get("/v1/documents/utf16").status_code == 404
     with_bom = json.dumps({"question": WHO_VI}).encode("utf-8-sig")  # UTF-8 still, which a parser may accept
     assert client.post("/v1/ask", content=with_bom, headers={"content-type": "application/json"}).status_code == 200
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_a_compressed_body_is_a_415_naming_the_encoding(data_dir: Path, coding: str) -> None:
+    """A gzip body was read as text and answered "not UTF-8"; plain JSON labelled gzip was answered."""
+    client = client_for(data_dir)
+    body = gzip.compress(json.dumps({"question": "Rome?"}).encode()) if coding == "gzip" else b'{"question": "Rome?"}'
+    response = client.post("/v1/ask", content=body, headers={"content-type": "application/json",
+                                                             "content-encoding": coding})
+    assert response.status_code == 415 and f"Content-Encoding '{coding}' is not supported" in response.text
+
+
+def test_a_long_id_is_not_echoed_whole(data_dir: Path) -> None:
+    client = client_for(data_dir)
+    for path in ("/v1/documents/" + "b" * 50_000, "/v1/models/" + "m" * 50_000):
+        response = client.get(path)
+        assert response.status_code == 404 and len(response.content) < 1000, (path[:20], len(response.content))
+        assert "(50000 characters)" in response.text

@@ -235,6 +235,23 @@ def test_the_question_is_named_as_the_last_message(client: TestClient) -> None:
     not_a_question = chat(client, user("Rome?"), {"role": "assistant", "content": "..."})
     assert error_of(not_a_question)["param"] == "messages.1.role"
     assert error_of(not_a_question)["message"].startswith("messages.1.role: the last message must be the user's")
+    assert "not an 'assistant' message" in error_of(not_a_question)["message"]
+
+
+def test_instructions_after_the_question_are_accepted_and_not_read(client: TestClient) -> None:
+    """"System and developer messages are accepted and not read" -- after the question too (it was a 422)."""
+    plain = chat(client, user(ROME_VI))
+    after = chat(client, user(ROME_VI), {"role": "system", "content": "Answer briefly."},
+                 {"role": "developer", "content": "Cite sources."})
+    assert after.status_code == 200, after.text
+    assert after.json()["choices"][0]["message"] == plain.json()["choices"][0]["message"]
+
+
+@pytest.mark.parametrize("value", ["yes", 1, "1", "on", "false"])
+def test_include_usage_is_a_json_boolean(client: TestClient, value: object) -> None:
+    request = {"model": "x", "stream": True, "messages": [user(ROME_VI)], "stream_options": {"include_usage": value}}
+    response = client.post("/v1/chat/completions", json=request)
+    assert response.status_code == 422 and "stream_options" in error_of(response)["param"], response.text
 
 
 @pytest.mark.parametrize("stream", ["yes", "true", "1", 1, 0, "false", [], {}])
