@@ -8,6 +8,7 @@ logged with its traceback and answered with a generic message.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from typing import Any
 
@@ -116,6 +117,18 @@ def qa_error_status(exc: QAError) -> int:
     return 400
 
 
+def _allowed(request: Request, given: str | None) -> str | None:
+    """Every method the documented routes of this path take (``DELETE`` and ``GET`` on ``/v1/documents/{doc_id}``),
+    from the OpenAPI paths, once per app; ``given`` (Starlette's) for a path the schema does not list."""
+    table = getattr(request.app.state, "allow_table", None)
+    if table is None:
+        table = request.app.state.allow_table = [
+            (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"), {m.upper() for m in operations})
+            for path, operations in request.app.openapi()["paths"].items()]
+    methods = set().union(*(methods for pattern, methods in table if pattern.match(request.url.path)))
+    return ", ".join(sorted(methods)) if methods else given
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -132,7 +145,10 @@ def install(app: FastAPI) -> None:
                 return refused
             why = "not UTF-8" if isinstance(cause, UnicodeDecodeError) else f"cannot be parsed ({type(cause).__name__})"
             return error_response(422, f"body: {why}; send UTF-8 JSON", param="body")
-        return error_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Starlette names the methods of the first route on the path, not of all of them
+            headers = {**(headers or {}), "Allow": _allowed(request, (headers or {}).get("Allow"))}
+        return error_response(exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(APIError)
     async def _api(request: Request, exc: APIError) -> JSONResponse:

@@ -221,3 +221,13 @@ def test_a_long_id_is_not_echoed_whole(data_dir: Path) -> None:
         response = client.get(path)
         assert response.status_code == 404 and len(response.content) < 1000, (path[:20], len(response.content))
         assert "(50000 characters)" in response.text
+
+
+def test_a_405_names_every_method_the_path_takes(data_dir: Path) -> None:
+    """GET and DELETE are two routes on one path: the Allow header named only GET."""
+    client = client_for(data_dir)
+    for method, path, allowed in (("PUT", f"/v1/documents/{ROME}", {"GET", "DELETE"}), ("PUT", "/v1/documents", {"GET", "POST"}),
+                                  ("PATCH", "/v1/ask", {"POST"})):
+        response = client.request(method, path)
+        assert response.status_code == 405, (method, path, response.text)
+        assert set(response.headers["allow"].split(", ")) >= allowed, (path, response.headers["allow"])
