@@ -116,10 +116,11 @@ class Sentence:
 # the next non-space character starts a new sentence (upper-case letter, digit,
 # or an opening quote/bracket), or at a line break.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # every line boundary str.splitlines() knows
-_SENT_END = re.compile(r"""[.!?…]+[”"’')\]]*(?=\s+[“"‘'(\[\d\w])|[""" + LINE_BREAKS + "]+", re.UNICODE)
+_GAP = r"[\s" + ZERO_WIDTH + "]"  # what may stand between two sentences: a zero-width space too ("đi.\u200b Tuyến")
+_SENT_END = re.compile(r"""[.!?…]+[”"’')\]]*(?=""" + _GAP + r"""+[“"‘'(\[\d\w])|[""" + LINE_BREAKS + "]+", re.UNICODE)
 _ABBREV = re.compile(r"(?:\b[A-ZĐ]\.|\b(?:TS|ThS|GS|PGS|Mr|Mrs|Ms|Dr|St|TP|Tp|v\.v)\.)$")
 _ABBREV_SPAN = 8  # the longest text _ABBREV can match ("PGS.", "v.v."), with room to spare
-_NEXT = re.compile(r"\s*(\S)")  # the next non-space character
+_NEXT = re.compile(_GAP + "*([^" + _GAP[1:] + ")")  # the next character that is neither a space nor zero-width
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
@@ -144,9 +145,9 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
 
 
 def _append_trimmed(spans: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] in ZERO_WIDTH):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ZERO_WIDTH):
         end -= 1
     if end > start:
         spans.append(Sentence(start + offset, end + offset))

@@ -310,3 +310,10 @@ def test_a_long_paragraph_of_lower_case_sentences_splits_in_linear_time() -> Non
     spans = split_sentences(text)
     assert time.perf_counter() - started < 5.0
     assert [(s.start, s.end) for s in spans] == [(0, len(text) - 1)]
+
+
+def test_a_zero_width_space_between_sentences_is_a_space() -> None:
+    """Pasted from a web page: "đi.\u200b Tuyến" was one sentence with the next, and so was the highlight."""
+    text = "Tuyến metro chạy 10 lượt đi.\u200b Tuyến dài 12,5 km.\u200bGa cuối ở Hà Đông. Xong.\u200b tiếp theo."
+    assert [text[s.start:s.end] for s in split_sentences(text)] == [
+        "Tuyến metro chạy 10 lượt đi.", "Tuyến dài 12,5 km.", "Ga cuối ở Hà Đông.", "Xong.\u200b tiếp theo."]
