@@ -23,7 +23,8 @@ def question_problem(question: str) -> str | None:
     try:
         question.encode("utf-8")
     except UnicodeEncodeError as exc:  # bytes that were not UTF-8 in the terminal (surrogate escapes)
-        return f"the question is not valid UTF-8 (character {exc.start + 1}); check the terminal's encoding"
+        return (f"the question is not valid UTF-8 (an unpaired surrogate at character {exc.start + 1}: bytes that "
+                "were not UTF-8, e.g. a terminal in another encoding)")
     if is_blank(question):  # zero-width characters alone are blank too
         return "the question is empty"
     return None
@@ -51,12 +52,20 @@ def checked_request(question: object, k: object, mode: object, history: object) 
     turns = []
     for i, item in enumerate(history):
         if isinstance(item, Mapping):
-            if item.get("role") != "user":
+            role = item.get("role")
+            if not isinstance(role, str):  # {"content": "Rome"} was skipped without a word; HTTP says why
+                raise InvalidQuestion(f"history[{i}] is a chat message without a role (user, assistant, system, ...)")
+            if role != "user":
                 continue  # the assistant's answers (and system messages) are not questions
             item = _text_of(item.get("content"))
         if not isinstance(item, str):
             raise InvalidQuestion(f"history[{i}] must be a string or a chat message with string content, "
                                   f"not {type(item).__name__}")
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidQuestion(f"history[{i}] is not valid UTF-8 (an unpaired surrogate at character "
+                                  f"{exc.start + 1})") from None
         turns.append(item)
     return turns
 

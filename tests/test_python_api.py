@@ -58,6 +58,8 @@ def service(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     ({"history": "Who met in Rome?"}, "history must be a list of earlier questions, not str"),
     ({"history": [None]}, "history[0] must be a string or a chat message"),
     ({"history": [{"role": "user", "content": 3}]}, "history[0] must be a string"),
+    ({"history": [{"content": "Rome"}]}, "history[0] is a chat message without a role"),  # skipped before
+    ({"history": ["Rome \udcff"]}, "history[0] is not valid UTF-8"),
 ])
 def test_ask_refuses_what_the_http_api_refuses(service, kwargs: dict, said: str) -> None:  # noqa: ANN001
     from qa.errors import InvalidQuestion, QAError
