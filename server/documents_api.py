@@ -149,7 +149,8 @@ async def delete_document(doc_id: str, request: Request) -> DocumentDeleteOut:
 
 def _delete(runtime: Runtime, doc_id: str) -> DocumentDeleteOut:
     with runtime.writing():
-        if not runtime.service.writer(rebuild_stale=False).remove([doc_id]):
+        removed = runtime.service.writer(rebuild_stale=False).remove([doc_id])
+        if not removed:
             raise DocumentNotFound(doc_id)
         runtime.refresh()
-    return DocumentDeleteOut(doc_id=doc_id, deleted=True)
+    return DocumentDeleteOut(doc_id=removed[0], deleted=True)  # as stored: a decomposed id finds its composed twin

@@ -144,3 +144,14 @@ def test_add_replace_and_delete_a_document(client: TestClient) -> None:
     assert client.get(f"/v1/documents/{doc_id}").status_code == 404
     assert client.delete(f"/v1/documents/{doc_id}").status_code == 404
     assert all(p["doc_id"] != doc_id for p in client.post("/v1/ask", json=question).json()["passages"])
+
+
+def test_delete_by_a_decomposed_id_answers_with_the_stored_id(client: TestClient) -> None:
+    import unicodedata
+    from qa.sources import SourceText
+
+    stored = unicodedata.normalize("NFC", "tin-Hà-Nội")
+    # an id with letters outside ASCII comes from a file: stored composed, a client may send it decomposed
+    client.app.state.runtime.service.writer().ingest([SourceText(stored, ARTICLE)])
+    deleted = client.delete("/v1/documents/" + unicodedata.normalize("NFD", stored))
+    assert deleted.status_code == 200 and deleted.json()["doc_id"] == stored, deleted.text
