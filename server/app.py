@@ -150,7 +150,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         runtime.metrics.retire()
 
-    app = FastAPI(title="qa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # no redirect for a trailing slash: Starlette's decoded the id in Location ("a%23b" -> "a#b", another document)
+    # and echoed the request's Host header; "/v1/documents/x/" is a 404 like any path that is not a route
+    app = FastAPI(title="qa", version=__version__, description=DESCRIPTION, lifespan=lifespan, redirect_slashes=False)
     app.state.runtime = runtime
     app.state.service = runtime.service
     errors.install(app)

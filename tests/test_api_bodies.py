@@ -231,3 +231,11 @@ def test_a_405_names_every_method_the_path_takes(data_dir: Path) -> None:
         response = client.request(method, path)
         assert response.status_code == 405, (method, path, response.text)
         assert set(response.headers["allow"].split(", ")) >= allowed, (path, response.headers["allow"])
+
+
+def test_a_trailing_slash_is_no_redirect(data_dir: Path) -> None:
+    """The redirect decoded the id ("a%23b" -> "a#b", another document) and echoed the Host header."""
+    client = client_for(data_dir)
+    for path in ("/v1/documents/", "/v1/documents/a%23b%2520c/raw/", "/v1/ask/"):
+        response = client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+        assert response.status_code in (404, 405) and "location" not in response.headers, (path, response.status_code)
