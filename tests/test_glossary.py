@@ -131,9 +131,11 @@ def test_known_share_is_the_part_of_the_question_the_glossary_translates() -> No
 
 def test_a_question_the_glossary_barely_knows_is_not_answered_on_that_word(service: QAService,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """The markup of a pasted tag and one English word the glossary knows ("rain" -> "mưa"): the passage
-    about rain is the nearest, but one word of five is no evidence that it answers."""
-    question = "<img src=x onerror=rain(1)>"
+    """The attributes of a pasted tag and one English word the glossary knows ("rain" -> "mưa"): the passage
+    about rain is the nearest, but one word of five is no evidence that it answers. (The whole tag, brackets
+    and all, is markup and no question: ``as_typed`` drops it.)"""
+    assert not service.ask("<img src=x onerror=rain(1)>").passages
+    question = "img src=x onerror=rain(1)"
     answer = service.ask(question)
     assert answer.passages and answer.passages[0].doc_id == "c-weather"
     assert answer.abstained
