@@ -341,17 +341,17 @@ def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     abstained at 0.01) or, read as English, Vietnamese words were found as they should not be ("thoi tiet the nao?"
     after "Who met in Rome?" was answered at 0.99). 40 held-out conversations (three switch language): answerable
     turns refused 9 -> 8 of 99, unanswerable ones abstaining 0 -> 1 of 7."""
-    together = calibrated(evidence(snapshot, query, top), query.combined.language)
     if not query.context or query.combined.language == query.language:
-        return together
-    parts = [part for part in (query.alone, QueryInfo(query.context, accented(query.context)))
-             if query_terms(part.text, folded=True).unigrams]
-    if not parts:
-        return together
-    sure = min(calibrated(_evidence(snapshot, part, top), part.language) for part in parts)
-    if query.new_topic:  # "Còn Rome thì sao?" after an English turn: Rome alone is what must be found (``evidence``)
-        sure = max(sure, calibrated(_evidence(snapshot, query.alone, top), query.language))
-    return sure
+        return calibrated(evidence(snapshot, query, top), query.combined.language)
+    alone = calibrated(_evidence(snapshot, query.alone, top), query.language)
+    earlier = QueryInfo(query.context, accented(query.context))
+    sure = [alone] if query_terms(query.text, folded=True).unigrams else []
+    if query_terms(earlier.text, folded=True).unigrams:
+        sure.append(calibrated(_evidence(snapshot, earlier, top), earlier.language))
+    if not sure:
+        return calibrated(evidence(snapshot, query, top), query.combined.language)
+    # "Còn Rome thì sao?" after an English turn: Rome alone is what must be found (``evidence``)
+    return max(min(sure), alone) if query.new_topic else min(sure)
 
 
 def build_answer(

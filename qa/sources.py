@@ -104,11 +104,13 @@ def _kind(path: Path) -> str:
     return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
 
-def _unreadable(kind: str) -> str:
-    return f"unreadable ({kind})"  # as a file that cannot be opened is reported (``decode_file``)
-
-
 KINDS = {"other": NOT_REGULAR, "dangling": "a link to nothing", "missing": "no such file or folder"}
+
+
+def _not_a_file(kind: str) -> str:
+    """Why an entry of this ``_kind`` (not "file") cannot be read; one that cannot be looked at is reported as a
+    file that cannot be opened is (``decode_file``)."""
+    return KINDS.get(kind) or f"unreadable ({kind})"
 
 
 def _folder_files(folder: Path, seen: set[str], report: IngestReport) -> list[Path]:
@@ -122,7 +124,7 @@ def _folder_files(folder: Path, seen: set[str], report: IngestReport) -> list[Pa
             if kind == "file":
                 articles.append(p)
             else:
-                report.errors.append({"path": str(p), "reason": KINDS.get(kind) or _unreadable(kind)})
+                report.errors.append({"path": str(p), "reason": _not_a_file(kind)})
         elif kind == "file":
             others.append(p)
     if others:
@@ -134,7 +136,7 @@ def _folder_files(folder: Path, seen: set[str], report: IngestReport) -> list[Pa
 def _named_file_problem(path: Path, kind: str) -> str | None:
     """Why a path named on its own (not a folder) cannot be an article, or None."""
     if kind != "file":
-        return KINDS.get(kind) or _unreadable(kind)
+        return _not_a_file(kind)
     if not is_article_name(path):
         return NOT_TXT
     return None
