@@ -74,12 +74,12 @@ GLOSS_EVIDENCE = 0.3
 # / 0.934. Names and renderings are tokenised as the index tokenises text ("Panthers'" is "panthers"): at 0.7
 # AUROC 0.981, hard negatives' 0.941, the rest the same.
 MISSING_NAME = 0.7
-# A follow-up's own words weigh 1 + this times as much as the earlier turns' in the sentence it is answered with
-# (``LexicalIndex.coverage_scorer(stressed=)``): read with its context word for word, "Sao nó lại trở nên gấp gáp hơn?"
-# (why did it become more urgent?) after "Cuộc gặp ... ở Rome được lên lịch từ lúc nào?" repeated the sentence that
-# answered the turn before. 40 conversations about the seeds written without looking at the product's answers
-# (tests/data/seeds-eval/chat-heldout.jsonl, 99 answerable turns, lexical): hit@1 / answer sentence 84 / 71 without,
-# 85 / 73 at 1, 85 / 74 at 2 and 3; the dev conversations 8 / 8 throughout.
+# A follow-up's own words weigh 1 + this times as much as the earlier turns' in the sentence it is answered
+# with (``LexicalIndex.coverage_scorer(stressed=)``): read with its context word for word, "Sao nó lại trở nên
+# gấp gáp hơn?" (why did it become more urgent?) after "Cuộc gặp ... ở Rome được lên lịch từ lúc nào?" repeated
+# the sentence that answered the turn before. 40 conversations about the seeds written without looking at the
+# product's answers (tests/data/seeds-eval/chat-heldout.jsonl, 99 answerable turns, lexical): hit@1 / answer
+# sentence 84 / 71 without, 85 / 73 at 1, 85 / 74 at 2 and 3; the dev conversations 8 / 8 throughout.
 FOLLOW_UP_STRESS = 2.0
 
 

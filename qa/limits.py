@@ -10,6 +10,7 @@ from typing import get_args
 from qa.cleaning import is_blank
 from qa.config import Mode
 from qa.errors import InvalidQuestion
+from qa.text import surrogate_at
 
 QUESTION_CHARS = 2000  # a question: 1..2000 characters
 K_MAX = 50  # passages per answer: 1..50
@@ -20,10 +21,8 @@ def question_problem(question: str) -> str | None:
     """Why ``question`` cannot be asked, in one line, or None."""
     if len(question) > QUESTION_CHARS:  # first: the cheap check, before reading a huge string
         return f"the question is {len(question)} characters long; at most {QUESTION_CHARS}"
-    try:
-        question.encode("utf-8")
-    except UnicodeEncodeError as exc:  # bytes that were not UTF-8 in the terminal (surrogate escapes)
-        return (f"the question is not valid UTF-8 (an unpaired surrogate at character {exc.start + 1}: bytes that "
+    if (at := surrogate_at(question)) is not None:  # bytes that were not UTF-8 in the terminal (surrogate escapes)
+        return (f"the question is not valid UTF-8 (an unpaired surrogate at character {at + 1}: bytes that "
                 "were not UTF-8, e.g. a terminal in another encoding)")
     if is_blank(question):  # zero-width characters alone are blank too
         return "the question is empty"
@@ -61,11 +60,8 @@ def checked_request(question: object, k: object, mode: object, history: object) 
         if not isinstance(item, str):
             raise InvalidQuestion(f"history[{i}] must be a string or a chat message with string content, "
                                   f"not {type(item).__name__}")
-        try:
-            item.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise InvalidQuestion(f"history[{i}] is not valid UTF-8 (an unpaired surrogate at character "
-                                  f"{exc.start + 1})") from None
+        if (at := surrogate_at(item)) is not None:
+            raise InvalidQuestion(f"history[{i}] is not valid UTF-8 (an unpaired surrogate at character {at + 1})")
         turns.append(item)
     return turns
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from qa.cleaning import is_blank
 from qa.documents import decode_file
 from qa.errors import BadInputFile, QAError
+from qa.text import surrogate_at
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,8 @@ def source_problem(src: SourceText) -> str | None:
     if not isinstance(raw, str):
         return f"the text must be a string, not {type(raw).__name__}"
     for what, text in (("document id", doc_id), ("text", raw)):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            return f"the {what} is not valid UTF-8 (an unpaired surrogate at character {exc.start + 1})"
+        if (at := surrogate_at(text)) is not None:
+            return f"the {what} is not valid UTF-8 (an unpaired surrogate at character {at + 1})"
     if "\x00" in raw:
         return "the text contains NUL characters (binary data?)"
     if is_blank(raw):

@@ -8,7 +8,6 @@ logged with its traceback and answered with a generic message.
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 from typing import Any
 
@@ -16,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from qa.errors import (BadInputFile, DocumentNotFound, IndexBusy, IndexCorrupt, IndexMismatch, IndexReadOnly,
                        IndexUnavailable, InvalidQuestion, ModelUnavailable, QAError, StorageError)
@@ -123,7 +123,7 @@ def _allowed(request: Request, given: str | None) -> str | None:
     table = getattr(request.app.state, "allow_table", None)
     if table is None:
         table = request.app.state.allow_table = [
-            (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"), {m.upper() for m in operations})
+            (compile_path(path)[0], {m.upper() for m in operations})
             for path, operations in request.app.openapi()["paths"].items()]
     methods = set().union(*(methods for pattern, methods in table if pattern.match(request.url.path)))
     return ", ".join(sorted(methods)) if methods else given

@@ -19,7 +19,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.errors import error_response
+from qa.errors import shown
+from server.errors import TYPES, error_response
 from server.workers import METRICS_ENV, live_worker, state_dir
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -43,8 +44,8 @@ class BodyLimit:
         headers = dict(scope.get("headers") or [])
         coding = headers.get(b"content-encoding", b"").decode("latin-1").strip().lower()
         if coding not in ("", "identity"):
-            await self._reject(send, 415, f"send the body uncompressed: Content-Encoding {coding[:100]!r} is not "
-                                          "supported", "unsupported_media_type")
+            await self._reject(send, 415, f"send the body uncompressed: Content-Encoding {shown(coding)} is not "
+                                          "supported")
             return
         length = headers.get(b"content-length")
         if length is not None:
@@ -53,7 +54,7 @@ class BodyLimit:
             except ValueError:
                 declared = -1
             if declared > self.max_bytes:
-                await self._reject(send, 413, self._message(), "request_too_large")
+                await self._reject(send, 413, self._message())
                 return
         received = 0
 
@@ -70,8 +71,8 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
     @staticmethod
-    async def _reject(send: Send, status: int, message: str, kind: str) -> None:
-        body = json.dumps({"error": {"message": message, "type": kind, "param": None,
+    async def _reject(send: Send, status: int, message: str) -> None:
+        body = json.dumps({"error": {"message": message, "type": TYPES[status], "param": None,
                                      "code": status}}, separators=(",", ":")).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),

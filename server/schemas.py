@@ -14,6 +14,7 @@ from qa.config import Mode
 from qa.cleaning import is_blank
 from qa.dates import iso_date
 from qa.limits import K_MAX, QUESTION_CHARS  # a question: 1..2000 characters, k 1..50, as everywhere
+from qa.text import surrogate_at
 TURN_CHARS = 4000  # one history turn / chat message read as a question
 CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool)
 CONTEXT_TOTAL_CHARS = 200_000  # all of them together (usage counts their tokens: bounded work per request)
@@ -27,10 +28,8 @@ DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 
 def _encodable(text: str) -> str:
     """Reject lone surrogates (valid in JSON escapes, not in UTF-8): they would fail deep inside."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError(f"contains an unpaired surrogate at position {exc.start}") from None
+    if (at := surrogate_at(text)) is not None:
+        raise ValueError(f"contains an unpaired surrogate at position {at}")
     return text
 
 

@@ -317,3 +317,14 @@ def test_a_zero_width_space_between_sentences_is_a_space() -> None:
     text = "Tuyến metro chạy 10 lượt đi.\u200b Tuyến dài 12,5 km.\u200bGa cuối ở Hà Đông. Xong.\u200b tiếp theo."
     assert [text[s.start:s.end] for s in split_sentences(text)] == [
         "Tuyến metro chạy 10 lượt đi.", "Tuyến dài 12,5 km.", "Ga cuối ở Hà Đông.", "Xong.\u200b tiếp theo."]
+
+
+def test_unwrapping_a_question_is_linear_in_a_long_run_of_spaces_or_emoji() -> None:
+    """What ends a question is stripped only where such a run begins: tried from each of 40,000 spaces inside the
+    text, the old pattern took seconds (60 ms for 4,000, on every history turn of a request)."""
+    for filler in (" ", "🙂 ", "*"):
+        text = "Rome" + filler * 40_000 + "bao lâu?"
+        started = time.perf_counter()
+        assert as_typed(text) == text
+        assert time.perf_counter() - started < 1.0, filler
+    assert as_typed("“Rome bao lâu?” 🙂 " + " " * 40_000) == "Rome bao lâu?"
