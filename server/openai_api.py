@@ -35,28 +35,46 @@ NO_ANSWER = "No answer found in the indexed articles."
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], dependencies=[Depends(read_access)])
 
 
+# Chatbot frontends render the assistant message as Markdown; an article's text must show as written there:
+# its "![](url)" would load an image from wherever the article points, its "[text](url)" hide a link, its HTML
+# run. ASCII punctuation that Markdown reads is backslash-escaped (CommonMark shows "\[" as "["); an underscore
+# inside a word ("002_5759") reads as text anyway and is left alone.
+_MARKDOWN = re.compile(r"[\\`*\[\]<>~|&]|(?<!\w)_|_(?!\w)")
+_BLOCK_START = re.compile(r"^([ \t]*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)  # a heading, quote or list
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that displays it literally."""
+    escaped = _MARKDOWN.sub(lambda m: "\\" + m.group(0), text)
+    return _BLOCK_START.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"),
+                            escaped)
+
+
 def source_line(p: Passage) -> str:
-    """title · outlet · date · doc_id start:end"""
+    """- [n] title · outlet · date · doc_id start:end (a Markdown list item: one line each once rendered)"""
     parts = [p.title] + [x for x in (p.source, p.date) if x]
-    return " · ".join(parts) + f" · {p.doc_id} {p.start}:{p.end}"
+    return f"- [{p.rank}] " + markdown_text(" · ".join(parts)) + f" · {p.doc_id} {p.start}:{p.end}"
 
 
 def render(answer: Answer) -> str:
-    """The assistant message: the sentence, its markers, and the numbered sources.
+    """The assistant message: the sentence, its markers, and the numbered sources; then the answer's notice
+    (lexical retrieval only, an empty index), which frontends show while they drop the ``qa`` field.
 
     When the evidence is too weak the message says so, and lists the nearest
     passages under a low-confidence heading (as `qa ask` does) instead of a sentence.
     """
+    note = [f"Note: {markdown_text(answer.notice)}"] if answer.notice else []
     if not answer.passages:
-        return NO_ANSWER
+        return "\n\n".join([NO_ANSWER, *note])
     if answer.abstained or not answer.answer:
         lines = [NO_ANSWER, "", "Nearest passages (low confidence):"]
-        return "\n".join(lines + [f"[{p.rank}] {source_line(p)}" for p in answer.passages])
-    # [1] is the passage the sentence comes from; any other passage holding the same sentence also supports it
-    markers = [1] + [p.rank for p in answer.passages[1:] if p.highlight.text.strip() == answer.answer.strip()]
-    lines = [answer.answer.strip() + " " + "".join(f"[{n}]" for n in markers), "", "Sources:"]
-    lines += [f"[{p.rank}] {source_line(p)}" + (" (low confidence)" if p.low_confidence else "") for p in answer.passages]
-    return "\n".join(lines)
+        lines += [source_line(p) for p in answer.passages]
+    else:
+        # [1] is the passage the sentence comes from; any other passage holding the same sentence also supports it
+        markers = [1] + [p.rank for p in answer.passages[1:] if p.highlight.text.strip() == answer.answer.strip()]
+        lines = [markdown_text(answer.answer.strip()) + " " + "".join(f"[{n}]" for n in markers), "", "Sources:"]
+        lines += [source_line(p) + (" (low confidence)" if p.low_confidence else "") for p in answer.passages]
+    return "\n".join(lines + ["", *note] if note else lines)
 
 
 def conversation(body: ChatCompletionRequest) -> tuple[str, list[str]]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markdown_it import MarkdownIt
 
 from api_support import ROME, SEEDS, check_passages, client_for, error_of
 from server.openai_api import NO_ANSWER
@@ -39,9 +42,14 @@ def test_chat_completion_answer_markers_sources_and_citations(client: TestClient
     assert first["doc_id"] == ROME
     answer_line, _, rest = content.partition("\n\n")
     assert answer_line.startswith(first["highlight"]["text"]) and answer_line.endswith("[1]")
-    lines = rest.splitlines()
+    listed, _, note = rest.partition("\n\n")
+    lines = listed.splitlines()
     assert lines[0] == "Sources:" and len(lines) == 1 + len(sources)
-    assert lines[1].startswith("[1] " + first["title"]) and lines[1].endswith(f"{ROME} {first['start']}:{first['end']}")
+    assert lines[1].startswith("- [1] " + first["title"]) and lines[1].endswith(f"{ROME} {first['start']}:{first['end']}")
+    html = MarkdownIt("commonmark").render(content)  # as a chatbot frontend shows it: one source per line
+    assert html.count("<li>") == len(sources)
+    # the model could not be loaded: the message says it answered with keywords only (frontends drop "qa")
+    assert note.startswith("Note: lexical retrieval only") and body["qa"]["notice"] in note.replace("\\", "")
     check_passages(sources)
     assert body["usage"] == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}  # no tokenizer loaded
 
@@ -290,3 +298,30 @@ def test_stream_events_match_the_documented_schema(client: TestClient) -> None:
     assert len(events) > 3 and events[-1] == {"data": "[DONE]"}
     for event in events:
         validator.validate(event)
+
+
+def test_article_text_shows_as_written_in_a_markdown_frontend(client: TestClient) -> None:
+    """An article's Markdown and HTML are text in the assistant message: a frontend rendering it must not load
+    the article's image, show its link or run its HTML (the text is quoted from whoever wrote the article)."""
+    text = ("Núi Lửa Tím phun trào\n\nNúi Lửa Tím phun trào lúc 3 giờ sáng ![ảnh](http://attacker.example/p.png) "
+            "theo [nguồn](http://phish.example/login), <a href=\"javascript:alert(1)\">**xem**</a> & ~~tin~~ `mã`.\n")
+    posted = client.post("/v1/documents", json={"doc_id": "md", "title": "# Núi <b>Lửa</b> **Tím**", "text": text})
+    assert posted.status_code == 201, posted.text
+    body = chat(client, user("Núi Lửa Tím phun trào lúc mấy giờ?"), k=1).json()
+    content = body["choices"][0]["message"]["content"]
+    assert body["citations"][0]["doc_id"] == "md" and not body["qa"]["abstained"]
+    html = MarkdownIt("commonmark").enable("strikethrough").render(content)
+    for made in ("<img", "<a ", "<strong", "<em", "<del", "<code", "<h1", "<b>"):
+        assert made not in html, (made, html)
+    shown = re.sub(r"<[^>]+>", "", html)  # the words a reader sees are the article's, markup included
+    for said in ("![ảnh](http://attacker.example/p.png)", "[nguồn](http://phish.example/login)", "**xem**",
+                 "~~tin~~", "`mã`", "# Núi", "**Tím**"):
+        assert said in unescape(shown), said
+
+
+def test_the_answers_notice_is_in_the_message(tmp_path: Path) -> None:
+    """Frontends drop the ``qa`` field: an empty index (a mistyped QA_DATA_DIR) must say so in the message."""
+    body = chat(client_for(tmp_path / "empty"), user("Who met in Rome?")).json()
+    content = body["choices"][0]["message"]["content"]
+    assert content.startswith(NO_ANSWER) and body["qa"]["notice"]
+    assert "the index holds no documents" in content and "qa ingest PATH" in content
