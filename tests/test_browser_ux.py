@@ -186,3 +186,48 @@ def test_widget_on_a_strict_site_without_a_key(server: Server, driver: Any, host
     assert "error" in msg.get_attribute("class")
     assert "sends none" in msg.text and "data-api-key" in msg.text and "refused" not in msg.text, msg.text
     driver.save_screenshot(str(ARTIFACTS / "widget-strict-site.png"))
+
+
+def _viewport(driver: Any, width: int, height: int) -> None:
+    """The page's viewport exactly (a window cannot be made this short)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+@pytest.mark.parametrize(("width", "height"), [(568, 320), (320, 256)])  # a phone held sideways; 400% zoom
+def test_on_a_short_screen_the_conversation_gets_the_whole_height(server: Server, driver: Any, width: int,
+                                                                  height: int) -> None:
+    """The header and settings scroll away: the conversation box is not what they leave (63 and 32 px before)."""
+    By = _by()
+    _viewport(driver, width, height)
+    try:
+        _open_chat(driver, server)
+        _console_errors(driver)  # what earlier tests left in the log
+        msg = _ask_on_page(driver, SECOND)
+        box = driver.find_element(By.ID, "conversation")
+        shown, top = driver.execute_script(
+            "const b = arguments[0].getBoundingClientRect(), a = arguments[1].getBoundingClientRect();"
+            "return [b.height, a.top - b.top];", box, msg.find_element(By.CSS_SELECTOR, ".answer-text"))
+        driver.save_screenshot(str(ARTIFACTS / f"chat-short-{width}x{height}.png"))
+        assert shown >= 0.45 * height, f"the conversation is {shown:.0f} px of {height}"
+        assert 0 <= top <= shown, f"the answer is not in view ({top:.0f} px into a {shown:.0f} px box)"
+        assert _console_errors(driver) == []
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a_narrow_screen_wraps_a_long_title(server: Server, driver: Any) -> None:
+    By = _by()
+    _viewport(driver, 360, 740)
+    try:
+        _open_chat(driver, server)
+        _ask_on_page(driver, QUESTION)
+        driver.find_element(By.CSS_SELECTOR, "#conversation .msg-assistant .cite").click()
+        title = driver.find_element(By.ID, "passage-title")
+        _wait(driver, lambda d: title.is_displayed(), "the passage did not open")
+        driver.execute_script("arguments[0].textContent = 'TàungầmSaoBiển'.repeat(12)", title)  # one unbroken word
+        wide, room = driver.execute_script(
+            "const p = document.getElementById('passage-panel'); return [p.scrollWidth, p.clientWidth];")
+        assert wide <= room, f"the passage panel's content is {wide} px wide in {room} px"
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -134,7 +134,16 @@
     ]);
     conversation().appendChild(msg);
     scrollToBottom();
+    showConversation();
     return msg;
+  }
+
+  /* On a short screen the page scrolls (chat.css): bring the conversation's full height into view. */
+  function showConversation() {
+    var layout = document.querySelector(".layout");
+    if (layout && document.documentElement.scrollHeight > window.innerHeight + 1) {
+      layout.scrollIntoView({ block: "start" });
+    }
   }
 
   function addPending() {
