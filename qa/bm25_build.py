@@ -20,8 +20,11 @@ over the whole corpus, giving the same scores as a full build.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
 import bm25s
 import numpy as np
 import scipy.sparse as sp
@@ -124,9 +127,11 @@ def lengths_of(counts: sp.csr_matrix) -> np.ndarray:
     return np.asarray(counts.sum(axis=1), dtype=np.float64).ravel().astype(np.float32)
 
 
-def _norm(lengths: np.ndarray) -> np.ndarray:
-    """k1 * (1 - b + b * length / average length): the tf component's denominator term per document."""
-    avg = float(lengths.mean()) if len(lengths) else 0.0
+def _norm(lengths: np.ndarray, counted: np.ndarray | None = None) -> np.ndarray:
+    """k1 * (1 - b + b * length / average length): the tf component's denominator term per document; the
+    average over the ``counted`` documents only when given."""
+    sample = lengths if counted is None else lengths[counted]
+    avg = float(sample.mean()) if len(sample) else 0.0
     return (K1 * (1 - B + B * lengths / avg)).astype(np.float32) if avg else np.ones(len(lengths), dtype=np.float32)
 
 
@@ -134,14 +139,28 @@ def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
 
 
-def scores_from_counts(counts: sp.csr_matrix, lengths: np.ndarray) -> dict[str, object]:
+def counted_stats(counts: sp.csr_matrix, counted: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """(document frequency of each token, number of documents) over the ``counted`` rows (all when None).
+
+    Rows not counted are scored with the others' statistics but do not shape them: a related article's lead
+    on an article's page is searchable without changing any article passage's score."""
+    tok = counts.indices
+    if counted is None:
+        return np.bincount(tok, minlength=counts.shape[1]), counts.shape[0]
+    keep = np.repeat(counted, np.diff(counts.indptr))
+    return np.bincount(tok[keep], minlength=counts.shape[1]), int(counted.sum())
+
+
+def scores_from_counts(counts: sp.csr_matrix, lengths: np.ndarray, counted: np.ndarray | None = None
+                       ) -> dict[str, object]:
     """bm25s's CSC score matrix: column t holds (document, idf(t) * tf / (tf + norm)) for documents containing t
-    (Lucene BM25), transposed from the counts by scipy's CSR -> CSC conversion; ``lengths``: ``lengths_of(counts)``."""
+    (Lucene BM25), transposed from the counts by scipy's CSR -> CSC conversion; ``lengths``: ``lengths_of(counts)``;
+    ``counted``: the rows whose statistics (IDF, average length) every row is scored with (``counted_stats``)."""
     n_docs, n_vocab = counts.shape
     tf = counts.data.astype(np.float32, copy=False)
-    data = tf / (tf + np.repeat(_norm(lengths), np.diff(counts.indptr)))
+    data = tf / (tf + np.repeat(_norm(lengths, counted), np.diff(counts.indptr)))
     tok = counts.indices
-    data *= _idf(np.bincount(tok, minlength=n_vocab), n_docs)[tok]
+    data *= _idf(*counted_stats(counts, counted))[tok]
     csc = sp.csr_matrix((data, tok, counts.indptr), shape=(n_docs, n_vocab)).tocsc()
     del data
     csc.sort_indices()  # each column's documents in ascending order (tocsc already yields them so)
@@ -149,7 +168,8 @@ def scores_from_counts(counts: sp.csr_matrix, lengths: np.ndarray) -> dict[str, 
             "indptr": csc.indptr.astype(np.int64, copy=False), "num_docs": n_docs}
 
 
-def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: int = 1 << 24) -> sp.csc_matrix | None:
+def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: int = 1 << 24,
+                       counted: np.ndarray | None = None) -> sp.csc_matrix | None:
     """The term counts a saved score matrix was built from, given its documents' lengths: the inverse of
     ``scores_from_counts`` (x = score / idf = tf / (tf + norm), so tf = x * norm / (1 - x), rounded).
 
@@ -160,8 +180,18 @@ def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: in
     n_docs = int(scores["num_docs"])
     if len(lengths) != n_docs:
         return None
-    idf = _idf(np.diff(indptr), n_docs).astype(np.float64)
-    norm = _norm(np.asarray(lengths, dtype=np.float32)).astype(np.float64)
+    if counted is None:
+        idf = _idf(np.diff(indptr), n_docs).astype(np.float64)
+    else:  # the statistics it was scored with: those of the counted rows
+        if len(counted) != n_docs:
+            return None
+        df = np.zeros(len(indptr) - 1, dtype=np.int64)
+        for lo in range(0, len(data), block):
+            hi = min(lo + block, len(data))
+            term = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1
+            df += np.bincount(term[counted[indices[lo:hi]]], minlength=len(df))
+        idf = _idf(df, int(counted.sum())).astype(np.float64)
+    norm = _norm(np.asarray(lengths, dtype=np.float32), counted).astype(np.float64)
     tf = np.empty(len(data), dtype=np.float32)
     for lo in range(0, len(data), block):  # a block of entries at a time: temporaries stay small
         hi = min(lo + block, len(data))
@@ -176,3 +206,47 @@ def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: in
     if not np.array_equal(np.bincount(indices, weights=tf, minlength=n_docs), np.asarray(lengths, dtype=np.float64)):
         return None
     return sp.csc_matrix((tf, np.asarray(indices), np.asarray(indptr)), shape=(n_docs, len(indptr) - 1))
+
+
+def mask(counted: Sequence[bool] | None) -> np.ndarray | None:
+    """The rows that make the statistics, or None when all do (no mask is stored)."""
+    if counted is None:
+        return None
+    mask = np.asarray(counted, dtype=bool)
+    return None if mask.all() else mask
+
+
+def widen(counts: sp.csr_matrix, width: int) -> sp.csr_matrix:
+    """The same rows over a vocabulary grown to ``width`` tokens (new tokens are appended, so columns keep their ids)."""
+    if counts.shape[1] == width:
+        return counts
+    return sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
+
+
+class Field:
+    """One bm25s index: BM25 scores of query terms, and each term's document frequency for IDF weights."""
+
+    def __init__(self, bm25: bm25s.BM25, counted: tuple[np.ndarray, int] | None = None) -> None:
+        """``counted``: (document frequencies, number of documents) when only some rows make the statistics."""
+        self.bm25 = bm25
+        self.vocab: dict[str, int] = bm25.vocab_dict
+        self.indptr = bm25.scores["indptr"]
+        self.n = int(bm25.scores["num_docs"])  # rows scored
+        self.counted = counted
+
+    def df(self, term: str) -> int:
+        i = self.vocab.get(term)
+        if i is None:
+            return 0
+        return int(self.counted[0][i]) if self.counted else int(self.indptr[i + 1] - self.indptr[i])
+
+    def idf(self, term: str) -> float:
+        df = self.df(term)
+        n = self.counted[1] if self.counted else self.n
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        known = [self.vocab[t] for t in terms if t in self.vocab]
+        if not known:
+            return np.zeros(self.n, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores_from_ids(known), dtype=np.float32)

@@ -183,6 +183,19 @@ def ends_sentence(text: str) -> bool:
     return t.endswith(".") and not t.endswith("...") and len(t.split()) >= 5
 
 
+TEASER_WORDS = 8  # a related article's lead: at least a clause after its outlet tag, not a headline
+
+
+def teaser_lede(text: str) -> int | None:
+    """Where the text starts in a related article's lead paragraph on the page ("(CLO) Người đứng đầu
+    Interpol hôm 27/3 cho biết …", "VOV.VN - Ngày 25/5, …"): the length of its outlet tag; None for a
+    headline or a line without one."""
+    prefix = outlet_prefix(text, allow_caps=True)
+    if prefix is None or len(collapse(text[prefix[0] :]).split()) < TEASER_WORDS:
+        return None
+    return prefix[0]
+
+
 _WIDGET = re.compile(
     r"^(?:chia se|binh luan(?:\s*\(\d+\))?|gui binh luan|viet binh luan|copy link|sao chep lien ket|in bai"
     r"|luu bai|bao loi|facebook|zalo|twitter|email|share|comments?(?:\s*\(\d+\))?)\s*:?$"

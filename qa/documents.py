@@ -12,6 +12,7 @@ whitespace-collapsed copies and every offset indexes the original string.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class Dropped:
 
     start: int
     end: int
-    reason: str  # duplicate | related | subscribe | metadata | footer | attribution | outlet
+    reason: str  # duplicate | related | teaser | subscribe | metadata | footer | attribution | outlet | widget
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,13 @@ class ParsedDocument:
     author: str | None
     paragraphs: tuple[Span, ...]
     dropped: tuple[Dropped, ...]
+
+
+def teasers(dropped: Iterable[Dropped] | Iterable[dict]) -> tuple[Span, ...]:
+    """The lead paragraphs of related articles on the page (reason "teaser"): not the article, but text it
+    carries, searchable as such."""
+    spans = (d if isinstance(d, Dropped) else Dropped(**d) for d in dropped)
+    return tuple(Span(d.start, d.end) for d in spans if d.reason == "teaser")
 
 
 def body_text(doc: ParsedDocument) -> str:
@@ -201,6 +209,20 @@ class _State:
         if name:
             self.sources.setdefault(kind, name)
 
+    def teaser(self, line: _Line) -> None:
+        """A related article's lead paragraph: its outlet tag and its text dropped apart (the text is searchable)."""
+        tag = cl.teaser_lede(line.text) or 0
+        cut = line.start + _raw_length(self.raw[line.start : line.end], tag)
+        while cut < line.end and cl.is_blank_char(self.raw[cut]):
+            cut += 1
+        end = cut
+        while cut > line.start and cl.is_blank_char(self.raw[cut - 1]):
+            cut -= 1
+        if cut > line.start:
+            self.drop(line.start, cut, "outlet")
+        self.drop(end, line.end, "teaser")
+        self.seen.add(line.key)
+
     def keep(self, line: _Line, *, head: bool, allow_caps: bool = True) -> None:
         """Keep ``line``; near the top, cut a leading outlet tag off it."""
         start = line.start
@@ -232,7 +254,9 @@ def parse_document(raw: str, doc_id: str) -> ParsedDocument:
     st.keep(lines[0], head=True, allow_caps=False)
     for number, line in enumerate(lines[1:], start=1):
         reason = _classify(st, line, in_head=number <= HEAD_LINES)
-        if reason:
+        if reason == "teaser":
+            st.teaser(line)
+        elif reason:
             st.drop(line.start, line.end, reason)
             st.seen.add(line.key)
         else:
@@ -287,6 +311,8 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
     if st.in_block:  # a list of links ends at the first body text: a paragraph, or a sentence with a full stop
         body = cl.is_body_like(text) or cl.ends_sentence(text)
         if duplicate or not body or cl.outlet_prefix(text, allow_caps=True):
+            if not duplicate and cl.teaser_lede(text) is not None:
+                return "teaser"
             return "duplicate" if duplicate else "related"
         st.in_block = False
     if duplicate:

@@ -8,7 +8,6 @@ the folded field.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from dataclasses import dataclass
@@ -16,12 +15,12 @@ from pathlib import Path
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
-import bm25s
 import numpy as np
 import scipy.sparse as sp
 
 from qa import containers
-from qa.bm25_build import CorpusTokenizer, Vocabulary, bm25_index, count_matrix, counts_from_scores, lengths_of, scores_from_counts
+from qa.bm25_build import (CorpusTokenizer, Field as _Field, Vocabulary, bm25_index, count_matrix, counted_stats,
+                           counts_from_scores, lengths_of, mask as _mask, scores_from_counts, widen as _widen)
 from qa.text import bigrams, fold, split_compounds, words
 
 # Question and function words carry no topic; they are dropped from query unigrams
@@ -66,13 +65,6 @@ def _counts(texts: Sequence[str], rows: Sequence[int], tokenizer: CorpusTokenize
     return [count_matrix(ids[k], len(vocabs[k].ids)) for k in (0, 1)]
 
 
-def _widen(counts: sp.csr_matrix, width: int) -> sp.csr_matrix:
-    """The same rows over a vocabulary grown to ``width`` tokens (new tokens are appended, so columns keep their ids)."""
-    if counts.shape[1] == width:
-        return counts
-    return sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
-
-
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -96,30 +88,6 @@ def phrase_terms(phrases: Sequence[str]) -> QueryTerms:
     return QueryTerms(list(dict.fromkeys(unigrams)), list(dict.fromkeys(pairs)))
 
 
-class _Field:
-    """One bm25s index: BM25 scores of query terms, and each term's document frequency for IDF weights."""
-
-    def __init__(self, bm25: bm25s.BM25) -> None:
-        self.bm25 = bm25
-        self.vocab: dict[str, int] = bm25.vocab_dict
-        self.indptr = bm25.scores["indptr"]
-        self.n = int(bm25.scores["num_docs"])
-
-    def df(self, term: str) -> int:
-        i = self.vocab.get(term)
-        return 0 if i is None else int(self.indptr[i + 1] - self.indptr[i])
-
-    def idf(self, term: str) -> float:
-        df = self.df(term)
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-
-    def scores(self, terms: list[str]) -> np.ndarray:
-        known = [self.vocab[t] for t in terms if t in self.vocab]
-        if not known:
-            return np.zeros(self.n, dtype=np.float32)
-        return np.asarray(self.bm25.get_scores_from_ids(known), dtype=np.float32)
-
-
 _FIELDS = ("chunk-accented", "chunk-folded", "doc-accented", "doc-folded")
 _CHUNK_FIELDS = _FIELDS[:2]  # their counts are carried over; the document fields are sums of them
 FORMAT = 1  # bump when tokens, scoring or the file layout change: a file of another format is rebuilt, not read
@@ -136,15 +104,19 @@ class LexicalIndex:
     """
 
     def __init__(self, texts: Sequence[str], doc_ids: list[str] | None = None, titles: list[str] | None = None,
-                 doc_weight: float = DOC_WEIGHT, chunk_ids: Sequence[int] | None = None) -> None:
+                 doc_weight: float = DOC_WEIGHT, chunk_ids: Sequence[int] | None = None,
+                 counted: Sequence[bool] | None = None) -> None:
+        """``counted``: per chunk, whether it is its article's own text (None: all are). The others (related
+        articles' leads on the page) are searchable but shape neither IDF, average length nor the document field."""
         tokenizer = CorpusTokenizer()
         vocabs = (Vocabulary(), Vocabulary())
         counts = _counts(texts, range(len(texts)), tokenizer, vocabs)
-        self._build(texts, doc_ids, titles, doc_weight, chunk_ids, tokenizer, vocabs, counts)
+        self._build(texts, doc_ids, titles, doc_weight, chunk_ids, tokenizer, vocabs, counts, _mask(counted))
 
     @classmethod
     def updated(cls, previous: Path, texts: Sequence[str], doc_ids: list[str], titles: list[str],
-                chunk_ids: Sequence[int], doc_weight: float = DOC_WEIGHT) -> "LexicalIndex | None":
+                chunk_ids: Sequence[int], doc_weight: float = DOC_WEIGHT,
+                counted: Sequence[bool] | None = None) -> "LexicalIndex | None":
         """The index of this corpus, built from the file of the previous generation: chunks it already
         holds (by chunk id: ids are never reused and a chunk's text never changes) get their term counts
         back from its scores, only the others are tokenised; IDF and average lengths are recomputed over
@@ -171,9 +143,11 @@ class LexicalIndex:
         # the corpus's row r is row take[r] of [previous file's rows; new rows]
         take = np.where(kept, pos, len(old_ids) + np.cumsum(~kept) - 1)
         counts = []
+        old_counted = arrays.get("counted")
         for k, name in enumerate(_CHUNK_FIELDS):
             scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
-            old = counts_from_scores(scores | {"num_docs": meta["num_docs"][name]}, arrays[f"{name}/lengths"])
+            old = counts_from_scores(scores | {"num_docs": meta["num_docs"][name]}, arrays[f"{name}/lengths"],
+                                     counted=None if old_counted is None else np.asarray(old_counted, dtype=bool))
             if old is None:
                 return None
             width = len(vocabs[k].ids)
@@ -181,14 +155,15 @@ class LexicalIndex:
             del old
             counts.append(stacked if np.array_equal(take, np.arange(len(stacked.indptr) - 1)) else stacked[take])
         index = cls.__new__(cls)
-        index._build(texts, doc_ids, titles, doc_weight, new_ids, tokenizer, vocabs, counts)
+        index._build(texts, doc_ids, titles, doc_weight, new_ids, tokenizer, vocabs, counts, _mask(counted))
         index.reused = int(kept.sum())
         return index
 
     def _build(self, texts: Sequence[str], doc_ids: list[str] | None, titles: list[str] | None, doc_weight: float,
                chunk_ids: Sequence[int] | None, tokenizer: CorpusTokenizer, vocabs: tuple[Vocabulary, Vocabulary],
-               counts: list[sp.csr_matrix]) -> None:
-        """The four fields from the chunks' term counts: a document's counts are its chunks' summed, plus its title's."""
+               counts: list[sp.csr_matrix], counted: np.ndarray | None = None) -> None:
+        """The four fields from the chunks' term counts: a document's counts are its (counted) chunks' summed, plus
+        its title's."""
         doc_ids = doc_ids or [str(i) for i in range(len(texts))]
         titles = titles or [""] * len(texts)
         order: dict[str, int] = {}
@@ -201,19 +176,23 @@ class LexicalIndex:
         title_tokens = [tokenizer.tokens(t) for t in doc_title]
         title_ids = [[vocabs[k].encode(t[k]) for t in title_tokens] for k in (0, 1)]
         n = len(texts)
-        group = sp.csr_matrix((np.ones(n, dtype=np.float32), (doc_of, np.arange(n))), shape=(len(order), n))
+        weight = np.ones(n, dtype=np.float32) if counted is None else counted.astype(np.float32)
+        group = sp.csr_matrix((weight, (doc_of, np.arange(n))), shape=(len(order), n))
         chunk_counts = [_widen(counts[k], len(vocabs[k].ids)) for k in (0, 1)]
         doc_counts = [group @ chunk_counts[k] + count_matrix(title_ids[k], len(vocabs[k].ids)) for k in (0, 1)]
         fields, lengths = [], {}
         for name, matrix, vocab in zip(_FIELDS, (*chunk_counts, *doc_counts), (*vocabs, *vocabs)):
             lengths[name] = lengths_of(matrix)
-            fields.append(_Field(bm25_index(scores_from_counts(matrix, lengths[name]), vocab.ids)))
+            mask = counted if name in _CHUNK_FIELDS else None
+            stats = counted_stats(matrix, mask) if mask is not None else None
+            fields.append(_Field(bm25_index(scores_from_counts(matrix, lengths[name], mask), vocab.ids), stats))
         self._setup(texts, doc_of, doc_weight, fields, {name: lengths[name] for name in _CHUNK_FIELDS},
-                    None if chunk_ids is None else np.asarray(chunk_ids, dtype=np.int64))
+                    None if chunk_ids is None else np.asarray(chunk_ids, dtype=np.int64), counted)
 
     def _setup(self, texts: Sequence[str], doc_of: np.ndarray, doc_weight: float, fields: list[_Field],
-               lengths: dict[str, np.ndarray], chunk_ids: np.ndarray | None) -> None:
+               lengths: dict[str, np.ndarray], chunk_ids: np.ndarray | None, counted: np.ndarray | None = None) -> None:
         self.texts = texts
+        self.counted = counted  # None: every chunk is its article's own text
         self.lengths = lengths  # the chunk fields' lengths (saved: they let the next write reuse the counts)
         self.chunk_ids = chunk_ids
         self.reused = 0
@@ -234,6 +213,9 @@ class LexicalIndex:
             for part in ("data", "indices", "indptr"):
                 arrays[f"{name}/{part}"] = np.ascontiguousarray(f.bm25.scores[part])
         arrays |= {f"{name}/lengths": lengths for name, lengths in self.lengths.items()}
+        if self.counted is not None:
+            arrays["counted"] = self.counted.astype(np.uint8)
+            arrays |= {f"{name}/df": f.counted[0].astype(np.int64) for name, f in zip(_FIELDS, fields) if f.counted}
         meta = {"format": FORMAT, "chunks": len(self), "doc_weight": self.doc_weight,
                 "num_docs": {name: f.n for name, f in zip(_FIELDS, fields)},
                 "vocab": {"accented": list(self.accented.vocab), "folded": list(self.folded.vocab)}}
@@ -251,13 +233,16 @@ class LexicalIndex:
                              f"expected format {FORMAT} for {len(texts)}")
         vocabs = {kind: {t: i for i, t in enumerate(meta["vocab"][kind])} for kind in ("accented", "folded")}
         fields = []
+        counted = np.asarray(arrays["counted"], dtype=bool) if "counted" in arrays else None
         for name in _FIELDS:
             scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
             scores["num_docs"] = int(meta["num_docs"][name])
-            fields.append(_Field(bm25_index(scores, vocabs[name.split("-")[1]])))
+            stats = (arrays[f"{name}/df"], int(counted.sum())) if counted is not None and f"{name}/df" in arrays else None
+            fields.append(_Field(bm25_index(scores, vocabs[name.split("-")[1]]), stats))
         index = cls.__new__(cls)
         lengths = {name: arrays[f"{name}/lengths"] for name in _CHUNK_FIELDS if f"{name}/lengths" in arrays}
-        index._setup(texts, arrays["doc_of"], float(meta["doc_weight"]), fields, lengths, arrays.get("chunk_ids"))
+        index._setup(texts, arrays["doc_of"], float(meta["doc_weight"]), fields, lengths, arrays.get("chunk_ids"),
+                     counted)
         return index
 
     def _field_scores(self, chunk: _Field, doc: _Field, terms: list[str]) -> np.ndarray:

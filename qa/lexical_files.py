@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -47,6 +47,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def own_text(chunks: Iterable[tuple[str, int, int]], teasers: Mapping[str, Sequence[tuple[int, int]]]) -> list[bool]:
+    """Per (doc_id, start, end) chunk: whether it is its article's own text, not a related article's lead on the
+    page (``teasers``: by document, ``qa.documents.teasers``), which is searchable but shapes no statistics."""
+    return [not any(s <= start and end <= e for s, e in teasers.get(doc_id, ())) for doc_id, start, end in chunks]
+
+
 class Written(NamedTuple):
     path: Path
     sha256: str
@@ -54,7 +60,8 @@ class Written(NamedTuple):
 
 
 def write(data_dir: Path, generation: int, texts: Sequence[str], doc_ids: list[str], titles: list[str],
-          chunk_ids: Sequence[int] | None = None, previous: Path | None = None) -> Written:
+          chunk_ids: Sequence[int] | None = None, previous: Path | None = None,
+          counted: Sequence[bool] | None = None) -> Written:
     """Build and publish the BM25 file of one generation.
 
     ``previous``: the published file of the generation before (checked against its sha256 by the caller);
@@ -63,11 +70,11 @@ def write(data_dir: Path, generation: int, texts: Sequence[str], doc_ids: list[s
     index = None
     if previous is not None and chunk_ids is not None:
         try:
-            index = LexicalIndex.updated(previous, texts, doc_ids, titles, chunk_ids)
+            index = LexicalIndex.updated(previous, texts, doc_ids, titles, chunk_ids, counted=counted)
         except (OSError, ValueError, KeyError):
             index = None
     if index is None:
-        index = LexicalIndex(texts, doc_ids=doc_ids, titles=titles, chunk_ids=chunk_ids)
+        index = LexicalIndex(texts, doc_ids=doc_ids, titles=titles, chunk_ids=chunk_ids, counted=counted)
     final = data_dir / f"{PREFIX}{generation}.{secrets.token_hex(4)}{SUFFIX}"
     tmp = data_dir / f".{final.name}.tmp"
     try:
@@ -100,11 +107,11 @@ def verified(data_dir: Path, manifest: dict[str, str]) -> Path:
 
 
 def open_index(data_dir: Path, manifest: dict[str, str], texts: Sequence[str], doc_ids: list[str],
-               titles: list[str]) -> tuple[LexicalIndex, str | None]:
+               titles: list[str], counted: Sequence[bool] | None = None) -> tuple[LexicalIndex, str | None]:
     """The generation's BM25 index, memory-mapped; rebuilt in memory (with a note saying why) when it cannot be used."""
     name = manifest.get("bm25_file") or ""
     if not name:
-        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles), None
+        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles, counted=counted), None
     path = data_dir / name
     try:
         return LexicalIndex.load(verified(data_dir, manifest), texts), None
@@ -112,7 +119,7 @@ def open_index(data_dir: Path, manifest: dict[str, str], texts: Sequence[str], d
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         note = (f"the BM25 index {path} cannot be used ({reason}); rebuilt it in memory from the chunks "
                 "(run `qa reindex` to write it again)")
-        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles), note
+        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles, counted=counted), note
 
 
 def collect(data_dir: Path, keep: str) -> None:

@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass
 from embeddings.encoder import Encoder
 from qa.chunking import chunk_document, estimate_tokens
 from qa.config import Settings
-from qa.documents import parse_document
+from qa.documents import parse_document, teasers
 from qa.fsutil import sha256_text
 from qa.store import DocumentRow
 
 # What changes the chunks a document gets: an index built with another version is rebuilt (``qa reindex`` or
 # the next ingest).
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"  # 2: related articles' leads are searchable passages
 ASSUMED_MAX_TOKENS = 512  # window assumed for chunk sizes when no model is loaded
 
 
@@ -79,19 +79,18 @@ class Pipeline:
         title_tokens = self.count_tokens(fields["title"] or "") + 2
         with_header = title_tokens <= window // 4
         hard_max = window - prefix - (title_tokens if with_header else 0) - 4
-        chunks = chunk_document(
-            raw,
-            [(p.start, p.end) for p in parsed.paragraphs],
-            count=self.count_tokens,
-            target=self.settings.chunk_tokens,
-            hard_max=hard_max,
-            overlap=self.settings.chunk_overlap_sentences,
-        )
+        def chunks(spans: tuple) -> list:
+            return chunk_document(raw, [(p.start, p.end) for p in spans], count=self.count_tokens,
+                                  target=self.settings.chunk_tokens, hard_max=hard_max,
+                                  overlap=self.settings.chunk_overlap_sentences)
+
         salt = f"{self.model}\x00{self.encoder.passage_prefix if self.encoder else ''}\x00"
         prepared = []
-        for c in chunks:
-            text = embed_input(fields["title"] or "", c.text, with_header)
-            prepared.append(PreparedChunk(c.start, c.end, c.text, text, sha256_text(salt + text)))
+        # the body under its title; then the related articles' leads, each alone (the title is not theirs)
+        for group, header in ((parsed.paragraphs, with_header), (teasers(parsed.dropped), False)):
+            for c in chunks(group):
+                text = embed_input(fields["title"] or "", c.text, header)
+                prepared.append(PreparedChunk(c.start, c.end, c.text, text, sha256_text(salt + text)))
         row = DocumentRow(
             doc_id=doc_id,
             path=path,

@@ -47,10 +47,14 @@ def _safe(obj: Any) -> Any:
     return obj
 
 
+RELATED_LABEL = "a related article's lead on this page"
+
+
 def citation(p: Passage) -> str:
     parts = [p.title]
     parts += [x for x in (p.source, p.date) if x]
-    return " · ".join(parts) + f" [{p.doc_id} {p.start}:{p.end}]"
+    where = f" ({RELATED_LABEL})" if p.section == "related" else ""
+    return " · ".join(parts) + f" [{p.doc_id} {p.start}:{p.end}]" + where
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:

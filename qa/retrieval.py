@@ -129,6 +129,22 @@ def _unit(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
+def first_own(rows: list[int], limit: int | None, counted: np.ndarray | None) -> list[int]:
+    """The best ``limit`` rows of articles' own text and the related articles' leads ranked among them
+    (``counted``: ``LexicalIndex.counted``): a lead takes no article passage's place."""
+    if limit is None:
+        return rows
+    if counted is None:
+        return rows[:limit]
+    out, own = [], 0
+    for r in rows:
+        if own == limit:
+            break
+        out.append(r)
+        own += bool(counted[r])
+    return out
+
+
 class Retriever:
     def __init__(self, snapshot: Snapshot, *, fusion: FusionSpec | None = None) -> None:
         self.snapshot = snapshot
@@ -142,21 +158,26 @@ class Retriever:
             return []
         lexical = lexical_scores(snap, query)
         pool_size = min(len(snap.chunks), max(POOL_MIN, 4 * k))
+        counted = snap.lexical.counted
         if mode == "lexical" or query_vector is None or snap.vectors is None:
-            order = top_rows(lexical, pool_size if limit is None else min(pool_size, limit))
-            return [Candidate(int(r), float(lexical[r]), float(lexical[r]), None) for r in order if lexical[r] > 0]
+            order = top_rows(lexical, pool_size if limit is None or counted is not None else min(pool_size, limit))
+            order = first_own([int(r) for r in order if lexical[r] > 0], limit, counted)
+            return [Candidate(r, float(lexical[r]), float(lexical[r]), None) for r in order]
         dense_scores, ids = snap.vectors.search(query_vector[None, :], pool_size)
         dense_rows = [int(r) for r in snap.chunks.rows_for(ids[0]) if r >= 0]
         if mode == "dense":
+            kept = set(first_own(dense_rows, limit, counted))
             return [Candidate(r, float(s), float(lexical[r]), float(s))
-                    for r, s in zip(dense_rows[:limit], dense_scores[0])]
+                    for r, s in zip(dense_rows, dense_scores[0]) if r in kept]
         rows = pool(lexical, dense_rows, pool_size)
         dense = self._dense_scores(rows, query_vector)
         whole = query.combined
         coverage = snap.lexical.coverage(whole.text, int(np.argmax(lexical)), diacritics=whole.diacritics)
         fused = fuse(lexical[rows], dense, self.fusion, coverage)
-        order = np.argsort(-fused, kind="stable")[:limit]
-        return [Candidate(rows[i], float(fused[i]), float(lexical[rows[i]]), float(dense[i])) for i in order]
+        order = np.argsort(-fused, kind="stable")
+        kept = set(first_own([rows[i] for i in order], limit, counted))
+        return [Candidate(rows[i], float(fused[i]), float(lexical[rows[i]]), float(dense[i])) for i in order
+                if rows[i] in kept]
 
     def _dense_scores(self, rows: list[int], query_vector: np.ndarray) -> np.ndarray:
         vecs = self.snapshot.vectors.vectors_for(self.snapshot.chunks.chunk_ids[rows])

@@ -21,6 +21,7 @@ from embeddings.index import VectorIndex
 from qa import lexical_files
 from qa.chunk_table import ChunkTable, NotASlice
 from qa.cleaning import collapse
+from qa.documents import teasers
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
 from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, DocumentRow, Store, index_exists, is_damage, sqlite_error
@@ -35,6 +36,11 @@ class DocMeta:
     author: str | None
     path: str | None
     heading: tuple[int, int] | None = None  # the title line's span in the original, when a line is only the title
+    teasers: tuple[tuple[int, int], ...] = ()  # related articles' leads on the page (searchable, not the article)
+
+    def section(self, start: int, end: int) -> str:
+        """"related" for a passage inside a related article's lead, else "body"."""
+        return "related" if any(s <= start and end <= e for s, e in self.teasers) else "body"
 
 
 def heading_span(row: DocumentRow) -> tuple[int, int] | None:
@@ -111,6 +117,11 @@ class Snapshot:
     def model(self) -> str | None:
         return self.manifest.get("model") or None
 
+    def section(self, row: int) -> str:
+        """The chunk's ``DocMeta.section``: "related" for a related article's lead on the page, else "body"."""
+        chunk = self.chunks[row]
+        return self.docs[chunk.doc_id].section(chunk.start, chunk.end)
+
     @property
     def generation(self) -> int:
         return _manifest_generation(self.manifest) or 0
@@ -126,11 +137,14 @@ class Snapshot:
         we read (its writer removed the old FAISS file) is retried.
         """
         manifest, chunks, rows, vectors = _load(data_dir, attempts)
-        docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path, heading_span(d)) for d in rows}
+        docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path, heading_span(d),
+                                  tuple((t.start, t.end) for t in teasers(d.dropped))) for d in rows}
         doc_ids = chunks.doc_id_list()
+        leads = {d: meta.teasers for d, meta in docs.items() if meta.teasers}
+        counted = lexical_files.own_text(zip(doc_ids, chunks.start.tolist(), chunks.end.tolist()), leads) if leads else None
         lexical, note = lexical_files.open_index(data_dir, manifest, chunks.texts, doc_ids,
-                                                 [docs[d].title for d in doc_ids])
-        del doc_ids
+                                                 [docs[d].title for d in doc_ids], counted)
+        del doc_ids, counted
         if note and attempts > 1 and _generation(data_dir) != _manifest_generation(manifest):
             return cls.open(data_dir, attempts - 1)  # a writer published (and collected this folder) meanwhile
         return cls(data_dir, manifest, chunks, docs, chunks.raws, lexical, vectors, chunks.row_of,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.documents import teasers
 from qa.errors import IndexBusy, IndexCorrupt, IndexReadOnly, IndexUnavailable, StorageError
 
 DB_NAME = "qa.sqlite3"
@@ -259,6 +260,11 @@ class Store:
 
     def titles(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT doc_id, title FROM documents"))
+
+    def teasers(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        """The related articles' leads of each document that has some (``qa.documents.teasers``)."""
+        rows = self.conn.execute("SELECT doc_id, dropped FROM documents WHERE dropped LIKE '%\"teaser\"%'")
+        return {doc_id: tuple((t.start, t.end) for t in teasers(json.loads(dropped))) for doc_id, dropped in rows}
 
     def put_document(self, doc: DocumentRow) -> None:
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))

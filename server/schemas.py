@@ -126,6 +126,8 @@ class PassageOut(BaseModel):
     highlight: HighlightOut
     low_confidence: bool = Field(False, description="true for every passage of an abstained answer; otherwise "
                                  "for a passage whose own evidence would not have answered the question")
+    section: Literal["body", "related"] = Field("body", description="'related': the lead of a related article "
+                                                "shown on the document's page (a teaser), not the article itself")
 
 
 class AnswerOut(BaseModel):

@@ -53,7 +53,7 @@ def test_spans_and_dropped_slice_raw_exactly(path: Path) -> None:
     for (_, end), (start, _) in zip(ordered, ordered[1:]):
         assert end <= start, "overlapping blocks"
     assert {d.reason for d in doc.dropped} <= {
-        "duplicate", "related", "subscribe", "metadata", "footer", "attribution", "outlet"}
+        "duplicate", "related", "teaser", "subscribe", "metadata", "footer", "attribution", "outlet"}
     # every non-blank line of the file is accounted for by kept or dropped blocks
     covered = "".join(raw[s:e] for s, e in ordered)
     assert "".join(raw.split()) == "".join(covered.split())

@@ -168,6 +168,9 @@
     return meta;
   }
 
+  var RELATED = "related article";
+  var RELATED_TITLE = "a related article's lead on this page, not the article itself";
+
   function citeButton(p, number, lowConfidence) {
     var label = "Source " + number + ": " + (p.title || p.doc_id) + (lowConfidence ? " (low confidence)" : "");
     var btn = el("button", {
@@ -198,6 +201,7 @@
       open.addEventListener("click", function () { openPassage(p, number, lowConfidence, open); });
       var item = el("li", { className: "source" }, [citeButton(p, number, lowConfidence), open]);
       if (lowConfidence || p.low_confidence) item.appendChild(el("span", { className: "tag tag-low", text: "low confidence" }));
+      if (p.section === "related") item.appendChild(el("span", { className: "tag tag-related", text: RELATED, title: RELATED_TITLE }));
       list.appendChild(item);
     });
     return list;
@@ -323,7 +327,8 @@
   function openPassage(p, number, lowConfidence, opener) {
     lastCitation = opener || null;
     $("passage-number").textContent = "[" + number + "]";
-    $("passage-kind").textContent = lowConfidence ? "Low-confidence passage" : "Source passage";
+    $("passage-kind").textContent = (lowConfidence ? "Low-confidence passage" : "Source passage") +
+      (p.section === "related" ? " · " + RELATED_TITLE : "");
     $("passage-title").textContent = p.title || p.doc_id;
     $("passage-title").removeAttribute("lang");
     marked($("passage-title"), p.title);

@@ -1,0 +1,99 @@
+"""Related articles' leads on an article's page ("teasers"): searchable, labelled, and shaping nothing else.
+
+A news page carries, below the article, the headline and lead paragraph of other articles. The leads are
+not the article, but they are text the page gives: a question about one is answered from it, marked
+``section: "related"``. They do not enter the BM25 statistics (IDF, average length, the article's document
+field), take no article passage's place among the candidates, and move no article passage's score unless a lead
+has the best first-stage score of all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from api_support import SEEDS, client_for
+from qa.config import Settings
+from qa.documents import body_text, parse_document, teasers
+from qa.lexical import LexicalIndex
+from qa.service import QAService
+
+CLO = "004_70f335d4d42403a9"
+INTERPOL = "Interpol ước tính lừa đảo qua mạng thu được bao nhiêu tiền mỗi năm?"
+
+
+def _parsed(doc_id: str):  # noqa: ANN202
+    return parse_document((SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8"), doc_id)
+
+
+def test_a_related_articles_lead_is_its_own_span_without_its_outlet_tag() -> None:
+    doc = _parsed(CLO)
+    leads = [doc.raw[t.start : t.end] for t in teasers(doc.dropped)]
+    assert len(leads) == 5 and all(not lead.startswith("(CLO)") for lead in leads)
+    assert any(lead.startswith("Người đứng đầu Tổ chức Cảnh sát Hình sự Quốc tế (Interpol)") for lead in leads)
+    body = body_text(doc)
+    assert "Interpol" not in body and all(lead not in body for lead in leads)  # not the article
+    # the tag before each lead is dropped apart, right before it
+    outlets = [d for d in doc.dropped if d.reason == "outlet"]
+    for t in teasers(doc.dropped):
+        assert any(doc.raw[d.start : d.end] == "(CLO)" and not doc.raw[d.end : t.start].strip() for d in outlets)
+
+
+def test_a_list_of_headlines_has_no_leads() -> None:
+    """Seed 002 ends with lists of links ("Tin mới nhất", "Có thể bạn quan tâm"): headlines only."""
+    doc = _parsed("002_57590387f8aa0a75")
+    assert teasers(doc.dropped) == () and any(d.reason == "related" for d in doc.dropped)
+
+
+def test_leads_leave_every_article_passage_score_and_idf_as_they_were() -> None:
+    articles = ["Ngoại trưởng Mỹ gặp Ủy viên Quốc vụ Trung Quốc tại Washington để bàn về Triều Tiên.",
+                "Các cố vấn an ninh quốc gia của Mỹ, Nhật Bản và Hàn Quốc sẽ gặp nhau tại Washington.",
+                "Triều Tiên thử tên lửa tầm ngắn sau cuộc tập trận của Mỹ và Hàn Quốc."]
+    leads = ["Interpol cho biết lừa đảo qua mạng thu tới 3.000 tỷ USD mỗi năm trên toàn cầu.",
+             "Nga nói khó tin IS tấn công phòng hòa nhạc ở Moscow khiến 143 người thiệt mạng tại Mỹ."]
+    docs, titles = ["a", "b", "b"], ["Mỹ và Trung Quốc", "Mỹ Nhật Hàn", "Mỹ Nhật Hàn"]
+    alone = LexicalIndex(articles, doc_ids=docs, titles=titles)
+    both = LexicalIndex(articles + leads, doc_ids=docs + ["b", "a"], titles=titles + ["Mỹ Nhật Hàn", "Mỹ và Trung Quốc"],
+                        counted=[True] * 3 + [False] * 2)
+    for question in ("Mỹ gặp Trung Quốc ở đâu?", "tap tran my han quoc", "Washington", "Moscow Mỹ", "lừa đảo"):
+        for diacritics in (True, False):
+            got = both.scores(question, diacritics=diacritics)
+            np.testing.assert_array_equal(got[:3], alone.scores(question, diacritics=diacritics))
+    for term in ("mỹ", "washington", "triều"):
+        assert both.accented.idf(term) == alone.accented.idf(term)
+    assert both.scores("lừa đảo Interpol", diacritics=True)[3] > 0  # and the lead is found
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
+    service = QAService(Settings(data_dir=tmp_path_factory.mktemp("data"), mode="lexical"), warn=lambda m: None)
+    service.ingest([SEEDS])
+    return service
+
+
+def test_a_question_about_a_lead_is_answered_from_it_and_says_so(seeds: QAService) -> None:
+    answer = seeds.ask(INTERPOL, k=3)
+    top = answer.passages[0]
+    assert not answer.abstained and top.doc_id == CLO and top.section == "related"
+    assert "3.000 tỷ USD" in answer.answer and top.text == seeds.snapshot().raws[CLO][top.start : top.end]
+    assert all(p.section == "body" for p in seeds.ask("Who met in Rome?", k=5).passages[:1])
+
+
+def test_a_lead_counts_less_as_evidence_than_the_article(seeds: QAService) -> None:
+    """A short text on another story shares a few words with a question by chance: an unrelated question whose
+    best passage is a lead abstains (an XQuAD question matching "tuyên bố" and "ngày" in a lead: 0.81 before)."""
+    answer = seeds.ask("When was this edict declared?", k=1)
+    assert answer.passages[0].section == "related" and answer.abstained
+
+
+def test_the_api_and_the_openai_endpoint_label_a_lead(tmp_path: Path) -> None:
+    service = QAService(Settings(data_dir=tmp_path / "data", mode="lexical"), warn=lambda m: None)
+    service.ingest([SEEDS])
+    client = client_for(tmp_path / "data", mode="lexical")
+    body = client.post("/v1/ask", json={"question": INTERPOL, "k": 2}).json()
+    assert body["passages"][0]["section"] == "related" and body["passages"][0]["doc_id"] == CLO
+    chat = client.post("/v1/chat/completions", json={"model": "qa", "messages": [{"role": "user", "content": INTERPOL}]})
+    sources = chat.json()["choices"][0]["message"]["content"].split("Sources:\n", 1)[1].splitlines()
+    assert sources[0].startswith("- [1] ") and sources[0].endswith("(a related article's lead on this page)")
