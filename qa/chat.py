@@ -11,6 +11,7 @@ import dataclasses
 import http.client
 import json
 import queue
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -219,9 +220,13 @@ class ChatLoop:
             pass  # no line history kept; the chat works the same
         _enable_line_editing(str(history / "chat_history"))
         self.console.print(Text(f"Ask about the indexed articles. {HELP}", style="dim"))
+        piped = not sys.stdin.isatty()  # nothing echoes what is read: the transcript would lack the questions
         while True:
             try:
-                line = input("? ").strip()
+                line = input("? ")
+                if piped:
+                    print(line, flush=True)
+                line = line.strip()
             except EOFError:  # Ctrl-D: leave
                 self.console.print()
                 return

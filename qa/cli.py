@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from qa import __version__
 from qa.config import Mode, Settings, unknown_variables
 from qa.errors import InvalidQuestion, QAError
 from qa.ingest import IngestReport
@@ -20,7 +21,8 @@ from qa.render import TerminalConsole, print_answer, styled
 from qa.service import EMPTY_INDEX, QAService
 from qa.sources import stored_id
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles, with citations.",
+                  context_settings={"help_option_names": ["-h", "--help"]})
 
 
 def _consoles() -> tuple[Console, Console]:
@@ -38,8 +40,17 @@ ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="hybrid | dense |
 KOpt = Annotated[Optional[int], typer.Option("--k", "-k", min=1, max=K_MAX, help="Passages to return")]
 
 
+def _version(shown: bool) -> None:
+    if shown:
+        print(f"qa {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _check_settings() -> None:
+def _check_settings(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit")] = False,
+) -> None:
     """Question answering over news articles, with citations."""
     global out, err
     out, err = _consoles()

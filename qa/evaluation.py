@@ -88,6 +88,9 @@ def _lang(value: object, where: str) -> str:
     return value
 
 
+KEYS = frozenset({"id", "question", "lang", "article", "answer"})
+
+
 def _question(record: dict, where: str) -> dict:
     """A question record checked: a non-empty ``question``; ``answer`` and ``article`` as lists
     (a single string is one answer: not a sequence of one-character answers); ``lang`` a string."""
@@ -100,6 +103,11 @@ def _question(record: dict, where: str) -> dict:
     if articles and not answers:
         raise QAError(f"{where}: 'article' names where the answer is but 'answer' gives none, so no passage could "
                       "count as answering (a question the corpus cannot answer has \"article\": null)")
+    if answers and "article" not in record:  # "articles", "doc": a typo would score it as unanswerable
+        others = sorted(set(record) - KEYS)
+        raise QAError(f"{where}: 'answer' is given but 'article' is missing, so it would count as a question the corpus "
+                      "cannot answer (give \"article\": the document id, a list of them, or null)"
+                      + (f"; unknown key(s): {', '.join(map(repr, others))}" if others else ""))
     return record | {"answer": answers, "article": articles or None, "lang": _lang(record.get("lang"), where)}
 
 
@@ -118,7 +126,10 @@ def load_conversations(path: Path) -> list[dict]:
     for where, record in _records(path):
         if not isinstance(record.get("turns"), list) or not record["turns"]:
             raise QAError(f"{where}: 'turns' must be a non-empty list of questions")
-        turns = [_question(t if isinstance(t, dict) else {}, f"{where} turn {i}") for i, t in enumerate(record["turns"], 1)]
+        if not all(isinstance(t, dict) for t in record["turns"]):
+            raise QAError(f"{where}: each turn must be an object like a question: "
+                          "{\"question\": ..., \"lang\": ..., \"article\": ..., \"answer\": [...]}")
+        turns = [_question(t, f"{where} turn {i}") for i, t in enumerate(record["turns"], 1)]
         conversations.append(record | {"turns": turns})
     return conversations
 
@@ -230,7 +241,7 @@ def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10
         top = answer.passages[0] if answer.passages else None
         s["answer@1"] += bool(top and top.doc_id in gold_articles(q) and answers_in(top.highlight.text, q))
     by_lang = {
-        lang: {"n": int(s["n"])} | {m: round(s[m] / s["n"], 4) for m in ("hit@1", "recall@5", "mrr@10", "answer@1", "abstained")}
+        lang: {"n": int(s["n"])} | {m: _ratio(s[m], s["n"]) for m in ("hit@1", "recall@5", "mrr@10", "answer@1", "abstained")}
         for lang, s in sorted(stats.items())
     }
     report = {
@@ -244,7 +255,7 @@ def evaluate(questions_path: Path, docs: Path, *, mode: Mode | None, k: int = 10
     if cross_docs is not None:
         report["cross"] = _cross(questions, cross_docs, settings, warn, mode, k, negatives)
     report["confidence_auroc"] = {
-        lang: round(v, 4) for lang in sorted(positives) if not math.isnan(v := auroc(positives[lang], negatives[lang]))
+        lang: round(v, 6) for lang in sorted(positives) if not math.isnan(v := auroc(positives[lang], negatives[lang]))
     }
     return report
 
@@ -264,8 +275,8 @@ def _cross(questions: list[dict], cross_docs: Path, settings: Settings, warn: Ca
         "docs": str(cross_docs),
         "questions": total,
         "abstained": abstained,
-        "rate": round(abstained / total, 4) if total else 0.0,
-        "by_lang": {lang: round(sum(v) / len(v), 4) for lang, v in sorted(by_lang.items())},
+        "rate": _ratio(abstained, total),
+        "by_lang": {lang: _ratio(sum(v), len(v)) for lang, v in sorted(by_lang.items())},
     }
 
 
@@ -317,7 +328,13 @@ def evaluate_chat(conversations_path: Path, docs: Path, *, mode: Mode | None, k:
 
 
 def _share(turns: list[dict], key: str, value: object) -> float:
-    return round(sum(t[key] == value for t in turns) / len(turns), 4) if turns else 0.0
+    return _ratio(sum(t[key] == value for t in turns), len(turns))
+
+
+def _ratio(part: float, whole: float) -> float:
+    """A share to 6 places: printed to 3 it reads as the exact share would (rounded to 4 first, 74/99 printed
+    0.748, not 0.747)."""
+    return round(part / whole, 6) if whole else 0.0
 
 
 def _missed(turn: dict, k: int | None) -> str:
@@ -349,7 +366,8 @@ def print_report(console: Console, report: dict) -> None:
     table = Table(title=Text(f"{report['questions']} over {report['docs']} · mode {report['mode']}"))
     cols = ("hit@1", "recall@5", "mrr@10", "answer@1", "abstained")
     for col in ("lang", "n", *cols, "AUROC"):
-        table.add_column(col, justify="right" if col != "lang" else "left")
+        # a number too wide for a narrow terminal goes on in the next line, never cut to "0…"
+        table.add_column(col, justify="right" if col != "lang" else "left", overflow="fold", min_width=5)
     aurocs = report.get("confidence_auroc", {})
     for lang, m in report["by_lang"].items():
         auc = f"{aurocs[lang]:.3f}" if lang in aurocs else "-"

@@ -199,6 +199,8 @@ class QAService:
         sources = collect_sources(paths, self.settings.max_file_bytes, report)
         if prune:
             check_prune(paths, sources, report)
+        elif not sources:
+            return report  # nothing to read (a mistyped path): no model loaded, the index untouched
         return self.writer().ingest(sources, prune=prune, progress=progress, report=report)
 
     def writer(self, *, rebuild_stale: bool = True) -> Writer:

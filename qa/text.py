@@ -52,7 +52,12 @@ def as_typed(question: str) -> str:
     text = question.translate(_AS_TYPED)
     if "<" in text:
         text = _TAG.sub(" ", text)
-    unwrapped = _CLOSING.sub("", _OPENING.sub("", _LEAD.sub("", text, count=1), count=1), count=1)
+    unwrapped = text
+    for _ in range(3):  # "**Q: …**", "> Q: …", "1. Q: …": the lead may sit inside the wrapping, or after a number
+        unwrapped, before = _OPENING.sub("", _LEAD.sub("", unwrapped, count=1), count=1), unwrapped
+        if unwrapped == before:
+            break
+    unwrapped = _CLOSING.sub("", unwrapped, count=1)
     return unwrapped or text  # nothing left: no letter or digit at all ("?!?")
 
 

@@ -146,7 +146,11 @@ def test_k_limits_passages(service: QAService) -> None:
 
 @pytest.mark.parametrize("wrapped", ["“Ai đã gặp nhau tại Rome?”", "(Ai đã gặp nhau tại Rome?)", "**Ai đã gặp nhau tại Rome?**",
                                      "…Ai đã gặp nhau tại Rome?…", "🙂 Ai đã gặp nhau tại Rome?", "Q: Ai đã gặp nhau tại Rome?",
-                                     "1. Ai đã gặp nhau tại Rome?", "<b>Ai đã gặp nhau tại Rome?</b>"])
+                                     "1. Ai đã gặp nhau tại Rome?", "<b>Ai đã gặp nhau tại Rome?</b>",
+                                     # the "Q:" inside the wrapping, or after a number (refused at 0.05 before)
+                                     "**Q: Ai đã gặp nhau tại Rome?**", "\"Q: Ai đã gặp nhau tại Rome?\"",
+                                     "> Q: Ai đã gặp nhau tại Rome?", "1. Q: Ai đã gặp nhau tại Rome?",
+                                     "**Câu hỏi:** Ai đã gặp nhau tại Rome?"])
 def test_a_question_in_quotes_brackets_or_markup_is_the_question(service: QAService, wrapped: str) -> None:
     """The quote before "Ai" hid the "who" (a photo caption was the answer); "Q:" and "<b>" made it abstain."""
     clean, asked = service.ask("Ai đã gặp nhau tại Rome?"), service.ask(wrapped)

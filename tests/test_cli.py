@@ -53,6 +53,8 @@ def test_ingest_missing_file_fails_with_one_error_line(tmp_path: Path) -> None:
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1, result.stderr
     assert str(missing) in errors[0]
+    # nothing to read: no model loaded (it took seconds and warned about "answering"), no index made
+    assert "cannot load model" not in result.stderr and not (Path(os.environ["QA_DATA_DIR"]) / "qa.sqlite3").exists()
 
 
 def test_ingest_bad_file_still_indexes_the_good_ones(tmp_path: Path) -> None:
@@ -341,3 +343,10 @@ def test_reindex_without_an_index_creates_none(tmp_path: Path, monkeypatch: pyte
     assert result.exit_code == 2, result.output
     assert "no index to rebuild (is QA_DATA_DIR right?)" in result.stderr
     assert not (tmp_path / "typo").exists()
+
+
+def test_version_and_short_help() -> None:
+    from qa import __version__
+
+    assert run("--version").stdout.strip() == f"qa {__version__}"
+    assert "Usage:" in run("-h").stdout and "--json" in run("ask", "-h").stdout

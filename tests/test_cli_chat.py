@@ -54,3 +54,13 @@ def test_chat_answers_chatter_on_its_own(indexed: dict) -> None:
     turns = re.split(r"^\? ?", result.stdout, flags=re.M)[1:6]
     assert [("confidence 0.00" in t and "No answer" in t) for t in turns] == [False, True, True, True, False], result.stdout
     assert "Susan Thornton" in turns[4]
+
+
+def test_a_piped_chat_reads_as_a_transcript(indexed: dict) -> None:
+    """Piped in, nothing echoed the questions: the output was "? ? Bà Susan Thornton…", answers glued to prompts."""
+    script = "Susan Thornton là ai?\n\nBà ấy nói gì về vai trò của Trung Quốc?\n/quit\n"
+    lines = run("chat", "-k", "1", "--mode", "lexical", input=script).stdout.splitlines()
+    asked = [line for line in lines if line.startswith("? ")]
+    assert asked[:2] == ["? Susan Thornton là ai?", "? "] and asked[2] == "? Bà ấy nói gì về vai trò của Trung Quốc?"
+    answer = lines[lines.index(asked[0]) + 1]
+    assert not answer.startswith("?") and "Thornton" in answer

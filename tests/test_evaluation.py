@@ -40,6 +40,10 @@ def _jsonl(path: Path, *lines: object) -> Path:
         ({"question": "q", "article": ROME, "answer": ["7 tiếng", " "]}, ":2: 'answer' holds an empty string"),
         ({"question": "q", "article": ROME}, ":2: 'article' names where the answer is but 'answer' gives none"),
         ({"question": "q", "article": [ROME], "answer": []}, ":2: 'article' names where the answer is but"),
+        # a misspelt "article" would make an answerable question count as one the corpus cannot answer
+        ({"question": "q", "articles": [ROME], "answer": ["7 tiếng"]},
+         ":2: 'answer' is given but 'article' is missing, so it would count as a question the corpus cannot answer "
+         "(give \"article\": the document id, a list of them, or null); unknown key(s): 'articles'"),
     ],
 )
 def test_a_malformed_line_is_named_by_file_and_line(tmp_path: Path, line: object, says: str) -> None:
@@ -91,7 +95,8 @@ def test_conversation_turns_are_checked_like_questions(tmp_path: Path) -> None:
     good = {"id": "c", "turns": [{"question": ROME_VI, "article": ROME, "answer": "7 tiếng"}]}
     assert load_conversations(_jsonl(tmp_path / "c.jsonl", good))[0]["turns"][0]["answer"] == ["7 tiếng"]
     for bad, says in (({"id": "c"}, "'turns' must be a non-empty list"),
-                      ({"turns": [{"answer": "x"}]}, "turn 1: 'question' must be a non-empty string")):
+                      ({"turns": [{"answer": "x"}]}, "turn 1: 'question' must be a non-empty string"),
+                      ({"turns": ["Who met in Rome?"]}, "each turn must be an object like a question")):
         with pytest.raises(QAError, match=says):
             load_conversations(_jsonl(tmp_path / "c.jsonl", bad))
 
@@ -242,3 +247,18 @@ def test_eval_chat_says_where_a_missed_turn_was(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("✓ c turn 1") and lines[1].startswith("✗ not in the top 3 c turn 2"), result.stdout
     assert "None" not in result.stdout
+
+
+def test_a_share_prints_as_the_exact_share_rounds() -> None:
+    """74 of 99 is 0.74747...: rounded to 4 places first it printed 0.748 (the README said 0.747)."""
+    from qa.evaluation import _ratio
+
+    assert f"{_ratio(74, 99):.3f}" == "0.747" and f"{_ratio(85, 99):.3f}" == "0.859" and _ratio(1, 0) == 0.0
+
+
+def test_the_score_table_keeps_every_digit_in_a_narrow_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 30 columns every cell was "…": the numbers the command exists to show were cut."""
+    path = _jsonl(tmp_path / "q.jsonl", {"question": ROME_VI, "lang": "vi", "article": ROME, "answer": ["7 tiếng"]})
+    monkeypatch.setenv("COLUMNS", "30")
+    result = run("eval", str(path), "--docs", str(SEEDS), "--mode", "lexical")
+    assert result.exit_code == 0 and "…" not in result.stdout and "1.000" in result.stdout, result.stdout
