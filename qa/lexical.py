@@ -193,6 +193,7 @@ class LexicalIndex:
                lengths: dict[str, np.ndarray], chunk_ids: np.ndarray | None, counted: np.ndarray | None = None) -> None:
         self.texts = texts
         self.counted = counted  # None: every chunk is its article's own text
+        self.uncounted = 0 if counted is None else int((~counted).sum())  # related articles' leads
         self.lengths = lengths  # the chunk fields' lengths (saved: they let the next write reuse the counts)
         self.chunk_ids = chunk_ids
         self.reused = 0

@@ -85,9 +85,8 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
 
 def _counted(snapshot: Snapshot, candidates: list[Candidate]) -> np.ndarray | None:
     """Per candidate, whether it is its article's own text (None: the index holds no related leads)."""
-    if snapshot.lexical.counted is None:
-        return None
-    return np.array([snapshot.section(c.row) == "body" for c in candidates], dtype=bool)
+    counted = snapshot.lexical.counted  # by row, as the BM25 index was built
+    return None if counted is None else counted[[c.row for c in candidates]]
 
 
 def _without_lone_headlines(snapshot: Snapshot, ranked: list[Ranked]) -> list[Ranked]:

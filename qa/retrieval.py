@@ -132,17 +132,11 @@ def _unit(scores: np.ndarray) -> np.ndarray:
 def first_own(rows: list[int], limit: int | None, counted: np.ndarray | None) -> list[int]:
     """The best ``limit`` rows of articles' own text and the related articles' leads ranked among them
     (``counted``: ``LexicalIndex.counted``): a lead takes no article passage's place."""
-    if limit is None:
+    if limit is None or not rows:
         return rows
     if counted is None:
         return rows[:limit]
-    out, own = [], 0
-    for r in rows:
-        if own == limit:
-            break
-        out.append(r)
-        own += bool(counted[r])
-    return out
+    return rows[: int(np.searchsorted(np.cumsum(counted[rows]), limit)) + 1]
 
 
 class Retriever:
@@ -160,8 +154,9 @@ class Retriever:
         pool_size = min(len(snap.chunks), max(POOL_MIN, 4 * k))
         counted = snap.lexical.counted
         if mode == "lexical" or query_vector is None or snap.vectors is None:
-            order = top_rows(lexical, pool_size if limit is None or counted is not None else min(pool_size, limit))
-            order = first_own([int(r) for r in order if lexical[r] > 0], limit, counted)
+            wanted = pool_size if limit is None else min(pool_size, limit + snap.lexical.uncounted)
+            order = top_rows(lexical, wanted)
+            order = first_own(order[lexical[order] > 0].tolist(), limit, counted)
             return [Candidate(r, float(lexical[r]), float(lexical[r]), None) for r in order]
         dense_scores, ids = snap.vectors.search(query_vector[None, :], pool_size)
         dense_rows = [int(r) for r in snap.chunks.rows_for(ids[0]) if r >= 0]

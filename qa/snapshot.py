@@ -119,8 +119,8 @@ class Snapshot:
 
     def section(self, row: int) -> str:
         """The chunk's ``DocMeta.section``: "related" for a related article's lead on the page, else "body"."""
-        chunk = self.chunks[row]
-        return self.docs[chunk.doc_id].section(chunk.start, chunk.end)
+        meta = self.docs[self.chunks.doc_id(row)]
+        return meta.section(int(self.chunks.start[row]), int(self.chunks.end[row])) if meta.teasers else "body"
 
     @property
     def generation(self) -> int:
