@@ -41,6 +41,17 @@ def test_a_related_articles_lead_is_its_own_span_without_its_outlet_tag() -> Non
         assert any(doc.raw[d.start : d.end] == "(CLO)" and not doc.raw[d.end : t.start].strip() for d in outlets)
 
 
+def test_a_lead_is_chunked_alone_without_the_articles_title() -> None:
+    from qa.pipeline import Pipeline
+
+    raw = (SEEDS / f"{CLO}.txt").read_text(encoding="utf-8")
+    prepared = Pipeline(Settings(), None).prepare(CLO, raw, None)
+    leads = teasers(prepared.document.dropped)
+    inside = [c for c in prepared.chunks if any(t.start <= c.start and c.end <= t.end for t in leads)]
+    assert len(inside) == len(leads) and all(c.embed_text == c.text for c in inside)
+    assert all(c.embed_text.startswith(prepared.document.title) for c in prepared.chunks if c not in inside)
+
+
 def test_a_list_of_headlines_has_no_leads() -> None:
     """Seed 002 ends with lists of links ("Tin mới nhất", "Có thể bạn quan tâm"): headlines only."""
     doc = _parsed("002_57590387f8aa0a75")
