@@ -56,8 +56,14 @@ class ParsedDocument:
 def teasers(dropped: Iterable[Dropped] | Iterable[dict]) -> tuple[Span, ...]:
     """The lead paragraphs of related articles on the page (reason "teaser"): not the article, but text it
     carries, searchable as such."""
-    spans = (d if isinstance(d, Dropped) else Dropped(**d) for d in dropped)
-    return tuple(Span(d.start, d.end) for d in spans if d.reason == "teaser")
+    found = []
+    for d in dropped:  # stored rows are dicts: read as they are (a snapshot reads every document's)
+        if isinstance(d, dict):
+            if d["reason"] == "teaser":
+                found.append(Span(d["start"], d["end"]))
+        elif d.reason == "teaser":
+            found.append(Span(d.start, d.end))
+    return tuple(found)
 
 
 def body_text(doc: ParsedDocument) -> str:

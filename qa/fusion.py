@@ -90,7 +90,25 @@ def top_rows(scores: np.ndarray, size: int) -> np.ndarray:
     return rows[np.argsort(-scores[rows], kind="stable")]
 
 
-def pool(lexical: np.ndarray, dense_rows: list[int], size: int) -> list[int]:
+def top_own_rows(scores: np.ndarray, size: int, counted: np.ndarray | None) -> np.ndarray:
+    """``top_rows`` holding the best ``size`` rows of articles' own text (``counted``, None: every row is) and,
+    among them, up to ``size`` related articles' leads: the same lead on fifty pages of a site must not fill the
+    pool and push the article it leads to out of it."""
+    if counted is None:
+        return top_rows(scores, size)
+    rows = top_rows(scores, size + min(size, len(scores) - int(counted.sum())))
+    if counted[rows].sum() >= size or len(rows) == len(scores):
+        return rows
+    parts = []
+    for keep in (counted, ~counted):  # the leads crowd the top: each kind's best apart
+        masked = np.where(keep, scores, -np.inf)
+        best = top_rows(masked, size)
+        parts.append(best[np.isfinite(masked[best])])
+    rows = np.concatenate(parts)
+    return rows[np.argsort(-scores[rows], kind="stable")]
+
+
+def pool(lexical: np.ndarray, dense_rows: list[int], size: int, counted: np.ndarray | None = None) -> list[int]:
     """Candidates: the dense top rows, then the lexical top rows that matched anything."""
-    lex_rows = [int(r) for r in top_rows(lexical, size) if lexical[r] > 0]
+    lex_rows = [int(r) for r in top_own_rows(lexical, size, counted) if lexical[r] > 0]
     return list(dict.fromkeys(dense_rows + lex_rows))

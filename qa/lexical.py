@@ -147,7 +147,8 @@ class LexicalIndex:
         for k, name in enumerate(_CHUNK_FIELDS):
             scores = {part: arrays[f"{name}/{part}"] for part in ("data", "indices", "indptr")}
             old = counts_from_scores(scores | {"num_docs": meta["num_docs"][name]}, arrays[f"{name}/lengths"],
-                                     counted=None if old_counted is None else np.asarray(old_counted, dtype=bool))
+                                     counted=None if old_counted is None else np.asarray(old_counted, dtype=bool),
+                                     df=arrays.get(f"{name}/df"))
             if old is None:
                 return None
             width = len(vocabs[k].ids)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -107,11 +107,12 @@ def verified(data_dir: Path, manifest: dict[str, str]) -> Path:
 
 
 def open_index(data_dir: Path, manifest: dict[str, str], texts: Sequence[str], doc_ids: list[str],
-               titles: list[str], counted: Sequence[bool] | None = None) -> tuple[LexicalIndex, str | None]:
+               titles: list[str], counted: Callable[[], Sequence[bool] | None] = lambda: None
+               ) -> tuple[LexicalIndex, str | None]:
     """The generation's BM25 index, memory-mapped; rebuilt in memory (with a note saying why) when it cannot be used."""
     name = manifest.get("bm25_file") or ""
     if not name:
-        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles, counted=counted), None
+        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles, counted=counted()), None
     path = data_dir / name
     try:
         return LexicalIndex.load(verified(data_dir, manifest), texts), None
@@ -119,7 +120,7 @@ def open_index(data_dir: Path, manifest: dict[str, str], texts: Sequence[str], d
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         note = (f"the BM25 index {path} cannot be used ({reason}); rebuilt it in memory from the chunks "
                 "(run `qa reindex` to write it again)")
-        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles, counted=counted), note
+        return LexicalIndex(texts, doc_ids=doc_ids, titles=titles, counted=counted()), note
 
 
 def collect(data_dir: Path, keep: str) -> None:

@@ -124,7 +124,8 @@ def _without_lone_headlines(snapshot: Snapshot, ranked: list[Ranked]) -> list[Ra
 def cross_rerank(reranker: "Reranker", snapshot: Snapshot, query: QueryInfo, candidates: list[Candidate],
                  *, depth: int = DEPTH) -> list[Candidate]:
     """Reorder the top candidates by a cross-encoder's relevance (its score replaces theirs)."""
-    head, tail = candidates[:depth], candidates[depth:]
+    cut = len(first_own(list(range(len(candidates))), depth, _counted(snapshot, candidates)))
+    head, tail = candidates[:cut], candidates[cut:]
     scores = reranker.scores(query.combined.text, [snapshot.chunks[c.row].text for c in head])
     rescored = sorted((replace(c, score=float(s)) for c, s in zip(head, scores)), key=lambda c: -c.score)
     floor = min((c.score for c in rescored), default=0.0)

@@ -12,7 +12,7 @@ import numpy as np
 
 from qa.config import Mode
 from qa.conversation import starts_topic
-from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_rows
+from qa.fusion import DEFAULT, VARIANTS, FusionSpec, fuse, pool, top_own_rows
 from qa.snapshot import Memo, Snapshot
 from qa.glossary import translate, translate_groups
 from qa.language import QueryLanguage, accented, detect
@@ -154,17 +154,18 @@ class Retriever:
         pool_size = min(len(snap.chunks), max(POOL_MIN, 4 * k))
         counted = snap.lexical.counted
         if mode == "lexical" or query_vector is None or snap.vectors is None:
-            wanted = pool_size if limit is None else min(pool_size, limit + snap.lexical.uncounted)
-            order = top_rows(lexical, wanted)
+            order = top_own_rows(lexical, pool_size if limit is None else min(pool_size, limit), counted)
             order = first_own(order[lexical[order] > 0].tolist(), limit, counted)
             return [Candidate(r, float(lexical[r]), float(lexical[r]), None) for r in order]
-        dense_scores, ids = snap.vectors.search(query_vector[None, :], pool_size)
-        dense_rows = [int(r) for r in snap.chunks.rows_for(ids[0]) if r >= 0]
+        # deeper when related leads are indexed: copies of one lead can fill the nearest neighbours
+        dense_k = pool_size if counted is None else min(len(snap.chunks), pool_size + min(snap.lexical.uncounted, 4 * pool_size))
+        dense_scores, ids = snap.vectors.search(query_vector[None, :], dense_k)
+        dense_rows = first_own([int(r) for r in snap.chunks.rows_for(ids[0]) if r >= 0], pool_size, counted)
         if mode == "dense":
             kept = set(first_own(dense_rows, limit, counted))
             return [Candidate(r, float(s), float(lexical[r]), float(s))
                     for r, s in zip(dense_rows, dense_scores[0]) if r in kept]
-        rows = pool(lexical, dense_rows, pool_size)
+        rows = pool(lexical, dense_rows, pool_size, counted)
         dense = self._dense_scores(rows, query_vector)
         whole = query.combined
         coverage = snap.lexical.coverage(whole.text, int(np.argmax(lexical)), diacritics=whole.diacritics)

@@ -141,10 +141,12 @@ class Snapshot:
                                   tuple((t.start, t.end) for t in teasers(d.dropped))) for d in rows}
         doc_ids = chunks.doc_id_list()
         leads = {d: meta.teasers for d, meta in docs.items() if meta.teasers}
-        counted = lexical_files.own_text(zip(doc_ids, chunks.start.tolist(), chunks.end.tolist()), leads) if leads else None
+
+        def counted() -> list[bool] | None:  # only when the BM25 file cannot be used (it stores its own)
+            return lexical_files.own_text(zip(doc_ids, chunks.start.tolist(), chunks.end.tolist()), leads) if leads else None
+
         lexical, note = lexical_files.open_index(data_dir, manifest, chunks.texts, doc_ids,
                                                  [docs[d].title for d in doc_ids], counted)
-        del doc_ids, counted
         if note and attempts > 1 and _generation(data_dir) != _manifest_generation(manifest):
             return cls.open(data_dir, attempts - 1)  # a writer published (and collected this folder) meanwhile
         return cls(data_dir, manifest, chunks, docs, chunks.raws, lexical, vectors, chunks.row_of,

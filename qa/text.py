@@ -62,7 +62,8 @@ def as_typed(question: str) -> str:
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,40}>")  # <b>, </p>, <br/>
-_LEAD = re.compile(r"^\s*(?:(?:q|question|hỏi|câu hỏi)\s*[:.]|\d{1,3}[.)]\s)", re.IGNORECASE)  # "Q:", "1."
+# "Q:", "Q. ", "1." ("Q.1", Quận 1, is the question's own text)
+_LEAD = re.compile(r"^\s*(?:(?:q|question|hỏi|câu hỏi)\s*(?::|\.(?=\s))|\d{1,3}[.)]\s)", re.IGNORECASE)
 _OPENING = re.compile(r"^[\W_]+")  # anything before the first letter or digit ("- ", "“", "**", an emoji)
 _WRAP_END = "[\\s\"'“”‘’«»)\\]}*_…\u2600-\u27bf\U0001f000-\U0001faff]"  # quotes, brackets, emoji after it
 # tried only where such a run begins: "[...]+$" alone re-scans a long run of spaces inside the text from each of

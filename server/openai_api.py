@@ -40,7 +40,7 @@ router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], dependencies=[Depen
 # its "![](url)" would load an image from wherever the article points, its "[text](url)" hide a link, its HTML
 # run. ASCII punctuation that Markdown reads is backslash-escaped (CommonMark shows "\[" as "["); an underscore
 # inside a word ("002_5759") reads as text anyway and is left alone.
-_MARKDOWN = re.compile(r"[\\`*\[\]<>~|&]|(?<!\w)_|_(?!\w)")
+_MARKDOWN = re.compile(r"[\\`*\[\]<>~|&]|(?<![^\W_])_|_(?![^\W_])")
 _BLOCK_START = re.compile(r"^([ \t]*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)  # a heading, quote or list
 
 
@@ -55,7 +55,7 @@ def source_line(p: Passage) -> str:
     """- [n] title · outlet · date · doc_id start:end (a Markdown list item: one line each once rendered)"""
     parts = [p.title] + [x for x in (p.source, p.date) if x]
     where = f" ({RELATED_LABEL})" if p.section == "related" else ""
-    return f"- [{p.rank}] " + markdown_text(" · ".join(parts)) + f" · {p.doc_id} {p.start}:{p.end}" + where
+    return f"- [{p.rank}] " + markdown_text(" · ".join(parts) + f" · {p.doc_id}") + f" {p.start}:{p.end}" + where
 
 
 def render(answer: Answer) -> str:

@@ -325,3 +325,17 @@ def test_the_answers_notice_is_in_the_message(tmp_path: Path) -> None:
     content = body["choices"][0]["message"]["content"]
     assert content.startswith(NO_ANSWER) and body["qa"]["notice"]
     assert "the index holds no documents" in content and "qa ingest PATH" in content
+
+
+def test_a_file_named_with_markup_and_double_underscores_show_as_written() -> None:
+    """A document id is a file's name, and may hold anything a file name can; "__vàng__" rendered as emphasis."""
+    from qa.answers import Highlight, Passage
+    from server.openai_api import markdown_text, source_line
+
+    passage = Passage(1, "<img src=x onerror=alert(1)> __Tin__ [a](b)", "Giá __vàng__ tăng", None, None, 1, 0, 9, 1.0,
+                      "x", Highlight("x", 0, 1))
+    html = MarkdownIt("commonmark").render(source_line(passage))
+    assert "<img" not in html and "<strong" not in html and "<a " not in html and "<em" not in html, html
+    assert unescape(re.sub(r"<[^>]+>", "", html)).strip() == (
+        "[1] Giá __vàng__ tăng · <img src=x onerror=alert(1)> __Tin__ [a](b) 0:9")
+    assert MarkdownIt("commonmark").render(markdown_text("002_5759 a_b")).strip() == "<p>002_5759 a_b</p>"

@@ -108,3 +108,47 @@ def test_the_api_and_the_openai_endpoint_label_a_lead(tmp_path: Path) -> None:
     chat = client.post("/v1/chat/completions", json={"model": "qa", "messages": [{"role": "user", "content": INTERPOL}]})
     sources = chat.json()["choices"][0]["message"]["content"].split("Sources:\n", 1)[1].splitlines()
     assert sources[0].startswith("- [1] ") and sources[0].endswith("(a related article's lead on this page)")
+
+
+HOST = ("Mưa lớn kéo dài ở tỉnh số {i}\n"
+        "Mưa lớn kéo dài ba ngày liền ở tỉnh số {i} khiến nhiều tuyến đường bị ngập sâu và hàng trăm hộ dân phải sơ tán.\n"
+        "Tin khác\n"
+        "Interpol: Lừa đảo qua mạng ở Đông Nam Á đã mở rộng ra toàn cầu, thu tới 3.000 tỷ USD mỗi năm\n"
+        "(CLO) Người đứng đầu Tổ chức Cảnh sát Hình sự Quốc tế (Interpol) hôm 27/3 cho biết các nhóm tội phạm buôn "
+        "người và lừa đảo qua mạng đã mở rộng từ Đông Nam Á thành một mạng lưới toàn cầu với quy mô lên tới 3.000 tỷ "
+        "USD mỗi năm.\n")
+ARTICLE = ("Cảnh báo về tội phạm xuyên quốc gia\n"
+           "Theo ước tính của Interpol, các đường dây lừa đảo trực tuyến ở châu Á nay thu về tới 3.000 tỷ USD mỗi năm.\n"
+           "Ông kêu gọi các nước chia sẻ thông tin nhanh hơn để truy vết dòng tiền.\n")
+LONG_ARTICLE = ("Cảnh báo về tội phạm xuyên quốc gia\n"
+                "Các nước Đông Nam Á đang siết chặt kiểm soát biên giới và hợp tác với nhau để truy bắt các băng nhóm tội "
+                "phạm. Nhiều nạn nhân bị dụ dỗ sang làm việc tại các trung tâm ở nước ngoài và bị giữ giấy tờ tùy thân. "
+                "Theo ước tính của Interpol, các đường dây này thu về tới 3.000 tỷ USD mỗi năm. Cảnh sát các nước đã phối "
+                "hợp giải cứu hàng nghìn người trong năm qua và bắt giữ nhiều đối tượng cầm đầu.\n")
+
+
+def _site(tmp_path: Path, hosts: int, article: str) -> QAService:
+    """``hosts`` pages of one site, each with the same "Tin khác" block leading to the Interpol story, and the
+    story itself."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(hosts):
+        (folder / f"host{i:03d}.txt").write_text(HOST.format(i=i), encoding="utf-8")
+    (folder / "interpol.txt").write_text(article, encoding="utf-8")
+    service = QAService(Settings(data_dir=tmp_path / "data", mode="lexical"), warn=lambda m: None)
+    service.ingest([folder])
+    return service
+
+
+def test_the_article_ranks_before_a_lead_that_matches_a_little_better(tmp_path: Path) -> None:
+    """Without the penalty the lead (shorter, the question's very words) ranked first: 1.41 against 1.18."""
+    answer = _site(tmp_path, 1, ARTICLE).ask(INTERPOL, k=5)
+    assert [(p.doc_id, p.section) for p in answer.passages[:2]] == [("interpol", "body"), ("host000", "related")]
+
+
+def test_copies_of_a_lead_on_many_pages_leave_room_for_the_article(tmp_path: Path) -> None:
+    """A site repeats its "Tin khác" block on every page: sixty copies of the lead filled the candidate pool, and
+    the answer listed one passage, a copy, without the article the lead is about."""
+    answer = _site(tmp_path, 60, LONG_ARTICLE).ask(INTERPOL, k=5)
+    docs = [p.doc_id for p in answer.passages]
+    assert "interpol" in docs and len(docs) == 5 and "3.000 tỷ USD" in answer.answer

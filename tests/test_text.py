@@ -328,3 +328,10 @@ def test_unwrapping_a_question_is_linear_in_a_long_run_of_spaces_or_emoji() -> N
         assert as_typed(text) == text
         assert time.perf_counter() - started < 1.0, filler
     assert as_typed("“Rome bao lâu?” 🙂 " + " " * 40_000) == "Rome bao lâu?"
+
+
+def test_a_district_written_q_dot_number_is_the_question_not_a_q_label() -> None:
+    """"Q.1" is Quận 1: once the quotes were taken off, it was read as a "Q." label ("1 có bao nhiêu phường?")."""
+    for wrapped in ("“Q.1 có bao nhiêu phường?”", "**Q.3 có bao nhiêu dân?**", "- Q.Bình Thạnh ở đâu?"):
+        assert as_typed(wrapped).startswith("Q."), wrapped
+    assert as_typed("Q. Ai đã gặp nhau tại Rome?") == as_typed("Q:Ai đã gặp nhau tại Rome?") == "Ai đã gặp nhau tại Rome?"
