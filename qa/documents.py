@@ -38,7 +38,7 @@ class Dropped:
 
     start: int
     end: int
-    reason: str  # duplicate | related | teaser | subscribe | metadata | footer | attribution | outlet | widget
+    reason: str  # duplicate | related | teaser | subscribe | metadata | footer | footer-text | attribution | outlet | widget
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,18 @@ class ParsedDocument:
     dropped: tuple[Dropped, ...]
 
 
-def teasers(dropped: Iterable[Dropped] | Iterable[dict]) -> tuple[Span, ...]:
-    """The lead paragraphs of related articles on the page (reason "teaser"): not the article, but text it
-    carries, searchable as such."""
+# Dropped text that is not the article but that its page gives, searchable as passages of another section: the
+# lead paragraphs of related articles, and the prose of the page's footer (a distributor's note, a disclaimer).
+SECTIONS = {"teaser": "related", "footer-text": "footer"}
+
+
+def page_text(dropped: Iterable[Dropped] | Iterable[dict]) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, section) of each searchable dropped block (``SECTIONS``)."""
     found = []
     for d in dropped:  # stored rows are dicts: read as they are (a snapshot reads every document's)
-        if isinstance(d, dict):
-            if d["reason"] == "teaser":
-                found.append(Span(d["start"], d["end"]))
-        elif d.reason == "teaser":
-            found.append(Span(d.start, d.end))
+        reason, start, end = (d["reason"], d["start"], d["end"]) if isinstance(d, dict) else (d.reason, d.start, d.end)
+        if reason in SECTIONS:
+            found.append((start, end, SECTIONS[reason]))
     return tuple(found)
 
 
@@ -298,13 +300,10 @@ def headline(first_line: str) -> str:
 def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
     """Why ``line`` is dropped, or None to keep it."""
     text = line.text
-    if st.in_footer:
-        return "footer"
-    if cl.is_disclaimer(text) and len(st.kept) > 1:
+    if not st.in_footer and cl.is_disclaimer(text) and len(st.kept) > 1:
         st.in_footer = True
-        return "footer"
-    if cl.is_footer_line(text):
-        return "footer"
+    if st.in_footer or cl.is_footer_line(text):
+        return "footer-text" if cl.is_body_like(text) else "footer"  # prose of the page's footer is searchable
     if cl.is_subscribe(text):
         st.note_source("subscribe", cl.subscribe_outlet(text))
         return "subscribe"

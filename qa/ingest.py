@@ -351,7 +351,7 @@ class Writer:
                 previous = None  # missing or damaged: built from the chunks
         return lexical_files.write(self.data_dir, generation, [c.text for c in chunks], [c.doc_id for c in chunks],
                                    [titles.get(c.doc_id, "") for c in chunks], [c.chunk_id for c in chunks], previous,
-                                   lexical_files.own_text(((c.doc_id, c.start, c.end) for c in chunks), store.teasers()))
+                                   lexical_files.own_text(((c.doc_id, c.start, c.end) for c in chunks), store.page_text()))
 
     def _discard(self, published: Path | None, lexical: Path | None = None) -> None:
         """Remove the FAISS and BM25 files of a write that failed, unless its commit went through after all."""

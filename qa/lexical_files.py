@@ -47,10 +47,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def own_text(chunks: Iterable[tuple[str, int, int]], teasers: Mapping[str, Sequence[tuple[int, int]]]) -> list[bool]:
-    """Per (doc_id, start, end) chunk: whether it is its article's own text, not a related article's lead on the
-    page (``teasers``: by document, ``qa.documents.teasers``), which is searchable but shapes no statistics."""
-    return [not any(s <= start and end <= e for s, e in teasers.get(doc_id, ())) for doc_id, start, end in chunks]
+def own_text(chunks: Iterable[tuple[str, int, int]], extra: Mapping[str, Sequence[tuple[int, int, str]]]) -> list[bool]:
+    """Per (doc_id, start, end) chunk: whether it is its article's own text, not other text of its page (``extra``:
+    by document, ``qa.documents.page_text``), which is searchable but shapes no statistics."""
+    return [not any(s <= start and end <= e for s, e, _ in extra.get(doc_id, ())) for doc_id, start, end in chunks]
 
 
 class Written(NamedTuple):

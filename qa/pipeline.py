@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass
 from embeddings.encoder import Encoder
 from qa.chunking import chunk_document, estimate_tokens
 from qa.config import Settings
-from qa.documents import parse_document, teasers
+from qa.documents import Span, page_text, parse_document
 from qa.fsutil import sha256_text
 from qa.store import DocumentRow
 
 # What changes the chunks a document gets: an index built with another version is rebuilt (``qa reindex`` or
 # the next ingest).
-CLEANER_VERSION = "2"  # 2: related articles' leads are searchable passages
+CLEANER_VERSION = "3"  # 2: related articles' leads are searchable passages; 3: so is the prose of the page's footer
 ASSUMED_MAX_TOKENS = 512  # window assumed for chunk sizes when no model is loaded
 
 
@@ -86,8 +86,9 @@ class Pipeline:
 
         salt = f"{self.model}\x00{self.encoder.passage_prefix if self.encoder else ''}\x00"
         prepared = []
-        # the body under its title; then the related articles' leads, each alone (the title is not theirs)
-        for group, header in ((parsed.paragraphs, with_header), (teasers(parsed.dropped), False)):
+        # the body under its title; then the page's other searchable text, each block alone (the title is not theirs)
+        extra = tuple(Span(start, end) for start, end, _ in page_text(parsed.dropped))
+        for group, header in ((parsed.paragraphs, with_header), (extra, False)):
             for c in chunks(group):
                 text = embed_input(fields["title"] or "", c.text, header)
                 prepared.append(PreparedChunk(c.start, c.end, c.text, text, sha256_text(salt + text)))

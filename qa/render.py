@@ -47,13 +47,14 @@ def _safe(obj: Any) -> Any:
     return obj
 
 
-RELATED_LABEL = "a related article's lead on this page"
+# where a passage that is not the article's own text comes from (``Passage.section``)
+SECTION_LABELS = {"related": "a related article's lead on this page", "footer": "the page's footer, not the article"}
 
 
 def citation(p: Passage) -> str:
     parts = [p.title]
     parts += [x for x in (p.source, p.date) if x]
-    where = f" ({RELATED_LABEL})" if p.section == "related" else ""
+    where = f" ({SECTION_LABELS[p.section]})" if p.section in SECTION_LABELS else ""
     return " · ".join(parts) + f" [{p.doc_id} {p.start}:{p.end}]" + where
 
 

@@ -21,7 +21,7 @@ from embeddings.index import VectorIndex
 from qa import lexical_files
 from qa.chunk_table import ChunkTable, NotASlice
 from qa.cleaning import collapse
-from qa.documents import teasers
+from qa.documents import page_text
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
 from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, DocumentRow, Store, index_exists, is_damage, sqlite_error
@@ -36,11 +36,11 @@ class DocMeta:
     author: str | None
     path: str | None
     heading: tuple[int, int] | None = None  # the title line's span in the original, when a line is only the title
-    teasers: tuple[tuple[int, int], ...] = ()  # related articles' leads on the page (searchable, not the article)
+    extra: tuple[tuple[int, int, str], ...] = ()  # the page's searchable text beside the article (``page_text``)
 
     def section(self, start: int, end: int) -> str:
-        """"related" for a passage inside a related article's lead, else "body"."""
-        return "related" if any(s <= start and end <= e for s, e in self.teasers) else "body"
+        """"body" for the article's text; "related" inside a related article's lead, "footer" in the footer."""
+        return next((section for s, e, section in self.extra if s <= start and end <= e), "body")
 
 
 def heading_span(row: DocumentRow) -> tuple[int, int] | None:
@@ -120,7 +120,7 @@ class Snapshot:
     def section(self, row: int) -> str:
         """The chunk's ``DocMeta.section``: "related" for a related article's lead on the page, else "body"."""
         meta = self.docs[self.chunks.doc_id(row)]
-        return meta.section(int(self.chunks.start[row]), int(self.chunks.end[row])) if meta.teasers else "body"
+        return meta.section(int(self.chunks.start[row]), int(self.chunks.end[row])) if meta.extra else "body"
 
     @property
     def generation(self) -> int:
@@ -138,9 +138,9 @@ class Snapshot:
         """
         manifest, chunks, rows, vectors = _load(data_dir, attempts)
         docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path, heading_span(d),
-                                  tuple((t.start, t.end) for t in teasers(d.dropped))) for d in rows}
+                                  page_text(d.dropped)) for d in rows}
         doc_ids = chunks.doc_id_list()
-        leads = {d: meta.teasers for d, meta in docs.items() if meta.teasers}
+        leads = {d: meta.extra for d, meta in docs.items() if meta.extra}
 
         def counted() -> list[bool] | None:  # only when the BM25 file cannot be used (it stores its own)
             return lexical_files.own_text(zip(doc_ids, chunks.start.tolist(), chunks.end.tolist()), leads) if leads else None

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.documents import teasers
+from qa.documents import SECTIONS, page_text
 from qa.errors import IndexBusy, IndexCorrupt, IndexReadOnly, IndexUnavailable, StorageError
 
 DB_NAME = "qa.sqlite3"
@@ -261,10 +261,11 @@ class Store:
     def titles(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT doc_id, title FROM documents"))
 
-    def teasers(self) -> dict[str, tuple[tuple[int, int], ...]]:
-        """The related articles' leads of each document that has some (``qa.documents.teasers``)."""
-        rows = self.conn.execute("SELECT doc_id, dropped FROM documents WHERE dropped LIKE '%\"teaser\"%'")
-        return {doc_id: tuple((t.start, t.end) for t in teasers(json.loads(dropped))) for doc_id, dropped in rows}
+    def page_text(self) -> dict[str, tuple[tuple[int, int, str], ...]]:
+        """The searchable text beside the article of each document that has some (``qa.documents.page_text``)."""
+        where = " OR ".join(f"dropped LIKE '%\"{reason}\"%'" for reason in SECTIONS)
+        rows = self.conn.execute(f"SELECT doc_id, dropped FROM documents WHERE {where}")
+        return {doc_id: page_text(json.loads(dropped)) for doc_id, dropped in rows}
 
     def put_document(self, doc: DocumentRow) -> None:
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))

@@ -23,7 +23,7 @@ from fastapi.responses import StreamingResponse
 from qa.cleaning import is_blank
 from qa.answers import Answer, Passage
 from qa.errors import shown
-from qa.render import RELATED_LABEL
+from qa.render import SECTION_LABELS
 from server.bodies import json_body
 from server.errors import APIError, responses
 from server.runtime import LEXICAL_MODEL_ID, Runtime
@@ -54,7 +54,7 @@ def markdown_text(text: str) -> str:
 def source_line(p: Passage) -> str:
     """- [n] title · outlet · date · doc_id start:end (a Markdown list item: one line each once rendered)"""
     parts = [p.title] + [x for x in (p.source, p.date) if x]
-    where = f" ({RELATED_LABEL})" if p.section == "related" else ""
+    where = f" ({SECTION_LABELS[p.section]})" if p.section in SECTION_LABELS else ""
     return f"- [{p.rank}] " + markdown_text(" · ".join(parts) + f" · {p.doc_id}") + f" {p.start}:{p.end}" + where
 
 

@@ -126,8 +126,9 @@ class PassageOut(BaseModel):
     highlight: HighlightOut
     low_confidence: bool = Field(False, description="true for every passage of an abstained answer; otherwise "
                                  "for a passage whose own evidence would not have answered the question")
-    section: Literal["body", "related"] = Field("body", description="'related': the lead of a related article "
-                                                "shown on the document's page (a teaser), not the article itself")
+    section: Literal["body", "related", "footer"] = Field(
+        "body", description="'body': the article's own text; 'related': the lead of a related article shown on its "
+        "page (a teaser); 'footer': the prose of the page's footer (a distributor's note, a disclaimer)")
 
 
 class AnswerOut(BaseModel):

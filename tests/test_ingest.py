@@ -13,7 +13,7 @@ import pytest
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.index import VectorIndex
 from qa.config import Settings
-from qa.documents import teasers
+from qa.documents import page_text
 from qa.errors import IndexCorrupt, IndexMismatch
 from qa.fsutil import sha256_bytes
 from qa.ingest import IngestReport, SourceText, Writer, collect_sources
@@ -111,8 +111,8 @@ def _check_chunks(pipeline: Pipeline) -> int:
         assert prep.chunks, f"{path.stem}: no chunks"
         for c in prep.chunks:
             assert c.text.strip() and raw[c.start : c.end] == c.text
-            if any(t.start <= c.start and c.end <= t.end for t in teasers(dropped)):
-                continue  # a related article's lead: a passage of its own (tests/test_teasers.py)
+            if any(s <= c.start and c.end <= e for s, e, _ in page_text(dropped)):
+                continue  # a related article's lead, the footer: a passage of its own (tests/test_teasers.py)
             inside = [p for p in paragraphs if p[0] < c.end and c.start < p[1]]
             assert inside, (path.stem, c.start, c.end)
             # starts and ends inside kept paragraphs, and only whitespace lies between them

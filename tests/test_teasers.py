@@ -1,4 +1,5 @@
-"""Related articles' leads on an article's page ("teasers"): searchable, labelled, and shaping nothing else.
+"""Text an article's page gives beside the article -- related articles' leads ("teasers") and the prose of the
+page's footer: searchable, labelled, and shaping nothing else.
 
 A news page carries, below the article, the headline and lead paragraph of other articles. The leads are
 not the article, but they are text the page gives: a question about one is answered from it, marked
@@ -16,12 +17,16 @@ import pytest
 
 from api_support import SEEDS, client_for
 from qa.config import Settings
-from qa.documents import body_text, parse_document, teasers
+from qa.documents import Span, body_text, page_text, parse_document
 from qa.lexical import LexicalIndex
 from qa.service import QAService
 
 CLO = "004_70f335d4d42403a9"
 INTERPOL = "Interpol ước tính lừa đảo qua mạng thu được bao nhiêu tiền mỗi năm?"
+
+
+def teasers(dropped) -> tuple[Span, ...]:  # noqa: ANN001
+    return tuple(Span(start, end) for start, end, section in page_text(dropped) if section == "related")
 
 
 def _parsed(doc_id: str):  # noqa: ANN202
@@ -90,6 +95,17 @@ def test_a_question_about_a_lead_is_answered_from_it_and_says_so(seeds: QAServic
     assert not answer.abstained and top.doc_id == CLO and top.section == "related"
     assert "3.000 tỷ USD" in answer.answer and top.text == seeds.snapshot().raws[CLO][top.start : top.end]
     assert all(p.section == "body" for p in seeds.ask("Who met in Rome?", k=5).passages[:1])
+
+
+def test_the_prose_of_a_pages_footer_answers_and_says_so(seeds: QAService) -> None:
+    """SeaPRwire's footer says whom it reaches: not the article, but text its page gives."""
+    from qa.render import citation
+
+    answer = seeds.ask("SeaPRwire tiếp cận bao nhiêu biên tập viên và nhà báo?", k=1)
+    top = answer.passages[0]
+    assert not answer.abstained and top.doc_id == "003_aadb78158e19ba32" and top.section == "footer"
+    assert "86.000 biên tập viên" in answer.answer and citation(top).endswith("(the page's footer, not the article)")
+    assert all(p.section == "body" for p in seeds.ask("What did Wang Yi and Blinken agree to prevent?", k=3).passages)
 
 
 def test_a_lead_counts_less_as_evidence_than_the_article(seeds: QAService) -> None:

@@ -168,8 +168,11 @@
     return meta;
   }
 
-  var RELATED = "related article";
-  var RELATED_TITLE = "a related article's lead on this page, not the article itself";
+  // where a passage that is not the article's own text comes from: [tag, description]
+  var SECTIONS = {
+    related: ["related article", "a related article's lead on this page, not the article itself"],
+    footer: ["page footer", "the page's footer, not the article"],
+  };
 
   function citeButton(p, number, lowConfidence) {
     var label = "Source " + number + ": " + (p.title || p.doc_id) + (lowConfidence ? " (low confidence)" : "");
@@ -201,7 +204,8 @@
       open.addEventListener("click", function () { openPassage(p, number, lowConfidence, open); });
       var item = el("li", { className: "source" }, [citeButton(p, number, lowConfidence), open]);
       if (lowConfidence || p.low_confidence) item.appendChild(el("span", { className: "tag tag-low", text: "low confidence" }));
-      if (p.section === "related") item.appendChild(el("span", { className: "tag tag-related", text: RELATED, title: RELATED_TITLE }));
+      var where = SECTIONS[p.section];
+      if (where) item.appendChild(el("span", { className: "tag tag-related", text: where[0], title: where[1] }));
       list.appendChild(item);
     });
     return list;
@@ -328,7 +332,7 @@
     lastCitation = opener || null;
     $("passage-number").textContent = "[" + number + "]";
     $("passage-kind").textContent = (lowConfidence ? "Low-confidence passage" : "Source passage") +
-      (p.section === "related" ? " · " + RELATED_TITLE : "");
+      (SECTIONS[p.section] ? " · " + SECTIONS[p.section][1] : "");
     $("passage-title").textContent = p.title || p.doc_id;
     $("passage-title").removeAttribute("lang");
     marked($("passage-title"), p.title);
