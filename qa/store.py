@@ -263,8 +263,8 @@ class Store:
 
     def page_text(self) -> dict[str, tuple[tuple[int, int, str], ...]]:
         """The searchable text beside the article of each document that has some (``qa.documents.page_text``)."""
-        where = " OR ".join(f"dropped LIKE '%\"{reason}\"%'" for reason in SECTIONS)
-        rows = self.conn.execute(f"SELECT doc_id, dropped FROM documents WHERE {where}")
+        rows = self.conn.execute("SELECT doc_id, dropped FROM documents WHERE "
+                                 + " OR ".join(f"dropped LIKE '%\"{reason}\"%'" for reason in SECTIONS))
         return {doc_id: page_text(json.loads(dropped)) for doc_id, dropped in rows}
 
     def put_document(self, doc: DocumentRow) -> None:
