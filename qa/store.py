@@ -25,6 +25,7 @@ from qa.documents import SECTIONS, page_text
 from qa.errors import IndexBusy, IndexCorrupt, IndexReadOnly, IndexUnavailable, StorageError
 
 DB_NAME = "qa.sqlite3"
+_HAS_PAGE_TEXT = [f"dropped LIKE '%\"{reason}\"%'" for reason in SECTIONS]  # documents with searchable dropped text
 
 MIGRATIONS: list[str] = [
     # 1: initial schema
@@ -261,10 +262,8 @@ class Store:
     def titles(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT doc_id, title FROM documents"))
 
-    def page_text(self) -> dict[str, tuple[tuple[int, int, str], ...]]:
-        """The searchable text beside the article of each document that has some (``qa.documents.page_text``)."""
-        rows = self.conn.execute("SELECT doc_id, dropped FROM documents WHERE "
-                                 + " OR ".join(f"dropped LIKE '%\"{reason}\"%'" for reason in SECTIONS))
+    def page_text(self) -> dict[str, tuple[tuple[int, int, str], ...]]:  # ``qa.documents.page_text`` where there is some
+        rows = self.conn.execute(f"SELECT doc_id, dropped FROM documents WHERE {' OR '.join(_HAS_PAGE_TEXT)}")
         return {doc_id: page_text(json.loads(dropped)) for doc_id, dropped in rows}
 
     def put_document(self, doc: DocumentRow) -> None:
