@@ -81,7 +81,7 @@ MISSING_NAME = 0.7
 # product's answers (tests/data/seeds-eval/chat-heldout.jsonl, 99 answerable turns, lexical): hit@1 / answer
 # sentence 84 / 71 without, 85 / 73 at 1, 85 / 74 at 2 and 3; the dev conversations 8 / 8 throughout.
 FOLLOW_UP_STRESS = 2.0
-RELATED_EVIDENCE = 0.6  # a related article's lead on the page: a short text on another story, matched by chance
+RELATED_EVIDENCE = 0.6  # the page's other text (a lead, the footer): short texts on other things, matched by chance
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ SENTENCE_WEIGHT = 0.5
 # sentence counts more. XQuAD English, lexical, hit@1 at 0.5 / 1.0 / 1.5 / 2.0: 0.869 / 0.878 / 0.880 /
 # 0.878; on 31 English questions about the seeds 0.806 / 0.871 / 0.839 / 0.839.
 FOREIGN_SENTENCE_WEIGHT = 1.0
-# a related article's lead on the page ranks below the article's own text unless it does clearly better
+# text of the page that is not the article (a related article's lead, the footer: ``Passage.section``) ranks
+# below the article's own text unless it does clearly better
 # (held-out seed questions, unaccented hit@1: 0.880 without, 0.920 at 0.15-0.6, 0.880 at 1.0)
 RELATED_PENALTY = 0.3
 
@@ -41,7 +42,7 @@ class Ranked:
     highlight: Highlight
     evidence: float  # best-sentence score, 0..~1.3
     score: float
-    own: bool = True  # its article's own text (False: a related article's lead on the page)
+    own: bool = True  # its article's own text (False: a related article's lead or the footer of its page)
 
     @property
     def row(self) -> int:
@@ -64,7 +65,7 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     scores = np.array([c.score for c in head], dtype=np.float64)
     own = counted[chosen] if counted is not None else np.ones(len(head), dtype=bool)
     weight = sentence_weight(query) if weight is None else weight
-    # a related article's lead on the page moves no article passage's score unless it has the best first-stage score
+    # the page's other text moves no article passage's score unless it has the best first-stage score
     # (then it sets the top of the scale: below it, its own passages' scores would not be comparable); dense mode
     # stays purely dense
     low = scores[own].min() if own.any() and weight else scores.min()
@@ -84,7 +85,7 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
 
 
 def _counted(snapshot: Snapshot, candidates: list[Candidate]) -> np.ndarray | None:
-    """Per candidate, whether it is its article's own text (None: the index holds no related leads)."""
+    """Per candidate, whether it is its article's own text (None: the index holds nothing else)."""
     counted = snapshot.lexical.counted  # by row, as the BM25 index was built
     return None if counted is None else counted[[c.row for c in candidates]]
 
@@ -94,7 +95,7 @@ def _without_lone_headlines(snapshot: Snapshot, ranked: list[Ranked]) -> list[Ra
     "VOV.VN - ") says nothing the citation's title does not; a short passage, it often ranks first. It is left
     out when another passage of its document is in the list, and that document's best other passage takes
     its place (its score, when higher): the article the headline matched stays where the headline ranked. A
-    related article's lead on the page is not the article: it never stands in."""
+    related article's lead or the footer of the page is not the article: it never stands in."""
     def lone(item: Ranked) -> bool:
         chunk = snapshot.chunks[item.row]
         heading = snapshot.docs[chunk.doc_id].heading
