@@ -231,3 +231,17 @@ def test_a_narrow_screen_wraps_a_long_title(server: Server, driver: Any) -> None
         assert wide <= room, f"the passage panel's content is {wide} px wide in {room} px"
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a_passage_from_beside_the_article_is_tagged_where_it_comes_from(server: Server, driver: Any) -> None:
+    """Answered from a related article's lead under a seed: the source says so, and so does the opened passage."""
+    By = _by()
+    _open_chat(driver, server)
+    msg = _ask_on_page(driver, "Interpol ước tính lừa đảo qua mạng thu được bao nhiêu tiền mỗi năm?")
+    assert "3.000 tỷ USD" in msg.find_element(By.CSS_SELECTOR, ".answer-text").text
+    first = msg.find_elements(By.CSS_SELECTOR, ".sources .source")[0]
+    assert first.find_element(By.CSS_SELECTOR, ".tag-related").text == "related article"
+    first.find_element(By.CSS_SELECTOR, ".source-link").click()
+    kind = driver.find_element(By.ID, "passage-kind")
+    _wait(driver, lambda d: kind.is_displayed(), "the passage did not open")
+    assert "a related article's lead on this page" in kind.text.lower()  # shown in capitals
