@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from qa.documents import SECTIONS
 from qa.errors import DocumentNotFound
 from qa.render import terminal_safe
 from qa.sources import id_forms
@@ -84,8 +85,9 @@ def print_document(console: Console, detail: dict) -> None:
         console.print(Text(terminal_safe(para["text"])))
         console.print()
     if detail["dropped"]:
-        console.rule("[dim]dropped as boilerplate[/dim]")
+        console.rule("[dim]not the article (what is marked searchable answers as another section)[/dim]")
         for d in detail["dropped"]:
-            line = Text(f"[{d['reason']}] ", style="magenta")
+            searchable = f" · searchable as {SECTIONS[d['reason']]}" if d["reason"] in SECTIONS else ""
+            line = Text(f"[{d['reason']}{searchable}] ", style="magenta")
             line.append(d["text"], style="dim")
             console.print(line)

@@ -193,6 +193,12 @@ def test_show_text_lists_only_the_metadata_a_document_has(indexed: dict) -> None
     assert lines[1].strip() == f"{ROME} · {chunks} chunks"  # no empty "·  ·" for the missing source and date
 
 
+def test_show_says_which_dropped_text_is_searchable(indexed: dict) -> None:
+    out = " ".join(run("show", "004_70f335d4d42403a9").stdout.split())
+    assert "[teaser · searchable as related] Người đứng đầu Tổ chức Cảnh sát Hình sự Quốc tế (Interpol)" in out
+    assert "[outlet] (CLO)" in out and "[outlet · searchable" not in out
+
+
 def test_show_unknown_document_fails(indexed: dict) -> None:
     result = run("show", "nope_0000")
     assert result.exit_code != 0 and "nope_0000" in result.stderr
