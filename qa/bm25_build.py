@@ -170,6 +170,8 @@ def scores_from_counts(counts: sp.csr_matrix, lengths: np.ndarray, counted: np.n
 
 def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: int = 1 << 24,
                        counted: np.ndarray | None = None, df: np.ndarray | None = None) -> sp.csc_matrix | None:
+    # ``counted`` / ``df``: the rows that made the statistics and their document frequencies, as ``LexicalIndex.save``
+    # stores them (a mask without them cannot be inverted: None)
     """The term counts a saved score matrix was built from, given its documents' lengths: the inverse of
     ``scores_from_counts`` (x = score / idf = tf / (tf + norm), so tf = x * norm / (1 - x), rounded).
 
@@ -182,15 +184,9 @@ def counts_from_scores(scores: dict[str, object], lengths: np.ndarray, block: in
         return None
     if counted is None:
         idf = _idf(np.diff(indptr), n_docs).astype(np.float64)
-    else:  # the statistics it was scored with: those of the counted rows (``df``: as saved beside them)
-        if len(counted) != n_docs or (df is not None and len(df) != len(indptr) - 1):
+    else:  # the statistics it was scored with: those of the counted rows, saved beside them (``df``)
+        if len(counted) != n_docs or df is None or len(df) != len(indptr) - 1:
             return None
-        if df is None:
-            df = np.zeros(len(indptr) - 1, dtype=np.int64)
-            for lo in range(0, len(data), block):
-                hi = min(lo + block, len(data))
-                term = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1
-                df += np.bincount(term[counted[indices[lo:hi]]], minlength=len(df))
         idf = _idf(df, int(counted.sum())).astype(np.float64)
     norm = _norm(np.asarray(lengths, dtype=np.float32), counted).astype(np.float64)
     tf = np.empty(len(data), dtype=np.float32)

@@ -217,18 +217,19 @@ class _State:
         if name:
             self.sources.setdefault(kind, name)
 
-    def teaser(self, line: _Line) -> None:
-        """A related article's lead paragraph: its outlet tag and its text dropped apart (the text is searchable)."""
-        tag = cl.teaser_lede(line.text) or 0
-        cut = line.start + _raw_length(self.raw[line.start : line.end], tag)
-        while cut < line.end and cl.is_blank_char(self.raw[cut]):
-            cut += 1
-        end = cut
+    def cut_tag(self, line: _Line, length: int) -> int:
+        """Drop the outlet tag of ``length`` NFC characters (spaces after it included) at the start of ``line``;
+        where the rest of the line starts in the original."""
+        after = line.start + _raw_length(self.raw[line.start : line.end], length)
+        cut = after
         while cut > line.start and cl.is_blank_char(self.raw[cut - 1]):
             cut -= 1
-        if cut > line.start:
-            self.drop(line.start, cut, "outlet")
-        self.drop(end, line.end, "teaser")
+        self.drop(line.start, cut, "outlet")
+        return after
+
+    def teaser(self, line: _Line) -> None:
+        """A related article's lead paragraph: its outlet tag and its text dropped apart (the text is searchable)."""
+        self.drop(self.cut_tag(line, cl.teaser_lede(line.text) or 0), line.end, "teaser")
         self.seen.add(line.key)
 
     def keep(self, line: _Line, *, head: bool, allow_caps: bool = True) -> None:
@@ -237,10 +238,7 @@ class _State:
         prefix = cl.outlet_prefix(line.text, allow_caps=allow_caps) if head else None
         after = line.start + _raw_length(self.raw[line.start : line.end], prefix[0]) if prefix else line.end
         if prefix and after < line.end:
-            start = cut = after
-            while cl.is_blank_char(self.raw[cut - 1]):
-                cut -= 1
-            self.drop(line.start, cut, "outlet")
+            start = self.cut_tag(line, prefix[0])
             self.note_source("header", prefix[1])
             self.seen.add(cl.key(self.raw[start : line.end]))
         self.kept.append((line, start))

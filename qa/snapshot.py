@@ -118,7 +118,7 @@ class Snapshot:
         return self.manifest.get("model") or None
 
     def section(self, row: int) -> str:
-        """The chunk's ``DocMeta.section``: "related" for a related article's lead on the page, else "body"."""
+        """The chunk's ``DocMeta.section``: "body", or "related" / "footer" for its page's other text."""
         meta = self.docs[self.chunks.doc_id(row)]
         return meta.section(int(self.chunks.start[row]), int(self.chunks.end[row])) if meta.extra else "body"
 
