@@ -25,7 +25,7 @@ from qa.errors import QAError
 from server import errors
 from server.bodies import json_body
 from server.documents_api import router as documents_router
-from server.middleware import BodyLimit, JSONCORSMiddleware, MetricsMiddleware
+from server.middleware import BodyLimit, HeadAsGet, JSONCORSMiddleware, MetricsMiddleware
 from server.openai_api import router as openai_router
 from server.runtime import Runtime
 from server.schemas import AnswerOut, AskRequest, Health, Readiness, SearchOut
@@ -161,9 +161,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.get("/healthz", response_model=Health, **ops)(healthz)
     app.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness, "description": "Not ready"}},
             **ops)(readyz)
-    # uptime monitors probe with HEAD; left out of the schema, where it would be a second operation per probe
-    app.head("/healthz", include_in_schema=False)(healthz)
-    app.head("/readyz", include_in_schema=False)(readyz)
     app.get("/metrics", response_class=Response, **ops,
             responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
                              "description": "Prometheus text format"}})(metrics)
@@ -175,7 +172,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(openai_router)
     app.include_router(documents_router)
 
-    # outermost last: metrics see everything (413s included); CORS headers on every answer
+    # outermost last: metrics see everything (413s included); CORS headers on every answer; HEAD (uptime
+    # monitors' probe) is a GET without its body on every route, and stays out of the schema
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(

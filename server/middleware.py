@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: the request-body cap, Prometheus metrics, and CORS that refuses in JSON.
+"""Pure ASGI middleware: the request-body cap, Prometheus metrics, CORS that refuses in JSON, HEAD as GET.
 
 Pure ASGI (not BaseHTTPMiddleware) so streamed responses pass through untouched
 and the latency measured is the whole response, stream included.
@@ -24,6 +24,28 @@ from server.errors import TYPES, error_response
 from server.workers import METRICS_ENV, live_worker, state_dir
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class HeadAsGet:
+    """HEAD answered as GET without the body, on every route (RFC 9110: a general-purpose server supports both):
+    FastAPI routes only the methods they declare, so ``HEAD /v1/documents`` was a 405 where its GET is a 200."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 class BodyLimit:

@@ -34,6 +34,18 @@ ANSWER_KEYS = {"question", "mode", "abstained", "confidence", "answer", "passage
 # ------------------------------------------------------------------ operations
 
 
+def test_head_is_get_without_the_body_on_every_route(client: TestClient) -> None:
+    """RFC 9110: HEAD wherever GET is served (a 405 on /v1/documents broke link checkers and `curl -I`)."""
+    doc_id = client.get("/v1/documents").json()["documents"][0]["doc_id"]
+    for path in ("/v1/documents", f"/v1/documents/{doc_id}", "/v1/models", "/openapi.json", "/v1/documents/nope"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == get.status_code, path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+        assert head.headers["content-length"] == get.headers["content-length"], path
+    assert client.head("/v1/ask").status_code == 405  # a POST-only route stays POST-only
+
+
 def test_healthz_and_readyz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.head("/healthz").status_code == 200 and client.head("/readyz").status_code == 200  # uptime monitors
