@@ -303,6 +303,13 @@ def _load_model(name: str, timeout: float, device: str, construct: Any = _constr
     return construct(name, device, cache_folder=cache_folder)
 
 
+def as_settings(name: str) -> str:
+    """An encoder's name (as an index records it) as the settings that give it: "QA_MODEL 'm'", or for a lossy
+    backend, which is part of the name ("m#onnx-int8"), "QA_MODEL 'm' with QA_BACKEND=onnx-int8"."""
+    model, _, backend = name.partition("#")
+    return f"QA_MODEL {model!r}" + (f" with QA_BACKEND={backend}" if backend else "")
+
+
 def resolve_backend(backend: str | None) -> str:
     """The backend asked for (argument, else QA_BACKEND, else DEFAULT_BACKEND); an unknown name warns and is "auto"."""
     wanted = (backend or os.environ.get("QA_BACKEND", "").strip() or DEFAULT_BACKEND).lower()

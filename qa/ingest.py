@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.encoder import as_settings
 from embeddings.index import VectorIndex
 from qa import lexical_files
 from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexReadOnly, QAError, StorageError
@@ -77,10 +78,16 @@ class Writer:
             paths = store.document_paths() if any(s.doc_id in existing and s.path for s in sources) else {}
             accepted: set[str] = set()
             refused_ids: set[str] = set()  # kept as they are: never pruned, rebuilt when the index is stale
+            # with --prune the index is to hold what PATHS hold: a stored file they do not name is leaving, and an
+            # article of the same id among them takes its place (`qa ingest b --prune` after `qa ingest a`)
+            named = {s.path for s in sources if s.path} if prune else None
             for src in sources:
                 if src.doc_id not in existing and (stored := stored_id(src.doc_id, existing)) is not None:
                     src = replace(src, doc_id=stored)  # a decomposed id an older version stored: the same document
-                refused = source_problem(src) or taken_by_another_file(src, paths.get(src.doc_id))
+                holder = paths.get(src.doc_id)
+                if named is not None and holder not in named:
+                    holder = None
+                refused = source_problem(src) or taken_by_another_file(src, holder)
                 if not refused and src.doc_id in accepted:
                     refused = f"duplicate document id {src.doc_id!r} in this write (the first one went in)"
                 if refused:
@@ -176,8 +183,8 @@ class Writer:
             return None
         if manifest.get("model") and self.pipeline.encoder is None:
             raise IndexMismatch(
-                f"{self.data_dir}: the index holds vectors of {manifest['model']!r}, which cannot be loaded now; "
-                "fix QA_MODEL (or the model cache) before writing, or use another QA_DATA_DIR"
+                f"{self.data_dir}: the index holds vectors made with {as_settings(manifest['model'])}, which cannot "
+                "be loaded now; fix QA_MODEL (or the model cache) before writing or removing, or use another QA_DATA_DIR"
             )
         if self._dim_changed(manifest):  # the same model name, another model (a folder replaced in place)
             stale = f"{manifest['model']} with {manifest['dim']}-dimensional vectors"

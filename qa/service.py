@@ -21,7 +21,7 @@ import numpy as np
 
 from embeddings.batching import QueryBatcher
 from embeddings.cross_encoder import Reranker, load_reranker
-from embeddings.encoder import Encoder, load_encoder
+from embeddings.encoder import Encoder, as_settings, load_encoder
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
@@ -242,7 +242,8 @@ class QAService:
                 return None, "the index has no vectors (it was built without a model); run `qa reindex`"
             return None, None
         if snap.model != encoder.name:
-            return None, f"the index was built with {snap.model!r} but QA_MODEL is {encoder.name!r}; run `qa reindex`"
+            return None, (f"the index was built with {as_settings(snap.model)} but {as_settings(encoder.name)} is set "
+                          "now; run `qa reindex` (or set them back)")
         if snap.vectors.dim != encoder.dim:  # the same name, another model (its folder replaced in place)
             return None, (f"the index holds {snap.vectors.dim}-dimensional vectors but {encoder.name!r} now gives "
                           f"{encoder.dim}; run `qa reindex`")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from embeddings.encoder import as_settings
 from qa.config import Settings
 from qa.ingest import IngestReport, collect_sources
 from qa.service import QAService
@@ -109,9 +110,16 @@ def test_index_of_another_model_is_not_searched_with_this_one(tiny_model_dir: Pa
     service = QAService(Settings(), warn=lambda line: None)
     answer = service.ask("Ai đã gặp nhau tại Rome?", mode="dense")
     assert answer.mode == "lexical" and answer.notice and "reindex" in answer.notice
+    assert f"built with QA_MODEL {str(tiny_model_dir)!r} but QA_MODEL {str(other)!r} is set now" in answer.notice
     service.writer().reindex()
     answer = service.ask("Ai đã gặp nhau tại Rome?", mode="dense")
     assert answer.mode == "dense" and service.snapshot().model == str(other)
+
+
+def test_a_lossy_backend_is_named_as_the_setting_that_chose_it() -> None:
+    """The index records "m#onnx-int8"; the notice said "QA_MODEL is 'm#onnx-int8'", a value nobody set."""
+    assert as_settings("/models/m") == "QA_MODEL '/models/m'"
+    assert as_settings("/models/m#onnx-int8") == "QA_MODEL '/models/m' with QA_BACKEND=onnx-int8"
 
 
 # ------------------------------------------------------------------ real MiniLM

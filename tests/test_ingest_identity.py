@@ -34,6 +34,29 @@ def test_a_file_of_the_same_name_elsewhere_does_not_replace_another_article(tmp_
         store.close()
 
 
+def test_prune_lets_a_named_file_take_the_id_of_a_stored_file_it_does_not_name(tmp_path: Path) -> None:
+    """`--prune` makes the index hold what PATHS hold: after `a`, `b --prune` removed every other document and kept
+    a/tin.txt, refusing the b/tin.txt the user named as "taken by another file"."""
+    data = tmp_path / "data"
+    w = writer(data, None)
+    for folder, text in (("a", "Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n"),
+                         ("b", "Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "tin.txt").write_text(text)
+    (tmp_path / "a" / "khac.txt").write_text("Tin khác\n\nGiá xăng giảm nhẹ từ chiều nay.\n")
+    ingest(w, tmp_path / "a")
+    both = ingest(w, tmp_path / "a", tmp_path / "b", prune=True)  # a still named: its file keeps the id
+    assert both.errors[0]["path"].endswith("b/tin.txt") and both.documents_removed == 0
+    report = ingest(w, tmp_path / "b", prune=True)
+    assert not report.errors and report.documents_updated == 1 and report.documents_removed == 1
+    store = Store(data)
+    try:
+        assert store.document_paths() == {"tin": str(tmp_path / "b" / "tin.txt")}
+        assert store.get_document("tin").raw.startswith("Tin B")
+    finally:
+        store.close()
+
+
 def test_a_moved_file_updates_its_document_and_paths_are_stored_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
     w = writer(data, None)
