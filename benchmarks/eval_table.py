@@ -1,6 +1,11 @@
 """The README's quality table: every mode on every question set, as `qa eval` computes it.
 
     python benchmarks/eval_table.py --shared ../shared [--model PATH_OR_ID] [--json out.json]
+    python benchmarks/eval_table.py --bundled            # a fresh clone: the copies under tests/data
+
+``--shared`` is the project's evaluation data beside the repository (``eval/dev.jsonl``, ``eval/dev-chat.jsonl``,
+``eval/xquad-vi-dev/``); ``--bundled`` uses the same dev sets and the XQuAD sample (a quarter of the questions)
+that the tests use.
 
 Prints a Markdown table (set, mode, lang, n, hit@1, recall@5, mrr@10, answer@1,
 abstention) and writes the raw reports as JSON.
@@ -23,16 +28,25 @@ from qa.evaluation import evaluate, evaluate_chat  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--bundled", action="store_true", help="the question sets under tests/data, not --shared")
     parser.add_argument("--model", default=None, help="QA_MODEL for this run (default: settings)")
     parser.add_argument("--modes", default="lexical,dense,hybrid")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     settings = Settings() if args.model is None else Settings(model=args.model)
-    ev = args.shared / "eval"
-    seeds, xdocs = ROOT / "seeds", ev / "xquad-vi-dev" / "docs"
+    if args.bundled:
+        ev, xquad, xname = ROOT / "tests" / "data" / "seeds-eval", ROOT / "tests" / "data" / "xquad-vi-sample", "xquad-vi-sample"
+    else:
+        ev, xname = args.shared / "eval", "xquad-vi-dev"
+        xquad = ev / xname
+        if not (ev / "dev.jsonl").is_file():
+            parser.error(f"{ev / 'dev.jsonl'} does not exist: --shared names the folder of the evaluation data "
+                         "(eval/dev.jsonl, eval/xquad-vi-dev/), which a fresh clone does not have; --bundled uses "
+                         "the copies under tests/data")
+    seeds, xdocs = ROOT / "seeds", xquad / "docs"
     sets = [  # name, questions, corpus, the other corpus (asked too: the right answer there is to abstain)
         ("dev", ev / "dev.jsonl", seeds, xdocs),
-        ("xquad-vi-dev", ev / "xquad-vi-dev" / "questions.jsonl", xdocs, seeds),
+        (xname, xquad / "questions.jsonl", xdocs, seeds),
     ]
     warn = lambda m: print(m, file=sys.stderr)  # noqa: E731
     reports = []
