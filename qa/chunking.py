@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from qa.text import Sentence, nfc, split_sentences, words
 
 TokenCounter = Callable[[str], int]
+MAX_CLUSTER = 16  # combining marks kept with their letter when a piece is cut inside a word
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,10 @@ def _split_long(raw: str, sent: Sentence, budget: int, count: TokenCounter) -> l
         if last_good is not None:
             pieces.append(Sentence(start, last_good))
             start = word_start
-        while start < end and count(raw[start:end]) > budget:  # a single "word" over budget: cut by characters
+        while start < end:  # a single "word" over budget: cut by characters
             cut = _longest_fitting(raw, start, end, budget, count)
+            if cut >= end:
+                break  # the rest fits: pending, the next words may join it
             pieces.append(Sentence(start, cut))
             start = cut
         last_good = end if start < end else None
@@ -96,17 +99,27 @@ def _furthest_fitting(raw: str, start: int, words: list[tuple[int, int]], first:
 
 
 def _longest_fitting(raw: str, start: int, end: int, budget: int, count: TokenCounter) -> int:
-    """The largest cut in (start, end) with raw[start:cut] within budget (at least one character)."""
-    lo, hi = start + 1, end - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
+    """The largest cut in (start, end] with raw[start:cut] within budget (at least one character; ``end`` when
+    all of it fits). Galloping from ``start``, so a count never reads much more than the piece it finds: cutting
+    a megabyte without spaces (base64, a run of combining marks) is linear, not quadratic."""
+    good, step = start + 1, 1
+    while good + step <= end and count(raw[start : good + step]) <= budget:
+        good += step
+        step *= 2
+    bad = min(good + step, end + 1)  # past the end, or a cut whose piece does not fit
+    while bad - good > 1:
+        mid = (good + bad) // 2
         if count(raw[start:mid]) <= budget:
-            lo = mid
+            good = mid
         else:
-            hi = mid - 1
-    cut = lo
-    while cut > start + 1 and unicodedata.combining(raw[cut]):  # keep a base letter with its marks
-        cut -= 1
+            bad = mid
+    cut = good
+    if cut < end:  # keep a base letter with its marks, unless "its marks" run on (then they are not a letter's)
+        floor = max(start + 1, cut - MAX_CLUSTER)
+        while cut > floor and unicodedata.combining(raw[cut]):
+            cut -= 1
+        if unicodedata.combining(raw[cut]):
+            cut = good
     return cut
 
 

@@ -239,3 +239,27 @@ def test_a_sentence_of_hundreds_of_kilobytes_is_cut_in_seconds() -> None:
     assert all(estimate_tokens(c.text) <= 512 for c in chunks)
     covered = "".join(raw[c.start : c.end] for c in chunks).replace(" ", "")
     assert covered == raw.replace(" ", "")  # every word in exactly one chunk, in order (no overlap in one sentence)
+
+
+@pytest.mark.parametrize("word", [
+    "e" + "\u0301" * 40_000,  # combining marks that no letter composes with: each one "punctuation"
+    "".join("QUJDRGVm+/"[i * 7 % 10] for i in range(300_000)),  # base64 of an inline image: one 300 KB "word"
+], ids=["combining-marks", "base64"])
+def test_a_word_cut_by_characters_is_read_a_bounded_number_of_times(word: str) -> None:
+    """Cutting one enormous "word" re-counted everything after each cut, and walked a cut back over combining
+    marks to their letter, so 40,000 marks became 40,000 one-character pieces: 80 KB took 4 minutes to ingest,
+    during which no other document could be written. Now each count reads about twice the piece it finds."""
+    raw = f"Tiêu đề\n\n{word}\n"
+    paras = [(0, 7), (9, 9 + len(word))]
+    read = 0
+
+    def counting(text: str) -> int:
+        nonlocal read
+        read += len(text)
+        return estimate_tokens(text)
+
+    chunks = chunk_document(raw, paras, count=counting, target=400, hard_max=512)
+    check_chunks(raw, paras, chunks, count=estimate_tokens, hard_max=512, overlap=1)
+    assert read < 80 * len(word)  # 40,000 marks: 2.6 billion characters read before
+    pieces = [c for c in chunks if c.start >= 9]
+    assert len(pieces) < len(word) / 100  # a piece is as long as the budget allows, not one character
