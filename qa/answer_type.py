@@ -128,6 +128,7 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
     a known place merely named ("Mỹ muốn Triều Tiên ...") or another name, WORD_OFFER."""
     if kind is None:
         return 0.0
+    sentence = nfc(sentence)  # a decomposed (NFD) file's sentence: "Đ" + marks must read as the letters they are
     asked = _folded_lower(question)
     if kind == "place":  # where something is ("tại Washington") is surer than a country the sentence mentions
         if any(item not in asked for item in _said_at(sentence)):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from qa import glossary
 from qa.answer_type import answer_type, offer_strength
-from qa.cleaning import is_caption
+from qa.cleaning import on_caption_line
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
 from qa.lexical import field_tokens, query_terms
@@ -34,7 +34,6 @@ ANSWER_TYPE_BONUS = 0.3
 FOREIGN_TYPE_BONUS = 0.2
 QUESTION_PENALTY = 0.3
 CAPTION_PENALTY = 0.15
-CAPTION_MAX = 1000  # characters: a longer line is text, not a photo caption
 # How much a sentence's share of the glossary's Vietnamese for an English question (``qa.glossary``)
 # adds to its share of the question's own words (XQuAD English, lexical, answer@1: 0.429 without,
 # 0.608 at 0.5, 0.603 at 1.0, 0.590 at 2.0) -- and to the evidence behind its confidence, there
@@ -140,24 +139,9 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
             text = raw[sent.start : sent.end]
             in_heading = heading is not None and heading[0] <= sent.start and sent.end <= heading[1]
             cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
-                           text.rstrip("”\"' ").endswith("?"), in_heading, _in_caption(raw, sent, captions)))
+                           text.rstrip("”\"' ").endswith("?"), in_heading, on_caption_line(raw, sent.start, sent.end, captions)))
         snapshot.memo[key] = cached
     return cached
-
-
-def _in_caption(raw: str, sent: Sentence, captions: dict[int, bool]) -> bool:
-    """Whether the sentence is on a photo caption's line (``captions``: by line start, for one chunk). A caption
-    is a short line: one longer than CAPTION_MAX characters around the sentence is text (and a document of
-    one megabyte-long line is never scanned whole for every sentence)."""
-    start = raw.rfind("\n", max(0, sent.start - CAPTION_MAX), sent.start) + 1
-    end = raw.find("\n", sent.end, sent.end + CAPTION_MAX)
-    if end < 0:
-        end = len(raw) if len(raw) - sent.end <= CAPTION_MAX else -1
-    if end < 0 or (start == 0 and sent.start > CAPTION_MAX):
-        return False
-    if start not in captions:
-        captions[start] = is_caption(raw[start:end])
-    return captions[start]
 
 
 def type_bonus(query: QueryInfo) -> float:

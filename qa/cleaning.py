@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa.text import INVISIBLE, ZERO_WIDTH, fold, nfc, split_sentences
+from qa.text import INVISIBLE, LINE_BREAKS, ZERO_WIDTH, fold, nfc, split_sentences
 
 _ZW_TO_SPACE = {ord(c): " " for c in ZERO_WIDTH}
 
@@ -220,6 +220,25 @@ def is_caption(line: str) -> bool:
     """A photo caption: a line of text that ends with the photo's credit. It describes a picture, so it is
     the answer sentence only when a passage has nothing else (``qa.answers.SentencePicker``)."""
     return bool(_CAPTION_CREDIT.search(folded(collapse(line))))
+
+
+CAPTION_MAX = 1000  # characters: a longer line is text, not a photo caption
+_NEXT_BREAK = re.compile(f"[{LINE_BREAKS}]")
+
+
+def on_caption_line(raw: str, start: int, end: int, seen: dict[int, bool]) -> bool:
+    """Whether ``raw[start:end]`` (a sentence) is on a photo caption's line (``seen``: by line start, for one chunk).
+    Any line boundary ends a line (a file of CR-only or U+2028 line ends has captions too). A caption is a short
+    line: one longer than CAPTION_MAX characters around the sentence is text (and a document of one megabyte-long
+    line is never scanned whole for every sentence)."""
+    line_start = max(raw.rfind(c, max(0, start - CAPTION_MAX), start) for c in LINE_BREAKS) + 1
+    after = _NEXT_BREAK.search(raw, end, end + CAPTION_MAX)
+    line_end = after.start() if after else (len(raw) if len(raw) - end <= CAPTION_MAX else -1)
+    if line_end < 0 or (line_start == 0 and start > CAPTION_MAX):
+        return False
+    if line_start not in seen:
+        seen[line_start] = is_caption(raw[line_start:line_end])
+    return seen[line_start]
 
 
 def is_section(text: str) -> bool:
