@@ -117,6 +117,11 @@ class Writer:
                 upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                             if d.doc_id not in accepted and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
+            for src in sources:  # a link read as its own document before (named alone, or by an earlier version)
+                if kept_links := [a for a in src.aliases if a in existing and a not in deletes]:
+                    report.notices.append(f"{src.path}: the document{'s' * (len(kept_links) > 1)} "
+                                          f"{', '.join(map(repr, kept_links))} read from a link to it stay"
+                                          f"{'s' * (len(kept_links) == 1)} until `qa remove {' '.join(kept_links)}`")
 
             # what this write was decided on: the documents it names, adds, updates or removes (every one when
             # it rebuilds a stale index); a write to another document meanwhile does not concern it

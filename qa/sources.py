@@ -23,6 +23,7 @@ class SourceText:
     path: str | None = None
     meta: dict[str, str | None] | None = None
     upsert: bool = False  # replaces the document of this id whatever file it came from (a POST over HTTP)
+    aliases: tuple[str, ...] = ()  # the ids of links to this file under other names (read once, as this one)
 
 
 @dataclass
@@ -158,7 +159,7 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
     fresh = {(e["path"], e["reason"]): e for e in report.errors[before:]}  # a path found twice is reported once
     report.errors[before:] = list(fresh.values())
     sources: dict[str, SourceText] = {}
-    for file in _once(files, report):
+    for file, links in _once(files, report):
         doc_id = id_of(file)
         try:
             raw = decode_file(file, max_bytes)
@@ -170,24 +171,24 @@ def collect_sources(paths: list[Path], max_bytes: int, report: IngestReport) -> 
             twin = ", the same name in another Unicode form" if other and Path(other).stem != file.stem else ""
             report.errors.append({"path": str(file), "reason": f"duplicate document id {doc_id!r} (also {other}{twin})"})
             continue
-        sources[doc_id] = SourceText(doc_id, raw, os.path.abspath(file))  # stored: meaningful from any folder
+        sources[doc_id] = SourceText(doc_id, raw, os.path.abspath(file), aliases=links)  # the path: from any folder
     return list(sources.values())
 
 
-def _once(files: list[Path], report: IngestReport) -> list[Path]:
-    """Each real file once, in order: under the path named like the file itself where a link with another name
-    leads to it too (``tin.txt`` and ``link.txt -> tin.txt`` are one article, ``tin``), with a notice."""
+def _once(files: list[Path], report: IngestReport) -> list[tuple[Path, tuple[str, ...]]]:
+    """Each real file once, in order, with the ids of the links to it under other names: under the path named like
+    the file itself where a link with another name leads to it too (``tin.txt`` and ``link.txt -> tin.txt`` are
+    one article, ``tin``), with a notice."""
     groups: dict[str, list[Path]] = {}
     for file in files:
         groups.setdefault(os.path.realpath(file), []).append(file)
     chosen = []
     for real, paths in groups.items():
         file = next((f for f in paths if f.name == os.path.basename(real)), paths[0])
-        chosen.append(file)
-        if links := sorted({id_of(f) for f in paths} - {id_of(file)}):
-            report.notices.append(f"{file}: also reached as {', '.join(links)} (a link): read once, as {id_of(file)!r} "
-                                  f"(a document an earlier version stored as {links[0]!r} stays until `qa remove "
-                                  f"{' '.join(links)}`)")
+        links = tuple(sorted({id_of(f) for f in paths} - {id_of(file)}))
+        chosen.append((file, links))
+        if links:
+            report.notices.append(f"{file}: also reached as {', '.join(links)} (a link): read once, as {id_of(file)!r}")
     return chosen
 
 
