@@ -111,7 +111,9 @@ class Writer:
             # a file that was named but rejected (empty, not UTF-8, refused above) is not "absent": --prune
             # keeps its document (files rejected while reading are reported by path: their stem is the id)
             kept = accepted | refused_ids | {id_of(Path(e["path"])) for e in report.errors if e.get("path")}
-            deletes = [d for d in existing if d not in kept] if prune else []
+            # --prune removes what was read from files PATHS no longer hold; a document posted over HTTP has no file
+            filed = {d for d, path in store.document_paths().items() if path is not None} if prune else set()
+            deletes = [d for d in existing if d not in kept and d in filed]
             if stale:  # rebuild every other stored document under the current pipeline (except those pruned)
                 report.notices.append(f"index was built with {settings_changes(stale, self.pipeline.signature())}; rebuilding it")
                 upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()

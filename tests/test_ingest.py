@@ -236,6 +236,18 @@ def test_prune_keeps_documents_whose_file_was_rejected(tmp_path: Path) -> None:
     assert ROME in state(data)[2], "a rejected file's document was pruned"
 
 
+def test_prune_keeps_documents_posted_over_http(tmp_path: Path) -> None:
+    """A folder synced with --prune beside a server taking POSTs: the posted documents have no file that PATHS
+    could hold, and were all removed."""
+    w = writer(tmp_path, None)
+    ingest(w)
+    posted = SourceText("tin-dang", "Tin đăng qua API\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n", upsert=True)
+    w.ingest([posted], report=IngestReport())
+    report = ingest(w, *SEED_FILES[:2], prune=True)
+    assert report.documents_removed == 3
+    assert set(state(tmp_path)[2]) == {p.stem for p in SEED_FILES[:2]} | {"tin-dang"}
+
+
 # --------------------------------------------------------------------- manifest
 def test_manifest_describes_the_index(tmp_path: Path, tiny: Encoder) -> None:
     w = writer(tmp_path, tiny)
