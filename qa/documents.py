@@ -97,14 +97,35 @@ def decode_file(path: str | Path, max_bytes: int) -> str:
         error = f"invalid byte 0x{data[exc.start]:02x} at offset {exc.start}"
     wide = _wide_encoding(data)
     if wide:
-        raise BadInputFile(name, f"not UTF-8 (looks like {wide}: {error or 'NUL bytes between characters'})")
+        raise BadInputFile(name, f"not UTF-8 (looks like {wide}: {error or 'NUL bytes between characters'}){_convert(wide)}")
+    if kind := next((k for magic, k in _FORMATS if data.startswith(magic)), None):
+        raise BadInputFile(name, f"{kind}, not text: save the article's text as a UTF-8 .txt file")
     if b"\x00" in data:
         raise BadInputFile(name, "binary file (contains NUL bytes)")
+    if error and sum(data.count(b) for b in _CONTROL) > 0.01 * len(data):
+        raise BadInputFile(name, "binary file (control bytes that text does not have)")
     if error:
-        raise BadInputFile(name, f"not UTF-8 (looks like {_guess_8bit(data)}: {error})")
+        guess = _guess_8bit(data)
+        hint = _convert(guess) if guess != "damaged UTF-8" else ""
+        raise BadInputFile(name, f"not UTF-8 (looks like {guess}: {error}){hint}")
     if cl.is_blank(text):
         raise BadInputFile(name, "empty file")
     return text
+
+
+# files that are not text, by their first bytes: named, so that the reason is not "looks like latin-1"
+_FORMATS = ((b"%PDF-", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+            (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (or a .docx / .odt document)"),
+            (b"\x1f\x8b", "a gzip file"), (b"{\\rtf", "an RTF document"),
+            (b"\xd0\xcf\x11\xe0", "an old Office document (.doc)"), (b"\x7fELF", "a program"))
+
+
+_CONTROL = bytes([*range(1, 9), 11, 12, *range(14, 32), 127])  # not tab, line ends or a code page's letters
+
+
+def _convert(encoding: str) -> str:
+    """How to convert a file of ``encoding`` (as Python names it) to UTF-8, with iconv."""
+    return f"; convert it first: iconv -f {encoding.upper().replace('_', '-')} -t UTF-8 FILE > NEW.txt"
 
 
 def _wide_encoding(data: bytes) -> str | None:

@@ -4,6 +4,7 @@ rest kept), and the report of what the write did."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Container
@@ -64,7 +65,13 @@ def source_problem(src: SourceText) -> str | None:
         return "the text contains NUL characters (binary data?)"
     if is_blank(raw):
         return "the text is empty (only whitespace or zero-width characters)"
+    if _HTML.match(raw):
+        return ("an HTML page, not an article's text (its markup and scripts would be searched): save the page as "
+                "text, e.g. the browser's Save as > Text, or `lynx -dump URL`")
     return None
+
+
+_HTML = re.compile(r"[\ufeff\s]*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
 
 
 def is_article_name(path: Path) -> bool:

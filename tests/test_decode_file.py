@@ -26,11 +26,13 @@ def _reason(path: Path, max_bytes: int = 1000) -> str:
         (b"", "empty file"),
         (b" \n\t\r\n  ", "empty file"),
         (b"\xef\xbb\xbf\n \n", "empty file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file (contains NUL bytes)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "a PNG image, not text: save the article's text as a UTF-8"),
         (b"abc\x00def", "binary file (contains NUL bytes)"),
         ("Café crème brûlée".encode("latin-1"), "not UTF-8 (looks like latin-1: invalid byte 0xe9 at offset 3)"),
-        (_cp1258("Mỹ và Trung Quốc hướng đến kế hoạch"), "not UTF-8 (looks like cp1258: invalid byte 0xde at offset 2)"),
-        ("Mỹ và Trung Quốc".encode("utf-16"), "not UTF-8 (looks like utf-16-le: invalid byte 0xff at offset 0)"),
+        (_cp1258("Mỹ và Trung Quốc hướng đến kế hoạch"), "not UTF-8 (looks like cp1258: invalid byte 0xde at offset 2); "
+                                                          "convert it first: iconv -f CP1258 -t UTF-8"),
+        ("Mỹ và Trung Quốc".encode("utf-16"), "not UTF-8 (looks like utf-16-le: invalid byte 0xff at offset 0); convert "
+                                              "it first: iconv -f UTF-16-LE -t UTF-8 FILE > NEW.txt"),
         ("Mỹ và Trung Quốc".encode("utf-16-be"), "not UTF-8 (looks like utf-16-be"),
         ("Mỹ và Trung Quốc".encode() + b"\xff" + " tiếp".encode(), "not UTF-8 (looks like damaged UTF-8: invalid byte 0xff"),
         (b"a" * 1001, "too large (1001 bytes > limit 1000)"),

@@ -248,6 +248,20 @@ def test_prune_keeps_documents_posted_over_http(tmp_path: Path) -> None:
     assert set(state(tmp_path)[2]) == {p.stem for p in SEED_FILES[:2]} | {"tin-dang"}
 
 
+@pytest.mark.parametrize("page", [
+    "<!DOCTYPE html>\n<html><head><script>var gia = '99.000 đồng';</script></head><body><p>Tin</p></body></html>",
+    "\ufeff<!-- saved from url=(0040)https://vnexpress.net/ -->\n<HTML lang=vi>\n<body>Tin</body></HTML>",
+])
+def test_an_html_page_saved_as_txt_is_refused_with_its_reason(tmp_path: Path, page: str) -> None:
+    """Indexed as it was, its title was "<!DOCTYPE html>" and a script's string answered a question at 1.00."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "trang.txt").write_text(page, encoding="utf-8")
+    report = ingest(writer(tmp_path / "data", None), folder)
+    assert report.documents_added == 0
+    assert report.errors[0]["reason"].startswith("an HTML page, not an article's text")
+
+
 # --------------------------------------------------------------------- manifest
 def test_manifest_describes_the_index(tmp_path: Path, tiny: Encoder) -> None:
     w = writer(tmp_path, tiny)

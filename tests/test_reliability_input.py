@@ -59,8 +59,10 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "empty": (b"", "empty file"),
     "blank": (b" \n\t\r\n \xe2\x80\x8b\n", "empty file"),
     "bom-only": (b"\xef\xbb\xbf", "empty file"),
-    "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
-    "elf": (b"\x7fELF\x02\x01\x01\x00" + bytes(200), "binary file"),
+    "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "a PNG image, not text"),
+    "elf": (b"\x7fELF\x02\x01\x01\x00" + bytes(200), "a program, not text"),
+    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n", "a PDF document, not text"),
+    "random": (bytes((i * 167 + 13) % 255 + 1 for i in range(2000)), "binary file (control bytes"),  # no NUL
     "utf-16": (VI.encode("utf-16"), "utf-16-le"),
     "utf-16-be-no-bom": (VI.encode("utf-16-be"), "utf-16-be"),
     "utf-32": (VI.encode("utf-32"), "utf-32-le"),
@@ -84,7 +86,7 @@ def test_bad_file_is_refused_with_its_reason(tmp_path: Path, name: str) -> None:
     with pytest.raises(BadInputFile) as info:
         decode_file(path, 5_000_000)
     assert reason in info.value.reason and str(path) in str(info.value), info.value.reason
-    if "UTF-8" in info.value.reason:
+    if "not UTF-8" in info.value.reason:
         assert "not UTF-8 (looks like" in info.value.reason
 
 
