@@ -25,7 +25,7 @@ from qa import lexical_files
 from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexReadOnly, QAError, StorageError
 from qa.manifest import describe, generation_of, library_versions, settings_changes
 from qa.pipeline import Pipeline, Prepared, content_hash
-from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, source_problem, stored_id,
+from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, source_problem, staying, stored_id,
                         taken_by_another_file)
 from qa.store import READ_ONLY, Store, index_exists, storage_advice, is_busy, sqlite_error
 
@@ -84,9 +84,7 @@ class Writer:
             for src in sources:
                 if src.doc_id not in existing and (stored := stored_id(src.doc_id, existing)) is not None:
                     src = replace(src, doc_id=stored)  # a decomposed id an older version stored: the same document
-                holder = paths.get(src.doc_id)
-                if named is not None and holder not in named:
-                    holder = None
+                holder = paths.get(src.doc_id) if named is None or paths.get(src.doc_id) in named else None
                 refused = source_problem(src) or taken_by_another_file(src, holder)
                 if not refused and src.doc_id in accepted:
                     refused = f"duplicate document id {src.doc_id!r} in this write (the first one went in)"
@@ -119,11 +117,7 @@ class Writer:
                 upserts += [self.pipeline.prepare(d.doc_id, d.raw, d.path, meta=d.meta) for d in store.documents()
                             if d.doc_id not in accepted and d.doc_id not in deletes]
             report.documents_removed += len(deletes)
-            for src in sources:  # a link read as its own document before (named alone, or by an earlier version)
-                if kept_links := [a for a in src.aliases if a in existing and a not in deletes]:
-                    report.notices.append(f"{src.path}: the document{'s' * (len(kept_links) > 1)} "
-                                          f"{', '.join(map(repr, kept_links))} read from a link to it stay"
-                                          f"{'s' * (len(kept_links) == 1)} until `qa remove {' '.join(kept_links)}`")
+            report.notices += staying(sources, report.errors, existing, deletes, store.document_paths)
 
             # what this write was decided on: the documents it names, adds, updates or removes (every one when
             # it rebuilds a stale index); a write to another document meanwhile does not concern it

@@ -7,7 +7,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Container
+from collections.abc import Callable, Container, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -221,6 +221,27 @@ def check_prune(paths: list[Path], sources: list[SourceText], report: IngestRepo
         found = f"no .txt article it could read ({len(report.errors)} file(s) rejected)" if report.errors else "no .txt articles"
         raise QAError(f"--prune found {found} in PATHS and would remove every document; nothing was "
                       "changed (`qa remove DOC_ID...` removes documents)")
+
+
+def staying(sources: list[SourceText], errors: list[dict[str, str]], existing: Mapping[str, str],
+            deletes: list[str], stored_paths: Callable[[], dict[str, str | None]]) -> list[str]:
+    """Notices for documents a write leaves in the index although their file says otherwise: a file indexed before
+    and refused now (emptied, made UTF-16 ...: its earlier text still answers, with offsets into the old text), and
+    a link read as its own document before (named alone, or by an earlier version). ``stored_paths``: each stored
+    document's file, read only when needed."""
+    notices = []
+    if errors:
+        stored = stored_paths()
+        for error in errors:
+            doc_id = id_of(Path(error["path"])) if error.get("path") else None
+            if doc_id in existing and stored.get(doc_id) == os.path.abspath(error["path"]):
+                notices.append(f"{error['path']}: the version indexed before stays searchable until the file is fixed "
+                               f"(or `qa remove {doc_id}`)")
+    for src in sources:
+        if links := [a for a in src.aliases if a in existing and a not in deletes]:
+            notices.append(f"{src.path}: the document{'s' * (len(links) > 1)} {', '.join(map(repr, links))} read from "
+                           f"a link to it stay{'s' * (len(links) == 1)} until `qa remove {' '.join(links)}`")
+    return notices
 
 
 def taken_by_another_file(src: SourceText, stored: str | None) -> str | None:

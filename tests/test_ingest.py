@@ -234,6 +234,12 @@ def test_prune_keeps_documents_whose_file_was_rejected(tmp_path: Path) -> None:
     assert [Path(e["path"]).name for e in report.errors] == [f"{ROME}.txt"]
     assert report.documents_removed == 0
     assert ROME in state(data)[2], "a rejected file's document was pruned"
+    # and the write says that its earlier text still answers (it said only "empty file")
+    assert report.notices == [f"{folder / f'{ROME}.txt'}: the version indexed before stays searchable until the file "
+                              f"is fixed (or `qa remove {ROME}`)"]
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / f"{ROME}.txt").write_bytes(b"")
+    assert ingest(w, tmp_path / "elsewhere").notices == []  # another file of that name: not its version
 
 
 def test_prune_keeps_documents_posted_over_http(tmp_path: Path) -> None:
@@ -316,7 +322,7 @@ def test_bad_files_are_reported_and_good_ones_go_in(tmp_path: Path) -> None:
     reasons = {Path(e["path"]).name: e["reason"] for e in report.errors}
     assert set(reasons) == {"empty.txt", "binary.txt", "latin.txt", "nowhere.txt"}
     assert "empty" in reasons["empty.txt"]
-    assert "binary" in reasons["binary.txt"]
+    assert "a PNG image, not text" in reasons["binary.txt"]
     assert "UTF-8" in reasons["latin.txt"] and "latin-1" in reasons["latin.txt"]
     assert "no such file" in reasons["nowhere.txt"]
     assert report.documents_added == 2
