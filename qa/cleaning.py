@@ -169,8 +169,11 @@ def is_marker(text: str) -> bool:
 
 
 def is_inline_related(text: str) -> bool:
-    """A one-line link: "Xem thêm: <headline>", ">> <headline>"."""
-    return len(text) <= 250 and bool(_INLINE_RELATED.match(folded(text)))
+    """A one-line link: "Xem thêm: <headline>", ">> <headline>". Not a quoted sentence of the article itself ("> Theo
+    kế hoạch, tuyến metro sẽ được mở rộng thêm 8 km vào năm 2027."): a headline carries no full stop."""
+    if len(text) > 250 or not _INLINE_RELATED.match(folded(text)):
+        return False
+    return not (text.lstrip()[:1] in "»›►>" and ends_sentence(text))
 
 
 _SENT_END = re.compile(r"[.!?][\"”’'»)\]]*$")

@@ -18,7 +18,8 @@ from qa.store import DocumentRow
 
 # What changes the chunks a document gets: an index built with another version is rebuilt (``qa reindex`` or
 # the next ingest).
-CLEANER_VERSION = "3"  # 2: related articles' leads are searchable passages; 3: so is the prose of the page's footer
+CLEANER_VERSION = "4"  # 2: related articles' leads are searchable passages; 3: so is the prose of the page's footer;
+# 4: a quoted sentence ("> Theo kế hoạch, ...") is text, not a link to another article
 ASSUMED_MAX_TOKENS = 512  # window assumed for chunk sizes when no model is loaded
 
 

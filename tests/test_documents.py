@@ -302,6 +302,21 @@ def test_header_metadata_byline_and_trailing_attribution() -> None:
     assert dropped(doc, "attribution") == ["Theo Reuters"]
 
 
+def test_a_quoted_sentence_is_text_and_a_quoted_headline_a_link() -> None:
+    """A line starting with ">" was a link to another article whatever it said: a quoted sentence of the article (a
+    Markdown blockquote) was dropped, and its fact answered by another article."""
+    raw = (
+        "Tuyến metro Victor khai trương\n"
+        "Tuyến metro Victor chính thức chở khách từ sáng nay với 14 nhà ga trên toàn tuyến.\n"
+        "> Theo kế hoạch, tuyến metro Victor sẽ được mở rộng thêm 8 km vào năm 2027.\n"
+        ">> Hà Nội tăng cường phòng dịch\n"
+        "» Giá xăng giảm lần thứ ba liên tiếp\n"
+    )
+    doc = parse_document(raw, "m")
+    assert "> Theo kế hoạch, tuyến metro Victor sẽ được mở rộng thêm 8 km vào năm 2027." in texts(doc)
+    assert dropped(doc, "related") == [">> Hà Nội tăng cường phòng dịch", "» Giá xăng giảm lần thứ ba liên tiếp"]
+
+
 def test_date_without_year_is_not_a_date() -> None:
     raw = "Tiêu đề\nThứ ba, 23/3\nNội dung bài viết rất ngắn nhưng có một câu hoàn chỉnh."
     assert parse_document(raw, "d").date is None
