@@ -102,7 +102,7 @@ def decode_file(path: str | Path, max_bytes: int) -> str:
         raise BadInputFile(name, f"{kind}, not text: save the article's text as a UTF-8 .txt file")
     if b"\x00" in data:
         raise BadInputFile(name, "binary file (contains NUL bytes)")
-    if error and sum(data.count(b) for b in _CONTROL) > 0.01 * len(data):
+    if sum(data.count(b) for b in _CONTROL) > 0.01 * len(data):  # text has none (a form feed between pages)
         raise BadInputFile(name, "binary file (control bytes that text does not have)")
     if error:
         guess = _guess_8bit(data)
