@@ -122,13 +122,12 @@ def _which(q: str) -> AnswerType | None:
 
 
 def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> float:
-    """Does the sentence contain something of this type that the question does not already say? 1 when in
+    """Does the sentence (in NFC) contain something of this type that the question does not already say? 1 when in
     figures (or as a name, a date), WORD_OFFER when only in words ("bốn điểm", "bảy tiếng"), else 0: a figure
     is the surer sign of an amount. For a place, 1 only for where something is ("tại Washington", "in Warsaw");
     a known place merely named ("Mỹ muốn Triều Tiên ...") or another name, WORD_OFFER."""
     if kind is None:
         return 0.0
-    sentence = nfc(sentence)  # a decomposed (NFD) file's sentence: "Đ" + marks must read as the letters they are
     asked = _folded_lower(question)
     if kind == "place":  # where something is ("tại Washington") is surer than a country the sentence mentions
         if any(item not in asked for item in _said_at(sentence)):

@@ -16,7 +16,7 @@ from qa.lexical import field_tokens, query_terms
 from qa.language import accented
 from qa.retrieval import Candidate, QueryInfo, names_in
 from qa.snapshot import Snapshot
-from qa.text import Sentence, fold, split_sentences, words
+from qa.text import Sentence, fold, nfc, split_sentences, words
 
 if TYPE_CHECKING:
     from qa.rerank import Ranked
@@ -123,9 +123,11 @@ class Answer:
         return asdict(self)
 
 
-def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentence, str, frozenset[str], bool]]:
+def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentence, str, frozenset[str], bool, bool, bool,
+                                                                        str]]:
     """A chunk's sentences with their token sets, whether each is a question, in the headline, in a photo
-    caption; computed once per snapshot."""
+    caption, and the sentence in NFC (as the answer type reads it: a decomposed file's "Đ" + marks are letters);
+    computed once per snapshot."""
     key = ("sentences", row, folded)
     cached = snapshot.memo.get(key)
     if cached is None:
@@ -139,7 +141,8 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
             text = raw[sent.start : sent.end]
             in_heading = heading is not None and heading[0] <= sent.start and sent.end <= heading[1]
             cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
-                           text.rstrip("”\"' ").endswith("?"), in_heading, on_caption_line(raw, sent.start, sent.end, captions)))
+                           text.rstrip("”\"' ").endswith("?"), in_heading, on_caption_line(raw, sent.start, sent.end, captions),
+                           nfc(text)))
         snapshot.memo[key] = cached
     return cached
 
@@ -202,7 +205,7 @@ class SentencePicker:
         heading: tuple[Sentence, str] | None = None
         evidence = max(scores, default=-1.0)  # of the best sentence, the headline included: it tells which passage
         # is about the question
-        for (sent, text, _, _, in_heading, in_caption), score in zip(sentences, scores):
+        for (sent, text, _, _, in_heading, in_caption, _), score in zip(sentences, scores):
             if in_heading:  # but never the answer while the passage has another sentence
                 heading = heading or (sent, text)
             elif (own := score - CAPTION_PENALTY if in_caption else score) > best_score + 1e-9:
@@ -222,7 +225,7 @@ class SentencePicker:
         sentences = sentences if sentences is not None else _sentences(self.snapshot, row, folded=self.folded)
         glossed = self._glossed(row, sentences)
         scores = []
-        for i, (_, text, tokens, is_question, _, _) in enumerate(sentences):
+        for i, (_, _, tokens, is_question, _, _, text) in enumerate(sentences):
             score = (cover(tokens) + glossed[i]) / (1 + GLOSS_SHARE) if glossed else cover(tokens)
             if self.name_cover is not None and not tokens.isdisjoint(self.name_terms):
                 score += NAME_SHARE * self.name_cover(tokens) / (1 + GLOSS_SHARE)
