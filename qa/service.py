@@ -101,6 +101,7 @@ class QAService:
         self._slots = slots or FairSlots(settings.max_concurrency)
         self.holding = threading.local()  # .slot: this thread holds one of ``_slots`` (its question is admitted)
         self._snapshot: Snapshot | None = None
+        self._opening = threading.Lock()  # one thread opens a new generation; the others wait and share it
         self._watch = GenerationWatch(settings.data_dir)
         self._query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -216,12 +217,16 @@ class QAService:
         # file in place from then on, so a disk that fills up later cannot stop reads (it would be created)
         published = self.published_generation()
         current = self._snapshot
-        if current is None or published != current.generation:
-            current = Snapshot.open(self.settings.data_dir)
-            for note in current.notes:
-                self.warn(f"warning: {note}")
-            self._snapshot = current
-        return current
+        if current is not None and published == current.generation:
+            return current
+        with self._opening:  # eight threads after a write opened the new generation eight times (1M chunks: 16 s each)
+            latest = self._snapshot
+            if latest is None or latest is current:  # not opened by another thread meanwhile
+                latest = Snapshot.open(self.settings.data_dir)
+                for note in latest.notes:
+                    self.warn(f"warning: {note}")
+                self._snapshot = latest
+            return latest
 
     def answering_mode(self, snap: Snapshot) -> tuple[Mode, str | None]:
         """The retrieval QA_MODE's answers get over this snapshot (lexical without a usable model), and why

@@ -98,3 +98,41 @@ def test_writer_refuses_documents_the_http_api_refuses(service) -> None:  # noqa
     assert "duplicate document id 'dup'" in reasons[6]
     assert service.snapshot().docs["dup"].title == "Tin về hổ"
     assert service.writer().remove("dup") == ["dup"]  # one id as a plain string
+
+
+def test_threads_asking_after_a_write_open_the_new_index_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QAService had no lock around reopening: every thread that asked after a write opened the new generation
+    itself (2-4 opens of each with 8 threads; at 1M chunks an open takes 16 s, and each warns of what it found)."""
+    import threading
+
+    from qa import service as service_module
+    from qa.config import Settings
+    from qa.service import QAService
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    shutil.copy(seeds[0], docs)
+    opened: list[int] = []
+    original = service_module.Snapshot.open
+
+    def slow_open(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - wraps Snapshot.open as it is
+        snap = original(*args, **kwargs)
+        opened.append(snap.generation)
+        threading.Event().wait(0.05)  # the time a bigger index takes, for the others to arrive meanwhile
+        return snap
+
+    monkeypatch.setattr(service_module.Snapshot, "open", staticmethod(slow_open))
+    service = QAService(Settings(data_dir=tmp_path / "data", mode="lexical"), warn=lambda _: None)
+    service.ingest(docs)
+    service.ask("warm up")
+    opened.clear()
+    shutil.copy(seeds[1], docs)
+    service.ingest(docs)
+    start = threading.Barrier(8)
+    threads = [threading.Thread(target=lambda: (start.wait(), service.ask("Who met in Rome?"))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert opened == [service.snapshot().generation]
