@@ -28,6 +28,7 @@ from qa.conversation import contextualize
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune
+from qa.store import forget_opened
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, cross_rerank, rerank
@@ -98,6 +99,9 @@ class QAService:
                  encoder_warn: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self.warn = warn
+        # a new service reads what is there now: after the folder was deleted (an admin's "wipe and rebuild"),
+        # it makes a new index where an older service of this process would refuse to (``qa.store._OPENED``)
+        forget_opened(settings.data_dir)
         self._slots = slots or FairSlots(settings.max_concurrency)
         self.holding = threading.local()  # .slot: this thread holds one of ``_slots`` (its question is admitted)
         self._snapshot: Snapshot | None = None

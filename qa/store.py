@@ -103,6 +103,11 @@ FOREIGN_FIX = ("move it away (or set QA_DATA_DIR to another folder) and ingest t
 _OPENED: set[str] = set()
 
 
+def forget_opened(data_dir: Path) -> None:
+    """Start afresh with ``data_dir``: a new service may create an index where one this process used is gone."""
+    _OPENED.discard(os.path.abspath(data_dir / DB_NAME))
+
+
 def index_exists(data_dir: Path) -> bool:
     """Whether ``data_dir`` holds an index, or held one this process opened (gone since: ``Store`` says so).
     Reads of a folder without one see an empty index and create nothing (a mistyped QA_DATA_DIR stays a typo)."""

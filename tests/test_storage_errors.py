@@ -225,3 +225,19 @@ def test_an_index_on_a_read_only_mount_answers_questions_and_refuses_writes_clea
     first, refused = done.stdout.splitlines()[:2]
     assert first == "002_57590387f8aa0a75"
     assert refused.startswith("refused:") and "read-only" in refused and "disk space" not in refused
+
+
+def test_a_new_service_after_the_index_was_deleted_starts_a_new_one(tmp_path: Path) -> None:
+    """The folder a service was using deleted on purpose ("wipe and rebuild" in an app that embeds qa): the old
+    service still refuses to start an empty index in its place, a new one builds afresh (every QAService of the
+    process refused, until a restart)."""
+    data = tmp_path / "data"
+    old = QAService(Settings(data_dir=data, mode="lexical"), warn=lambda _: None)
+    old.ingest(SEEDS)
+    assert not old.ask("Ai đã gặp nhau tại Rome?").abstained
+    shutil.rmtree(data)
+    with pytest.raises(IndexUnavailable, match="is gone"):
+        old.ingest(SEEDS)
+    new = QAService(Settings(data_dir=data, mode="lexical"), warn=lambda _: None)
+    assert new.ingest(SEEDS).documents_added == len(list(SEEDS.glob("*.txt")))
+    assert not new.ask("Ai đã gặp nhau tại Rome?").abstained
