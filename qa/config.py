@@ -61,23 +61,23 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
 
     data_dir: Path = Field(default_factory=default_data_dir, description="Where the index lives")
-    model: str = Field(DEFAULT_MODEL, description="Hub id or local directory of a sentence-transformers model")
-    reranker: str | None = Field(None, description="Optional cross-encoder (hub id or local dir) reranking the top passages")
+    model: str = Field(default=DEFAULT_MODEL, description="Hub id or local directory of a sentence-transformers model")
+    reranker: str | None = Field(default=None, description="Optional cross-encoder (hub id or local dir) reranking the top passages")
     backend: Literal["auto", "torch", "onnx", "onnx-int8", "openvino"] = Field(
-        "auto", description="Encoder inference backend (auto: ONNX Runtime when installed, else torch)")
-    query_prefix: str | None = Field(None, description="Override the query prompt (e5: 'query: ')")
-    passage_prefix: str | None = Field(None, description="Override the passage prompt (e5: 'passage: ')")
-    chunk_tokens: int = Field(400, ge=32, le=2048, description="Target chunk size in model tokens")
-    chunk_overlap_sentences: int = Field(1, ge=0, le=5)
-    batch_size: int = Field(32, ge=1, le=1024)
-    batch_wait_ms: float = Field(2.0, ge=0.0, le=100.0, allow_inf_nan=False, description="How long a question waits for others to share an encoder call")
-    query_batch: int = Field(1, ge=1, le=256, description="Most questions per encoder call (1: concurrent questions "
+        default="auto", description="Encoder inference backend (auto: ONNX Runtime when installed, else torch)")
+    query_prefix: str | None = Field(default=None, description="Override the query prompt (e5: 'query: ')")
+    passage_prefix: str | None = Field(default=None, description="Override the passage prompt (e5: 'passage: ')")
+    chunk_tokens: int = Field(default=400, ge=32, le=2048, description="Target chunk size in model tokens")
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+    batch_size: int = Field(default=32, ge=1, le=1024)
+    batch_wait_ms: float = Field(default=2.0, ge=0.0, le=100.0, allow_inf_nan=False, description="How long a question waits for others to share an encoder call")
+    query_batch: int = Field(default=1, ge=1, le=256, description="Most questions per encoder call (1: concurrent questions "
                              "encode side by side, one per core, the fastest measured on CPU)")
-    k: int = Field(5, ge=1, le=50)
+    k: int = Field(default=5, ge=1, le=50)
     mode: Mode = "hybrid"
-    abstain_threshold: float = Field(0.5, ge=0.0, le=1.0, allow_inf_nan=False, description="Abstain below this confidence (a calibrated probability)")
-    model_load_timeout: float = Field(3.0, ge=0.1, le=3600.0, allow_inf_nan=False, description="Seconds to wait for the hub before falling back")
-    max_file_bytes: int = Field(DEFAULT_MAX_FILE_BYTES, ge=1, description="Larger input files are rejected")
+    abstain_threshold: float = Field(default=0.5, ge=0.0, le=1.0, allow_inf_nan=False, description="Abstain below this confidence (a calibrated probability)")
+    model_load_timeout: float = Field(default=3.0, ge=0.1, le=3600.0, allow_inf_nan=False, description="Seconds to wait for the hub before falling back")
+    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, ge=1, description="Larger input files are rejected")
 
     # HTTP server (`qa serve`); lists are comma-separated in the environment
     api_keys: Annotated[list[str], NoDecode] = Field(
@@ -86,17 +86,17 @@ class Settings(BaseSettings):
         default_factory=list, description="Keys accepted on document writes (and reads)")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS ('*' for any); none by default")
-    rate_limit_per_minute: int = Field(120, ge=0, description="Requests per minute per key (or client IP); 0 disables")
+    rate_limit_per_minute: int = Field(default=120, ge=0, description="Requests per minute per key (or client IP); 0 disables")
     max_concurrency: int = Field(default_factory=lambda: 2 * (os.cpu_count() or 1), ge=1,
                                  description="Questions answered at once, per process (default: twice the CPU "
                                              "cores, so one question's Python work overlaps another's encoding); "
                                              "more wait")
-    workers: int = Field(1, ge=1, le=64, description="Server processes behind the port (`qa serve`); each loads the "
+    workers: int = Field(default=1, ge=1, le=64, description="Server processes behind the port (`qa serve`); each loads the "
                          "model and the index itself, rate limits and metrics are shared")
-    max_request_bytes: int | None = Field(None, ge=1024,  # None: set from max_file_bytes (_request_room)
+    max_request_bytes: int | None = Field(default=None, ge=1024,  # None: set from max_file_bytes (_request_room)
                                    description="Larger request bodies get 413 (default: 3 x QA_MAX_FILE_BYTES + 64 KiB, "
                                                "room for a document of that size however its JSON is escaped)")
-    access_log: bool = Field(True, description="One log line per HTTP request (uvicorn's access log)")
+    access_log: bool = Field(default=True, description="One log line per HTTP request (uvicorn's access log)")
     example_questions: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(EXAMPLE_QUESTIONS), max_length=6,
         description="Questions the chat page offers before the first one (about the bundled seeds by default); "
@@ -119,6 +119,11 @@ class Settings(BaseSettings):
                                  "or give keys separated by commas")
             return parts
         return value
+
+    @field_validator("model", "reranker", mode="before")
+    @classmethod
+    def _path_as_text(cls, value: object) -> object:
+        return os.fspath(value) if isinstance(value, os.PathLike) else value  # Settings(model=Path(folder))
 
     @field_validator("example_questions", mode="before")
     @classmethod

@@ -1,6 +1,6 @@
 """The product's one entry point for the CLI, the HTTP server and the evaluator.
 
-It loads the encoder at most once per process (falling back to lexical
+It loads the encoder at most once per service (falling back to lexical
 retrieval with one clear line when it cannot), keeps the newest index snapshot,
 and turns a question (plus conversation) into a cited ``Answer``.
 """
@@ -48,7 +48,7 @@ def _stderr(message: str) -> None:
 
 
 class LoadOnce(Generic[T]):
-    """A model loaded on first use, at most once per process; a failure is reported once and remembered."""
+    """A model loaded on first use, at most once per service; a failure is reported once and remembered."""
 
     def __init__(self, load: Callable[[], T], warn: Callable[[str], None]) -> None:
         self._load = load
@@ -243,7 +243,7 @@ class QAService:
         """The encoder to use for this snapshot, or why dense retrieval is unavailable."""
         if mode == "lexical":
             return None, None
-        encoder = self.encoder()  # tried once per process; a failure is reported in one line
+        encoder = self.encoder()  # tried once per service; a failure is reported in one line
         if encoder is None:
             return None, self._encoder.error
         if snap.vectors is None:
