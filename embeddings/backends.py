@@ -23,12 +23,16 @@ export or the check fails, :func:`accelerate` raises :class:`BackendUnavailable`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
+import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,17 +163,12 @@ def _fuse(src: Path, dst: Path, config: Any) -> bool:
     heads, hidden = getattr(config, "num_attention_heads", None), getattr(config, "hidden_size", None)
     if not heads or not hidden or getattr(config, "model_type", "") not in _FUSABLE:
         return False
-    import logging
-
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".onnx", dir=dst.parent)
     os.close(fd)
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # the optimizer logs its progress on the root logger
     try:
         from onnxruntime.transformers import optimizer
 
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), quiet_thread():  # the optimizer logs its progress as it goes
             warnings.simplefilter("ignore")
             fused = optimizer.optimize_model(str(src), model_type="bert", num_heads=int(heads),
                                              hidden_size=int(hidden))
@@ -180,13 +179,30 @@ def _fuse(src: Path, dst: Path, config: Any) -> bool:
     except Exception:  # noqa: BLE001 - unknown pattern, optimizer missing...: the plain graph is fine
         return False
     finally:
-        root.setLevel(level)
         Path(tmp).unlink(missing_ok=True)
 
 
-def _quantize_int8(src: Path, dst: Path) -> None:
-    import logging
+@contextlib.contextmanager
+def quiet_thread() -> Iterator[None]:
+    """Drop what this thread logs below ERROR while exporting (ONNX Runtime's tools log progress and hints on the
+    root logger and on loggers of their own), without touching any logger's level: that is the application's, and
+    other threads log meanwhile (setting the root logger to ERROR silenced a chatbot's own warnings)."""
+    me = threading.get_ident()
 
+    def keep(record: logging.LogRecord) -> bool:
+        return record.thread != me or record.levelno >= logging.ERROR
+
+    handlers = [*logging.getLogger().handlers, *([logging.lastResort] if logging.lastResort else [])]
+    for handler in handlers:
+        handler.addFilter(keep)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(keep)
+
+
+def _quantize_int8(src: Path, dst: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".onnx", dir=dst.parent)
@@ -194,14 +210,9 @@ def _quantize_int8(src: Path, dst: Path) -> None:
     try:
         # weights only (MatMulConstBOnly), per output channel: cosine to fp32 ~0.99 on MiniLM, where
         # quantising the activation x activation attention matmuls as well gave ~0.93
-        root = logging.getLogger()
-        level = root.level
-        root.setLevel(logging.ERROR)  # the quantizer logs a "consider pre-processing" hint on the root logger
-        try:
+        with quiet_thread():  # the quantizer logs a "consider pre-processing" hint on the root logger
             quantize_dynamic(str(src), tmp, weight_type=QuantType.QInt8, per_channel=True,
                              extra_options={"MatMulConstBOnly": True, "DefaultTensorType": 1})
-        finally:
-            root.setLevel(level)
         os.chmod(tmp, 0o644)
         os.replace(tmp, dst)
     finally:

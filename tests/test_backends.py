@@ -184,3 +184,30 @@ def test_unwritable_cache_exports_to_a_temporary_folder(tiny_model_dir: Path, tm
     blocker.write_text("x")
     monkeypatch.setenv("QA_BACKEND_CACHE", str(blocker / "cache"))  # under a file: mkdir fails
     assert load_encoder(str(tiny_model_dir), backend="onnx").backend == "onnx"
+
+
+def test_exporting_quiets_only_its_own_thread(tiny_model_dir: Path) -> None:
+    """The export set the root logger to ERROR while it ran: an application's other threads lost their warnings
+    (540 logged, 426 shown in one run). Now only what the exporting thread logs below ERROR is dropped."""
+    import threading
+
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        level = root.level
+        with backends.quiet_thread():
+            logging.warning("the exporter's hint")
+            other = threading.Thread(target=lambda: logging.warning("another thread's warning"))
+            other.start()
+            other.join()
+            logging.error("the exporter's error")
+            assert root.level == level
+        logging.warning("after")
+        assert load_encoder(str(tiny_model_dir), backend="onnx-int8").backend in ("onnx-int8", "onnx", "torch")
+        assert root.level == level
+    finally:
+        root.removeHandler(handler)
+    assert seen[:3] == ["another thread's warning", "the exporter's error", "after"]
