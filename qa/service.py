@@ -7,8 +7,8 @@ and turns a question (plus conversation) into a cited ``Answer``.
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 import threading
 import time
 from pathlib import Path
@@ -27,7 +27,7 @@ from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
-from qa.sources import check_prune
+from qa.sources import SourceText, check_prune
 from qa.store import forget_opened
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
@@ -43,8 +43,9 @@ T = TypeVar("T")
 QUERY_CACHE = 2048  # query vectors remembered (LRU)
 
 
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr)
+def _log(message: str) -> None:
+    """The default ``warn``: the "qa" logger (shown on stderr by Python when the application configured no logging)."""
+    logging.getLogger("qa").warning("%s", message.removeprefix("warning: "))
 
 
 class LoadOnce(Generic[T]):
@@ -71,6 +72,11 @@ class LoadOnce(Generic[T]):
                 self._tried = True
             return self.value
 
+    def reset(self) -> None:
+        """Forget the model (``QAService.close``): the next ``get`` loads it again."""
+        with self._lock:
+            self._tried, self.value, self.error = False, None, None
+
 
 def make_batcher(encoder: Encoder, settings: Settings) -> QueryBatcher | None:
     """What the service puts in front of ``encoder`` for concurrent questions.
@@ -94,7 +100,7 @@ class QAService:
     (``qa/slots.py``; the server passes its own). More threads than that only compete for the cores and
     the GIL: more CPU per answer and fewer answers per second (README, Performance, "Admission")."""
 
-    def __init__(self, settings: Settings, *, warn: Callable[[str], None] = _stderr,
+    def __init__(self, settings: Settings, *, warn: Callable[[str], None] = _log,
                  slots: FairSlots | None = None,
                  encoder_warn: Callable[[str], None] | None = None) -> None:
         self.settings = settings
@@ -207,6 +213,46 @@ class QAService:
         elif not sources:
             return report  # nothing to read (a mistyped path): no model loaded, the index untouched
         return self.writer().ingest(sources, prune=prune, progress=progress, report=report)
+
+    def add_text(self, doc_id: str, text: str, *, title: str | None = None, source: str | None = None,
+                 date: str | None = None, author: str | None = None, url: str | None = None) -> IngestReport:
+        """Add one document given as text, or replace the one of this id (what ``POST /v1/documents`` does, from
+        any file or none): the same cleaning and incremental rules as ``ingest``; a refused text (empty, too
+        large, an HTML page ...) is in ``report.errors`` and nothing changes. ``title``..``url``: metadata the
+        text's own lines would otherwise give."""
+        report = IngestReport()
+        size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0
+        if size > self.settings.max_file_bytes:
+            report.errors.append({"path": doc_id, "reason": f"too large ({size} bytes > limit {self.settings.max_file_bytes})"})
+            return report
+        meta = {"title": title, "source": source, "date": date, "author": author, "url": url}
+        document = SourceText(doc_id, text, url, meta={k: v for k, v in meta.items() if v}, upsert=True)
+        return self.writer().ingest([document], report=report)
+
+    def remove(self, doc_ids: str | Iterable[str]) -> list[str]:
+        """Delete these documents (``qa remove``); returns the ids that were in the index."""
+        return self.writer().remove([doc_ids] if isinstance(doc_ids, str) else list(doc_ids))
+
+    def raw_text(self, doc_id: str) -> str | None:
+        """A document's text as ingested (a file decoded as UTF-8, its BOM and line ends kept): what a passage's
+        and its highlight's ``start`` / ``end`` index (``GET /v1/documents/{id}/raw``). None for an unknown id."""
+        return self.snapshot().raws.get(doc_id)
+
+    def close(self) -> None:
+        """Let go of the index (its files and connection) and the models; the next question opens them again."""
+        self._watch.close()
+        self._snapshot = None
+        self._encoder.reset()
+        self._reranker.reset()
+        self._query_batcher, self._batcher_made = None, False
+        with self._cache_lock:
+            self._query_cache.clear()
+
+    def __enter__(self) -> "QAService":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def writer(self, *, rebuild_stale: bool = True) -> Writer:
         return Writer(self.settings.data_dir, Pipeline(self.settings, self.encoder()), rebuild_stale=rebuild_stale)

@@ -136,3 +136,29 @@ def test_threads_asking_after_a_write_open_the_new_index_once(tmp_path: Path, mo
     for thread in threads:
         thread.join()
     assert opened == [service.snapshot().generation]
+
+
+def test_documents_given_as_text_removed_and_cited_from_python(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """What POST /v1/documents, DELETE and /raw do over HTTP, from Python (an embedder had only files: its text was
+    taken for a path, "no such file or folder"), with the warnings on the "qa" logger rather than printed."""
+    from qa.config import Settings
+    from qa.service import QAService
+
+    text = "Mưa lớn ở Lào Cai\r\n\r\nMưa lớn gây lũ quét làm sập 20 ngôi nhà ở huyện Bát Xát chiều 14/9.\r\n"
+    with caplog.at_level("WARNING", logger="qa"), QAService(Settings(
+            data_dir=tmp_path / "data", model=str(tmp_path / "no-model"))) as service:
+        report = service.add_text("lu-quet", text, source="VTV", date="2024-09-14")
+        assert report.documents_added == 1 and not report.errors
+        assert any("cannot load model" in r.getMessage() for r in caplog.records if r.name == "qa")
+        answer = service.ask("Lũ quét làm sập bao nhiêu ngôi nhà?")
+        top = answer.passages[0]
+        assert top.doc_id == "lu-quet" and top.source == "VTV" and top.date == "2024-09-14"
+        raw = service.raw_text("lu-quet")
+        assert raw == text and raw[top.highlight.start : top.highlight.end] == top.highlight.text
+        assert "20 ngôi nhà" in top.highlight.text
+        assert service.add_text("lu-quet", text, source="VTV", date="2024-09-14").documents_unchanged == 1
+        refused = service.add_text("trang", "<!DOCTYPE html><html><body>x</body></html>")
+        assert refused.documents_added == 0 and refused.errors[0]["reason"].startswith("an HTML page")
+        assert service.remove(["lu-quet", "nope"]) == ["lu-quet"]
+        assert service.raw_text("lu-quet") is None and service.ask("Lũ quét ở Lào Cai?").passages == []
+    service.ask("Lào Cai")  # closed: the next question opens the index again
