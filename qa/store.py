@@ -380,8 +380,9 @@ def is_busy(exc: BaseException) -> bool:
 
 def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
     """The product error for a SQLite failure: damage (IndexCorrupt) or a storage problem (StorageError)."""
-    if is_damage(exc):
-        return IndexCorrupt(f"{path}: not a readable qa index ({exc}); {FOREIGN_FIX}")
+    if is_damage(exc):  # SQLite quotes a damaged page's text: the start of it is enough
+        detail = str(exc) if len(str(exc)) <= 160 else f"{str(exc)[:160]}…"
+        return IndexCorrupt(f"{path}: not a readable qa index ({detail}); {FOREIGN_FIX}")
     name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
     if is_busy(exc):
         return IndexBusy(f"{path}: {exc} while {doing}: another process kept the index locked for over "
