@@ -23,22 +23,19 @@ export or the check fails, :func:`accelerate` raises :class:`BackendUnavailable`
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import logging
 import os
 import shutil
 import tempfile
-import threading
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from embeddings import direct
+from embeddings.quiet import quiet_thread
 from qa.config import cache_dir
 
 BACKENDS = ("torch", "onnx", "onnx-int8", "openvino")  # "auto": encoder.AUTO_BACKEND (onnx)
@@ -180,26 +177,6 @@ def _fuse(src: Path, dst: Path, config: Any) -> bool:
         return False
     finally:
         Path(tmp).unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def quiet_thread() -> Iterator[None]:
-    """Drop what this thread logs below ERROR while exporting (ONNX Runtime's tools log progress and hints on the
-    root logger and on loggers of their own), without touching any logger's level: that is the application's, and
-    other threads log meanwhile (setting the root logger to ERROR silenced a chatbot's own warnings)."""
-    me = threading.get_ident()
-
-    def keep(record: logging.LogRecord) -> bool:
-        return record.thread != me or record.levelno >= logging.ERROR
-
-    handlers = [*logging.getLogger().handlers, *([logging.lastResort] if logging.lastResort else [])]
-    for handler in handlers:
-        handler.addFilter(keep)
-    try:
-        yield
-    finally:
-        for handler in handlers:
-            handler.removeFilter(keep)
 
 
 def _quantize_int8(src: Path, dst: Path) -> None:

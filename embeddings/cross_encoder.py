@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from embeddings.encoder import _load_model, _reason_from, quiet_transformers
+from embeddings.encoder import _load_model, _reason_from
+from embeddings.quiet import quiet_transformers
 from qa.errors import ModelUnavailable
 
 FALLBACK = "answering without reranking"

@@ -10,19 +10,18 @@ The inference backend (``backend=`` or ``QA_BACKEND``: torch, onnx, onnx-int8, o
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
 import threading
-import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from embeddings.backends import BACKENDS, LOSSY, accelerate, direct_of
 from embeddings.hub import _cache_folder, _looks_like_path, _one_line, _reason_from, hub_address, hub_offline, hub_reachable
+from embeddings.quiet import quiet_transformers
 from qa.errors import ModelUnavailable
 
 logger = logging.getLogger(__name__)
@@ -49,36 +48,6 @@ DEFAULT_BACKEND = "auto"
 AUTO_BACKEND = "onnx"
 AUTO_FALLBACK = "onnx"
 AUTO_INT8_COS = 0.99  # probe cosine auto asks of a lossy AUTO_BACKEND (MiniLM: 0.9916); explicit onnx-int8: LOSSY_COS
-
-
-@contextlib.contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """Silence transformers' and sentence-transformers' logs below ERROR, the "Loading weights"
-    bars and FutureWarnings for the block: load failures are reported as ModelUnavailable."""
-    try:
-        from transformers.utils import logging as hf_logging
-    except Exception:  # noqa: BLE001
-        hf_logging = None
-    old_verbosity = old_bar = None
-    if hf_logging is not None:
-        old_verbosity = hf_logging.get_verbosity()
-        old_bar = hf_logging.is_progress_bar_enabled()
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-    st_logger = logging.getLogger("sentence_transformers")
-    old_st_level = st_logger.level
-    st_logger.setLevel(max(logging.ERROR, old_st_level))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            yield
-    finally:
-        st_logger.setLevel(old_st_level)
-        if hf_logging is not None:
-            hf_logging.set_verbosity(old_verbosity)
-            if old_bar:
-                hf_logging.enable_progress_bar()
 
 
 def select_prompts(

@@ -29,7 +29,8 @@ from qa.backup_target import BackupError, advice, discard, publish, stage
 from qa.errors import IndexCorrupt, StorageError
 from qa.fsutil import fsync_dir
 from qa.snapshot import verify
-from qa.store import DB_NAME, Store, sqlite_error
+from qa.sqlite_errors import sqlite_error
+from qa.store import DB_NAME, Store
 
 META_NAME = "snapshot.json"
 FORMAT = 1

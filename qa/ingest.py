@@ -9,6 +9,7 @@ is taken and deduplicated by content hash, so unchanged text is never re-encoded
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import secrets
@@ -27,7 +28,8 @@ from qa.manifest import describe, generation_of, library_versions, settings_chan
 from qa.pipeline import Pipeline, Prepared, content_hash
 from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, source_problem, staying, stored_id,
                         taken_by_another_file)
-from qa.store import READ_ONLY, Store, index_exists, storage_advice, is_busy, sqlite_error
+from qa.sqlite_errors import READ_ONLY, is_busy, sqlite_error, storage_advice
+from qa.store import Store, index_exists
 
 FAISS_PREFIX = "vectors."
 RACE_RETRIES = 5  # a write whose decisions another write overtook starts over, this many times at most
@@ -78,8 +80,7 @@ class Writer:
             paths = store.document_paths() if any(s.doc_id in existing and s.path for s in sources) else {}
             accepted: set[str] = set()
             refused_ids: set[str] = set()  # kept as they are: never pruned, rebuilt when the index is stale
-            # with --prune the index is to hold what PATHS hold: a stored file they do not name is leaving, and an
-            # article of the same id among them takes its place (`qa ingest b --prune` after `qa ingest a`)
+            # --prune: a stored file PATHS do not name is leaving; an article of its id in PATHS takes its place
             named = {s.path for s in sources if s.path} if prune else None
             for src in sources:
                 if src.doc_id not in existing and (stored := stored_id(src.doc_id, existing)) is not None:
@@ -106,10 +107,9 @@ class Writer:
                     report.documents_unchanged += 1
                 else:
                     report.documents_updated += 1
-            # a file that was named but rejected (empty, not UTF-8, refused above) is not "absent": --prune
-            # keeps its document (files rejected while reading are reported by path: their stem is the id)
+            # --prune removes what was read from files PATHS no longer hold (a document posted over HTTP has none); a
+            # file named but rejected (empty, not UTF-8, refused above: its stem is the id) is not "absent"
             kept = accepted | refused_ids | {id_of(Path(e["path"])) for e in report.errors if e.get("path")}
-            # --prune removes what was read from files PATHS no longer hold; a document posted over HTTP has no file
             filed = {d for d, path in store.document_paths().items() if path is not None} if prune else set()
             deletes = [d for d in existing if d not in kept and d in filed]
             if stale:  # rebuild every other stored document under the current pipeline (except those pruned)
@@ -366,11 +366,8 @@ class Writer:
         if published is None and lexical is None:
             return
         try:
-            check = Store(self.data_dir)
-            try:
+            with contextlib.closing(Store(self.data_dir)) as check:
                 manifest = check.manifest()
-            finally:
-                check.close()
         except (QAError, sqlite3.Error):
             return  # cannot tell: leave it to the next write's collection
         try:

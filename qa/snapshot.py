@@ -24,7 +24,8 @@ from qa.cleaning import collapse
 from qa.documents import page_text
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
-from qa.store import FOREIGN_FIX as DAMAGED_DB_FIX, DocumentRow, Store, index_exists, is_damage, sqlite_error
+from qa.sqlite_errors import FOREIGN_FIX as DAMAGED_DB_FIX, is_damage, sqlite_error
+from qa.store import DocumentRow, Store, index_exists
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ points to is published before the transaction commits (see ``qa.ingest``).
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import sqlite3
@@ -22,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from qa.documents import SECTIONS, page_text
-from qa.errors import IndexBusy, IndexCorrupt, IndexReadOnly, IndexUnavailable, StorageError
+from qa.errors import IndexCorrupt, IndexUnavailable
+from qa.sqlite_errors import FOREIGN_FIX, WRITE_WAIT_S, sqlite_error
 
 DB_NAME = "qa.sqlite3"
 _HAS_PAGE_TEXT = [f"dropped LIKE '%\"{reason}\"%'" for reason in SECTIONS]  # documents with searchable dropped text
@@ -92,10 +92,7 @@ class DocumentRow:
 
 
 WAL_WAIT = 10.0  # seconds a connection retries switching a new index to WAL while another holds it
-WRITE_WAIT_S = 60.0  # seconds a write waits for another process's write to finish before IndexBusy
 REQUIRED_TABLES = frozenset({"documents", "chunks", "embeddings", "manifest"})
-FOREIGN_FIX = ("move it away (or set QA_DATA_DIR to another folder) and ingest the documents again, or restore a "
-               "backup with `qa restore PATH`; `qa reindex` cannot help, it rebuilds from the documents stored in this file")
 
 
 # the indexes this process has opened: one that disappears afterwards (a volume unmounted, the folder moved)
@@ -361,46 +358,3 @@ def _read_only_folder(data_dir: Path, exc: sqlite3.Error) -> bool:
         return False  # CANTOPEN on a writable file system is another problem: reported as it is
     no_write = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
     return not (data_dir.stat().st_mode & no_write) and not (db.stat().st_mode & no_write)
-
-
-def is_damage(exc: sqlite3.Error) -> bool:
-    """The file is not a (sound) SQLite database, as opposed to a disk, lock or permission problem."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if name:
-        return name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))
-    return isinstance(exc, sqlite3.DatabaseError) and any(
-        w in str(exc) for w in ("not a database", "malformed", "corrupt", "Could not decode"))
-
-
-def is_busy(exc: BaseException) -> bool:
-    """Another connection holds the lock (SQLITE_BUSY / SQLITE_LOCKED), as opposed to damage or a full disk."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    return isinstance(exc, sqlite3.Error) and ("BUSY" in name or "LOCKED" in name or "locked" in str(exc))
-
-
-def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
-    """The product error for a SQLite failure: damage (IndexCorrupt) or a storage problem (StorageError)."""
-    if is_damage(exc):  # SQLite quotes a damaged page's text: the start of it is enough
-        detail = str(exc) if len(str(exc)) <= 160 else f"{str(exc)[:160]}…"
-        return IndexCorrupt(f"{path}: not a readable qa index ({detail}); {FOREIGN_FIX}")
-    name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
-    if is_busy(exc):
-        return IndexBusy(f"{path}: {exc} while {doing}: another process kept the index locked for over "
-                         f"{WRITE_WAIT_S:.0f} s (a `qa ingest`, or another server worker, writing); nothing was "
-                         "changed, the previous index still answers. Try again once that write is done")
-    advice = storage_advice(exc)
-    # nothing can be answered: a 503, not a 507; a write refused by permissions is no lack of space either
-    kind = IndexUnavailable if doing.startswith("opening") else IndexReadOnly if advice == READ_ONLY else StorageError
-    return kind(f"{path}: {exc} ({name}) while {doing}; {advice}")
-
-
-READ_ONLY = "the index folder or its files are read-only for this user: fix their permissions (or mount)"
-
-
-def storage_advice(exc: BaseException) -> str:
-    """What to fix for a SQLite or OS error that is not damage: permissions for a read-only folder or file,
-    else space."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if "READONLY" in name or "readonly" in str(exc) or getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return READ_ONLY
-    return "check free disk space and permissions"

@@ -12,6 +12,7 @@ import pytest
 import embeddings.backends as backends
 import embeddings.encoder as encoder_module
 from embeddings.encoder import load_encoder
+from embeddings.quiet import quiet_thread
 from qa.config import Settings
 from tiny_model import ENCODER_TEXTS
 
@@ -198,7 +199,7 @@ def test_exporting_quiets_only_its_own_thread(tiny_model_dir: Path) -> None:
     root.addHandler(handler)
     try:
         level = root.level
-        with backends.quiet_thread():
+        with quiet_thread():
             logging.warning("the exporter's hint")
             other = threading.Thread(target=lambda: logging.warning("another thread's warning"))
             other.start()

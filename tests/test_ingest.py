@@ -224,50 +224,6 @@ def test_remove_and_prune(tmp_path: Path, tiny: Encoder) -> None:
     assert report.documents_removed == 0 and len(state(tmp_path)[2]) == 2
 
 
-def test_prune_keeps_documents_whose_file_was_rejected(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    w = writer(data, None)
-    folder = seed_copy(tmp_path)
-    ingest(w, folder)
-    (folder / f"{ROME}.txt").write_bytes(b"")  # being rewritten, say
-    report = ingest(w, folder, prune=True)
-    assert [Path(e["path"]).name for e in report.errors] == [f"{ROME}.txt"]
-    assert report.documents_removed == 0
-    assert ROME in state(data)[2], "a rejected file's document was pruned"
-    # and the write says that its earlier text still answers (it said only "empty file")
-    assert report.notices == [f"{folder / f'{ROME}.txt'}: the version indexed before stays searchable until the file "
-                              f"is fixed (or `qa remove {ROME}`)"]
-    (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "elsewhere" / f"{ROME}.txt").write_bytes(b"")
-    assert ingest(w, tmp_path / "elsewhere").notices == []  # another file of that name: not its version
-
-
-def test_prune_keeps_documents_posted_over_http(tmp_path: Path) -> None:
-    """A folder synced with --prune beside a server taking POSTs: the posted documents have no file that PATHS
-    could hold, and were all removed."""
-    w = writer(tmp_path, None)
-    ingest(w)
-    posted = SourceText("tin-dang", "Tin đăng qua API\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n", upsert=True)
-    w.ingest([posted], report=IngestReport())
-    report = ingest(w, *SEED_FILES[:2], prune=True)
-    assert report.documents_removed == 3
-    assert set(state(tmp_path)[2]) == {p.stem for p in SEED_FILES[:2]} | {"tin-dang"}
-
-
-@pytest.mark.parametrize("page", [
-    "<!DOCTYPE html>\n<html><head><script>var gia = '99.000 đồng';</script></head><body><p>Tin</p></body></html>",
-    "\ufeff<!-- saved from url=(0040)https://vnexpress.net/ -->\n<HTML lang=vi>\n<body>Tin</body></HTML>",
-])
-def test_an_html_page_saved_as_txt_is_refused_with_its_reason(tmp_path: Path, page: str) -> None:
-    """Indexed as it was, its title was "<!DOCTYPE html>" and a script's string answered a question at 1.00."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "trang.txt").write_text(page, encoding="utf-8")
-    report = ingest(writer(tmp_path / "data", None), folder)
-    assert report.documents_added == 0
-    assert report.errors[0]["reason"].startswith("an HTML page, not an article's text")
-
-
 # --------------------------------------------------------------------- manifest
 def test_manifest_describes_the_index(tmp_path: Path, tiny: Encoder) -> None:
     w = writer(tmp_path, tiny)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest import SourceText
+from qa.ingest import IngestReport, SourceText
 from qa.store import Store
 from test_ingest import ROME, SEED_FILES, SEEDS, ingest, seed_copy, settings, sources, state, writer
 
@@ -261,3 +261,33 @@ def test_an_older_index_s_decomposed_id_is_the_same_document(tmp_path: Path) -> 
         assert list(store.document_hashes()) == [name]
     finally:
         store.close()
+
+
+def test_prune_keeps_documents_posted_over_http(tmp_path: Path) -> None:
+    """A folder synced with --prune beside a server taking POSTs: the posted documents have no file that PATHS
+    could hold, and were all removed."""
+    w = writer(tmp_path, None)
+    ingest(w)
+    posted = SourceText("tin-dang", "Tin đăng qua API\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n", upsert=True)
+    w.ingest([posted], report=IngestReport())
+    report = ingest(w, *SEED_FILES[:2], prune=True)
+    assert report.documents_removed == 3
+    assert set(state(tmp_path)[2]) == {p.stem for p in SEED_FILES[:2]} | {"tin-dang"}
+
+
+def test_prune_keeps_documents_whose_file_was_rejected(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    w = writer(data, None)
+    folder = seed_copy(tmp_path)
+    ingest(w, folder)
+    (folder / f"{ROME}.txt").write_bytes(b"")  # being rewritten, say
+    report = ingest(w, folder, prune=True)
+    assert [Path(e["path"]).name for e in report.errors] == [f"{ROME}.txt"]
+    assert report.documents_removed == 0
+    assert ROME in state(data)[2], "a rejected file's document was pruned"
+    # and the write says that its earlier text still answers (it said only "empty file")
+    assert report.notices == [f"{folder / f'{ROME}.txt'}: the version indexed before stays searchable until the file "
+                              f"is fixed (or `qa remove {ROME}`)"]
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / f"{ROME}.txt").write_bytes(b"")
+    assert ingest(w, tmp_path / "elsewhere").notices == []  # another file of that name: not its version

@@ -354,3 +354,18 @@ def test_any_text_ingests_and_answers(tmp_path_factory: pytest.TempPathFactory, 
         for p in answer.passages:
             assert service.snapshot().raws[p.doc_id][p.start : p.end] == p.text
     check()
+
+
+@pytest.mark.parametrize("page", [
+    "<!DOCTYPE html>\n<html><head><script>var gia = '99.000 đồng';</script></head><body><p>Tin</p></body></html>",
+    "\ufeff<!-- saved from url=(0040)https://vnexpress.net/ -->\n<HTML lang=vi>\n<body>Tin</body></HTML>",
+])
+def test_an_html_page_saved_as_txt_is_refused_with_its_reason(tmp_path: Path, page: str) -> None:
+    """Indexed as it was, its title was "<!DOCTYPE html>" and a script's string answered a question at 1.00."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "trang.txt").write_text(page, encoding="utf-8")
+    report = IngestReport()
+    Writer(tmp_path / "data", Pipeline(Settings(), None)).ingest(collect_sources([folder], 10**6, report), report=report)
+    assert report.documents_added == 0
+    assert report.errors[0]["reason"].startswith("an HTML page, not an article's text")

@@ -20,7 +20,8 @@ from cli_support import run
 from qa.config import Settings, unknown_variables
 from qa.errors import IndexBusy, IndexReadOnly, IndexUnavailable, StorageError
 from qa.service import QAService
-from qa.store import DB_NAME, sqlite_error, storage_advice
+from qa.sqlite_errors import sqlite_error, storage_advice
+from qa.store import DB_NAME
 from server.errors import qa_error_status
 
 ROOT = Path(__file__).resolve().parent.parent

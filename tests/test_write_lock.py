@@ -14,7 +14,8 @@ from api_support import ARTICLE, client_for, error_of
 from qa.config import Settings
 from qa.errors import IndexBusy
 from qa.service import QAService
-from qa.store import DB_NAME, WRITE_WAIT_S, Store
+from qa.sqlite_errors import WRITE_WAIT_S
+from qa.store import DB_NAME, Store
 
 
 def hold_write_lock(data_dir: Path, seconds: float) -> threading.Thread:

@@ -85,7 +85,7 @@ def build_tiny_model(out_dir: Path, texts: list[str], *, vocab_size: int = 2000,
         from sentence_transformers.models import Normalize, Pooling, Transformer
     from sentence_transformers import SentenceTransformer
 
-    from embeddings.encoder import quiet_transformers
+    from embeddings.quiet import quiet_transformers
 
     texts = [t for t in texts if t and t.strip()]
     if not texts:
