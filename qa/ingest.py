@@ -26,8 +26,8 @@ from qa import lexical_files
 from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexReadOnly, QAError, StorageError
 from qa.manifest import describe, generation_of, library_versions, settings_changes
 from qa.pipeline import Pipeline, Prepared, content_hash
-from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, source_problem, staying, stored_id,
-                        taken_by_another_file)
+from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_file_path, is_moved, named_paths,
+                        source_problem, staying, stored_id, taken_by_another_file)
 from qa.sqlite_errors import READ_ONLY, is_busy, sqlite_error, storage_advice
 from qa.store import Store, index_exists
 
@@ -80,8 +80,8 @@ class Writer:
             paths = store.document_paths() if any(s.doc_id in existing and s.path for s in sources) else {}
             accepted: set[str] = set()
             refused_ids: set[str] = set()  # kept as they are: never pruned, rebuilt when the index is stale
-            # --prune: a stored file PATHS do not name is leaving; an article of its id in PATHS takes its place
-            named = {s.path for s in sources if s.path} if prune else None
+            # --prune: a stored file PATHS do not name (read, or refused) is leaving; an article of its id takes its place
+            named = named_paths(sources, report.errors) if prune else None
             for src in sources:
                 if src.doc_id not in existing and (stored := stored_id(src.doc_id, existing)) is not None:
                     src = replace(src, doc_id=stored)  # a decomposed id an older version stored: the same document
@@ -110,7 +110,7 @@ class Writer:
             # --prune removes what was read from files PATHS no longer hold (a document posted over HTTP has none); a
             # file named but rejected (empty, not UTF-8, refused above: its stem is the id) is not "absent"
             kept = accepted | refused_ids | {id_of(Path(e["path"])) for e in report.errors if e.get("path")}
-            filed = {d for d, path in store.document_paths().items() if path is not None} if prune else set()
+            filed = {d for d, path in store.document_paths().items() if is_file_path(path)} if prune else set()
             deletes = [d for d in existing if d not in kept and d in filed]
             if stale:  # rebuild every other stored document under the current pipeline (except those pruned)
                 report.notices.append(f"index was built with {settings_changes(stale, self.pipeline.signature())}; rebuilding it")

@@ -27,7 +27,7 @@ from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
-from qa.sources import SourceText, check_prune
+from qa.sources import check_prune, text_source
 from qa.store import forget_opened
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
@@ -225,8 +225,7 @@ class QAService:
         if size > self.settings.max_file_bytes:
             report.errors.append({"path": doc_id, "reason": f"too large ({size} bytes > limit {self.settings.max_file_bytes})"})
             return report
-        meta = {"title": title, "source": source, "date": date, "author": author, "url": url}
-        document = SourceText(doc_id, text, url, meta={k: v for k, v in meta.items() if v}, upsert=True)
+        document = text_source(doc_id, text, title=title, source=source, date=date, author=author, url=url)
         return self.writer().ingest([document], report=report)
 
     def remove(self, doc_ids: str | Iterable[str]) -> list[str]:

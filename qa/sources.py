@@ -65,13 +65,53 @@ def source_problem(src: SourceText) -> str | None:
         return "the text contains NUL characters (binary data?)"
     if is_blank(raw):
         return "the text is empty (only whitespace or zero-width characters)"
-    if _HTML.match(raw):
+    if is_html_page(raw):
         return ("an HTML page, not an article's text (its markup and scripts would be searched): save the page as "
                 "text, e.g. the browser's Save as > Text, or `lynx -dump URL`")
+    if (controls := sum(1 for c in raw[:CONTROL_SAMPLE] if c in _CONTROL)) > 0.3 * len("".join(raw[:CONTROL_SAMPLE].split())):
+        return f"binary data, not text ({controls} control characters in its first {min(len(raw), CONTROL_SAMPLE)})"
     return None
 
 
-_HTML = re.compile(r"[\ufeff\s]*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+CONTROL_SAMPLE = 65536  # characters looked at for control characters (text has none, or a few: a form feed, an escape)
+_CONTROL = frozenset(map(chr, [*range(1, 9), 11, 12, *range(14, 32), 127]))
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
+
+
+def is_html_page(text: str) -> bool:
+    """Whether the text is an HTML page (a doctype or <html> first, after a BOM, blanks and comments)."""
+    at = 0
+    head = text[:65536]
+    for _ in range(100):  # comments skipped by search, not a pattern: "<!---->" x 32 took a regex minutes
+        at = len(head) - len(head[at:].lstrip("\ufeff \t\r\n\f\v"))
+        if not head.startswith("<!--", at):
+            return bool(_HTML_START.match(head, at))
+        end = head.find("-->", at + 4)
+        if end < 0:
+            return False
+        at = end + 3
+    return False
+
+
+def text_source(doc_id: str, text: str, *, title: str | None = None, source: str | None = None,
+                date: str | None = None, author: str | None = None, url: str | None = None) -> SourceText:
+    """A document given as text (``POST /v1/documents``, ``QAService.add_text``): it replaces the document of its id
+    whatever file that came from; its URL is kept where a file's path would be (no file)."""
+    meta = {"title": title, "source": source, "date": date, "author": author, "url": url}
+    return SourceText(doc_id, text, url, meta={k: v for k, v in meta.items() if v}, upsert=True)
+
+
+def named_paths(sources: list[SourceText], errors: list[dict[str, str]]) -> set[str]:
+    """The files a write names, as stored (absolute): those read and those refused while reading."""
+    return {s.path for s in sources if s.path} | {os.path.abspath(e["path"]) for e in errors if e.get("path")}
+
+
+def is_file_path(path: str | None) -> bool:
+    """A stored document's ``path`` names a file (not None, not the URL a posted document was given)."""
+    return bool(path) and not _URL.match(path or "")
+
+
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
 def is_article_name(path: Path) -> bool:

@@ -19,7 +19,8 @@ from fastapi.responses import PlainTextResponse
 from qa.cleaning import is_blank
 from qa.docview import document_detail, document_list, document_raw
 from qa.errors import DocumentNotFound
-from qa.ingest import IngestReport, SourceText
+from qa.ingest import IngestReport
+from qa.sources import text_source
 from qa.store import Store
 from server.bodies import json_body
 from server.errors import APIError, responses
@@ -118,8 +119,8 @@ async def put_document(body: DocumentIn, request: Request, response: Response) -
 def _put(runtime: Runtime, body: DocumentIn) -> DocumentWriteOut:
     check_text(body.text, runtime.settings.max_file_bytes)
     doc_id = body.doc_id or derived_doc_id(body.text, body.title)
-    meta = {"title": body.title, "source": body.source, "date": body.date, "author": body.author, "url": body.url}
-    source = SourceText(doc_id, body.text, body.url, meta={k: v for k, v in meta.items() if v}, upsert=True)
+    source = text_source(doc_id, body.text, title=body.title, source=body.source, date=body.date, author=body.author,
+                         url=body.url)
     report = IngestReport()
     with runtime.writing():
         runtime.service.writer(rebuild_stale=False).ingest([source], report=report)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.ingest import IngestReport, SourceText
+from qa.sources import text_source
 from qa.store import Store
 from test_ingest import ROME, SEED_FILES, SEEDS, ingest, seed_copy, settings, sources, state, writer
 
@@ -268,11 +269,32 @@ def test_prune_keeps_documents_posted_over_http(tmp_path: Path) -> None:
     could hold, and were all removed."""
     w = writer(tmp_path, None)
     ingest(w)
-    posted = SourceText("tin-dang", "Tin đăng qua API\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n", upsert=True)
-    w.ingest([posted], report=IngestReport())
+    text = "Tin đăng qua API\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n"
+    w.ingest([text_source("tin-dang", text), text_source("co-url", text, url="https://vtv.vn/bao-so-5.htm")],
+             report=IngestReport())  # a posted document's URL is kept where a file's path would be: not a file
     report = ingest(w, *SEED_FILES[:2], prune=True)
     assert report.documents_removed == 3
-    assert set(state(tmp_path)[2]) == {p.stem for p in SEED_FILES[:2]} | {"tin-dang"}
+    assert set(state(tmp_path)[2]) == {p.stem for p in SEED_FILES[:2]} | {"tin-dang", "co-url"}
+
+
+def test_prune_keeps_the_document_of_a_named_file_it_refused_even_with_another_file_of_its_id(tmp_path: Path) -> None:
+    """a/tin.txt named but unreadable now (UTF-16), b/tin.txt another article: b took a's place, while the notice
+    said that a's earlier version stays."""
+    data = tmp_path / "data"
+    w = writer(data, None)
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "a" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n")
+    ingest(w, tmp_path / "a")
+    (tmp_path / "a" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển thắng 3-0.\n", encoding="utf-16")
+    (tmp_path / "b" / "tin.txt").write_text("Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n")
+    report = ingest(w, tmp_path / "a", tmp_path / "b", prune=True)
+    assert report.documents_updated == 0 and "already taken by another file" in report.errors[-1]["reason"]
+    store = Store(data)
+    try:
+        assert store.get_document("tin").raw.startswith("Tin A")
+    finally:
+        store.close()
 
 
 def test_prune_keeps_documents_whose_file_was_rejected(tmp_path: Path) -> None:

@@ -369,3 +369,22 @@ def test_an_html_page_saved_as_txt_is_refused_with_its_reason(tmp_path: Path, pa
     Writer(tmp_path / "data", Pipeline(Settings(), None)).ingest(collect_sources([folder], 10**6, report), report=report)
     assert report.documents_added == 0
     assert report.errors[0]["reason"].startswith("an HTML page, not an article's text")
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("<!---->" * 32 + "\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n", None),  # a pattern took minutes on this
+    ("<!-- saved -->" * 3 + "<html><body>Tin</body></html>", "an HTML page"),
+    ("\x01\x02\x03\n", "binary data, not text"),  # valid UTF-8 of control characters: a file or posted
+    ("Tin\f\nTrang hai của bài báo, sau một ký tự sang trang.\n", None),  # a form feed is text's
+])
+def test_text_that_is_not_an_article_is_refused_however_it_comes(tmp_path: Path, text: str, reason: str | None) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tin.txt").write_text(text, encoding="utf-8", newline="")
+    for source in (collect_sources([folder], 10**6, IngestReport()), [SourceText("dang", text, upsert=True)]):
+        report = IngestReport()
+        Writer(tmp_path / "data", Pipeline(Settings(), None)).ingest(source, report=report)
+        if reason is None:
+            assert not report.errors, report.errors
+        else:
+            assert report.errors[0]["reason"].startswith(reason), report.errors
