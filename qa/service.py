@@ -28,7 +28,6 @@ from qa.conversation import contextualize
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune, text_source
-from qa.store import forget_opened
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, cross_rerank, rerank
@@ -105,9 +104,6 @@ class QAService:
                  encoder_warn: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self.warn = warn
-        # a new service reads what is there now: after the folder was deleted (an admin's "wipe and rebuild"),
-        # it makes a new index where an older service of this process would refuse to (``qa.store._OPENED``)
-        forget_opened(settings.data_dir)
         self._slots = slots or FairSlots(settings.max_concurrency)
         self.holding = threading.local()  # .slot: this thread holds one of ``_slots`` (its question is admitted)
         self._snapshot: Snapshot | None = None
@@ -270,7 +266,7 @@ class QAService:
             return current
         with self._opening:  # eight threads after a write opened the new generation eight times (1M chunks: 16 s each)
             latest = self._snapshot
-            if latest is None or latest is current:  # not opened by another thread meanwhile
+            if latest is None or latest.generation != published:  # not opened by another thread meanwhile
                 latest = Snapshot.open(self.settings.data_dir)
                 for note in latest.notes:
                     self.warn(f"warning: {note}")

@@ -101,7 +101,9 @@ _OPENED: set[str] = set()
 
 
 def forget_opened(data_dir: Path) -> None:
-    """Start afresh with ``data_dir``: a new service may create an index where one this process used is gone."""
+    """Start afresh with ``data_dir``, whose index this process used and which was deleted on purpose ("wipe and
+    rebuild" in an application that embeds qa): the next write creates a new index there instead of refusing
+    (IndexUnavailable) as it does for an index that vanished (unmounted, moved). For every service of the process."""
     _OPENED.discard(os.path.abspath(data_dir / DB_NAME))
 
 
@@ -121,7 +123,8 @@ class Store:
         key = os.path.abspath(self.path)
         if key in _OPENED and not self.path.exists():
             raise IndexUnavailable(f"{self.path}: the index this process was using is gone: moved, deleted or "
-                                   "unmounted? Put it back (or `qa restore` a snapshot there); nothing was created")
+                                   "unmounted? Put it back (or `qa restore` a snapshot there; deleted on purpose: "
+                                   "qa.store.forget_opened, or a new process); nothing was created")
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             # a write waits its turn behind another process's write (an ingest of 100k chunks takes seconds)

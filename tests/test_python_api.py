@@ -162,3 +162,43 @@ def test_documents_given_as_text_removed_and_cited_from_python(tmp_path: Path, c
         assert service.remove(["lu-quet", "nope"]) == ["lu-quet"]
         assert service.raw_text("lu-quet") is None and service.ask("Lũ quét ở Lào Cai?").passages == []
     service.ask("Lào Cai")  # closed: the next question opens the index again
+
+
+def test_a_question_after_a_write_sees_it_while_another_thread_opens_an_older_index(tmp_path: Path,
+                                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread opening generation 2 while a write published 3: a question asked right after the write waited for
+    that thread and took its generation 2 (the document just added was not there)."""
+    import threading
+
+    from qa import service as service_module
+    from qa.config import Settings
+    from qa.service import QAService
+
+    service = QAService(Settings(data_dir=tmp_path / "data", mode="lexical"), warn=lambda _: None)
+    text = "Tin {0}\n\nBão số {0} đổ bộ vào Quảng Ngãi chiều nay.\n"
+    service.add_text("a", text.format(1))
+    service.snapshot()
+    service.add_text("b", text.format(2))
+    opening, go_on = threading.Event(), threading.Event()
+    original = service_module.Snapshot.open
+
+    def held_open(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        snap = original(*args, **kwargs)
+        if threading.current_thread().name == "slow":
+            opening.set()
+            go_on.wait(10)
+        return snap
+
+    monkeypatch.setattr(service_module.Snapshot, "open", staticmethod(held_open))
+    slow = threading.Thread(target=service.snapshot, name="slow")
+    slow.start()
+    assert opening.wait(10)
+    service.add_text("c", text.format(3))
+    seen: list[set[str]] = []
+    asker = threading.Thread(target=lambda: seen.append(set(service.snapshot().docs)))
+    asker.start()
+    threading.Event().wait(0.2)  # the asker waits for the slow thread's open
+    go_on.set()
+    slow.join()
+    asker.join()
+    assert seen == [{"a", "b", "c"}]

@@ -21,7 +21,7 @@ from qa.config import Settings, unknown_variables
 from qa.errors import IndexBusy, IndexReadOnly, IndexUnavailable, StorageError
 from qa.service import QAService
 from qa.sqlite_errors import sqlite_error, storage_advice
-from qa.store import DB_NAME
+from qa.store import DB_NAME, forget_opened
 from server.errors import qa_error_status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,17 +228,22 @@ def test_an_index_on_a_read_only_mount_answers_questions_and_refuses_writes_clea
     assert refused.startswith("refused:") and "read-only" in refused and "disk space" not in refused
 
 
-def test_a_new_service_after_the_index_was_deleted_starts_a_new_one(tmp_path: Path) -> None:
-    """The folder a service was using deleted on purpose ("wipe and rebuild" in an app that embeds qa): the old
-    service still refuses to start an empty index in its place, a new one builds afresh (every QAService of the
-    process refused, until a restart)."""
+def test_an_index_deleted_on_purpose_is_started_afresh_once_forgotten(tmp_path: Path) -> None:
+    """Deleted on purpose ("wipe and rebuild" in an app that embeds qa): every service of the process refuses to
+    start an empty index in its place -- a new one too, since the index may only be unmounted -- until the
+    application says so (``forget_opened``); a restart was the only way."""
     data = tmp_path / "data"
     old = QAService(Settings(data_dir=data, mode="lexical"), warn=lambda _: None)
     old.ingest(SEEDS)
     assert not old.ask("Ai đã gặp nhau tại Rome?").abstained
     shutil.rmtree(data)
-    with pytest.raises(IndexUnavailable, match="is gone"):
-        old.ingest(SEEDS)
     new = QAService(Settings(data_dir=data, mode="lexical"), warn=lambda _: None)
+    for service in (old, new):
+        with pytest.raises(IndexUnavailable, match="forget_opened"):
+            service.ingest(SEEDS)
+        with pytest.raises(IndexUnavailable, match="is gone"):
+            service.ask("Ai đã gặp nhau tại Rome?")
+    assert not data.exists()
+    forget_opened(data)
     assert new.ingest(SEEDS).documents_added == len(list(SEEDS.glob("*.txt")))
-    assert not new.ask("Ai đã gặp nhau tại Rome?").abstained
+    assert not old.ask("Ai đã gặp nhau tại Rome?").abstained  # the new index, for both
