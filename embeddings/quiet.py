@@ -19,7 +19,13 @@ def quiet_thread() -> Iterator[None]:
     def keep(record: logging.LogRecord) -> bool:
         return record.thread != me or record.levelno >= logging.ERROR
 
-    handlers = [*logging.getLogger().handlers, *([logging.lastResort] if logging.lastResort else [])]
+    root = logging.getLogger()
+    # with no handler, a module-level logging.warning() (the quantizer's) would run basicConfig: a handler for good,
+    # added after the filters; instead one that passes on to Python's last resort, as if there were none
+    stand_in = None if root.handlers else _LastResort()
+    if stand_in is not None:
+        root.addHandler(stand_in)
+    handlers = [*root.handlers, *([logging.lastResort] if logging.lastResort else [])]
     for handler in handlers:
         handler.addFilter(keep)
     try:
@@ -27,6 +33,16 @@ def quiet_thread() -> Iterator[None]:
     finally:
         for handler in handlers:
             handler.removeFilter(keep)
+        if stand_in is not None:
+            root.removeHandler(stand_in)
+
+
+class _LastResort(logging.Handler):
+    """What Python does with a record when no handler is configured: ``logging.lastResort`` (WARNING and up)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if logging.lastResort is not None and record.levelno >= logging.lastResort.level:
+            logging.lastResort.handle(record)
 
 
 @contextlib.contextmanager

@@ -45,7 +45,11 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        inner = {**scope, "method": "GET"}
+        try:
+            await self.app(inner, receive, headers_only)
+        finally:  # the route the router found, for the metrics outside (all HEADs were "unmatched")
+            scope.update({key: inner[key] for key in ("route", "endpoint") if key in inner})
 
 
 class BodyLimit:

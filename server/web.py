@@ -64,7 +64,7 @@ def _asset(name: str, *, headers: dict[str, str] | None = None, fill: dict[str, 
 EXAMPLES_MARK = "<!--examples: QA_EXAMPLE_QUESTIONS, written in by the server (server/web.py)-->"
 
 
-@router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+@router.get("/", include_in_schema=False)
 def index(request: Request) -> Response:
     """The chat page, with the example questions of the settings (none: no list)."""
     examples = _examples(request.app.state.runtime.settings.example_questions)
@@ -84,14 +84,14 @@ def _lang(question: str) -> str:
     return ' lang="vi"' if detect(question) != "other" else ""  # the page's own language otherwise
 
 
-@router.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)
+@router.get("/widget.js", include_in_schema=False)
 def widget() -> Response:
     """The embeddable chat bubble: ``<script src="http://HOST:PORT/widget.js" data-api-key="…"></script>``."""
     # Loaded by other sites' pages: let any origin fetch the script itself (the API keeps its own CORS rules).
     return _asset("widget.js", headers={"Cross-Origin-Resource-Policy": "cross-origin"})
 
 
-@router.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.get("/static/{name}", include_in_schema=False)
 def static(name: str) -> Response:
     """The page's script and stylesheet (and the widget under its static name)."""
     return _asset(name)

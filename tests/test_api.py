@@ -44,6 +44,9 @@ def test_head_is_get_without_the_body_on_every_route(client: TestClient) -> None
         assert head.headers["content-type"] == get.headers["content-type"], path
         assert head.headers["content-length"] == get.headers["content-length"], path
     assert client.head("/v1/ask").status_code == 405  # a POST-only route stays POST-only
+    metrics = client.get("/metrics").text  # counted under their route, as uptime probes were before
+    assert 'qa_http_requests_total{method="HEAD",route="/v1/models",status="200"}' in metrics
+    assert 'method="HEAD",route="unmatched"' not in metrics
 
 
 def test_healthz_and_readyz(client: TestClient) -> None:

@@ -212,3 +212,24 @@ def test_exporting_quiets_only_its_own_thread(tiny_model_dir: Path) -> None:
     finally:
         root.removeHandler(handler)
     assert seen[:3] == ["another thread's warning", "the exporter's error", "after"]
+
+
+
+def test_exporting_leaves_an_application_without_logging_as_it_was(capsys: pytest.CaptureFixture[str]) -> None:
+    """With no handler on the root logger (the CLI, a script), the quantizer's module-level logging.warning ran
+    basicConfig inside the quiet block: its hint was printed, and the root logger kept a handler for good."""
+    import threading
+
+    root = logging.getLogger()
+    saved, root.handlers = root.handlers, []  # as in a process that configured no logging (pytest adds its own)
+    try:
+        with quiet_thread():
+            logging.warning("Please consider to run pre-processing before quantization")
+            other = threading.Thread(target=lambda: logging.getLogger("app").warning("another thread's warning"))
+            other.start()
+            other.join()
+        assert root.handlers == []
+    finally:
+        root.handlers = saved
+    err = capsys.readouterr().err
+    assert "pre-processing" not in err and "another thread's warning" in err
