@@ -98,7 +98,9 @@ def decode_file(path: str | Path, max_bytes: int) -> str:
     wide = _wide_encoding(data)
     if wide:
         raise BadInputFile(name, f"not UTF-8 (looks like {wide}: {error or 'NUL bytes between characters'}){_convert(wide)}")
-    if kind := next((k for magic, k in _FORMATS if data.startswith(magic)), None):
+    # a format by its first bytes, where they are not text's ("GIF89a là ..." may begin an article; RTF is ASCII)
+    if kind := next((k for magic, k in _FORMATS if data.startswith(magic) and (error or b"\x00" in data or
+                                                                                 magic == b"{\\rtf")), None):
         raise BadInputFile(name, f"{kind}, not text: save the article's text as a UTF-8 .txt file")
     if b"\x00" in data:
         raise BadInputFile(name, "binary file (contains NUL bytes)")
@@ -126,8 +128,10 @@ _CONTROL = bytes([*range(1, 9), 11, 12, *range(14, 32), 127])  # not tab, line e
 
 
 def _convert(encoding: str) -> str:
-    """How to convert a file of ``encoding`` (as Python names it) to UTF-8, with iconv."""
-    return f"; convert it first: iconv -f {encoding.upper().replace('_', '-')} -t UTF-8 FILE > NEW.txt"
+    """How to convert a file of ``encoding`` (as this module names it) to UTF-8, with GNU iconv's name for it."""
+    name = {"latin-1": "LATIN1", "shift_jis": "SHIFT_JIS"}.get(encoding, encoding.upper())
+    name = name.replace("-LE", "LE").replace("-BE", "BE")  # utf-16-le -> UTF-16LE
+    return f"; convert it first: iconv -f {name} -t UTF-8 FILE > NEW.txt"
 
 
 def _wide_encoding(data: bytes) -> str | None:

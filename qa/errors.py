@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 
 class QAError(Exception):
     """Base class: the message is one line a person can act on (line breaks in what it quotes -- SQLite's
     integrity report, a damaged page's text -- are folded into it)."""
 
     def __init__(self, *args: object) -> None:
-        if len(args) == 1 and isinstance(args[0], str):
-            args = (" ".join(args[0].split()) if any(c in args[0] for c in "\n\r\v\f\x85\u2028\u2029") else args[0],)
+        if len(args) == 1 and isinstance(args[0], str):  # only the line breaks: a quoted path keeps its spaces
+            args = (re.sub(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*", " ", args[0]),)
         super().__init__(*args)
 
 

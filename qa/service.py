@@ -234,8 +234,9 @@ class QAService:
         return self.snapshot().raws.get(doc_id)
 
     def close(self) -> None:
-        """Let go of the index (its files and connection) and the models; the next question opens them again."""
-        self._watch.close()
+        """Let go of the index (its files and connection) and the models; the next question opens them again (a
+        question already being answered finishes with what it has, and may open them again itself)."""
+        self._watch.release()
         self._snapshot = None
         self._encoder.reset()
         self._reranker.reset()

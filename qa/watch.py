@@ -70,6 +70,11 @@ class GenerationWatch:
             self._unwatched = (state, generation)
         return generation
 
+    def release(self) -> None:
+        """Close the long-lived connection, from any thread (the next ``current()`` opens another)."""
+        with self._lock:
+            self.close()
+
     def close(self) -> None:
         """Close the long-lived connection (callers hold the lock, or no other thread uses the watch)."""
         if self._watch is not None:
