@@ -15,24 +15,36 @@ from qa.store import Store
 from test_ingest import ROME, SEED_FILES, SEEDS, ingest, seed_copy, settings, sources, state, writer
 
 
+TIN_A = "Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n"
+TIN_B = "Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n"
+
+
+def two_articles(tmp_path: Path) -> None:
+    """a/tin.txt and b/tin.txt: two articles of one id."""
+    for folder, text in (("a", TIN_A), ("b", TIN_B)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "tin.txt").write_text(text)
+
+
+def raw_of(data: Path, doc_id: str) -> str:
+    store = Store(data)
+    try:
+        return store.get_document(doc_id).raw
+    finally:
+        store.close()
+
+
 def test_a_file_of_the_same_name_elsewhere_does_not_replace_another_article(tmp_path: Path) -> None:
     data = tmp_path / "data"
     w = writer(data, None)
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    (tmp_path / "a" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n")
-    (tmp_path / "b" / "tin.txt").write_text("Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n")
+    two_articles(tmp_path)
     ingest(w, tmp_path / "a" / "tin.txt")
     report = ingest(w, tmp_path / "b" / "tin.txt")
     assert report.documents_updated == report.documents_added == 0
     [error] = report.errors
     assert error["path"].endswith("b/tin.txt") and "already taken by another file" in error["reason"]
     assert str(tmp_path / "a" / "tin.txt") in error["reason"] and "qa remove tin" in error["reason"]
-    store = Store(data)
-    try:
-        assert store.get_document("tin").raw.startswith("Tin A")
-    finally:
-        store.close()
+    assert raw_of(data, "tin") == TIN_A
 
 
 def test_prune_lets_a_named_file_take_the_id_of_a_stored_file_it_does_not_name(tmp_path: Path) -> None:
@@ -40,22 +52,14 @@ def test_prune_lets_a_named_file_take_the_id_of_a_stored_file_it_does_not_name(t
     a/tin.txt, refusing the b/tin.txt the user named as "taken by another file"."""
     data = tmp_path / "data"
     w = writer(data, None)
-    for folder, text in (("a", "Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n"),
-                         ("b", "Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n")):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "tin.txt").write_text(text)
+    two_articles(tmp_path)
     (tmp_path / "a" / "khac.txt").write_text("Tin khác\n\nGiá xăng giảm nhẹ từ chiều nay.\n")
     ingest(w, tmp_path / "a")
     both = ingest(w, tmp_path / "a", tmp_path / "b", prune=True)  # a still named: its file keeps the id
     assert both.errors[0]["path"].endswith("b/tin.txt") and both.documents_removed == 0
     report = ingest(w, tmp_path / "b", prune=True)
     assert not report.errors and report.documents_updated == 1 and report.documents_removed == 1
-    store = Store(data)
-    try:
-        assert store.document_paths() == {"tin": str(tmp_path / "b" / "tin.txt")}
-        assert store.get_document("tin").raw.startswith("Tin B")
-    finally:
-        store.close()
+    assert raw_of(data, "tin") == TIN_B
 
 
 def test_a_moved_file_updates_its_document_and_paths_are_stored_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,19 +286,12 @@ def test_prune_keeps_the_document_of_a_named_file_it_refused_even_with_another_f
     said that a's earlier version stays."""
     data = tmp_path / "data"
     w = writer(data, None)
-    for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
-    (tmp_path / "a" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển Việt Nam thắng Thái Lan 2-0 tối qua.\n")
+    two_articles(tmp_path)
     ingest(w, tmp_path / "a")
     (tmp_path / "a" / "tin.txt").write_text("Tin A về bóng đá\n\nĐội tuyển thắng 3-0.\n", encoding="utf-16")
-    (tmp_path / "b" / "tin.txt").write_text("Tin B về thời tiết\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n")
     report = ingest(w, tmp_path / "a", tmp_path / "b", prune=True)
     assert report.documents_updated == 0 and "already taken by another file" in report.errors[-1]["reason"]
-    store = Store(data)
-    try:
-        assert store.get_document("tin").raw.startswith("Tin A")
-    finally:
-        store.close()
+    assert raw_of(data, "tin") == TIN_A
 
 
 def test_prune_keeps_documents_whose_file_was_rejected(tmp_path: Path) -> None:
