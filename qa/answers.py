@@ -190,11 +190,13 @@ class SentencePicker:
         self.name_cover = snapshot.lexical.coverage_scorer(names, diacritics=False) if names else None
         self.name_terms = frozenset(query_terms(names, folded=True).all)  # most sentences have none of them
 
-    def __call__(self, row: int, context: "SentencePicker | None" = None) -> tuple[Highlight, float]:
+    def __call__(self, row: int, context: "SentencePicker | None" = None,
+                 shown: frozenset[int] = frozenset()) -> tuple[Highlight, float]:
         """(the answer sentence, the passage's evidence for ranking). ``context``: the same question with a
         follow-up's earlier turns (``QueryInfo.combined``, the follow-up's words stressed): a sentence scores the
         better of its share of the follow-up alone and its share of the whole (a follow-up may say little itself:
-        "When?")."""
+        "When?"). ``shown``: starts of sentences a better passage already shows, not picked again while the
+        passage has another (the evidence is the passage's all the same)."""
         sentences = _sentences(self.snapshot, row, folded=self.folded)
         scores = self.scores(row, sentences)
         if context is not None:
@@ -208,9 +210,11 @@ class SentencePicker:
         for (sent, text, _, _, in_heading, in_caption, _), score in zip(sentences, scores):
             if in_heading:  # but never the answer while the passage has another sentence
                 heading = heading or (sent, text)
-            elif (own := score - CAPTION_PENALTY if in_caption else score) > best_score + 1e-9:
+            elif sent.start not in shown and (own := score - CAPTION_PENALTY if in_caption else score) > best_score + 1e-9:
                 # a photo caption (it describes a picture) answers only when it does clearly better
                 best, best_score = (sent, text), own
+        if best is None and shown:  # nothing but what is shown already: shown again
+            return self(row, context)
         if best is None and heading is not None:  # a passage of the headline alone (the body follows a dropped line):
             # no evidence of its own, since the document field already carries the title to every passage
             return Highlight(heading[1], heading[0].start, heading[0].end), 0.0
