@@ -275,8 +275,8 @@ def _load_model(name: str, timeout: float, device: str, construct: Any = _constr
 def as_settings(name: str) -> str:
     """An encoder's name (as an index records it) as the settings that give it: "QA_MODEL 'm'", or for a lossy
     backend, which is part of the name ("m#onnx-int8"), "QA_MODEL 'm' with QA_BACKEND=onnx-int8"."""
-    model, _, backend = name.rpartition("#")  # the backend is added last: a folder may have "#" in its name
-    return f"QA_MODEL {model!r} with QA_BACKEND={backend}" if backend in LOSSY else f"QA_MODEL {name!r}"
+    model, sep, backend = name.rpartition("#")  # the backend is added last: a folder may have "#" in its name
+    return f"QA_MODEL {model!r} with QA_BACKEND={backend}" if sep and backend in LOSSY else f"QA_MODEL {name!r}"
 
 
 def resolve_backend(backend: str | None) -> str:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 
+_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
 class QAError(Exception):
     """Base class: the message is one line a person can act on (line breaks in what it quotes -- SQLite's
     integrity report, a damaged page's text -- are folded into it)."""
 
     def __init__(self, *args: object) -> None:
-        if len(args) == 1 and isinstance(args[0], str):  # only the line breaks: a quoted path keeps its spaces
-            args = (re.sub(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*", " ", args[0]),)
+        if len(args) == 1 and isinstance(args[0], str) and _BREAK.search(args[0]):  # a quoted path keeps its spaces
+            args = (" ".join(part.strip() for part in _BREAK.split(args[0]) if part.strip()),)
         super().__init__(*args)
 
 

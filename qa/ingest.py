@@ -26,7 +26,7 @@ from qa import lexical_files
 from qa.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexReadOnly, QAError, StorageError
 from qa.manifest import describe, generation_of, library_versions, settings_changes
 from qa.pipeline import Pipeline, Prepared, content_hash
-from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_file_path, is_moved, named_paths,
+from qa.sources import (IngestReport, SourceText, collect_sources, id_of, is_moved, named_paths,
                         source_problem, staying, stored_id, taken_by_another_file)
 from qa.sqlite_errors import READ_ONLY, is_busy, sqlite_error, storage_advice
 from qa.store import Store, index_exists
@@ -110,7 +110,7 @@ class Writer:
             # --prune removes what was read from files PATHS no longer hold (a document posted over HTTP has none); a
             # file named but rejected (empty, not UTF-8, refused above: its stem is the id) is not "absent"
             kept = accepted | refused_ids | {id_of(Path(e["path"])) for e in report.errors if e.get("path")}
-            filed = {d for d, path in store.document_paths().items() if is_file_path(path)} if prune else set()
+            filed = store.files() if prune else set()
             deletes = [d for d in existing if d not in kept and d in filed]
             if stale:  # rebuild every other stored document under the current pipeline (except those pruned)
                 report.notices.append(f"index was built with {settings_changes(stale, self.pipeline.signature())}; rebuilding it")

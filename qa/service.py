@@ -267,7 +267,8 @@ class QAService:
             return current
         with self._opening:  # eight threads after a write opened the new generation eight times (1M chunks: 16 s each)
             latest = self._snapshot
-            if latest is None or latest.generation != published:  # not opened by another thread meanwhile
+            # not opened by another thread meanwhile (generations only grow: a restore goes into an empty folder)
+            if latest is None or published is None or latest.generation is None or latest.generation < published:
                 latest = Snapshot.open(self.settings.data_dir)
                 for note in latest.notes:
                     self.warn(f"warning: {note}")

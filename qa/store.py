@@ -250,6 +250,11 @@ class Store:
         """Where each document was read from (None: posted over HTTP)."""
         return dict(self.conn.execute("SELECT doc_id, path FROM documents"))
 
+    def files(self) -> set[str]:
+        """The documents read from a file: a path that is not the URL a posted document was given (its only path)."""
+        rows = self.conn.execute("SELECT doc_id, path, meta FROM documents WHERE path IS NOT NULL")
+        return {doc_id for doc_id, path, meta in rows if json.loads(meta or "{}").get("url") != path}
+
     def get_document(self, doc_id: str) -> DocumentRow | None:
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:

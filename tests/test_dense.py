@@ -121,6 +121,7 @@ def test_a_lossy_backend_is_named_as_the_setting_that_chose_it() -> None:
     assert as_settings("/models/m") == "QA_MODEL '/models/m'"
     assert as_settings("/models/m#onnx-int8") == "QA_MODEL '/models/m' with QA_BACKEND=onnx-int8"
     assert as_settings("/models/e5#v2") == "QA_MODEL '/models/e5#v2'"  # a folder's own "#"
+    assert as_settings("onnx-int8") == "QA_MODEL 'onnx-int8'"  # a folder of that name
     assert as_settings("/models/e5#v2#onnx-int8") == "QA_MODEL '/models/e5#v2' with QA_BACKEND=onnx-int8"
 
 

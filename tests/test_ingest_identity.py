@@ -274,11 +274,12 @@ def test_prune_keeps_documents_posted_over_http(tmp_path: Path) -> None:
     w = writer(tmp_path, None)
     ingest(w)
     text = "Tin đăng qua API\n\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n"
-    w.ingest([text_source("tin-dang", text), text_source("co-url", text, url="https://vtv.vn/bao-so-5.htm")],
-             report=IngestReport())  # a posted document's URL is kept where a file's path would be: not a file
+    urls = {"co-url": "https://vtv.vn/bao-so-5.htm", "url-tuong-doi": "vnexpress.net/bao-so-5", "duong-dan": "/tin/x.htm"}
+    w.ingest([text_source("tin-dang", text)] + [text_source(doc_id, text, url=url) for doc_id, url in urls.items()],
+             report=IngestReport())  # a posted document's URL, any string, is kept where a file's path would be
     report = ingest(w, *SEED_FILES[:2], prune=True)
     assert report.documents_removed == 3
-    assert set(state(tmp_path)[2]) == {p.stem for p in SEED_FILES[:2]} | {"tin-dang", "co-url"}
+    assert set(state(tmp_path)[2]) == {p.stem for p in SEED_FILES[:2]} | {"tin-dang", *urls}
 
 
 def test_prune_keeps_the_document_of_a_named_file_it_refused_even_with_another_file_of_its_id(tmp_path: Path) -> None:

@@ -375,6 +375,7 @@ def test_an_html_page_saved_as_txt_is_refused_with_its_reason(tmp_path: Path, pa
     ("<!---->" * 32 + "\nBão số 5 đổ bộ vào Quảng Ngãi chiều nay.\n", None),  # a pattern took minutes on this
     ("<!-- saved -->" * 3 + "<html><body>Tin</body></html>", "an HTML page"),
     ("\x01\x02\x03\n", "binary data, not text"),  # valid UTF-8 of control characters: a file or posted
+    ("Bão số 5 đổ bộ vào Quảng Ngãi chiều nay. " * 1700 + "\x01\x02\x03\x04" * 100_000, "binary data, not text"),
     ("Tin\f\nTrang hai của bài báo, sau một ký tự sang trang.\n", None),  # a form feed is text's
 ])
 def test_text_that_is_not_an_article_is_refused_however_it_comes(tmp_path: Path, text: str, reason: str | None) -> None:

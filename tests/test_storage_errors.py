@@ -247,3 +247,15 @@ def test_an_index_deleted_on_purpose_is_started_afresh_once_forgotten(tmp_path: 
     forget_opened(data)
     assert new.ingest(SEEDS).documents_added == len(list(SEEDS.glob("*.txt")))
     assert not old.ask("Ai đã gặp nhau tại Rome?").abstained  # the new index, for both
+
+
+def test_an_error_message_is_one_line_and_keeps_what_it_quotes() -> None:
+    """Line breaks in what a message quotes (SQLite's integrity report) are folded; a path's own spaces are kept,
+    a message does not end in a space, and folding costs nothing on a long message without a break."""
+    from qa.errors import IndexCorrupt
+
+    assert str(IndexCorrupt("/data/my  index/qa.sqlite3: integrity check failed (row 3\n row 4\r\n)")) == \
+        "/data/my  index/qa.sqlite3: integrity check failed (row 3 row 4 )"
+    assert str(IndexCorrupt("bad page:\n")) == "bad page:"
+    long = "x" + " " * 200_000 + "y"
+    assert str(IndexCorrupt(long)) == long
