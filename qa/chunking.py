@@ -81,39 +81,34 @@ def _split_long(raw: str, sent: Sentence, budget: int, count: TokenCounter) -> l
     return pieces
 
 
-def _furthest_fitting(raw: str, start: int, words: list[tuple[int, int]], first: int, budget: int,
-                      count: TokenCounter) -> int:
-    """The last word index j >= first with raw[start:end of word j] within budget (word ``first`` is)."""
+def _last_fitting(first: int, last: int, fits: Callable[[int], bool]) -> int:
+    """The largest x in [first, last] with ``fits(x)``, ``fits`` true at ``first`` and false from some x on (token
+    counts only grow with the text): galloping from ``first`` and bisecting, so the counts read about twice the
+    piece found, whatever is left after it."""
     good, step = first, 1
-    while good + step < len(words) and count(raw[start : words[good + step][1]]) <= budget:
+    while good + step <= last and fits(good + step):
         good += step
         step *= 2
-    bad = min(good + step, len(words))  # past the end, or a word that does not fit
+    bad = min(good + step, last + 1)  # past the end, or one that does not fit
     while bad - good > 1:
         mid = (good + bad) // 2
-        if count(raw[start : words[mid][1]]) <= budget:
+        if fits(mid):
             good = mid
         else:
             bad = mid
     return good
 
 
+def _furthest_fitting(raw: str, start: int, words: list[tuple[int, int]], first: int, budget: int,
+                      count: TokenCounter) -> int:
+    """The last word index j >= first with raw[start:end of word j] within budget (word ``first`` is)."""
+    return _last_fitting(first, len(words) - 1, lambda j: count(raw[start : words[j][1]]) <= budget)
+
+
 def _longest_fitting(raw: str, start: int, end: int, budget: int, count: TokenCounter) -> int:
     """The largest cut in (start, end] with raw[start:cut] within budget (at least one character; ``end`` when
-    all of it fits). Galloping from ``start``, so a count never reads much more than the piece it finds: cutting
-    a megabyte without spaces (base64, a run of combining marks) is linear, not quadratic."""
-    good, step = start + 1, 1
-    while good + step <= end and count(raw[start : good + step]) <= budget:
-        good += step
-        step *= 2
-    bad = min(good + step, end + 1)  # past the end, or a cut whose piece does not fit
-    while bad - good > 1:
-        mid = (good + bad) // 2
-        if count(raw[start:mid]) <= budget:
-            good = mid
-        else:
-            bad = mid
-    cut = good
+    all of it fits): cutting a megabyte without spaces (base64, a run of combining marks) is linear."""
+    cut = good = _last_fitting(start + 1, end, lambda c: count(raw[start:c]) <= budget)
     if cut < end:  # keep a base letter with its marks, unless "its marks" run on (then they are not a letter's)
         floor = max(start + 1, cut - MAX_CLUSTER)
         while cut > floor and unicodedata.combining(raw[cut]):

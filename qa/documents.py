@@ -124,7 +124,9 @@ _FORMATS = ((b"%PDF-", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\x
             (b"\xd0\xcf\x11\xe0", "an old Office document (.doc)"), (b"\x7fELF", "a program"))
 
 
-_CONTROL = bytes([*range(1, 9), 11, 12, *range(14, 32), 127])  # not tab, line ends or a code page's letters
+# control characters that text does not have (a few at most: a form feed); not tab, line ends or a code page's letters
+CONTROL_CODES = (*range(1, 9), 11, 12, *range(14, 32), 127)
+_CONTROL = bytes(CONTROL_CODES)
 
 
 def _convert(encoding: str) -> str:

@@ -85,8 +85,8 @@ class Writer:
             for src in sources:
                 if src.doc_id not in existing and (stored := stored_id(src.doc_id, existing)) is not None:
                     src = replace(src, doc_id=stored)  # a decomposed id an older version stored: the same document
-                holder = paths.get(src.doc_id) if named is None or paths.get(src.doc_id) in named else None
-                refused = source_problem(src) or taken_by_another_file(src, holder)
+                holder = paths.get(src.doc_id)
+                refused = source_problem(src) or taken_by_another_file(src, holder if named is None or holder in named else None)
                 if not refused and src.doc_id in accepted:
                     refused = f"duplicate document id {src.doc_id!r} in this write (the first one went in)"
                 if refused:

@@ -27,7 +27,7 @@ from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
-from qa.sources import check_prune, text_source
+from qa.sources import check_prune, text_source, too_large
 from qa.limits import checked_request
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, cross_rerank, rerank
@@ -217,9 +217,8 @@ class QAService:
         large, an HTML page ...) is in ``report.errors`` and nothing changes. ``title``..``url``: metadata the
         text's own lines would otherwise give."""
         report = IngestReport()
-        size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0
-        if size > self.settings.max_file_bytes:
-            report.errors.append({"path": doc_id, "reason": f"too large ({size} bytes > limit {self.settings.max_file_bytes})"})
+        if isinstance(text, str) and (reason := too_large(text, self.settings.max_file_bytes)):
+            report.errors.append({"path": doc_id, "reason": reason})
             return report
         document = text_source(doc_id, text, title=title, source=source, date=date, author=author, url=url)
         return self.writer().ingest([document], report=report)

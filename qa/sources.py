@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa.cleaning import is_blank
-from qa.documents import decode_file
+from qa.documents import CONTROL_CODES, decode_file
 from qa.errors import BadInputFile, QAError
 from qa.text import surrogate_at
 
@@ -73,7 +73,7 @@ def source_problem(src: SourceText) -> str | None:
     return None
 
 
-_CONTROL = dict.fromkeys([*range(1, 9), 11, 12, *range(14, 32), 127])  # str.translate: deleted
+_CONTROL = dict.fromkeys(CONTROL_CODES)  # for str.translate: deleted
 _BLANK = dict.fromkeys(map(ord, " \t\r\n"))
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
 
@@ -106,6 +106,11 @@ def named_paths(sources: list[SourceText], errors: list[dict[str, str]]) -> set[
     return {s.path for s in sources if s.path} | {os.path.abspath(e["path"]) for e in errors if e.get("path")}
 
 
+def too_large(text: str, max_bytes: int) -> str | None:
+    """Why a text given whole (posted, ``QAService.add_text``) is refused for its size, as a file over
+    QA_MAX_FILE_BYTES is; None when it fits."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return f"too large ({size} bytes of UTF-8 > limit {max_bytes}, QA_MAX_FILE_BYTES)" if size > max_bytes else None
 
 
 def is_article_name(path: Path) -> bool:

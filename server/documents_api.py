@@ -20,7 +20,7 @@ from qa.cleaning import is_blank
 from qa.docview import document_detail, document_list, document_raw
 from qa.errors import DocumentNotFound
 from qa.ingest import IngestReport
-from qa.sources import text_source
+from qa.sources import text_source, too_large
 from qa.store import Store
 from server.bodies import json_body
 from server.errors import APIError, responses
@@ -57,10 +57,8 @@ def derived_doc_id(text: str, title: str | None) -> str:
 
 def check_text(text: str, max_bytes: int) -> None:
     """The same rules as for a file (`qa.documents.decode_file`), for text that arrived as JSON."""
-    size = len(text.encode("utf-8"))
-    if size > max_bytes:
-        raise APIError(413, f"text too large ({size} bytes of UTF-8 > limit {max_bytes}, QA_MAX_FILE_BYTES)",
-                       param="text")
+    if reason := too_large(text, max_bytes):
+        raise APIError(413, f"text {reason}", param="text")
     if "\x00" in text:
         raise APIError(422, "text contains NUL characters (binary data?)", param="text")
     if is_blank(text):

@@ -146,7 +146,7 @@ def test_documents_given_as_text_removed_and_cited_from_python(tmp_path: Path, c
 
     text = "Mưa lớn ở Lào Cai\r\n\r\nMưa lớn gây lũ quét làm sập 20 ngôi nhà ở huyện Bát Xát chiều 14/9.\r\n"
     with caplog.at_level("WARNING", logger="qa"), QAService(Settings(
-            data_dir=tmp_path / "data", model=str(tmp_path / "no-model"))) as service:
+            data_dir=tmp_path / "data", model=str(tmp_path / "no-model"), max_file_bytes=10_000)) as service:
         report = service.add_text("lu-quet", text, source="VTV", date="2024-09-14")
         assert report.documents_added == 1 and not report.errors
         assert any("cannot load model" in r.getMessage() for r in caplog.records if r.name == "qa")
@@ -157,6 +157,8 @@ def test_documents_given_as_text_removed_and_cited_from_python(tmp_path: Path, c
         assert raw == text and raw[top.highlight.start : top.highlight.end] == top.highlight.text
         assert "20 ngôi nhà" in top.highlight.text
         assert service.add_text("lu-quet", text, source="VTV", date="2024-09-14").documents_unchanged == 1
+        big = service.add_text("lon", "Tin\n\n" + "Mưa lớn. " * 2000)  # as a file over QA_MAX_FILE_BYTES
+        assert big.documents_added == 0 and big.errors[0]["reason"].startswith("too large (")
         refused = service.add_text("trang", "<!DOCTYPE html><html><body>x</body></html>")
         assert refused.documents_added == 0 and refused.errors[0]["reason"].startswith("an HTML page")
         assert service.remove(["lu-quet", "nope"]) == ["lu-quet"]
@@ -202,3 +204,14 @@ def test_a_question_after_a_write_sees_it_while_another_thread_opens_an_older_in
     slow.join()
     asker.join()
     assert seen == [{"a", "b", "c"}]
+
+
+def test_the_packages_say_they_are_typed() -> None:
+    """mypy and pyright read the public objects' types only from a package that ships ``py.typed`` (PEP 561):
+    without it, every qa object was Any to an embedder's type checker."""
+    import tomllib
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for package in ("qa", "embeddings", "server"):
+        assert (ROOT / package / "py.typed").is_file(), package
+        assert "py.typed" in package_data[package], package
