@@ -98,7 +98,7 @@ def answer_type(question: str) -> AnswerType | None:
     else:
         found = _cues(_folded_lower(question), _TYPES_FOLDED)
     if not found:
-        return _which(nfc(question).lower())
+        return _which(nfc(question).lower()) or _named(nfc(question).lower())
     if detect(question) == "other":  # an English question leads with its cue: "How many ... when ...?"
         return min(found)[2]
     return min(found, key=lambda f: f[1])[2]  # a Vietnamese one ends with it: the kinds in order of precedence
@@ -108,6 +108,13 @@ _NOUN_KINDS: dict[str, AnswerType] = {noun: kind for kind, nouns in (("person", 
                                       for noun in nouns.split("|")}
 _NOUN_KINDS |= {fold(noun): kind for noun, kind in list(_NOUN_KINDS.items())}  # typed without diacritics
 _BEFORE_NAO = re.compile(r"((?:\S+\s+){1,5})n[aà]o\b")
+# asking for a name: "Cố vấn an ninh quốc gia của Nhật Bản tên là gì?", "ong ten gi", "the name of the player",
+# "what was his name"; the kind is the thing named (a person noun, a place noun, "ông" / "bà" / "his" / "her")
+_NAME_VI = re.compile(r"(?<!\w)t[eê]n(?:\s+l[aà])?\s+(?:g[iì]|ai)(?!\w)")
+_NAME_EN = re.compile(r"\bname of (?:the |a |an |this |that )?(\w+(?: \w+)?)|\b(his|her) (?:full |last |first )?name\b")
+_PRONOUNS = frozenset("ông bà ong ba anh chị chi".split())
+_EN_KINDS: dict[str, AnswerType] = {noun: kind for kind, nouns in (("person", _PERSON_EN), ("place", _PLACE_EN))
+                                    for noun in nouns.split("|")}
 
 
 def _which(q: str) -> AnswerType | None:
@@ -118,6 +125,26 @@ def _which(q: str) -> AnswerType | None:
             for size in range(min(3, end), 0, -1):
                 if kind := _NOUN_KINDS.get(" ".join(before[end - size : end])):
                     return kind
+    return None
+
+
+def _named(q: str) -> AnswerType | None:
+    """The kind of a question that asks for something's name: the first known noun before "tên là gì", the head
+    of the phrase named ("cố vấn an ninh quốc gia của Nhật Bản": a person, not a "quốc gia"; "ông" / "bà": a
+    person), or the English noun after "name of"; None when the thing named is of no known kind."""
+    if (asked := _NAME_VI.search(q)) is not None:
+        before = q[: asked.start()].split()
+        for start in range(len(before)):
+            if before[start] in _PRONOUNS:
+                return "person"
+            for size in range(min(3, len(before) - start), 0, -1):
+                if kind := _NOUN_KINDS.get(" ".join(before[start : start + size])):
+                    return kind
+        return None
+    if (asked := _NAME_EN.search(q)) is not None:
+        if asked.group(2):
+            return "person"
+        return next((_EN_KINDS[w] for w in asked.group(1).split() if w in _EN_KINDS), None)
     return None
 
 

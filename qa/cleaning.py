@@ -187,6 +187,15 @@ def ends_sentence(text: str) -> bool:
 
 
 TEASER_WORDS = 8  # a related article's lead: at least a clause after its outlet tag, not a headline
+_CUT_SHORT = re.compile(r"\w(?:\.\.\.|…)$")
+
+
+def is_cut_short(text: str) -> bool:
+    """A paragraph that stops mid-sentence with an ellipsis, the way a page shows the start of another
+    article's lead ("... cho biết Cố vấn An ninh Quốc gia..."): a word, then the ellipsis, nothing after it
+    (a quotation that trails off ends with its quotation mark)."""
+    t = collapse(text).rstrip()
+    return len(t.split()) >= TEASER_WORDS and _CUT_SHORT.search(t) is not None
 
 
 def teaser_lede(text: str) -> int | None:

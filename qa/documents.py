@@ -365,7 +365,8 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
 
 
 def _trim_tail(st: _State) -> None:
-    """Drop trailing attribution / dateline / byline paragraphs (never the title)."""
+    """Drop trailing attribution / dateline / byline paragraphs (never the title), and a related article's lead
+    cut short after the article's end (dropped as a teaser: still searchable, as the page's other text)."""
     while len(st.kept) > 1:
         line, start = st.kept[-1]
         text = cl.collapse(st.raw[start : line.end])
@@ -375,6 +376,8 @@ def _trim_tail(st: _State) -> None:
             reason = "attribution"
         elif cl.is_metadata(text):
             reason = "metadata"
+        elif cl.is_cut_short(text):  # the article ends before it: the start of another article's lead
+            reason = "teaser"
         elif st.author is None and len(st.kept) > 2 and (name := cl.author_name(text)):
             st.author = name
             reason = "metadata"

@@ -49,6 +49,17 @@ from qa.retrieval import names_in
     ("Cách nào để làm?", None),
     ("Kissinger thăm Trung Quốc vào tháng mấy?", "time"), ("kissinger tham trung quoc vao thang may", "time"),
     ("Hội nghị khai mạc ngày mấy?", "time"), ("Cuộc gặp kéo dài mấy tiếng?", "duration"),
+    # asking for a name: the kind of the thing named, the head of its phrase ("cố vấn an ninh quốc gia" is a
+    # person, not a "quốc gia"); a name of no known kind ("tên gọi là gì" of a mechanism) is no kind
+    ("Cố vấn an ninh quốc gia của Nhật Bản tên là gì?", "person"),
+    ("co van an ninh quoc gia han quoc ten gi", "person"),
+    ("Khách sạn nơi phái đoàn ở tên là gì?", "place"),
+    ("Ông là nhà địa chất Ba Tư sớm nhất, ông tên gì?", "person"),
+    ("Cơ chế đối thoại này có tên gọi là gì?", None),
+    ("What is the name of the hotel?", "place"),
+    ("What is the last name of the player who scored?", "person"),
+    ("What was his name?", "person"),
+    ("What was the name of the treaty?", None),
 ])
 def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind

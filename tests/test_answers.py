@@ -29,6 +29,14 @@ def test_a_name_the_glossary_gives_an_english_question_is_not_a_new_one(seeds: Q
     assert "Shigeru Kitamura" in answer.passages[0].highlight.text, answer.passages[0].highlight.text
 
 
+@pytest.mark.parametrize("question", ["Cố vấn an ninh quốc gia của Nhật Bản tên là gì?",
+                                      "co van an ninh quoc gia nhat ban ten gi"])
+def test_a_question_asking_for_a_name_wants_one(seeds: QAService, question: str) -> None:
+    """"... tên là gì?" asks for a person here: the sentence naming the advisers, not the one that only says they
+    will meet."""
+    assert "Shigeru Kitamura" in seeds.ask(question).passages[0].highlight.text
+
+
 # ================================================================ calibration
 def test_each_language_calibration_is_half_at_its_midpoint() -> None:
     assert calibrated(MIDPOINT, "vi") == pytest.approx(0.5, abs=1e-3)

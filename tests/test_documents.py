@@ -113,7 +113,11 @@ def test_002_sidebar_dropped_body_kept() -> None:
         "Du lịch", "Celine Dion đưa ra cảnh báo khẩn cấp", "Nhạc quốc tế",
     ):
         assert_not_in_body(doc, boilerplate)
-    assert texts(doc)[-1].endswith("Cố vấn An ninh Quốc gia...")
+    assert texts(doc)[-1].endswith("dấu hiệu Trung Quốc có thể sẵn sàng hỗ trợ Nga.")
+    # the line above the sidebar is another article's headline run into its lead, cut short: page text, not the
+    # article (it told of a planned Sullivan - Vương Nghị meeting, and answered "Ai đã gặp nhau tại Rome?")
+    (lead,) = dropped(doc, "teaser")
+    assert lead.startswith("Quan chức Mỹ - Trung có kế hoạch") and lead.endswith("Cố vấn An ninh Quốc gia...")
     assert doc.source is None and doc.date is None and doc.author is None
 
 
@@ -357,6 +361,21 @@ def test_related_block_ends_where_prose_resumes() -> None:
     doc = parse_document(raw, "r")
     assert dropped(doc, "related") == ["Tin liên quan:", "Một tiêu đề liên quan ngắn"]
     assert texts(doc)[-1] == prose
+
+
+def test_a_last_paragraph_cut_short_is_another_articles_lead() -> None:
+    body = "Hai bên nhất trí tiếp tục đối thoại trong thời gian tới."
+    lead = "Bộ trưởng hai nước sẽ gặp nhau tại Hà Nội vào tuần tới để bàn về hợp tác kinh tế và…"
+    doc = parse_document(f"Tiêu đề\n{body}\n{lead.replace('…', '...')}\n\nTin mới nhất\n", "c")
+    assert texts(doc) == ["Tiêu đề", body]
+    assert dropped(doc, "teaser") == [lead.replace("…", "...")]
+    assert parse_document(f"Tiêu đề\n{body}\n{lead}\n", "c").dropped[-1].reason == "teaser"
+    # the article's own words stay: an ellipsis inside it, a quotation trailing off, a short line
+    inside = "Các mặt hàng gồm gạo, cà phê, hạt điều, hồ tiêu và rau quả các loại..."
+    quoted = 'Ông nói với báo giới: "Chúng tôi sẽ còn tiếp tục làm việc với các đối tác..."'
+    for raw in (f"Tiêu đề\n{inside}\n{body}\n", f"Tiêu đề\n{body}\n{quoted}\n", f"Tiêu đề\n{body}\nVà rồi...\n"):
+        doc = parse_document(raw, "k")
+        assert texts(doc) == raw.strip().split("\n"), raw
 
 
 def test_sidebar_teaser_with_outlet_prefix_stays_in_the_block() -> None:

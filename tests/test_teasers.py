@@ -58,9 +58,23 @@ def test_a_lead_is_chunked_alone_without_the_articles_title() -> None:
 
 
 def test_a_list_of_headlines_has_no_leads() -> None:
-    """Seed 002 ends with lists of links ("Tin mới nhất", "Có thể bạn quan tâm"): headlines only."""
+    """Seed 002 ends with lists of links ("Tin mới nhất", "Có thể bạn quan tâm"): headlines only. Its one lead is
+    the paragraph above them, another article's headline run into its lead and cut short ("... Quốc gia...")."""
     doc = _parsed("002_57590387f8aa0a75")
-    assert teasers(doc.dropped) == () and any(d.reason == "related" for d in doc.dropped)
+    (lead,) = teasers(doc.dropped)
+    assert doc.raw[lead.start : lead.end].startswith("Quan chức Mỹ - Trung có kế hoạch thảo luận")
+    assert any(d.reason == "related" for d in doc.dropped)
+
+
+def test_who_met_in_rome_is_answered_from_the_article_not_from_a_lead_about_a_planned_meeting(
+        seeds: QAService) -> None:
+    """Seed 002's cut-short lead says Sullivan would meet Vương Nghị in Rome; the article says whom he met there."""
+    for question in ("Ai đã gặp nhau tại Rome?", "ai da gap nhau tai rome"):
+        answer = seeds.ask(question, k=3)
+        assert answer.passages[0].section == "body"
+        assert "Dương Khiết Trì" in answer.answer and "Sullivan" in answer.answer
+    about_lead = seeds.ask("Theo Reuters, Jake Sullivan sẽ hội đàm với ai tại Rome ngày 14/3?", k=3)
+    assert about_lead.passages[0].section == "related" and "Vương Nghị" in about_lead.answer
 
 
 def test_leads_leave_every_article_passage_score_and_idf_as_they_were() -> None:
