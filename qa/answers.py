@@ -205,8 +205,11 @@ class SentencePicker:
         best: tuple[Sentence, str] | None = None
         best_score = -1.0
         heading: tuple[Sentence, str] | None = None
-        evidence = max(scores, default=-1.0)  # of the best sentence, the headline included: it tells which passage
-        # is about the question
+        # of the best sentence, the headline included: it tells which passage is about the question; a photo
+        # caption counts as it would to be the answer ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp."
+        # put the article's lead above the passage that says who met in Rome)
+        evidence = max((score - CAPTION_PENALTY if sentence[5] else score for sentence, score in zip(sentences, scores)),
+                       default=-1.0)
         for (sent, text, _, _, in_heading, in_caption, _), score in zip(sentences, scores):
             if in_heading:  # but never the answer while the passage has another sentence
                 heading = heading or (sent, text)
