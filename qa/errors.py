@@ -72,6 +72,10 @@ class InvalidQuestion(QAError):
     """A question that cannot be asked: empty, too long, or not valid UTF-8 (``qa.limits``)."""
 
 
+class InvalidDocument(QAError):
+    """A document given as text with an id or metadata that cannot be stored (``qa.metadata``): as HTTP's 422."""
+
+
 class QABusy(QAError):
     """Every question slot stayed taken for longer than the caller would wait."""
 

@@ -9,11 +9,12 @@ from typing import get_args
 
 from qa.cleaning import is_blank
 from qa.config import Mode
-from qa.errors import InvalidQuestion
+from qa.errors import InvalidQuestion, shown
 from qa.text import surrogate_at
 
 QUESTION_CHARS = 2000  # a question: 1..2000 characters
 K_MAX = 50  # passages per answer: 1..50
+CHAT_ROLES = ("system", "developer", "user", "assistant", "tool", "function")  # OpenAI's, as /v1/chat/completions
 MODES: tuple[str, ...] = get_args(Mode)
 
 
@@ -54,6 +55,9 @@ def checked_request(question: object, k: object, mode: object, history: object) 
             role = item.get("role")
             if not isinstance(role, str):  # {"content": "Rome"} was skipped without a word; HTTP says why
                 raise InvalidQuestion(f"history[{i}] is a chat message without a role (user, assistant, system, ...)")
+            if role not in CHAT_ROLES:  # {"role": "x"}: a mistake, as HTTP says (422)
+                raise InvalidQuestion(f"history[{i}] has role {shown(role)}; a chat message's role is one of "
+                                      f"{', '.join(CHAT_ROLES)}")
             if role != "user":
                 continue  # the assistant's answers (and system messages) are not questions
             item = _text_of(item.get("content"))

@@ -3,34 +3,23 @@ OpenAI-compatible ones are in ``server/openai_schemas.py``."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from qa import metadata
 from qa.config import Mode
 from qa.cleaning import is_blank
-from qa.dates import iso_date
 from qa.limits import K_MAX, QUESTION_CHARS  # a question: 1..2000 characters, k 1..50, as everywhere
-from qa.text import surrogate_at
+from qa.metadata import DOC_ID_PATTERN, META_CHARS, URL_CHARS
+
 TURN_CHARS = 4000  # one history turn / chat message read as a question
 CONTEXT_CHARS = 100_000  # a chat message that is not read (system, assistant, tool)
 CONTEXT_TOTAL_CHARS = 200_000  # all of them together (usage counts their tokens: bounded work per request)
 HISTORY_TURNS = 40  # history items on /v1/ask: 20 question/answer exchanges
 CHAT_MESSAGES = 50  # messages on /v1/chat/completions (history + the question, system messages included)
-META_CHARS = 500  # title, source, date, author of a posted document
-URL_CHARS = 2000  # its url
 DEFAULT_CHAT_MODEL = "qa"  # the model a chat request names by default (listed by GET /v1/models)
-DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
-
-
-def _encodable(text: str) -> str:
-    """Reject lone surrogates (valid in JSON escapes, not in UTF-8): they would fail deep inside."""
-    if (at := surrogate_at(text)) is not None:
-        raise ValueError(f"contains an unpaired surrogate at position {at}")
-    return text
 
 
 def _not_blank(text: str) -> str:
@@ -39,47 +28,15 @@ def _not_blank(text: str) -> str:
     return text
 
 
-LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})  # controls (NUL, \n, ...), U+2028 LINE and U+2029 PARAGRAPH SEPARATOR
-
-
-def _one_line(text: str) -> str:
-    """Metadata is shown on one line: no line breaks (U+2028 and U+2029 too), NUL or other control characters."""
-    bad = next((ch for ch in text if unicodedata.category(ch) in LINE_BREAKING), None)
-    if bad is not None:
-        raise ValueError(f"must be one line without control characters (found U+{ord(bad):04X})")
-    return text
-
-
-def _blank_is_absent(text: str) -> str | None:
-    """A blank value (spaces, zero-width characters) says no more than "" or no value: what cleaning extracts
-    (a title, an outlet, a date) is kept, instead of a blank title shown in every citation."""
-    return None if is_blank(text) else text
-
-
-def _iso_date(text: str | None) -> str | None:
-    """A posted date as the dates cleaning reads from files are stored (``qa.dates.iso_date``): one index, one
-    format; an impossible or unreadable date, or words around it, is refused rather than cited as given."""
-    if text is None:
-        return None
-    iso = iso_date(text)
-    if iso is None:
-        raise ValueError("is not one date this service reads (e.g. 2024-08-09, 2024-08-09T10:15+07:00, 9/8/2024, "
-                         "ngày 9 tháng 8 năm 2024, August 9, 2024, Fri, 09 Aug 2024 10:15:00 +0700)")
-    return iso
-
-
-def _doc_id(text: str) -> str:
-    if not re.fullmatch(DOC_ID_PATTERN, text):
-        raise ValueError("must be 1-128 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_encodable)]
-DocId = Annotated[str, AfterValidator(_doc_id)]
-Meta = Annotated[Text, Field(max_length=META_CHARS), AfterValidator(_one_line), AfterValidator(_blank_is_absent)]
-Date = Annotated[Meta, AfterValidator(_iso_date)]
-Url = Annotated[Text, Field(max_length=URL_CHARS), AfterValidator(_one_line), AfterValidator(_blank_is_absent)]
-Question = Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS), AfterValidator(_encodable), AfterValidator(_not_blank)]
+Text = Annotated[str, AfterValidator(metadata.encodable)]
+DocId = Annotated[str, AfterValidator(metadata.doc_id)]
+Meta = Annotated[Text, Field(max_length=META_CHARS), AfterValidator(metadata.one_line),
+                 AfterValidator(metadata.blank_is_absent)]
+Date = Annotated[Meta, AfterValidator(metadata.date)]
+Url = Annotated[Text, Field(max_length=URL_CHARS), AfterValidator(metadata.one_line),
+                AfterValidator(metadata.blank_is_absent)]
+Question = Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS), AfterValidator(metadata.encodable),
+                     AfterValidator(_not_blank)]
 
 
 # --------------------------------------------------------------------------- errors

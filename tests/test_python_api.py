@@ -166,6 +166,42 @@ def test_documents_given_as_text_removed_and_cited_from_python(tmp_path: Path, c
     service.ask("Lào Cai")  # closed: the next question opens the index again
 
 
+def test_add_text_checks_and_stores_metadata_as_http_does(tmp_path: Path) -> None:
+    """A date stored as given ("9/8/2024"), an unreadable one, a title of two lines and an id HTTP refuses were
+    all accepted from Python, where POST /v1/documents answers 422 or normalises."""
+    from qa.config import Settings
+    from qa.errors import InvalidDocument, QAError
+    from qa.service import QAService
+
+    text = "Mưa lớn ở Lào Cai\n\nMưa lớn gây lũ quét làm sập 20 ngôi nhà ở huyện Bát Xát."
+    with QAService(Settings(data_dir=tmp_path / "data", mode="lexical")) as service:
+        assert service.add_text("lu-quet", text, date="14/9/2024", title=" \u200b ").documents_added == 1
+        top = service.ask("Lũ quét làm sập bao nhiêu ngôi nhà?").passages[0]
+        assert top.date == "2024-09-14" and top.title == "Mưa lớn ở Lào Cai"  # a blank title is none
+        for field, value in (("date", "hôm qua"), ("date", "2024-13-45"), ("title", "Mưa\u2028lớn"),
+                             ("doc_id", "-tin"), ("url", "x" * 2001), ("author", 5), ("source", "\udcff")):
+            given = {"doc_id": "khac", **{field: value}}
+            with pytest.raises(InvalidDocument) as caught:
+                service.add_text(given.pop("doc_id"), text, **given)
+            assert str(caught.value).startswith(field) and isinstance(caught.value, QAError)
+        with pytest.raises(InvalidDocument, match="^text"):
+            service.add_text("khac", "Tin \udcff")
+        assert set(service.snapshot().docs) == {"lu-quet"}
+
+
+def test_history_roles_are_openais_as_over_http() -> None:
+    from typing import get_args
+
+    from qa.errors import InvalidQuestion
+    from qa.limits import CHAT_ROLES, checked_request
+    from server.openai_schemas import ChatMessage
+
+    assert CHAT_ROLES == get_args(ChatMessage.model_fields["role"].annotation)
+    assert checked_request("Khi nào?", None, None, [{"role": "system", "content": "x"}, {"role": "user", "content": "Rome"}]) == ["Rome"]
+    with pytest.raises(InvalidQuestion, match="history\\[0\\] has role 'x'"):
+        checked_request("Khi nào?", None, None, [{"role": "x", "content": "Rome"}])
+
+
 def test_a_question_after_a_write_sees_it_while_another_thread_opens_an_older_index(tmp_path: Path,
                                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A thread opening generation 2 while a write published 3: a question asked right after the write waited for
