@@ -7,8 +7,9 @@ costs answers fails here and not only in a benchmark nobody ran.
   seed articles.
 - ``seeds-eval/chat-heldout.jsonl``: 40 conversations (106 turns) about the seeds, written the same way.
 - ``seeds-eval/heldout.jsonl``: 100 questions about the seeds written without looking at the product's
-  answers (15 the articles cannot answer); 12 of the 85 answers lie only in text the cleaner drops
-  (related-news teasers, a byline, a press-release footer), so no passage can hold them.
+  answers (15 the articles cannot answer); 13 of the 85 answers lie only in text that is not the article's own
+  (related articles' leads and a press-release footer, searchable as such; a byline, which no passage holds).
+- ``seeds-eval/heldout2.jsonl``: 130 more, written the same way later by another reader (20 unanswerable).
 """
 
 from __future__ import annotations
@@ -79,16 +80,28 @@ def test_heldout_conversations_about_the_seeds() -> None:
     report = evaluate_chat(SEEDS_EVAL / "chat-heldout.jsonl", SEEDS, mode="lexical", warn=lambda message: None,
                            settings=Settings(mode="lexical"))
     assert report["turns"] == 106 and report["answerable"] == 99
-    assert report["hit@1"] >= 0.81 and report["answer@1"] >= 0.70, report  # measured 0.859 / 0.747
-    assert report["follow_up_hit@1"] >= 0.78 and report["follow_up_answer@1"] >= 0.68, report  # 0.831 / 0.729
+    assert report["hit@1"] >= 0.84 and report["answer@1"] >= 0.73, report  # measured 0.889 / 0.778
+    assert report["follow_up_hit@1"] >= 0.79 and report["follow_up_answer@1"] >= 0.69, report  # 0.847 / 0.746
 
 
 def test_heldout_questions_about_the_seeds() -> None:
     questions = load_questions(SEEDS_EVAL / "heldout.jsonl")
     assert len(questions) == 100 and sum(q["article"] is None for q in questions) == 15
     report = _evaluate(SEEDS_EVAL / "heldout.jsonl", SEEDS, XQUAD / "docs")
-    floors = {"en": 0.73, "vi": 0.56, "vi-nodiac": 0.72}  # measured 0.800 / 0.633 / 0.800
+    floors = {"en": 0.78, "vi": 0.70, "vi-nodiac": 0.90}  # measured 0.833 / 0.767 / 0.960
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
     assert report["abstention"]["abstained"] >= 5, report["abstention"]  # of 15; measured 6
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.95 (0.91 before compounds counted whole)
+
+
+def test_second_heldout_questions_about_the_seeds() -> None:
+    questions = load_questions(SEEDS_EVAL / "heldout2.jsonl")
+    assert len(questions) == 130 and sum(q["article"] is None for q in questions) == 20
+    report = _evaluate(SEEDS_EVAL / "heldout2.jsonl", SEEDS, XQUAD / "docs")
+    floors = {"en": (0.75, 0.67), "vi": (0.85, 0.80), "vi-nodiac": (0.78, 0.63)}  # measured 0.800 / 0.900 / 0.833,
+    for lang, (hit, answer) in floors.items():  # answer@1 0.725 / 0.850 / 0.700
+        m = report["by_lang"][lang]
+        assert m["hit@1"] >= hit and m["answer@1"] >= answer, (lang, m)
+    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13
+    assert report["cross"]["rate"] >= 0.89, report["cross"]  # measured 0.923
