@@ -87,6 +87,12 @@ def test_a_vietnamese_when_question_is_answered_by_the_sentence_with_the_date(se
     assert "14/3" not in seeds.ask("Cuộc gặp tại Rome diễn ra khi nào?").answer
 
 
+def test_an_english_question_naming_a_chinese_official_finds_the_article(seeds: QAService) -> None:
+    """The foreign ministry's spokesmen and the chiefs of staff are in the glossary's people, as its ministers are."""
+    answer = seeds.ask("How did Zhao Lijian describe the reports that Moscow had asked Beijing for help?")
+    assert "Triệu Lập Kiên" in answer.answer and "thêu dệt" in answer.answer and not answer.abstained
+
+
 def test_english_question_naming_a_person_in_the_corpus_is_answered(seeds: QAService) -> None:
     answer = seeds.ask("Who is Liu Pengyu?")
     assert answer.language == "other"

@@ -170,6 +170,9 @@ def test_terms_of_several_words_acronyms_and_names_are_translated_whole() -> Non
     assert translate("Where is the People's Liberation Army?")[0] == "Quân đội Giải phóng Nhân dân"
     assert known_share("What did the US say?") == 1.0  # "US" counts, known; "us" would be a stopword
     assert known_share("Why did North Korea fire?") == 1.0
+    # Chinese officials by their Sino-Vietnamese names, as Vietnamese papers write them
+    assert "Triệu Lập Kiên" in translate("How did Zhao Lijian describe the reports?")
+    assert "Phòng Phong Huy" in translate("Who is Fang Fenghui?")
 
 
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:

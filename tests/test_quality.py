@@ -99,8 +99,8 @@ def test_second_heldout_questions_about_the_seeds() -> None:
     questions = load_questions(SEEDS_EVAL / "heldout2.jsonl")
     assert len(questions) == 130 and sum(q["article"] is None for q in questions) == 20
     report = _evaluate(SEEDS_EVAL / "heldout2.jsonl", SEEDS, XQUAD / "docs")
-    floors = {"en": (0.75, 0.67), "vi": (0.85, 0.80), "vi-nodiac": (0.78, 0.63)}  # measured 0.800 / 0.900 / 0.833,
-    for lang, (hit, answer) in floors.items():  # answer@1 0.725 / 0.850 / 0.700
+    floors = {"en": (0.80, 0.72), "vi": (0.85, 0.80), "vi-nodiac": (0.78, 0.63)}  # measured 0.850 / 0.900 / 0.833,
+    for lang, (hit, answer) in floors.items():  # answer@1 0.775 / 0.850 / 0.700
         m = report["by_lang"][lang]
         assert m["hit@1"] >= hit and m["answer@1"] >= answer, (lang, m)
     assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13
