@@ -111,8 +111,11 @@ _BEFORE_NAO = re.compile(r"((?:\S+\s+){1,5})n[aà]o\b")
 # asking for a name: "Cố vấn an ninh quốc gia của Nhật Bản tên là gì?", "ong ten gi", "the name of the player",
 # "what was his name"; the kind is the thing named (a person noun, a place noun, "ông" / "bà" / "his" / "her")
 _NAME_VI = re.compile(r"(?<!\w)t[eê]n(?:\s+l[aà])?\s+(?:g[iì]|ai)(?!\w)")
-_NAME_EN = re.compile(r"\bname of (?:the |a |an |this |that )?(\w+(?: \w+)?)|\b(his|her) (?:full |last |first )?name\b")
-_PRONOUNS = frozenset("ông bà ong ba anh chị chi".split())
+_NAME_EN = re.compile(r"\bname of (?:the |a |an |this |that )?((?:\w+['’]s )?\w+(?: \w+)?)|\b(his|her) (?:full |last |first )?name\b")
+_PRONOUNS = frozenset("ông bà ong".split())  # not "anh" (England), "chị" / "chi" ("chi nhánh"), "ba" (three)
+# what ends the phrase named, read back from "tên": "ông Sullivan ở | khách sạn tên là gì", "... đến thăm | thành phố"
+_PHRASE_BREAK = re.compile(r",|(?<!\w)(?:ở|o|tại|tai|đến|den|tới|toi|thăm|tham|là|la|mà|ma|nơi|noi|với|voi|từ|tu)(?!\w)")
+_POSSESSOR = re.compile(r"(?<!\w)(?:của|cua)(?!\w)")  # "cố vấn ... của Nhật Bản": the adviser, not Japan
 _EN_KINDS: dict[str, AnswerType] = {noun: kind for kind, nouns in (("person", _PERSON_EN), ("place", _PLACE_EN))
                                     for noun in nouns.split("|")}
 
@@ -129,22 +132,26 @@ def _which(q: str) -> AnswerType | None:
 
 
 def _named(q: str) -> AnswerType | None:
-    """The kind of a question that asks for something's name: the first known noun before "tên là gì", the head
-    of the phrase named ("cố vấn an ninh quốc gia của Nhật Bản": a person, not a "quốc gia"; "ông" / "bà": a
-    person), or the English noun after "name of"; None when the thing named is of no known kind."""
+    """The kind of a question that asks for something's name. Vietnamese: the phrase just before "tên là gì" (after
+    "ở", "đến thăm", ...; the head before "của": "cố vấn an ninh quốc gia của Nhật Bản" is a person, not a "quốc
+    gia"), its first known noun, or "ông" / "bà" for a person; an empty phrase ("khách sạn nơi phái đoàn ở tên là
+    gì") looks further back. English: the last known noun after "name of" ("the city's mayor": the mayor).
+    None when the thing named is of no known kind."""
     if (asked := _NAME_VI.search(q)) is not None:
-        before = q[: asked.start()].split()
-        for start in range(len(before)):
-            if before[start] in _PRONOUNS:
-                return "person"
-            for size in range(min(3, len(before) - start), 0, -1):
-                if kind := _NOUN_KINDS.get(" ".join(before[start : start + size])):
-                    return kind
+        for phrase in reversed(_PHRASE_BREAK.split(q[: asked.start()])):
+            words = _POSSESSOR.split(phrase, 1)[0].split()
+            for start in range(len(words)):
+                if words[start] in _PRONOUNS:
+                    return "person"
+                for size in range(min(3, len(words) - start), 0, -1):
+                    if kind := _NOUN_KINDS.get(" ".join(words[start : start + size])):
+                        return kind
         return None
     if (asked := _NAME_EN.search(q)) is not None:
         if asked.group(2):
             return "person"
-        return next((_EN_KINDS[w] for w in asked.group(1).split() if w in _EN_KINDS), None)
+        named = re.split(r"['’]s ", asked.group(1))[-1].split()
+        return next((_EN_KINDS[w] for w in reversed(named) if w in _EN_KINDS), None)
     return None
 
 

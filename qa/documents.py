@@ -364,9 +364,17 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
     return None
 
 
+def _links_follow(st: _State, end: int) -> bool:
+    """Whether a related-news block (a marker such as "Tin liên quan", or links to other articles) was dropped
+    below ``end``."""
+    return any(d.start >= end and d.reason == "related" for d in st.dropped)
+
+
 def _trim_tail(st: _State) -> None:
     """Drop trailing attribution / dateline / byline paragraphs (never the title), and a related article's lead
-    cut short after the article's end (dropped as a teaser: still searchable, as the page's other text)."""
+    cut short after the article's end (dropped as a teaser: still searchable, as the page's other text): one
+    paragraph, not the article's only one, with a list of links to other articles below it."""
+    cut = False
     while len(st.kept) > 1:
         line, start = st.kept[-1]
         text = cl.collapse(st.raw[start : line.end])
@@ -376,8 +384,8 @@ def _trim_tail(st: _State) -> None:
             reason = "attribution"
         elif cl.is_metadata(text):
             reason = "metadata"
-        elif cl.is_cut_short(text):  # the article ends before it: the start of another article's lead
-            reason = "teaser"
+        elif not cut and len(st.kept) > 2 and cl.is_cut_short(text) and _links_follow(st, line.end):
+            reason, cut = "teaser", True  # the article ends above it: the start of another article's lead
         elif st.author is None and len(st.kept) > 2 and (name := cl.author_name(text)):
             st.author = name
             reason = "metadata"

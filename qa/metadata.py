@@ -63,24 +63,23 @@ def meta(text: str, limit: int = META_CHARS) -> str | None:
     return blank_is_absent(one_line(encodable(text)))
 
 
-def checked_document(doc_id_: object, *, title: object = None, source: object = None, date_: object = None,
-                     author: object = None, url: object = None) -> dict[str, str | None]:
-    """``QAService.add_text``'s id and metadata checked and stored as ``POST /v1/documents`` stores them (a date
-    as ISO 8601, a blank value as none); InvalidDocument, one line naming the field, for what HTTP refuses."""
+def checked_metadata(*, title: object = None, source: object = None, date_: object = None, author: object = None,
+                     url: object = None) -> dict[str, str | None]:
+    """``QAService.add_text``'s metadata checked and stored as ``POST /v1/documents`` stores it (a date as ISO 8601,
+    a blank value as none); InvalidDocument, one line naming the field, for what HTTP answers 422 for. (The id and
+    the text follow the rules of a file's, and a refused one is in the write's report, as ``qa ingest`` reports it:
+    an id a file name gave, "Tin tức Đà Nẵng", is replaced from Python as from a file.)"""
     out: dict[str, str | None] = {}
-    given = {"doc_id": doc_id_, "title": title, "source": source, "date": date_, "author": author, "url": url}
+    given = {"title": title, "source": source, "date": date_, "author": author, "url": url}
     for name, value in given.items():
-        if value is None and name != "doc_id":
+        if value is None:
             out[name] = None
             continue
         if not isinstance(value, str):
             raise InvalidDocument(f"{name} must be a string, not {type(value).__name__}")
         try:
-            if name == "doc_id":
-                out[name] = doc_id(value)
-            else:
-                kept = meta(value, URL_CHARS if name == "url" else META_CHARS)
-                out[name] = date(kept) if name == "date" else kept
+            kept = meta(value, URL_CHARS if name == "url" else META_CHARS)
+            out[name] = date(kept) if name == "date" else kept
         except ValueError as exc:
             raise InvalidDocument(f"{name} {exc}") from None
     return out

@@ -25,11 +25,11 @@ from embeddings.encoder import Encoder, as_settings, load_encoder
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
-from qa.errors import InvalidDocument, ModelUnavailable, QABusy
+from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune, text_source, too_large
 from qa.limits import checked_request
-from qa.metadata import checked_document, encodable
+from qa.metadata import checked_metadata
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
@@ -216,20 +216,14 @@ class QAService:
         """Add one document given as text, or replace the one of this id (what ``POST /v1/documents`` does, from
         any file or none): the same cleaning and incremental rules as ``ingest``; a refused text (empty, too
         large, an HTML page ...) is in ``report.errors`` and nothing changes. ``title``..``url``: metadata the
-        text's own lines would otherwise give, checked and stored as HTTP stores them (a date as ISO 8601; a
-        date that cannot be read, an id HTTP refuses, a value of several lines: InvalidDocument)."""
-        given = checked_document(doc_id, title=title, source=source, date_=date, author=author, url=url)
-        if not isinstance(text, str):
-            raise InvalidDocument(f"text must be a string, not {type(text).__name__}")
-        try:
-            encodable(text)
-        except ValueError as exc:
-            raise InvalidDocument(f"text {exc}") from None
+        text's own lines would otherwise give, checked and stored as HTTP stores them (a date as ISO 8601; a date
+        that cannot be read, a value of several lines: InvalidDocument). The id may be any a file's name gives."""
+        given = checked_metadata(title=title, source=source, date_=date, author=author, url=url)
         report = IngestReport()
-        if reason := too_large(text, self.settings.max_file_bytes):
+        if isinstance(text, str) and (reason := too_large(text, self.settings.max_file_bytes)):
             report.errors.append({"path": doc_id, "reason": reason})
             return report
-        document = text_source(given.pop("doc_id") or doc_id, text, **given)
+        document = text_source(doc_id, text, **given)
         return self.writer().ingest([document], report=report)
 
     def remove(self, doc_ids: str | Iterable[str]) -> list[str]:

@@ -60,6 +60,11 @@ from qa.retrieval import names_in
     ("What is the last name of the player who scored?", "person"),
     ("What was his name?", "person"),
     ("What was the name of the treaty?", None),
+    # the phrase just before "tên": after "ở" / "đến thăm", before "của"; "Anh" is England, "ba" three
+    ("Ông Sullivan ở khách sạn tên là gì?", "place"), ("ong sullivan o khach san ten la gi", "place"),
+    ("Bộ trưởng đến thăm thành phố tên là gì?", "place"),
+    ("Sân vận động lớn nhất nước Anh tên là gì?", None), ("Nhà máy thứ ba tên là gì?", None),
+    ("What is the name of the country's president?", "person"), ("What is the name of the player's club?", None),
 ])
 def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind

@@ -167,8 +167,8 @@ def test_documents_given_as_text_removed_and_cited_from_python(tmp_path: Path, c
 
 
 def test_add_text_checks_and_stores_metadata_as_http_does(tmp_path: Path) -> None:
-    """A date stored as given ("9/8/2024"), an unreadable one, a title of two lines and an id HTTP refuses were
-    all accepted from Python, where POST /v1/documents answers 422 or normalises."""
+    """A date stored as given ("9/8/2024"), an unreadable one, a title of two lines were all accepted from Python,
+    where POST /v1/documents answers 422 or normalises."""
     from qa.config import Settings
     from qa.errors import InvalidDocument, QAError
     from qa.service import QAService
@@ -179,14 +179,17 @@ def test_add_text_checks_and_stores_metadata_as_http_does(tmp_path: Path) -> Non
         top = service.ask("Lũ quét làm sập bao nhiêu ngôi nhà?").passages[0]
         assert top.date == "2024-09-14" and top.title == "Mưa lớn ở Lào Cai"  # a blank title is none
         for field, value in (("date", "hôm qua"), ("date", "2024-13-45"), ("title", "Mưa\u2028lớn"),
-                             ("doc_id", "-tin"), ("url", "x" * 2001), ("author", 5), ("source", "\udcff")):
-            given = {"doc_id": "khac", **{field: value}}
+                             ("url", "x" * 2001), ("author", 5), ("source", "\udcff")):
             with pytest.raises(InvalidDocument) as caught:
-                service.add_text(given.pop("doc_id"), text, **given)
+                service.add_text("khac", text, **{field: value})
             assert str(caught.value).startswith(field) and isinstance(caught.value, QAError)
-        with pytest.raises(InvalidDocument, match="^text"):
-            service.add_text("khac", "Tin \udcff")
-        assert set(service.snapshot().docs) == {"lu-quet"}
+        # the id and the text follow a file's rules, a refused one reported as `qa ingest` reports it: an id a file
+        # name gave is replaced from Python (HTTP's ids are those a URL path takes whole)
+        assert service.add_text("Tin tức Đà Nẵng (1)", text).documents_added == 1
+        assert service.add_text("Tin tức Đà Nẵng (1)", text + " Thêm.").documents_updated == 1
+        refused = service.add_text("khac", "Tin \udcff")
+        assert refused.documents_added == 0 and "surrogate" in refused.errors[0]["reason"]
+        assert set(service.snapshot().docs) == {"lu-quet", "Tin tức Đà Nẵng (1)"}
 
 
 def test_history_roles_are_openais_as_over_http() -> None:
