@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 
 from typing import TYPE_CHECKING
@@ -147,6 +148,9 @@ def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentenc
     return cached
 
 
+_PRONOUN_START = re.compile(r"(?:Ông|Bà|Họ|Người này|He|She|They)(?!\w)")
+
+
 def type_bonus(query: QueryInfo) -> float:
     """The answer-type bonus for this question's language (see ANSWER_TYPE_BONUS)."""
     return FOREIGN_TYPE_BONUS if query.language == "other" else ANSWER_TYPE_BONUS
@@ -224,7 +228,19 @@ class SentencePicker:
         if best is None:
             chunk = self.snapshot.chunks[row]
             return Highlight(chunk.text, chunk.start, chunk.end), 0.0
-        return Highlight(best[1], best[0].start, best[0].end), max(0.0, evidence)
+        return self._with_antecedent(row, sentences, best), max(0.0, evidence)
+
+    def _with_antecedent(self, row: int, sentences: list, best: tuple[Sentence, str]) -> Highlight:
+        """The answer to "who ...?" that names nobody but begins with "Ông" / "Bà" / "Họ" ("Ông cũng nói rõ Mỹ
+        muốn ...") starts at the sentence before, which says who ("Ngoại trưởng Mỹ Rex Tillerson nói rằng, ...")."""
+        sent, text = best
+        at = next(i for i, item in enumerate(sentences) if item[0].start == sent.start)
+        if (self.kind != "person" or at == 0 or sentences[at - 1][4] or not _PRONOUN_START.match(text)
+                or offer_strength(sentences[at][6], "person", self.question)):
+            return Highlight(text, sent.start, sent.end)
+        start = sentences[at - 1][0].start
+        raw = self.snapshot.raws[self.snapshot.chunks[row].doc_id]
+        return Highlight(raw[start : sent.end], start, sent.end)
 
     def scores(self, row: int, sentences: list | None = None) -> list[float]:
         """Each sentence's score: its share of the question, the answer-type bonus, the question penalty."""

@@ -367,6 +367,17 @@ def test_a_photo_caption_is_not_the_answer_when_the_text_says_as_much(seeds: QAS
     assert is_caption(_line_of(seeds, lead(seeds.ask("Who met in Rome?", k=5))))  # what it was before
 
 
+def test_who_answered_by_a_sentence_beginning_he_shows_the_sentence_that_says_who(seeds: QAService) -> None:
+    """Seed 001: "Ngoại trưởng Mỹ Rex Tillerson nói rằng, ... Ông cũng nói rõ Mỹ muốn Trung Quốc hỗ trợ hơn nữa để
+    gây sức ép với Triều Tiên": asked who, the answer names him; asked what, it is the one sentence."""
+    who = seeds.ask("ai noi my muon trung quoc ho tro them de ep trieu tien").passages[0]
+    assert who.highlight.text.startswith("Ngoại trưởng Mỹ Rex Tillerson nói rằng")
+    assert who.highlight.text.endswith("gây sức ép với Triều Tiên./.")
+    assert seeds.snapshot().raws[who.doc_id][who.highlight.start : who.highlight.end] == who.highlight.text
+    what = seeds.ask("Mỹ muốn Trung Quốc hỗ trợ để làm gì với Triều Tiên?").passages[0]
+    assert what.highlight.text.startswith("Ông cũng nói rõ"), what.highlight.text
+
+
 def test_a_caption_weighs_for_its_passage_as_it_would_as_the_answer(seeds: QAService) -> None:
     """The caption (Rome and "cuộc gặp") lifted the lead's passage, whose other sentences name nobody, above the
     one that says who met there."""
