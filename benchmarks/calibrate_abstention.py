@@ -13,7 +13,7 @@ One logistic regression per query language, as the product detects it
 (English). The same evidence means different things in the two: an English
 question over Vietnamese articles can only match their names, numbers and
 loanwords, so even an answerable one covers a few percent of itself. Each fit
-turns evidence into the `confidence` every answer carries (`qa.answers.CALIBRATION`);
+turns evidence into the `confidence` every answer carries (`qa.calibration.CALIBRATION`);
 abstention is confidence < 0.5, i.e. evidence < midpoint.
 
 Rule for the midpoint: the maximum-likelihood one, raised when needed to the

@@ -16,8 +16,9 @@ from typing import Literal
 from qa import glossary
 from qa.language import detect
 from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc, word_matches
+from qa.titles import asks_title, title_offered
 
-AnswerType = Literal["duration", "number", "time", "person", "place"]
+AnswerType = Literal["duration", "number", "time", "person", "place", "title"]
 
 # Cues per kind: Vietnamese ones with their diacritics, English ones. A question typed with diacritics is
 # matched on its own lower-cased words, so "đầu tiên" is not "đâu", "máy" not "mấy", "khí nào" not "khi nào";
@@ -89,6 +90,8 @@ def _cues(q: str, patterns: list[tuple[AnswerType, re.Pattern[str]]]) -> list[tu
 
 @lru_cache(maxsize=4096)  # pure, and asked again for every candidate sentence of a question
 def answer_type(question: str) -> AnswerType | None:
+    if asks_title(question):  # "Jake Sullivan giữ chức vụ gì?", "Who is Liu Pengyu?": an office, not a name
+        return "title"
     if has_diacritics(question):
         q, patterns = nfc(question).lower(), _TYPES
         found = _cues(q, patterns)
@@ -163,6 +166,8 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
     if kind is None:
         return 0.0
     asked = _folded_lower(question)
+    if kind == "title":  # the office next to the name asked about: "Cố vấn An ninh Quốc gia Mỹ Jake Sullivan"
+        return 1.0 if title_offered(sentence, question) else 0.0
     if kind == "place":  # where something is ("tại Washington") is surer than a country the sentence mentions
         if any(item not in asked for item in _said_at(sentence)):
             return 1.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qa import glossary
 from qa.answer_type import answer_type, offer_strength
+from qa.calibration import calibrated
 from qa.cleaning import on_caption_line
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
@@ -35,6 +35,7 @@ ANSWER_TYPE_BONUS = 0.3
 FOREIGN_TYPE_BONUS = 0.2
 QUESTION_PENALTY = 0.3
 CAPTION_PENALTY = 0.15
+TITLE_BONUS = 1.0
 # How much a sentence's share of the glossary's Vietnamese for an English question (``qa.glossary``)
 # adds to its share of the question's own words (XQuAD English, lexical, answer@1: 0.429 without,
 # 0.608 at 0.5, 0.603 at 1.0, 0.590 at 2.0) -- and to the evidence behind its confidence, there
@@ -176,7 +177,9 @@ class SentencePicker:
         asked = asked or query
         self.snapshot = snapshot
         self.kind = answer_type(asked.text)
-        self.bonus = type_bonus(asked)
+        # asked for someone's office, every sentence naming them covers the question whole: the office next to
+        # the name is what tells the answer
+        self.bonus = TITLE_BONUS if self.kind == "title" else type_bonus(asked)
         gloss = query.gloss_groups
         # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
         # "Japan" is "Nhật Bản" in the text, not a new name
@@ -317,36 +320,6 @@ def _name_missing(question: str, folded: frozenset[str], accented: frozenset[str
         if not said(name) and not all(written(part) or said(part) for part in parts):
             return True
     return False
-
-
-# Fitted by benchmarks/calibrate_abstention.py per query language (logistic regression on XQuAD +
-# dev questions, answerable in their own corpus vs asked of the other corpus): confidence 0.5 <=>
-# evidence = midpoint. The same evidence means much more for a question in another language: its
-# own words cannot occur in Vietnamese text, so an answerable English question covers only a few
-# percent (its names and numbers, plus its scaled glossary share, see GLOSS_EVIDENCE) where a
-# Vietnamese one covers most of itself. Each midpoint is the fitted one, raised where needed so that
-# >= 95% of that language's unanswerable questions abstain. Vietnamese refitted (27.1, 0.321 -> 30.3, 0.2772)
-# when a compound's syllables stopped counting outside it (``_evidence``): answerable refused / unanswerable
-# abstaining / AUROC, accented 2.5 / 99.2% / 0.999 -> 2.8 / 99.2% / 0.999, unaccented 2.7 / 97.2% / 0.996 -> 1.9 /
-# 97.5% / 0.998; hard negatives (the right article left out) answered 16.0 -> 17.2% and 23.1 -> 19.5%, AUROC 0.981
-# -> 0.983 and 0.976 -> 0.982. With a fit for each of the two, the accented midpoint fell to 0.29 and 22.8% of its
-# hard negatives were answered; with compounds for unaccented questions only, 22.6%.
-SLOPE = 30.3
-MIDPOINT = 0.2772
-FOREIGN_SLOPE = 43.8
-FOREIGN_MIDPOINT = 0.1165
-CALIBRATION: dict[str, tuple[float, float]] = {
-    "vi": (SLOPE, MIDPOINT),
-    "vi-nodiac": (SLOPE, MIDPOINT),
-    "other": (FOREIGN_SLOPE, FOREIGN_MIDPOINT),
-}
-
-
-def calibrated(evidence_value: float, language: str) -> float:
-    """Evidence -> estimated probability that the corpus answers, for a question in ``language``."""
-    slope, midpoint = CALIBRATION.get(language, (SLOPE, MIDPOINT))
-    z = slope * (evidence_value - midpoint)
-    return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 4)
 
 
 def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:

@@ -65,6 +65,13 @@ from qa.retrieval import names_in
     ("Bộ trưởng đến thăm thành phố tên là gì?", "place"),
     ("Sân vận động lớn nhất nước Anh tên là gì?", None), ("Nhà máy thứ ba tên là gì?", None),
     ("What is the name of the country's president?", "person"), ("What is the name of the player's club?", None),
+    # asked what a named person is, the answer is an office; asked who holds an office, a name
+    ("Jake Sullivan giữ chức vụ gì?", "title"), ("vuong nghi giu chuc vu gi", "title"),
+    ("Chức vụ của Jake Sullivan là gì?", "title"), ("Vương Nghị là ai?", "title"), ("Who is Liu Pengyu?", "title"),
+    ("What position does Susan Thornton hold?", "title"), ("What is Jake Sullivan's title?", "title"),
+    ("Người phát ngôn Bộ Ngoại giao Trung Quốc là ai?", "person"), ("Who is the embassy's spokesman?", "person"),
+    ("Ông ấy giữ chức vụ gì?", None),  # names nobody: the conversation says whose office
+    ("What was Yang's position on Ukraine?", None),  # a stance, not an office
 ])
 def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind
@@ -161,3 +168,18 @@ def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_ti
 def test_a_count_is_not_a_year_or_a_date(sentence: str, is_count: bool) -> None:
     """'How many passengers ...?' is not answered by the year a bridge opened."""
     assert (offer_strength(sentence, "number", "How many passengers a year does the rail network carry?") > 0) is is_count
+
+
+def test_an_office_is_offered_next_to_the_name_asked_about() -> None:
+    from qa.titles import title_offered, without_asking
+
+    q = "vuong nghi giu chuc vu gi"
+    assert title_offered("Cả Bộ trưởng Ngoại giao Trung Quốc Vương Nghị và Ngoại trưởng Mỹ Antony Blinken ...", q)
+    assert title_offered("Bà Susan Thornton, Quyền Trợ lý ngoại trưởng Mỹ, cho biết.", "Susan Thornton là ai?")
+    assert not title_offered("Vương Nghị cũng tri ân cựu Ngoại trưởng Mỹ Henry Kissinger.", q)  # Kissinger's office
+    assert not title_offered("Bộ trưởng Quốc phòng Mỹ Lloyd Austin đến Seoul.", q)  # not the person asked about
+    # an English question's name is found as the glossary renders it, written after the question
+    assert title_offered("Bộ trưởng Ngoại giao Trung Quốc Vương Nghị nói.", "Who is Wang Yi? Vương Nghị")
+    # the words that ask are in no answer; a question of them alone is left whole
+    assert without_asking("Jake Sullivan giữ chức vụ gì?").split() == ["Jake", "Sullivan", "?"]
+    assert without_asking("Ông ấy giữ chức vụ gì?") == "Ông ấy giữ chức vụ gì?"
