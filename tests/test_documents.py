@@ -363,31 +363,6 @@ def test_related_block_ends_where_prose_resumes() -> None:
     assert texts(doc)[-1] == prose
 
 
-def test_a_last_paragraph_cut_short_is_another_articles_lead() -> None:
-    """Above a list of links, a paragraph that stops mid-sentence with an ellipsis is the start of another article's
-    lead (seed 002); the article's own words stay, however they end."""
-    body = "Hai bên nhất trí tiếp tục đối thoại trong thời gian tới."
-    lead = "Bộ trưởng hai nước sẽ gặp nhau tại Hà Nội vào tuần tới để bàn về hợp tác kinh tế và..."
-    links = "\n\nTin mới nhất\n\nMột tiêu đề khác\n"
-    for ellipsis in ("...", "…"):
-        cut = lead.replace("...", ellipsis)
-        doc = parse_document(f"Tiêu đề\n{body}\n{cut}{links}", "c")
-        assert texts(doc) == ["Tiêu đề", body] and dropped(doc, "teaser") == [cut]
-    inside = "Các mặt hàng gồm gạo, cà phê, hạt điều, hồ tiêu và rau quả các loại..."
-    quoted = 'Ông nói với báo giới: "Chúng tôi sẽ còn tiếp tục làm việc với các đối tác..."'
-    for raw in (
-        f"Tiêu đề\n{inside}\n{body}{links}",  # an ellipsis inside the article
-        f"Tiêu đề\n{body}\n{quoted}{links}",  # a quotation trailing off
-        f"Tiêu đề\n{body}\nVà rồi...{links}",  # a short line
-        f"Tiêu đề\n{body}\n{lead}\n",  # no links below: the article's own last paragraph
-        f"Tiêu đề\n{lead}{links}",  # the article's only paragraph
-    ):
-        doc = parse_document(raw, "k")
-        assert texts(doc) == raw.split("\n\n")[0].strip().split("\n"), raw
-    two = parse_document(f"Tiêu đề\n{body}\n{inside}\n{lead}{links}", "two")  # one lead, never the article above
-    assert texts(two) == ["Tiêu đề", body, inside] and dropped(two, "teaser") == [lead]
-
-
 def test_sidebar_teaser_with_outlet_prefix_stays_in_the_block() -> None:
     teaser = ("(CLO) Một báo cáo mới của Liên hợp quốc cho thấy hơn 1 tỷ bữa ăn bị lãng phí mỗi ngày "
               "trên toàn thế giới trong khi gần 800 triệu người đang bị ảnh hưởng bởi nạn đói.")

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from api_support import SEEDS, client_for
+from text_support import paragraph_texts
 from qa.config import Settings
 from qa.documents import Span, body_text, page_text, parse_document
 from qa.lexical import LexicalIndex
@@ -44,6 +45,35 @@ def test_a_related_articles_lead_is_its_own_span_without_its_outlet_tag() -> Non
     outlets = [d for d in doc.dropped if d.reason == "outlet"]
     for t in teasers(doc.dropped):
         assert any(doc.raw[d.start : d.end] == "(CLO)" and not doc.raw[d.end : t.start].strip() for d in outlets)
+
+
+def _dropped(doc, reason: str) -> list[str]:  # noqa: ANN001
+    return [doc.raw[d.start : d.end] for d in doc.dropped if d.reason == reason]
+
+
+def test_a_last_paragraph_cut_short_is_another_articles_lead() -> None:
+    """Above a list of links, a paragraph that stops mid-sentence with an ellipsis is the start of another article's
+    lead (seed 002); the article's own words stay, however they end."""
+    body = "Hai bên nhất trí tiếp tục đối thoại trong thời gian tới."
+    lead = "Bộ trưởng hai nước sẽ gặp nhau tại Hà Nội vào tuần tới để bàn về hợp tác kinh tế và..."
+    links = "\n\nTin mới nhất\n\nMột tiêu đề khác\n"
+    for ellipsis in ("...", "…"):
+        cut = lead.replace("...", ellipsis)
+        doc = parse_document(f"Tiêu đề\n{body}\n{cut}{links}", "c")
+        assert paragraph_texts(doc) == ["Tiêu đề", body] and _dropped(doc, "teaser") == [cut]
+    inside = "Các mặt hàng gồm gạo, cà phê, hạt điều, hồ tiêu và rau quả các loại..."
+    quoted = 'Ông nói với báo giới: "Chúng tôi sẽ còn tiếp tục làm việc với các đối tác..."'
+    for raw in (
+        f"Tiêu đề\n{inside}\n{body}{links}",  # an ellipsis inside the article
+        f"Tiêu đề\n{body}\n{quoted}{links}",  # a quotation trailing off
+        f"Tiêu đề\n{body}\nVà rồi...{links}",  # a short line
+        f"Tiêu đề\n{body}\n{lead}\n",  # no links below: the article's own last paragraph
+        f"Tiêu đề\n{lead}{links}",  # the article's only paragraph
+    ):
+        doc = parse_document(raw, "k")
+        assert paragraph_texts(doc) == raw.split("\n\n")[0].strip().split("\n"), raw
+    two = parse_document(f"Tiêu đề\n{body}\n{inside}\n{lead}{links}", "two")  # one lead, never the article above
+    assert paragraph_texts(two) == ["Tiêu đề", body, inside] and _dropped(two, "teaser") == [lead]
 
 
 def test_a_lead_is_chunked_alone_without_the_articles_title() -> None:
