@@ -35,6 +35,7 @@ def _stripped(text: str) -> str:
     return _ASK_OF_VI.sub(lambda m: m.group(1) or m.group(2), out)
 
 
+@lru_cache(maxsize=4096)  # asked for every field a question is looked up in
 def without_asking(text: str) -> str:
     """``text`` without the words that ask for an office ("giữ chức vụ gì", "What position does ... hold",
     "...'s title"): they are in no answer, and outweighed the name in the question's terms."""
