@@ -18,7 +18,9 @@ TITLE_WORDS = ("bộ trưởng|ngoại trưởng|thứ trưởng|tổng thống|
                "đại sứ|cố vấn|trợ lý|ủy viên|chủ nhiệm|giám đốc|tổng thư ký|thư ký|phát ngôn viên|người phát ngôn|"
                "phát ngôn|tướng|tư lệnh|tham mưu trưởng|nghị sĩ|thượng nghị sĩ|chánh văn phòng|trưởng ban|"
                "thống đốc|thị trưởng|tổng giám đốc|vua|nữ hoàng|hoàng đế|giáo sư|tiến sĩ")
-_ASKING_VI = r"(?:(?:giữ|có|làm|đảm nhiệm|đảm nhận)\s+)?(?:chức vụ|chức danh|cương vị|chức)\s+(?:gì|nào|là gì)"
+# "chức" alone only after "giữ": "tổ chức nào" is an organisation
+_ASKING_VI = (r"(?:(?:giữ|có|làm|đảm nhiệm|đảm nhận)\s+)?(?:chức vụ|chức danh|cương vị)\s+(?:gì|nào|là gì)|"
+              r"(?:giữ|đảm nhiệm)\s+chức\s+(?:gì|nào)")
 _ASK_VI = re.compile(rf"(?<!\w)(?:{_ASKING_VI}|{fold(_ASKING_VI)})(?!\w)", re.IGNORECASE)
 _OF_VI = r"(?:chức vụ|chức danh|cương vị)\s+của\s+(.+?)\s+là\s+gì"
 _ASK_OF_VI = re.compile(rf"(?<!\w)(?:{_OF_VI}|{fold(_OF_VI)})(?!\w)", re.IGNORECASE)  # "Chức vụ của X là gì?"

@@ -72,6 +72,7 @@ from qa.retrieval import names_in
     ("Người phát ngôn Bộ Ngoại giao Trung Quốc là ai?", "person"), ("Who is the embassy's spokesman?", "person"),
     ("Ông ấy giữ chức vụ gì?", None),  # names nobody: the conversation says whose office
     ("What was Yang's position on Ukraine?", None),  # a stance, not an office
+    ("Hội nghị do tổ chức nào tổ chức?", None), ("Sullivan giữ chức gì?", "title"),  # "tổ chức": an organisation
 ])
 def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind
