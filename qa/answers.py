@@ -198,11 +198,11 @@ class SentencePicker:
         self.name_terms = frozenset(query_terms(names, folded=True).all)  # most sentences have none of them
 
     def __call__(self, row: int, context: "SentencePicker | None" = None,
-                 shown: frozenset[int] = frozenset()) -> tuple[Highlight, float]:
+                 shown: tuple[tuple[int, int], ...] = ()) -> tuple[Highlight, float]:
         """(the answer sentence, the passage's evidence for ranking). ``context``: the same question with a
         follow-up's earlier turns (``QueryInfo.combined``, the follow-up's words stressed): a sentence scores the
         better of its share of the follow-up alone and its share of the whole (a follow-up may say little itself:
-        "When?"). ``shown``: starts of sentences a better passage already shows, not picked again while the
+        "When?"). ``shown``: spans of the file better passages already show, a sentence in one not picked again while the
         passage has another (the evidence is the passage's all the same)."""
         sentences = _sentences(self.snapshot, row, folded=self.folded)
         scores = self.scores(row, sentences)
@@ -220,7 +220,8 @@ class SentencePicker:
         for (sent, text, _, _, in_heading, in_caption, _), score in zip(sentences, scores):
             if in_heading:  # but never the answer while the passage has another sentence
                 heading = heading or (sent, text)
-            elif sent.start not in shown and (own := score - CAPTION_PENALTY if in_caption else score) > best_score + 1e-9:
+            elif (not any(a <= sent.start < b for a, b in shown)
+                  and (own := score - CAPTION_PENALTY if in_caption else score) > best_score + 1e-9):
                 # a photo caption (it describes a picture) answers only when it does clearly better
                 best, best_score = (sent, text), own
         if best is None and shown:  # nothing but what is shown already: shown again
@@ -238,12 +239,16 @@ class SentencePicker:
         muốn ...") starts at the sentence before, which says who ("Ngoại trưởng Mỹ Rex Tillerson nói rằng, ...")."""
         sent, text = best
         at = next(i for i, item in enumerate(sentences) if item[0].start == sent.start)
-        if (self.kind != "person" or at == 0 or sentences[at - 1][4] or not _PRONOUN_START.match(text)
+        raw = self.snapshot.raws[self.snapshot.chunks[row].doc_id]
+        if (self.kind != "person" or at == 0 or not _PRONOUN_START.match(text)
                 or offer_strength(sentences[at][6], "person", self.question)):
             return Highlight(text, sent.start, sent.end)
-        start = sentences[at - 1][0].start
-        raw = self.snapshot.raws[self.snapshot.chunks[row].doc_id]
-        return Highlight(raw[start : sent.end], start, sent.end)
+        before, _, _, _, in_heading, in_caption, before_text = sentences[at - 1]
+        # the sentence before in the same paragraph, naming someone: not a heading, a caption or a credit line
+        if (in_heading or in_caption or any(c in raw[before.start : sent.start] for c in "\r\n\u2028\u2029")
+                or not offer_strength(before_text, "person", self.question)):
+            return Highlight(text, sent.start, sent.end)
+        return Highlight(raw[before.start : sent.end], before.start, sent.end)
 
     def scores(self, row: int, sentences: list | None = None) -> list[float]:
         """Each sentence's score: its share of the question, the answer-type bonus, the question penalty."""

@@ -85,12 +85,12 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     # two chunks share the sentence where a paragraph was cut (``qa.chunking`` overlap): when it is both chunks'
     # best, the lower one shows its next best (one answer in six over the XQuAD and held-out questions showed a
     # sentence twice)
-    shown: dict[str, set[int]] = {}
+    shown: dict[str, list[tuple[int, int]]] = {}
     for i, item in enumerate(ranked):
-        starts = shown.setdefault(snapshot.chunks[item.row].doc_id, set())
-        if item.highlight.start in starts:
-            ranked[i] = replace(item, highlight=pick(item.row, in_context, frozenset(starts))[0])
-        starts.add(ranked[i].highlight.start)
+        spans = shown.setdefault(snapshot.chunks[item.row].doc_id, [])
+        if any(a <= item.highlight.start < b or item.highlight.start <= a < item.highlight.end for a, b in spans):
+            ranked[i] = replace(item, highlight=pick(item.row, in_context, tuple(spans))[0])
+        spans.append((ranked[i].highlight.start, ranked[i].highlight.end))
     return ranked
 
 

@@ -13,8 +13,9 @@ from functools import lru_cache
 
 from qa.text import fold
 
-# offices and titles as Vietnamese news writes them before or after a name (lower case)
-TITLE_WORDS = ("bộ trưởng|ngoại trưởng|thứ trưởng|tổng thống|phó tổng thống|thủ tướng|chủ tịch|lãnh đạo|quan chức|"
+# offices and titles as Vietnamese news writes them before or after a name (lower case); not "quan chức" or "lãnh
+# đạo", which say of anyone ("các quan chức Trung Quốc Dương Khiết Trì và Vương Nghị")
+TITLE_WORDS = ("bộ trưởng|ngoại trưởng|thứ trưởng|tổng thống|phó tổng thống|thủ tướng|chủ tịch|"
                "đại sứ|cố vấn|trợ lý|ủy viên|chủ nhiệm|giám đốc|tổng thư ký|thư ký|phát ngôn viên|người phát ngôn|"
                "phát ngôn|tướng|tư lệnh|tham mưu trưởng|nghị sĩ|thượng nghị sĩ|chánh văn phòng|trưởng ban|"
                "thống đốc|thị trưởng|tổng giám đốc|vua|nữ hoàng|hoàng đế|giáo sư|tiến sĩ")
@@ -24,12 +25,19 @@ _ASKING_VI = (r"(?:(?:giữ|có|làm|đảm nhiệm|đảm nhận)\s+)?(?:chức
 _ASK_VI = re.compile(rf"(?<!\w)(?:{_ASKING_VI}|{fold(_ASKING_VI)})(?!\w)", re.IGNORECASE)
 _OF_VI = r"(?:chức vụ|chức danh|cương vị)\s+của\s+(.+?)\s+là\s+gì"
 _ASK_OF_VI = re.compile(rf"(?<!\w)(?:{_OF_VI}|{fold(_OF_VI)})(?!\w)", re.IGNORECASE)  # "Chức vụ của X là gì?"
-_OFFICE = r"(?:title|position|job|role|post|office)"
+_OFFICE = r"(?:title|position|job|post|office)"  # not "role": "the role of China" is no office
 _ASK_EN_HOLD = re.compile(rf"\b(?:what|which) {_OFFICE}s? (?:does|did|do|will) (.+?) (?:hold|have|had|occupy)\b",
                           re.IGNORECASE)
 # "Yang's position on Ukraine" is a stance, not an office
 _ASK_EN = re.compile(rf"\b(?:what|which) (?:is|was) (?:the )?{_OFFICE} of\b|(?<=\w)['’]s {_OFFICE}\b"
                      r"(?!\s+(?:on|about|regarding|towards?|over|in|at|for)\b)", re.IGNORECASE)
+_WHO_IS_VI = re.compile(r"^(?P<who>.+?)\s+l[aà]\s+ai\s*\??\s*$", re.IGNORECASE)
+_WHO_IS_EN = re.compile(r"^(?:who\s+(?:is|was)|who's)\s+(?P<who>[^?]+?)\s*\?", re.IGNORECASE)
+# not a name: the words that ask, and pronouns ("Ông ấy giữ chức vụ gì?" names nobody: the turn before does)
+_NOT_NAME = frozenset("who whos what which is was s the of la ai ong ba ay ta anh chi ho he she they him her his".split())
+# an unaccented "x la ai" names someone only in a few words none of which describes ("dai dien cua my la ai")
+_DESCRIBING = frozenset("cua o tai va voi cho nguoi truong doan dai dien doi tac em vo chong con ban".split())
+_PARTICLES = frozenset("bin al de van von der da di la le".split())  # "bin Laden", "de Gaulle"
 
 
 def _stripped(text: str) -> str:
@@ -40,42 +48,90 @@ def _stripped(text: str) -> str:
 @lru_cache(maxsize=4096)  # asked for every field a question is looked up in
 def without_asking(text: str) -> str:
     """``text`` without the words that ask for an office ("giữ chức vụ gì", "What position does ... hold",
-    "...'s title"): they are in no answer, and outweighed the name in the question's terms."""
+    "...'s title"): they are in no answer, and outweighed the name in the question's terms. A question that then
+    names nobody ("Ông ấy giữ chức vụ gì?") is left whole, for the conversation to complete."""
     out = _stripped(text)
-    # "Ông ấy giữ chức vụ gì?" names nobody: a follow-up, left as it is for the conversation to complete
-    return out if any(w not in _NOT_NAME for w in re.findall(r"\w+", fold(out).lower())) else text
+    return out if _names(text) else text
 
 
-_WHO_IS_VI = re.compile(r"^(?P<who>.+?)\s+l[aà]\s+ai\s*\??\s*$")
-_WHO_IS_EN = re.compile(r"^(?:who\s+(?:is|was)|who's)\s+(?P<who>.+?)\s*\??\s*$")
-_PERSON_WORDS = re.compile(rf"(?<!\w)(?:{TITLE_WORDS}|{fold(TITLE_WORDS)}|người|nguoi|ông|bà|ong)(?!\w)")
-_PERSON_EN = re.compile(r"\b(?:the|a|an|this|that|his|her|their|its)\b|\b(?:minister|secretary|official|president|"
-                        r"spokes\w*|leader|adviser|advisor|ambassador|general|author|person|man|woman|one)\b")
+def _subject(question: str) -> tuple[str, bool] | None:
+    """The words of a question asking someone's office that name them, and whether only the last name there
+    counts ("Trong cuộc gặp ở Rome, Jake Sullivan giữ chức vụ gì?": Jake Sullivan); None for another question."""
+    # an English question's glossary renderings, written after it ("Who is Wang Yi? Vương Nghị"), name them too
+    tail = " ? " + question.split("?", 1)[1] if "?" in question else ""
+    if m := _ASK_EN_HOLD.search(question):
+        return m.group(1) + tail, False
+    if m := _ASK_OF_VI.search(question):
+        return m.group(1) or m.group(2), False
+    if m := _ASK_VI.search(question):  # its own sentence: a follow-up read with the turn before is not about that
+        return re.split(r"[?!.]", question[: m.start()])[-1], True
+    if m := _ASK_EN.search(question):
+        if question[m.start()] in "'’":  # "Jake Sullivan's title"
+            return question[: m.start()] + tail, True
+        named = question[m.end() :].split("?", 1)[0]  # "the title of Jake Sullivan", not "of the president of X"
+        return (named + tail, False) if _is_name(named, whole=question) else None
+    for pattern in (_WHO_IS_EN, _WHO_IS_VI):
+        if (m := pattern.search(question)) is not None and _is_name(m.group("who"), whole=question):
+            return m.group("who") + (tail if pattern is _WHO_IS_EN else ""), False
+    return None
+
+
+def _is_name(words: str, *, whole: str) -> bool:
+    """Whether the words after "Who is" (or before "là ai") are someone's name: capitalised ("Liu Pengyu", "Vương
+    Nghị"; not "in Rome", "the spokesman", "Sullivan's counterpart", "Đại diện của Mỹ"), or, in a question typed all
+    in lower case, a few words that describe nothing."""
+    tokens = re.findall(r"[\w'’-]+", words)
+    if not tokens or any(t.endswith(("'s", "’s")) for t in tokens):
+        return False
+    if any(c.isupper() for c in whole):
+        return all(t[0].isupper() or t.lower() in _PARTICLES for t in tokens) and tokens[0][0].isupper()
+    folded = [fold(t).lower() for t in tokens]
+    return len(folded) <= 4 and not any(t in _DESCRIBING or t in _NOT_NAME for t in folded)
 
 
 @lru_cache(maxsize=4096)
+def _names(question: str) -> tuple[tuple[str, ...], ...]:
+    """The names a question asking someone's office gives, each as folded words: the capitalised runs of its
+    subject ("Jake Sullivan"; an English question's glossary rendering written after it, "Vương Nghị" for "Wang
+    Yi"), or, typed in lower case, the subject's words; () for another question, or one naming nobody."""
+    found = _subject(question)
+    if found is None:
+        return ()
+    subject, last_only = found
+    runs: list[list[str]] = [[]]
+    for token in re.findall(r"[\w'’-]+|[^\w\s]", subject):
+        if token[0].isupper() or (runs[-1] and token.lower() in _PARTICLES):
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    names = [_without_leading(tuple(re.findall(r"\w+", fold(" ".join(run)).lower()))) for run in runs]
+    names = [name for name in names if name]
+    if names:
+        return tuple(names[-1:] if last_only else names)
+    words = tuple(w for w in re.findall(r"\w+", fold(subject).lower()) if w not in _NOT_NAME)
+    return (words,) if words else ()
+
+
+def _without_leading(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A capitalised run without the asking word or title of address before the name ("Who", "Ông Sullivan"):
+    inside a name every word stays ("Lê Ánh Tuyết")."""
+    while words and words[0] in _NOT_NAME:
+        words = words[1:]
+    return words
+
+
 def asks_title(question: str) -> bool:
-    """Whether the question asks for someone's office: "... giữ chức vụ gì", "X là ai" / "Who is X?" where X names
-    someone (not "Ai là người phát ngôn ...?", not "Who is the spokesman?": those want a name)."""
-    if not _names(question):  # "Ông ấy giữ chức vụ gì?": whose office is for the conversation to say
-        return False
-    q = question.strip().lower()
-    if without_asking(q) != q:
-        return True
-    if (who := _WHO_IS_VI.match(q)) is not None:
-        return _PERSON_WORDS.search(who.group("who")) is None
-    if (who := _WHO_IS_EN.match(q)) is not None:
-        return bool(who.group("who")) and _PERSON_EN.search(who.group("who")) is None
-    return False
+    """Whether the question asks for someone's office: "... giữ chức vụ gì", "X là ai" / "Who is X?" where X is a
+    name (not "Ai là người phát ngôn ...?", "Who is in Rome?", "Who is the spokesman?": those want a name), and
+    names someone ("Ông ấy giữ chức vụ gì?" leaves that to the conversation)."""
+    return bool(_names(question))
 
 
 _TITLE = re.compile(rf"(?<!\w)(?:{fold(TITLE_WORDS)})(?!\w)")
-# not a name: the words that ask, and pronouns ("Ông ấy giữ chức vụ gì?" names nobody: the turn before does)
-_NOT_NAME = frozenset("who whos what which is was s the of la ai ong ba ay ta anh chi ho he she they him her his".split())
 NEAR = 70  # characters before a name (or after it and a comma) where its office is written
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def title_offered(sentence: str, question: str) -> bool:
     """Whether the sentence gives the office of the person the question names, next to the name: before it
     ("Bộ trưởng Ngoại giao Trung Quốc Vương Nghị") or after it and a comma ("Bà Susan Thornton, Quyền Trợ lý
@@ -85,25 +141,21 @@ def title_offered(sentence: str, question: str) -> bool:
     for name in _names(question):
         for m in re.finditer(r"(?<!\w)" + r"\W+".join(map(re.escape, name)) + r"(?!\w)", text):
             before = re.split(r"[.;:!?]", text[max(0, m.start() - NEAR) : m.start()])[-1]
+            if any(_heads(before, t) for t in _TITLE.finditer(before) if t.group(0) not in asked):
+                return True
             after = text[m.end() : m.end() + NEAR]
-            near = [before] + ([after] if after.lstrip().startswith(",") else [])
-            if any(title not in asked for part in near for title in _TITLE.findall(part)):
+            if after.lstrip().startswith(",") and any(t.group(0) not in asked for t in _TITLE.finditer(after)):
                 return True
     return False
 
 
-_CAPITALISED = re.compile(r"[A-ZĐ][\w'’-]*(?:\s+[A-ZĐ][\w'’-]*)*")
+_GAP = 8  # words between an office and the name it is of: "phát ngôn viên Đại sứ quán Trung Quốc tại Washington"
+# words that end the phrase of an office before the name: "Cố vấn an ninh Sullivan gặp các quan chức ... Vương Nghị"
+_BREAKS = frozenset("va gap voi cung noi la da se dang cac nhung cho bi duoc".split())
 
 
-@lru_cache(maxsize=4096)
-def _names(question: str) -> tuple[tuple[str, ...], ...]:
-    """The names a question asks about, each as folded words: its capitalised runs ("Jake Sullivan"; an English
-    question's glossary rendering after it, "Vương Nghị" for "Wang Yi"), or, typed in lower case, its words."""
-    rest = _stripped(question)
-    runs = [tuple(w for w in re.findall(r"\w+", fold(run).lower()) if w not in _NOT_NAME)
-            for run in _CAPITALISED.findall(rest)]
-    runs = [run for run in runs if run]
-    if runs:
-        return tuple(runs)
-    words = tuple(w for w in re.findall(r"\w+", fold(rest).lower()) if w not in _NOT_NAME)
-    return (words,) if words else ()
+def _heads(before: str, title: re.Match[str]) -> bool:
+    """Whether the office ``title`` in the (folded) text ``before`` a name is the name's: the words between
+    them are few, and none of them ends the phrase."""
+    gap = re.findall(r"\w+", before[title.end() :])
+    return len(gap) <= _GAP and not any(w in _BREAKS for w in gap)

@@ -73,6 +73,11 @@ from qa.retrieval import names_in
     ("Ông ấy giữ chức vụ gì?", None),  # names nobody: the conversation says whose office
     ("What was Yang's position on Ukraine?", None),  # a stance, not an office
     ("Hội nghị do tổ chức nào tổ chức?", None), ("Sullivan giữ chức gì?", "title"),  # "tổ chức": an organisation
+    # "who is" + something that is no name wants a name; "role" is no office
+    ("Who is in Rome?", "person"), ("Who is responsible for security?", "person"),
+    ("Who is Sullivan's counterpart?", "person"), ("Đại diện của Mỹ là ai?", "person"),
+    ("dai dien cua my la ai", "person"), ("What is the role of China in the fight against terrorism?", None),
+    ("Lê Ánh Tuyết là ai?", "title"), ("Who is Osama bin Laden?", "title"),
 ])
 def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind
@@ -184,3 +189,10 @@ def test_an_office_is_offered_next_to_the_name_asked_about() -> None:
     # the words that ask are in no answer; a question of them alone is left whole
     assert without_asking("Jake Sullivan giữ chức vụ gì?").split() == ["Jake", "Sullivan", "?"]
     assert without_asking("Ông ấy giữ chức vụ gì?") == "Ông ấy giữ chức vụ gì?"
+    # the person is the one just before the words that ask, in their own sentence
+    q = "Trong cuộc gặp ở Rome, Jake Sullivan giữ chức vụ gì?"
+    assert not title_offered("Bộ trưởng Ngoại giao Trung Quốc Vương Nghị phát biểu trong cuộc họp.", q)
+    assert not title_offered("Cố vấn an ninh Sullivan gặp các quan chức Trung Quốc Vương Nghị ở Rome.",
+                             "Vương Nghị giữ chức vụ gì ở Rome?")  # "quan chức" is no office
+    follow_up = "Ai đã gặp nhau tại Rome? Ông ấy giữ chức vụ gì?"  # a follow-up read with the turn before
+    assert without_asking(follow_up) == follow_up

@@ -352,6 +352,17 @@ def test_who_answered_by_a_sentence_beginning_he_shows_the_sentence_that_says_wh
     assert what.highlight.text.startswith("Ông cũng nói rõ"), what.highlight.text
 
 
+def test_the_sentence_before_is_shown_only_from_the_same_paragraph(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A caption credit or a subheading before "Bà cũng ..." says nobody: the answer stays the one sentence."""
+    said = "Bà cũng kêu gọi các nước giàu giảm phát thải nhanh hơn nữa trong thập kỷ tới."
+    docs = {"a.txt": "Hội nghị khí hậu\n\nThủ tướng Canada Justin Trudeau phát biểu tại hội nghị. Ảnh: Reuters\n\n"
+                     f"{said}\n",
+            "b.txt": f"Kết quả bầu cử\n\nKết quả chính thức\n\n{said.replace('Bà', 'Ông')}\n"}
+    service = corpus_service(tmp_path_factory, "antecedent", docs)
+    for passage in service.ask("Ai kêu gọi các nước giàu giảm phát thải nhanh hơn nữa?", k=2).passages:
+        assert passage.highlight.text.endswith("trong thập kỷ tới.") and passage.highlight.text[:3] in ("Bà ", "Ông")
+
+
 @pytest.mark.parametrize(("question", "office"), [
     ("Jake Sullivan giữ chức vụ gì?", "Cố vấn"), ("vuong nghi giu chuc vu gi", "Bộ trưởng Ngoại giao Trung Quốc"),
     ("Vương Nghị là ai?", "Bộ trưởng Ngoại giao Trung Quốc"), ("Who is Wang Yi?", "Bộ trưởng Ngoại giao Trung Quốc"),
