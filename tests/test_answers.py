@@ -9,16 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from service_support import SEEDS, corpus_service, lexical_service
 from qa import answers, retrieval
 from qa.answers import Answer, Passage
 from qa.cleaning import is_caption
-from qa.config import Settings
-from qa.ingest import IngestReport, Writer, collect_sources
-from qa.pipeline import Pipeline
 from qa.retrieval import Candidate, QueryInfo
 from qa.service import QAService
 
-SEEDS = Path(__file__).parent.parent / "seeds"
 DATA = Path(__file__).parent / "data"
 
 
@@ -38,18 +35,9 @@ def test_a_question_asking_for_a_name_wants_one(seeds: QAService, question: str)
 
 
 # ================================================================ service
-def _service(folder: Path, data_dir: Path) -> QAService:
-    settings = Settings(data_dir=data_dir, mode="lexical")
-    report = IngestReport()
-    sources = collect_sources([folder], settings.max_file_bytes, report)
-    Writer(data_dir, Pipeline(settings, None)).ingest(sources, report=report)
-    assert not report.errors
-    return QAService(settings, warn=lambda _: None)
-
-
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    return _service(SEEDS, tmp_path_factory.mktemp("answers-seeds"))
+    return lexical_service(SEEDS, tmp_path_factory.mktemp("answers-seeds"))
 
 
 def test_a_vietnamese_when_question_is_answered_by_the_sentence_with_the_date(seeds: QAService,
@@ -137,14 +125,6 @@ TALKS = {
 }
 
 
-def corpus_service(factory: pytest.TempPathFactory, name: str, docs: dict[str, str]) -> QAService:
-    """A lexical service over ``docs`` (file name -> text) written to a temporary folder."""
-    folder = factory.mktemp(f"{name}-docs")
-    for file_name, text in docs.items():
-        (folder / file_name).write_text(text, encoding="utf-8")
-    return _service(folder, factory.mktemp(f"{name}-data"))
-
-
 
 def test_a_name_in_an_english_question_outweighs_the_glossarys_reading_of_it(
         tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -162,7 +142,7 @@ def test_a_name_in_an_english_question_outweighs_the_glossarys_reading_of_it(
 
 @pytest.fixture(scope="module")
 def xquad_sample(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    return _service(DATA / "xquad-vi-sample" / "docs", tmp_path_factory.mktemp("xquad-sample"))
+    return lexical_service(DATA / "xquad-vi-sample" / "docs", tmp_path_factory.mktemp("xquad-sample"))
 
 
 def test_the_sentence_naming_the_questions_person_is_the_answer(xquad_sample: QAService,
@@ -212,7 +192,7 @@ def test_the_title_line_finds_the_passage_but_is_not_the_answer(tmp_path: Path) 
     (folder / "amazon.txt").write_text("Amazon rainforest\nRừng mưa nhiệt đới là khu rừng ẩm ở lưu vực con sông "
                                        "lớn nhất thế giới.\n", encoding="utf-8")
     (folder / "sport.txt").write_text("Tin thể thao\nĐội tuyển Brazil thắng trận chung kết.\n", encoding="utf-8")
-    service = _service(folder, tmp_path / "data")
+    service = lexical_service(folder, tmp_path / "data")
     top = service.ask("What is the Amazon rainforest?").passages[0]
     assert top.doc_id == "amazon" and top.title == "Amazon rainforest"
     assert top.highlight.text.startswith("Rừng mưa nhiệt đới")
@@ -238,7 +218,7 @@ def test_a_passage_about_another_story_is_marked_low_confidence(tmp_path: Path) 
     shutil.copytree(SEEDS, folder)
     (folder / "bao.txt").write_text("Bão số 3 đổ bộ vào miền Trung\nHơn 12.000 hộ dân đã được sơ tán khỏi vùng "
                                     "ven biển trước khi bão số 3 đổ bộ vào Quảng Ngãi.\n", encoding="utf-8")
-    answer = _service(folder, tmp_path / "data").ask("Có bao nhiêu hộ dân được sơ tán trước bão?", k=5)
+    answer = lexical_service(folder, tmp_path / "data").ask("Có bao nhiêu hộ dân được sơ tán trước bão?", k=5)
     assert not answer.abstained and answer.passages[0].doc_id == "bao" and "12.000" in answer.answer
     assert not answer.passages[0].low_confidence
     others = answer.passages[1:]
@@ -263,7 +243,7 @@ def test_no_part_of_the_title_line_is_the_answer(tmp_path: Path, name: str, text
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "tin.txt").write_text(text, encoding="utf-8", newline="")
-    top = _service(folder, tmp_path / "data").ask(question).passages[0]
+    top = lexical_service(folder, tmp_path / "data").ask(question).passages[0]
     shown = unicodedata.normalize("NFC", top.highlight.text)  # the file's own text, decomposed or not
     assert shown.startswith(("Mưa lớn", "Bão số 3 đổ bộ vào")), (name, shown)
 
@@ -287,7 +267,7 @@ def test_a_lead_paragraph_that_serves_as_title_still_answers(tmp_path: Path) -> 
     (folder / "tin.txt").write_text("Thủ tướng Phạm Minh Chính tiếp Đại sứ Nhật Bản Yamada Takio tại Hà Nội chiều ngày "
                                     "5/3.\nẢnh: TTXVN\nHai bên trao đổi về hợp tác kinh tế, đầu tư và lao động giữa hai "
                                     "nước trong thời gian tới.\n", encoding="utf-8")
-    answer = _service(folder, tmp_path / "data").ask("Thủ tướng tiếp Đại sứ Nhật Bản vào ngày nào?")
+    answer = lexical_service(folder, tmp_path / "data").ask("Thủ tướng tiếp Đại sứ Nhật Bản vào ngày nào?")
     assert not answer.abstained and "5/3" in answer.answer
 
 
@@ -305,7 +285,7 @@ def test_a_document_that_is_only_a_title_still_answers(tmp_path: Path) -> None:
     (folder / "bao.txt").write_text("Bão số 3 đổ bộ vào miền Trung\n", encoding="utf-8")
     (folder / "lu.txt").write_text("Lũ quét ở Lào Cai\nMưa lớn gây lũ quét làm sập 20 ngôi nhà ở Lào Cai.\n",
                                    encoding="utf-8")
-    answer = _service(folder, tmp_path / "data").ask("Bão số 3 đổ bộ vào đâu?")
+    answer = lexical_service(folder, tmp_path / "data").ask("Bão số 3 đổ bộ vào đâu?")
     assert not answer.abstained and answer.answer == "Bão số 3 đổ bộ vào miền Trung"
 
 

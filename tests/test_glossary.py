@@ -14,7 +14,7 @@ from qa.gloss_cover import gloss_scorer
 from qa.lexical import LexicalIndex, field_tokens, phrase_terms
 from qa.retrieval import analyze
 from qa.service import QAService
-from test_answers import corpus_service
+from service_support import corpus_service
 
 
 def test_every_glossary_line_is_an_english_word_and_its_vietnamese() -> None:

@@ -3,30 +3,14 @@ sentence that begins "Ông ..." shown from the sentence before, which names him 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from qa.config import Settings
+from service_support import SEEDS, corpus_service, lexical_service
 from qa.service import QAService
-
-SEEDS = Path(__file__).parent.parent / "seeds"
-
-
-def _service(factory: pytest.TempPathFactory, docs: dict[str, str]) -> QAService:
-    folder = factory.mktemp("people-docs")
-    for name, text in docs.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    service = QAService(Settings(data_dir=factory.mktemp("people-data"), mode="lexical"), warn=lambda m: None)
-    assert not service.ingest([folder]).errors
-    return service
-
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    service = QAService(Settings(data_dir=tmp_path_factory.mktemp("people-seeds"), mode="lexical"), warn=lambda m: None)
-    service.ingest([SEEDS])
-    return service
+    return lexical_service(SEEDS, tmp_path_factory.mktemp("people-seeds"))
 
 
 def test_who_answered_by_a_sentence_beginning_he_shows_the_sentence_that_says_who(seeds: QAService) -> None:
@@ -46,7 +30,7 @@ def test_the_sentence_before_is_shown_only_from_the_same_paragraph(tmp_path_fact
     docs = {"a.txt": "Hội nghị khí hậu\n\nThủ tướng Canada Justin Trudeau phát biểu tại hội nghị. Ảnh: Reuters\n\n"
                      f"{said}\n",
             "b.txt": f"Kết quả bầu cử\n\nKết quả chính thức\n\n{said.replace('Bà', 'Ông')}\n"}
-    service = _service(tmp_path_factory, docs)
+    service = corpus_service(tmp_path_factory, "antecedent", docs)
     for passage in service.ask("Ai kêu gọi các nước giàu giảm phát thải nhanh hơn nữa?", k=2).passages:
         assert passage.highlight.text.endswith("trong thập kỷ tới.") and passage.highlight.text[:3] in ("Bà ", "Ông")
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from api_support import SEEDS, client_for
+from service_support import lexical_service
 from text_support import paragraph_texts
 from qa.config import Settings
 from qa.documents import Span, body_text, page_text, parse_document
@@ -128,9 +129,7 @@ def test_leads_leave_every_article_passage_score_and_idf_as_they_were() -> None:
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    service = QAService(Settings(data_dir=tmp_path_factory.mktemp("data"), mode="lexical"), warn=lambda m: None)
-    service.ingest([SEEDS])
-    return service
+    return lexical_service(SEEDS, tmp_path_factory.mktemp("data"))
 
 
 def test_a_question_about_a_lead_is_answered_from_it_and_says_so(seeds: QAService) -> None:
