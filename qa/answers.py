@@ -99,14 +99,15 @@ class Passage:
     title: str
     source: str | None
     date: str | None
-    chunk_id: int
+    chunk_id: int | None  # None for a line of the page that is in no chunk (section "metadata")
     start: int
     end: int
     score: float
     text: str
     highlight: Highlight
     low_confidence: bool = False
-    section: str = "body"  # "related": a related article's lead on the page, not the article itself
+    section: str = "body"  # "related": a related article's lead on the page, not the article itself; "metadata": its
+    # dateline, byline, outlet tag or agency line (``qa.credits``)
 
 
 @dataclass

@@ -237,6 +237,11 @@ class Field:
             return 0
         return int(self.counted[0][i]) if self.counted else int(self.indptr[i + 1] - self.indptr[i])
 
+    def occurs(self, term: str) -> bool:
+        """Whether any row holds ``term``, the page's other text (a footer, a related lead) included."""
+        i = self.vocab.get(term)
+        return i is not None and int(self.indptr[i + 1] - self.indptr[i]) > 0
+
     def idf(self, term: str) -> float:
         df = self.df(term)
         n = self.counted[1] if self.counted else self.n

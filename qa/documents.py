@@ -56,15 +56,18 @@ class ParsedDocument:
 # Dropped text that is not the article but that its page gives, searchable as passages of another section: the
 # lead paragraphs of related articles, and the prose of the page's footer (a distributor's note, a disclaimer).
 SECTIONS = {"teaser": "related", "footer-text": "footer"}
+# The lines that say who published the article, when and after whom (what ``qa.credits`` answers with).
+CREDITS = {"metadata": "metadata", "outlet": "outlet", "attribution": "attribution"}
 
 
-def page_text(dropped: Iterable[Dropped] | Iterable[dict]) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, section) of each searchable dropped block (``SECTIONS``)."""
+def page_text(dropped: Iterable[Dropped] | Iterable[dict],
+              sections: dict[str, str] = SECTIONS) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, section) of each searchable dropped block (``SECTIONS``), or of another kind's."""
     found = []
     for d in dropped:  # stored rows are dicts: read as they are (a snapshot reads every document's)
         reason, start, end = (d["reason"], d["start"], d["end"]) if isinstance(d, dict) else (d.reason, d.start, d.end)
-        if reason in SECTIONS:
-            found.append((start, end, SECTIONS[reason]))
+        if reason in sections:
+            found.append((start, end, sections[reason]))
     return tuple(found)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from qa.lexical import STOPWORDS
 from qa.text import fold, nfc, word_matches, words
+from qa.about import without_about
 from qa.titles import without_asking
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
@@ -225,7 +226,8 @@ def _segments(text: str) -> tuple[tuple[int, tuple[str, ...] | None], ...]:
     """``text``'s words, a known term of several words taken as one: (how many words, the term's renderings
     or None when the glossary does not know it), for each word that is not a stopword or a number (an
     acronym counts: "US" is not "us"). The longest term wins: "south china sea" before "china"."""
-    text = without_asking(text)  # "What position does ... hold?": the name is what the question says
+    # "What position does ... hold?": the name is what the question says; "When was the article on X published?": X
+    text = without_about(without_asking(text))
     tokens = _hyphen_parts(_TOKEN.findall(nfc(text)))
     shouted = not any(c.islower() for c in text)  # "WHO MET IN ROME?": capitals that are no acronyms
     lowered = [_base(t.rstrip(".").lower()) for t in tokens]

@@ -22,14 +22,17 @@ import numpy as np
 from embeddings.batching import QueryBatcher
 from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, as_settings, load_encoder
+from qa.about import about_kind
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
+from qa.credits import credited
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune, text_source, too_large
 from qa.limits import checked_request
 from qa.metadata import checked_metadata
+from qa.outlets import outlet_first, without_outlet
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
@@ -329,7 +332,8 @@ class QAService:
             if not snap.docs:  # a mistyped QA_DATA_DIR starts a new, empty index: say so, not just "no answer"
                 notice = "; ".join(filter(None, [EMPTY_INDEX, notice]))
             typed, earlier = as_typed(question), [as_typed(turn) for turn in history or []]
-            query = analyze(typed, contextualize(typed, earlier))
+            asked, outlet = without_outlet(typed, snap)  # "Theo VOV, ...": VOV's articles first
+            query = analyze(asked, contextualize(asked, earlier))
         except BaseException:
             if announced is not None:
                 announced.withdraw()
@@ -352,11 +356,13 @@ class QAService:
         t = time.perf_counter()
         # dense mode stays purely dense: sentences only pick the highlight, they do not reorder
         ranked = rerank(snap, candidates, query, depth=depth, weight=0.0 if used == "dense" else None)
+        ranked = outlet_first(ranked, outlet, lambda item: snap.chunks[item.row].doc_id)
         ranked = collapse_near_duplicates(ranked, snap.texts, k, memo=snap.memo)
         timings["rerank"] = time.perf_counter() - t
         t = time.perf_counter()
         answer = build_answer(snap, query, question, ranked, mode=used,
                               threshold=self.settings.abstain_threshold, notice=notice)
+        answer = credited(snap, about_kind(typed), answer, k)  # "Bài báo ... được đăng ngày nào?": its dateline
         timings["answer"] = time.perf_counter() - t
         answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
         return answer

@@ -21,7 +21,7 @@ from embeddings.index import VectorIndex
 from qa import lexical_files
 from qa.chunk_table import ChunkTable, NotASlice
 from qa.cleaning import collapse
-from qa.documents import page_text
+from qa.documents import CREDITS, page_text
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
 from qa.sqlite_errors import FOREIGN_FIX as DAMAGED_DB_FIX, is_damage, sqlite_error
@@ -38,6 +38,7 @@ class DocMeta:
     path: str | None
     heading: tuple[int, int] | None = None  # the title line's span in the original, when a line is only the title
     extra: tuple[tuple[int, int, str], ...] = ()  # the page's searchable text beside the article (``page_text``)
+    credits: tuple[tuple[int, int, str], ...] = ()  # its dateline, byline, outlet tag and agency lines (``CREDITS``)
 
     def section(self, start: int, end: int) -> str:
         """"body" for the article's text; "related" inside a related article's lead, "footer" in the footer."""
@@ -139,7 +140,7 @@ class Snapshot:
         """
         manifest, chunks, rows, vectors = _load(data_dir, attempts)
         docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path, heading_span(d),
-                                  page_text(d.dropped)) for d in rows}
+                                  page_text(d.dropped), page_text(d.dropped, CREDITS)) for d in rows}
         doc_ids = chunks.doc_id_list()
         leads = {d: meta.extra for d, meta in docs.items() if meta.extra}
 

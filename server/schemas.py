@@ -75,7 +75,8 @@ class PassageOut(BaseModel):
     title: str
     source: str | None = None
     date: str | None = None
-    chunk_id: int
+    chunk_id: int | None = Field(description="the chunk the passage is; null for a line of the page in no chunk "
+                                 "(section 'metadata')")
     start: int
     end: int
     score: float
@@ -83,9 +84,11 @@ class PassageOut(BaseModel):
     highlight: HighlightOut
     low_confidence: bool = Field(False, description="true for every passage of an abstained answer; otherwise "
                                  "for a passage whose own evidence would not have answered the question")
-    section: Literal["body", "related", "footer"] = Field(
+    section: Literal["body", "related", "footer", "metadata"] = Field(
         "body", description="'body': the article's own text; 'related': the lead of a related article shown on its "
-        "page (a teaser); 'footer': the prose of the page's footer (a distributor's note, a disclaimer)")
+        "page (a teaser); 'footer': the prose of the page's footer (a distributor's note, a disclaimer); 'metadata': "
+        "the page's dateline, byline, outlet tag or agency line, answering a question about the article itself "
+        "(when it was published, who wrote it)")
 
 
 class AnswerOut(BaseModel):

@@ -79,3 +79,11 @@ def indexed() -> dict:
     report = run_json("ingest", str(SEEDS))
     assert report["documents_added"] == 5 and report["errors"] == []
     return report
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - qa.service.QAService
+    """The bundled seeds indexed without a model and answered lexically, shared by the tests that only ask."""
+    from service_support import lexical_service
+    return lexical_service(SEEDS_DIR, tmp_path_factory.mktemp("seeds-lexical"))
+

@@ -35,11 +35,6 @@ def test_a_question_asking_for_a_name_wants_one(seeds: QAService, question: str)
 
 
 # ================================================================ service
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    return lexical_service(SEEDS, tmp_path_factory.mktemp("answers-seeds"))
-
-
 def test_a_vietnamese_when_question_is_answered_by_the_sentence_with_the_date(seeds: QAService,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """"Ngay trước thời điểm diễn ra cuộc gặp ..." has more of the question's words; the sentence with "ngày 14/3"

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from service_support import SEEDS, corpus_service, lexical_service
+from service_support import corpus_service
 from qa.service import QAService
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    return lexical_service(SEEDS, tmp_path_factory.mktemp("people-seeds"))
-
 
 def test_who_answered_by_a_sentence_beginning_he_shows_the_sentence_that_says_who(seeds: QAService) -> None:
     """Seed 001: "Ngoại trưởng Mỹ Rex Tillerson nói rằng, ... Ông cũng nói rõ Mỹ muốn Trung Quốc hỗ trợ hơn nữa để

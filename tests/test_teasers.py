@@ -13,10 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from api_support import SEEDS, client_for
-from service_support import lexical_service
 from text_support import paragraph_texts
 from qa.config import Settings
 from qa.documents import Span, body_text, page_text, parse_document
@@ -125,11 +123,6 @@ def test_leads_leave_every_article_passage_score_and_idf_as_they_were() -> None:
     for term in ("mỹ", "washington", "triều"):
         assert both.accented.idf(term) == alone.accented.idf(term)
     assert both.scores("lừa đảo Interpol", diacritics=True)[3] > 0  # and the lead is found
-
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> QAService:
-    return lexical_service(SEEDS, tmp_path_factory.mktemp("data"))
 
 
 def test_a_question_about_a_lead_is_answered_from_it_and_says_so(seeds: QAService) -> None:

@@ -172,6 +172,7 @@
   var SECTIONS = {
     related: ["related article", "a related article's lead on this page, not the article itself"],
     footer: ["page footer", "the page's footer, not the article"],
+    metadata: ["article details", "the page's dateline, byline or credit line"],
   };
 
   function citeButton(p, number, lowConfidence) {

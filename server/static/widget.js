@@ -218,7 +218,7 @@
         var meta = [p.source, p.date, p.doc_id].filter(Boolean).map(String).join(" · ");
         var weak = low || !!p.low_confidence; // this passage's own evidence is weak
         var box = el("div", { className: "source", hidden: "" }, [
-          el("div", { className: "t" }, [weak ? "Low confidence · " : null, { related: "Related article · ", footer: "Page footer · " }[p.section] || null,
+          el("div", { className: "t" }, [weak ? "Low confidence · " : null, { related: "Related article · ", footer: "Page footer · ", metadata: "Article details · " }[p.section] || null,
                                          marked(el("span", { text: p.title || p.doc_id }), p.title)]),
           el("div", { className: "m", text: meta + " · " + p.start + "–" + p.end }),
           marked(excerpt(p), p.text),

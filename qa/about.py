@@ -1,0 +1,105 @@
+"""Questions about an article rather than the news it reports: when it was published, who wrote it, which outlet
+ran it, which agency it is based on ("Bài báo về cuộc họp ba bên được đăng ngày nào?", "Ai viết bài về ...?", "Who
+wrote the article on ...?", "Bài báo ... dẫn theo hãng tin nào?").
+
+Such a question names the article (a word for it: "bài báo", "article", "report") and asks one of these four things.
+"According to the article, which outlets reported ...?" asks about the news: a mention of the article that only
+says where the answer is ("theo bài báo", "in the article", "the report says") does not count. The words that ask
+are in no passage: they are left out of the question's terms (``without_about``), as ``qa.titles`` leaves out
+"giữ chức vụ gì", so that the rest of the question finds the article. ``qa.credits`` answers from its page.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal
+
+from qa.text import fold, nfc
+
+AboutKind = Literal["date", "author", "agency", "outlet"]
+
+
+def _either(pattern: str) -> str:
+    """A Vietnamese pattern as written and typed without diacritics ("đăng" is "dang": never "đang")."""
+    return f"(?:{pattern}|{fold(pattern)})"
+
+
+_NOT_ARTICLE_VI = r"(?!\s+(?:phát biểu|hát|thơ|học|thi|giảng|toán|diễn văn|tập|biển|binh|trừ|xích|bản))"
+_ARTICLE_VI = _either(rf"bài báo|bài viết|bản tin|tin bài|bài{_NOT_ARTICLE_VI}")
+_ARTICLE_EN = r"article|report|story|piece|write-?up|news item"
+_ARTICLE = re.compile(rf"(?<!\w)(?:{_ARTICLE_VI}|{_ARTICLE_EN})s?(?!\w)", re.IGNORECASE)
+# a mention that only says where the answer is written: the question is about the news
+_WHERE_SAID = re.compile(
+    rf"(?<!\w)(?:{_either('theo|trong|ở|qua')})\s+(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó')}))?(?!\w)|"
+    rf"(?<!\w){_ARTICLE_VI}\s+(?:{_either('cho biết|nói|đề cập|viết rằng|nêu|kể')})(?!\w)|"
+    rf"\b(?:according\s+to|in|from|per)\s+(?:the|this|that)\s+(?:{_ARTICLE_EN})\b|"
+    rf"\b(?:the|this)\s+(?:{_ARTICLE_EN})\s+(?:says?|said|mentions?|mentioned|reports?|reported|states?|notes?)\b",
+    re.IGNORECASE)
+
+_WHEN_VI = "ngày nào|ngày bao nhiêu|hôm nào|lúc nào|khi nào|bao giờ|thời điểm nào|năm nào|tháng nào|thời gian nào"
+_PUBLISH_VI = "đăng|đăng tải|xuất bản|phát hành|phát đi|lên trang"
+_DATE_VI = _either(rf"(?:được\s+)?(?:{_PUBLISH_VI})(?:\s+(?:tải|lên))?(?:\s+trên(?:\s+\w+){{1,3}}?)?"
+                   rf"(?:\s+(?:vào|lúc|hôm|từ))?\s+(?:{_WHEN_VI})|ngày\s+(?:{_PUBLISH_VI})")
+_DATE_EN = (r"\bwhen\s+(?:was|were|did|is|has)\b(?P<keep1>.*?)\b(?:published|posted|released|written|dated|run|"
+            r"put\s+online|come\s+out|came\s+out|publish|post|release|appear(?:ed)?)\b|"
+            r"\b(?:publication|publishing|release|posting)\s+date\b|\bdate\s+of\s+(?:publication|the\s+(?:"
+            + _ARTICLE_EN + r"))\b|\b(?:what|which)\s+(?:date|day|year|month)\b.*?\b(?:published|posted|released|"
+            r"written|dated|appear(?:ed)?)\b|\bpublished\s+(?:on|in)\s+(?:what|which)\b")
+_AUTHOR_VI = _either(r"ai\s+(?:là\s+)?(?:viết|tác giả|người viết|chấp bút)|(?:do|bởi)\s+ai\s+(?:viết|thực hiện|"
+                     r"chấp bút)|tác giả|người viết|phóng viên nào|nhà báo nào|bút danh")
+_AUTHOR_EN = (r"\bwho\s+(?:wrote|writes|authored|penned|(?:is|was)\s+the\s+(?:author|writer|reporter|journalist))\b|"
+              r"\bauthor(?:ed|s)?\b|\bwritten\s+by\b|\bbyline\b|\b(?:which|what)\s+(?:reporter|journalist|writer)\b")
+_AGENCY_VI = _either(r"(?:(?:dẫn|trích|lấy|dịch)(?:\s+(?:theo|từ|lời|lại))?\s+)?(?:hãng tin|hãng thông tấn|thông tấn xã|hãng|nguồn tin|nguồn)\s+(?:nào|gì)|nguồn\s+gốc|"
+                     r"(?:dẫn|trích|lấy|dịch)\s+(?:theo|từ|lại từ|nguồn từ)\s+(?:đâu|ai|nguồn nào)")
+_AGENCY_EN = (r"\b(?:which|what)\s+(?:news\s+)?(?:agency|agencies|wire|wire\s+service|news\s+service|source|sources)"
+              r"\b(?:(?P<keep3>.*?)\b(?:based\s+on|cites?|cited|credits?|credited|draws?\s+on|drew\s+on)\b)?|\bsource\s+of\s+(?:the|this)\s+(?:" + _ARTICLE_EN + r")\b|\bbased\s+on\s+(?:which|what)\b|"
+              r"\bcredited\s+to\b")
+_OUTLET_VI = _either(r"(?:trên|của|tờ|từ|thuộc|ở)\s+(?:tờ\s+)?(?:báo|trang(?:\s+(?:báo|tin|web))?|website|"
+                     r"cơ quan báo chí|tòa soạn|kênh)\s+(?:nào|gì)|(?:tờ báo|trang báo|trang tin|cơ quan báo chí|"
+                     r"tòa soạn|(?<!cảnh )(?<!thông )(?<!dự )(?<!tình )báo)\s+nào\s+(?:đã\s+)?(?:đăng|đưa|"
+                     r"xuất bản|phát hành|viết)")
+_OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s+outlet|media\s+outlet|publication|"
+              r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b|\bpublished\s+by\s+(?:which|what|whom)\b|"
+              r"\bwho\s+published\b")
+# the asking words of each kind, first match wins (an agency's "which news agency" is no outlet)
+_KINDS: tuple[tuple[AboutKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"(?<!\w)(?:{vi})(?!\w)|{en}", re.IGNORECASE))
+    for kind, vi, en in (("date", _DATE_VI, _DATE_EN), ("author", _AUTHOR_VI, _AUTHOR_EN),
+                         ("agency", _AGENCY_VI, _AGENCY_EN), ("outlet", _OUTLET_VI, _OUTLET_EN)))
+# the article's own words, with what introduces the topic after them ("bài báo về", "the article on")
+_ARTICLE_PHRASE = re.compile(
+    rf"(?<!\w)(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó|về|của|nói về|viết về|đưa tin về')}))*(?!\w)|"
+    rf"\b(?:the|this|that|an?)?\s*(?:news\s+)?(?:{_ARTICLE_EN})s?(?:\s+(?:about|on|of|covering|concerning|"
+    rf"regarding|reporting|that\s+reported))?\b", re.IGNORECASE)
+
+
+def _asking(question: str) -> tuple[AboutKind, re.Match[str]] | None:
+    text = nfc(question)
+    if not _ARTICLE.search(_WHERE_SAID.sub(" ", text)):
+        return None
+    for kind, pattern in _KINDS:
+        if (m := pattern.search(text)) is not None:
+            return kind, m
+    return None
+
+
+@lru_cache(maxsize=4096)
+def about_kind(question: str) -> AboutKind | None:
+    """What a question asks about the article it names: its date of publication, author, the agency it is based
+    on or the outlet that ran it; None for a question about the news."""
+    found = _asking(question)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=4096)
+def without_about(text: str) -> str:
+    """``text`` without the words that ask about an article ("Bài báo về", "được đăng ngày nào", "Who wrote the
+    article on"): what is left finds the article. Any other text as it is."""
+    found = _asking(text)
+    if found is None:
+        return text
+    _, m = found
+    text = nfc(text)
+    kept = " ".join(part for part in m.groupdict().values() if part)  # a topic between the asking words
+    return _ARTICLE_PHRASE.sub(" ", f"{text[: m.start()]} {kept} {text[m.end() :]}")

@@ -1,0 +1,121 @@
+"""Questions about an article itself -- when it was published, who wrote it, which outlet ran it, which agency it
+follows (``qa.about``) -- answered with the line of its page that says so (``qa.credits``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service_support import corpus_service
+from qa.about import about_kind, without_about
+from qa.service import QAService
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Bài báo về cuộc họp ba bên Mỹ-Nhật-Hàn được đăng vào ngày nào?", "date"),
+    ("bai bao ve cuoc hop my nhat han dang ngay nao", "date"),
+    ("When was the article about the Rome talks published?", "date"),
+    ("When did the story about Kissinger's death come out?", "date"),
+    ("Ai viết bài về cuộc gặp của cố vấn an ninh Mỹ, Nhật, Hàn?", "author"),
+    ("Who is the author of the article on Blinken and Wang Yi?", "author"),
+    ("Bài báo của Tổ Quốc về hợp tác chống khủng bố dẫn theo hãng tin nào?", "agency"),
+    ("Which news agency is the Tổ Quốc report on counter-terrorism based on?", "agency"),
+    ("Báo nào đăng bài về cuộc gặp ở Rome?", "outlet"),
+    ("Which newspaper published the story on the Anchorage talks?", "outlet"),
+    # about the news: no word for the article, or one that only says where the answer is written
+    ("Which newspapers reported that Russia had asked China for military aid?", None),
+    ("According to the article, which media outlets reported that Russia asked China for help?", None),
+    ("Theo bài báo, ai đã gặp nhau tại Rome?", None),
+    ("What did the report say about North Korea?", None),
+    ("cuoc hop dang dien ra khi nao", None),  # "đang" (under way), not "đăng" (published)
+    ("Bài phát biểu của ông Sullivan do ai viết?", None),  # a speech
+    ("Triều Tiên cảnh báo nào đã đưa ra?", None),
+    ("Who met in Rome?", None),
+])
+def test_what_a_question_asks_about_the_article(question: str, kind: str | None) -> None:
+    assert about_kind(question) == kind
+
+
+def test_the_words_that_ask_are_left_out_and_the_topic_kept() -> None:
+    assert without_about("When was the article about the Rome talks published?").split() == ["the", "Rome", "talks", "?"]
+    assert without_about("Ai viết bài về cuộc gặp ở Rome?").split() == ["cuộc", "gặp", "ở", "Rome?"]
+    assert without_about("Who met in Rome?") == "Who met in Rome?"
+
+
+def _first(seeds: QAService, question: str, **kwargs: object):
+    answer = seeds.ask(question, **kwargs)
+    assert not answer.abstained, (question, answer.confidence, answer.notice)
+    first = answer.passages[0]
+    raw = seeds.raw_text(first.doc_id)
+    assert raw[first.start : first.end] == first.text and raw[first.highlight.start : first.highlight.end] == first.highlight.text
+    return answer, first
+
+
+@pytest.mark.parametrize(("question", "doc", "said", "line"), [
+    ("Bài báo về cuộc họp ba bên Mỹ-Nhật-Hàn được đăng vào ngày nào?", "004", "24/03/2021 08:00 AM",
+     "Thứ tư, 24/03/2021 08:00 AM - 0 Trả lời"),
+    ("bai bao ve cuoc hop cua co van an ninh my nhat han dang ngay nao", "004", "24/03/2021 08:00 AM", None),
+    ("Ai viết bài về cuộc gặp của cố vấn an ninh Mỹ, Nhật, Hàn?", "004", "Chấn Phong", "Chấn Phong"),
+    ("Who wrote the article about the national security advisers meeting?", "004", "Chấn Phong", None),
+    ("Bài báo của Tổ Quốc về hợp tác chống khủng bố Mỹ-Trung dẫn theo hãng tin nào?", "000", "Theo reuters",
+     "(Theo reuters)"),
+    ("Which newspaper published the story on the Anchorage talks?", "004", "CLO", "(CLO)"),
+])
+def test_answered_with_the_line_of_the_page(seeds: QAService, question: str, doc: str, said: str,
+                                             line: str | None) -> None:
+    answer, first = _first(seeds, question)
+    assert first.doc_id.startswith(doc) and first.section == "metadata" and first.chunk_id is None
+    assert answer.answer == first.highlight.text == said
+    assert line is None or first.text == line
+    # then the passages that found the article, ranked after it
+    assert [p.rank for p in answer.passages] == list(range(1, len(answer.passages) + 1))
+    assert answer.passages[1].doc_id == first.doc_id and answer.passages[1].section == "body"
+
+
+def test_k_passages_in_all(seeds: QAService) -> None:
+    question = "Ai viết bài về cuộc gặp của cố vấn an ninh Mỹ, Nhật, Hàn?"
+    assert [p.section for p in seeds.ask(question, k=1).passages] == ["metadata"]
+    assert len(seeds.ask(question, k=3).passages) == 3
+
+
+def test_a_page_without_the_line_says_so(seeds: QAService) -> None:
+    """Seed 002 names no outlet and no date: the answer abstains and says which article lacks it, rather than
+    answering with a date in the news ("ngày 14/3")."""
+    for question in ("Báo nào đăng bài về cuộc gặp ở Rome?", "Bài báo về cuộc gặp kéo dài 7 giờ ở Rome đăng ngày nào?"):
+        answer = seeds.ask(question)
+        assert answer.abstained and answer.answer is None, question
+        assert "002_57590387f8aa0a75" in (answer.notice or "") and "gives no" in answer.notice
+        assert answer.passages and all(p.low_confidence for p in answer.passages)
+
+
+def test_an_agency_the_page_does_not_credit_is_looked_for_in_the_text(seeds: QAService) -> None:
+    """Seed 002 credits no agency on its page, but its text names whom it cites: the question is answered as any."""
+    plain = seeds.ask("Hãng tin nào đưa tin về kế hoạch thảo luận vấn đề Ukraine ở Rome?")
+    about = seeds.ask("Bài báo về kế hoạch thảo luận vấn đề Ukraine ở Rome dẫn theo hãng tin nào?")
+    assert all(p.section != "metadata" for p in about.passages)
+    assert about.passages[0].doc_id == plain.passages[0].doc_id
+
+
+def test_the_article_is_the_one_the_topic_finds(seeds: QAService) -> None:
+    """No topic, no article: "Bài báo này đăng ngày nào?" asked alone is refused; as a follow-up, the turn before
+    finds the article."""
+    alone = seeds.ask("Bài báo này được đăng ngày nào?")
+    assert alone.abstained
+    _, first = _first(seeds, "Bài báo này được đăng ngày nào?",
+                      history=["Ai là cố vấn an ninh quốc gia của Nhật Bản và Hàn Quốc?"])
+    assert first.doc_id.startswith("004") and first.highlight.text == "24/03/2021 08:00 AM"
+
+
+def test_a_question_about_the_news_is_answered_from_the_news(seeds: QAService) -> None:
+    answer = seeds.ask("According to the article, which newspapers reported that Russia asked China for military aid?")
+    assert answer.passages[0].section == "body" and "Financial Times" in answer.passages[0].text
+
+
+def test_metadata_given_without_a_line_answers_as_given(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A document whose date was given with it (HTTP, ``add_text``) has no dateline: the answer is the date."""
+    service = corpus_service(tmp_path_factory, "about-given", {"a.txt": "Bão số 3 đổ bộ\n\nBão số 3 đổ bộ vào Quảng "
+                                                                         "Ninh chiều nay, gió giật cấp 12.\n"})
+    service.add_text("b", "Lũ lớn ở miền Trung\n\nMưa lớn kéo dài gây lũ lớn ở Quảng Bình và Hà Tĩnh suốt ba ngày.\n",
+                     date="2024-09-08", author="Minh Anh")
+    assert service.ask("Bài viết về bão số 3 đăng ngày nào?").abstained  # no date at all: said so
+    assert service.ask("Bài viết về lũ lớn ở Quảng Bình đăng ngày nào?").answer == "2024-09-08"
+    assert service.ask("Ai viết bài về lũ ở Quảng Bình?").answer == "Minh Anh"

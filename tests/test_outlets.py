@@ -1,0 +1,58 @@
+"""An outlet a question names picks the articles it ran (``qa.outlets``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service_support import corpus_service
+from qa.outlets import named_outlet, without_outlet
+from qa.service import QAService
+
+
+@pytest.mark.parametrize(("question", "doc"), [
+    ("Trong bài của VOV, ông Dương Khiết Trì mang chức danh gì?", "001"),
+    ("In the VOV photo, which Chinese official is Tillerson meeting?", "001"),
+    ("theo vov duong khiet tri giu chuc vu gi", "001"),  # lower case: after a word that says an outlet follows
+    ("Theo báo Tổ Quốc, Mỹ và Trung Quốc hướng đến kế hoạch gì?", "000"),
+    ("According to the CLO report, who will meet in Washington?", "004"),
+])
+def test_a_named_outlet_picks_its_articles(seeds: QAService, question: str, doc: str) -> None:
+    snap = seeds.snapshot()
+    found = named_outlet(question, snap)
+    assert found is not None and {d[:3] for d in found[1]} == {doc}
+    answer = seeds.ask(question)
+    assert answer.passages[0].doc_id.startswith(doc)
+
+
+@pytest.mark.parametrize("question", [
+    "Ai bảo vệ tổ quốc?",  # a word, not the outlet (capitals say which)
+    "vov la gi",  # no word before it that says an outlet follows
+    "Who met in Rome?",
+])
+def test_no_outlet_named(seeds: QAService, question: str) -> None:
+    assert named_outlet(question, seeds.snapshot()) is None
+    assert without_outlet(question, seeds.snapshot()) == (question, frozenset())
+
+
+def test_the_name_and_its_article_words_leave_the_question_where_no_passage_has_it(seeds: QAService) -> None:
+    """VOV's tag is dropped from its article: the words that named it go, the rest stays. SeaPRwire is also in its
+    page's footer, which is searchable: a passage can hold it, so it stays."""
+    snap = seeds.snapshot()
+    assert without_outlet("Trong bài của VOV, ông Dương Khiết Trì mang chức danh gì?", snap)[0].split() == \
+        [",", "ông", "Dương", "Khiết", "Trì", "mang", "chức", "danh", "gì?"]
+    assert without_outlet("Who is the author of the CLO report on the meeting?", snap)[0].split() == \
+        ["Who", "is", "the", "author", "of", "the", "meeting?"]
+    assert without_outlet("SeaPRwire tiếp cận bao nhiêu nhà báo?", snap)[0] == "SeaPRwire tiếp cận bao nhiêu nhà báo?"
+
+
+def test_the_outlets_articles_come_first_and_the_others_follow(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Two outlets report the same storm: named, one outlet's passage is first, the other's still follows."""
+    story = "Bão số 3 đổ bộ vào Quảng Ninh chiều nay với sức gió giật cấp 12, gây mưa lớn ở nhiều tỉnh."
+    service = corpus_service(tmp_path_factory, "outlets", {
+        "a.txt": f"Bão số 3 đổ bộ\n\n(VTC) - {story}\n",
+        "b.txt": f"Bão đổ bộ Quảng Ninh\n\nVnExpress - {story} Người dân đã được sơ tán.\n",
+    })
+    for outlet, doc in (("VTC", "a"), ("VnExpress", "b")):
+        answer = service.ask(f"Theo {outlet}, bão số 3 đổ bộ vào đâu?", k=2)
+        assert [p.doc_id for p in answer.passages] == [doc, "b" if doc == "a" else "a"], outlet
+        assert not answer.abstained
