@@ -8,9 +8,11 @@ costs answers fails here and not only in a benchmark nobody ran.
 - ``seeds-eval/chat-heldout.jsonl``: 40 conversations (106 turns) about the seeds, written the same way.
 - ``seeds-eval/heldout.jsonl``: 100 questions about the seeds written without looking at the product's
   answers (15 the articles cannot answer); 13 of the 85 answers lie only in text that is not the article's own
-  (related articles' leads and a press-release footer, searchable as such; a byline, which no passage holds).
+  (related articles' leads and a press-release footer, searchable as such; a byline and a dateline, which answer
+  questions about the article itself: ``qa.credits``).
 - ``seeds-eval/heldout2.jsonl``: 130 more, written the same way later by another reader (20 unanswerable).
 - ``seeds-eval/short.jsonl``: 75 short questions written like the dev set's (10 unanswerable).
+- ``seeds-eval/heldout3.jsonl``: 111 more by a third reader, asked not to repeat the others (18 unanswerable).
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def test_heldout_questions_about_the_seeds() -> None:
     questions = load_questions(SEEDS_EVAL / "heldout.jsonl")
     assert len(questions) == 100 and sum(q["article"] is None for q in questions) == 15
     report = _evaluate(SEEDS_EVAL / "heldout.jsonl", SEEDS, XQUAD / "docs")
-    floors = {"en": 0.78, "vi": 0.70, "vi-nodiac": 0.90}  # measured 0.833 / 0.767 / 0.960
+    floors = {"en": 0.80, "vi": 0.80, "vi-nodiac": 0.90}  # measured 0.867 / 0.867 / 0.960
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
     assert report["abstention"]["abstained"] >= 5, report["abstention"]  # of 15; measured 6
@@ -108,8 +110,8 @@ def _seed_set(name: str, size: int, unanswerable: int, floors: dict[str, tuple[f
 
 
 def test_second_heldout_questions_about_the_seeds() -> None:
-    # measured hit@1 0.850 / 0.900 / 0.833, answer@1 0.775 / 0.850 / 0.733
-    report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.80, 0.72), "vi": (0.85, 0.80), "vi-nodiac": (0.78, 0.66)})
+    # measured hit@1 0.850 / 0.950 / 0.833, answer@1 0.775 / 0.900 / 0.733
+    report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.80, 0.72), "vi": (0.90, 0.85), "vi-nodiac": (0.78, 0.66)})
     assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13
     assert report["cross"]["rate"] >= 0.89, report["cross"]  # measured 0.923
 
@@ -120,3 +122,12 @@ def test_short_questions_about_the_seeds() -> None:
     report = _seed_set("short.jsonl", 75, 10, {"en": (0.78, 0.66), "vi": (0.83, 0.75), "vi-nodiac": (0.86, 0.80)})
     assert report["abstention"]["abstained"] >= 5, report["abstention"]  # of 10; measured 6
     assert report["abstention"]["answerable_abstained"] <= 7, report["abstention"]  # of 65; measured 4
+
+
+def test_third_heldout_questions_about_the_seeds() -> None:
+    """Details deep in the articles, "Who is X?", yes-or-no questions, near-topic questions they do not answer."""
+    # measured hit@1 0.921 / 0.971 / 0.762, answer@1 0.842 / 0.912 / 0.714
+    report = _seed_set("heldout3.jsonl", 111, 18, {"en": (0.86, 0.78), "vi": (0.91, 0.85), "vi-nodiac": (0.71, 0.66)})
+    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 18; measured 10
+    assert report["abstention"]["answerable_abstained"] <= 11, report["abstention"]  # of 93; measured 8
+    assert report["cross"]["rate"] >= 0.91, report["cross"]  # measured 0.946
