@@ -15,6 +15,7 @@ from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
 from qa.lexical import field_tokens, query_terms
 from qa.language import accented
+from qa.photos import asks_credit, asks_photo, caption_end
 from qa.retrieval import Candidate, QueryInfo, names_in
 from qa.snapshot import Snapshot
 from qa.text import Sentence, fold, nfc, split_sentences, words
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 ANSWER_TYPE_BONUS = 0.3
 FOREIGN_TYPE_BONUS = 0.2
 QUESTION_PENALTY = 0.3
-CAPTION_PENALTY = 0.15
+CAPTION_PENALTY = 0.15  # asked about a photo (``qa.photos``), a caption scores as much more instead
 TITLE_BONUS = 1.0
 # How much a sentence's share of the glossary's Vietnamese for an English question (``qa.glossary``)
 # adds to its share of the question's own words (XQuAD English, lexical, answer@1: 0.429 without,
@@ -181,6 +182,8 @@ class SentencePicker:
         # asked for someone's office, every sentence naming them covers the question whole: the office next to
         # the name is what tells the answer
         self.bonus = TITLE_BONUS if self.kind == "title" else type_bonus(asked)
+        self.caption = CAPTION_PENALTY if asks_photo(asked.text) else -CAPTION_PENALTY
+        self.credit = asks_credit(asked.text)  # "Bức ảnh … là của cơ quan nào?": the caption with its credit
         gloss = query.gloss_groups
         # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
         # "Japan" is "Nhật Bản" in the text, not a new name
@@ -216,13 +219,13 @@ class SentencePicker:
         # of the best sentence, the headline included: it tells which passage is about the question; a photo
         # caption counts as it would to be the answer ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp."
         # put the article's lead above the passage that says who met in Rome)
-        evidence = max((score - CAPTION_PENALTY if sentence[5] else score for sentence, score in zip(sentences, scores)),
+        evidence = max((score + self.caption if sentence[5] else score for sentence, score in zip(sentences, scores)),
                        default=-1.0)
         for (sent, text, _, _, in_heading, in_caption, _), score in zip(sentences, scores):
             if in_heading:  # but never the answer while the passage has another sentence
                 heading = heading or (sent, text)
             elif (not any(a <= sent.start < b for a, b in shown)
-                  and (own := score - CAPTION_PENALTY if in_caption else score) > best_score + 1e-9):
+                  and (own := score + self.caption if in_caption else score) > best_score + 1e-9):
                 # a photo caption (it describes a picture) answers only when it does clearly better
                 best, best_score = (sent, text), own
         if best is None and shown:  # nothing but what is shown already: shown again
@@ -233,7 +236,10 @@ class SentencePicker:
         if best is None:
             chunk = self.snapshot.chunks[row]
             return Highlight(chunk.text, chunk.start, chunk.end), 0.0
-        return self._with_antecedent(row, sentences, best), max(0.0, evidence)
+        found = self._with_antecedent(row, sentences, best)
+        if self.credit and (end := caption_end(self.snapshot.raws[self.snapshot.chunks[row].doc_id], found.end)) > found.end:
+            found = Highlight(self.snapshot.raws[self.snapshot.chunks[row].doc_id][found.start : end], found.start, end)
+        return found, max(0.0, evidence)
 
     def _with_antecedent(self, row: int, sentences: list, best: tuple[Sentence, str]) -> Highlight:
         """The answer to "who ...?" that names nobody but begins with "Ông" / "Bà" / "Họ" ("Ông cũng nói rõ Mỹ

@@ -21,8 +21,7 @@ from pathlib import Path
 
 from qa.lexical import STOPWORDS
 from qa.text import fold, nfc, word_matches, words
-from qa.about import without_about
-from qa.titles import without_asking
+from qa.asking import without_asking_words
 
 GLOSSARY = Path(__file__).with_name("data") / "glossary-en-vi.tsv"
 # terms of several words, acronyms and names: "north korea" -> "Triều Tiên" (not "bắc" + "Hàn Quốc"),
@@ -227,7 +226,7 @@ def _segments(text: str) -> tuple[tuple[int, tuple[str, ...] | None], ...]:
     or None when the glossary does not know it), for each word that is not a stopword or a number (an
     acronym counts: "US" is not "us"). The longest term wins: "south china sea" before "china"."""
     # "What position does ... hold?": the name is what the question says; "When was the article on X published?": X
-    text = without_about(without_asking(text))
+    text = without_asking_words(text)
     tokens = _hyphen_parts(_TOKEN.findall(nfc(text)))
     shouted = not any(c.islower() for c in text)  # "WHO MET IN ROME?": capitals that are no acronyms
     lowered = [_base(t.rstrip(".").lower()) for t in tokens]

@@ -22,8 +22,7 @@ from qa import containers
 from qa.bm25_build import (CorpusTokenizer, Field as _Field, Vocabulary, bm25_index, count_matrix, counted_stats,
                            counts_from_scores, lengths_of, mask as _mask, scores_from_counts, widen as _widen)
 from qa.text import bigrams, fold, split_compounds, words
-from qa.about import without_about
-from qa.titles import without_asking
+from qa.asking import without_asking_words
 
 # Question and function words carry no topic; they are dropped from query unigrams
 # (bigrams keep them: "gặp nhau", "bao lâu" are informative pairs).
@@ -72,7 +71,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 
 def query_terms(query: str, *, folded: bool) -> QueryTerms:
     # an English possessive is its noun: "Newcastle's" asks for "newcastle", not for a token "s"
-    query = without_about(without_asking(query))  # "giữ chức vụ gì", "bài báo ... đăng ngày nào" are in no answer
+    query = without_asking_words(query)  # "giữ chức vụ gì", "bài báo ... đăng ngày nào" are in no answer
     base = [_POSSESSIVE.sub("", w) or w for w in words(fold(query) if folded else query)]
     unigrams = [t for t in split_compounds(base) if t not in STOPWORDS]
     pairs = [f"{a}_{b}" for a, b in zip(base, base[1:]) if not (a in STOPWORDS and b in STOPWORDS)]

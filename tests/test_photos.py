@@ -1,0 +1,59 @@
+"""Questions about a photo: its caption answers, and asked whose it is, with the credit (``qa.photos``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.photos import asks_credit, asks_photo, caption_end, without_credit_asking
+from qa.service import QAService
+
+
+@pytest.mark.parametrize(("question", "photo", "credit"), [
+    ("Bức ảnh Tillerson gặp Dương Khiết Trì là của cơ quan nào?", True, True),
+    ("buc anh tillerson gap duong khiet tri do ai chup", True, True),
+    ("Who took the photo of the Chinese delegation leaving the hotel in Rome?", True, True),
+    ("Which agency supplied the picture of Sullivan in Anchorage?", True, True),
+    ("In the VOV photo, which Chinese official is Tillerson meeting?", True, False),
+    ("Bức ảnh ông Sullivan phát biểu ở Alaska được chụp tại khách sạn nào?", True, False),
+    ("Ảnh hưởng của Trung Quốc ra sao?", False, False),  # influence
+    ("Nỗ lực thay đổi hình ảnh khu vực là gì?", False, False),  # an image one has
+    ("anh sullivan noi gi", False, False),  # "anh" unaccented: a brother, English ...
+    ("What image does China want to project?", False, False),
+    ("Ai là tác giả của kế hoạch hòa bình?", False, False),
+])
+def test_what_a_question_asks_about_a_photo(question: str, photo: bool, credit: bool) -> None:
+    assert (asks_photo(question), asks_credit(question)) == (photo, credit)
+
+
+def test_the_words_that_ask_whose_are_left_out() -> None:
+    assert without_credit_asking("Bức ảnh Tillerson gặp Dương Khiết Trì là của cơ quan nào?").split() == \
+        ["Tillerson", "gặp", "Dương", "Khiết", "Trì", "?"]
+    assert without_credit_asking("buc anh tillerson gap duong khiet tri do ai chup").split() == \
+        ["tillerson", "gap", "duong", "khiet", "tri"]
+    assert without_credit_asking("Ai đã gặp nhau tại Rome?") == "Ai đã gặp nhau tại Rome?"
+
+
+def test_a_caption_runs_to_its_credit() -> None:
+    raw = "Tiêu đề\nÔng A gặp ông B tại Rome. (Ảnh: AP)\nÔng A nói. Ông B nói thêm.\n"
+    first = raw.index(". (Ảnh") + 1
+    assert raw[: caption_end(raw, first)].endswith("(Ảnh: AP)")
+    said = raw.index("Ông A nói.") + len("Ông A nói.")
+    assert caption_end(raw, said) == said  # not a caption's line
+
+
+@pytest.mark.parametrize(("question", "doc", "answer"), [
+    ("Bức ảnh Tillerson gặp Dương Khiết Trì là của cơ quan nào?", "001",
+     "Ngoại trưởng Mỹ Rex Tillerson trong một cuộc gặp Ủy viên Quốc vụ Trung Quốc Dương Khiết Trì. "
+     "(Ảnh: Bộ Ngoại giao Mỹ)"),
+    ("Who took the photo of the Chinese delegation leaving the hotel in Rome?", "002",
+     "Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp. Ảnh: Reuters"),
+    # about a photo, not whose: the caption, without its credit
+    ("In the VOV photo, which Chinese official is Tillerson meeting?", "001",
+     "Ngoại trưởng Mỹ Rex Tillerson trong một cuộc gặp Ủy viên Quốc vụ Trung Quốc Dương Khiết Trì."),
+])
+def test_a_photo_is_answered_by_its_caption(seeds: QAService, question: str, doc: str, answer: str) -> None:
+    got = seeds.ask(question)
+    first = got.passages[0]
+    assert not got.abstained and first.doc_id.startswith(doc)
+    assert got.answer == first.highlight.text == answer
+    assert seeds.raw_text(first.doc_id)[first.highlight.start : first.highlight.end] == answer
