@@ -25,43 +25,60 @@ def _either(pattern: str) -> str:
     return f"(?:{pattern}|{fold(pattern)})"
 
 
-_NOT_ARTICLE_VI = r"(?!\s+(?:phát biểu|hát|thơ|học|thi|giảng|toán|diễn văn|tập|biển|binh|trừ|xích|bản))"
-_ARTICLE_VI = _either(rf"bài báo|bài viết|bản tin|tin bài|bài{_NOT_ARTICLE_VI}")
-_ARTICLE_EN = r"article|report|story|piece|write-?up|news item"
-_ARTICLE = re.compile(rf"(?<!\w)(?:{_ARTICLE_VI}|{_ARTICLE_EN})s?(?!\w)", re.IGNORECASE)
-# a mention that only says where the answer is written: the question is about the news
+# "bài" is an article unless a word makes it something else ("bài phát biểu", "bài thuốc", "bài dự thi", a "bài đăng"
+# on a social network, "bài ngoại", "đánh bài"); typed without accents "bai" is also "bại" and "bãi": only with a word
+# that makes it the article ("bai bao", "bai ve ...")
+_NOT_ARTICLE = ("phát biểu|hát|thơ|học|thi|dự thi|giảng|toán|diễn văn|tập|biển|binh|trừ|xích|bản|thuốc|luận|văn|ca|"
+                "kiểm tra|đăng|thuyết trình|bạc|ngoại|hoa|mỹ|trung|nhật|tiết|bố|trí")
+_ARTICLE_VI = (rf"bài báo|bài viết|bản tin|tin bài|(?<!đánh )(?<!con )(?<!lá )(?<!quân )(?<!ván )"
+               rf"bài(?!\s+(?:{_NOT_ARTICLE})(?!\w))|"
+               + fold("bài báo|bài viết|bản tin|tin bài") + r"|(?<!that )(?<!danh )(?<!tham )(?<!chien )bai(?=\s+(?:nay|do|ve|tren|cua)\b)")
+# a "report" is one only as this one ("this report", "the news report"): "the UN report", "the report on inflation",
+# "to report the attack" are news
+_ARTICLE_EN = (r"(?:news\s+)?(?:article|story|stories|write-?up)s?|news\s+(?:item|piece|report)s?|piece(?!\s+of\b)|"
+               r"(?:this|that)\s+report")
+_ARTICLE = re.compile(rf"(?<!\w)(?:{_ARTICLE_VI}|{_ARTICLE_EN})(?!\w)", re.IGNORECASE)
+# a mention that only says where the answer is written: the question is about the news ("Theo bài báo, ...", "Dựa
+# vào bài viết, ...", "Bài báo này cho biết ...", "according to a report", "the article says")
+_SAYS_VI = "cho biết|cho hay|cho thấy|nói|có nói|đề cập|nhắc đến|nhắc tới|viết rằng|nêu|kể|phân tích|giải thích|mô tả"
 _WHERE_SAID = re.compile(
-    rf"(?<!\w)(?:{_either('theo|trong|ở|qua')})\s+(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó')}))?(?!\w)|"
-    rf"(?<!\w){_ARTICLE_VI}\s+(?:{_either('cho biết|nói|đề cập|viết rằng|nêu|kể')})(?!\w)|"
-    rf"\b(?:according\s+to|in|from|per)\s+(?:the|this|that)\s+(?:{_ARTICLE_EN})\b|"
-    rf"\b(?:the|this)\s+(?:{_ARTICLE_EN})\s+(?:says?|said|mentions?|mentioned|reports?|reported|states?|notes?)\b",
-    re.IGNORECASE)
+    rf"(?<!\w)(?:{_either('theo|trong|ở|qua|dựa vào|dựa theo|căn cứ|căn cứ vào')})\s+(?:{_either('nội dung')}\s+)?"
+    rf"(?:{_either('của')}\s+)?(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó|trên')}))?(?!\w)|"
+    rf"(?<!\w)(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó|trên')}))?\s+(?:{_either('có')}\s+)?(?:{_either(_SAYS_VI)})(?!\w)|"
+    r"\b(?:according\s+to|in|from|per|based\s+on)\s+(?:the|this|that|a|an|its|their|[\w'’.-]+['’]s?)\s+"
+    r"(?:news\s+)?(?:article|report|story|piece)s?\b|"
+    r"\b(?:the|this|that|a)\s+(?:news\s+)?(?:article|report|story|piece)\s+(?:says?|said|mentions?|mentioned|"
+    r"reports?|reported|states?|notes?|claims?|writes?|describes?|explains?)\b", re.IGNORECASE)
 
 _WHEN_VI = "ngày nào|ngày bao nhiêu|hôm nào|lúc nào|khi nào|bao giờ|thời điểm nào|năm nào|tháng nào|thời gian nào"
 _PUBLISH_VI = "đăng|đăng tải|xuất bản|phát hành|phát đi|lên trang"
 _DATE_VI = _either(rf"(?:được\s+)?(?:{_PUBLISH_VI})(?:\s+(?:tải|lên))?(?:\s+trên(?:\s+\w+){{1,3}}?)?"
-                   rf"(?:\s+(?:vào|lúc|hôm|từ))?\s+(?:{_WHEN_VI})|ngày\s+(?:{_PUBLISH_VI})")
+                   rf"(?:\s+(?:vào|lúc|hôm|từ))?\s+(?:{_WHEN_VI})|ngày\s+(?:đăng|xuất bản)(?!\s+(?:ký|cai|quang))")
 _DATE_EN = (r"\bwhen\s+(?:was|were|did|is|has)\b(?P<keep1>.*?)\b(?:published|posted|released|written|dated|run|"
             r"put\s+online|come\s+out|came\s+out|publish|post|release|appear(?:ed)?)\b|"
             r"\b(?:publication|publishing|release|posting)\s+date\b|\bdate\s+of\s+(?:publication|the\s+(?:"
-            + _ARTICLE_EN + r"))\b|\b(?:what|which)\s+(?:date|day|year|month)\b.*?\b(?:published|posted|released|"
-            r"written|dated|appear(?:ed)?)\b|\bpublished\s+(?:on|in)\s+(?:what|which)\b")
+            + _ARTICLE_EN + r"))\b|\b(?:what|which)\s+(?:date|day|year|month)\b(?P<keep2>.*?)\b(?:published|posted|"
+            r"released|written|dated|appear(?:ed)?)\b|\bpublished\s+(?:on|in)\s+(?:what|which)\b")
 _AUTHOR_VI = _either(r"ai\s+(?:là\s+)?(?:viết|tác giả|người viết|chấp bút)|(?:do|bởi)\s+ai\s+(?:viết|thực hiện|"
-                     r"chấp bút)|tác giả|người viết|phóng viên nào|nhà báo nào|bút danh")
+                     r"chấp bút)|tác giả|người viết|(?:phóng viên|nhà báo)\s+nào\s+(?:đã\s+)?(?:viết|thực hiện|"
+                     r"đưa tin)|bút danh")
 _AUTHOR_EN = (r"\bwho\s+(?:wrote|writes|authored|penned|(?:is|was)\s+the\s+(?:author|writer|reporter|journalist))\b|"
-              r"\bauthor(?:ed|s)?\b|\bwritten\s+by\b|\bbyline\b|\b(?:which|what)\s+(?:reporter|journalist|writer)\b")
-_AGENCY_VI = _either(r"(?:(?:dẫn|trích|lấy|dịch)(?:\s+(?:theo|từ|lời|lại))?\s+)?(?:hãng tin|hãng thông tấn|thông tấn xã|hãng|nguồn tin|nguồn)\s+(?:nào|gì)|nguồn\s+gốc|"
-                     r"(?:dẫn|trích|lấy|dịch)\s+(?:theo|từ|lại từ|nguồn từ)\s+(?:đâu|ai|nguồn nào)")
+              r"\bthe\s+author\b|\bauthor\s+of\b|\bwritten\s+by\s+(?:whom|who)\b|\bbyline\b|"
+              r"\b(?:which|what)\s+(?:reporter|journalist|writer)\s+(?:wrote|filed|authored|penned)\b")
+_AGENCY_VI = _either(r"(?:(?:dẫn|trích|lấy|dịch)(?:\s+(?:theo|từ|lời|lại))?\s+)?(?:hãng tin|hãng thông tấn|"
+                     r"thông tấn xã|nguồn tin|nguồn)\s+(?:nào|gì)|nguồn\s+của|(?:dẫn|trích|lấy|dịch)\s+(?:theo|từ|"
+                     r"lại từ|nguồn từ)\s+(?:đâu|ai|nguồn nào)")
 _AGENCY_EN = (r"\b(?:which|what)\s+(?:news\s+)?(?:agency|agencies|wire|wire\s+service|news\s+service|source|sources)"
-              r"\b(?:(?P<keep3>.*?)\b(?:based\s+on|cites?|cited|credits?|credited|draws?\s+on|drew\s+on)\b)?|\bsource\s+of\s+(?:the|this)\s+(?:" + _ARTICLE_EN + r")\b|\bbased\s+on\s+(?:which|what)\b|"
+              r"\b(?:(?P<keep3>.*?)\b(?:based\s+on|cites?|cited|credits?|credited|draws?\s+on|drew\s+on)\b)?|"
+              r"\bsource\s+of\s+(?:the|this)\s+(?:" + _ARTICLE_EN + r")\b|\bbased\s+on\s+(?:which|what)\b|"
               r"\bcredited\s+to\b")
-_OUTLET_VI = _either(r"(?:trên|của|tờ|từ|thuộc|ở)\s+(?:tờ\s+)?(?:báo|trang(?:\s+(?:báo|tin|web))?|website|"
-                     r"cơ quan báo chí|tòa soạn|kênh)\s+(?:nào|gì)|(?:tờ báo|trang báo|trang tin|cơ quan báo chí|"
-                     r"tòa soạn|(?<!cảnh )(?<!thông )(?<!dự )(?<!tình )báo)\s+nào\s+(?:đã\s+)?(?:đăng|đưa|"
-                     r"xuất bản|phát hành|viết)")
+_OUTLET_VI = _either(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xuất bản)(?:\s+(?:lên|tải))?\s+)?(?:trên|của|từ|thuộc|ở)"
+                     r"\s+(?:tờ\s+)?(?:báo|trang(?:\s+(?:báo|tin|web))?|website|cơ quan báo chí|tòa soạn|kênh)\s+"
+                     r"(?:nào|gì)|(?:tờ báo|trang báo|trang tin|trang|cơ quan báo chí|tòa soạn|(?<!cảnh )(?<!thông )"
+                     r"(?<!dự )(?<!tình )báo)\s+nào\s+(?:đã\s+)?(?:đăng|đưa|xuất bản|phát hành|viết)")
 _OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s+outlet|media\s+outlet|publication|"
-              r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b|\bpublished\s+by\s+(?:which|what|whom)\b|"
-              r"\bwho\s+published\b")
+              r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b(?:\s+(?:published|ran|carried|printed|"
+              r"posted))?|\bpublished\s+by\s+(?:which|what|whom)\b|\bwho\s+published\b")
 # the asking words of each kind, first match wins (an agency's "which news agency" is no outlet)
 _KINDS: tuple[tuple[AboutKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"(?<!\w)(?:{vi})(?!\w)|{en}", re.IGNORECASE))
@@ -70,13 +87,15 @@ _KINDS: tuple[tuple[AboutKind, re.Pattern[str]], ...] = tuple(
 # the article's own words, with what introduces the topic after them ("bài báo về", "the article on")
 _ARTICLE_PHRASE = re.compile(
     rf"(?<!\w)(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó|về|của|nói về|viết về|đưa tin về')}))*(?!\w)|"
-    rf"\b(?:the|this|that|an?)?\s*(?:news\s+)?(?:{_ARTICLE_EN})s?(?:\s+(?:about|on|of|covering|concerning|"
+    rf"\b(?:the|this|that|an?)?\s*(?:{_ARTICLE_EN})(?:\s+(?:about|on|of|covering|concerning|"
     rf"regarding|reporting|that\s+reported))?\b", re.IGNORECASE)
 
 
-def _asking(question: str) -> tuple[AboutKind, re.Match[str]] | None:
+def _asking(question: str, follows: bool = False) -> tuple[AboutKind, re.Match[str]] | None:
+    """The kind asked and the words that ask it; ``follows``: the turn before asked about an article, so this one
+    need not name it again ("Ai viết?", "And who wrote it?")."""
     text = nfc(question)
-    if not _ARTICLE.search(_WHERE_SAID.sub(" ", text)):
+    if not follows and not _ARTICLE.search(_WHERE_SAID.sub(" ", text)):
         return None
     for kind, pattern in _KINDS:
         if (m := pattern.search(text)) is not None:
@@ -85,18 +104,20 @@ def _asking(question: str) -> tuple[AboutKind, re.Match[str]] | None:
 
 
 @lru_cache(maxsize=4096)
-def about_kind(question: str) -> AboutKind | None:
+def about_kind(question: str, before: str | None = None) -> AboutKind | None:
     """What a question asks about the article it names: its date of publication, author, the agency it is based
-    on or the outlet that ran it; None for a question about the news."""
-    found = _asking(question)
+    on or the outlet that ran it; None for a question about the news. ``before``: the turn before, when this one
+    follows it: after a question about an article, "Ai viết?" asks its author."""
+    found = _asking(question) or (_asking(question, follows=True) if before and _asking(before) else None)
     return found[0] if found else None
 
 
 @lru_cache(maxsize=4096)
-def without_about(text: str) -> str:
+def without_about(text: str, follows: bool = False) -> str:
     """``text`` without the words that ask about an article ("Bài báo về", "được đăng ngày nào", "Who wrote the
-    article on"): what is left finds the article. Any other text as it is."""
-    found = _asking(text)
+    article on"): what is left finds the article. Any other text as it is. ``follows``: a follow-up that asks
+    without naming the article ("Who wrote it?" after a question about one: "it?")."""
+    found = _asking(text, follows)
     if found is None:
         return text
     _, m = found

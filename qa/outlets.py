@@ -1,18 +1,20 @@
 """An outlet a question names ("Theo VOV, ...", "Trong bài của báo Tổ Quốc, ...", "In the CLO report, ...") picks
 the articles it ran: their passages come first. The name is on the page's outlet tag, which the cleaning drops from
-the article's text, so where no passage holds it, it is left out of the question: a word no passage can have only
-lowered the evidence of the right one ("Trong bài của VOV, ông Dương Khiết Trì mang chức danh gì?" was answered
-from another outlet's article on him).
+the article's text, so where no passage holds it, it is left out of the question with the words that refer to it: a
+word no passage can have only lowered the evidence of the right one ("Trong bài của VOV, ông Dương Khiết Trì mang
+chức danh gì?" was answered from another outlet's article on him).
 
-The outlets are the documents' ``source`` fields, without a domain ("VOV.VN" is "VOV"). A question with capitals
-names one as written, case and all ("Tổ Quốc", not "bảo vệ Tổ quốc"); one typed in lower case only after a word
-that says an outlet follows ("theo vov", "bao to quoc").
+The outlets are the documents' ``source`` fields, without a domain ("VOV.VN" is "VOV"). A name counts only after words
+that say an outlet follows ("theo", "báo", "bài của", "according to") or before a word for its article ("the CLO
+report"), in any case and with or without accents: outlets are often named by common words ("Thế giới", "Thanh Niên",
+"Chính phủ"), and "CLO" is also chlorine.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from qa.snapshot import Snapshot
@@ -20,63 +22,77 @@ from qa.text import fold, nfc, words
 
 T = TypeVar("T")
 _DOMAIN = re.compile(r"\.(?:com|net|org|info|tv|vn)(?:\.vn)?$", re.IGNORECASE)
-_CUE = r"(?:bao|theo|cua|tren|tu|bai|trang|hang)"  # "báo", "theo", "của", "trên", "từ", "bài", "trang", "hãng"
-# the words around a name that refer to the outlet's article ("Trong bài của báo VOV", "the CLO report on"): they go
+# folded, lower case: the words before a name that say it is an outlet ...
+_CUE = (r"(?:theo|according\s+to)(?:\s+(?:the|bao|trang|to|to bao|dai|kenh|tap chi|tin))?|bao|to bao|trang|trang tin|"
+        r"tap chi|dai|kenh|(?:bai|tin|ban tin|bai bao|bai viet|anh)\s+(?:cua|tren|dang tren)(?:\s+(?:bao|trang|to))?")
+# ... and after it, the word for its article ("the CLO report", "VOV's story")
+_ITS = r"(?:['’]s)?\s+(?:reports?|articles?|story|stories|pieces?|photos?|pictures?|coverage)\b"
+# the words around a name that refer to the outlet's article ("Trong bài của báo VOV", "the CLO report on"), which go
 # with it
-_BEFORE = re.compile(r"(?:(?:trong|theo|tren|o|in|from|according to|by)\s+)?(?:(?:the|a|an)\s+)?(?:(?:bai bao|bai viet|"
-                     r"ban tin|bai|tin)\s+)?(?:(?:cua|tren|theo|tu|dang tren)\s+)?(?:(?:bao|to bao|to|trang|hang)\s+)?$")
-_AFTER = re.compile(r"^(?:['’]s)?(?:\s+(?:article|report|story|piece)s?(?:\s+(?:on|about|of))?)?")
+_BEFORE = re.compile(r"(?<!\w)(?:(?:trong|theo|tren|o|in|from|according\s+to|by)\s+)?(?:(?:the|a|an)\s+)?(?:(?:bai bao|"
+                     r"bai viet|ban tin|bai|tin)\s+)?(?:(?:cua|tren|theo|tu|dang tren)\s+)?(?:(?:bao|to bao|to|trang|"
+                     r"hang)\s+)?$")
+_AFTER = re.compile(r"^(?:\.(?:com|net|org|vn)(?:\.vn)?)?(?:['’]s)?(?:\s+(?:article|report|story|piece)s?\b"
+                    r"(?:\s+(?:on|about|of)\b)?)?")
 
 
-def _outlets(snapshot: Snapshot) -> dict[str, frozenset[str]]:
-    """Each outlet's name (as its tag writes it, without a domain) and the documents it ran; once per snapshot."""
+@dataclass(frozen=True)
+class NamedOutlet:
+    name: str  # as the documents' ``source`` writes it, without a domain
+    docs: frozenset[str]
+
+
+def _outlets(snapshot: Snapshot) -> tuple[re.Pattern[str], dict[str, NamedOutlet]] | None:
+    """One pattern for every outlet's name after a cue or before its article's word, and each outlet by its folded
+    name; once per snapshot (None when no document names its outlet)."""
     found = snapshot.memo.get(("outlets",))
     if found is None:
-        by_name: dict[str, set[str]] = {}
+        by_name: dict[str, tuple[str, set[str]]] = {}
         for meta in snapshot.docs.values():
             name = _DOMAIN.sub("", (meta.source or "").strip())
             if len(name) >= 2 and any(c.isalpha() for c in name):
-                by_name.setdefault(name, set()).add(meta.doc_id)
-        found = {name: frozenset(docs) for name, docs in by_name.items()}
-        snapshot.memo[("outlets",)] = found
-    return found  # type: ignore[return-value]
-
-
-def named_outlet(question: str, snapshot: Snapshot) -> tuple[tuple[int, int], frozenset[str]] | None:
-    """Where the question names an outlet of the index, and the documents that outlet ran; None when it names none."""
-    outlets = _outlets(snapshot)
-    if not outlets:
-        return None
-    capitals = any(c.isupper() for c in question)
-    low = fold(question).lower()
-    for name, docs in outlets.items():
-        if capitals:
-            m = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question)
+                by_name.setdefault(" ".join(words(fold(name).lower())) or name.lower(), (name, set()))[1].add(meta.doc_id)
+        if not by_name:
+            found = False
         else:
-            m = re.search(rf"(?<!\w){_CUE}\s+({re.escape(fold(name).lower())})(?!\w)", low)
-        if m is not None:
-            return m.span(m.lastindex or 0), docs
-    return None
+            names = "|".join(r"\s+".join(map(re.escape, key.split())) for key in sorted(by_name, key=len, reverse=True))
+            pattern = re.compile(rf"(?<!\w)(?:(?:{_CUE})\s+(?P<a>{names})(?!\w)|(?P<b>{names}){_ITS})")
+            found = pattern, {key: NamedOutlet(name, frozenset(docs)) for key, (name, docs) in by_name.items()}
+        snapshot.memo[("outlets",)] = found
+    return found or None  # type: ignore[return-value]
 
 
-def without_outlet(question: str, snapshot: Snapshot) -> tuple[str, frozenset[str]]:
-    """The question without the outlet it names where no passage has that name, and the outlet's documents
-    (none when it names no outlet)."""
+def named_outlet(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[int, int]] | None:
+    """The outlet of the index the question names, and where (offsets into the question in NFC); None for none."""
+    outlets = _outlets(snapshot)
+    if outlets is None:
+        return None
+    pattern, by_name = outlets
+    low = fold(nfc(question)).lower()  # as long as the question in NFC: the same offsets
+    if (m := pattern.search(low)) is None:
+        return None
+    group = "a" if m.group("a") is not None else "b"
+    return by_name[" ".join(m.group(group).split())], m.span(group)
+
+
+def without_outlet(question: str, snapshot: Snapshot) -> tuple[str, NamedOutlet | None]:
+    """The question without the outlet it names and the words that refer to it, where no passage has that name,
+    and the outlet (None when it names none)."""
     question = nfc(question)
     found = named_outlet(question, snapshot)
     if found is None:
-        return question, frozenset()
-    (start, end), docs = found
+        return question, None
+    outlet, (start, end) = found
     if any(snapshot.lexical.folded.occurs(token) for token in words(fold(question[start:end]).lower())):
-        return question, docs
-    low = fold(question).lower()  # as long as the question (NFC): the same offsets
+        return question, outlet
+    low = fold(question).lower()
     start = _BEFORE.search(low[:start]).start()  # type: ignore[union-attr]  # it matches "" at least
     end += _AFTER.match(low[end:]).end()  # type: ignore[union-attr]
-    return f"{question[:start]} {question[end:]}", docs
+    return f"{question[:start]} {question[end:]}", outlet
 
 
-def outlet_first(items: Sequence[T], docs: frozenset[str], doc_of: Callable[[T], str]) -> list[T]:
-    """``items`` with those from ``docs`` first, each group in its order."""
-    if not docs:
+def outlet_first(items: Sequence[T], outlet: NamedOutlet | None, doc_of: Callable[[T], str]) -> list[T]:
+    """``items`` with those from the outlet's documents first, each group in its order."""
+    if outlet is None:
         return list(items)
-    return [x for x in items if doc_of(x) in docs] + [x for x in items if doc_of(x) not in docs]
+    return [x for x in items if doc_of(x) in outlet.docs] + [x for x in items if doc_of(x) not in outlet.docs]

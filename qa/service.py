@@ -22,7 +22,7 @@ import numpy as np
 from embeddings.batching import QueryBatcher
 from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, as_settings, load_encoder
-from qa.about import about_kind
+from qa.about import about_kind, without_about
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
@@ -333,7 +333,11 @@ class QAService:
                 notice = "; ".join(filter(None, [EMPTY_INDEX, notice]))
             typed, earlier = as_typed(question), [as_typed(turn) for turn in history or []]
             asked, outlet = without_outlet(typed, snap)  # "Theo VOV, ...": VOV's articles first
-            query = analyze(asked, contextualize(asked, earlier))
+            kind = about_kind(typed, earlier[-1] if earlier else None)  # "Bài báo ... được đăng ngày nào?": its dateline
+            context = contextualize(asked, earlier)
+            if kind is not None and about_kind(typed) is None:  # "Ai viết?" after one: the turn before finds the article
+                asked = without_about(asked, follows=True)
+            query = analyze(asked, context)
         except BaseException:
             if announced is not None:
                 announced.withdraw()
@@ -356,13 +360,23 @@ class QAService:
         t = time.perf_counter()
         # dense mode stays purely dense: sentences only pick the highlight, they do not reorder
         ranked = rerank(snap, candidates, query, depth=depth, weight=0.0 if used == "dense" else None)
-        ranked = outlet_first(ranked, outlet, lambda item: snap.chunks[item.row].doc_id)
-        ranked = collapse_near_duplicates(ranked, snap.texts, k, memo=snap.memo)
+        first = collapse_near_duplicates(outlet_first(ranked, outlet, lambda item: snap.chunks[item.row].doc_id),
+                                         snap.texts, k, memo=snap.memo)
         timings["rerank"] = time.perf_counter() - t
         t = time.perf_counter()
-        answer = build_answer(snap, query, question, ranked, mode=used,
-                              threshold=self.settings.abstain_threshold, notice=notice)
-        answer = credited(snap, about_kind(typed), answer, k)  # "Bài báo ... được đăng ngày nào?": its dateline
+
+        def cited(order: list) -> Answer:
+            return credited(snap, kind, build_answer(snap, query, question, order, mode=used,
+                                                     threshold=self.settings.abstain_threshold, notice=notice), k)
+
+        answer = cited(first)
+        if outlet is not None and answer.abstained and ranked and snap.chunks[ranked[0].row].doc_id not in outlet.docs:
+            # none of the outlet's articles answers: another's may, said so
+            other = cited(collapse_near_duplicates(ranked, snap.texts, k, memo=snap.memo))
+            if not other.abstained:
+                answer = other
+                answer.notice = "; ".join(filter(None, [notice, f"no article from {outlet.name} answers this: the "
+                                                                 "answer is from another outlet"]))
         timings["answer"] = time.perf_counter() - t
         answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
         return answer

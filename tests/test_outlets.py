@@ -12,26 +12,28 @@ from qa.service import QAService
 @pytest.mark.parametrize(("question", "doc"), [
     ("Trong bài của VOV, ông Dương Khiết Trì mang chức danh gì?", "001"),
     ("In the VOV photo, which Chinese official is Tillerson meeting?", "001"),
-    ("theo vov duong khiet tri giu chuc vu gi", "001"),  # lower case: after a word that says an outlet follows
+    ("theo vov duong khiet tri giu chuc vu gi", "001"),  # any case, with or without accents
+    ("Theo vov, duong khiet tri giu chuc vu gi?", "001"),
     ("Theo báo Tổ Quốc, Mỹ và Trung Quốc hướng đến kế hoạch gì?", "000"),
     ("According to the CLO report, who will meet in Washington?", "004"),
 ])
 def test_a_named_outlet_picks_its_articles(seeds: QAService, question: str, doc: str) -> None:
     snap = seeds.snapshot()
     found = named_outlet(question, snap)
-    assert found is not None and {d[:3] for d in found[1]} == {doc}
+    assert found is not None and {d[:3] for d in found[0].docs} == {doc}
     answer = seeds.ask(question)
     assert answer.passages[0].doc_id.startswith(doc)
 
 
 @pytest.mark.parametrize("question", [
-    "Ai bảo vệ tổ quốc?",  # a word, not the outlet (capitals say which)
-    "vov la gi",  # no word before it that says an outlet follows
+    "Ai bảo vệ tổ quốc?", "Mặt trận Tổ Quốc Việt Nam là gì?",  # words, not the outlet: no word says one follows
+    "vov la gi",
+    "nong do cua clo trong nuoc la bao nhieu", "Who is the CLO of the company?",  # chlorine, a chief officer
     "Who met in Rome?",
 ])
 def test_no_outlet_named(seeds: QAService, question: str) -> None:
     assert named_outlet(question, seeds.snapshot()) is None
-    assert without_outlet(question, seeds.snapshot()) == (question, frozenset())
+    assert without_outlet(question, seeds.snapshot()) == (question, None)
 
 
 def test_the_name_and_its_article_words_leave_the_question_where_no_passage_has_it(seeds: QAService) -> None:
@@ -55,4 +57,22 @@ def test_the_outlets_articles_come_first_and_the_others_follow(tmp_path_factory:
     for outlet, doc in (("VTC", "a"), ("VnExpress", "b")):
         answer = service.ask(f"Theo {outlet}, bão số 3 đổ bộ vào đâu?", k=2)
         assert [p.doc_id for p in answer.passages] == [doc, "b" if doc == "a" else "a"], outlet
-        assert not answer.abstained
+        assert not answer.abstained and answer.notice is None
+    # only the other outlet says it: answered from there, and said so (not refused for the word no passage has)
+    answer = service.ask("Theo VTC, người dân đã được sơ tán chưa?", k=2)
+    assert not answer.abstained and answer.passages[0].doc_id == "b"
+    assert "no article from VTC answers this" in (answer.notice or "")
+
+
+def test_common_words_that_name_outlets_name_them_only_as_outlets(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Outlets named by common words ("Thế giới", "Thanh Niên"): "giá vàng trên thế giới" is the world's gold price."""
+    service = corpus_service(tmp_path_factory, "common-outlets", {
+        "gold.txt": "Giá vàng tăng mạnh\n\nVnExpress - Giá vàng trên thế giới tăng lên mức cao kỷ lục 2.400 USD "
+                    "mỗi ounce trong phiên giao dịch hôm nay.\n",
+        "war.txt": "Giao tranh ở Kharkiv\n\n(Thế giới) - Giao tranh tiếp diễn ở Kharkiv suốt đêm qua, nhiều tòa nhà "
+                   "bị hư hại nặng.\n",
+    })
+    snap = service.snapshot()
+    assert named_outlet("gia vang tren the gioi tang len muc nao", snap) is None
+    assert service.ask("gia vang tren the gioi tang len muc nao").passages[0].doc_id == "gold"
+    assert named_outlet("Theo báo Thế giới, giao tranh diễn ra ở đâu?", snap)[0].docs == {"war"}
