@@ -104,11 +104,13 @@ def _asking(question: str, follows: bool = False) -> tuple[AboutKind, re.Match[s
 
 
 @lru_cache(maxsize=4096)
-def about_kind(question: str, before: str | None = None) -> AboutKind | None:
+def about_kind(question: str, before: str | None = None, named: bool = False) -> AboutKind | None:
     """What a question asks about the article it names: its date of publication, author, the agency it is based
     on or the outlet that ran it; None for a question about the news. ``before``: the turn before, when this one
-    follows it: after a question about an article, "Ai viết?" asks its author."""
-    found = _asking(question) or (_asking(question, follows=True) if before and _asking(before) else None)
+    follows it: after a question about an article, "Ai viết?" asks its author. ``named``: the question names an
+    article in a way only the index knows ("the CLO report": ``qa.outlets.names_its_article``)."""
+    follows = named or bool(before and _asking(before))
+    found = _asking(question) or (_asking(question, follows=True) if follows else None)
     return found[0] if found else None
 
 

@@ -36,6 +36,9 @@ _AFTER = re.compile(r"^(?:\.(?:com|net|org|vn)(?:\.vn)?)?(?:['’]s)?(?:\s+(?:ar
                     r"(?:\s+(?:on|about|of)\b)?)?")
 
 
+_ITS_ARTICLE = re.compile(r"\b(?:bai|tin|ban tin|reports?|articles?|story|stories|pieces?)\b")
+
+
 @dataclass(frozen=True)
 class NamedOutlet:
     name: str  # as the documents' ``source`` writes it, without a domain
@@ -75,20 +78,36 @@ def named_outlet(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[
     return by_name[" ".join(m.group(group).split())], m.span(group)
 
 
+def _mention(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, int, int, int, int] | None:
+    """The outlet named, where its name is and where the words that refer to it are (``question`` in NFC)."""
+    found = named_outlet(question, snapshot)
+    if found is None:
+        return None
+    outlet, (start, end) = found
+    low = fold(question).lower()
+    before = _BEFORE.search(low[:start]).start()  # type: ignore[union-attr]  # it matches "" at least
+    return outlet, start, end, before, end + _AFTER.match(low[end:]).end()  # type: ignore[union-attr]
+
+
 def without_outlet(question: str, snapshot: Snapshot) -> tuple[str, NamedOutlet | None]:
     """The question without the outlet it names and the words that refer to it, where no passage has that name,
     and the outlet (None when it names none)."""
     question = nfc(question)
-    found = named_outlet(question, snapshot)
+    found = _mention(question, snapshot)
     if found is None:
         return question, None
-    outlet, (start, end) = found
+    outlet, start, end, before, after = found
     if any(snapshot.lexical.folded.occurs(token) for token in words(fold(question[start:end]).lower())):
         return question, outlet
-    low = fold(question).lower()
-    start = _BEFORE.search(low[:start]).start()  # type: ignore[union-attr]  # it matches "" at least
-    end += _AFTER.match(low[end:]).end()  # type: ignore[union-attr]
-    return f"{question[:start]} {question[end:]}", outlet
+    return f"{question[:before]} {question[after:]}", outlet
+
+
+def names_its_article(question: str, snapshot: Snapshot) -> bool:
+    """Whether the question names an article by its outlet ("the CLO report", "bài của VOV", "VOV's story"): what
+    it then asks may be about that article ("Who is the author of the CLO report on ...?")."""
+    question = nfc(question)
+    found = _mention(question, snapshot)
+    return found is not None and bool(_ITS_ARTICLE.search(fold(question[found[3] : found[4]]).lower()))
 
 
 def outlet_first(items: Sequence[T], outlet: NamedOutlet | None, doc_of: Callable[[T], str]) -> list[T]:

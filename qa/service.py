@@ -32,7 +32,7 @@ from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune, text_source, too_large
 from qa.limits import checked_request
 from qa.metadata import checked_metadata
-from qa.outlets import outlet_first, without_outlet
+from qa.outlets import names_its_article, outlet_first, without_outlet
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
@@ -333,7 +333,8 @@ class QAService:
                 notice = "; ".join(filter(None, [EMPTY_INDEX, notice]))
             typed, earlier = as_typed(question), [as_typed(turn) for turn in history or []]
             asked, outlet = without_outlet(typed, snap)  # "Theo VOV, ...": VOV's articles first
-            kind = about_kind(typed, earlier[-1] if earlier else None)  # "Bài báo ... được đăng ngày nào?": its dateline
+            # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
+            kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
             context = contextualize(asked, earlier)
             if kind is not None and about_kind(typed) is None:  # "Ai viết?" after one: the turn before finds the article
                 asked = without_about(asked, follows=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service_support import corpus_service
-from qa.outlets import named_outlet, without_outlet
+from qa.outlets import named_outlet, names_its_article, without_outlet
 from qa.service import QAService
 
 
@@ -76,3 +76,12 @@ def test_common_words_that_name_outlets_name_them_only_as_outlets(tmp_path_facto
     assert named_outlet("gia vang tren the gioi tang len muc nao", snap) is None
     assert service.ask("gia vang tren the gioi tang len muc nao").passages[0].doc_id == "gold"
     assert named_outlet("Theo báo Thế giới, giao tranh diễn ra ở đâu?", snap)[0].docs == {"war"}
+
+def test_an_article_named_by_its_outlet_can_be_asked_about(seeds: QAService) -> None:
+    """"The CLO report" names an article only the index knows as CLO's: its author is the byline."""
+    snap = seeds.snapshot()
+    assert names_its_article("Who is the author of the CLO report on the trilateral security meeting?", snap)
+    assert names_its_article("Trong bài của VOV, ai tham dự?", snap)
+    assert not names_its_article("Theo VOV, ai tham dự?", snap)  # the outlet, no article of it
+    assert not names_its_article("Who wrote the report on North Korea's nuclear program?", snap)
+    assert seeds.ask("Who is the author of the CLO report on the trilateral security meeting?").answer == "Chấn Phong"
