@@ -38,7 +38,7 @@ from scipy.optimize import minimize
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.answers import evidence  # noqa: E402
+from qa.evidence import evidence  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.evaluation import auroc, eval_service, gold_articles, load_questions  # noqa: E402
 from qa.rerank import rerank  # noqa: E402

@@ -1,4 +1,5 @@
-"""From ranked candidates to a cited answer: passages, highlights, confidence, abstention."""
+"""From ranked candidates to a cited answer: passages, highlights (the answering sentence), abstention (how sure:
+``qa.evidence``)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,16 @@ from dataclasses import asdict, dataclass, field
 
 from typing import TYPE_CHECKING
 
-from qa import glossary
 from qa.answer_type import answer_type, offer_strength
-from qa.calibration import calibrated
-from qa.cleaning import on_caption_line
+from qa.evidence import confidence
 from qa.gloss_cover import gloss_scorer
-from qa.glossary import known_share, renderings
-from qa.lexical import field_tokens, query_terms
-from qa.language import accented
+from qa.glossary import known_share
+from qa.lexical import query_terms
 from qa.photos import asks_credit, asks_photo, caption_end
-from qa.retrieval import Candidate, QueryInfo, names_in
+from qa.retrieval import QueryInfo, names_in
+from qa.sentences import chunk_sentences
 from qa.snapshot import Snapshot
-from qa.text import Sentence, fold, nfc, split_sentences, words
+from qa.text import Sentence
 
 if TYPE_CHECKING:
     from qa.rerank import Ranked
@@ -67,15 +66,6 @@ NAME_SHARE = 0.5
 # the top sentence answering 0.706 / 0.709 / 0.714 / 0.714 / 0.701; NAME_SHARE 0 / 1.0 with it: 0.883 / 0.891 and
 # 0.704 / 0.696; the seed questions the same; answerable English refused 6.9% -> 6.7%, hard negatives' AUROC 0.941
 # -> 0.942.
-GLOSS_EVIDENCE = 0.3
-# An English question's evidence when one of its names (``qa.retrieval.names_in``: "United Nations" whole or word by
-# word, "US-China" by its parts) is in the passage neither as written nor as the glossary renders it. Refitted for
-# each value (benchmarks/calibrate_abstention.py, XQuAD English; 1.0 / 0.8 / 0.7 / 0.5): answerable refused 7.4 /
-# 7.5 / 6.9 / 10.0%, unanswerable abstaining 95.8 / 96.9 / 96.6 / 95.2%, AUROC 0.979 / 0.981 / 0.980 / 0.977; hard
-# negatives (the right article left out) answered at 0.5: 29.4 / 23.6 / 21.7 / 21.5%, AUROC 0.929 / 0.939 / 0.940
-# / 0.934. Names and renderings are tokenised as the index tokenises text ("Panthers'" is "panthers"): at 0.7
-# AUROC 0.981, hard negatives' 0.941, the rest the same.
-MISSING_NAME = 0.7
 # A follow-up's own words weigh 1 + this times as much as the earlier turns' in the sentence it is answered
 # with (``LexicalIndex.coverage_scorer(stressed=)``): read with its context word for word, "Sao nó lại trở nên
 # gấp gáp hơn?" (why did it become more urgent?) after "Cuộc gặp ... ở Rome được lên lịch từ lúc nào?" repeated
@@ -83,7 +73,6 @@ MISSING_NAME = 0.7
 # product's answers (tests/data/seeds-eval/chat-heldout.jsonl, 99 answerable turns, lexical): hit@1 / answer
 # sentence 84 / 71 without, 85 / 73 at 1, 85 / 74 at 2 and 3; the dev conversations 8 / 8 throughout.
 FOLLOW_UP_STRESS = 2.0
-RELATED_EVIDENCE = 0.6  # the page's other text (a lead, the footer): short texts on other things, matched by chance
 
 
 @dataclass(frozen=True)
@@ -125,30 +114,6 @@ class Answer:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-def _sentences(snapshot: Snapshot, row: int, folded: bool) -> list[tuple[Sentence, str, frozenset[str], bool, bool, bool,
-                                                                        str]]:
-    """A chunk's sentences with their token sets, whether each is a question, in the headline, in a photo
-    caption, and the sentence in NFC (as the answer type reads it: a decomposed file's "Đ" + marks are letters);
-    computed once per snapshot."""
-    key = ("sentences", row, folded)
-    cached = snapshot.memo.get(key)
-    if cached is None:
-        chunk = snapshot.chunks[row]
-        raw = snapshot.raws[chunk.doc_id]
-        meta = snapshot.docs.get(chunk.doc_id)
-        heading = meta.heading if meta is not None else None
-        cached = []
-        captions: dict[int, bool] = {}  # by the start of the line
-        for sent in split_sentences(raw[chunk.start : chunk.end], chunk.start):
-            text = raw[sent.start : sent.end]
-            in_heading = heading is not None and heading[0] <= sent.start and sent.end <= heading[1]
-            cached.append((sent, text, frozenset(field_tokens(text, folded=folded)),
-                           text.rstrip("”\"' ").endswith("?"), in_heading, on_caption_line(raw, sent.start, sent.end, captions),
-                           nfc(text)))
-        snapshot.memo[key] = cached
-    return cached
 
 
 _PRONOUN_START = re.compile(r"(?:Ông|Bà|Họ|Người này|He|She|They)(?!\w)")
@@ -208,7 +173,7 @@ class SentencePicker:
         better of its share of the follow-up alone and its share of the whole (a follow-up may say little itself:
         "When?"). ``shown``: spans of the file better passages already show, a sentence in one not picked again while the
         passage has another (the evidence is the passage's all the same)."""
-        sentences = _sentences(self.snapshot, row, folded=self.folded)
+        sentences = chunk_sentences(self.snapshot, row, folded=self.folded)
         scores = self.scores(row, sentences)
         if context is not None:
             together = context.scores(row)
@@ -260,7 +225,7 @@ class SentencePicker:
     def scores(self, row: int, sentences: list | None = None) -> list[float]:
         """Each sentence's score: its share of the question, the answer-type bonus, the question penalty."""
         kind, cover, question = self.kind, self.cover, self.question
-        sentences = sentences if sentences is not None else _sentences(self.snapshot, row, folded=self.folded)
+        sentences = sentences if sentences is not None else chunk_sentences(self.snapshot, row, folded=self.folded)
         glossed = self._glossed(row, sentences)
         scores = []
         for i, (_, _, tokens, is_question, _, _, text) in enumerate(sentences):
@@ -278,82 +243,8 @@ class SentencePicker:
         """Each sentence's share of the question's glossary phrases (on its accented tokens), or None."""
         if self.gloss_cover is None:
             return None
-        accented = sentences if not self.folded else _sentences(self.snapshot, row, folded=False)
+        accented = sentences if not self.folded else chunk_sentences(self.snapshot, row, folded=False)
         return [self.gloss_weight * self.gloss_cover(item[2]) for item in accented]
-
-
-def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
-    """Lexical evidence that the best passage is about the question, in [0, 1]: the IDF-weighted
-    share of the question's content words and word pairs it contains. A question about something
-    the corpus never mentions ("population of Brazil") scores ~0. A follow-up is weighed with its context;
-    "what about X?" on a new X also alone (X is the subject now; "Còn Rome thì sao?" after "Susan Thornton là
-    ai?" is answered by a passage on Rome)."""
-    together = _evidence(snapshot, query, top)
-    return max(together, _evidence(snapshot, query.alone, top)) if query.new_topic else together
-
-
-def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
-    own = _coverage(snapshot, query, top)
-    return own if snapshot.section(top.row) == "body" else RELATED_EVIDENCE * own
-
-
-def _coverage(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
-    whole = query.combined
-    if whole.language == "other":  # "pho" is not found in "đối phó" (``foreign_coverage``)
-        own = snapshot.lexical.foreign_coverage(whole.text, top.row)
-    else:
-        # a syllable seen only outside the question's compound is no evidence: "thoi tiet ha noi" (weather) is
-        # not answered by "thời điểm ... tiết lộ ... nói" (confidence 0.99 before)
-        own = snapshot.lexical.coverage(whole.text, top.row, diacritics=whole.diacritics,
-                                        compounds=glossary.compounds(folded=not whole.diacritics))
-    gloss = whole.gloss_groups
-    if not gloss or not GLOSS_EVIDENCE:
-        return own
-    # weighted by how much of the question the glossary's phrases stand for: a question whose only
-    # known word is "alert" is not answered by a passage that says "cảnh báo"
-    accented = snapshot.lexical.present(top.row, folded=False)
-    found = own + GLOSS_EVIDENCE * known_share(whole.text) * gloss_scorer(snapshot.lexical, gloss)(accented)
-    if _name_missing(query.text, snapshot.lexical.present(top.row, folded=True), accented):  # its own names
-        return MISSING_NAME * found
-    return found
-
-
-def _name_missing(question: str, folded: frozenset[str], accented: frozenset[str]) -> bool:
-    """Whether one of an English question's names is in the passage neither as written (or as its singular)
-    nor as the glossary renders it: "Who is the president of France?" asked of a passage on "Tổng thống Biden"."""
-    def said(name: str) -> bool:  # every word of one of its renderings, as the index tokenises text
-        return any(all(t in accented for t in words(rendering)) for rendering in renderings(name))
-
-    def written(name: str) -> bool:  # as written, or its singular
-        return all(t in folded or t.removesuffix("s") in folded for t in words(fold(name)))
-
-    for name in names_in(question):  # "United Nations" whole or word by word; "US-China" by its parts
-        parts = [part for word in name.split() for part in word.split("-") if part]
-        if not said(name) and not all(written(part) or said(part) for part in parts):
-            return True
-    return False
-
-
-def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
-    """Estimated probability that the corpus answers the question (calibrated evidence). A follow-up in another
-    language than the turns before it ("Who met in Rome?" after "Còn Rome thì sao?"; Vietnamese typed without
-    diacritics counts as another, since it is matched on another field) is weighed in its own language
-    and the turns before it in theirs, and is as sure as the less sure of the two; a part without a content word
-    ("When?") says nothing either way. Read as one text, the words in the other language went unfound (that answer
-    abstained at 0.01) or, read as English, Vietnamese words were found as they should not be ("thoi tiet the nao?"
-    after "Who met in Rome?" was answered at 0.99). 40 held-out conversations (three switch language): answerable
-    turns refused 9 -> 8 of 99, unanswerable ones abstaining 0 -> 1 of 7."""
-    if not query.context or query.combined.language == query.language:
-        return calibrated(evidence(snapshot, query, top), query.combined.language)
-    alone = calibrated(_evidence(snapshot, query.alone, top), query.language)
-    earlier = QueryInfo(query.context, accented(query.context))
-    sure = [alone] if query_terms(query.text, folded=True).unigrams else []
-    if query_terms(earlier.text, folded=True).unigrams:
-        sure.append(calibrated(_evidence(snapshot, earlier, top), earlier.language))
-    if not sure:
-        return calibrated(evidence(snapshot, query, top), query.combined.language)
-    # "Còn Rome thì sao?" after an English turn: Rome alone is what must be found (``evidence``)
-    return max(min(sure), alone) if query.new_topic else min(sure)
 
 
 def build_answer(

@@ -20,7 +20,7 @@ TITLE_WORDS = ("bộ trưởng|ngoại trưởng|thứ trưởng|tổng thống|
                "phát ngôn|tướng|tư lệnh|tham mưu trưởng|nghị sĩ|thượng nghị sĩ|chánh văn phòng|trưởng ban|"
                "thống đốc|thị trưởng|tổng giám đốc|vua|nữ hoàng|hoàng đế|giáo sư|tiến sĩ")
 # "chức" alone only after "giữ": "tổ chức nào" is an organisation
-_ASKING_VI = (r"(?:(?:giữ|có|làm|đảm nhiệm|đảm nhận)\s+)?(?:chức vụ|chức danh|cương vị)\s+(?:gì|nào|là gì)|"
+_ASKING_VI = (r"(?:(?:giữ|có|làm|đảm nhiệm|đảm nhận)\s+)?(?:(?:những|các)\s+)?(?:chức vụ|chức danh|cương vị)\s+(?:gì|nào|là gì)|"
               r"(?:giữ|đảm nhiệm)\s+chức\s+(?:gì|nào)")
 _ASK_VI = re.compile(rf"(?<!\w)(?:{_ASKING_VI}|{fold(_ASKING_VI)})(?!\w)", re.IGNORECASE)
 _OF_VI = r"(?:chức vụ|chức danh|cương vị)\s+của\s+(.+?)\s+là\s+gì"
@@ -40,9 +40,14 @@ _DESCRIBING = frozenset("cua o tai va voi cho nguoi truong doan dai dien doi tac
 _PARTICLES = frozenset("bin al de van von der da di la le".split())  # "bin Laden", "de Gaulle"
 
 
+# a title of address before the name ("Ông Dương Khiết Trì giữ những chức vụ gì?"): every sentence naming him with
+# "ông" matched it, the one giving his office ("Ủy viên Bộ Chính trị ... Dương Khiết Trì") does not
+_ADDRESS = re.compile(r"(?<!\w)(?:ông|bà|ngài|ong)\s+(?=\w)", re.IGNORECASE)
+
+
 def _stripped(text: str) -> str:
     out = _ASK_VI.sub(" ", _ASK_EN.sub(" ", _ASK_EN_HOLD.sub(r"\1", text)))
-    return _ASK_OF_VI.sub(lambda m: m.group(1) or m.group(2), out)
+    return _ADDRESS.sub(" ", _ASK_OF_VI.sub(lambda m: m.group(1) or m.group(2), out))
 
 
 @lru_cache(maxsize=4096)  # asked for every field a question is looked up in

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from service_support import SEEDS, corpus_service, lexical_service
-from qa import answers, retrieval
+from qa import answers, evidence, retrieval
 from qa.answers import Answer, Passage
 from qa.cleaning import is_caption
 from qa.retrieval import Candidate, QueryInfo
@@ -84,22 +84,22 @@ def test_an_english_question_whose_name_the_passage_lacks_is_not_answered(seeds:
 
 def test_a_follow_up_needs_its_own_names_not_its_contexts(seeds: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
     """After "Did Wang Yi go to Paris?", "What did he say about Kissinger?" is answered by a passage on Kissinger."""
-    monkeypatch.setattr(answers, "MISSING_NAME", 0.0)  # a missing name leaves no evidence at all
+    monkeypatch.setattr(evidence, "MISSING_NAME", 0.0)  # a missing name leaves no evidence at all
     snap = seeds.snapshot()
     row = next(i for i, chunk in enumerate(snap.chunks) if "tri ân cựu Ngoại trưởng Mỹ Henry Kissinger" in chunk.text)
     top = Candidate(row, 1.0, 1.0, None)
     follow_up = QueryInfo("What did he say about Kissinger?", False, context="Did Wang Yi go to Paris?")
-    assert answers.evidence(snap, follow_up, top) > 0
-    assert answers.evidence(snap, QueryInfo("What did he say about Paris?", False), top) == 0  # its own name
+    assert evidence.evidence(snap, follow_up, top) > 0
+    assert evidence.evidence(snap, QueryInfo("What did he say about Paris?", False), top) == 0  # its own name
 
 
 def test_a_name_is_looked_for_as_the_index_reads_text(seeds: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
     """"the Houthis' attacks": a plural possessive is the name, found as "Houthi" in the passage."""
-    monkeypatch.setattr(answers, "MISSING_NAME", 0.0)
+    monkeypatch.setattr(evidence, "MISSING_NAME", 0.0)
     snap = seeds.snapshot()
     row = next(i for i, chunk in enumerate(snap.chunks) if "phiến quân Houthi" in chunk.text)
     top = Candidate(row, 1.0, 1.0, None)
-    assert answers.evidence(snap, QueryInfo("What did Blinken say about the Houthis' attacks?", False), top) > 0
+    assert evidence.evidence(snap, QueryInfo("What did Blinken say about the Houthis' attacks?", False), top) > 0
 
 
 @pytest.mark.parametrize("question", ["Who is Taylor Swift?", "What is the capital of Peru?",

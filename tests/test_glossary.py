@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 
 import qa.answers
+import qa.evidence
 import qa.lexical
 import qa.retrieval
 from qa.glossary import GLOSSARY, IRREGULAR, PHRASES, _table, known_share, translate
@@ -118,7 +119,7 @@ def test_common_words_alone_do_not_make_an_answer_confident(service: QAService) 
 def test_the_glossary_raises_the_confidence_of_an_english_answer(service: QAService,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     with_gloss = service.ask("Why did the oil price rise?").confidence
-    monkeypatch.setattr(qa.answers, "GLOSS_EVIDENCE", 0.0)
+    monkeypatch.setattr(qa.evidence, "GLOSS_EVIDENCE", 0.0)
     assert service.ask("Why did the oil price rise?").confidence < with_gloss
 
 
@@ -139,7 +140,7 @@ def test_a_question_the_glossary_barely_knows_is_not_answered_on_that_word(servi
     answer = service.ask(question)
     assert answer.passages and answer.passages[0].doc_id == "c-weather"
     assert answer.abstained
-    monkeypatch.setattr(qa.answers, "known_share", lambda text: 1.0)  # the glossary's share taken whole
+    monkeypatch.setattr(qa.evidence, "known_share", lambda text: 1.0)  # the glossary's share taken whole
     assert not service.ask(question).abstained
 
 

@@ -34,6 +34,9 @@ def test_the_sentence_before_is_shown_only_from_the_same_paragraph(tmp_path_fact
     ("Jake Sullivan giữ chức vụ gì?", "Cố vấn"), ("vuong nghi giu chuc vu gi", "Bộ trưởng Ngoại giao Trung Quốc"),
     ("Vương Nghị là ai?", "Bộ trưởng Ngoại giao Trung Quốc"), ("Who is Wang Yi?", "Bộ trưởng Ngoại giao Trung Quốc"),
     ("Susan Thornton giữ chức vụ gì?", "Quyền Trợ lý ngoại trưởng"),
+    # "những" / "các" before the office, and "Ông" before the name: every sentence with "ông Dương Khiết Trì"
+    # matched it, and "Tại cuộc gặp ở Rome, ông Dương Khiết Trì khẳng định ..." answered
+    ("Ông Dương Khiết Trì giữ những chức vụ gì?", "Ủy viên"), ("Bà Susan Thornton giữ các chức vụ nào?", "Quyền Trợ lý"),
 ])
 def test_asked_what_someone_is_the_answer_gives_the_office_next_to_the_name(seeds: QAService, question: str,
                                                                             office: str) -> None:

@@ -94,7 +94,7 @@ def test_heldout_questions_about_the_seeds() -> None:
     floors = {"en": 0.80, "vi": 0.80, "vi-nodiac": 0.90}  # measured 0.867 / 0.867 / 0.960
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
-    assert report["abstention"]["abstained"] >= 5, report["abstention"]  # of 15; measured 6
+    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 15; measured 10
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.95 (0.91 before compounds counted whole)
 
 
@@ -110,9 +110,9 @@ def _seed_set(name: str, size: int, unanswerable: int, floors: dict[str, tuple[f
 
 
 def test_second_heldout_questions_about_the_seeds() -> None:
-    # measured hit@1 0.850 / 0.950 / 0.833, answer@1 0.775 / 0.900 / 0.767
+    # measured hit@1 0.850 / 0.975 / 0.833, answer@1 0.775 / 0.925 / 0.767
     report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.80, 0.72), "vi": (0.90, 0.85), "vi-nodiac": (0.78, 0.66)})
-    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13
+    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 20; measured 15
     assert report["cross"]["rate"] >= 0.89, report["cross"]  # measured 0.923
 
 
@@ -120,7 +120,7 @@ def test_short_questions_about_the_seeds() -> None:
     """Written like the dev set ("Who met in Rome?"): a few words on each article's main facts."""
     # measured hit@1 0.840 / 0.880 / 0.933, answer@1 0.720 / 0.800 / 0.867
     report = _seed_set("short.jsonl", 75, 10, {"en": (0.78, 0.66), "vi": (0.83, 0.75), "vi-nodiac": (0.86, 0.80)})
-    assert report["abstention"]["abstained"] >= 5, report["abstention"]  # of 10; measured 6
+    assert report["abstention"]["abstained"] >= 6, report["abstention"]  # of 10; measured 7
     assert report["abstention"]["answerable_abstained"] <= 7, report["abstention"]  # of 65; measured 4
 
 
@@ -128,6 +128,6 @@ def test_third_heldout_questions_about_the_seeds() -> None:
     """Details deep in the articles, "Who is X?", yes-or-no questions, near-topic questions they do not answer."""
     # measured hit@1 0.921 / 0.971 / 0.762, answer@1 0.868 / 0.912 / 0.714
     report = _seed_set("heldout3.jsonl", 111, 18, {"en": (0.86, 0.78), "vi": (0.91, 0.85), "vi-nodiac": (0.71, 0.66)})
-    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 18; measured 10
-    assert report["abstention"]["answerable_abstained"] <= 11, report["abstention"]  # of 93; measured 8
+    assert report["abstention"]["abstained"] >= 10, report["abstention"]  # of 18; measured 12
+    assert report["abstention"]["answerable_abstained"] <= 12, report["abstention"]  # of 93; measured 9
     assert report["cross"]["rate"] >= 0.91, report["cross"]  # measured 0.946

@@ -1,0 +1,29 @@
+"""How sure an answer is (``qa.evidence``): asked for an amount, a duration or a time, a passage that offers none
+is less sure."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import evidence
+from qa.service import QAService
+
+
+@pytest.mark.parametrize("question", [
+    "Henry Kissinger qua đời ở tuổi bao nhiêu?",  # the passage says he died, not at what age
+    "Bà Susan Thornton năm nay bao nhiêu tuổi?",
+    "Bà Kim Yo Jong đưa ra lời cảnh báo vào ngày nào?",  # a time: the passage says she warned, not when
+])
+def test_a_passage_without_the_amount_asked_for_is_not_an_answer(seeds: QAService, question: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    assert seeds.ask(question).abstained
+    monkeypatch.setattr(evidence, "TYPE_MISSING", 1.0)  # as sure as any passage on its subject
+    assert not seeds.ask(question).abstained
+
+
+@pytest.mark.parametrize("question", [
+    "Cuộc gặp ở Rome kéo dài bao lâu?", "How many members does the global coalition against terrorism have?",
+    "Đối thoại An ninh và Ngoại giao Mỹ-Trung được hai nhà lãnh đạo nhất trí khi nào?",
+])
+def test_a_passage_that_offers_it_is_answered(seeds: QAService, question: str) -> None:
+    assert not seeds.ask(question).abstained
