@@ -103,14 +103,36 @@ def _asking(question: str, follows: bool = False) -> tuple[AboutKind, re.Match[s
     return None
 
 
+# what a follow-up that asks about the article may say besides the words that ask ("Còn tác giả là ai?", "And who
+# wrote it?"), folded: anything else is news ("Tờ báo nào đưa tin Nga yêu cầu ...?" after a question about an article)
+_ONLY_ASKS = frozenset("con thi sao la ai gi nao va vay the nhi ha vao luc ngay do no nay ay and it its who what which "
+                       "when where is was the this that of by did do does so then also one".split())
+
+
+def _asks_only(question: str, m: re.Match[str]) -> bool:
+    """Whether the question says nothing but the words that ask (``m``) and a pronoun for the article."""
+    return all(w in _ONLY_ASKS for w in re.findall(r"\w+", fold(_rest(nfc(question), m)).lower()))
+
+
+def _rest(text: str, m: re.Match[str]) -> str:
+    """``text`` without the words that ask (a topic between them kept) and the article's words."""
+    kept = " ".join(part for part in m.groupdict().values() if part)
+    return _ARTICLE_PHRASE.sub(" ", f"{text[: m.start()]} {kept} {text[m.end() :]}")
+
+
 @lru_cache(maxsize=4096)
 def about_kind(question: str, before: str | None = None, named: bool = False) -> AboutKind | None:
     """What a question asks about the article it names: its date of publication, author, the agency it is based
     on or the outlet that ran it; None for a question about the news. ``before``: the turn before, when this one
-    follows it: after a question about an article, "Ai viết?" asks its author. ``named``: the question names an
-    article in a way only the index knows ("the CLO report": ``qa.outlets.names_its_article``)."""
-    follows = named or bool(before and _asking(before))
-    found = _asking(question) or (_asking(question, follows=True) if follows else None)
+    follows it: after a question about an article, "Ai viết?" asks its author (a question that says more is about
+    the news). ``named``: the question names an article in a way only the index knows ("the CLO report":
+    ``qa.outlets.names_its_article``)."""
+    found = _asking(question)
+    if found is None and named:
+        found = _asking(question, follows=True)
+    if found is None and before and _asking(before):
+        found = _asking(question, follows=True)
+        found = found if found is not None and _asks_only(question, found[1]) else None
     return found[0] if found else None
 
 
@@ -122,7 +144,4 @@ def without_about(text: str, follows: bool = False) -> str:
     found = _asking(text, follows)
     if found is None:
         return text
-    _, m = found
-    text = nfc(text)
-    kept = " ".join(part for part in m.groupdict().values() if part)  # a topic between the asking words
-    return _ARTICLE_PHRASE.sub(" ", f"{text[: m.start()]} {kept} {text[m.end() :]}")
+    return _rest(nfc(text), found[1])

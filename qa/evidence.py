@@ -3,6 +3,8 @@ probability (``qa.calibration``); below the threshold the answer abstains."""
 
 from __future__ import annotations
 
+import re
+
 from qa import glossary
 from qa.answer_type import answer_type, offer_strength
 from qa.calibration import calibrated
@@ -36,6 +38,12 @@ RELATED_EVIDENCE = 0.6  # the page's other text (a lead, the footer): short text
 # 1,864 of 1,896 abstaining. At 0.6 / 0.4: 41 / 45 of the 63 abstaining, 32 / 35 refused.
 TYPE_MISSING = 0.5
 _COUNTED = frozenset({"number", "duration", "time"})
+# a time or a duration said relative to the day or by its weekday, which the answer type does not read as one ("thứ
+# Sáu tuần trước", "hôm thứ Tư", "hồi tháng trước", "nhiều năm", "cách đây"): the passage offers one all the same
+_RELATIVE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|(?:tuần|tháng|năm|hôm|đêm|sáng|chiều|tối)\s+"
+                       r"(?:trước|tới|qua|này|sau|nay|ngoái)|hôm\s+(?:qua|nay|kia)|(?:nhiều|vài|hàng|mấy)\s+(?:giờ|ngày|"
+                       r"tuần|tháng|năm|thập\s+kỷ)|cách\s+đây|gần\s+đây|(?:last|next|this)\s+(?:week|month|year)|"
+                       r"yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?!\w)", re.IGNORECASE)
 
 
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
@@ -48,10 +56,12 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     return max(together, _evidence(snapshot, query.alone, top)) if query.new_topic else together
 
 
-def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
+def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool = True) -> float:
+    """``typed``: the kind of answer the question asks is checked (not for the turns before a follow-up: theirs was
+    answered before, and "What did they discuss?" after "... điện đàm khi nào?" wants no time)."""
     own = _coverage(snapshot, query, top)
     own = own if snapshot.section(top.row) == "body" else RELATED_EVIDENCE * own
-    return TYPE_MISSING * own if _offers_nothing(snapshot, query, top.row) else own
+    return TYPE_MISSING * own if typed and _offers_nothing(snapshot, query, top.row) else own
 
 
 def _offers_nothing(snapshot: Snapshot, query: QueryInfo, row: int) -> bool:
@@ -60,7 +70,8 @@ def _offers_nothing(snapshot: Snapshot, query: QueryInfo, row: int) -> bool:
     if kind not in _COUNTED:
         return False
     sentences = chunk_sentences(snapshot, row, folded=not query.diacritics)
-    return not any(offer_strength(nfc_text, kind, query.text) > 0 for *_, nfc_text in sentences)
+    return not any(offer_strength(nfc_text, kind, query.text) > 0 or (kind != "number" and _RELATIVE.search(nfc_text))
+                   for *_, nfc_text in sentences)
 
 
 def _coverage(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
@@ -115,7 +126,7 @@ def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     earlier = QueryInfo(query.context, accented(query.context))
     sure = [alone] if query_terms(query.text, folded=True).unigrams else []
     if query_terms(earlier.text, folded=True).unigrams:
-        sure.append(calibrated(_evidence(snapshot, earlier, top), earlier.language))
+        sure.append(calibrated(_evidence(snapshot, earlier, top, typed=False), earlier.language))
     if not sure:
         return calibrated(evidence(snapshot, query, top), query.combined.language)
     # "Còn Rome thì sao?" after an English turn: Rome alone is what must be found (``evidence``)

@@ -37,6 +37,7 @@ _AFTER = re.compile(r"^(?:\.(?:com|net|org|vn)(?:\.vn)?)?(?:['’]s)?(?:\s+(?:ar
 
 
 _ITS_ARTICLE = re.compile(r"\b(?:bai|tin|ban tin|reports?|articles?|story|stories|pieces?)\b")
+_WHERE = re.compile(r"(?:theo|trong|tren|o|in|from|according\s+to|by|per)\b")
 
 
 @dataclass(frozen=True)
@@ -89,15 +90,15 @@ def _mention(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, int, int, 
     return outlet, start, end, before, end + _AFTER.match(low[end:]).end()  # type: ignore[union-attr]
 
 
-def without_outlet(question: str, snapshot: Snapshot) -> tuple[str, NamedOutlet | None]:
-    """The question without the outlet it names and the words that refer to it, where no passage has that name,
-    and the outlet (None when it names none)."""
+def without_outlet(question: str, snapshot: Snapshot, always: bool = False) -> tuple[str, NamedOutlet | None]:
+    """The question without the outlet it names and the words that refer to it, where no passage has that name
+    (``always``: even where one has), and the outlet (None when it names none)."""
     question = nfc(question)
     found = _mention(question, snapshot)
     if found is None:
         return question, None
     outlet, start, end, before, after = found
-    if any(snapshot.lexical.folded.occurs(token) for token in words(fold(question[start:end]).lower())):
+    if not always and any(snapshot.lexical.folded.occurs(token) for token in words(fold(question[start:end]).lower())):
         return question, outlet
     return f"{question[:before]} {question[after:]}", outlet
 
@@ -107,7 +108,10 @@ def names_its_article(question: str, snapshot: Snapshot) -> bool:
     it then asks may be about that article ("Who is the author of the CLO report on ...?")."""
     question = nfc(question)
     found = _mention(question, snapshot)
-    return found is not None and bool(_ITS_ARTICLE.search(fold(question[found[3] : found[4]]).lower()))
+    if found is None:
+        return False
+    mention = fold(question[found[3] : found[4]]).lower()  # not one that says where the answer is: "Theo bài của VOV"
+    return bool(_ITS_ARTICLE.search(mention)) and not _WHERE.match(mention)
 
 
 def outlet_first(items: Sequence[T], outlet: NamedOutlet | None, doc_of: Callable[[T], str]) -> list[T]:

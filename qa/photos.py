@@ -18,15 +18,20 @@ from qa.text import LINE_BREAKS, fold, nfc
 
 # "ảnh" but not "ảnh hưởng" (influence) or "hình ảnh" (also an image one has: "thay đổi hình ảnh khu vực"); typed
 # without accents "anh" is also a brother or English: only with a word that makes it a picture
-_PICTURE_VI = "bức ảnh|tấm ảnh|bức hình|ảnh chụp|chú thích ảnh"
+_PICTURE_VI = "bức ảnh|tấm ảnh|bức hình|tấm hình|ảnh chụp|hình chụp|chú thích ảnh"
+# not "image" (a reputation) or "the big picture"
 _PHOTO = re.compile(rf"(?<!\w)(?:{_PICTURE_VI}|{fold(_PICTURE_VI)}|(?<!hình )ảnh(?!\s+hưởng))(?!\w)|"
-                    r"\b(?:photo(?:graph)?s?|pictures?|pictured|captions?)\b", re.IGNORECASE)  # not "image": a reputation
-# whose it is: the asking words that follow or precede the photo
+                    r"\b(?:photo(?:graph)?s?|photographers?|(?<!big )(?<!bigger )(?<!full )(?<!whole )(?<!overall )"
+                    r"(?<!clear )(?<!complete )pictures?|pictured|captions?)\b", re.IGNORECASE)
+# whose it is: the asking words that follow the photo, the question's subject ("Bức ảnh ... là của cơ quan nào?", not
+# "Trong ảnh, ông X là đại diện của cơ quan nào?"), or say it was taken
+_SUBJECT_VI = re.compile(rf"^\W*(?:(?:cái|tấm|bức|cai|tam|buc)\s+)?(?:{_PICTURE_VI}|{fold(_PICTURE_VI)}|ảnh|hình)(?!\w)",
+                         re.IGNORECASE)
 _WHOSE_VI = (r"(?:là\s+)?của\s+(?:ai|cơ quan nào|hãng nào|hãng tin nào|báo nào|nguồn nào)|do\s+(?:ai|cơ quan nào|"
              r"hãng nào|hãng tin nào|nguồn nào)(?:\s+(?:cung cấp|chụp|thực hiện|cung cap|chup|thuc hien))?|ai\s+(?:đã\s+)?chụp|nguồn\s+(?:ảnh|"
              r"của ảnh)|(?:được\s+)?cung cấp bởi\s+(?:ai|cơ quan nào|hãng nào)")
 _WHOSE_EN = (r"\bwho\s+(?:took|shot|supplied|provided|is\s+credited\s+(?:with|for))\b|\bwhose\s+(?:photo|picture|image)\b|"
-             r"\b(?:photo|picture|image)\s+credit\b|\bcredited\s+to\s+(?:whom|which|what)\b|\bby\s+whom\b|"
+             r"\b(?:photo|picture|image)\s+credit\b|\bcredited\s+to\s+(?:whom|which|what)\b|\bphotographer\b|"
              r"\b(?:which|what)\s+(?:news\s+)?(?:agency|organi[sz]ation|outlet|source)\s+(?:took|supplied|provided|"
              r"is\s+credited|was\s+credited|shot)\b|\bsource\s+of\s+the\s+(?:photo|picture|image)\b")
 # as written, typed without accents, in English: each on its own, so that "do ai chup" is taken whole
@@ -44,7 +49,10 @@ def asks_photo(question: str) -> bool:
 def asks_credit(question: str) -> bool:
     """Whether the question asks whose a photo is: who took it, which agency it is credited to."""
     text = nfc(question)
-    return bool(_PHOTO.search(text) and any(p.search(text) for p in _WHOSE))
+    if not _PHOTO.search(text):
+        return False
+    vietnamese, folded, english = _WHOSE
+    return bool(english.search(text) or (_SUBJECT_VI.search(text) and (vietnamese.search(text) or folded.search(text))))
 
 
 @lru_cache(maxsize=4096)

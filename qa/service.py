@@ -315,7 +315,9 @@ class QAService:
         with self.admitted():
             return self._answer(question, k, mode, history)
 
-    def _answer(self, question: str, k: int | None, mode: Mode | None, history: list[str] | None) -> Answer:
+    def _answer(self, question: str, k: int | None, mode: Mode | None, history: list[str] | None,
+                outlets: bool = True) -> Answer:
+        """``outlets``: an outlet the question names puts its articles first (``qa.outlets``)."""
         k = k or self.settings.k
         requested: Mode = mode or self.settings.mode
         timings: dict[str, float] = {}
@@ -332,7 +334,7 @@ class QAService:
             if not snap.docs:  # a mistyped QA_DATA_DIR starts a new, empty index: say so, not just "no answer"
                 notice = "; ".join(filter(None, [EMPTY_INDEX, notice]))
             typed, earlier = as_typed(question), [as_typed(turn) for turn in history or []]
-            asked, outlet = without_outlet(typed, snap)  # "Theo VOV, ...": VOV's articles first
+            asked, outlet = without_outlet(typed, snap) if outlets else (typed, None)  # "Theo VOV, ...": VOV's first
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
             context = contextualize(asked, earlier)
@@ -371,13 +373,13 @@ class QAService:
                                                      threshold=self.settings.abstain_threshold, notice=notice), k)
 
         answer = cited(first)
-        if outlet is not None and answer.abstained and ranked and snap.chunks[ranked[0].row].doc_id not in outlet.docs:
-            # none of the outlet's articles answers: another's may, said so
-            other = cited(collapse_near_duplicates(ranked, snap.texts, k, memo=snap.memo))
-            if not other.abstained:
-                answer = other
-                answer.notice = "; ".join(filter(None, [notice, f"no article from {outlet.name} answers this: the "
-                                                                 "answer is from another outlet"]))
         timings["answer"] = time.perf_counter() - t
         answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
+        if outlet is not None and answer.abstained:  # none of the outlet's articles answers: another's may, said so
+            other = self._answer(without_outlet(typed, snap, always=True)[0], k, mode, history, outlets=False)
+            if not other.abstained:
+                other.question = question
+                other.notice = "; ".join(filter(None, [other.notice, f"no article from {outlet.name} answers this: "
+                                                                     "the answer is from another outlet"]))
+                return other
         return answer

@@ -34,7 +34,8 @@ _ASK_EN = re.compile(rf"\b(?:what|which) (?:is|was) (?:the )?{_OFFICE} of\b|(?<=
 _WHO_IS_VI = re.compile(r"^(?P<who>.+?)\s+l[aà]\s+ai\s*\??\s*$", re.IGNORECASE)
 _WHO_IS_EN = re.compile(r"^(?:who\s+(?:is|was)|who's)\s+(?P<who>[^?]+?)\s*\?", re.IGNORECASE)
 # not a name: the words that ask, and pronouns ("Ông ấy giữ chức vụ gì?" names nobody: the turn before does)
-_NOT_NAME = frozenset("who whos what which is was s the of la ai ong ba ay ta anh chi ho he she they him her his".split())
+_NOT_NAME = frozenset("who whos what which is was s the of la ai ong ba ngai ay ta anh chi ho he she they him her his"
+                      .split())
 # an unaccented "x la ai" names someone only in a few words none of which describes ("dai dien cua my la ai")
 _DESCRIBING = frozenset("cua o tai va voi cho nguoi truong doan dai dien doi tac em vo chong con ban".split())
 _PARTICLES = frozenset("bin al de van von der da di la le".split())  # "bin Laden", "de Gaulle"
@@ -42,7 +43,7 @@ _PARTICLES = frozenset("bin al de van von der da di la le".split())  # "bin Lade
 
 # a title of address before the name ("Ông Dương Khiết Trì giữ những chức vụ gì?"): every sentence naming him with
 # "ông" matched it, the one giving his office ("Ủy viên Bộ Chính trị ... Dương Khiết Trì") does not
-_ADDRESS = re.compile(r"(?<!\w)(?:ông|bà|ngài|ong)\s+(?=\w)", re.IGNORECASE)
+_ADDRESS = re.compile(r"(?:^|(?<=[,.;:?!]\s))(?:ông|bà|ngài|ong)\s+(?=\w)", re.IGNORECASE)  # "Bà Rịa" is no "bà"
 
 
 def _stripped(text: str) -> str:

@@ -122,6 +122,11 @@ def test_the_article_is_the_one_the_topic_finds(seeds: QAService) -> None:
     assert all(p.section != "metadata" for p in seeds.ask("Ai viết?").passages)  # alone, no article named
     english = seeds.ask("Who wrote it?", history=["Who wrote the article about the national security advisers meeting?"])
     assert english.answer == "Chấn Phong"
+    # a follow-up that says more is about the news: "Tờ báo nào đưa tin ...?" names the papers of the story
+    news = seeds.ask("Tờ báo nào đưa tin Nga yêu cầu Trung Quốc trợ giúp quân sự?",
+                     history=["Bài báo về cuộc gặp ở Rome đăng ngày nào?"])
+    assert not news.abstained and "Financial Times" in news.answer
+    assert about_kind("When was the peace plan released?", "Who wrote the article on the Rome meeting?") is None
 
 
 def test_a_question_about_the_news_is_answered_from_the_news(seeds: QAService) -> None:

@@ -174,7 +174,8 @@ def test_follow_up_answer_type_is_the_follow_ups_own(talks: QAService, monkeypat
     """'How long ...?' after 'Who ...?' asks for a duration, not a person (the context does not type it)."""
     seen: list[str] = []
     original = answers.answer_type
-    monkeypatch.setattr(answers, "answer_type", lambda text: seen.append(text) or original(text))
+    for module in (answers, evidence):  # the answer sentence, and how sure it is (the kind a passage must offer)
+        monkeypatch.setattr(module, "answer_type", lambda text: seen.append(text) or original(text))
     talks.ask("How long did the talks last?", history=["Who met in Geneva?"])
     assert seen and all(text == "How long did the talks last?" for text in seen)
 

@@ -27,3 +27,18 @@ def test_a_passage_without_the_amount_asked_for_is_not_an_answer(seeds: QAServic
 ])
 def test_a_passage_that_offers_it_is_answered(seeds: QAService, question: str) -> None:
     assert not seeds.ask(question).abstained
+
+
+@pytest.mark.parametrize("question", [
+    "Kissinger qua đời cách đây bao lâu?",  # "hồi tháng trước"
+    "Vụ tấn công phòng hòa nhạc ở Moscow xảy ra khi nào?",  # "thứ Sáu tuần trước"
+    "Trung Quốc đưa kế hoạch hòa bình lên Liên Hợp Quốc vào lúc nào?",  # "Tuần trước"
+])
+def test_a_time_said_relative_to_the_day_is_one(seeds: QAService, question: str) -> None:
+    assert not seeds.ask(question).abstained
+
+
+def test_the_turn_before_is_not_asked_its_kind_again(seeds: QAService) -> None:
+    """"What did they discuss?" after "... điện đàm khi nào?" wants no time: only its own kind is checked."""
+    answer = seeds.ask("What did they discuss?", history=["Vương Nghị và Blinken điện đàm khi nào?"])
+    assert not answer.abstained and "Israel-Hamas" in answer.answer

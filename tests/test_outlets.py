@@ -58,7 +58,8 @@ def test_the_outlets_articles_come_first_and_the_others_follow(tmp_path_factory:
         answer = service.ask(f"Theo {outlet}, bão số 3 đổ bộ vào đâu?", k=2)
         assert [p.doc_id for p in answer.passages] == [doc, "b" if doc == "a" else "a"], outlet
         assert not answer.abstained and answer.notice is None
-    # only the other outlet says it: answered from there, and said so (not refused for the word no passage has)
+    # only the other outlet says it: answered from there, and said so (not refused for the word no passage has; nor
+    # where the name is in the outlet's own text and kept the question on its article)
     answer = service.ask("Theo VTC, người dân đã được sơ tán chưa?", k=2)
     assert not answer.abstained and answer.passages[0].doc_id == "b"
     assert "no article from VTC answers this" in (answer.notice or "")
@@ -81,7 +82,20 @@ def test_an_article_named_by_its_outlet_can_be_asked_about(seeds: QAService) -> 
     """"The CLO report" names an article only the index knows as CLO's: its author is the byline."""
     snap = seeds.snapshot()
     assert names_its_article("Who is the author of the CLO report on the trilateral security meeting?", snap)
-    assert names_its_article("Trong bài của VOV, ai tham dự?", snap)
+    assert names_its_article("When was VOV's report on Tillerson published?", snap)
     assert not names_its_article("Theo VOV, ai tham dự?", snap)  # the outlet, no article of it
+    # where the answer is said, not the article asked about: "nguồn nào" asks the news
+    assert not names_its_article("Trong bài của VOV, ai tham dự?", snap)
+    answer = seeds.ask("Theo bài của báo Tổ Quốc, nguồn nào cho biết Trung Quốc có vai trò hạn chế trong chống khủng bố?")
+    assert answer.passages[0].section == "body" and "Thornton" in answer.answer
     assert not names_its_article("Who wrote the report on North Korea's nuclear program?", snap)
     assert seeds.ask("Who is the author of the CLO report on the trilateral security meeting?").answer == "Chấn Phong"
+
+
+def test_an_outlet_whose_name_its_text_holds_falls_back_too(seeds: QAService) -> None:
+    """"Tổ Quốc" is also a word of the seeds: the name stays in the question and finds its article, which does not
+    say whom Sullivan met in Anchorage; another outlet's article does."""
+    answer = seeds.ask("Theo báo Tổ Quốc, Sullivan gặp ai ở Anchorage?")
+    assert not answer.abstained and answer.passages[0].doc_id.startswith("004")
+    assert answer.question == "Theo báo Tổ Quốc, Sullivan gặp ai ở Anchorage?"
+    assert "no article from Tổ Quốc answers this" in (answer.notice or "")
