@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from qa import glossary
+from qa.about import about_kind
 from qa.answer_type import answer_type, offer_strength
 from qa.calibration import calibrated
 from qa.gloss_cover import gloss_scorer
@@ -65,9 +66,10 @@ def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool 
 
 
 def _offers_nothing(snapshot: Snapshot, query: QueryInfo, row: int) -> bool:
-    """Whether the question asks for an amount, a duration or a time and no sentence of the passage offers one."""
+    """Whether the question asks for an amount, a duration or a time and no sentence of the passage offers one (not
+    asked when it was published: its page's dateline answers, ``qa.credits``)."""
     kind = answer_type(query.text)
-    if kind not in _COUNTED:
+    if kind not in _COUNTED or about_kind(query.text) is not None:
         return False
     sentences = chunk_sentences(snapshot, row, folded=not query.diacritics)
     return not any(offer_strength(nfc_text, kind, query.text) > 0 or (kind != "number" and _RELATIVE.search(nfc_text))

@@ -78,6 +78,7 @@ def test_answered_with_the_line_of_the_page(seeds: QAService, question: str, doc
     answer, first = _first(seeds, question)
     assert first.doc_id.startswith(doc) and first.section == "metadata" and first.chunk_id is None
     assert answer.answer == first.highlight.text == said
+    assert answer.confidence > 0.9  # sure of the article (a date asked for: its dateline offers it, not its text)
     assert line is None or first.text == line
     # then the passages that found the article, ranked after it
     assert [p.rank for p in answer.passages] == list(range(1, len(answer.passages) + 1))
