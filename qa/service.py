@@ -367,12 +367,8 @@ class QAService:
                                          snap.texts, k, memo=snap.memo)
         timings["rerank"] = time.perf_counter() - t
         t = time.perf_counter()
-
-        def cited(order: list) -> Answer:
-            return credited(snap, kind, build_answer(snap, query, question, order, mode=used,
-                                                     threshold=self.settings.abstain_threshold, notice=notice), k)
-
-        answer = cited(first)
+        answer = credited(snap, kind, build_answer(snap, query, question, first, mode=used,
+                                                   threshold=self.settings.abstain_threshold, notice=notice), k)
         timings["answer"] = time.perf_counter() - t
         answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
         if outlet is not None and answer.abstained:  # none of the outlet's articles answers: another's may, said so
