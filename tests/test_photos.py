@@ -45,6 +45,10 @@ def test_a_caption_runs_to_its_credit() -> None:
     ("Bức ảnh Tillerson gặp Dương Khiết Trì là của cơ quan nào?", "001",
      "Ngoại trưởng Mỹ Rex Tillerson trong một cuộc gặp Ủy viên Quốc vụ Trung Quốc Dương Khiết Trì. "
      "(Ảnh: Bộ Ngoại giao Mỹ)"),
+    # "ông" twice: a title of address, no word to find (it found "Tại cuộc gặp ở Rome, ông Dương Khiết Trì ...")
+    ("Bức ảnh ông Tillerson gặp ông Dương Khiết Trì do cơ quan nào cung cấp?", "001",
+     "Ngoại trưởng Mỹ Rex Tillerson trong một cuộc gặp Ủy viên Quốc vụ Trung Quốc Dương Khiết Trì. "
+     "(Ảnh: Bộ Ngoại giao Mỹ)"),
     ("Who took the photo of the Chinese delegation leaving the hotel in Rome?", "002",
      "Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp. Ảnh: Reuters"),
     # about a photo, not whose: the caption, without its credit
