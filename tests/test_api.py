@@ -148,6 +148,16 @@ def test_ask_is_the_cli_json_plus_timings(client: TestClient, data_dir: Path) ->
     check_passages(body["passages"])
 
 
+def test_a_question_about_the_article_is_answered_with_its_page_line(client: TestClient) -> None:
+    """The dateline is in no chunk: its passage's ``chunk_id`` is null and its ``section`` "metadata", offsets and all."""
+    body = client.post("/v1/ask", json={"question": "Bài báo về cuộc họp ba bên Mỹ-Nhật-Hàn được đăng ngày nào?",
+                                        "k": 2}).json()
+    first = body["passages"][0]
+    assert first["section"] == "metadata" and first["chunk_id"] is None and first["text"].startswith("Thứ tư, 24/03/2021")
+    assert body["answer"] == first["highlight"]["text"] == "24/03/2021 08:00 AM" and len(body["passages"]) == 2
+    check_passages(body["passages"])
+
+
 def test_ask_follow_up_uses_the_history(client: TestClient) -> None:
     history = [{"role": "user", "content": "Who met in Rome?"}]
     body = client.post("/v1/ask", json={"question": "How long did the meeting last?", "history": history}).json()
