@@ -91,7 +91,7 @@ def test_heldout_questions_about_the_seeds() -> None:
     questions = load_questions(SEEDS_EVAL / "heldout.jsonl")
     assert len(questions) == 100 and sum(q["article"] is None for q in questions) == 15
     report = _evaluate(SEEDS_EVAL / "heldout.jsonl", SEEDS, XQUAD / "docs")
-    floors = {"en": 0.80, "vi": 0.80, "vi-nodiac": 0.90}  # measured 0.867 / 0.867 / 0.960
+    floors = {"en": 0.88, "vi": 0.80, "vi-nodiac": 0.90}  # measured 0.933 / 0.867 / 0.960
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
     assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 15; measured 10
@@ -110,8 +110,8 @@ def _seed_set(name: str, size: int, unanswerable: int, floors: dict[str, tuple[f
 
 
 def test_second_heldout_questions_about_the_seeds() -> None:
-    # measured hit@1 0.875 / 1.000 / 0.833, answer@1 0.800 / 0.950 / 0.767
-    report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.80, 0.72), "vi": (0.90, 0.85), "vi-nodiac": (0.78, 0.66)})
+    # measured hit@1 0.900 / 1.000 / 0.833, answer@1 0.825 / 0.950 / 0.767
+    report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.85, 0.77), "vi": (0.94, 0.89), "vi-nodiac": (0.78, 0.70)})
     assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 20; measured 15
     assert report["cross"]["rate"] >= 0.89, report["cross"]  # measured 0.923
 
@@ -126,8 +126,8 @@ def test_short_questions_about_the_seeds() -> None:
 
 def test_third_heldout_questions_about_the_seeds() -> None:
     """Details deep in the articles, "Who is X?", yes-or-no questions, near-topic questions they do not answer."""
-    # measured hit@1 0.921 / 0.971 / 0.762, answer@1 0.868 / 0.912 / 0.714
-    report = _seed_set("heldout3.jsonl", 111, 18, {"en": (0.86, 0.78), "vi": (0.91, 0.85), "vi-nodiac": (0.71, 0.66)})
+    # measured hit@1 0.947 / 0.971 / 0.762, answer@1 0.895 / 0.912 / 0.714
+    report = _seed_set("heldout3.jsonl", 111, 18, {"en": (0.89, 0.84), "vi": (0.91, 0.85), "vi-nodiac": (0.71, 0.66)})
     assert report["abstention"]["abstained"] >= 10, report["abstention"]  # of 18; measured 12
-    assert report["abstention"]["answerable_abstained"] <= 12, report["abstention"]  # of 93; measured 9
+    assert report["abstention"]["answerable_abstained"] <= 10, report["abstention"]  # of 93; measured 6
     assert report["cross"]["rate"] >= 0.91, report["cross"]  # measured 0.946
