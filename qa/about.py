@@ -15,14 +15,9 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from qa.text import fold, nfc
+from qa.text import either_accents, fold, nfc
 
 AboutKind = Literal["date", "author", "agency", "outlet"]
-
-
-def _either(pattern: str) -> str:
-    """A Vietnamese pattern as written and typed without diacritics ("đăng" is "dang": never "đang")."""
-    return f"(?:{pattern}|{fold(pattern)})"
 
 
 # "bài" is an article unless a word makes it something else ("bài phát biểu", "bài thuốc", "bài dự thi", a "bài đăng"
@@ -42,9 +37,9 @@ _ARTICLE = re.compile(rf"(?<!\w)(?:{_ARTICLE_VI}|{_ARTICLE_EN})(?!\w)", re.IGNOR
 # vào bài viết, ...", "Bài báo này cho biết ...", "according to a report", "the article says")
 _SAYS_VI = "cho biết|cho hay|cho thấy|nói|có nói|đề cập|nhắc đến|nhắc tới|viết rằng|nêu|kể|phân tích|giải thích|mô tả"
 _WHERE_SAID = re.compile(
-    rf"(?<!\w)(?:{_either('theo|trong|ở|qua|dựa vào|dựa theo|căn cứ|căn cứ vào')})\s+(?:{_either('nội dung')}\s+)?"
-    rf"(?:{_either('của')}\s+)?(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó|trên')}))?(?!\w)|"
-    rf"(?<!\w)(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó|trên')}))?\s+(?:{_either('có')}\s+)?(?:{_either(_SAYS_VI)})(?!\w)|"
+    rf"(?<!\w)(?:{either_accents('theo|trong|ở|qua|dựa vào|dựa theo|căn cứ|căn cứ vào')})\s+(?:{either_accents('nội dung')}\s+)?"
+    rf"(?:{either_accents('của')}\s+)?(?:{_ARTICLE_VI})(?:\s+(?:{either_accents('này|đó|trên')}))?(?!\w)|"
+    rf"(?<!\w)(?:{_ARTICLE_VI})(?:\s+(?:{either_accents('này|đó|trên')}))?\s+(?:{either_accents('có')}\s+)?(?:{either_accents(_SAYS_VI)})(?!\w)|"
     r"\b(?:according\s+to|in|from|per|based\s+on)\s+(?:the|this|that|a|an|its|their|[\w'’.-]+['’]s?)\s+"
     r"(?:news\s+)?(?:article|report|story|piece)s?\b|"
     r"\b(?:the|this|that|a)\s+(?:news\s+)?(?:article|report|story|piece)\s+(?:says?|said|mentions?|mentioned|"
@@ -52,27 +47,27 @@ _WHERE_SAID = re.compile(
 
 _WHEN_VI = "ngày nào|ngày bao nhiêu|hôm nào|lúc nào|khi nào|bao giờ|thời điểm nào|năm nào|tháng nào|thời gian nào"
 _PUBLISH_VI = "đăng|đăng tải|xuất bản|phát hành|phát đi|lên trang"
-_DATE_VI = _either(rf"(?:được\s+)?(?:{_PUBLISH_VI})(?:\s+(?:tải|lên))?(?:\s+trên(?:\s+\w+){{1,3}}?)?"
+_DATE_VI = either_accents(rf"(?:được\s+)?(?:{_PUBLISH_VI})(?:\s+(?:tải|lên))?(?:\s+trên(?:\s+\w+){{1,3}}?)?"
                    rf"(?:\s+(?:vào|lúc|hôm|từ))?\s+(?:{_WHEN_VI})|ngày\s+(?:đăng|xuất bản)(?!\s+(?:ký|cai|quang))")
 _DATE_EN = (r"\bwhen\s+(?:was|were|did|is|has)\b(?P<keep1>.*?)\b(?:published|posted|released|written|dated|run|"
             r"put\s+online|come\s+out|came\s+out|publish|post|release|appear(?:ed)?)\b|"
             r"\b(?:publication|publishing|release|posting)\s+date\b|\bdate\s+of\s+(?:publication|the\s+(?:"
             + _ARTICLE_EN + r"))\b|\b(?:what|which)\s+(?:date|day|year|month)\b(?P<keep2>.*?)\b(?:published|posted|"
             r"released|written|dated|appear(?:ed)?)\b|\bpublished\s+(?:on|in)\s+(?:what|which)\b")
-_AUTHOR_VI = _either(r"ai\s+(?:là\s+)?(?:viết|tác giả|người viết|chấp bút)|(?:do|bởi)\s+ai\s+(?:viết|thực hiện|"
+_AUTHOR_VI = either_accents(r"ai\s+(?:là\s+)?(?:viết|tác giả|người viết|chấp bút)|(?:do|bởi)\s+ai\s+(?:viết|thực hiện|"
                      r"chấp bút)|tác giả|người viết|(?:phóng viên|nhà báo)\s+nào\s+(?:đã\s+)?(?:viết|thực hiện|"
                      r"đưa tin)|bút danh")
 _AUTHOR_EN = (r"\bwho\s+(?:wrote|writes|authored|penned|(?:is|was)\s+the\s+(?:author|writer|reporter|journalist))\b|"
               r"\bthe\s+author\b|\bauthor\s+of\b|\bwritten\s+by\s+(?:whom|who)\b|\bbyline\b|"
               r"\b(?:which|what)\s+(?:reporter|journalist|writer)\s+(?:wrote|filed|authored|penned)\b")
-_AGENCY_VI = _either(r"(?:(?:dẫn|trích|lấy|dịch)(?:\s+(?:theo|từ|lời|lại))?\s+)?(?:hãng tin|hãng thông tấn|"
+_AGENCY_VI = either_accents(r"(?:(?:dẫn|trích|lấy|dịch)(?:\s+(?:theo|từ|lời|lại))?\s+)?(?:hãng tin|hãng thông tấn|"
                      r"thông tấn xã|nguồn tin|nguồn)\s+(?:nào|gì)|nguồn\s+của|(?:dẫn|trích|lấy|dịch)\s+(?:theo|từ|"
                      r"lại từ|nguồn từ)\s+(?:đâu|ai|nguồn nào)")
 _AGENCY_EN = (r"\b(?:which|what)\s+(?:news\s+)?(?:agency|agencies|wire|wire\s+service|news\s+service|source|sources)"
               r"\b(?:(?P<keep3>.*?)\b(?:based\s+on|cites?|cited|credits?|credited|draws?\s+on|drew\s+on)\b)?|"
               r"\bsource\s+of\s+(?:the|this)\s+(?:" + _ARTICLE_EN + r")\b|\bbased\s+on\s+(?:which|what)\b|"
               r"\bcredited\s+to\b")
-_OUTLET_VI = _either(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xuất bản)(?:\s+(?:lên|tải))?\s+)?(?:trên|của|từ|thuộc|ở)"
+_OUTLET_VI = either_accents(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xuất bản)(?:\s+(?:lên|tải))?\s+)?(?:trên|của|từ|thuộc|ở)"
                      r"\s+(?:tờ\s+)?(?:báo|trang(?:\s+(?:báo|tin|web))?|website|cơ quan báo chí|tòa soạn|kênh)\s+"
                      r"(?:nào|gì)|(?:tờ báo|trang báo|trang tin|trang|cơ quan báo chí|tòa soạn|(?<!cảnh )(?<!thông )"
                      r"(?<!dự )(?<!tình )báo)\s+nào\s+(?:đã\s+)?(?:đăng|đưa|xuất bản|phát hành|viết)")
@@ -86,7 +81,7 @@ _KINDS: tuple[tuple[AboutKind, re.Pattern[str]], ...] = tuple(
                          ("agency", _AGENCY_VI, _AGENCY_EN), ("outlet", _OUTLET_VI, _OUTLET_EN)))
 # the article's own words, with what introduces the topic after them ("bài báo về", "the article on")
 _ARTICLE_PHRASE = re.compile(
-    rf"(?<!\w)(?:{_ARTICLE_VI})(?:\s+(?:{_either('này|đó|về|của|nói về|viết về|đưa tin về')}))*(?!\w)|"
+    rf"(?<!\w)(?:{_ARTICLE_VI})(?:\s+(?:{either_accents('này|đó|về|của|nói về|viết về|đưa tin về')}))*(?!\w)|"
     rf"\b(?:the|this|that|an?)?\s*(?:{_ARTICLE_EN})(?:\s+(?:about|on|of|covering|concerning|"
     rf"regarding|reporting|that\s+reported))?\b", re.IGNORECASE)
 

@@ -14,18 +14,18 @@ import re
 from functools import lru_cache
 
 from qa.cleaning import CAPTION_MAX, is_caption
-from qa.text import LINE_BREAKS, fold, nfc
+from qa.text import LINE_BREAKS, either_accents, fold, nfc
 
 # "ảnh" but not "ảnh hưởng" (influence) or "hình ảnh" (also an image one has: "thay đổi hình ảnh khu vực"); typed
 # without accents "anh" is also a brother or English: only with a word that makes it a picture
 _PICTURE_VI = "bức ảnh|tấm ảnh|bức hình|tấm hình|ảnh chụp|hình chụp|chú thích ảnh"
 # not "image" (a reputation) or "the big picture"
-_PHOTO = re.compile(rf"(?<!\w)(?:{_PICTURE_VI}|{fold(_PICTURE_VI)}|(?<!hình )ảnh(?!\s+hưởng))(?!\w)|"
+_PHOTO = re.compile(rf"(?<!\w)(?:{either_accents(_PICTURE_VI)}|(?<!hình )ảnh(?!\s+hưởng))(?!\w)|"
                     r"\b(?:photo(?:graph)?s?|photographers?|(?<!big )(?<!bigger )(?<!full )(?<!whole )(?<!overall )"
                     r"(?<!clear )(?<!complete )pictures?|pictured|captions?)\b", re.IGNORECASE)
 # whose it is: the asking words that follow the photo, the question's subject ("Bức ảnh ... là của cơ quan nào?", not
 # "Trong ảnh, ông X là đại diện của cơ quan nào?"), or say it was taken
-_SUBJECT_VI = re.compile(rf"^\W*(?:(?:cái|tấm|bức|cai|tam|buc)\s+)?(?:{_PICTURE_VI}|{fold(_PICTURE_VI)}|ảnh|hình)(?!\w)",
+_SUBJECT_VI = re.compile(rf"^\W*(?:(?:cái|tấm|bức|cai|tam|buc)\s+)?(?:{either_accents(_PICTURE_VI)}|ảnh|hình)(?!\w)",
                          re.IGNORECASE)
 _WHOSE_VI = (r"(?:là\s+)?của\s+(?:ai|cơ quan nào|hãng nào|hãng tin nào|báo nào|nguồn nào)|do\s+(?:ai|cơ quan nào|"
              r"hãng nào|hãng tin nào|nguồn nào)(?:\s+(?:cung cấp|chụp|thực hiện|cung cap|chup|thuc hien))?|ai\s+(?:đã\s+)?chụp|nguồn\s+(?:ảnh|"

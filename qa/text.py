@@ -98,6 +98,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_FOLD))
 
 
+def either_accents(pattern: str) -> str:
+    """A Vietnamese regular expression as written or typed without diacritics: "đăng" or "dang" (never "đang")."""
+    return f"(?:{pattern}|{fold(pattern)})"
+
+
 def has_diacritics(text: str) -> bool:
     return fold(text) != unicodedata.normalize("NFC", text)
 

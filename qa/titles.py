@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.text import fold
+from qa.text import either_accents, fold
 
 # offices and titles as Vietnamese news writes them before or after a name (lower case); not "quan chức" or "lãnh
 # đạo", which say of anyone ("các quan chức Trung Quốc Dương Khiết Trì và Vương Nghị")
@@ -22,9 +22,9 @@ TITLE_WORDS = ("bộ trưởng|ngoại trưởng|thứ trưởng|tổng thống|
 # "chức" alone only after "giữ": "tổ chức nào" is an organisation
 _ASKING_VI = (r"(?:(?:giữ|có|làm|đảm nhiệm|đảm nhận)\s+)?(?:(?:những|các)\s+)?(?:chức vụ|chức danh|cương vị)\s+(?:gì|nào|là gì)|"
               r"(?:giữ|đảm nhiệm)\s+chức\s+(?:gì|nào)")
-_ASK_VI = re.compile(rf"(?<!\w)(?:{_ASKING_VI}|{fold(_ASKING_VI)})(?!\w)", re.IGNORECASE)
+_ASK_VI = re.compile(rf"(?<!\w){either_accents(_ASKING_VI)}(?!\w)", re.IGNORECASE)
 _OF_VI = r"(?:chức vụ|chức danh|cương vị)\s+của\s+(.+?)\s+là\s+gì"
-_ASK_OF_VI = re.compile(rf"(?<!\w)(?:{_OF_VI}|{fold(_OF_VI)})(?!\w)", re.IGNORECASE)  # "Chức vụ của X là gì?"
+_ASK_OF_VI = re.compile(rf"(?<!\w){either_accents(_OF_VI)}(?!\w)", re.IGNORECASE)  # "Chức vụ của X là gì?"
 _OFFICE = r"(?:title|position|job|post|office)"  # not "role": "the role of China" is no office
 _ASK_EN_HOLD = re.compile(rf"\b(?:what|which) {_OFFICE}s? (?:does|did|do|will) (.+?) (?:hold|have|had|occupy)\b",
                           re.IGNORECASE)
