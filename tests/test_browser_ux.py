@@ -245,3 +245,17 @@ def test_a_passage_from_beside_the_article_is_tagged_where_it_comes_from(server:
     kind = driver.find_element(By.ID, "passage-kind")
     _wait(driver, lambda d: kind.is_displayed(), "the passage did not open")
     assert "a related article's lead on this page" in kind.text.lower()  # shown in capitals
+
+
+def test_a_question_about_the_article_shows_its_page_line_tagged(server: Server, driver: Any) -> None:
+    """Answered from the page's dateline (in no chunk): the source is tagged as the article's details, and it opens."""
+    By = _by()
+    _open_chat(driver, server)
+    msg = _ask_on_page(driver, "Bài báo về cuộc họp ba bên Mỹ-Nhật-Hàn được đăng ngày nào?")
+    assert "24/03/2021 08:00 AM" in msg.find_element(By.CSS_SELECTOR, ".answer-text").text
+    first = msg.find_elements(By.CSS_SELECTOR, ".sources .source")[0]
+    assert first.find_element(By.CSS_SELECTOR, ".tag-related").text == "article details"
+    first.find_element(By.CSS_SELECTOR, ".source-link").click()
+    kind = driver.find_element(By.ID, "passage-kind")
+    _wait(driver, lambda d: kind.is_displayed(), "the passage did not open")
+    assert "dateline, byline or credit line" in kind.text.lower()
