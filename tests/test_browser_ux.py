@@ -233,29 +233,24 @@ def test_a_narrow_screen_wraps_a_long_title(server: Server, driver: Any) -> None
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_a_passage_from_beside_the_article_is_tagged_where_it_comes_from(server: Server, driver: Any) -> None:
-    """Answered from a related article's lead under a seed: the source says so, and so does the opened passage."""
+@pytest.mark.parametrize(("question", "answer", "tag", "label"), [
+    # a related article's lead under a seed
+    ("Interpol ước tính lừa đảo qua mạng thu được bao nhiêu tiền mỗi năm?", "3.000 tỷ USD", "related article",
+     "a related article's lead on this page"),
+    # the page's dateline, in no chunk, answering a question about the article itself
+    ("Bài báo về cuộc họp ba bên Mỹ-Nhật-Hàn được đăng ngày nào?", "24/03/2021 08:00 AM", "article details",
+     "dateline, byline or credit line"),
+])
+def test_a_passage_from_beside_the_article_is_tagged_where_it_comes_from(server: Server, driver: Any, question: str,
+                                                                          answer: str, tag: str, label: str) -> None:
+    """The source says where the passage comes from, and so does the opened passage."""
     By = _by()
     _open_chat(driver, server)
-    msg = _ask_on_page(driver, "Interpol ước tính lừa đảo qua mạng thu được bao nhiêu tiền mỗi năm?")
-    assert "3.000 tỷ USD" in msg.find_element(By.CSS_SELECTOR, ".answer-text").text
+    msg = _ask_on_page(driver, question)
+    assert answer in msg.find_element(By.CSS_SELECTOR, ".answer-text").text
     first = msg.find_elements(By.CSS_SELECTOR, ".sources .source")[0]
-    assert first.find_element(By.CSS_SELECTOR, ".tag-related").text == "related article"
+    assert first.find_element(By.CSS_SELECTOR, ".tag-related").text == tag
     first.find_element(By.CSS_SELECTOR, ".source-link").click()
     kind = driver.find_element(By.ID, "passage-kind")
     _wait(driver, lambda d: kind.is_displayed(), "the passage did not open")
-    assert "a related article's lead on this page" in kind.text.lower()  # shown in capitals
-
-
-def test_a_question_about_the_article_shows_its_page_line_tagged(server: Server, driver: Any) -> None:
-    """Answered from the page's dateline (in no chunk): the source is tagged as the article's details, and it opens."""
-    By = _by()
-    _open_chat(driver, server)
-    msg = _ask_on_page(driver, "Bài báo về cuộc họp ba bên Mỹ-Nhật-Hàn được đăng ngày nào?")
-    assert "24/03/2021 08:00 AM" in msg.find_element(By.CSS_SELECTOR, ".answer-text").text
-    first = msg.find_elements(By.CSS_SELECTOR, ".sources .source")[0]
-    assert first.find_element(By.CSS_SELECTOR, ".tag-related").text == "article details"
-    first.find_element(By.CSS_SELECTOR, ".source-link").click()
-    kind = driver.find_element(By.ID, "passage-kind")
-    _wait(driver, lambda d: kind.is_displayed(), "the passage did not open")
-    assert "dateline, byline or credit line" in kind.text.lower()
+    assert label in kind.text.lower()  # shown in capitals
