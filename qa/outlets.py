@@ -5,7 +5,7 @@ word no passage can have only lowered the evidence of the right one ("Trong bài
 chức danh gì?" was answered from another outlet's article on him).
 
 The outlets are the documents' ``source`` fields, without a domain ("VOV.VN" is "VOV"). A name counts only after words
-that say an outlet follows ("theo", "báo", "bài của", "according to") or before a word for its article ("the CLO
+that say an outlet follows ("theo", "báo", "bài của", "bài", "according to") or before a word for its article ("the CLO
 report"), in any case and with or without accents: outlets are often named by common words ("Thế giới", "Thanh Niên",
 "Chính phủ"), and "CLO" is also chlorine.
 """
@@ -24,7 +24,8 @@ T = TypeVar("T")
 _DOMAIN = re.compile(r"\.(?:com|net|org|info|tv|vn)(?:\.vn)?$", re.IGNORECASE)
 # folded, lower case: the words before a name that say it is an outlet ...
 _CUE = (r"(?:theo|according\s+to)(?:\s+(?:the|bao|trang|to|to bao|dai|kenh|tap chi|tin))?|bao|to bao|trang|trang tin|"
-        r"tap chi|dai|kenh|(?:bai|tin|ban tin|bai bao|bai viet|anh)\s+(?:cua|tren|dang tren)(?:\s+(?:bao|trang|to))?")
+        r"tap chi|dai|kenh|(?:bai|tin|ban tin|bai bao|bai viet|anh)\s+(?:cua|tren|dang tren)(?:\s+(?:bao|trang|to))?|"
+        r"bai bao|bai viet|ban tin|bai")  # "bài VOV về ...", "tac gia bai CLO ve ..."
 # ... and after it, the word for its article ("the CLO report", "VOV's story")
 _ITS = r"(?:['’]s)?\s+(?:reports?|articles?|story|stories|pieces?|photos?|pictures?|coverage)\b"
 # the words around a name that refer to the outlet's article ("Trong bài của báo VOV", "the CLO report on"), which go

@@ -338,7 +338,9 @@ class QAService:
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
             context = contextualize(asked, earlier)
-            if kind is not None and about_kind(typed) is None:  # "Ai viết?" after one: the turn before finds the article
+            # "Ai viết?" after one (the turn before finds the article), "Ai viết bài của CLO về ...?" once the outlet's
+            # words are out ("Ai viết về ...?"): the words that ask go too
+            if kind is not None and about_kind(asked) is None:
                 asked = without_about(asked, follows=True)
             query = analyze(asked, context)
         except BaseException:

@@ -92,6 +92,17 @@ def test_an_article_named_by_its_outlet_can_be_asked_about(seeds: QAService) -> 
     assert seeds.ask("Who is the author of the CLO report on the trilateral security meeting?").answer == "Chấn Phong"
 
 
+@pytest.mark.parametrize("question", [
+    "Ai viết bài của CLO về Triều Tiên?",  # the outlet's words out, "Ai viết về Triều Tiên?" asked no article
+    "Ai viết bài CLO về Triều Tiên?",  # the article's word right before the name
+    "tac gia bai CLO ve my nhat han thao luan trieu tien",
+])
+def test_its_author_asked_of_an_article_named_by_its_outlet(seeds: QAService, question: str) -> None:
+    assert names_its_article(question, seeds.snapshot())
+    answer = seeds.ask(question)
+    assert answer.answer == "Chấn Phong" and answer.passages[0].section == "metadata"
+
+
 def test_an_outlet_whose_name_its_text_holds_falls_back_too(seeds: QAService) -> None:
     """"Tổ Quốc" is also a word of the seeds: the name stays in the question and finds its article, which does not
     say whom Sullivan met in Anchorage; another outlet's article does."""
