@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from qa.answer_type import answer_type, offer_strength
-from qa.evidence import confidence
+from qa.evidence import TYPE_MISSING, confidence, counted_kind, offers_counted
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share
 from qa.lexical import query_terms
@@ -149,6 +149,11 @@ class SentencePicker:
         self.bonus = TITLE_BONUS if self.kind == "title" else type_bonus(asked)
         self.caption = CAPTION_PENALTY if asks_photo(asked.text) else -CAPTION_PENALTY
         self.credit = asks_credit(asked.text)  # "Bức ảnh … là của cơ quan nào?": the caption with its credit
+        # asked for an amount, a duration or a time, a passage offering none ranks as it is sure: on half its evidence
+        # (``qa.evidence.TYPE_MISSING``; "... gặp ... ở Rome vào ngày nào?" had the passage that says they met in
+        # Rome above the one that says when)
+        self.counted = counted_kind(asked.text)
+        self.asked = asked.text
         gloss = query.gloss_groups
         # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
         # "Japan" is "Nhật Bản" in the text, not a new name
@@ -204,6 +209,8 @@ class SentencePicker:
         found = self._with_antecedent(row, sentences, best)
         if self.credit and (end := caption_end(self.snapshot.raws[self.snapshot.chunks[row].doc_id], found.end)) > found.end:
             found = Highlight(self.snapshot.raws[self.snapshot.chunks[row].doc_id][found.start : end], found.start, end)
+        if self.counted is not None and not any(offers_counted(item[6], self.counted, self.asked) for item in sentences):
+            evidence *= TYPE_MISSING
         return found, max(0.0, evidence)
 
     def _with_antecedent(self, row: int, sentences: list, best: tuple[Sentence, str]) -> Highlight:

@@ -7,7 +7,7 @@ import re
 
 from qa import glossary
 from qa.about import about_kind
-from qa.answer_type import answer_type, offer_strength
+from qa.answer_type import AnswerType, answer_type, offer_strength
 from qa.calibration import calibrated
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
@@ -65,15 +65,25 @@ def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool 
     return TYPE_MISSING * own if typed and _offers_nothing(snapshot, query, top.row) else own
 
 
+def counted_kind(question: str) -> AnswerType | None:
+    """The kind of answer the question asks when it is an amount, a duration or a time, else None (also when it asks
+    when the article was published: its page's dateline answers, ``qa.credits``)."""
+    kind = answer_type(question)
+    return kind if kind in _COUNTED and about_kind(question) is None else None
+
+
+def offers_counted(sentence: str, kind: AnswerType, question: str) -> bool:
+    """Whether a sentence (in NFC) offers the amount, duration or time (``counted_kind``) the question asks."""
+    return offer_strength(sentence, kind, question) > 0 or (kind != "number" and _RELATIVE.search(sentence) is not None)
+
+
 def _offers_nothing(snapshot: Snapshot, query: QueryInfo, row: int) -> bool:
-    """Whether the question asks for an amount, a duration or a time and no sentence of the passage offers one (not
-    asked when it was published: its page's dateline answers, ``qa.credits``)."""
-    kind = answer_type(query.text)
-    if kind not in _COUNTED or about_kind(query.text) is not None:
+    """Whether the question asks for an amount, a duration or a time and no sentence of the passage offers one."""
+    kind = counted_kind(query.text)
+    if kind is None:
         return False
     sentences = chunk_sentences(snapshot, row, folded=not query.diacritics)
-    return not any(offer_strength(nfc_text, kind, query.text) > 0 or (kind != "number" and _RELATIVE.search(nfc_text))
-                   for *_, nfc_text in sentences)
+    return not any(offers_counted(nfc_text, kind, query.text) for *_, nfc_text in sentences)
 
 
 def _coverage(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa import evidence
+from qa import answers, evidence
 from qa.service import QAService
 
 
@@ -42,3 +42,14 @@ def test_the_turn_before_is_not_asked_its_kind_again(seeds: QAService) -> None:
     """"What did they discuss?" after "... điện đàm khi nào?" wants no time: only its own kind is checked."""
     answer = seeds.ask("What did they discuss?", history=["Vương Nghị và Blinken điện đàm khi nào?"])
     assert not answer.abstained and "Israel-Hamas" in answer.answer
+
+
+def test_a_passage_that_offers_the_time_asked_ranks_above_one_on_its_subject_alone(
+        seeds: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ranked on half its evidence too: the passage saying that they met in Rome came first (and was refused at 0.07)
+    above the one saying when (``qa.answers.SentencePicker``)."""
+    question = "Ông Jake Sullivan gặp ông Dương Khiết Trì ở Rome vào ngày nào?"
+    answer = seeds.ask(question)
+    assert not answer.abstained and "14/3" in answer.passages[0].text
+    monkeypatch.setattr(answers, "TYPE_MISSING", 1.0)  # ranked as any passage on its subject
+    assert "14/3" not in seeds.ask(question).passages[0].text
