@@ -176,6 +176,19 @@ def test_terms_of_several_words_acronyms_and_names_are_translated_whole() -> Non
     assert "Phòng Phong Huy" in translate("Who is Fang Fenghui?")
 
 
+@pytest.mark.parametrize(("question", "doc", "said"), [
+    # a capital for its government, as news writes it: the text says "Mỹ", "Trung Quốc", "Triều Tiên"
+    ("What does Washington want Beijing to do about Pyongyang?", "001", "Trung Quốc hỗ trợ hơn nữa"),
+    ("What does the Kremlin want from Beijing besides military aid?", "002", "Nga"),
+    # the abbreviation Vietnamese news writes for the Security Council ("nghị quyết HĐBA LHQ")
+    ("What resolution are the US and China seeking at the UN Security Council?", "001", "HĐBA LHQ"),
+])
+def test_a_capital_stands_for_its_country_and_a_council_for_its_abbreviation(seeds: QAService, question: str,
+                                                                              doc: str, said: str) -> None:
+    answer = seeds.ask(question)
+    assert not answer.abstained and answer.passages[0].doc_id.startswith(doc) and said in answer.passages[0].text
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")
