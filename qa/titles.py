@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.text import either_accents, fold
+from qa.text import either_accents, fold, nfc
 
 # offices and titles as Vietnamese news writes them before or after a name (lower case); not "quan chức" or "lãnh
 # đạo", which say of anyone ("các quan chức Trung Quốc Dương Khiết Trì và Vương Nghị")
@@ -143,11 +143,15 @@ def title_offered(sentence: str, question: str) -> bool:
     ("Bộ trưởng Ngoại giao Trung Quốc Vương Nghị") or after it and a comma ("Bà Susan Thornton, Quyền Trợ lý
     ngoại trưởng Mỹ"); not another person's ("Vương Nghị ... tri ân cựu Ngoại trưởng Mỹ Henry Kissinger")."""
     asked = fold(without_asking(question)).lower()
-    text = fold(sentence).lower()
+    written = nfc(sentence).lower()
+    text = fold(written)
+    written = written if len(written) == len(text) else text  # the same offsets in both
     for name in _names(question):
         for m in re.finditer(r"(?<!\w)" + r"\W+".join(map(re.escape, name)) + r"(?!\w)", text):
-            before = re.split(r"[.;:!?]", text[max(0, m.start() - NEAR) : m.start()])[-1]
-            if any(_heads(before, t) for t in _TITLE.finditer(before) if t.group(0) not in asked):
+            start = max(0, m.start() - NEAR)
+            before = re.split(r"[.;:!?]", text[start : m.start()])[-1]
+            as_written = written[m.start() - len(before) : m.start()]
+            if any(_heads(as_written, t) for t in _TITLE.finditer(before) if t.group(0) not in asked):
                 return True
             after = text[m.end() : m.end() + NEAR]
             if after.lstrip().startswith(",") and any(t.group(0) not in asked for t in _TITLE.finditer(after)):
@@ -157,11 +161,14 @@ def title_offered(sentence: str, question: str) -> bool:
 
 _GAP = 8  # words between an office and the name it is of: "phát ngôn viên Đại sứ quán Trung Quốc tại Washington"
 # words that end the phrase of an office before the name: "Cố vấn an ninh Sullivan gặp các quan chức ... Vương Nghị"
-_BREAKS = frozenset("va gap voi cung noi la da se dang cac nhung cho bi duoc".split())
+# (as written: "đang" ends it, "Đảng" is the Party's, "Ủy viên Bộ Chính trị Đảng Cộng sản Trung Quốc Dương Khiết Trì";
+# typed without accents, "dang" is taken for the first)
+_BREAKS = frozenset("và gặp với cùng nói là đã sẽ đang các những cho bị được".split())
+_BREAKS_FOLDED = frozenset(map(fold, _BREAKS))
 
 
 def _heads(before: str, title: re.Match[str]) -> bool:
-    """Whether the office ``title`` in the (folded) text ``before`` a name is the name's: the words between
-    them are few, and none of them ends the phrase."""
+    """Whether the office ``title`` (matched in the folded text) in the text ``before`` a name (lower case, as
+    written) is the name's: the words between them are few, and none of them ends the phrase."""
     gap = re.findall(r"\w+", before[title.end() :])
-    return len(gap) <= _GAP and not any(w in _BREAKS for w in gap)
+    return len(gap) <= _GAP and not any(w in _BREAKS or (w == fold(w) and w in _BREAKS_FOLDED) for w in gap)

@@ -196,3 +196,14 @@ def test_an_office_is_offered_next_to_the_name_asked_about() -> None:
                              "Vương Nghị giữ chức vụ gì ở Rome?")  # "quan chức" is no office
     follow_up = "Ai đã gặp nhau tại Rome? Ông ấy giữ chức vụ gì?"  # a follow-up read with the turn before
     assert without_asking(follow_up) == follow_up
+
+
+def test_the_partys_name_between_an_office_and_the_name_is_part_of_the_office() -> None:
+    """Folded, "Đảng" (the Party) is "dang", as "đang" (-ing), which ends an office's phrase: read as written."""
+    from qa.titles import title_offered
+
+    sentence = "Ủy viên Bộ Chính trị Đảng Cộng sản Trung Quốc Dương Khiết Trì (ảnh) có cuộc gặp với Jake Sullivan."
+    for question in ("Dương Khiết Trì giữ chức vụ gì?", "duong khiet tri giu chuc vu gi khi gap sullivan o rome"):
+        assert title_offered(sentence, question)
+    assert not title_offered("Cố vấn Sullivan đang gặp Dương Khiết Trì.", "Dương Khiết Trì giữ chức vụ gì?")
+    assert not title_offered("co van sullivan dang gap duong khiet tri.", "Dương Khiết Trì giữ chức vụ gì?")
