@@ -189,6 +189,12 @@ def test_a_capital_stands_for_its_country_and_a_council_for_its_abbreviation(see
     assert not answer.abstained and answer.passages[0].doc_id.startswith(doc) and said in answer.passages[0].text
 
 
+def test_an_aim_is_also_the_purpose_news_writes(seeds: QAService) -> None:
+    """ "aim" / "goal" / "objective" -> "mục tiêu" and "mục đích" ("mục đích của phiên họp này nhằm ...")."""
+    answer = seeds.ask("What is the aim of the US-China diplomatic and security dialogue's first session?")
+    assert answer.answer.startswith("Bộ Ngoại giao Mỹ cho biết, mục đích của phiên họp này")
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")
