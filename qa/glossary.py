@@ -137,8 +137,8 @@ def _forms(word: str) -> tuple[str, ...]:
         forms.append(word[:-3] + "y")
     if word.endswith("s") and not word.endswith("ss"):
         forms.append(word[:-1])
-    if word.endswith("es"):
-        forms.append(word[:-2])
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh", "o")):  # "taxes", "potatoes"; not
+        forms.append(word[:-2])  # "clades" (clad), "James" (jam), "Angeles" (angel)
     if word.endswith("ied"):
         forms.append(word[:-3] + "y")
     if word.endswith("ed"):

@@ -42,6 +42,9 @@ def test_english_words_and_their_inflections_are_translated() -> None:
     assert "máy bay" in translate("How many planes were shot down?") and "kế hoạch" not in translate("planes")
     assert "chăm sóc" in translate("Who cared for them?") and "xe hơi" not in translate("cared")
     assert "chạy" in translate("Who was running?")  # a doubled consonant
+    # "-es" is a plural ending only after s, x, z, ch, sh and o: "clades" is no "clad" (mặc), "James" no "jam" (mứt)
+    assert "hộp" in translate("How many boxes?") and "khoai tây" in translate("potatoes") and "thuế" in translate("taxes")
+    assert translate("What are clades?") == () and "mứt" not in translate("Where did James go?")
 
 
 def test_irregular_forms_are_read_as_their_dictionary_word() -> None:
