@@ -26,6 +26,7 @@ from qa.about import about_kind, without_about
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
+from qa.courtesy import as_asked
 from qa.credits import credited
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
@@ -38,7 +39,6 @@ from qa.rerank import DEPTH, cross_rerank, rerank
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.slots import FairSlots
 from qa.snapshot import Snapshot
-from qa.text import as_typed
 from qa.watch import GenerationWatch
 
 
@@ -333,7 +333,8 @@ class QAService:
             notice = f"lexical retrieval only: {why}" if why and requested != "lexical" else None
             if not snap.docs:  # a mistyped QA_DATA_DIR starts a new, empty index: say so, not just "no answer"
                 notice = "; ".join(filter(None, [EMPTY_INDEX, notice]))
-            typed, earlier = as_typed(question), [as_typed(turn) for turn in history or []]
+            # as the user meant it: no wrapping (``as_typed``), no "Bạn ơi, cho mình hỏi …", "… vậy ạ?", "please"
+            typed, earlier = as_asked(question), [as_asked(turn) for turn in history or []]
             asked, outlet = without_outlet(typed, snap) if outlets else (typed, None)  # "Theo VOV, ...": VOV's first
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
