@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from qa.answer_type import answer_type, offer_strength
-from qa.evidence import TYPE_MISSING, confidence, counted_kind, offers_counted
+from qa.evidence import TYPE_MISSING, confidence, counted_kind, says_relative
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share
 from qa.lexical import query_terms
@@ -152,8 +152,7 @@ class SentencePicker:
         # asked for an amount, a duration or a time, a passage offering none ranks as it is sure: on half its evidence
         # (``qa.evidence.TYPE_MISSING``; "... gặp ... ở Rome vào ngày nào?" had the passage that says they met in
         # Rome above the one that says when)
-        self.counted = counted_kind(asked.text)
-        self.asked = asked.text
+        self.counted = counted_kind(asked.text)  # None or ``self.kind``
         gloss = query.gloss_groups
         # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
         # "Japan" is "Nhật Bản" in the text, not a new name
@@ -179,7 +178,7 @@ class SentencePicker:
         "When?"). ``shown``: spans of the file better passages already show, a sentence in one not picked again while the
         passage has another (the evidence is the passage's all the same)."""
         sentences = chunk_sentences(self.snapshot, row, folded=self.folded)
-        scores = self.scores(row, sentences)
+        scores, offered = self._scored(row, sentences)
         if context is not None:
             together = context.scores(row)
             scores = [max(own, both) for own, both in zip(scores, together)]
@@ -209,7 +208,7 @@ class SentencePicker:
         found = self._with_antecedent(row, sentences, best)
         if self.credit and (end := caption_end(self.snapshot.raws[self.snapshot.chunks[row].doc_id], found.end)) > found.end:
             found = Highlight(self.snapshot.raws[self.snapshot.chunks[row].doc_id][found.start : end], found.start, end)
-        if self.counted is not None and not any(offers_counted(item[6], self.counted, self.asked) for item in sentences):
+        if self.counted is not None and not offered:
             evidence *= TYPE_MISSING
         return found, max(0.0, evidence)
 
@@ -231,20 +230,27 @@ class SentencePicker:
 
     def scores(self, row: int, sentences: list | None = None) -> list[float]:
         """Each sentence's score: its share of the question, the answer-type bonus, the question penalty."""
+        return self._scored(row, sentences)[0]
+
+    def _scored(self, row: int, sentences: list | None = None) -> tuple[list[float], bool]:
+        """``scores``, and whether a sentence offers the amount, duration or time asked (``self.counted``)."""
         kind, cover, question = self.kind, self.cover, self.question
         sentences = sentences if sentences is not None else chunk_sentences(self.snapshot, row, folded=self.folded)
         glossed = self._glossed(row, sentences)
         scores = []
+        offered = False
         for i, (_, _, tokens, is_question, _, _, text) in enumerate(sentences):
             score = (cover(tokens) + glossed[i]) / (1 + GLOSS_SHARE) if glossed else cover(tokens)
             if self.name_cover is not None and not tokens.isdisjoint(self.name_terms):
                 score += NAME_SHARE * self.name_cover(tokens) / (1 + GLOSS_SHARE)
             if kind is not None:
-                score += self.bonus * offer_strength(text, kind, question)
+                strength = offer_strength(text, kind, question)
+                score += self.bonus * strength
+                offered = offered or strength > 0 or (self.counted is not None and says_relative(text, kind))
             if is_question:
                 score -= QUESTION_PENALTY
             scores.append(score)
-        return scores
+        return scores, offered
 
     def _glossed(self, row: int, sentences: list) -> list[float] | None:
         """Each sentence's share of the question's glossary phrases (on its accented tokens), or None."""

@@ -16,7 +16,7 @@ from qa.answers import Answer, Highlight, Passage
 from qa.cleaning import metadata_date
 from qa.snapshot import DocMeta, Snapshot
 
-WHAT = {"date": "date of publication", "author": "author", "outlet": "outlet"}
+WHAT = {"date": "date of publication", "author": "author", "outlet": "outlet", "agency": "news agency it follows"}
 # the date and time of a dateline ("Thứ tư, 24/03/2021 08:00 AM - 0 Trả lời"): what the answer shows of it
 _STAMP = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:,?\s*(?:lúc\s*)?\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[AP]M)?)?|"
                     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
@@ -53,23 +53,31 @@ def _line(raw: str, meta: DocMeta, kind: AboutKind) -> tuple[int, int, int, int]
     return None
 
 
-def credited(snapshot: Snapshot, kind: AboutKind | None, answer: Answer, k: int) -> Answer:
-    """``answer`` to a question about the article its first passage is from: that page's line first."""
-    if kind is None or answer.abstained or not answer.passages:
+def credited(snapshot: Snapshot, kind: AboutKind | None, answer: Answer, k: int, named: str | None = None) -> Answer:
+    """``answer`` to a question about the article its first passage is from: that page's line first. ``named``: the
+    article the question names by its outlet alone ("Who wrote the CLO article?", CLO's only one), which no passage
+    needs to find."""
+    if kind is None or ((answer.abstained or not answer.passages) and named is None):
         return answer
-    top = answer.passages[0]
-    meta, raw = snapshot.docs[top.doc_id], snapshot.raws[top.doc_id]
+    if named is not None:  # that article, as sure as its name
+        answer = replace(answer, abstained=False, confidence=1.0, passages=[
+            replace(p, rank=i) for i, p in enumerate((p for p in answer.passages if p.doc_id == named), start=1)])
+    top = answer.passages[0] if answer.passages else None
+    doc_id = named or top.doc_id  # type: ignore[union-attr]
+    meta, raw = snapshot.docs[doc_id], snapshot.raws[doc_id]
     found = _line(raw, meta, kind)
     if found is None:
         given = {"date": meta.date, "author": meta.author, "outlet": meta.source}.get(kind)
-        if given or kind == "agency":  # given with the document (no line says it), or the text may say it
-            return replace(answer, answer=given) if given else answer
-        lacking = f"the article found, {meta.title!r} ({top.doc_id}), gives no {WHAT[kind]}"
+        if given:  # given with the document (no line says it)
+            return replace(answer, answer=given)
+        if kind == "agency" and named is None:  # the text may say it
+            return answer
+        lacking = f"the article found, {meta.title!r} ({doc_id}), gives no {WHAT[kind]}"
         return replace(answer, abstained=True, answer=None, notice="; ".join(filter(None, [answer.notice, lacking])),
                        passages=[replace(p, low_confidence=True) for p in answer.passages])
     start, end, at, to = found
-    line = Passage(rank=1, doc_id=top.doc_id, title=meta.title, source=meta.source, date=meta.date, chunk_id=None,
-                   start=start, end=end, score=top.score, text=raw[start:end], highlight=Highlight(raw[at:to], at, to),
-                   section="metadata")
+    line = Passage(rank=1, doc_id=doc_id, title=meta.title, source=meta.source, date=meta.date, chunk_id=None,
+                   start=start, end=end, score=top.score if top else 0.0, text=raw[start:end],
+                   highlight=Highlight(raw[at:to], at, to), section="metadata")
     rest = [replace(p, rank=p.rank + 1) for p in answer.passages[: max(0, k - 1)]]
     return replace(answer, answer=line.highlight.text, passages=[line, *rest])

@@ -4,6 +4,7 @@ probability (``qa.calibration``); below the threshold the answer abstains."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa import glossary
 from qa.about import about_kind
@@ -74,7 +75,14 @@ def counted_kind(question: str) -> AnswerType | None:
 
 def offers_counted(sentence: str, kind: AnswerType, question: str) -> bool:
     """Whether a sentence (in NFC) offers the amount, duration or time (``counted_kind``) the question asks."""
-    return offer_strength(sentence, kind, question) > 0 or (kind != "number" and _RELATIVE.search(sentence) is not None)
+    return offer_strength(sentence, kind, question) > 0 or says_relative(sentence, kind)
+
+
+@lru_cache(maxsize=16384)  # asked of each sentence of every passage ranked for a counted question
+def says_relative(sentence: str, kind: AnswerType) -> bool:
+    """Whether a sentence says a time or a duration relative to the day or by its weekday (``_RELATIVE``), for a
+    question asking one ("tuần trước" is no amount)."""
+    return kind != "number" and _RELATIVE.search(sentence) is not None
 
 
 def _offers_nothing(snapshot: Snapshot, query: QueryInfo, row: int) -> bool:

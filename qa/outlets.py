@@ -24,8 +24,12 @@ T = TypeVar("T")
 _DOMAIN = re.compile(r"\.(?:com|net|org|info|tv|vn)(?:\.vn)?$", re.IGNORECASE)
 # folded, lower case: the words before a name that say it is an outlet ...
 _CUE = (r"(?:theo|according\s+to)(?:\s+(?:the|bao|trang|to|to bao|dai|kenh|tap chi|tin))?|bao|to bao|trang|trang tin|"
-        r"tap chi|dai|kenh|(?:bai|tin|ban tin|bai bao|bai viet|anh)\s+(?:cua|tren|dang tren)(?:\s+(?:bao|trang|to))?|"
-        r"bai bao|bai viet|ban tin|bai")  # "bài VOV về ...", "tac gia bai CLO ve ..."
+        r"tap chi|dai|kenh|(?:bai|tin|ban tin|bai bao|bai viet|anh)\s+(?:cua|tren|dang tren)(?:\s+(?:bao|trang|to))?")
+# ... or the word for its article right before it ("bài VOV về ...", "tac gia bai CLO ve ..."), checked as written
+# (``_is_article``): folded, "bai" is also "bại" ("đánh bại Chính phủ") and "bái"
+_ARTICLE_CUE = r"bai bao|bai viet|ban tin|bai"
+_ARTICLE_WORDS = frozenset({"bài", "bài báo", "bài viết", "bản tin"})
+_NOT_ARTICLE_BEFORE = re.compile(r"(?:danh|that|tham|chien|sung|le)\s+$")  # đánh bại, thất bại, thảm bại, sùng bái
 # ... and after it, the word for its article ("the CLO report", "VOV's story")
 _ITS = r"(?:['’]s)?\s+(?:reports?|articles?|story|stories|pieces?|photos?|pictures?|coverage)\b"
 # the words around a name that refer to the outlet's article ("Trong bài của báo VOV", "the CLO report on"), which go
@@ -61,7 +65,8 @@ def _outlets(snapshot: Snapshot) -> tuple[re.Pattern[str], dict[str, NamedOutlet
             found = False
         else:
             names = "|".join(r"\s+".join(map(re.escape, key.split())) for key in sorted(by_name, key=len, reverse=True))
-            pattern = re.compile(rf"(?<!\w)(?:(?:{_CUE})\s+(?P<a>{names})(?!\w)|(?P<b>{names}){_ITS})")
+            pattern = re.compile(rf"(?<!\w)(?:(?:{_CUE})\s+(?P<a>{names})(?!\w)|(?P<cue>{_ARTICLE_CUE})\s+"
+                                 rf"(?P<c>{names})(?!\w)|(?P<b>{names}){_ITS})")
             found = pattern, {key: NamedOutlet(name, frozenset(docs)) for key, (name, docs) in by_name.items()}
         snapshot.memo[("outlets",)] = found
     return found or None  # type: ignore[return-value]
@@ -73,11 +78,23 @@ def named_outlet(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[
     if outlets is None:
         return None
     pattern, by_name = outlets
-    low = fold(nfc(question)).lower()  # as long as the question in NFC: the same offsets
-    if (m := pattern.search(low)) is None:
-        return None
-    group = "a" if m.group("a") is not None else "b"
-    return by_name[" ".join(m.group(group).split())], m.span(group)
+    written = nfc(question).lower()
+    low = fold(written)  # as long as the question in NFC: the same offsets
+    for m in pattern.finditer(low):
+        group = next(g for g in ("a", "c", "b") if m.group(g) is not None)
+        if group == "c" and not _is_article(written, low, m):
+            continue
+        return by_name[" ".join(m.group(group).split())], m.span(group)
+    return None
+
+
+def _is_article(written: str, low: str, m: re.Match[str]) -> bool:
+    """Whether the word before an outlet's name (``m``'s "cue") is one for an article as written: "bài", or "bai"
+    typed without accents and not after "đánh", "thất" ("đánh bại", "danh bai")."""
+    cue = written[m.start("cue") : m.end("cue")] if len(written) == len(low) else m.group("cue")
+    if cue != fold(cue):
+        return " ".join(cue.split()) in _ARTICLE_WORDS
+    return _NOT_ARTICLE_BEFORE.search(low[: m.start("cue")]) is None
 
 
 def _mention(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, int, int, int, int] | None:

@@ -36,6 +36,7 @@ from qa.metadata import checked_metadata
 from qa.outlets import names_its_article, outlet_first, without_outlet
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, cross_rerank, rerank
+from qa.lexical import query_terms
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.slots import FairSlots
 from qa.snapshot import Snapshot
@@ -344,6 +345,10 @@ class QAService:
             if kind is not None and about_kind(asked) is None:
                 asked = without_about(asked, follows=True)
             query = analyze(asked, context)
+            # "Who wrote the CLO article?" names it by its outlet alone: the outlet's only article here, if it has one
+            by_outlet = (outlet is not None and kind is not None and not context and not query_terms(
+                without_about(without_outlet(typed, snap, always=True)[0], follows=True), folded=True).unigrams)
+            named = next(iter(outlet.docs)) if by_outlet and len(outlet.docs) == 1 else None  # type: ignore[union-attr]
         except BaseException:
             if announced is not None:
                 announced.withdraw()
@@ -371,14 +376,20 @@ class QAService:
         timings["rerank"] = time.perf_counter() - t
         t = time.perf_counter()
         answer = credited(snap, kind, build_answer(snap, query, question, first, mode=used,
-                                                   threshold=self.settings.abstain_threshold, notice=notice), k)
+                                                   threshold=self.settings.abstain_threshold, notice=notice), k, named)
+        if by_outlet and named is None:
+            answer.notice = "; ".join(filter(None, [answer.notice, f"{outlet.name} ran {len(outlet.docs)} of the "  # type: ignore[union-attr]
+                                                    "articles here: say which one, by what it is about"]))
         timings["answer"] = time.perf_counter() - t
         answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
-        if outlet is not None and answer.abstained:  # none of the outlet's articles answers: another's may, said so
+        # none of the outlet's articles answers: another's may, said so; not asked about the outlet's article
+        # itself ("Ai viết bài Tổ Quốc về …?" of a page without a byline is no question about the news)
+        if outlet is not None and kind is None and answer.abstained:
             other = self._answer(without_outlet(typed, snap, always=True)[0], k, mode, history, outlets=False)
             if not other.abstained:
                 other.question = question
-                other.notice = "; ".join(filter(None, [other.notice, f"no article from {outlet.name} answers this: "
-                                                                     "the answer is from another outlet"]))
+                if other.passages and other.passages[0].doc_id not in outlet.docs:
+                    other.notice = "; ".join(filter(None, [other.notice, f"no article from {outlet.name} answers "
+                                                                         "this: the answer is from another outlet"]))
                 return other
         return answer

@@ -163,7 +163,7 @@ _GAP = 8  # words between an office and the name it is of: "phát ngôn viên Đ
 # words that end the phrase of an office before the name: "Cố vấn an ninh Sullivan gặp các quan chức ... Vương Nghị"
 # (as written: "đang" ends it, "Đảng" is the Party's, "Ủy viên Bộ Chính trị Đảng Cộng sản Trung Quốc Dương Khiết Trì";
 # typed without accents, "dang" is taken for the first)
-_BREAKS = frozenset("và gặp với cùng nói là đã sẽ đang các những cho bị được".split())
+_BREAKS = frozenset("và gặp với cùng cũng nói là đã sẽ đang các những cho bị được".split())
 _BREAKS_FOLDED = frozenset(map(fold, _BREAKS))
 
 

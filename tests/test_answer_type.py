@@ -205,5 +205,7 @@ def test_the_partys_name_between_an_office_and_the_name_is_part_of_the_office() 
     sentence = "Ủy viên Bộ Chính trị Đảng Cộng sản Trung Quốc Dương Khiết Trì (ảnh) có cuộc gặp với Jake Sullivan."
     for question in ("Dương Khiết Trì giữ chức vụ gì?", "duong khiet tri giu chuc vu gi khi gap sullivan o rome"):
         assert title_offered(sentence, question)
-    assert not title_offered("Cố vấn Sullivan đang gặp Dương Khiết Trì.", "Dương Khiết Trì giữ chức vụ gì?")
-    assert not title_offered("co van sullivan dang gap duong khiet tri.", "Dương Khiết Trì giữ chức vụ gì?")
+    assert not title_offered("Cố vấn Sullivan đang tiếp Dương Khiết Trì.", "Dương Khiết Trì giữ chức vụ gì?")
+    assert not title_offered("co van sullivan dang tiep duong khiet tri.", "Dương Khiết Trì giữ chức vụ gì?")
+    # "cũng" ends it too (folded it was "cung", as "cùng")
+    assert not title_offered("Ngoại trưởng Mỹ Blinken cũng tiếp đón Vương Nghị.", "Vương Nghị giữ chức vụ gì?")

@@ -182,7 +182,7 @@ def test_terms_of_several_words_acronyms_and_names_are_translated_whole() -> Non
 @pytest.mark.parametrize(("question", "doc", "said"), [
     # a capital for its government, as news writes it: the text says "Mỹ", "Trung Quốc", "Triều Tiên"
     ("What does Washington want Beijing to do about Pyongyang?", "001", "Trung Quốc hỗ trợ hơn nữa"),
-    ("What does the Kremlin want from Beijing besides military aid?", "002", "Nga"),
+    ("What does Moscow want from Beijing besides military aid?", "002", "Nga"),
     # the abbreviation Vietnamese news writes for the Security Council ("nghị quyết HĐBA LHQ")
     ("What resolution are the US and China seeking at the UN Security Council?", "001", "HĐBA LHQ"),
 ])

@@ -77,6 +77,34 @@ def test_common_words_that_name_outlets_name_them_only_as_outlets(tmp_path_facto
     assert named_outlet("gia vang tren the gioi tang len muc nao", snap) is None
     assert service.ask("gia vang tren the gioi tang len muc nao").passages[0].doc_id == "gold"
     assert named_outlet("Theo báo Thế giới, giao tranh diễn ra ở đâu?", snap)[0].docs == {"war"}
+    # "bài" right before the name names it; folded, "bai" is also "bại": "đánh bại thế giới" names no outlet
+    assert named_outlet("Ai viết bài Thế giới về Kharkiv?", snap)[0].docs == {"war"}
+    for question in ("Đội tuyển nào đánh bại thế giới?", "doi tuyen nao danh bai the gioi", "Ai từng thất bại thế giới?"):
+        assert named_outlet(question, snap) is None, question
+    assert named_outlet("tac gia bai the gioi ve kharkiv", snap)[0].docs == {"war"}
+
+
+def test_an_article_named_by_its_outlet_alone(tmp_path_factory: pytest.TempPathFactory, seeds: QAService) -> None:
+    """"Who wrote the CLO article?": CLO's only article here; an outlet with two asks which one."""
+    for question in ("Who wrote the CLO article?", "Ai viết bài CLO?", "ai viet bai clo?"):
+        answer = seeds.ask(question)
+        assert answer.answer == "Chấn Phong" and answer.passages[0].section == "metadata", question
+    assert seeds.ask("When was the CLO article published?").answer == "24/03/2021 08:00 AM"
+    answer = seeds.ask("Ai viết bài VOV?")  # VOV's page has no byline
+    assert answer.abstained and "gives no author" in (answer.notice or "")
+    service = corpus_service(tmp_path_factory, "two-articles", {
+        "a.txt": "Bão số 3 đổ bộ\n\n(VTC) - Bão số 3 đổ bộ vào Quảng Ninh chiều nay.\n",
+        "b.txt": "Giá vàng tăng\n\n(VTC) - Giá vàng tăng mạnh trong phiên hôm nay.\n",
+    })
+    answer = service.ask("Ai viết bài VTC?")
+    assert answer.abstained and "VTC ran 2 of the articles here" in (answer.notice or "")
+
+
+def test_a_question_about_the_outlets_article_is_not_asked_of_another(seeds: QAService) -> None:
+    """Tổ Quốc's page has no byline: "Ai viết bài Tổ Quốc về …?" says so, rather than answering from the news."""
+    answer = seeds.ask("Ai viết bài Tổ Quốc về hợp tác chống khủng bố?")
+    assert answer.abstained and "gives no author" in (answer.notice or "")
+    assert "another outlet" not in (answer.notice or "")
 
 def test_an_article_named_by_its_outlet_can_be_asked_about(seeds: QAService) -> None:
     """"The CLO report" names an article only the index knows as CLO's: its author is the byline."""
