@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qa import answers, evidence
+from qa.retrieval import analyze
 from qa.service import QAService
 
 
@@ -51,5 +52,13 @@ def test_a_passage_that_offers_the_time_asked_ranks_above_one_on_its_subject_alo
     question = "Ông Jake Sullivan gặp ông Dương Khiết Trì ở Rome vào ngày nào?"
     answer = seeds.ask(question)
     assert not answer.abstained and "14/3" in answer.passages[0].text
-    monkeypatch.setattr(answers, "TYPE_MISSING", 1.0)  # ranked as any passage on its subject
-    assert "14/3" not in seeds.ask(question).passages[0].text
+    # the passage that says they met but not when ranks on half its evidence; one that says when, on all of it
+    snap = seeds.snapshot()
+    met = next(row for row, chunk in enumerate(snap.chunks) if "Tại cuộc gặp ở Rome, ông Dương Khiết Trì" in chunk.text)
+    when = next(row for row, chunk in enumerate(snap.chunks) if chunk.doc_id == answer.passages[0].doc_id
+                and chunk.start == answer.passages[0].start)
+    pick = answers.SentencePicker(snap, analyze(question))
+    monkeypatch.setattr(answers, "TYPE_MISSING", 1.0)
+    whole_met, whole_when = pick(met)[1], pick(when)[1]
+    monkeypatch.setattr(answers, "TYPE_MISSING", 0.5)
+    assert whole_met > 0 and pick(met)[1] == pytest.approx(0.5 * whole_met) and pick(when)[1] == pytest.approx(whole_when)
