@@ -23,6 +23,7 @@ from embeddings.batching import QueryBatcher
 from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, as_settings, load_encoder
 from qa.about import about_kind, without_about
+from qa.abbreviations import spelled_out
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
@@ -337,6 +338,7 @@ class QAService:
             # as the user meant it: no wrapping (``as_typed``), no "Bạn ơi, cho mình hỏi …", "… vậy ạ?", "please"
             typed, earlier = as_asked(question), [as_asked(turn) for turn in history or []]
             asked, outlet = without_outlet(typed, snap) if outlets else (typed, None)  # "Theo VOV, ...": VOV's first
+            asked = spelled_out(asked, snap)  # "Ngoại trưởng TQ gặp ai?": Trung Quốc
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
             context = contextualize(asked, earlier)
