@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from qa.about import without_about
+from qa.lexical import query_terms
 from qa.snapshot import Snapshot
 from qa.text import fold, nfc, words
 
@@ -130,6 +132,15 @@ def names_its_article(question: str, snapshot: Snapshot) -> bool:
         return False
     mention = fold(question[found[3] : found[4]]).lower()  # not one that says where the answer is: "Theo bài của VOV"
     return bool(_ITS_ARTICLE.search(mention)) and not _WHERE.match(mention)
+
+
+def named_alone(question: str, outlet: NamedOutlet | None, snapshot: Snapshot) -> bool:
+    """Whether a question about an article names it by its outlet and nothing else ("Who wrote the CLO article?",
+    "Ai viết bài CLO?"): no word is left once the outlet's words and the asking words are out."""
+    if outlet is None:
+        return False
+    rest = without_about(without_outlet(question, snapshot, always=True)[0], follows=True)
+    return not query_terms(rest, folded=True).unigrams
 
 
 def outlet_first(items: Sequence[T], outlet: NamedOutlet | None, doc_of: Callable[[T], str]) -> list[T]:

@@ -34,10 +34,9 @@ from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune, text_source, too_large
 from qa.limits import checked_request
 from qa.metadata import checked_metadata
-from qa.outlets import names_its_article, outlet_first, without_outlet
+from qa.outlets import named_alone, names_its_article, outlet_first, without_outlet
 from qa.pipeline import Pipeline
 from qa.rerank import DEPTH, cross_rerank, rerank
-from qa.lexical import query_terms
 from qa.retrieval import Retriever, analyze, collapse_near_duplicates
 from qa.slots import FairSlots
 from qa.snapshot import Snapshot
@@ -348,9 +347,8 @@ class QAService:
                 asked = without_about(asked, follows=True)
             query = analyze(asked, context)
             # "Who wrote the CLO article?" names it by its outlet alone: the outlet's only article here, if it has one
-            by_outlet = (outlet is not None and kind is not None and not context and not query_terms(
-                without_about(without_outlet(typed, snap, always=True)[0], follows=True), folded=True).unigrams)
-            named = next(iter(outlet.docs)) if by_outlet and len(outlet.docs) == 1 else None  # type: ignore[union-attr]
+            alone = outlet if kind is not None and not context and named_alone(typed, outlet, snap) else None
+            named = next(iter(alone.docs)) if alone is not None and len(alone.docs) == 1 else None
         except BaseException:
             if announced is not None:
                 announced.withdraw()
@@ -379,9 +377,9 @@ class QAService:
         t = time.perf_counter()
         answer = credited(snap, kind, build_answer(snap, query, question, first, mode=used,
                                                    threshold=self.settings.abstain_threshold, notice=notice), k, named)
-        if by_outlet and named is None:
-            answer.notice = "; ".join(filter(None, [answer.notice, f"{outlet.name} ran {len(outlet.docs)} of the "  # type: ignore[union-attr]
-                                                    "articles here: say which one, by what it is about"]))
+        if alone is not None and named is None:
+            answer.notice = "; ".join(filter(None, [answer.notice, f"{alone.name} ran {len(alone.docs)} of the "
+                                                                   "articles here: say which one, by what it is about"]))
         timings["answer"] = time.perf_counter() - t
         answer.timings = {name: round(sec * 1000, 3) for name, sec in timings.items()}
         # none of the outlet's articles answers: another's may, said so; not asked about the outlet's article
