@@ -11,7 +11,7 @@ import re
 
 from qa.language import detect
 from qa.snapshot import Snapshot
-from qa.text import fold, words
+from qa.text import fold, folded_pair, words
 
 # only those that stand for one name ("TT" is Tổng thống or Thủ tướng, "HN" Hà Nội or hội nghị: left alone) and are no
 # Vietnamese syllable or English word once folded ("ĐNÁ" would be "DNA")
@@ -29,9 +29,9 @@ _ABBREVIATION = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in sor
 def spelled_out(question: str, snapshot: Snapshot) -> str:
     """``question`` with each abbreviation the index never writes replaced by the name it stands for (a question in
     another language as it is: "UN" is the glossary's)."""
-    folded = fold(question)
-    if len(folded) != len(question) or not _ABBREVIATION.search(folded) or detect(question) == "other":
-        return question  # (fold() keeps a question's length as a rule: offsets into one are offsets into the other)
+    written, folded = folded_pair(question)
+    if written != question or not _ABBREVIATION.search(folded) or detect(question) == "other":
+        return question
     plain = folded == question  # typed without diacritics: the name too
     out, at = [], 0
     for m in _ABBREVIATION.finditer(folded):

@@ -20,7 +20,7 @@ from typing import TypeVar
 from qa.about import without_about
 from qa.lexical import query_terms
 from qa.snapshot import Snapshot
-from qa.text import fold, nfc, words
+from qa.text import fold, folded_pair, nfc, words
 
 T = TypeVar("T")
 _DOMAIN = re.compile(r"\.(?:com|net|org|info|tv|vn)(?:\.vn)?$", re.IGNORECASE)
@@ -80,8 +80,7 @@ def named_outlet(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[
     if outlets is None:
         return None
     pattern, by_name = outlets
-    written = nfc(question).lower()
-    low = fold(written)  # as long as the question in NFC: the same offsets
+    written, low = folded_pair(nfc(question).lower())
     for m in pattern.finditer(low):
         group = next(g for g in ("a", "c", "b") if m.group(g) is not None)
         if group == "c" and not _is_article(written, low, m):
@@ -93,7 +92,7 @@ def named_outlet(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[
 def _is_article(written: str, low: str, m: re.Match[str]) -> bool:
     """Whether the word before an outlet's name (``m``'s "cue") is one for an article as written: "bài", or "bai"
     typed without accents and not after "đánh", "thất" ("đánh bại", "danh bai")."""
-    cue = written[m.start("cue") : m.end("cue")] if len(written) == len(low) else m.group("cue")
+    cue = written[m.start("cue") : m.end("cue")]
     if cue != fold(cue):
         return " ".join(cue.split()) in _ARTICLE_WORDS
     return _NOT_ARTICLE_BEFORE.search(low[: m.start("cue")]) is None

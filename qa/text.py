@@ -98,6 +98,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_FOLD))
 
 
+def folded_pair(text: str) -> tuple[str, str]:
+    """``text`` and ``fold(text)`` of one length, so that an offset into one is an offset into the other: where folding
+    changes the length (rare: a letter whose decomposition keeps two base letters), both are the folded text."""
+    folded = fold(text)
+    return (text, folded) if len(folded) == len(text) else (folded, folded)
+
+
 def either_accents(pattern: str) -> str:
     """A Vietnamese regular expression as written or typed without diacritics: "đăng" or "dang" (never "đang")."""
     return f"(?:{pattern}|{fold(pattern)})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.text import either_accents, fold, nfc
+from qa.text import either_accents, fold, folded_pair, nfc
 
 # offices and titles as Vietnamese news writes them before or after a name (lower case); not "quan chức" or "lãnh
 # đạo", which say of anyone ("các quan chức Trung Quốc Dương Khiết Trì và Vương Nghị")
@@ -143,9 +143,7 @@ def title_offered(sentence: str, question: str) -> bool:
     ("Bộ trưởng Ngoại giao Trung Quốc Vương Nghị") or after it and a comma ("Bà Susan Thornton, Quyền Trợ lý
     ngoại trưởng Mỹ"); not another person's ("Vương Nghị ... tri ân cựu Ngoại trưởng Mỹ Henry Kissinger")."""
     asked = fold(without_asking(question)).lower()
-    written = nfc(sentence).lower()
-    text = fold(written)
-    written = written if len(written) == len(text) else text  # the same offsets in both
+    written, text = folded_pair(nfc(sentence).lower())
     for name in _names(question):
         for m in re.finditer(r"(?<!\w)" + r"\W+".join(map(re.escape, name)) + r"(?!\w)", text):
             start = max(0, m.start() - NEAR)

@@ -192,6 +192,12 @@ def test_a_capital_stands_for_its_country_and_a_council_for_its_abbreviation(see
     assert not answer.abstained and answer.passages[0].doc_id.startswith(doc) and said in answer.passages[0].text
 
 
+def test_the_kremlin_is_a_building_not_the_country() -> None:
+    """The README's promise: capitals render as their country, the Kremlin does not ("When was the Kremlin built?"
+    was answered from "RT (Nga)")."""
+    assert "Trung Quốc" in translate("Beijing") and translate("the Kremlin") == ("Điện Kremlin",)
+
+
 def test_an_aim_is_also_the_purpose_news_writes(seeds: QAService) -> None:
     """ "aim" / "goal" / "objective" -> "mục tiêu" and "mục đích" ("mục đích của phiên họp này nhằm ...")."""
     answer = seeds.ask("What is the aim of the US-China diplomatic and security dialogue's first session?")

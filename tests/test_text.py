@@ -335,3 +335,12 @@ def test_a_district_written_q_dot_number_is_the_question_not_a_q_label() -> None
     for wrapped in ("“Q.1 có bao nhiêu phường?”", "**Q.3 có bao nhiêu dân?**", "- Q.Bình Thạnh ở đâu?"):
         assert as_typed(wrapped).startswith("Q."), wrapped
     assert as_typed("Q. Ai đã gặp nhau tại Rome?") == as_typed("Q:Ai đã gặp nhau tại Rome?") == "Ai đã gặp nhau tại Rome?"
+
+
+def test_a_folded_pair_shares_its_offsets() -> None:
+    from qa.text import folded_pair
+
+    assert folded_pair("đánh bại Chính phủ") == ("đánh bại Chính phủ", "danh bai Chinh phu")
+    # a lone combining mark folds to nothing: both are the folded text, offsets still shared
+    written, folded = folded_pair("bài\u0300 VOV")
+    assert written == folded and len(written) == len(folded)
