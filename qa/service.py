@@ -28,6 +28,7 @@ from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.courtesy import as_asked
+from qa.foreign_names import as_the_news_writes
 from qa.credits import credited
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
@@ -338,6 +339,7 @@ class QAService:
             typed, earlier = as_asked(question), [as_asked(turn) for turn in history or []]
             asked, outlet = without_outlet(typed, snap) if outlets else (typed, None)  # "Theo VOV, ...": VOV's first
             asked = spelled_out(asked, snap)  # "Ngoại trưởng TQ gặp ai?": Trung Quốc
+            asked = as_the_news_writes(asked, snap)  # "Sullivan gặp Yang Jiechi ở đâu?": Dương Khiết Trì
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
             context = contextualize(asked, earlier)
