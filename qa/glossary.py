@@ -53,16 +53,24 @@ def _phrase_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
+def _vietnamese_tokens() -> tuple[tuple[str, ...], ...]:
+    """Every Vietnamese phrase of the glossaries as the index reads it ("quốc gia," is "quốc" "gia")."""
+    renderings = [found for _, found in _phrase_rows()] + [_renderings(v) for _, v in _rows(GLOSSARY)]
+    return tuple(tuple(words(phrase)) for found in renderings for phrase in found)
+
+
+@lru_cache(maxsize=1)
 def vietnamese_pairs() -> frozenset[tuple[str, str]]:
     """Every pair of adjacent lower-case syllables in the glossaries' Vietnamese ("bộ trưởng", "ngoại giao",
     "chính trị"): the compounds of Vietnamese news, for telling "Bộ trưởng" from a name (``qa.answer_type``)."""
-    pairs = set()
-    renderings = [found for _, found in _phrase_rows()] + [_renderings(v) for _, v in _rows(GLOSSARY)]
-    for found in renderings:
-        for phrase in found:
-            tokens = words(phrase)  # as the index reads text: "quốc gia," is "quốc" "gia"
-            pairs.update(zip(tokens, tokens[1:]))
-    return frozenset(pairs)
+    return frozenset(pair for tokens in _vietnamese_tokens() for pair in zip(tokens, tokens[1:]))
+
+
+@lru_cache(maxsize=1)
+def vietnamese_syllables() -> frozenset[str]:
+    """Every word of the glossaries' Vietnamese, among them those written without accents ("bang", "an", "ninh"):
+    words a question may be typed with as written (``qa.accents``)."""
+    return frozenset(word for tokens in _vietnamese_tokens() for word in tokens)
 
 
 @lru_cache(maxsize=2)

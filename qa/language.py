@@ -28,12 +28,17 @@ _FUNCTION = frozenset("da duoc nhung cac cua la nao gi bao nhieu khong trong ngu
                       "se dang sao dau khi nam ngay thang boi vi".split())
 
 
+def syllable_shaped(word: str) -> bool:
+    """Whether a lower-case unaccented word has the shape of a Vietnamese syllable ("truong", not "meeting")."""
+    return bool(_SYLLABLE.match(word))
+
+
 def syllable_share(text: str) -> float:
     """Share of the alphabetic words that have the shape of a Vietnamese syllable (after folding)."""
     tokens = [w for w in words(fold(text)) if w.isalpha()]
     if not tokens:
         return 0.0
-    return sum(bool(_SYLLABLE.match(w)) for w in tokens) / len(tokens)
+    return sum(map(syllable_shaped, tokens)) / len(tokens)
 
 
 # An English question about Vietnamese names ("Who is Dương Khiết Trì?") is mostly Vietnamese syllables: it
