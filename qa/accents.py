@@ -1,4 +1,9 @@
-"""A Vietnamese question typed with some of its accents: "Ngoai truong My gặp ai?", "cuoc gặp ở Rome kéo dai bao lâu".
+"""Accents as the index writes them. Vietnamese places the tone of a final "oa", "oe", "uy" by two conventions
+("hòa bình" / "hoà bình", "Ủy viên" / "Uỷ viên"), keyboards and papers follow either, and a question typed the other
+way than its article is matched on the accented field only through the folded one; "i" and "y" alike after one
+consonant ("Mỹ" / "Mĩ", "lý do" / "lí do"). A word the index writes only the other way is written so (``respelled``).
+
+A Vietnamese question typed with some of its accents: "Ngoai truong My gặp ai?", "cuoc gặp ở Rome kéo dai bao lâu".
 Phones and hurried typing leave accents out of some words. With diacritics, a question is matched on the accented BM25
 field ("gặp" is not "gấp"), where "truong" and "cuoc" are no word at all: the first was refused at 0.001, the second at
 0.30 with the right passage first, while typed without any accents both are answered at 1.0. So a question that has a
@@ -14,7 +19,7 @@ from __future__ import annotations
 from qa.glossary import vietnamese_syllables
 from qa.language import detect, syllable_shaped
 from qa.snapshot import Snapshot
-from qa.text import fold, words
+from qa.text import fold, other_spellings, word_matches, words
 
 
 def partly_accented(question: str, snapshot: Snapshot) -> bool:
@@ -27,6 +32,25 @@ def partly_accented(question: str, snapshot: Snapshot) -> bool:
                and not lexical.accented.occurs(word) and lexical.folded.occurs(word) for word in words(question))
 
 
-def as_if_unaccented(question: str, snapshot: Snapshot) -> str:
-    """``question`` without diacritics when it is typed with only some of them, else as it is."""
+def as_the_index_accents(question: str, snapshot: Snapshot) -> str:
+    """``question`` with its tone marks placed as the index places them, then without diacritics when it is typed with
+    only some of them."""
+    question = respelled(question, snapshot)
     return fold(question) if partly_accented(question, snapshot) else question
+
+
+def respelled(question: str, snapshot: Snapshot) -> str:
+    """``question`` with each word that the index writes only the other way ("hoà" where the index has "hòa", "Mĩ"
+    where it has "Mỹ", ``qa.text.other_spellings``) written so."""
+    if detect(question) != "vi":  # "my" in English, "mi" typed without accents
+        return question
+    occurs = snapshot.lexical.accented.occurs
+    out, at = [], 0
+    for m in word_matches(question):
+        if occurs(m.group(0).lower()):
+            continue
+        other = next((o for o in other_spellings(m.group(0)) if occurs(o.lower())), None)
+        if other is not None:
+            out += [question[at : m.start()], other]
+            at = m.end()
+    return "".join(out) + question[at:] if out else question

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import scipy.sparse as sp
 
-from qa import containers
+from qa import containers, synonyms
 from qa.bm25_build import (CorpusTokenizer, Field as _Field, Vocabulary, bm25_index, count_matrix, counted_stats,
                            counts_from_scores, lengths_of, mask as _mask, scores_from_counts, widen as _widen)
 from qa.text import bigrams, fold, split_compounds, words
@@ -335,7 +335,17 @@ class LexicalIndex:
         if stressed:
             groups = self.memo((query, stressed, stress, diacritics), lambda: self._stressed(
                 groups, self._weights(stressed, diacritics), stress))
-        return self._scorer(groups)
+        scorer = self._scorer(groups)
+        phrases = synonyms.plan(query, folded=not diacritics)  # "giúp" found where a passage says "hỗ trợ"
+        if not phrases:
+            return scorer
+
+        def widened(present: set[str] | frozenset[str]) -> float:
+            own = scorer(present)
+            wider = synonyms.widen(present, phrases)
+            return own if wider is present else own + synonyms.CREDIT * (scorer(wider) - own)
+
+        return widened
 
     @staticmethod
     def _stressed(groups: list[tuple[dict[str, float], float]], extra: list[tuple[dict[str, float], float]],

@@ -24,7 +24,7 @@ from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, as_settings, load_encoder
 from qa.about import about_kind, without_about
 from qa.abbreviations import spelled_out
-from qa.accents import as_if_unaccented
+from qa.accents import as_the_index_accents
 from qa.answers import Answer, build_answer
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
@@ -341,7 +341,7 @@ class QAService:
             asked, outlet = without_outlet(typed, snap) if outlets else (typed, None)  # "Theo VOV, ...": VOV's first
             asked = spelled_out(asked, snap)  # "Ngoại trưởng TQ gặp ai?": Trung Quốc
             asked = as_the_news_writes(asked, snap)  # "Sullivan gặp Yang Jiechi ở đâu?": Dương Khiết Trì
-            asked = as_if_unaccented(asked, snap)  # "Ngoai truong My gặp ai?": as "Ngoai truong My gap ai?"
+            asked = as_the_index_accents(asked, snap)  # "Uỷ viên": "Ủy viên"; "Ngoai truong My gặp ai?": unaccented
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
             context = contextualize(asked, earlier)

@@ -110,6 +110,54 @@ def either_accents(pattern: str) -> str:
     return f"(?:{pattern}|{fold(pattern)})"
 
 
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+# the vowel pairs that end a syllable and take the tone on either letter, as two conventions write them ("hòa" /
+# "hoà", "thủy" / "thuỷ", "khỏe" / "khoẻ"); "qu" + "y" is an onset and a vowel ("quý"), a final consonant settles it
+_EITHER_PLACE = re.compile(r"(?<!q)(?:o[ae]|uy)$")
+
+
+def other_tone_placement(word: str) -> str | None:
+    """``word`` (NFC) with its tone mark on the other vowel of a final "oa", "oe" or "uy", as the other convention
+    writes it ("hòa" -> "hoà", "Uỷ" -> "Ủy"); None for any other word."""
+    letters: list[list[str]] = []  # each base letter with its marks, the tone left out
+    toned = -1
+    for c in unicodedata.normalize("NFD", word):
+        if c in _TONES and letters:
+            if toned >= 0:
+                return None
+            toned = len(letters) - 1
+        elif unicodedata.combining(c) and letters:
+            letters[-1].append(c)
+        else:
+            letters.append([c])
+    base = "".join(group[0] for group in letters).lower()
+    m = _EITHER_PLACE.search(base)
+    if m is None or toned not in (m.start(), m.start() + 1) or any(len(g) > 1 for g in letters[m.start():]):
+        return None
+    other = m.start() + 1 if toned == m.start() else m.start()
+    letters[other].append(next(c for c in unicodedata.normalize("NFD", word) if c in _TONES))
+    return unicodedata.normalize("NFC", "".join("".join(group) for group in letters))
+
+
+# a syllable of one consonant and a final "i" / "y" that Vietnamese spells either way ("Mỹ" / "Mĩ", "kỹ" / "kĩ", "lý
+# do" / "lí do", "hy vọng" / "hi vọng"); "tí", "ly", "mì" are as often other words, but only a word the index lacks is
+# spelled the other way (``qa.accents``)
+_EITHER_I = re.compile(r"^([hklmst])([iy])$", re.IGNORECASE)
+
+
+def other_spellings(word: str) -> list[str]:
+    """How else ``word`` (NFC) is written: its tone on the other vowel of a final "oa", "oe", "uy"
+    (``other_tone_placement``), or a final "i" for "y" and the other way round after one consonant ("Mĩ" -> "Mỹ")."""
+    found = [other] if (other := other_tone_placement(word)) is not None else []
+    decomposed = unicodedata.normalize("NFD", word)
+    marks = "".join(c for c in decomposed if unicodedata.combining(c))
+    m = _EITHER_I.match("".join(c for c in decomposed if not unicodedata.combining(c)))
+    if m is not None and len(marks) <= 1:
+        swapped = {"i": "y", "y": "i", "I": "Y", "Y": "I"}[m.group(2)]
+        found.append(unicodedata.normalize("NFC", m.group(1) + swapped + marks))
+    return found
+
+
 def has_diacritics(text: str) -> bool:
     return fold(text) != unicodedata.normalize("NFC", text)
 

@@ -1,0 +1,40 @@
+"""Vietnamese words a question may use where the news writes a synonym (``qa.synonyms``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import synonyms
+from qa.service import QAService
+
+
+def test_a_question_s_phrases_with_synonyms_are_found_longest_first() -> None:
+    plan = synonyms.plan("Mỹ muốn Trung Quốc giúp đỡ gì?", folded=False)
+    phrases = [terms for terms, _ in plan]
+    assert frozenset({"giúp", "đỡ", "giúp_đỡ"}) in phrases  # the phrase, not "giúp" alone
+    others = dict(plan)[frozenset({"giúp", "đỡ", "giúp_đỡ"})]
+    assert frozenset({"hỗ", "trợ", "hỗ_trợ"}) in others
+    assert synonyms.plan("muon giup gi", folded=True)  # unaccented: the groups folded
+    assert synonyms.plan("Did they gap the meeting?", folded=True) == ()  # English "gap" is no "gặp"
+
+
+def test_a_phrase_a_passage_lacks_is_found_through_its_synonym() -> None:
+    plan = synonyms.plan("Mỹ lo ngại điều gì?", folded=False)
+    passage = frozenset({"mỹ", "quan", "ngại", "quan_ngại"})
+    assert {"lo", "lo_ngại"} <= synonyms.widen(passage, plan)
+    assert synonyms.widen(frozenset({"mỹ", "lo", "ngại", "lo_ngại"}), plan) == {"mỹ", "lo", "ngại", "lo_ngại"}
+    assert synonyms.widen(frozenset({"mỹ"}), plan) == {"mỹ"}  # nothing of it there
+
+
+@pytest.mark.parametrize("credit", [0.0, synonyms.CREDIT])
+def test_a_question_in_other_words_than_its_answer_is_answered(seeds: QAService, monkeypatch: pytest.MonkeyPatch,
+                                                                credit: float) -> None:
+    monkeypatch.setattr(synonyms, "CREDIT", credit)
+    died = seeds.ask("Kissinger chết khi nào?")  # the article: "qua đời"
+    worried = seeds.ask("Phía Mỹ lo ngại điều gì trong quan hệ giữa Bắc Kinh và Moskva?")  # "quan ngại"
+    if credit:
+        assert not died.abstained and died.passages[0].doc_id == "003_aadb78158e19ba32"
+        assert worried.passages[0].highlight.text.startswith("Phía Mỹ tiếp tục quan ngại sâu sắc")
+    else:  # without synonyms: refused at 0.10; another sentence
+        assert died.abstained
+        assert not worried.passages[0].highlight.text.startswith("Phía Mỹ tiếp tục quan ngại sâu sắc")
