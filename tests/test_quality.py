@@ -15,6 +15,8 @@ costs answers fails here and not only in a benchmark nobody ran.
 - ``seeds-eval/heldout3.jsonl``: 111 more by a third reader, asked not to repeat the others (18 unanswerable).
 - ``seeds-eval/heldout4.jsonl``: 130 more by a fourth reader, asked for paraphrase, keyword queries, captions and
   page lines (20 unanswerable).
+- ``seeds-eval/heldout5.jsonl``: 130 more by a fifth reader, asked to type as people type to a chatbot: names spelled
+  the international way, some accents left out, typos, keyword queries (20 unanswerable, 16 of them near misses).
 """
 
 from __future__ import annotations
@@ -142,3 +144,12 @@ def test_fourth_heldout_questions_about_the_seeds() -> None:
     assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 20; measured 10
     assert report["abstention"]["answerable_abstained"] <= 12, report["abstention"]  # of 110; measured 8
     assert report["cross"]["rate"] >= 0.93, report["cross"]  # measured 0.962
+
+
+def test_fifth_heldout_questions_about_the_seeds() -> None:
+    """As people type: "Jake Sullivan gặp Yang Jiechi ở đâu?", "Ngoai truong My gặp ai?", "Tillerson mún TQ giúp gì"."""
+    # measured hit@1 0.800 / 0.933 / 0.950, answer@1 0.644 / 0.867 / 0.900 (first: vi 0.867 / 0.756)
+    report = _seed_set("heldout5.jsonl", 130, 20, {"en": (0.75, 0.60), "vi": (0.88, 0.80), "vi-nodiac": (0.90, 0.85)})
+    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 20; measured 10
+    assert report["abstention"]["answerable_abstained"] <= 18, report["abstention"]  # of 110; measured 14 (first 22)
+    assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.946
