@@ -30,6 +30,7 @@ from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.courtesy import as_asked
 from qa.foreign_names import as_the_news_writes
+from qa.typos import corrected
 from qa.credits import credited
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
@@ -341,6 +342,7 @@ class QAService:
             asked, outlet = without_outlet(typed, snap) if outlets else (typed, None)  # "Theo VOV, ...": VOV's first
             asked = spelled_out(asked, snap)  # "Ngoại trưởng TQ gặp ai?": Trung Quốc
             asked = as_the_news_writes(asked, snap)  # "Sullivan gặp Yang Jiechi ở đâu?": Dương Khiết Trì
+            asked = corrected(asked, snap)  # "What did Thorton say?": Thornton
             asked = as_the_index_accents(asked, snap)  # "Uỷ viên": "Ủy viên"; "Ngoai truong My gặp ai?": unaccented
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
