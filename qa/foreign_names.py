@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from qa.glossary import renderings
+from qa.glossary import name_heads, renderings
 from qa.language import detect
 from qa.snapshot import Snapshot
 from qa.text import bigrams, fold, words
@@ -31,8 +31,12 @@ def as_the_news_writes(question: str, snapshot: Snapshot) -> str:
     if language == "other":
         return question
     found = list(_WORD.finditer(question))
+    heads = name_heads()
     out, at, i = [], 0, 0
     while i < len(found):
+        if found[i].group(0).lower() not in heads:  # most words begin no name the glossary knows
+            i += 1
+            continue
         for n in range(min(_LONGEST, len(found) - i), 0, -1):
             run = found[i : i + n]
             typed = question[run[0].start() : run[-1].end()]

@@ -80,6 +80,15 @@ def compounds(*, folded: bool) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def name_heads() -> frozenset[str]:
+    """The first word, in lower case, of every English name or term the glossaries render with a capital ("yang" of
+    "yang jiechi", "beijing"): where a name the glossary knows can begin (``qa.foreign_names``)."""
+    named = [(english, found) for english, found in _phrase_rows()] + [(e, _renderings(v)) for e, v in _rows(GLOSSARY)]
+    return frozenset(english.lower().split()[0] for english, found in named
+                     if english.strip() and any(phrase[:1].isupper() for phrase in found))
+
+
+@lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Lower-case words that are common words, not names: the English glossary words whose Vietnamese is
     written in lower case ("discuss" -> "thảo luận"; not "rome" -> "Rome | La Mã"), and every syllable the

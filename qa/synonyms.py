@@ -12,6 +12,7 @@ unchanged: BM25 ranks the passages on the question's own words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,9 +28,18 @@ SYNONYMS = Path(__file__).with_name("data") / "synonyms-vi.tsv"
 CREDIT = 0.5
 # a phrase as the index's terms: its syllables and its pairs of adjacent syllables ("hỗ", "trợ", "hỗ_trợ")
 Terms = frozenset[str]
-# each phrase of a question that has synonyms: its terms, and the terms of each synonym (any one of them found stands
-# for the phrase)
-Plan = tuple[tuple[Terms, tuple[Terms, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Each phrase of a question that has synonyms: its terms, and the terms of each synonym (any one of them found
+    stands for the phrase)."""
+
+    phrases: tuple[tuple[Terms, tuple[Terms, ...]], ...] = ()
+    cues: Terms = frozenset()  # a term of each synonym (``_cue``): a text with none of them has no synonym (most)
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases)
 
 
 def _terms(tokens: tuple[str, ...]) -> Terms:
@@ -60,7 +70,7 @@ def plan(query: str, *, folded: bool) -> Plan:
     """The phrases of ``query`` that have synonyms, the longest first where they overlap ("giúp đỡ" before "giúp");
     none for a question in another language ("gap" is English, not "gặp")."""
     if detect(query) == "other":
-        return ()
+        return Plan()
     tokens, table = words(fold(query) if folded else query), _groups(folded=folded)
     found, i = [], 0
     while i < len(tokens):
@@ -72,11 +82,20 @@ def plan(query: str, *, folded: bool) -> Plan:
                 break
         else:
             i += 1
-    return tuple(found)
+    return Plan(tuple(found), frozenset(_cue(other) for _, others in found for other in others))
 
 
-def widen(present: frozenset[str] | set[str], phrases: Plan) -> frozenset[str] | set[str]:
+def _cue(terms: Terms) -> str:
+    """One term that every text holding all of ``terms`` holds, the rarest kind: a pair of syllables where there is one
+    ("hỗ_trợ", not "hỗ")."""
+    return min(terms, key=lambda t: ("_" not in t, t))
+
+
+def widen(present: frozenset[str] | set[str], plan: Plan) -> frozenset[str] | set[str]:
     """``present`` (a passage's or a sentence's terms) with the terms of each planned phrase it lacks but has a synonym
-    of."""
-    added = [terms for terms, others in phrases if not terms <= present and any(other <= present for other in others)]
+    of (asked of every sentence of every candidate: most have no synonym's word at all)."""
+    if present.isdisjoint(plan.cues):
+        return present
+    added = [terms for terms, others in plan.phrases
+             if not terms <= present and any(other <= present for other in others)]
     return present.union(*added) if added else present

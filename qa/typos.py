@@ -37,7 +37,7 @@ def _spelling(word: str, snapshot: Snapshot) -> str | None:
     field = snapshot.lexical.folded
     if field.occurs(word) or syllable_shaped(word) or word in STOPWORDS or renderings(word):
         return None
-    found = {w: field.df(w) for w in _one_edit(word) if not syllable_shaped(w) and field.occurs(w)}
+    found = {w: field.df(w) for w in _one_edit(word) if field.occurs(w) and not syllable_shaped(w)}
     if not found:
         return None
     ranked = sorted(found.items(), key=lambda item: -item[1])
