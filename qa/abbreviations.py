@@ -11,7 +11,7 @@ import re
 
 from qa.language import detect
 from qa.snapshot import Snapshot
-from qa.text import fold, folded_pair, words
+from qa.text import fold, folded_pair, spliced, words
 
 # only those that stand for one name ("TT" is Tổng thống or Thủ tướng, "HN" Hà Nội or hội nghị: left alone) and are no
 # Vietnamese syllable or English word once folded ("ĐNÁ" would be "DNA")
@@ -33,12 +33,11 @@ def spelled_out(question: str, snapshot: Snapshot) -> str:
     if written != question or not _ABBREVIATION.search(folded) or detect(question) == "other":
         return question
     plain = folded == question  # typed without diacritics: the name too
-    out, at = [], 0
+    edits = []
     for m in _ABBREVIATION.finditer(folded):
         said = m.group(0).lower()
         if all(snapshot.lexical.folded.occurs(token) for token in words(said)):
             continue  # the index writes it so
         full = _BY_FOLDED[said] if m.group(0).isupper() else _BY_FOLDED[said].lower()  # "tq": "trung quốc"
-        out += [question[at : m.start()], fold(full) if plain else full]
-        at = m.end()
-    return "".join(out) + question[at:]
+        edits.append((m.start(), m.end(), fold(full) if plain else full))
+    return spliced(question, edits)

@@ -251,6 +251,16 @@ def _places() -> dict[str, tuple[tuple[tuple[str, ...], tuple[bool, ...]], ...]]
     return {first: tuple(sorted(names, key=lambda n: len(n[0]), reverse=True)) for first, names in found.items()}
 
 
+def is_place(word: str) -> bool:
+    """Whether a word, in any case and with or without accents, is a place name of one word ("Sudan", "busan")."""
+    return fold(word).lower() in _one_word_places()
+
+
+@lru_cache(maxsize=1)
+def _one_word_places() -> frozenset[str]:
+    return frozenset(fold(name[0]) for names in _places().values() for name, _ in names if len(name) == 1)
+
+
 def begins_with_place(text: str) -> bool:
     """Whether the text's first word begins a known place ("Rome?", "Triều Tiên thì sao?")."""
     spans = _place_spans(text)

@@ -23,14 +23,11 @@ from embeddings.batching import QueryBatcher
 from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, as_settings, load_encoder
 from qa.about import about_kind, without_about
-from qa.abbreviations import spelled_out
-from qa.accents import as_the_index_accents
 from qa.answers import Answer, build_answer
+from qa.as_indexed import as_the_index_writes
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.courtesy import as_asked
-from qa.foreign_names import as_the_news_writes
-from qa.typos import corrected
 from qa.credits import credited
 from qa.errors import ModelUnavailable, QABusy
 from qa.ingest import IngestReport, Writer, collect_sources
@@ -340,13 +337,10 @@ class QAService:
             # as the user meant it: no wrapping (``as_typed``), no "Bạn ơi, cho mình hỏi …", "… vậy ạ?", "please"
             typed, earlier = as_asked(question), [as_asked(turn) for turn in history or []]
             asked, outlet = without_outlet(typed, snap) if outlets else (typed, None)  # "Theo VOV, ...": VOV's first
-            asked = spelled_out(asked, snap)  # "Ngoại trưởng TQ gặp ai?": Trung Quốc
-            asked = as_the_news_writes(asked, snap)  # "Sullivan gặp Yang Jiechi ở đâu?": Dương Khiết Trì
-            asked = corrected(asked, snap)  # "What did Thorton say?": Thornton
-            asked = as_the_index_accents(asked, snap)  # "Uỷ viên": "Ủy viên"; "Ngoai truong My gặp ai?": unaccented
+            asked = as_the_index_writes(asked, snap)  # "Ngoại trưởng TQ gặp ai?": Trung Quốc; "Yang Jiechi", "Thorton"
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
-            context = contextualize(asked, earlier)
+            context = contextualize(asked, [as_the_index_writes(turn, snap) for turn in earlier])
             # "Ai viết?" after one (the turn before finds the article), "Ai viết bài của CLO về ...?" once the outlet's
             # words are out ("Ai viết về ...?"): the words that ask go too
             if kind is not None and about_kind(asked) is None:

@@ -6,8 +6,9 @@ its answer says "hỗ trợ" is refused for the word it lacks.
 ``qa/data/synonyms-vi.tsv`` holds groups of interchangeable words of general news ("giúp | giúp đỡ | hỗ trợ"), written
 for this project from general Vietnamese usage, none from the articles or question sets. A phrase of the question
 that a passage lacks counts as found where the passage has a synonym of it (``widen``): in the evidence that an
-answer is sure of, and in the choice of the sentence that answers (``LexicalIndex.coverage_scorer``). Retrieval is
-unchanged: BM25 ranks the passages on the question's own words.
+answer is sure of, and in the choice of the sentence that answers (``LexicalIndex.coverage_scorer``); so also in the
+rerank that orders passages by their evidence, and in hybrid fusion, whose dense weight shrinks as the question's
+words are found. BM25 is unchanged: it finds the passages on the question's own words.
 """
 
 from __future__ import annotations
@@ -48,16 +49,20 @@ def _terms(tokens: tuple[str, ...]) -> Terms:
 
 @lru_cache(maxsize=2)
 def _groups(*, folded: bool) -> dict[tuple[str, ...], tuple[Terms, ...]]:
-    """Each phrase of the file as tokens (folded: without diacritics), with the terms of its synonyms."""
+    """Each phrase of the file as tokens (folded: without diacritics), with the terms of its synonyms. Folded, a phrase
+    of two groups is in neither: "noi" is "nói" (say) or "nơi" (place), "phu nhan" "phủ nhận" (deny) or "phu nhân"."""
     table: dict[tuple[str, ...], tuple[Terms, ...]] = {}
+    ambiguous: set[tuple[str, ...]] = set()
     for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         phrases = [tuple(words(fold(p) if folded else nfc(p))) for p in line.split("|")]
         phrases = [p for p in dict.fromkeys(phrases) if p]
         for phrase in phrases:
+            if phrase in table:
+                ambiguous.add(phrase)
             table[phrase] = tuple(_terms(other) for other in phrases if other != phrase)
-    return table
+    return {phrase: others for phrase, others in table.items() if phrase not in ambiguous}
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
@@ -139,23 +139,33 @@ def other_tone_placement(word: str) -> str | None:
     return unicodedata.normalize("NFC", "".join("".join(group) for group in letters))
 
 
-# a syllable of one consonant and a final "i" / "y" that Vietnamese spells either way ("Mỹ" / "Mĩ", "kỹ" / "kĩ", "lý
-# do" / "lí do", "hy vọng" / "hi vọng"); "tí", "ly", "mì" are as often other words, but only a word the index lacks is
-# spelled the other way (``qa.accents``)
+# a syllable of one consonant and a final "i" / "y" with its tone that Vietnamese spells either way ("Mỹ" / "Mĩ",
+# "kỹ" / "kĩ", "lý do" / "lí do"); "tí", "mì" are as often other words, but only a word the index lacks is spelled the
+# other way (``qa.accents``)
 _EITHER_I = re.compile(r"^([hklmst])([iy])$", re.IGNORECASE)
 
 
 def other_spellings(word: str) -> list[str]:
     """How else ``word`` (NFC) is written: its tone on the other vowel of a final "oa", "oe", "uy"
-    (``other_tone_placement``), or a final "i" for "y" and the other way round after one consonant ("Mĩ" -> "Mỹ")."""
+    (``other_tone_placement``), or a toned final "i" for "y" and the other way round after one consonant ("Mĩ" ->
+    "Mỹ"; not "my" typed without accents)."""
     found = [other] if (other := other_tone_placement(word)) is not None else []
     decomposed = unicodedata.normalize("NFD", word)
     marks = "".join(c for c in decomposed if unicodedata.combining(c))
     m = _EITHER_I.match("".join(c for c in decomposed if not unicodedata.combining(c)))
-    if m is not None and len(marks) <= 1:
+    if m is not None and len(marks) == 1 and marks in _TONES:  # "hy" / "hi" typed bare is also "my" / "mi" (Mỹ)
         swapped = {"i": "y", "y": "i", "I": "Y", "Y": "I"}[m.group(2)]
         found.append(unicodedata.normalize("NFC", m.group(1) + swapped + marks))
     return found
+
+
+def spliced(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each span (start, end) replaced by its new text; the spans in order, none overlapping."""
+    out, at = [], 0
+    for start, end, new in edits:
+        out += [text[at:start], new]
+        at = end
+    return "".join(out) + text[at:] if out else text
 
 
 def has_diacritics(text: str) -> bool:

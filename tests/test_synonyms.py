@@ -16,6 +16,8 @@ def test_a_question_s_phrases_with_synonyms_are_found_longest_first() -> None:
     assert frozenset({"hỗ", "trợ", "hỗ_trợ"}) in others
     assert synonyms.plan("muon giup gi", folded=True)  # unaccented: the groups folded
     assert not synonyms.plan("Did they gap the meeting?", folded=True)  # English "gap" is no "gặp"
+    said = [terms for terms, _ in synonyms.plan("ong ay noi gi", folded=True).phrases]
+    assert frozenset({"noi"}) not in said  # unaccented "noi" is "nói" (say) or "nơi" (place): neither's synonyms
 
 
 def test_a_phrase_a_passage_lacks_is_found_through_its_synonym() -> None:
