@@ -335,17 +335,8 @@ class LexicalIndex:
         if stressed:
             groups = self.memo((query, stressed, stress, diacritics), lambda: self._stressed(
                 groups, self._weights(stressed, diacritics), stress))
-        scorer = self._scorer(groups)
-        phrases = synonyms.plan(query, folded=not diacritics)  # "giúp" found where a passage says "hỗ trợ"
-        if not phrases:
-            return scorer
-
-        def widened(present: set[str] | frozenset[str]) -> float:
-            own = scorer(present)
-            wider = synonyms.widen(present, phrases)
-            return own if wider is present else own + synonyms.CREDIT * (scorer(wider) - own)
-
-        return widened
+        # "giúp" found, at a share of its weight, where a passage says "hỗ trợ"
+        return synonyms.scoring(self._scorer(groups), synonyms.plan(query, folded=not diacritics))
 
     @staticmethod
     def _stressed(groups: list[tuple[dict[str, float], float]], extra: list[tuple[dict[str, float], float]],

@@ -13,6 +13,7 @@ words are found. BM25 is unchanged: it finds the passages on the question's own 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,7 @@ SYNONYMS = Path(__file__).with_name("data") / "synonyms-vi.tsv"
 CREDIT = 0.5
 # a phrase as the index's terms: its syllables and its pairs of adjacent syllables ("hỗ", "trợ", "hỗ_trợ")
 Terms = frozenset[str]
+Present = frozenset[str] | set[str]  # a text's terms
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,21 @@ def _cue(terms: Terms) -> str:
     return min(terms, key=lambda t: ("_" not in t, t))
 
 
-def widen(present: frozenset[str] | set[str], plan: Plan) -> frozenset[str] | set[str]:
+def scoring(scorer: Callable[[Present], float], plan: Plan) -> Callable[[Present], float]:
+    """``scorer`` (a share of the question's terms in a text's terms) with each planned phrase the text lacks counted
+    at ``CREDIT`` of its weight where the text has a synonym of it."""
+    if not plan:
+        return scorer
+
+    def widened(present: Present) -> float:
+        own = scorer(present)
+        wider = widen(present, plan)
+        return own if wider is present else own + CREDIT * (scorer(wider) - own)
+
+    return widened
+
+
+def widen(present: Present, plan: Plan) -> Present:
     """``present`` (a passage's or a sentence's terms) with the terms of each planned phrase it lacks but has a synonym
     of (asked of every sentence of every candidate: most have no synonym's word at all)."""
     if present.isdisjoint(plan.cues):
