@@ -1,7 +1,7 @@
 """Accents as the index writes them. Vietnamese places the tone of a final "oa", "oe", "uy" by two conventions
 ("hòa bình" / "hoà bình", "Ủy viên" / "Uỷ viên"), keyboards and papers follow either, and a question typed the other
-way than its article is matched on the accented field only through the folded one; "i" and "y" alike after one
-consonant ("Mỹ" / "Mĩ", "lý do" / "lí do"). A word the index writes only the other way is written so (``respelled``);
+way than its article is matched on the accented field only through the folded one; a toned "i" and "y" alike after
+one consonant ("Mỹ" / "Mĩ", "lý do" / "lí do"). A word the index writes only the other way is written so (``respelled``);
 where passages mix both conventions, the index has both and nothing is respelled (the folded field still matches).
 
 A Vietnamese question typed with some of its accents: "Ngoai truong My gặp ai?", "cuoc gặp ở Rome kéo dai bao lâu".
