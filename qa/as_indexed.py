@@ -19,3 +19,15 @@ def as_the_index_writes(text: str, snapshot: Snapshot) -> str:
     text = as_the_news_writes(text, snapshot)
     text = corrected(text, snapshot)
     return as_the_index_accents(text, snapshot)
+
+
+def earlier_as_the_index_writes(turns: list[str], snapshot: Snapshot) -> list[str]:
+    """``as_the_index_writes`` of a conversation's earlier turns, remembered for the snapshot: each request of a chat
+    sends them all again, and only the newest is new."""
+    read = []
+    for turn in turns:
+        found = snapshot.memo.get(("as indexed", turn))
+        if found is None:
+            found = snapshot.memo[("as indexed", turn)] = as_the_index_writes(turn, snapshot)
+        read.append(found)
+    return read

@@ -17,7 +17,7 @@ import re
 from qa.glossary import name_heads, renderings
 from qa.language import detect, syllable_shaped
 from qa.snapshot import Snapshot
-from qa.text import bigrams, fold, nfc, spliced, words
+from qa.text import bigrams, fold, longest_first, nfc, spliced, words
 
 _WORD = re.compile(r"(?<!\w)[A-Za-z]+(?:[-'’][A-Za-z]+)*(?!\w)")  # unaccented words, not the "g" of "gặp"
 _LONGEST = 4  # words in a name: "Mao Zedong", "Xi Jinping", "Tsai Ing-wen"
@@ -30,24 +30,20 @@ def as_the_news_writes(question: str, snapshot: Snapshot) -> str:
     language = detect(question)
     if language == "other":
         return question
-    found = list(_WORD.finditer(question))
-    heads = name_heads()
-    edits, i = [], 0
-    while i < len(found):
-        if found[i].group(0).lower() not in heads:  # most words begin no name the glossary knows
-            i += 1
-            continue
-        for n in range(min(_LONGEST, len(found) - i), 0, -1):
-            run = found[i : i + n]
-            typed = question[run[0].start() : run[-1].end()]
-            if _one_name(question, run) and (written := _as_written(typed, snapshot)):
-                written = written.lower() if typed.islower() else written  # "yang jiechi": "dương khiết trì"
-                edits.append((run[0].start(), run[-1].end(), fold(written) if language == "vi-nodiac" else written))
-                i += n
-                break
-        else:
-            i += 1
-    return spliced(question, edits)
+    found, heads = list(_WORD.finditer(question)), name_heads()
+
+    def written(i: int, n: int) -> str | None:  # most words begin no name the glossary knows
+        run = found[i : i + n]
+        if found[i].group(0).lower() not in heads or not _one_name(question, run):
+            return None
+        typed = question[run[0].start() : run[-1].end()]
+        if (rendering := _as_written(typed, snapshot)) is None:
+            return None
+        rendering = rendering.lower() if typed.islower() else rendering  # "yang jiechi": "dương khiết trì"
+        return fold(rendering) if language == "vi-nodiac" else rendering
+
+    return spliced(question, ((found[i].start(), found[i + n - 1].end(), rendering)
+                              for i, n, rendering in longest_first(len(found), _LONGEST, written)))
 
 
 def _one_name(question: str, run: list[re.Match[str]]) -> bool:

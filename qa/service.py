@@ -24,7 +24,7 @@ from embeddings.cross_encoder import Reranker, load_reranker
 from embeddings.encoder import Encoder, as_settings, load_encoder
 from qa.about import about_kind, without_about
 from qa.answers import Answer, build_answer
-from qa.as_indexed import as_the_index_writes
+from qa.as_indexed import as_the_index_writes, earlier_as_the_index_writes
 from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.courtesy import as_asked
@@ -340,7 +340,7 @@ class QAService:
             asked = as_the_index_writes(asked, snap)  # "Ngoại trưởng TQ gặp ai?": Trung Quốc; "Yang Jiechi", "Thorton"
             # "Bài báo ... được đăng ngày nào?": its dateline; "Who is the author of the CLO report on ...?": its byline
             kind = about_kind(typed, earlier[-1] if earlier else None, outlet is not None and names_its_article(typed, snap))
-            context = contextualize(asked, [as_the_index_writes(turn, snap) for turn in earlier])
+            context = contextualize(asked, earlier_as_the_index_writes(earlier, snap))
             # "Ai viết?" after one (the turn before finds the article), "Ai viết bài của CLO về ...?" once the outlet's
             # words are out ("Ai viết về ...?"): the words that ask go too
             if kind is not None and about_kind(asked) is None:

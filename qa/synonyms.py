@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.language import detect
-from qa.text import bigrams, fold, nfc, words
+from qa.text import bigrams, fold, longest_first, nfc, words
 
 SYNONYMS = Path(__file__).with_name("data") / "synonyms-vi.tsv"
 # how much of a phrase's weight a synonym of it earns in the evidence: at 0.5 the lexical XQuAD eval refuses 73 -> 69 of
@@ -79,16 +79,8 @@ def plan(query: str, *, folded: bool) -> Plan:
     if detect(query) == "other":
         return Plan()
     tokens, table = words(fold(query) if folded else query), _groups(folded=folded)
-    found, i = [], 0
-    while i < len(tokens):
-        for n in range(min(_longest(), len(tokens) - i), 0, -1):
-            phrase = tuple(tokens[i : i + n])
-            if phrase in table:
-                found.append((_terms(phrase), table[phrase]))
-                i += n
-                break
-        else:
-            i += 1
+    found = [(_terms(tuple(tokens[i : i + n])), others) for i, n, others in
+             longest_first(len(tokens), _longest(), lambda i, n: table.get(tuple(tokens[i : i + n])))]
     return Plan(tuple(found), frozenset(_cue(other) for _, others in found for other in others))
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
+T = TypeVar("T")
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 _JOINERS = "-'’."  # hyphen, apostrophes, dot: a token holding one is also split into its parts
 _JOINER_SET = frozenset(_JOINERS)
@@ -120,12 +122,12 @@ def other_tone_placement(word: str) -> str | None:
     """``word`` (NFC) with its tone mark on the other vowel of a final "oa", "oe" or "uy", as the other convention
     writes it ("hòa" -> "hoà", "Uỷ" -> "Ủy"); None for any other word."""
     letters: list[list[str]] = []  # each base letter with its marks, the tone left out
-    toned = -1
+    toned, tone = -1, ""
     for c in unicodedata.normalize("NFD", word):
         if c in _TONES and letters:
             if toned >= 0:
                 return None
-            toned = len(letters) - 1
+            toned, tone = len(letters) - 1, c
         elif unicodedata.combining(c) and letters:
             letters[-1].append(c)
         else:
@@ -135,7 +137,7 @@ def other_tone_placement(word: str) -> str | None:
     if m is None or toned not in (m.start(), m.start() + 1) or any(len(g) > 1 for g in letters[m.start():]):
         return None
     other = m.start() + 1 if toned == m.start() else m.start()
-    letters[other].append(next(c for c in unicodedata.normalize("NFD", word) if c in _TONES))
+    letters[other].append(tone)
     return unicodedata.normalize("NFC", "".join("".join(group) for group in letters))
 
 
@@ -157,6 +159,20 @@ def other_spellings(word: str) -> list[str]:
         swapped = {"i": "y", "y": "i", "I": "Y", "Y": "I"}[m.group(2)]
         found.append(unicodedata.normalize("NFC", m.group(1) + swapped + marks))
     return found
+
+
+def longest_first(count: int, longest: int, match: Callable[[int, int], T | None]) -> Iterator[tuple[int, int, T]]:
+    """Matches over ``count`` items, left to right and not overlapping, the longest (at most ``longest`` items) at each
+    start: (start, length, what ``match(start, length)`` gave), for each run it did not give None."""
+    i = 0
+    while i < count:
+        for n in range(min(longest, count - i), 0, -1):
+            if (found := match(i, n)) is not None:
+                yield i, n, found
+                i += n
+                break
+        else:
+            i += 1
 
 
 def spliced(text: str, edits: Iterable[tuple[int, int, str]]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.as_indexed import as_the_index_writes, earlier_as_the_index_writes
 from qa.foreign_names import as_the_news_writes
 from qa.service import QAService
 
@@ -36,3 +37,12 @@ def test_a_follow_up_to_a_pinyin_name_is_read_with_the_name_as_written(seeds: QA
     pinyin = seeds.ask("Họ đã bàn những gì?", history=["Jake Sullivan gặp Yang Jiechi ở đâu?"])
     written = seeds.ask("Họ đã bàn những gì?", history=["Jake Sullivan gặp Dương Khiết Trì ở đâu?"])
     assert not pinyin.abstained and pinyin.confidence == written.confidence  # refused at 0.009 before
+
+
+def test_earlier_turns_are_read_once_per_snapshot(seeds: QAService) -> None:
+    snapshot = seeds.snapshot()
+    turns = ["Jake Sullivan gặp Yang Jiechi ở đâu?", "bà Thorton nói gì?"]
+    read = earlier_as_the_index_writes(turns, snapshot)
+    assert read == [as_the_index_writes(turn, snapshot) for turn in turns]
+    assert read[0] == "Jake Sullivan gặp Dương Khiết Trì ở đâu?" and read[1] == "bà Thornton nói gì?"
+    assert snapshot.memo.get(("as indexed", turns[1])) == "bà Thornton nói gì?"  # the next request finds it

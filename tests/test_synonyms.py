@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from qa import synonyms
@@ -40,3 +42,18 @@ def test_a_question_in_other_words_than_its_answer_is_answered(seeds: QAService,
     else:  # without synonyms: refused at 0.10; another sentence
         assert died.abstained
         assert not worried.passages[0].highlight.text.startswith("Phía Mỹ tiếp tục quan ngại sâu sắc")
+
+
+def test_the_synonym_file_keeps_its_promises() -> None:
+    """As the README says: no word in two groups, at most three syllables, lower case (no names), NFC."""
+    seen: set[str] = set()
+    groups = [line for line in synonyms.SYNONYMS.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    assert len(groups) >= 400
+    for line in groups:
+        members = [m.strip() for m in line.split("|")]
+        assert len(members) >= 2 and all(members), line
+        for member in members:
+            assert member == unicodedata.normalize("NFC", member) == member.lower(), member
+            assert len(member.replace("-", " ").split()) <= 3 and member not in seen, member
+            seen.add(member)

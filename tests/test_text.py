@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.documents import parse_document
-from qa.text import as_typed, bigrams, fold, has_diacritics, split_compounds, split_sentences, words
+from qa.text import as_typed, bigrams, fold, has_diacritics, longest_first, split_compounds, split_sentences, words
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -344,3 +344,10 @@ def test_a_folded_pair_shares_its_offsets() -> None:
     # a lone combining mark folds to nothing: both are the folded text, offsets still shared
     written, folded = folded_pair("bài\u0300 VOV")
     assert written == folded and len(written) == len(folded)
+
+
+def test_longest_first_takes_the_longest_match_at_each_start_without_overlap() -> None:
+    items = ["giúp", "đỡ", "nhau", "giúp"]
+    known = {("giúp",), ("giúp", "đỡ"), ("đỡ", "nhau")}
+    found = list(longest_first(len(items), 3, lambda i, n: "x" if tuple(items[i : i + n]) in known else None))
+    assert found == [(0, 2, "x"), (3, 1, "x")]  # "giúp đỡ" (not "giúp"), then not "đỡ nhau": it overlaps
