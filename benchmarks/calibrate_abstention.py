@@ -60,7 +60,8 @@ def raw_evidence(service, questions: list[dict], *, without_gold: bool = False) 
                         query, depth=HARD_DEPTH if without_gold else 20)
         if without_gold:
             ranked = [r for r in ranked if snap.chunks[r.row].doc_id not in gold_articles(q)]
-        out.append((q["lang"], query.combined.language, evidence(snap, query, ranked[0].candidate) if ranked else 0.0))
+        out.append((q["lang"], query.combined.language, evidence(snap, query, ranked[0].candidate, ranked[0].offers)
+                    if ranked else 0.0))
     return out
 
 

@@ -14,7 +14,7 @@ import re
 from typing import Literal
 
 from qa import glossary
-from qa.language import detect
+from qa.language import detect, syllable_shaped
 from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc, word_matches
 from qa.titles import asks_title, title_offered
 
@@ -39,24 +39,30 @@ _CUES: list[tuple[AnswerType, str, str]] = [
     ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào|"
              "ngày mấy|tháng mấy|năm mấy",
      r"when|what year|which year|what date|what time"),
-    ("number", "bao nhiêu|mấy|bao lâu|số lượng|tỷ lệ|tỉ lệ|phần trăm",
-     r"how many|how much|how long|how old|what percentage|what number"),
+    ("number", "bao nhiêu|mấy|bao lâu", r"how many|how much|how long|how old|what percentage|what number"),
     ("person", "ai|người nào", rf"who|whom|whose|which (?:{_PERSON_EN})"),
     ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which (?:{_PLACE_EN})"),
+    # an amount named rather than asked: "Tỷ lệ thất nghiệp năm 2020?", but "Khu vực nào ... nổi tiếng với tỷ lệ tội
+    # phạm cao?" asks for a place ("(noun) nào" comes first)
+    ("number", "số lượng|tỷ lệ|tỉ lệ|phần trăm", "percentage"),
 ]
+_NAMED_AMOUNT = len(_CUES) - 1
 
 
-def _patterns(folded: bool) -> list[tuple[AnswerType, re.Pattern[str]]]:
+def _patterns(folded: bool, vietnamese: bool = True) -> list[tuple[AnswerType, re.Pattern[str]]]:
     out = []
-    for kind, vietnamese, english in _CUES:
-        words = fold(vietnamese) if folded else vietnamese
+    for kind, cues_vi, english in _CUES:
+        cues = (fold(cues_vi) if folded else cues_vi) + "|" if vietnamese else ""
         start = r"(^|\s)" if kind == "person" else r"\b"  # "ai" is not the end of "tại"
-        out.append((kind, re.compile(f"{start}({words}|{english})\\b")))
+        out.append((kind, re.compile(f"{start}({cues}{english})\\b")))
     return out
 
 
 _TYPES = _patterns(folded=False)  # over the lower-cased question with its diacritics
 _TYPES_FOLDED = _patterns(folded=True)  # over the folded, lower-cased question
+# an English question is read for English cues only: its "may" is no "mấy" ("What may a charter school require ...?"
+# asked for no amount)
+_TYPES_ENGLISH = _patterns(folded=False, vietnamese=False)
 _UNITS = ("giay phut gio tieng ngay tuan thang nam thap ky the ky "
           "seconds? minutes? hours? days? weeks? months? years? decades? centur(?:y|ies)")
 _DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
@@ -92,19 +98,38 @@ def _cues(q: str, patterns: list[tuple[AnswerType, re.Pattern[str]]]) -> list[tu
 def answer_type(question: str) -> AnswerType | None:
     if asks_title(question):  # "Jake Sullivan giữ chức vụ gì?", "Who is Liu Pengyu?": an office, not a name
         return "title"
-    if has_diacritics(question):
-        q, patterns = nfc(question).lower(), _TYPES
-        found = _cues(q, patterns)
+    english = detect(question) == "other"
+    if english:
+        found = _cues(nfc(question).lower(), _TYPES_ENGLISH)
+    elif has_diacritics(question):
+        q = nfc(question).lower()
+        found = _cues(q, _TYPES)
         if not found:  # names typed with their accents, the rest without: "Việt Nam có bao nhieu tỉnh?"
             unaccented = " ".join(w if not has_diacritics(w) else "·" for w in q.split())
-            found = _cues(_folded_lower(unaccented), _TYPES_FOLDED)
+            found = _cues(_without_machines(_folded_lower(unaccented)), _TYPES_FOLDED)
     else:
-        found = _cues(_folded_lower(question), _TYPES_FOLDED)
-    if not found:
-        return _which(nfc(question).lower()) or _named(nfc(question).lower())
-    if detect(question) == "other":  # an English question leads with its cue: "How many ... when ...?"
+        found = _cues(_without_machines(_folded_lower(question)), _TYPES_FOLDED)
+    if not found or (not english and min(i for _, i, _ in found) == _NAMED_AMOUNT):
+        return _which(nfc(question).lower()) or _named(nfc(question).lower()) or (found[0][2] if found else None)
+    if english:  # an English question leads with its cue: "How many ... when ...?"
         return min(found)[2]
     return min(found, key=lambda f: f[1])[2]  # a Vietnamese one ends with it: the kinds in order of precedence
+
+
+_MAY = re.compile(r"(?<!\w)may\s+(\w+)")
+
+
+def _without_machines(folded: str) -> str:
+    """A question typed without diacritics with each "may" that begins a compound the glossary knows ("may tinh",
+    "may bay") or stands before a word that is no syllable ("may Turing") blanked out: "máy", a machine, is no "mấy"
+    (how many)."""
+    known = glossary.compounds(folded=True)
+
+    def machine(m: re.Match[str]) -> str:
+        after = m.group(1)
+        return "· " + after if f"may_{after}" in known or not syllable_shaped(after) else m.group(0)
+
+    return _MAY.sub(machine, folded)
 
 
 _NOUN_KINDS: dict[str, AnswerType] = {noun: kind for kind, nouns in (("person", _PERSON_NOUNS), ("place", _PLACE_NOUNS))

@@ -43,6 +43,7 @@ class Ranked:
     evidence: float  # best-sentence score, 0..~1.3
     score: float
     own: bool = True  # its article's own text (False: a related article's lead or the footer of its page)
+    offers: bool = True  # its answer offers the amount, duration or time asked (``SentencePicker``)
 
     @property
     def row(self) -> int:
@@ -77,9 +78,9 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     # a follow-up may say little itself: the earlier turn can point to the sentence
     in_context = SentencePicker(snapshot, query.combined, query) if query.context else None
     for cand, u, article in zip(head, unit, own):
-        highlight, evidence = pick(cand.row, in_context)
+        highlight, evidence, offers = pick(cand.row, in_context)
         score = u + weight * evidence - (0.0 if article else penalty)
-        ranked.append(Ranked(cand, highlight, evidence, float(score), bool(article)))
+        ranked.append(Ranked(cand, highlight, evidence, float(score), bool(article), offers))
     ranked.sort(key=lambda r: -r.score)
     ranked = _without_lone_headlines(snapshot, ranked) if weight else ranked  # dense mode stays purely dense
     # two chunks share the sentence where a paragraph was cut (``qa.chunking`` overlap): when it is both chunks'
@@ -89,7 +90,8 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     for i, item in enumerate(ranked):
         spans = shown.setdefault(snapshot.chunks[item.row].doc_id, [])
         if any(a <= item.highlight.start < b or item.highlight.start <= a < item.highlight.end for a, b in spans):
-            ranked[i] = replace(item, highlight=pick(item.row, in_context, tuple(spans))[0])
+            highlight, _, offers = pick(item.row, in_context, tuple(spans))
+            ranked[i] = replace(item, highlight=highlight, offers=offers)
         spans.append((ranked[i].highlight.start, ranked[i].highlight.end))
     return ranked
 

@@ -73,6 +73,14 @@ from qa.retrieval import names_in
     ("Ông ấy giữ chức vụ gì?", None),  # names nobody: the conversation says whose office
     ("What was Yang's position on Ukraine?", None),  # a stance, not an office
     ("Hội nghị do tổ chức nào tổ chức?", None), ("Sullivan giữ chức gì?", "title"),  # "tổ chức": an organisation
+    # an English question is read for English cues only, and typed without diacritics a "may" that begins a
+    # compound ("máy tính") or stands before a word that is no syllable ("máy Turing") is a machine, not "mấy"
+    ("What may a charter school require of its teachers?", None), ("Who may not require it?", "person"),
+    ("nhanh nao cua khoa hoc may tinh nghien cuu do kho", None), ("tai nguyen cua may turing la gi", None),
+    ("co may nguoi tham du", "number"), ("hoi dam keo dai may ngay", "duration"),
+    # an amount named, not asked: "(noun) nào" says the kind; alone, it is an amount
+    ("Khu vực nào của thành phố nổi tiếng với tỷ lệ tội phạm cao?", "place"),
+    ("Tỷ lệ thất nghiệp năm 2020?", "number"), ("What is the percentage of stations without fuel?", "number"),
     # "who is" + something that is no name wants a name; "role" is no office
     ("Who is in Rome?", "person"), ("Who is responsible for security?", "person"),
     ("Who is Sullivan's counterpart?", "person"), ("Đại diện của Mỹ là ai?", "person"),

@@ -34,9 +34,37 @@ def test_a_passage_that_offers_it_is_answered(seeds: QAService, question: str) -
     "Kissinger qua đời cách đây bao lâu?",  # "hồi tháng trước"
     "Vụ tấn công phòng hòa nhạc ở Moscow xảy ra khi nào?",  # "thứ Sáu tuần trước"
     "Trung Quốc đưa kế hoạch hòa bình lên Liên Hợp Quốc vào lúc nào?",  # "Tuần trước"
+    # relative to an event, in the sentence it is answered with
+    "Từ khi nào chính quyền Biden phối hợp với Nhật Bản và Hàn Quốc?",  # "Ngay từ đầu"
+    "Trung Quốc bác bỏ thông tin Nga đề nghị trợ giúp vào lúc nào?",  # "Ngay trước thời điểm diễn ra cuộc gặp"
 ])
 def test_a_time_said_relative_to_the_day_is_one(seeds: QAService, question: str) -> None:
     assert not seeds.ask(question).abstained
+
+
+@pytest.mark.parametrize("question", [
+    "Phiến quân Houthi đã đánh bao nhiêu tàu ở Biển Đỏ?",  # the sentence on the attacks counts none
+    "How many ships have the Houthi rebels attacked in the Red Sea?",
+    "Susan Thornton giữ chức quyền trợ lý ngoại trưởng từ năm nào?",  # the sentence naming her office: no since when
+])
+def test_an_answer_sentence_without_the_amount_asked_for_is_not_an_answer(seeds: QAService, question: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The passage offers amounts and dates, in other sentences than the one that says most of the question."""
+    assert seeds.ask(question).abstained
+    monkeypatch.setattr(evidence, "SENTENCE_TYPE_MISSING", 1.0)
+    assert not seeds.ask(question).abstained
+
+
+@pytest.mark.parametrize("sentence,kind,question,offered", [
+    ("Hệ thống đường sắt ngầm phủ phần lớn Tyne và Wear.", "number", "Đường sắt ngầm phủ bao nhiêu phần của Tyne?", True),
+    ("It covers most of the county.", "number", "How much of the county does it cover?", True),
+    ("Hệ thống đường sắt ngầm phục vụ thành phố.", "number", "Đường sắt ngầm phủ bao nhiêu phần của Tyne?", False),
+    ("Nhà hát hoạt động từ năm 1870 đến 1939.", "duration", "Nhà hát hoạt động bao lâu?", True),
+    ("Nhà hát nằm trong vườn Saxon.", "duration", "Nhà hát hoạt động bao lâu?", False),
+])
+def test_what_offers_an_amount_or_a_duration(sentence: str, kind: str, question: str, offered: bool) -> None:
+    """A share of a whole is an amount asked with "bao nhiêu phần" / "how much of"; a span of years a duration."""
+    assert evidence.offers_counted(sentence, kind, question) is offered
 
 
 def test_the_turn_before_is_not_asked_its_kind_again(seeds: QAService) -> None:
