@@ -38,7 +38,8 @@ _CUES: list[tuple[AnswerType, str, str]] = [
      rf"how long|(?:for )?how many (?:{_TIME_UNITS_EN})"),
     ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào|"
              "ngày mấy|tháng mấy|năm mấy",
-     r"when|what year|which year|what date|what time"),
+     r"when|(?:what|which) (?:year|month|date|day|time)|(?:what|which) (?:is|was|were) the (?:exact |precise )?(?:date|"
+     r"year|month)|(?:on|in) what (?:day|date|month|year)"),
     ("number", "bao nhiêu|mấy|bao lâu", r"how many|how much|how long|how old|what percentage|what number"),
     ("person", "ai|người nào", rf"who|whom|whose|which (?:{_PERSON_EN})"),
     ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which (?:{_PLACE_EN})"),

@@ -81,6 +81,9 @@ from qa.retrieval import names_in
     # an amount named, not asked: "(noun) nào" says the kind; alone, it is an amount
     ("Khu vực nào của thành phố nổi tiếng với tỷ lệ tội phạm cao?", "place"),
     ("Tỷ lệ thất nghiệp năm 2020?", "number"), ("What is the percentage of stations without fuel?", "number"),
+    # a time asked without "when": "what day of the week", "What was the exact date of ...?", "On what date ...?"
+    ("What day of the week was the meeting?", "time"), ("What was the exact date of the summit?", "time"),
+    ("On what date did they talk?", "time"), ("What was the day like?", None),
     # "who is" + something that is no name wants a name; "role" is no office
     ("Who is in Rome?", "person"), ("Who is responsible for security?", "person"),
     ("Who is Sullivan's counterpart?", "person"), ("Đại diện của Mỹ là ai?", "person"),
