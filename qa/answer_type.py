@@ -334,3 +334,37 @@ def load() -> None:
     """Read the word lists now (a server's warm-up): the glossaries' compounds and the places."""
     glossary.load()
     _places()
+
+
+# A place asked for by name whose Vietnamese writes the name after its noun ("khách sạn Captain Cook", "thành phố
+# Anchorage", "sân bay Nội Bài"): asked "which hotel", a sentence that says "khách sạn" without a name after it
+# ("rời khách sạn ở Rome") does not say which.
+_HEADED_VI = ("khách sạn", "tỉnh", "sân bay", "sân vận động", "hòn đảo")
+_HEADED_EN = {"hotel": "khách sạn", "province": "tỉnh", "airport": "sân bay",
+              "stadium": "sân vận động", "island": "hòn đảo"}
+_HEADED_ASKED_VI = re.compile(r"(?<!\w)(" + "|".join(_HEADED_VI + tuple(fold(n) for n in _HEADED_VI)) + r")\s+(?:[\w\s]{0,20}?\s)?"
+                              r"(?:nào|n[aà]o|t[eê]n(?:\s+l[aà])?\s+g[iì])(?!\w)")
+_HEADED_ASKED_EN = re.compile(r"\b(?:which|what)\s+(" + "|".join(_HEADED_EN) + r")\b|\bname\s+of\s+the\s+(" + "|".join(_HEADED_EN) + r")\b")
+
+
+@lru_cache(maxsize=4096)
+def headed_place(question: str) -> str | None:
+    """The noun of a place the question asks for by name ("khách sạn" of "ở khách sạn nào?", "Which hotel …?", "the name
+    of the hotel"), when the text writes the name after it; else None."""
+    q = nfc(question).lower()
+    if (m := _HEADED_ASKED_EN.search(q)) is not None:
+        return _HEADED_EN[m.group(1) or m.group(2)]
+    if (m := _HEADED_ASKED_VI.search(q)) is not None:
+        return next(n for n in _HEADED_VI if m.group(1) in (n, fold(n)))
+    return None
+
+
+def names_head(sentence: str, noun: str) -> bool | None:
+    """Whether the sentence (NFC) names the ``noun`` ("khách sạn Captain Cook": True; "rời khách sạn ở Rome": False);
+    None when it does not say the noun at all."""
+    found = None
+    for m in re.finditer(rf"(?<!\w){noun}(?!\w)", sentence, re.IGNORECASE):
+        if re.match(r"\s+[A-ZĐ]", sentence[m.end():]):
+            return True
+        found = False
+    return found

@@ -46,7 +46,8 @@ TYPE_MISSING = 0.5
 # short one about the seeds, lexical, 1 (no check) / 0.5 / 0.4 / 0.3 / 0.2: unanswerable questions abstaining 64 /
 # 70 / 72 / 74 / 74 of 105, answerable refused 39 of 586 throughout; XQuAD answerable refused 65 / 70 / 71 / 71 /
 # 71 of 1,896, the six more all answered with a sentence without the answer but two, whose question asks "ngày
-# nào" (which day) of "ngành nào" (which industry) in the source's own typo.
+# nào" (which day) of "ngành nào" (which industry) in the source's own typo. The same for a hotel asked and never named
+# (``qa.answers.NEARLY``).
 SENTENCE_TYPE_MISSING = 0.3
 _COUNTED = frozenset({"number", "duration", "time"})
 # a time or a duration said relative to the day or by its weekday, which the answer type does not read as one ("thứ
@@ -68,8 +69,8 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool
     share of the question's content words and word pairs it contains. A question about something
     the corpus never mentions ("population of Brazil") scores ~0. A follow-up is weighed with its context;
     "what about X?" on a new X also alone (X is the subject now; "Còn Rome thì sao?" after "Susan Thornton là
-    ai?" is answered by a passage on Rome). ``offered``: the sentence it is answered with offers the amount, duration
-    or time asked, or one nearly as good does (``qa.answers.SentencePicker``)."""
+    ai?" is answered by a passage on Rome). ``offered``: its answer offers the kind of thing asked (the amount, duration
+    or time, the hotel's name: ``qa.answers.SentencePicker``)."""
     together = _evidence(snapshot, query, top, offered=offered)
     return max(together, _evidence(snapshot, query.alone, top, offered=offered)) if query.new_topic else together
 
@@ -80,9 +81,9 @@ def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool 
     its answer (``offered``)."""
     own = _coverage(snapshot, query, top)
     own = own if snapshot.section(top.row) == "body" else RELATED_EVIDENCE * own
-    if not typed or counted_kind(query.text) is None:
+    if not typed:
         return own
-    if _offers_nothing(snapshot, query, top.row):
+    if counted_kind(query.text) is not None and _offers_nothing(snapshot, query, top.row):
         return TYPE_MISSING * own
     return own if offered else SENTENCE_TYPE_MISSING * own
 

@@ -43,7 +43,7 @@ class Ranked:
     evidence: float  # best-sentence score, 0..~1.3
     score: float
     own: bool = True  # its article's own text (False: a related article's lead or the footer of its page)
-    offers: bool = True  # its answer offers the amount, duration or time asked (``SentencePicker``)
+    offers: bool = True  # its answer offers the kind of thing asked (``SentencePicker._answers_kind``)
 
     @property
     def row(self) -> int:

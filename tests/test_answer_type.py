@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_type import WORD_OFFER, answer_type, offer_strength
+from qa.answer_type import WORD_OFFER, answer_type, headed_place, names_head, offer_strength
 from qa.glossary import renderings
 from qa.retrieval import names_in
 
@@ -220,3 +220,26 @@ def test_the_partys_name_between_an_office_and_the_name_is_part_of_the_office() 
     assert not title_offered("co van sullivan dang tiep duong khiet tri.", "Dương Khiết Trì giữ chức vụ gì?")
     # "cũng" ends it too (folded it was "cung", as "cùng")
     assert not title_offered("Ngoại trưởng Mỹ Blinken cũng tiếp đón Vương Nghị.", "Vương Nghị giữ chức vụ gì?")
+
+
+# ================================================================ a place asked for by name
+@pytest.mark.parametrize("question,noun", [
+    ("Which hotel hosted the talks?", "khách sạn"), ("What is the name of the hotel they stayed at?", "khách sạn"),
+    ("Cuộc gặp diễn ra tại khách sạn nào?", "khách sạn"), ("phai doan o khach san nao tai rome", "khách sạn"),
+    ("Khách sạn nơi phái đoàn ở tên là gì?", "khách sạn"), ("Máy bay hạ cánh ở sân bay nào?", "sân bay"),
+    # a city is often written without its noun ("tại Washington"), a country always: not asked this way
+    ("Which city hosted the talks?", None), ("Họ gặp nhau ở nước nào?", None), ("Where did they meet?", None),
+    ("Khách sạn có bao nhiêu phòng?", None),
+])
+def test_the_place_asked_for_by_name(question: str, noun: str | None) -> None:
+    assert headed_place(question) == noun
+
+
+@pytest.mark.parametrize("sentence,named", [
+    ("Các cuộc đàm phán diễn ra tại khách sạn Captain Cook ở Anchorage.", True),
+    ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp.", False),  # a hotel, not which
+    ("Khách sạn nơi họ ở không được tiết lộ, còn Khách sạn Hilton thì kín phòng.", True),
+    ("Cuộc gặp diễn ra tại Rome.", None),  # says nothing of a hotel
+])
+def test_whether_a_sentence_names_it(sentence: str, named: bool | None) -> None:
+    assert names_head(sentence, "khách sạn") is named

@@ -55,6 +55,25 @@ def test_an_answer_sentence_without_the_amount_asked_for_is_not_an_answer(seeds:
     assert not seeds.ask(question).abstained
 
 
+@pytest.mark.parametrize("question", [
+    "Phái đoàn Trung Quốc ở khách sạn nào tại Rome?",  # the caption says they left "khách sạn", not which
+    "Which hotel did the Chinese delegation stay at in Rome?",
+])
+def test_a_hotel_asked_for_and_never_named_is_not_an_answer(seeds: QAService, question: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    assert seeds.ask(question).abstained
+    monkeypatch.setattr(evidence, "SENTENCE_TYPE_MISSING", 1.0)
+    assert not seeds.ask(question).abstained
+
+
+@pytest.mark.parametrize("question", [
+    "Cuộc đàm phán ở Anchorage diễn ra tại khách sạn nào?", "Which hotel hosted the talks in Anchorage?",
+])
+def test_a_hotel_named_is_an_answer(seeds: QAService, question: str) -> None:
+    answer = seeds.ask(question)
+    assert not answer.abstained and "Captain Cook" in answer.answer
+
+
 @pytest.mark.parametrize("sentence,kind,question,offered", [
     ("Hệ thống đường sắt ngầm phủ phần lớn Tyne và Wear.", "number", "Đường sắt ngầm phủ bao nhiêu phần của Tyne?", True),
     ("It covers most of the county.", "number", "How much of the county does it cover?", True),

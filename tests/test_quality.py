@@ -89,6 +89,7 @@ def test_heldout_conversations_about_the_seeds() -> None:
     assert report["turns"] == 106 and report["answerable"] == 99
     assert report["hit@1"] >= 0.84 and report["answer@1"] >= 0.73, report  # measured 0.879 / 0.768
     assert report["follow_up_hit@1"] >= 0.79 and report["follow_up_answer@1"] >= 0.69, report  # 0.831 / 0.729
+    assert report["abstention"]["abstained"] >= 2, report["abstention"]  # of 7 unanswerable turns; measured 3
 
 
 def test_heldout_questions_about_the_seeds() -> None:
@@ -98,7 +99,7 @@ def test_heldout_questions_about_the_seeds() -> None:
     floors = {"en": 0.88, "vi": 0.80, "vi-nodiac": 0.90}  # measured 0.933 / 0.867 / 0.960
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
-    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 15; measured 9 (8 before the sentence check)
+    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 15; measured 10 (8 before the answer's check)
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.95 (0.91 before compounds counted whole)
 
 
@@ -116,7 +117,7 @@ def _seed_set(name: str, size: int, unanswerable: int, floors: dict[str, tuple[f
 def test_second_heldout_questions_about_the_seeds() -> None:
     # measured hit@1 0.900 / 1.000 / 0.833, answer@1 0.825 / 0.950 / 0.767
     report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.85, 0.77), "vi": (0.94, 0.89), "vi-nodiac": (0.78, 0.70)})
-    assert report["abstention"]["abstained"] >= 14, report["abstention"]  # of 20; measured 16
+    assert report["abstention"]["abstained"] >= 15, report["abstention"]  # of 20; measured 17
     assert report["cross"]["rate"] >= 0.89, report["cross"]  # measured 0.938
 
 
@@ -141,7 +142,7 @@ def test_fourth_heldout_questions_about_the_seeds() -> None:
     """Paraphrase ("Bắc Kinh" for China), keyword queries, captions, bylines and the page's other lines."""
     # measured hit@1 0.952 / 0.791 / 0.880, answer@1 0.833 / 0.698 / 0.760
     report = _seed_set("heldout4.jsonl", 130, 20, {"en": (0.90, 0.78), "vi": (0.74, 0.65), "vi-nodiac": (0.83, 0.71)})
-    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13 (10 before the sentence check)
+    assert report["abstention"]["abstained"] >= 12, report["abstention"]  # of 20; measured 14 (10 before the answer's check)
     assert report["abstention"]["answerable_abstained"] <= 12, report["abstention"]  # of 110; measured 7
     assert report["cross"]["rate"] >= 0.93, report["cross"]  # measured 0.962
 
@@ -150,6 +151,6 @@ def test_fifth_heldout_questions_about_the_seeds() -> None:
     """As people type: "Jake Sullivan gặp Yang Jiechi ở đâu?", "Ngoai truong My gặp ai?", "Tillerson mún TQ giúp gì"."""
     # measured hit@1 0.800 / 0.933 / 0.950, answer@1 0.644 / 0.867 / 0.900 (first: vi 0.867 / 0.756)
     report = _seed_set("heldout5.jsonl", 130, 20, {"en": (0.75, 0.60), "vi": (0.88, 0.80), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 10, report["abstention"]  # of 20; measured 12 (10 before the sentence check)
+    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13 (10 before the answer's check)
     assert report["abstention"]["answerable_abstained"] <= 18, report["abstention"]  # of 110; measured 14 (first 22)
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.946
