@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from qa.answer_type import answer_type, headed_place, names_head, offer_strength
-from qa.evidence import TYPE_MISSING, confidence, counted_kind, says_relative
+from qa.evidence import TYPE_MISSING, confidence, counted_kind, counted_thing, says_loosely
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share
 from qa.lexical import query_terms
@@ -164,6 +164,7 @@ class SentencePicker:
         # (``qa.evidence.TYPE_MISSING``; "... gặp ... ở Rome vào ngày nào?" had the passage that says they met in
         # Rome above the one that says when)
         self.counted = counted_kind(asked.text)  # None or ``self.kind``
+        self.thing = counted_thing(asked.text)  # "lan" of "bao nhiêu lần": "nhiều lần" counts them
         self.headed = headed_place(asked.text)  # "khách sạn" of "Which hotel …?", or None
         gloss = query.gloss_groups
         # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
@@ -276,7 +277,7 @@ class SentencePicker:
             if kind is not None:
                 strength = offer_strength(text, kind, question)
                 score += self.bonus * strength
-                offer = self.counted is not None and (strength > 0 or says_relative(text, kind))
+                offer = self.counted is not None and (strength > 0 or says_loosely(text, kind, self.thing))
             if is_question:
                 score -= QUESTION_PENALTY
             scores.append(score)

@@ -18,7 +18,7 @@ from qa.service import QAService
 def test_a_passage_without_the_amount_asked_for_is_not_an_answer(seeds: QAService, question: str,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     assert seeds.ask(question).abstained
-    monkeypatch.setattr(evidence, "TYPE_MISSING", 1.0)  # as sure as any passage on its subject
+    monkeypatch.setattr(evidence, "SENTENCE_TYPE_MISSING", 1.0)  # as sure as any passage on its subject
     assert not seeds.ask(question).abstained
 
 
@@ -80,9 +80,17 @@ def test_a_hotel_named_is_an_answer(seeds: QAService, question: str) -> None:
     ("Hệ thống đường sắt ngầm phục vụ thành phố.", "number", "Đường sắt ngầm phủ bao nhiêu phần của Tyne?", False),
     ("Nhà hát hoạt động từ năm 1870 đến 1939.", "duration", "Nhà hát hoạt động bao lâu?", True),
     ("Nhà hát nằm trong vườn Saxon.", "duration", "Nhà hát hoạt động bao lâu?", False),
+    # counts in words of the thing counted, centuries, ordinals
+    ("Một Lạt-ma thường tái sinh nhiều lần.", "number", "Một Lạt-ma tái sinh bao nhiêu lần?", True),
+    ("Một Lạt-ma thường tái sinh nhiều lần.", "number", "Một Lạt-ma có bao nhiêu đệ tử?", False),
+    ("Không có hiệp ước nào đề cập đến quyền cơ bản.", "number", "Có bao nhiêu hiệp ước đề cập đến quyền cơ bản?", True),
+    ("Họ dùng tên tiếng Pháp mãi cho đến thế kỷ mười chín.", "duration", "Họ dùng tên tiếng Pháp trong bao lâu?", True),
+    ("Đây là phiên khai mạc của đối thoại.", "number", "Cuộc họp là phiên họp thứ mấy?", True),
+    ("Đây là phiên khai mạc của đối thoại.", "number", "Cuộc họp có bao nhiêu người?", False),
 ])
 def test_what_offers_an_amount_or_a_duration(sentence: str, kind: str, question: str, offered: bool) -> None:
-    """A share of a whole is an amount asked with "bao nhiêu phần" / "how much of"; a span of years a duration."""
+    """A share of a whole is an amount asked with "bao nhiêu phần" / "how much of", "nhiều lần" one asked with "bao
+    nhiêu lần"; a span of years or a century a duration; "khai mạc" the answer to "thứ mấy"."""
     assert evidence.offers_counted(sentence, kind, question) is offered
 
 

@@ -17,6 +17,8 @@ costs answers fails here and not only in a benchmark nobody ran.
   page lines (20 unanswerable).
 - ``seeds-eval/heldout5.jsonl``: 130 more by a fifth reader, asked to type as people type to a chatbot: names spelled
   the international way, some accents left out, typos, keyword queries (20 unanswerable, 16 of them near misses).
+- ``seeds-eval/heldout6.jsonl``: 130 more by a sixth reader, asked for near misses among the unanswerable ones (an
+  exact date, a count, an age, a venue's name, a reply the article does not report: all 20 of them).
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def test_heldout_questions_about_the_seeds() -> None:
     floors = {"en": 0.88, "vi": 0.80, "vi-nodiac": 0.90}  # measured 0.933 / 0.867 / 0.960
     for lang, floor in floors.items():
         assert report["by_lang"][lang]["hit@1"] >= floor, (lang, report["by_lang"][lang])
-    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 15; measured 10 (8 before the answer's check)
+    assert report["abstention"]["abstained"] >= 9, report["abstention"]  # of 15; measured 11 (8 before the answer's check)
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.95 (0.91 before compounds counted whole)
 
 
@@ -117,7 +119,7 @@ def _seed_set(name: str, size: int, unanswerable: int, floors: dict[str, tuple[f
 def test_second_heldout_questions_about_the_seeds() -> None:
     # measured hit@1 0.900 / 1.000 / 0.833, answer@1 0.825 / 0.950 / 0.767
     report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.85, 0.77), "vi": (0.94, 0.89), "vi-nodiac": (0.78, 0.70)})
-    assert report["abstention"]["abstained"] >= 15, report["abstention"]  # of 20; measured 17
+    assert report["abstention"]["abstained"] >= 16, report["abstention"]  # of 20; measured 18
     assert report["cross"]["rate"] >= 0.89, report["cross"]  # measured 0.938
 
 
@@ -126,7 +128,7 @@ def test_short_questions_about_the_seeds() -> None:
     # measured hit@1 0.840 / 0.880 / 0.933, answer@1 0.720 / 0.800 / 0.867
     report = _seed_set("short.jsonl", 75, 10, {"en": (0.78, 0.66), "vi": (0.83, 0.75), "vi-nodiac": (0.86, 0.80)})
     assert report["abstention"]["abstained"] >= 7, report["abstention"]  # of 10; measured 8
-    assert report["abstention"]["answerable_abstained"] <= 7, report["abstention"]  # of 65; measured 4
+    assert report["abstention"]["answerable_abstained"] <= 7, report["abstention"]  # of 65; measured 5
 
 
 def test_third_heldout_questions_about_the_seeds() -> None:
@@ -154,3 +156,12 @@ def test_fifth_heldout_questions_about_the_seeds() -> None:
     assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13 (10 before the answer's check)
     assert report["abstention"]["answerable_abstained"] <= 18, report["abstention"]  # of 110; measured 14 (first 22)
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.946
+
+
+def test_sixth_heldout_questions_about_the_seeds() -> None:
+    """20 near misses: the details next to the ones the articles give (the Rome hotel's name, Kissinger's age)."""
+    # measured hit@1 0.889 / 0.867 / 0.950, answer@1 0.844 / 0.867 / 0.900, the same as when first measured
+    report = _seed_set("heldout6.jsonl", 130, 20, {"en": (0.84, 0.78), "vi": (0.82, 0.82), "vi-nodiac": (0.90, 0.85)})
+    assert report["abstention"]["abstained"] >= 10, report["abstention"]  # of 20; measured 12 (first 7)
+    assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6
+    assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.977
