@@ -50,20 +50,43 @@ _CUES: list[tuple[AnswerType, str, str]] = [
 _NAMED_AMOUNT = len(_CUES) - 1
 
 
-def _patterns(folded: bool, vietnamese: bool = True) -> list[tuple[AnswerType, re.Pattern[str]]]:
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression ("a|b (?:c|d)" -> "a", "b (?:c|d)")."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    return out + [pattern[start:]]
+
+
+def _patterns(folded: bool, english_words: tuple[str, ...] = ()) -> list[tuple[AnswerType, re.Pattern[str]]]:
+    """``english_words``: Vietnamese cues left out, typed without diacritics they are English words."""
     out = []
     for kind, cues_vi, english in _CUES:
-        cues = (fold(cues_vi) if folded else cues_vi) + "|" if vietnamese else ""
+        kept = [c for c in _alternatives(cues_vi) if c.split()[0] not in english_words]
+        cues = "|".join(fold(c) if folded else c for c in kept)
         start = r"(^|\s)" if kind == "person" else r"\b"  # "ai" is not the end of "tại"
-        out.append((kind, re.compile(f"{start}({cues}{english})\\b")))
+        out.append((kind, re.compile(f"{start}({cues + '|' if cues else ''}{english})\\b")))
     return out
 
 
 _TYPES = _patterns(folded=False)  # over the lower-cased question with its diacritics
 _TYPES_FOLDED = _patterns(folded=True)  # over the folded, lower-cased question
-# an English question is read for English cues only: its "may" is no "mấy" ("What may a charter school require ...?"
-# asked for no amount)
-_TYPES_ENGLISH = _patterns(folded=False, vietnamese=False)
+# an English question is not read for the Vietnamese cues that are English words typed without diacritics: its "may" is
+# no "mấy" ("What may a charter school require ...?" asked for no amount), its "AI" no "ai"
+_TYPES_ENGLISH = _patterns(folded=True, english_words=("mấy", "ai"))
+# what only looks like a cue: "when" inside an English question ("What did they agree on when they met?" asks what, not
+# when; it asks when at its start, its end or after "since" / "until"), "never" ("chưa bao giờ")
+_NOT_ASKED = re.compile(r"(?<=\w)(?<!\bsince)(?<!\buntil)(?<!\btill)(?<!\bby)(?<!\band)(?<!\bso)(?<!\bbut)(?<!\bthen)(?<!\bor)"
+                        r"([\s,]+)when\b(?!\s*\??\s*$)|"
+                        r"(?<!\w)(?:chưa|không|chẳng|chua|khong|chang)\s+bao\s+(?:giờ|gio)(?!\w)")
+
+
+def _asked(q: str) -> str:
+    """The lower-cased question with the cues it does not ask blanked out (``_NOT_ASKED``)."""
+    return _NOT_ASKED.sub(lambda m: (m.group(1) or " ") + "·", q)
 _UNITS = ("giay phut gio tieng ngay tuan thang nam thap ky the ky "
           "seconds? minutes? hours? days? weeks? months? years? decades? centur(?:y|ies)")
 _DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
@@ -100,16 +123,16 @@ def answer_type(question: str) -> AnswerType | None:
     if asks_title(question):  # "Jake Sullivan giữ chức vụ gì?", "Who is Liu Pengyu?": an office, not a name
         return "title"
     english = detect(question) == "other"
-    if english:
-        found = _cues(nfc(question).lower(), _TYPES_ENGLISH)
+    q = _asked(nfc(question).lower())
+    if english:  # an English question; or names with a few unaccented words ("Biden Xi Jinping gap nhau may lan")
+        found = _cues(_folded_lower(q), _TYPES_FOLDED if _vietnamese_words(question) else _TYPES_ENGLISH)
     elif has_diacritics(question):
-        q = nfc(question).lower()
         found = _cues(q, _TYPES)
         if not found:  # names typed with their accents, the rest without: "Việt Nam có bao nhieu tỉnh?"
             unaccented = " ".join(w if not has_diacritics(w) else "·" for w in q.split())
             found = _cues(_without_machines(_folded_lower(unaccented)), _TYPES_FOLDED)
     else:
-        found = _cues(_without_machines(_folded_lower(question)), _TYPES_FOLDED)
+        found = _cues(_without_machines(_folded_lower(q)), _TYPES_FOLDED)
     if not found or (not english and min(i for _, i, _ in found) == _NAMED_AMOUNT):
         return _which(nfc(question).lower()) or _named(nfc(question).lower()) or (found[0][2] if found else None)
     if english:  # an English question leads with its cue: "How many ... when ...?"
@@ -117,13 +140,19 @@ def answer_type(question: str) -> AnswerType | None:
     return min(found, key=lambda f: f[1])[2]  # a Vietnamese one ends with it: the kinds in order of precedence
 
 
-_MAY = re.compile(r"(?<!\w)may\s+(\w+)")
+def _vietnamese_words(question: str) -> bool:
+    """Whether the question's words in lower case (its names left out) are nearly all Vietnamese syllables."""
+    lower = [fold(w) for m in word_matches(question) if (w := m.group(0)).isalpha() and w[0].islower()]
+    return bool(lower) and sum(map(syllable_shaped, lower)) >= 0.8 * len(lower)
+
+
+_MAY = re.compile(r"(?<!\w)(?<!co )(?<!la )(?<!thu )(?<!duoc )may\s+(\w+)")
 
 
 def _without_machines(folded: str) -> str:
     """A question typed without diacritics with each "may" that begins a compound the glossary knows ("may tinh",
     "may bay") or stands before a word that is no syllable ("may Turing") blanked out: "máy", a machine, is no "mấy"
-    (how many)."""
+    (how many). Not after "co", "la", "thu", "duoc": "co may tinh" asks how many provinces ("có mấy tỉnh")."""
     known = glossary.compounds(folded=True)
 
     def machine(m: re.Match[str]) -> str:
@@ -342,9 +371,18 @@ def load() -> None:
 _HEADED_VI = ("khách sạn", "tỉnh", "sân bay", "sân vận động", "hòn đảo")
 _HEADED_EN = {"hotel": "khách sạn", "province": "tỉnh", "airport": "sân bay",
               "stadium": "sân vận động", "island": "hòn đảo"}
-_HEADED_ASKED_VI = re.compile(r"(?<!\w)(" + "|".join(_HEADED_VI + tuple(fold(n) for n in _HEADED_VI)) + r")\s+(?:[\w\s]{0,20}?\s)?"
-                              r"(?:nào|n[aà]o|t[eê]n(?:\s+l[aà])?\s+g[iì])(?!\w)")
-_HEADED_ASKED_EN = re.compile(r"\b(?:which|what)\s+(" + "|".join(_HEADED_EN) + r")\b|\bname\s+of\s+the\s+(" + "|".join(_HEADED_EN) + r")\b")
+_HEADS = "|".join(_HEADED_VI + tuple(fold(n) for n in _HEADED_VI))
+# "khách sạn nào", "khách sạn 5 sao nào"; "khách sạn nơi phái đoàn ở tên là gì" (not "tinh hinh ... the nao": the
+# situation)
+_HEADED_ASKED_VI = re.compile(rf"(?<!\w)({_HEADS})(?:\s+\d+\s+sao)?\s+n[aà]o(?!\w)|"
+                              rf"(?<!\w)({_HEADS})\s+(?:[\w\s]{{0,30}}?\s)?t[eê]n(?:\s+l[aà])?\s+g[iì](?!\w)")
+_EN_HEADS = "|".join(_HEADED_EN)
+_HEADED_ASKED_EN = re.compile(rf"\b(?:which|what)\s+({_EN_HEADS})s?\b|\bname\s+of\s+the\s+({_EN_HEADS})\b|"
+                              rf"\bthe\s+({_EN_HEADS})['’]s\s+name\b")
+# what may stand between the noun and the name: "sân bay quốc tế Nội Bài", "khách sạn 5 sao Sofitel", "sân vận động
+# quốc gia Mỹ Đình", "khách sạn “Metropole”"
+_BEFORE_NAME = re.compile(r"(?:\s+(?:quốc\s+tế|quốc\s+gia|\d+\s+sao|năm\s+sao|cao\s+cấp|hạng\s+sang|sang\s+trọng))*"
+                          r"\s+[\"“‘'«]?", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -353,9 +391,10 @@ def headed_place(question: str) -> str | None:
     of the hotel"), when the text writes the name after it; else None."""
     q = nfc(question).lower()
     if (m := _HEADED_ASKED_EN.search(q)) is not None:
-        return _HEADED_EN[m.group(1) or m.group(2)]
+        return _HEADED_EN[next(g for g in m.groups() if g)]
     if (m := _HEADED_ASKED_VI.search(q)) is not None:
-        return next(n for n in _HEADED_VI if m.group(1) in (n, fold(n)))
+        head = next(g for g in m.groups() if g)
+        return next(n for n in _HEADED_VI if head in (n, fold(n)))
     return None
 
 
@@ -364,7 +403,8 @@ def names_head(sentence: str, noun: str) -> bool | None:
     None when it does not say the noun at all."""
     found = None
     for m in re.finditer(rf"(?<!\w){noun}(?!\w)", sentence, re.IGNORECASE):
-        if re.match(r"\s+[A-ZĐ]", sentence[m.end():]):
+        after = _BEFORE_NAME.match(sentence, m.end())
+        if after is not None and sentence[after.end() : after.end() + 1].isupper():
             return True
         found = False
     return found

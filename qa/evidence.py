@@ -55,24 +55,32 @@ SENTENCE_TYPE_MISSING = 0.3
 _COUNTED = frozenset({"number", "duration", "time"})
 # a time or a duration said relative to the day or by its weekday, which the answer type does not read as one ("thứ
 # Sáu tuần trước", "hôm thứ Tư", "hồi tháng trước", "nhiều năm", "cách đây"): the passage offers one all the same
-_RELATIVE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|(?:tuần|tháng|năm|hôm|đêm|sáng|chiều|tối)\s+"
-                       r"(?:trước|tới|qua|này|sau|nay|ngoái)|hôm\s+(?:qua|nay|kia)|(?:nhiều|vài|hàng|mấy)\s+(?:giờ|ngày|"
-                       r"tuần|tháng|năm|thập\s+kỷ)|cách\s+đây|gần\s+đây|(?:last|next|this)\s+(?:week|month|year)|"
-                       r"yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|ngay\s+(?:trước|sau|từ\s+đầu)|từ\s+đầu|"
-                       r"right\s+(?:before|after)|from\s+the\s+(?:start|beginning|outset)|(?:1[89]\d{2}|20\d{2})\s*(?:-|–|đến|to|until)\s*"
-                       r"(?:1[89]\d{2}|20\d{2}))(?!\w)", re.IGNORECASE)
+_YEAR = r"(?:1[89]\d{2}|20\d{2})"
+_RELATIVE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|(?:tuần|tháng|năm|hôm|đêm|sáng|chiều|tối|thế\s+kỷ|"
+                       r"thập\s+kỷ|thập\s+niên)\s+(?:trước|tới|qua|này|sau|nay|ngoái)|hôm\s+(?:qua|nay|kia)|(?:nhiều|vài|hàng|"
+                       r"mấy)\s+(?:giờ|ngày|tuần|tháng|năm|thập\s+kỷ|thập\s+niên)|cách\s+đây|gần\s+đây|(?:last|next|this)\s+"
+                       r"(?:week|month|year)|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                       # relative to an event: "Ngay trước thời điểm diễn ra cuộc gặp", "Ngay từ đầu" (not "Ngay sau đó")
+                       r"ngay\s+(?:trước|sau)(?!\s+đó)|(?:ngay\s+)?từ\s+đầu|right\s+(?:before|after)|from\s+the\s+(?:start|"
+                       r"beginning|outset)|"
+                       # a span of years: "từ năm 1870 đến năm 1939", "1870-1939", "between 1870 and 1939"
+                       rf"{_YEAR}\s*(?:-|–|đến|tới|cho\s+tới|cho\s+đến|to|until|and)\s*(?:năm\s+)?{_YEAR})(?!\w)", re.IGNORECASE)
 
 # a century ("thế kỷ 19", "thế kỷ XIX", "thế kỷ mười chín"), for a time or a duration ("cho đến thế kỷ mười chín")
 _CENTURY = re.compile(r"(?<!\w)(?:thế\s+kỷ|the\s+ky)\s+(?:thứ\s+)?(?:\d+|[IVXLC]+\b|mười|hai\s+mươi|mốt)|"
                       r"\b\d+(?:st|nd|rd|th)\s+century\b", re.IGNORECASE)
-# an amount said as a share of a whole, for "bao nhiêu phần ..." / "how much of ...": "phần lớn Tyne và Wear"
+# an amount said as a share of a whole, for "bao nhiêu phần ..." / "how much of ..." (``counted_thing`` "phan"): "phần
+# lớn Tyne và Wear"
 _PROPORTION = re.compile(r"(?<!\w)(?:phần\s+(?:lớn|nhỏ|nhiều)|đa\s+số|thiểu\s+số|hầu\s+hết|một\s+nửa|toàn\s+bộ|"
                          r"(?:khu|vùng)\s+(?:vực\s+)?rộng\s+lớn|most\s+of|majority|minority|half)(?!\w)", re.IGNORECASE)
 # asked "bao nhiêu <thing>" / "mấy <thing>", a count in words of that thing: "nhiều lần" for "bao nhiêu lần", "Không có
 # hiệp ước nào" for "Có bao nhiêu hiệp ước ..."; asked "thứ mấy" (which one in order), an ordinal ("phiên khai mạc")
 _COUNTED_THING = re.compile(r"(?<!\w)(?:bao\s+nhiêu|bao\s+nhieu|mấy|may)\s+(\w+)", re.IGNORECASE)
+_SHARE_ASKED = re.compile(r"(?<!\w)(?:t[ỷỉy]\s+l[ệe]|ph[ầa]n\s+tr[ăa]m)(?!\w)|\bhow\s+much\s+of\b|\b(?:what|which)\s+(?:part|"
+                          r"portion|proportion|share|fraction|percentage)\b", re.IGNORECASE)
 _VAGUE = "nhieu|vai|mot so|hang chuc|hang tram|hang nghin|hang ngan|hang trieu|khong co|khong mot|chang co"
-_ORDINAL = re.compile(r"(?<!\w)(?:dau tien|khai mac|lan dau|thu (?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi|\d+))(?!\w)")
+_ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|thứ\s+nhất|(?:lần|phiên|vòng|kỳ|khóa|đợt|lượt|cuộc)\s+thứ\s+\w+)"
+                      r"(?!\w)", re.IGNORECASE)
 
 
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool = True) -> float:
@@ -113,9 +121,12 @@ def offers_counted(sentence: str, kind: AnswerType, question: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def counted_thing(question: str) -> str:
-    """What a Vietnamese question counts, folded ("lan" of "bao nhiêu lần", "thu" of "thứ mấy"), or ""."""
+    """What a question counts, folded ("lan" of "bao nhiêu lần"), "thu" when it asks which one in order ("thứ mấy"),
+    "phan" when it asks a share ("bao nhiêu phần", "tỷ lệ", "how much of"), or ""."""
     if re.search(r"(?<!\w)th[ứu]\s+m[ấa]y(?!\w)", question, re.IGNORECASE):
         return "thu"
+    if _SHARE_ASKED.search(question):
+        return "phan"
     found = _COUNTED_THING.search(question)
     return fold(found.group(1)).lower() if found else ""
 
@@ -128,14 +139,14 @@ def says_loosely(sentence: str, kind: AnswerType, thing: str = "") -> bool:
     (``counted_thing``: "nhiều lần", "không có hiệp ước nào"), or an ordinal for "thứ mấy"."""
     if kind != "number":
         return _RELATIVE.search(sentence) is not None or _CENTURY.search(sentence) is not None
-    if _PROPORTION.search(sentence):
-        return True
     if not thing:
         return False
-    folded = fold(sentence).lower()
-    if thing == "thu" and _ORDINAL.search(folded):
+    if thing == "phan":
+        return _PROPORTION.search(sentence) is not None
+    if thing == "thu" and _ORDINAL.search(sentence):
         return True
-    return re.search(rf"(?<!\w)(?:{_VAGUE})\s+{re.escape(thing)}(?!\w)", folded) is not None
+    # "nhiều lần", not the "bao nhiêu thủy thủ" of "Chưa rõ bao nhiêu thủy thủ thiệt mạng"
+    return re.search(rf"(?<!\w)(?<!bao )(?:{_VAGUE})\s+{re.escape(thing)}(?!\w)", fold(sentence).lower()) is not None
 
 
 def _offers_nothing(snapshot: Snapshot, query: QueryInfo, row: int) -> bool:
@@ -198,9 +209,10 @@ def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bo
     alone = calibrated(_evidence(snapshot, query.alone, top, offered=offered), query.language)
     earlier = QueryInfo(query.context, accented(query.context))
     sure = [alone] if query_terms(query.text, folded=True).unigrams else []
-    if query_terms(earlier.text, folded=True).unigrams:
-        sure.append(calibrated(_evidence(snapshot, earlier, top, typed=False), earlier.language))
+    if query_terms(earlier.text, folded=True).unigrams:  # the follow-up's kind checked in its answer ("When?")
+        before = _evidence(snapshot, earlier, top, typed=False)
+        sure.append(calibrated(before if offered else SENTENCE_TYPE_MISSING * before, earlier.language))
     if not sure:
-        return calibrated(evidence(snapshot, query, top), query.combined.language)
+        return calibrated(evidence(snapshot, query, top, offered), query.combined.language)
     # "Còn Rome thì sao?" after an English turn: Rome alone is what must be found (``evidence``)
     return max(min(sure), alone) if query.new_topic else min(sure)

@@ -84,6 +84,13 @@ from qa.retrieval import names_in
     # a time asked without "when": "what day of the week", "What was the exact date of ...?", "On what date ...?"
     ("What day of the week was the meeting?", "time"), ("What was the exact date of the summit?", "time"),
     ("On what date did they talk?", "time"), ("What was the day like?", None),
+    # "when" inside an English question asks nothing ("What did they agree on when they met?" asks what); "never" is
+    # no time
+    ("What did Biden and Xi agree on when they met?", None), ("And when did it start?", "time"),
+    ("They met when?", "time"), ("Since when has he held the post?", "time"), ("Họ chưa bao giờ gặp nhau ở đâu?", "place"),
+    # names with a few unaccented Vietnamese words are read for Vietnamese cues ("may" is "mấy" there), and so is "co
+    # may" ("có mấy": "co may tinh" asks how many provinces)
+    ("Biden Xi Jinping gap nhau may lan", "number"), ("viet nam co may tinh", "number"),
     # "who is" + something that is no name wants a name; "role" is no office
     ("Who is in Rome?", "person"), ("Who is responsible for security?", "person"),
     ("Who is Sullivan's counterpart?", "person"), ("Đại diện của Mỹ là ai?", "person"),
@@ -229,7 +236,9 @@ def test_the_partys_name_between_an_office_and_the_name_is_part_of_the_office() 
     ("Khách sạn nơi phái đoàn ở tên là gì?", "khách sạn"), ("Máy bay hạ cánh ở sân bay nào?", "sân bay"),
     # a city is often written without its noun ("tại Washington"), a country always: not asked this way
     ("Which city hosted the talks?", None), ("Họ gặp nhau ở nước nào?", None), ("Where did they meet?", None),
-    ("Khách sạn có bao nhiêu phòng?", None),
+    ("Khách sạn có bao nhiêu phòng?", None), ("Which hotels hosted them?", "khách sạn"),
+    ("What is the hotel's name?", "khách sạn"), ("Khách sạn ấy thuộc tỉnh nào?", "tỉnh"),
+    ("tinh hinh giao thong the nao", None), ("khach san the nao", None),  # how: not which
 ])
 def test_the_place_asked_for_by_name(question: str, noun: str | None) -> None:
     assert headed_place(question) == noun
@@ -240,6 +249,9 @@ def test_the_place_asked_for_by_name(question: str, noun: str | None) -> None:
     ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp.", False),  # a hotel, not which
     ("Khách sạn nơi họ ở không được tiết lộ, còn Khách sạn Hilton thì kín phòng.", True),
     ("Cuộc gặp diễn ra tại Rome.", None),  # says nothing of a hotel
+    ("Đoàn nghỉ tại khách sạn 5 sao Sofitel Legend Metropole.", True),  # after what says what kind of hotel
+    ("Đoàn nghỉ tại khách sạn “Metropole”.", True), ("Đoàn nghỉ tại khách sạn Ánh Dương.", True),
 ])
 def test_whether_a_sentence_names_it(sentence: str, named: bool | None) -> None:
     assert names_head(sentence, "khách sạn") is named
+    assert names_head("Chuyên cơ hạ cánh xuống sân bay quốc tế Nội Bài.", "sân bay")

@@ -87,11 +87,31 @@ def test_a_hotel_named_is_an_answer(seeds: QAService, question: str) -> None:
     ("Họ dùng tên tiếng Pháp mãi cho đến thế kỷ mười chín.", "duration", "Họ dùng tên tiếng Pháp trong bao lâu?", True),
     ("Đây là phiên khai mạc của đối thoại.", "number", "Cuộc họp là phiên họp thứ mấy?", True),
     ("Đây là phiên khai mạc của đối thoại.", "number", "Cuộc họp có bao nhiêu người?", False),
+    ("Nhà hát hoạt động từ năm 1870 đến năm 1939.", "duration", "Nhà hát hoạt động bao lâu?", True),
+    ("Nhà hát đã đón khán giả nhiều thập niên.", "duration", "Nhà hát đón khán giả bao lâu?", True),
+    # what only looks like one: a share for a count, the "bao nhiêu" of a sentence that does not know, a weekday for an
+    # ordinal, "right after that" for a time
+    ("Toàn bộ thủy thủ đoàn được cứu.", "number", "How many crew members were on the tanker?", False),
+    ("Chưa rõ bao nhiêu thủy thủ thiệt mạng.", "number", "Bao nhiêu thủy thủ thiệt mạng?", False),
+    ("Hôm thứ Năm, các bên gặp nhau.", "number", "Đây là phiên họp thứ mấy?", False),
+    ("Đây là phiên họp thứ hai.", "number", "Đây là phiên họp thứ mấy?", True),
+    ("Ngay sau đó, phái đoàn rời đi.", "time", "Phái đoàn rời đi khi nào?", False),
 ])
 def test_what_offers_an_amount_or_a_duration(sentence: str, kind: str, question: str, offered: bool) -> None:
     """A share of a whole is an amount asked with "bao nhiêu phần" / "how much of", "nhiều lần" one asked with "bao
     nhiêu lần"; a span of years or a century a duration; "khai mạc" the answer to "thứ mấy"."""
     assert evidence.offers_counted(sentence, kind, question) is offered
+
+
+@pytest.mark.parametrize("follow_up", ["When?", "khi nao?", "Khi nào?"])
+def test_a_follow_up_asking_when_in_another_language_is_checked_too(seeds: QAService, follow_up: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a question on what was discussed, "When?" has no word of its own to weigh: the turn before is weighed,
+    and the answer's missing date counts against it as it would against the follow-up."""
+    history = ["Vương Nghị và Blinken điện đàm về vấn đề gì?"]  # the article dates the call nowhere
+    assert seeds.ask(follow_up, history=history).abstained
+    monkeypatch.setattr(evidence, "SENTENCE_TYPE_MISSING", 1.0)
+    assert not seeds.ask(follow_up, history=history).abstained
 
 
 def test_the_turn_before_is_not_asked_its_kind_again(seeds: QAService) -> None:

@@ -91,7 +91,7 @@ def test_heldout_conversations_about_the_seeds() -> None:
     assert report["turns"] == 106 and report["answerable"] == 99
     assert report["hit@1"] >= 0.84 and report["answer@1"] >= 0.73, report  # measured 0.879 / 0.768
     assert report["follow_up_hit@1"] >= 0.79 and report["follow_up_answer@1"] >= 0.69, report  # 0.831 / 0.729
-    assert report["abstention"]["abstained"] >= 2, report["abstention"]  # of 7 unanswerable turns; measured 3
+    assert report["abstention"]["abstained"] >= 3, report["abstention"]  # of 7 unanswerable turns; measured 3 (first 1)
 
 
 def test_heldout_questions_about_the_seeds() -> None:
