@@ -8,11 +8,12 @@ from dataclasses import asdict, dataclass, field
 
 from typing import TYPE_CHECKING
 
-from qa.answer_type import answer_type, headed_place, names_head, offer_strength
+from qa.answer_type import answer_type, offer_strength
 from qa.evidence import TYPE_MISSING, confidence, counted_kind, counted_thing, says_loosely
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share
 from qa.lexical import query_terms
+from qa.named_places import headed_place, names_head
 from qa.photos import asks_credit, asks_photo, caption_end
 from qa.retrieval import QueryInfo, names_in
 from qa.sentences import chunk_sentences
@@ -79,7 +80,7 @@ FOLLOW_UP_STRESS = 2.0
 # 0.85 of it. The held-out sets about the seeds, lexical: the nearest offering sentence of the unanswerable questions
 # asked so scored 0.21-0.71 of the best but one (0.94: "susan thornton sinh nam nao", a date of her words); XQuAD
 # answerable refused 71 -> 70 of 1,896 at 0.7-0.9. Asked which hotel, airport, stadium, province or island, "khách
-# sạn", "sân bay", "tỉnh" without a name after them are no answer either (``qa.answer_type.headed_place``): "Phái đoàn Trung
+# sạn", "sân bay", "tỉnh" without a name after them are no answer either (``qa.named_places``): "Phái đoàn Trung
 # Quốc ở khách sạn nào tại Rome?" was answered at 1.0 from the caption "Phái đoàn Trung Quốc rời khách sạn ở Rome sau
 # cuộc gặp."; four unanswerable questions of the held-out sets asked it, the answerable ones of the hotel in Anchorage
 # ("tại khách sạn Captain Cook") are answered as before, XQuAD unchanged.

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_type import WORD_OFFER, answer_type, headed_place, names_head, offer_strength
+from qa.answer_type import WORD_OFFER, answer_type, offer_strength
 from qa.glossary import renderings
+from qa.named_places import headed_place, names_head
 from qa.retrieval import names_in
 
 
