@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from qa.answer_type import answer_type, offer_strength
 from qa.evidence import TYPE_MISSING, confidence, counted_kind, counted_thing, says_loosely
@@ -193,55 +193,59 @@ class SentencePicker:
         "When?"). ``shown``: spans of the file better passages already show, a sentence in one not picked again while the
         passage has another (the evidence is the passage's all the same)."""
         sentences = chunk_sentences(self.snapshot, row, folded=self.folded)
-        scores, offers = self._scored(row, sentences)
+        scores, figures = self._scored(row, sentences)
         if context is not None:
             together = context.scores(row)
             scores = [max(own, both) for own, both in zip(scores, together)]
         best: tuple[Sentence, str] | None = None
-        best_score, best_offers = -1.0, False
+        best_score, best_at = -1.0, -1
         heading: tuple[Sentence, str] | None = None
         # of the best sentence, the headline included: it tells which passage is about the question; a photo
         # caption counts as it would to be the answer ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp."
         # put the article's lead above the passage that says who met in Rome)
         evidence = max((score + self.caption if sentence[5] else score for sentence, score in zip(sentences, scores)),
                        default=-1.0)
-        for (sent, text, _, _, in_heading, in_caption, _), score, offer in zip(sentences, scores, offers):
+        heading_at = -1
+        for at, ((sent, text, _, _, in_heading, in_caption, _), score) in enumerate(zip(sentences, scores)):
             if in_heading:  # but never the answer while the passage has another sentence
-                heading = heading or (sent, text)
+                heading, heading_at = (heading, heading_at) if heading else ((sent, text), at)
             elif (not any(a <= sent.start < b for a, b in shown)
                   and (own := score + self.caption if in_caption else score) > best_score + 1e-9):
                 # a photo caption (it describes a picture) answers only when it does clearly better
-                best, best_score, best_offers = (sent, text), own, offer
+                best, best_score, best_at = (sent, text), own, at
+
+        def offers(at: int) -> bool:  # the amount, duration or time asked, in figures or otherwise (``says_loosely``)
+            return figures[at] or says_loosely(sentences[at][6], self.kind, self.thing)
+
         if best is None and shown:  # nothing but what is shown already: shown again
             return self(row, context)
         if best is None and heading is not None:  # a passage of the headline alone (the body follows a dropped line):
             # no evidence of its own, since the document field already carries the title to every passage
-            offer = offers[next(i for i, item in enumerate(sentences) if item[0].start == heading[0].start)]
-            return Highlight(heading[1], heading[0].start, heading[0].end), 0.0, self.counted is None or offer
+            return Highlight(heading[1], heading[0].start, heading[0].end), 0.0, self.counted is None or offers(heading_at)
         if best is None:
             chunk = self.snapshot.chunks[row]
             return Highlight(chunk.text, chunk.start, chunk.end), 0.0, self.counted is None
         found = self._with_antecedent(row, sentences, best)
         if self.credit and (end := caption_end(self.snapshot.raws[self.snapshot.chunks[row].doc_id], found.end)) > found.end:
             found = Highlight(self.snapshot.raws[self.snapshot.chunks[row].doc_id][found.start : end], found.start, end)
-        if self.counted is not None and not any(offers):
+        if self.counted is not None and not any(figures) and not any(map(offers, range(len(sentences)))):
             evidence *= TYPE_MISSING
-        return found, max(0.0, evidence), self._answers_kind(sentences, scores, offers, best_offers, best_score)
+        return found, max(0.0, evidence), self._answers_kind(sentences, scores, offers, best_at, best_score)
 
-    def _answers_kind(self, sentences: list, scores: list[float], offers: list[bool], best_offers: bool,
+    def _answers_kind(self, sentences: list, scores: list[float], offers: Callable[[int], bool], best_at: int,
                       best_score: float) -> bool:
         """Whether the passage's answer offers the kind of thing asked: the amount, duration or time in the answer
-        sentence or in one scoring ``NEARLY`` as much; asked which hotel (``headed_place``), a passage that says
-        "khách sạn" never names one unless a sentence naming one scores nearly as much."""
-        def nearly(flags: list) -> bool:  # scored as the best was (a caption with its penalty or bonus)
-            return any(flag and not item[4] and (score + self.caption if item[5] else score) >= NEARLY * best_score
-                       for flag, item, score in zip(flags, sentences, scores))
-
-        if self.counted is not None and not (best_offers or nearly(offers)):
+        sentence (``best_at``) or in one scoring ``NEARLY`` as much; asked which hotel (``headed_place``), a passage
+        that says "khách sạn" never names one unless a sentence naming one scores nearly as much."""
+        if self.counted is None and self.headed is None:
+            return True
+        near = [at for at, (item, score) in enumerate(zip(sentences, scores))  # scored as the best was
+                if not item[4] and (score + self.caption if item[5] else score) >= NEARLY * best_score]
+        if self.counted is not None and not (offers(best_at) or any(map(offers, near))):
             return False
         if self.headed is not None:
             named = [names_head(item[6], self.headed) for item in sentences]
-            return False not in named or nearly(named)
+            return False not in named or any(named[at] for at in near)
         return True
 
     def _with_antecedent(self, row: int, sentences: list, best: tuple[Sentence, str]) -> Highlight:
@@ -265,25 +269,27 @@ class SentencePicker:
         return self._scored(row, sentences)[0]
 
     def _scored(self, row: int, sentences: list | None = None) -> tuple[list[float], list[bool]]:
-        """``scores``, and whether each sentence offers the amount, duration or time asked (``self.counted``; all
-        False when none is asked)."""
+        """``scores``, and whether each sentence offers the amount, duration or time asked (``self.counted``; empty
+        when none is asked) as the answer type reads one (in figures, as a date); ``says_loosely`` is asked only where
+        it matters (``__call__``)."""
         kind, cover, question = self.kind, self.cover, self.question
         sentences = sentences if sentences is not None else chunk_sentences(self.snapshot, row, folded=self.folded)
         glossed = self._glossed(row, sentences)
-        scores, offers = [], []
+        scores: list[float] = []
+        offers: list[bool] = []  # only when an amount, a duration or a time is asked
+        counted = self.counted is not None
         for i, (_, _, tokens, is_question, _, _, text) in enumerate(sentences):
             score = (cover(tokens) + glossed[i]) / (1 + GLOSS_SHARE) if glossed else cover(tokens)
             if self.name_cover is not None and not tokens.isdisjoint(self.name_terms):
                 score += NAME_SHARE * self.name_cover(tokens) / (1 + GLOSS_SHARE)
-            offer = False
             if kind is not None:
                 strength = offer_strength(text, kind, question)
                 score += self.bonus * strength
-                offer = self.counted is not None and (strength > 0 or says_loosely(text, kind, self.thing))
+                if counted:
+                    offers.append(strength > 0)
             if is_question:
                 score -= QUESTION_PENALTY
             scores.append(score)
-            offers.append(offer)
         return scores, offers
 
     def _glossed(self, row: int, sentences: list) -> list[float] | None:

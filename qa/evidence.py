@@ -69,6 +69,7 @@ _RELATIVE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\
 # a century ("thế kỷ 19", "thế kỷ XIX", "thế kỷ mười chín"), for a time or a duration ("cho đến thế kỷ mười chín")
 _CENTURY = re.compile(r"(?<!\w)(?:thế\s+kỷ|the\s+ky)\s+(?:thứ\s+)?(?:\d+|[IVXLC]+\b|mười|hai\s+mươi|mốt)|"
                       r"\b\d+(?:st|nd|rd|th)\s+century\b", re.IGNORECASE)
+_LOOSE_TIME = re.compile(f"{_RELATIVE.pattern}|{_CENTURY.pattern}", re.IGNORECASE)  # one search per sentence
 # an amount said as a share of a whole, for "bao nhiêu phần ..." / "how much of ..." (``counted_thing`` "phan"): "phần
 # lớn Tyne và Wear"
 _PROPORTION = re.compile(r"(?<!\w)(?:phần\s+(?:lớn|nhỏ|nhiều)|đa\s+số|thiểu\s+số|hầu\s+hết|một\s+nửa|toàn\s+bộ|"
@@ -138,7 +139,7 @@ def says_loosely(sentence: str, kind: AnswerType, thing: str = "") -> bool:
     amount as a share of a whole ("phần lớn", most of it), as a count in words of the ``thing`` the question counts
     (``counted_thing``: "nhiều lần", "không có hiệp ước nào"), or an ordinal for "thứ mấy"."""
     if kind != "number":
-        return _RELATIVE.search(sentence) is not None or _CENTURY.search(sentence) is not None
+        return _LOOSE_TIME.search(sentence) is not None
     if not thing:
         return False
     if thing == "phan":
