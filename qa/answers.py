@@ -208,7 +208,8 @@ class SentencePicker:
         heading_at = -1
         for at, ((sent, text, _, _, in_heading, in_caption, _), score) in enumerate(zip(sentences, scores)):
             if in_heading:  # but never the answer while the passage has another sentence
-                heading, heading_at = (heading, heading_at) if heading else ((sent, text), at)
+                if heading is None:
+                    heading, heading_at = (sent, text), at
             elif (not any(a <= sent.start < b for a, b in shown)
                   and (own := score + self.caption if in_caption else score) > best_score + 1e-9):
                 # a photo caption (it describes a picture) answers only when it does clearly better

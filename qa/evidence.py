@@ -84,18 +84,20 @@ _ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|th�
                       r"(?!\w)", re.IGNORECASE)
 
 
-def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool = True) -> float:
+def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool | None = None) -> float:
     """Lexical evidence that the best passage is about the question, in [0, 1]: the IDF-weighted
     share of the question's content words and word pairs it contains. A question about something
     the corpus never mentions ("population of Brazil") scores ~0. A follow-up is weighed with its context;
     "what about X?" on a new X also alone (X is the subject now; "Còn Rome thì sao?" after "Susan Thornton là
-    ai?" is answered by a passage on Rome). ``offered``: its answer offers the kind of thing asked (the amount, duration
-    or time, the hotel's name: ``qa.answers.SentencePicker``)."""
+    ai?" is answered by a passage on Rome). ``offered``: whether its answer offers the kind of thing asked (the amount,
+    duration or time, the hotel's name), as ``qa.answers.SentencePicker`` found when it ranked the passage; None when
+    not known (only the passage is checked then, ``_offers_nothing``)."""
     together = _evidence(snapshot, query, top, offered=offered)
     return max(together, _evidence(snapshot, query.alone, top, offered=offered)) if query.new_topic else together
 
 
-def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool = True, offered: bool = True) -> float:
+def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool = True,
+              offered: bool | None = None) -> float:
     """``typed``: the kind of answer the question asks is checked (not for the turns before a follow-up: theirs was
     answered before, and "What did they discuss?" after "... điện đàm khi nào?" wants no time), in the passage and in
     its answer (``offered``)."""
@@ -103,9 +105,9 @@ def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool 
     own = own if snapshot.section(top.row) == "body" else RELATED_EVIDENCE * own
     if not typed:
         return own
-    if not offered:
-        return SENTENCE_TYPE_MISSING * own
-    return TYPE_MISSING * own if counted_kind(query.text) is not None and _offers_nothing(snapshot, query, top.row) else own
+    if offered is None:  # a passage the picker's verdict is not passed for: the passage checked, not its answer
+        return TYPE_MISSING * own if counted_kind(query.text) is not None and _offers_nothing(snapshot, query, top.row) else own
+    return own if offered else SENTENCE_TYPE_MISSING * own
 
 
 def counted_kind(question: str) -> AnswerType | None:
@@ -196,7 +198,7 @@ def _name_missing(question: str, folded: frozenset[str], accented: frozenset[str
     return False
 
 
-def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool = True) -> float:
+def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool | None = None) -> float:
     """Estimated probability that the corpus answers the question (calibrated evidence). A follow-up in another
     language than the turns before it ("Who met in Rome?" after "Còn Rome thì sao?"; Vietnamese typed without
     diacritics counts as another, since it is matched on another field) is weighed in its own language
@@ -212,7 +214,7 @@ def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bo
     sure = [alone] if query_terms(query.text, folded=True).unigrams else []
     if query_terms(earlier.text, folded=True).unigrams:  # the follow-up's kind checked in its answer ("When?")
         before = _evidence(snapshot, earlier, top, typed=False)
-        sure.append(calibrated(before if offered else SENTENCE_TYPE_MISSING * before, earlier.language))
+        sure.append(calibrated(SENTENCE_TYPE_MISSING * before if offered is False else before, earlier.language))
     if not sure:
         return calibrated(evidence(snapshot, query, top, offered), query.combined.language)
     # "Còn Rome thì sao?" after an English turn: Rome alone is what must be found (``evidence``)

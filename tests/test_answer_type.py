@@ -245,14 +245,14 @@ def test_the_place_asked_for_by_name(question: str, noun: str | None) -> None:
     assert headed_place(question) == noun
 
 
-@pytest.mark.parametrize("sentence,named", [
-    ("Các cuộc đàm phán diễn ra tại khách sạn Captain Cook ở Anchorage.", True),
-    ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp.", False),  # a hotel, not which
-    ("Khách sạn nơi họ ở không được tiết lộ, còn Khách sạn Hilton thì kín phòng.", True),
-    ("Cuộc gặp diễn ra tại Rome.", None),  # says nothing of a hotel
-    ("Đoàn nghỉ tại khách sạn 5 sao Sofitel Legend Metropole.", True),  # after what says what kind of hotel
-    ("Đoàn nghỉ tại khách sạn “Metropole”.", True), ("Đoàn nghỉ tại khách sạn Ánh Dương.", True),
+@pytest.mark.parametrize("sentence,named,noun", [
+    ("Các cuộc đàm phán diễn ra tại khách sạn Captain Cook ở Anchorage.", True, "khách sạn"),
+    ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp.", False, "khách sạn"),  # a hotel, not which
+    ("Khách sạn nơi họ ở không được tiết lộ, còn Khách sạn Hilton thì kín phòng.", True, "khách sạn"),
+    ("Cuộc gặp diễn ra tại Rome.", None, "khách sạn"),  # says nothing of a hotel
+    ("Đoàn nghỉ tại khách sạn 5 sao Sofitel Legend Metropole.", True, "khách sạn"),  # after what says what kind of hotel
+    ("Đoàn nghỉ tại khách sạn “Metropole”.", True, "khách sạn"), ("Đoàn nghỉ tại khách sạn Ánh Dương.", True, "khách sạn"),
+    ("Chuyên cơ hạ cánh xuống sân bay quốc tế Nội Bài.", True, "sân bay"),
 ])
-def test_whether_a_sentence_names_it(sentence: str, named: bool | None) -> None:
-    assert names_head(sentence, "khách sạn") is named
-    assert names_head("Chuyên cơ hạ cánh xuống sân bay quốc tế Nội Bài.", "sân bay")
+def test_whether_a_sentence_names_it(sentence: str, named: bool | None, noun: str) -> None:
+    assert names_head(sentence, noun) is named
