@@ -34,12 +34,13 @@ _PLACE_EN = "hotel|city|country|nation|province|state|region|place|venue|airport
 _TIME_UNITS_VI = "giây|phút|giờ|tiếng|ngày|tuần|tháng|năm|thập kỷ|thế kỷ"
 _TIME_UNITS_EN = "seconds|minutes|hours|days|weeks|months|years|decades|centuries"
 _CUES: list[tuple[AnswerType, str, str]] = [
-    ("duration", f"bao lâu|bao nhiêu (?:{_TIME_UNITS_VI})|mấy (?:tiếng|ngày|tuần|tháng|năm)",
-     rf"how long|(?:for )?how many (?:{_TIME_UNITS_EN})"),
+    # "how long ago" asks when: "cách đây bao lâu" is answered by "hồi tháng trước"
+    ("duration", f"(?<!cách đây )bao lâu|bao nhiêu (?:{_TIME_UNITS_VI}|thời gian)|mấy (?:tiếng|ngày|tuần|tháng|năm)",
+     rf"how long(?! ago)|(?:for )?how many (?:{_TIME_UNITS_EN})|how much time"),
     ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào|"
-             "ngày mấy|tháng mấy|năm mấy",
-     r"when|(?:what|which) (?:year|month|date|day|time)|(?:what|which) (?:is|was|were) the (?:exact |precise )?(?:date|"
-     r"year|month)|(?:on|in) what (?:day|date|month|year)"),
+             "ngày mấy|tháng mấy|năm mấy|cách đây bao lâu",
+     r"how long ago|when|(?:what|which) (?:exact |precise )?(?:year|month|date|day|time)|(?:what|which) (?:is|was|were) the "
+     r"(?:exact |precise )?(?:date|year|month)|(?:on|in) what (?:exact |precise )?(?:day|date|month|year)"),
     ("number", "bao nhiêu|mấy|bao lâu", r"how many|how much|how long|how old|what percentage|what number"),
     ("person", "ai|người nào", rf"who|whom|whose|which (?:{_PERSON_EN})"),
     ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which (?:{_PLACE_EN})"),
@@ -89,7 +90,8 @@ def _asked(q: str) -> str:
     return _NOT_ASKED.sub(lambda m: (m.group(1) or " ") + "·", q)
 _UNITS = ("giay phut gio tieng ngay tuan thang nam thap ky the ky "
           "seconds? minutes? hours? days? weeks? months? years? decades? centur(?:y|ies)")
-_DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b")
+# ... or on a clock: "còn lại 4:51" (of a game)
+_DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b|\b\d{1,2}:\d{2}\b")
 # "tháng 7", "ngày 14/3", "năm 2017": the Vietnamese words count with their number only ("leo thang",
 # "Việt Nam", "Ngay trước" fold to the same letters); English month names stand alone
 _YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(?:thang|ngay|nam|tháng|ngày|năm)\s+\d+(?:/\d+){0,2}|\b(january|february|"
@@ -108,6 +110,9 @@ _DURATION_WORDS = re.compile(rf"(?<!\w)(?:{_NUMBER_WORDS}|một|năm|vài|nửa)
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+){0,2})|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|"
                           rf"(?i:\b(?:in|since|until|by|from|of)\s+{_YEAR}\b)|\b{_YEAR}\s*(?:-|–|đến|to)\s*{_YEAR}\b")
+_A_DURATION = re.compile(rf"\d[\d.,]*\s*(?:{_TIME_UNITS_VI}|(?:second|minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
+                         r"(?!\w)", re.IGNORECASE)
+_CLOCK_ASKED = re.compile(r"\bmay gio\b")  # in the folded question: a clock time or a count of hours
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 PLACES = Path(__file__).parent / "data" / "places.txt"
 # names of days and months are not someone (nor somewhere): "thứ Ba (23/3)", "on Thursday, March 18"
@@ -230,6 +235,8 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
         return WORD_OFFER if any(item not in asked for item in named) else 0.0
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
+    if kind == "number" and _CLOCK_ASKED.search(asked) and _offered(sentence, "duration"):  # "mấy giờ": "lúc 9 giờ"
+        return 1.0
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
 
@@ -251,7 +258,8 @@ def _offered_words(sentence: str, kind: AnswerType) -> tuple[str, ...]:
     if kind == "duration":
         return tuple(fold(m.group(0)) for m in _DURATION_WORDS.finditer(sentence))
     if kind == "number":
-        return tuple(fold(m.group(0)) for m in _NUMBER_WORD.finditer(sentence))
+        durations = [m.start() for m in _DURATION_WORDS.finditer(sentence)]
+        return tuple(fold(m.group(0)) for m in _NUMBER_WORD.finditer(sentence) if m.start() not in durations)
     return ()
 
 
@@ -260,8 +268,9 @@ def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
     """The things of this type in the sentence, each as it is compared with the folded, lower-cased question."""
     if kind == "duration":
         return tuple(m.group(0) for m in _DURATION.finditer(fold(sentence).lower()))
-    if kind == "number":  # a count or an amount: a year or a date is not one ("how many passengers ... 1981")
-        dates = [m.span() for m in _NOT_A_COUNT.finditer(sentence)]
+    if kind == "number":  # a count or an amount: a year, a date or a duration is not one ("how many passengers ...
+        # 1981", "how many officials ... kéo dài 7 tiếng"; asked in units of time, the question asks a duration)
+        dates = [m.span() for m in _NOT_A_COUNT.finditer(sentence)] + [m.span() for m in _A_DURATION.finditer(sentence)]
         return tuple(m.group(0) for m in _NUMBER.finditer(sentence) if not any(a <= m.start() < b for a, b in dates))
     if kind == "time":
         return tuple(fold(m.group(0)).lower() for m in _YEAR_OR_DATE.finditer(sentence))

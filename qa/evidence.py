@@ -56,6 +56,7 @@ _COUNTED = frozenset({"number", "duration", "time"})
 # a time or a duration said relative to the day or by its weekday, which the answer type does not read as one ("thứ
 # Sáu tuần trước", "hôm thứ Tư", "hồi tháng trước", "nhiều năm", "cách đây"): the passage offers one all the same
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
+_SPAN_OF_YEARS = rf"{_YEAR}\s*(?:-|–|đến|tới|cho\s+tới|cho\s+đến|to|until|and)\s*(?:năm\s+)?{_YEAR}"
 _RELATIVE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|(?:tuần|tháng|năm|hôm|đêm|sáng|chiều|tối|thế\s+kỷ|"
                        r"thập\s+kỷ|thập\s+niên)\s+(?:trước|tới|qua|này|sau|nay|ngoái)|hôm\s+(?:qua|nay|kia)|(?:nhiều|vài|hàng|"
                        r"mấy)\s+(?:giờ|ngày|tuần|tháng|năm|thập\s+kỷ|thập\s+niên)|cách\s+đây|gần\s+đây|(?:last|next|this)\s+"
@@ -64,12 +65,17 @@ _RELATIVE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\
                        r"ngay\s+(?:trước|sau)(?!\s+đó)|(?:ngay\s+)?từ\s+đầu|right\s+(?:before|after)|from\s+the\s+(?:start|"
                        r"beginning|outset)|"
                        # a span of years: "từ năm 1870 đến năm 1939", "1870-1939", "between 1870 and 1939"
-                       rf"{_YEAR}\s*(?:-|–|đến|tới|cho\s+tới|cho\s+đến|to|until|and)\s*(?:năm\s+)?{_YEAR})(?!\w)", re.IGNORECASE)
+                       rf"{_SPAN_OF_YEARS})(?!\w)", re.IGNORECASE)
 
 # a century ("thế kỷ 19", "thế kỷ XIX", "thế kỷ mười chín"), for a time or a duration ("cho đến thế kỷ mười chín")
 _CENTURY = re.compile(r"(?<!\w)(?:thế\s+kỷ|the\s+ky)\s+(?:thứ\s+)?(?:\d+|[IVXLC]+\b|mười|hai\s+mươi|mốt)|"
                       r"\b\d+(?:st|nd|rd|th)\s+century\b", re.IGNORECASE)
 _LOOSE_TIME = re.compile(f"{_RELATIVE.pattern}|{_CENTURY.pattern}", re.IGNORECASE)  # one search per sentence
+# asked how long, a point in time is no answer ("hồi tháng trước" of "cuộc gặp kéo dài bao lâu"): a length in words
+# ("nhiều tuần", "suốt đêm"), a span of years or a century only
+_LOOSE_DURATION = re.compile(r"(?<!\w)(?:(?:nhiều|vài|hàng|mấy|suốt|cả)\s+(?:giờ|tiếng|ngày|đêm|tuần|tháng|năm|thập\s+kỷ|"
+                             r"thập\s+niên)|(?:several|many|few)\s+(?:hours|days|weeks|months|years|decades)|"
+                             rf"{_SPAN_OF_YEARS})(?!\w)|{_CENTURY.pattern}", re.IGNORECASE)
 # an amount said as a share of a whole, for "bao nhiêu phần ..." / "how much of ..." (``counted_thing`` "phan"): "phần
 # lớn Tyne và Wear"
 _PROPORTION = re.compile(r"(?<!\w)(?:phần\s+(?:lớn|nhỏ|nhiều)|đa\s+số|thiểu\s+số|hầu\s+hết|một\s+nửa|toàn\s+bộ|"
@@ -141,7 +147,7 @@ def says_loosely(sentence: str, kind: AnswerType, thing: str = "") -> bool:
     amount as a share of a whole ("phần lớn", most of it), as a count in words of the ``thing`` the question counts
     (``counted_thing``: "nhiều lần", "không có hiệp ước nào"), or an ordinal for "thứ mấy"."""
     if kind != "number":
-        return _LOOSE_TIME.search(sentence) is not None
+        return (_LOOSE_DURATION if kind == "duration" else _LOOSE_TIME).search(sentence) is not None
     if not thing:
         return False
     if thing == "phan":

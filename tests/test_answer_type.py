@@ -40,6 +40,8 @@ from qa.retrieval import names_in
     ("How many hours did the talks last?", "duration"),
     ("Bao nhiêu người tham dự?", "number"),
     ("Có mấy giờ?", "number"),  # "mấy giờ" is a clock time or a count, not a length
+    ("Mất bao nhiêu thời gian để xây cầu?", "duration"), ("How much time was left in the game?", "duration"),
+    ("On what exact date did Biden and Xi meet?", "time"), ("What exact date was the treaty signed?", "time"),
     # "(noun) nào" and "which (noun)": the noun nearest before "nào" says the kind
     ("Bộ trưởng Quốc phòng Mỹ nào tham dự?", "person"),
     ("bo truong quoc phong my nao tham du", "person"),
@@ -100,6 +102,15 @@ from qa.retrieval import names_in
 ])
 def test_answer_type_of_english_and_vietnamese_cues(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(("sentence", "question", "offered"), [
+    ("Cuộc họp bắt đầu lúc 9 giờ sáng.", "Cuộc họp bắt đầu lúc mấy giờ?", True),  # asked in hours, hours answer
+    ("Cuộc họp bắt đầu lúc 9 giờ sáng.", "Có bao nhiêu người dự họp?", False),
+    ("Trận đấu còn lại 4:51 khi Denver ghi bàn.", "How much time was left when Denver scored?", True),  # a clock
+])
+def test_hours_answer_a_question_asked_in_hours(sentence: str, question: str, offered: bool) -> None:
+    assert (offer_strength(sentence, answer_type(question), question) > 0) is offered
 
 
 def test_vietnamese_duration_offered_to_an_english_question() -> None:
@@ -189,9 +200,12 @@ def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_ti
     ("Đối thoại tổ chức vào tháng 4 tới.", False), ("The bridge opened in 1981.", False),
     ("Năm 1981, cây cầu được khai trương.", False), ("In 1981, the bridge opened.", False),
     ("The bridge was built 1978-1981.", False), ("Sân bay đón mỗi năm 10 triệu hành khách.", True),
+    # a length of time is no count either: "kéo dài 7 tiếng", "bảy tiếng", "for 3 hours"
+    ("Cuộc thảo luận kéo dài 7 tiếng tại Rome.", False), ("Cuộc thảo luận kéo dài bảy tiếng.", False),
+    ("The talks lasted 3 hours.", False), ("Sau 7 tiếng, 12 quan chức rời đi.", True),
 ])
-def test_a_count_is_not_a_year_or_a_date(sentence: str, is_count: bool) -> None:
-    """'How many passengers ...?' is not answered by the year a bridge opened."""
+def test_a_count_is_not_a_year_a_date_or_a_duration(sentence: str, is_count: bool) -> None:
+    """'How many passengers ...?' is not answered by the year a bridge opened, nor by how long the talks lasted."""
     assert (offer_strength(sentence, "number", "How many passengers a year does the rail network carry?") > 0) is is_count
 
 

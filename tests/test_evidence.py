@@ -48,6 +48,9 @@ def test_a_time_said_relative_to_the_day_is_one(seeds: QAService, question: str)
     "Susan Thornton giữ chức quyền trợ lý ngoại trưởng từ năm nào?",  # the sentence naming her office: no since when
     # a hotel asked for and never named: the caption says they left "khách sạn", not which
     "Phái đoàn Trung Quốc ở khách sạn nào tại Rome?", "Which hotel did the Chinese delegation stay at in Rome?",
+    # counted people, a passage that counts hours; a date asked in English of a passage without one
+    "How many officials were in the Chinese delegation that Yang Jiechi led to Rome?",
+    "On what exact date did Biden and Xi Jinping meet in San Francisco?",
 ])
 def test_an_answer_without_the_kind_of_thing_asked_for_is_not_an_answer(seeds: QAService, question: str,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,6 +91,10 @@ def test_a_hotel_named_is_an_answer(seeds: QAService, question: str) -> None:
     ("Hôm thứ Năm, các bên gặp nhau.", "number", "Đây là phiên họp thứ mấy?", False),
     ("Đây là phiên họp thứ hai.", "number", "Đây là phiên họp thứ mấy?", True),
     ("Ngay sau đó, phái đoàn rời đi.", "time", "Phái đoàn rời đi khi nào?", False),
+    # a point in time for a length: "hồi tháng trước" says when they met, not how long
+    ("Hai nhà lãnh đạo gặp nhau tại San Francisco hồi tháng trước.", "duration", "Cuộc gặp kéo dài bao lâu?", False),
+    ("Hai nhà lãnh đạo gặp nhau tại San Francisco hồi tháng trước.", "time", "Họ gặp nhau khi nào?", True),
+    ("Cuộc gặp đã được lên lịch trước đó nhiều tuần.", "duration", "Cuộc gặp được chuẩn bị bao lâu?", True),
 ])
 def test_what_offers_an_amount_or_a_duration(sentence: str, kind: str, question: str, offered: bool) -> None:
     """A share of a whole is an amount asked with "bao nhiêu phần" / "how much of", "nhiều lần" one asked with "bao
