@@ -39,7 +39,7 @@ _CUES: list[tuple[AnswerType, str, str]] = [
      rf"how long(?! ago)|(?:for )?how many (?:{_TIME_UNITS_EN})|how much time"),
     ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào|"
              "ngày mấy|tháng mấy|năm mấy|cách đây bao lâu",
-     r"how long ago|when|(?:what|which) (?:exact |precise )?(?:year|month|date|day|time)|(?:what|which) (?:is|was|were) the "
+     r"how long ago|when|(?:what|which) (?:exact |precise )?(?:year|month|date|day|time|weekday)|(?:what|which) (?:is|was|were) the "
      r"(?:exact |precise )?(?:date|year|month)|(?:on|in) what (?:exact |precise )?(?:day|date|month|year)"),
     ("number", "bao nhiêu|mấy|bao lâu", r"how many|how much|how long|how old|what percentage|what number"),
     ("person", "ai|người nào", rf"who|whom|whose|which (?:{_PERSON_EN})"),
@@ -112,6 +112,13 @@ _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+)
                           rf"(?i:\b(?:in|since|until|by|from|of)\s+{_YEAR}\b)|\b{_YEAR}\s*(?:-|–|đến|to)\s*{_YEAR}\b")
 _A_DURATION = re.compile(rf"\d[\d.,]*\s*(?:{_TIME_UNITS_VI}|(?:second|minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
                          r"(?!\w)", re.IGNORECASE)
+# asked which one in order, in the folded question: "thứ mấy"; a day of the week ("vào thứ mấy", "what day of the week")
+_IN_ORDER_ASKED = re.compile(r"\b(?:((?:vao|hom|ngay|la) )?thu may|(day of (?:the )?week|weekday))\b")
+# an ordinal in lower case ("đứng thứ ba": "thứ Ba" is a weekday), "khai mạc" (the opening), "đầu tiên", "the third"
+_ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|thứ\s+(?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d+))"
+                      r"(?!\w)|\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\b")
+_DAY_OF_WEEK = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?!\w)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+                          re.IGNORECASE)
 _CLOCK_ASKED = re.compile(r"\bmay gio\b")  # in the folded question: a clock time or a count of hours
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 PLACES = Path(__file__).parent / "data" / "places.txt"
@@ -233,12 +240,21 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
             return 1.0
         named = _offered(sentence, "place") + _offered(sentence, "person")  # a known place, or a name: perhaps one
         return WORD_OFFER if any(item not in asked for item in named) else 0.0
+    if kind in ("number", "time") and (order := _IN_ORDER_ASKED.search(asked)):  # "thứ mấy": an ordinal, a weekday
+        return 1.0 if in_order(sentence, weekday=bool(order.group(1) or order.group(2))) else 0.0
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
     if kind == "number" and _CLOCK_ASKED.search(asked) and _offered(sentence, "duration"):  # "mấy giờ": "lúc 9 giờ"
         return 1.0
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
+
+
+def in_order(sentence: str, weekday: bool = False) -> bool:
+    """Whether the sentence says which one in order (the answer to "thứ mấy"): an ordinal ("đứng thứ ba", "phiên khai
+    mạc", "lần đầu tiên", "the third"); with ``weekday``, a day of the week too ("hôm thứ Ba", "on Tuesday"). A count
+    ("hai bên") or a date ("ngày 14/3") is neither."""
+    return _ORDINAL.search(sentence) is not None or (weekday and _DAY_OF_WEEK.search(sentence) is not None)
 
 
 @lru_cache(maxsize=4096)

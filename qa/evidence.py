@@ -81,14 +81,11 @@ _LOOSE_DURATION = re.compile(r"(?<!\w)(?:(?:nhiều|vài|hàng|mấy|suốt|cả
 _PROPORTION = re.compile(r"(?<!\w)(?:phần\s+(?:lớn|nhỏ|nhiều)|đa\s+số|thiểu\s+số|hầu\s+hết|một\s+nửa|toàn\s+bộ|"
                          r"(?:khu|vùng)\s+(?:vực\s+)?rộng\s+lớn|most\s+of|majority|minority|half)(?!\w)", re.IGNORECASE)
 # asked "bao nhiêu <thing>" / "mấy <thing>", a count in words of that thing: "nhiều lần" for "bao nhiêu lần", "Không có
-# hiệp ước nào" for "Có bao nhiêu hiệp ước ..."; asked "thứ mấy" (which one in order), an ordinal ("phiên khai mạc")
+# hiệp ước nào" for "Có bao nhiêu hiệp ước ..."
 _COUNTED_THING = re.compile(r"(?<!\w)(?:bao\s+nhiêu|bao\s+nhieu|mấy|may)\s+(\w+)", re.IGNORECASE)
 _SHARE_ASKED = re.compile(r"(?<!\w)(?:t[ỷỉy]\s+l[ệe]|ph[ầa]n\s+tr[ăa]m)(?!\w)|\bhow\s+much\s+of\b|\b(?:what|which)\s+(?:part|"
                           r"portion|proportion|share|fraction|percentage)\b", re.IGNORECASE)
 _VAGUE = "nhieu|vai|mot so|hang chuc|hang tram|hang nghin|hang ngan|hang trieu|khong co|khong mot|chang co"
-_ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|thứ\s+nhất|(?:lần|phiên|vòng|kỳ|khóa|đợt|lượt|cuộc)\s+thứ\s+\w+)"
-                      r"(?!\w)", re.IGNORECASE)
-
 
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool | None = None) -> float:
     """Lexical evidence that the best passage is about the question, in [0, 1]: the IDF-weighted
@@ -130,10 +127,10 @@ def offers_counted(sentence: str, kind: AnswerType, question: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def counted_thing(question: str) -> str:
-    """What a question counts, folded ("lan" of "bao nhiêu lần"), "thu" when it asks which one in order ("thứ mấy"),
-    "phan" when it asks a share ("bao nhiêu phần", "tỷ lệ", "how much of"), or ""."""
+    """What a question counts, folded ("lan" of "bao nhiêu lần"), "phan" when it asks a share ("bao nhiêu phần", "tỷ
+    lệ", "how much of"), or "" (also when it asks which one in order, "thứ mấy": ``qa.answer_type.in_order``)."""
     if re.search(r"(?<!\w)th[ứu]\s+m[ấa]y(?!\w)", question, re.IGNORECASE):
-        return "thu"
+        return ""
     if _SHARE_ASKED.search(question):
         return "phan"
     found = _COUNTED_THING.search(question)
@@ -145,15 +142,13 @@ def says_loosely(sentence: str, kind: AnswerType, thing: str = "") -> bool:
     """Whether a sentence offers the kind asked in a form the answer type does not read as one: a time or a duration
     relative to the day, to an event or by its weekday (``_RELATIVE``; "tuần trước" is no amount) or a century; an
     amount as a share of a whole ("phần lớn", most of it), as a count in words of the ``thing`` the question counts
-    (``counted_thing``: "nhiều lần", "không có hiệp ước nào"), or an ordinal for "thứ mấy"."""
+    (``counted_thing``: "nhiều lần", "không có hiệp ước nào")."""
     if kind != "number":
         return (_LOOSE_DURATION if kind == "duration" else _LOOSE_TIME).search(sentence) is not None
     if not thing:
         return False
     if thing == "phan":
         return _PROPORTION.search(sentence) is not None
-    if thing == "thu" and _ORDINAL.search(sentence):
-        return True
     # "nhiều lần", not the "bao nhiêu thủy thủ" of "Chưa rõ bao nhiêu thủy thủ thiệt mạng"
     return re.search(rf"(?<!\w)(?<!bao )(?:{_VAGUE})\s+{re.escape(thing)}(?!\w)", fold(sentence).lower()) is not None
 

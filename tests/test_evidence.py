@@ -25,6 +25,7 @@ def test_a_passage_without_the_amount_asked_for_is_not_an_answer(seeds: QAServic
 @pytest.mark.parametrize("question", [
     "Cuộc gặp ở Rome kéo dài bao lâu?", "How many members does the global coalition against terrorism have?",
     "Đối thoại An ninh và Ngoại giao Mỹ-Trung được hai nhà lãnh đạo nhất trí khi nào?",
+    "Cuộc họp ngày 21/6 là phiên họp thứ mấy?",  # "phiên khai mạc"; "hai bên" elsewhere counts nothing in order
 ])
 def test_a_passage_that_offers_it_is_answered(seeds: QAService, question: str) -> None:
     assert not seeds.ask(question).abstained
@@ -51,6 +52,7 @@ def test_a_time_said_relative_to_the_day_is_one(seeds: QAService, question: str)
     # counted people, a passage that counts hours; a date asked in English of a passage without one
     "How many officials were in the Chinese delegation that Yang Jiechi led to Rome?",
     "On what exact date did Biden and Xi Jinping meet in San Francisco?",
+    "What day of the week was the Rome meeting between Sullivan and Yang Jiechi?",  # the passage dates it: 14/3
 ])
 def test_an_answer_without_the_kind_of_thing_asked_for_is_not_an_answer(seeds: QAService, question: str,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,6 +92,12 @@ def test_a_hotel_named_is_an_answer(seeds: QAService, question: str) -> None:
     ("Chưa rõ bao nhiêu thủy thủ thiệt mạng.", "number", "Bao nhiêu thủy thủ thiệt mạng?", False),
     ("Hôm thứ Năm, các bên gặp nhau.", "number", "Đây là phiên họp thứ mấy?", False),
     ("Đây là phiên họp thứ hai.", "number", "Đây là phiên họp thứ mấy?", True),
+    ("Siêu đô thị này đứng thứ ba về dân số.", "number", "Siêu đô thị này đứng thứ mấy về dân số?", True),
+    ("Hai bên cũng thảo luận về Đài Loan.", "number", "Đây là phiên họp thứ mấy?", False),  # "hai bên": no order
+    # a day of the week asked: a weekday answers, a date does not
+    ("Hôm thứ Năm, các bên gặp nhau.", "number", "Các bên gặp nhau vào thứ mấy?", True),
+    ("Các bên gặp nhau ngày 14/3.", "time", "What day of the week did they meet?", False),
+    ("Các bên gặp nhau hôm thứ Năm.", "time", "On which weekday did they meet?", True),
     ("Ngay sau đó, phái đoàn rời đi.", "time", "Phái đoàn rời đi khi nào?", False),
     # a point in time for a length: "hồi tháng trước" says when they met, not how long
     ("Hai nhà lãnh đạo gặp nhau tại San Francisco hồi tháng trước.", "duration", "Cuộc gặp kéo dài bao lâu?", False),
