@@ -25,13 +25,16 @@ AboutKind = Literal["date", "author", "agency", "outlet"]
 # that makes it the article ("bai bao", "bai ve ...")
 _NOT_ARTICLE = ("phát biểu|hát|thơ|học|thi|dự thi|giảng|toán|diễn văn|tập|biển|binh|trừ|xích|bản|thuốc|luận|văn|ca|"
                 "kiểm tra|đăng|thuyết trình|bạc|ngoại|hoa|mỹ|trung|nhật|tiết|bố|trí")
-_ARTICLE_VI = (rf"bài báo|bài viết|bản tin|tin bài|(?<!đánh )(?<!con )(?<!lá )(?<!quân )(?<!ván )"
+# ... and one that is written: "viết bài Mỹ - Trung ..." is an article, "viết bài thơ" is not
+_NOT_WRITTEN = "phát biểu|hát|thơ|học|thi|dự thi|giảng|toán|diễn văn|tập|luận|văn|ca|thuyết trình|kiểm tra|đăng"
+_ARTICLE_VI = (rf"bài báo|bài viết|bản tin|tin bài|(?<=viết )bài(?!\s+(?:{_NOT_WRITTEN})(?!\w))|"
+               rf"(?<=viet )bai(?!\s+(?:{fold(_NOT_WRITTEN)})(?!\w))|(?<!đánh )(?<!con )(?<!lá )(?<!quân )(?<!ván )"
                rf"bài(?!\s+(?:{_NOT_ARTICLE})(?!\w))|"
                + fold("bài báo|bài viết|bản tin|tin bài") + r"|(?<!that )(?<!danh )(?<!tham )(?<!chien )bai(?=\s+(?:nay|do|ve|tren|cua)\b)")
 # a "report" is one only as this one ("this report", "the news report"): "the UN report", "the report on inflation",
 # "to report the attack" are news
 _ARTICLE_EN = (r"(?:news\s+)?(?:article|story|stories|write-?up)s?|news\s+(?:item|piece|report)s?|piece(?!\s+of\b)|"
-               r"(?:this|that)\s+report")
+               r"(?:this|that)\s+report|(?<=published\s)the\s+report")
 _ARTICLE = re.compile(rf"(?<!\w)(?:{_ARTICLE_VI}|{_ARTICLE_EN})(?!\w)", re.IGNORECASE)
 # a mention that only says where the answer is written: the question is about the news ("Theo bài báo, ...", "Dựa
 # vào bài viết, ...", "Bài báo này cho biết ...", "according to a report", "the article says")
@@ -45,7 +48,8 @@ _WHERE_SAID = re.compile(
     r"\b(?:the|this|that|a)\s+(?:news\s+)?(?:article|report|story|piece)\s+(?:says?|said|mentions?|mentioned|"
     r"reports?|reported|states?|notes?|claims?|writes?|describes?|explains?)\b", re.IGNORECASE)
 
-_WHEN_VI = "ngày nào|ngày bao nhiêu|hôm nào|lúc nào|khi nào|bao giờ|thời điểm nào|năm nào|tháng nào|thời gian nào"
+_WHEN_VI = ("ngày nào|ngày bao nhiêu|hôm nào|lúc nào|khi nào|bao giờ|thời điểm nào|năm nào|tháng nào|thời gian nào|"
+            "mấy giờ|giờ nào")
 _PUBLISH_VI = "đăng|đăng tải|xuất bản|phát hành|phát đi|lên trang"
 _DATE_VI = either_accents(rf"(?:được\s+)?(?:{_PUBLISH_VI})(?:\s+(?:tải|lên))?(?:\s+trên(?:\s+\w+){{1,3}}?)?"
                    rf"(?:\s+(?:vào|lúc|hôm|từ))?\s+(?:{_WHEN_VI})|ngày\s+(?:đăng|xuất bản)(?!\s+(?:ký|cai|quang))")
@@ -73,7 +77,7 @@ _OUTLET_VI = either_accents(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xu
                      r"(?<!dự )(?<!tình )báo)\s+nào\s+(?:đã\s+)?(?:đăng|đưa|xuất bản|phát hành|viết)")
 _OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s+outlet|media\s+outlet|publication|"
               r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b(?:\s+(?:published|ran|carried|printed|"
-              r"posted))?|\bpublished\s+by\s+(?:which|what|whom)\b|\bwho\s+published\b")
+              r"posted|distributed))?|\b(?:published|distributed)\s+by\s+(?:which|what|whom)\b|\bwho\s+(?:published|distributed)\b")
 # the asking words of each kind, first match wins (an agency's "which news agency" is no outlet)
 _KINDS: tuple[tuple[AboutKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"(?<!\w)(?:{vi})(?!\w)|{en}", re.IGNORECASE))

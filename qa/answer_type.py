@@ -119,6 +119,12 @@ _ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|th�
                       r"(?!\w)|\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\b")
 _DAY_OF_WEEK = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?!\w)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
                           re.IGNORECASE)
+# asked which day, in the folded question ("what day of the week" is ``_IN_ORDER_ASKED``)
+_DAY_ASKED = re.compile(r"\bngay (?:nao|may)\b|\b(?:what|which) (?:exact |precise )?(?:date|day)\b(?! of)|\bthe (?:exact |precise )?date\b")
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# a day: "14/3", "ngày 14", "18 tháng 3", "March 18", "18 March"
+_A_DAY = re.compile(rf"\b\d{{1,2}}/\d{{1,2}}\b|\bngày\s+\d{{1,2}}\b|\b\d{{1,2}}\s+tháng\s+\d{{1,2}}\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|"
+                    rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b", re.IGNORECASE)
 _CLOCK_ASKED = re.compile(r"\bmay gio\b")  # in the folded question: a clock time or a count of hours
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 PLACES = Path(__file__).parent / "data" / "places.txt"
@@ -242,6 +248,8 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
         return WORD_OFFER if any(item not in asked for item in named) else 0.0
     if kind in ("number", "time") and (order := _IN_ORDER_ASKED.search(asked)):  # "thứ mấy": an ordinal, a weekday
         return 1.0 if in_order(sentence, weekday=bool(order.group(1) or order.group(2))) else 0.0
+    if kind == "time" and _DAY_ASKED.search(asked):  # "ngày nào", "on what date": a day, not a year or a month alone
+        return 1.0 if any(fold(m.group(0)).lower() not in asked for m in _A_DAY.finditer(sentence)) else 0.0
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
     if kind == "number" and _CLOCK_ASKED.search(asked) and _offered(sentence, "duration"):  # "mấy giờ": "lúc 9 giờ"

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from qa import glossary
 from qa.about import about_kind
-from qa.answer_type import AnswerType, answer_type, offer_strength
+from qa.answer_type import _DAY_ASKED, AnswerType, answer_type, offer_strength
 from qa.calibration import calibrated
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
@@ -76,6 +76,8 @@ _LOOSE_TIME = re.compile(f"{_RELATIVE.pattern}|{_CENTURY.pattern}", re.IGNORECAS
 _LOOSE_DURATION = re.compile(r"(?<!\w)(?:(?:nhiều|vài|hàng|mấy|suốt|cả)\s+(?:giờ|tiếng|ngày|đêm|tuần|tháng|năm|thập\s+kỷ|"
                              r"thập\s+niên)|(?:several|many|few)\s+(?:hours|days|weeks|months|years|decades)|"
                              rf"{_SPAN_OF_YEARS})(?!\w)|{_CENTURY.pattern}", re.IGNORECASE)
+_LOOSE_DAY = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|hôm\s+(?:qua|nay|kia)|yesterday|today|"
+                        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?!\w)", re.IGNORECASE)
 # an amount said as a share of a whole, for "bao nhiêu phần ..." / "how much of ..." (``counted_thing`` "phan"): "phần
 # lớn Tyne và Wear"
 _PROPORTION = re.compile(r"(?<!\w)(?:phần\s+(?:lớn|nhỏ|nhiều)|đa\s+số|thiểu\s+số|hầu\s+hết|một\s+nửa|toàn\s+bộ|"
@@ -131,6 +133,8 @@ def counted_thing(question: str) -> str:
     lệ", "how much of"), or "" (also when it asks which one in order, "thứ mấy": ``qa.answer_type.in_order``)."""
     if re.search(r"(?<!\w)th[ứu]\s+m[ấa]y(?!\w)", question, re.IGNORECASE):
         return ""
+    if _DAY_ASKED.search(fold(question).lower()):
+        return "ngay"
     if _SHARE_ASKED.search(question):
         return "phan"
     found = _COUNTED_THING.search(question)
@@ -143,6 +147,8 @@ def says_loosely(sentence: str, kind: AnswerType, thing: str = "") -> bool:
     relative to the day, to an event or by its weekday (``_RELATIVE``; "tuần trước" is no amount) or a century; an
     amount as a share of a whole ("phần lớn", most of it), as a count in words of the ``thing`` the question counts
     (``counted_thing``: "nhiều lần", "không có hiệp ước nào")."""
+    if kind == "time" and thing == "ngay":  # asked which day: "hôm thứ Tư", "hôm qua" say it; "tháng trước" does not
+        return _LOOSE_DAY.search(sentence) is not None
     if kind != "number":
         return (_LOOSE_DURATION if kind == "duration" else _LOOSE_TIME).search(sentence) is not None
     if not thing:

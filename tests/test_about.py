@@ -22,6 +22,13 @@ from qa.service import QAService
     ("What date was the story on Blinken and Wang Yi published?", "date"),
     ("Báo nào đăng bài về cuộc gặp ở Rome?", "outlet"),
     ("Which newspaper published the story on the Anchorage talks?", "outlet"),
+    # a time of day; "viết bài" whatever the topic's first word ("bài Mỹ" is not "anti-American" after "viết"); the
+    # report someone published; who distributed it
+    ("Bài báo CLO về Mỹ, Nhật, Hàn thảo luận về Triều Tiên được đăng lúc mấy giờ?", "date"),
+    ("ai viết bài Mỹ Nhật Hàn thảo luận về Triều Tiên trên CLO", "author"),
+    ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "author"),
+    ("Which outlet published the report that the US wants China as an ally?", "outlet"),
+    ("Who distributed the article about Wang Yi and Blinken's talks?", "outlet"),
     # about the news: no word for the article, or one that only says where the answer is written
     ("Which newspapers reported that Russia had asked China for military aid?", None),
     ("According to the article, which media outlets reported that Russia asked China for help?", None),
@@ -29,6 +36,7 @@ from qa.service import QAService
     ("What did the report say about North Korea?", None),
     ("cuoc hop dang dien ra khi nao", None),  # "đang" (under way), not "đăng" (published)
     ("Bài phát biểu của ông Sullivan do ai viết?", None),  # a speech
+    ("Ai viết bài thơ Bánh trôi nước?", None), ("ai viet bai tho banh troi nuoc", None),  # a poem
     ("Triều Tiên cảnh báo nào đã đưa ra?", None),
     ("Who met in Rome?", None),
     ("Dựa vào bài viết, nguồn tin nào cho biết Mỹ muốn Trung Quốc hỗ trợ chống khủng bố?", None),
@@ -72,6 +80,8 @@ def _first(seeds: QAService, question: str, **kwargs: object):
     ("Bài báo của Tổ Quốc về hợp tác chống khủng bố Mỹ-Trung dẫn theo hãng tin nào?", "000", "Theo reuters",
      "(Theo reuters)"),
     ("Which newspaper published the story on the Anchorage talks?", "004", "CLO", "(CLO)"),
+    ("Bài báo CLO về Mỹ, Nhật, Hàn thảo luận về Triều Tiên được đăng lúc mấy giờ?", "004", "24/03/2021 08:00 AM", None),
+    ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "004", "Chấn Phong", None),
 ])
 def test_answered_with_the_line_of_the_page(seeds: QAService, question: str, doc: str, said: str,
                                              line: str | None) -> None:
