@@ -1,8 +1,8 @@
 """Questions about an article rather than the news it reports: when it was published, who wrote it, which outlet
-ran it, which agency it is based on ("Bài báo về cuộc họp ba bên được đăng ngày nào?", "Ai viết bài về ...?", "Who
+ran it, which agency it is based on, which section of the site it is filed under ("Bài báo về cuộc họp ba bên được đăng ngày nào?", "Ai viết bài về ...?", "Who
 wrote the article on ...?", "Bài báo ... dẫn theo hãng tin nào?").
 
-Such a question names the article (a word for it: "bài báo", "article", "report") and asks one of these four things.
+Such a question names the article (a word for it: "bài báo", "article", "report") and asks one of these five things.
 "According to the article, which outlets reported ...?" asks about the news: a mention of the article that only
 says where the answer is ("theo bài báo", "in the article", "the report says") does not count. The words that ask
 are in no passage: they are left out of the question's terms (``without_about``), as ``qa.titles`` leaves out
@@ -17,7 +17,7 @@ from typing import Literal
 
 from qa.text import either_accents, fold, nfc
 
-AboutKind = Literal["date", "author", "agency", "outlet"]
+AboutKind = Literal["date", "author", "agency", "outlet", "category"]
 
 
 # "bài" is an article unless a word makes it something else ("bài phát biểu", "bài thuốc", "bài dự thi", a "bài đăng"
@@ -78,11 +78,15 @@ _OUTLET_VI = either_accents(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xu
 _OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s+outlet|media\s+outlet|publication|"
               r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b(?:\s+(?:published|ran|carried|printed|"
               r"posted|distributed))?|\b(?:published|distributed)\s+by\s+(?:which|what|whom)\b|\bwho\s+(?:published|distributed)\b")
+# the section of the site it is filed under ("Lĩnh vực: Tin nổi bật" on its page)
+_CATEGORY_VI = either_accents(r"(?:lĩnh vực|chuyên mục|danh mục|thể loại|mục)\s+(?:nào|gì)")
+_CATEGORY_EN = r"\b(?:which|what)\s+(?:category|categories|section|rubric)\b|\b(?:filed|listed|categori[sz]ed)\s+(?:under|as)\b"
 # the asking words of each kind, first match wins (an agency's "which news agency" is no outlet)
 _KINDS: tuple[tuple[AboutKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"(?<!\w)(?:{vi})(?!\w)|{en}", re.IGNORECASE))
     for kind, vi, en in (("date", _DATE_VI, _DATE_EN), ("author", _AUTHOR_VI, _AUTHOR_EN),
-                         ("agency", _AGENCY_VI, _AGENCY_EN), ("outlet", _OUTLET_VI, _OUTLET_EN)))
+                         ("agency", _AGENCY_VI, _AGENCY_EN), ("outlet", _OUTLET_VI, _OUTLET_EN),
+                         ("category", _CATEGORY_VI, _CATEGORY_EN)))
 # the article's own words, with what introduces the topic after them ("bài báo về", "the article on")
 _ARTICLE_PHRASE = re.compile(
     rf"(?<!\w)(?:{_ARTICLE_VI})(?:\s+(?:{either_accents('này|đó|về|của|nói về|viết về|đưa tin về')}))*(?!\w)|"

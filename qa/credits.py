@@ -1,6 +1,6 @@
 """The answer to a question about an article (``qa.about``): the line of its page that says when it was published,
-who wrote it, which outlet ran it or which agency it follows -- the dateline, the byline, the outlet tag, "(Theo
-Reuters)". The cleaning drops these lines from the article's text, so no passage holds them; the answer cites the
+who wrote it, which outlet ran it, which agency it follows or where the site files it -- the dateline, the byline, the
+outlet tag, "(Theo Reuters)", "Lĩnh vực: Tin nổi bật". The cleaning drops these lines from the article's text, so no passage holds them; the answer cites the
 line by its offsets into the file like any passage (``section`` "metadata", no chunk), before the passages that found
 the article. A page without the line asked for is said to lack it: the answer abstains with a notice, except for the
 agency, which the text itself may name ("Hãng tin Reuters dẫn các nguồn tin ...")."""
@@ -16,7 +16,12 @@ from qa.answers import Answer, Highlight, Passage
 from qa.cleaning import metadata_date
 from qa.snapshot import DocMeta, Snapshot
 
-WHAT = {"date": "date of publication", "author": "author", "outlet": "outlet", "agency": "news agency it follows"}
+WHAT = {"date": "date of publication", "author": "author", "outlet": "outlet", "agency": "news agency it follows",
+        "category": "section of the site it is filed under"}
+# the line that files the article under a section of its site, wherever the page has it: "Lĩnh vực: Tin nổi bật, Tin
+# tức hàng ngày", "Chuyên mục: Thế giới", "Category: World"
+_CATEGORY_LINE = re.compile(r"^[ \t]*(?:lĩnh vực|chuyên mục|danh mục|thể loại|category|categories|section)[ \t]*:[ \t]*"
+                            r"(\S[^\n]{0,150}?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 # the date and time of a dateline ("Thứ tư, 24/03/2021 08:00 AM - 0 Trả lời"): what the answer shows of it
 _STAMP = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:,?\s*(?:lúc\s*)?\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[AP]M)?)?|"
                     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
@@ -35,6 +40,9 @@ def _within(text: str, part: str | None) -> tuple[int, int] | None:
 
 def _line(raw: str, meta: DocMeta, kind: AboutKind) -> tuple[int, int, int, int] | None:
     """(start, end) of the page's line that answers, and of the part of it that is the answer."""
+    if kind == "category":  # a labelled line (kept or dropped by the cleaning: any page's)
+        m = _CATEGORY_LINE.search(raw)
+        return (m.start(), m.end(), m.start(1), m.end(1)) if m else None
     for start, end, reason in sorted(meta.credits):
         text = raw[start:end]
         found: tuple[int, int] | None = None

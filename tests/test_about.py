@@ -29,6 +29,10 @@ from qa.service import QAService
     ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "author"),
     ("Which outlet published the report that the US wants China as an ally?", "outlet"),
     ("Who distributed the article about Wang Yi and Blinken's talks?", "outlet"),
+    ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "category"),
+    ("Bài về cuộc trao đổi giữa Vương Nghị và Blinken thuộc chuyên mục nào?", "category"),
+    ("Which section is the article on Wang Yi and Blinken filed under?", "category"),
+    ("Mỹ và Trung Quốc hợp tác trong lĩnh vực nào?", None), ("Theo bài báo, hai nước hợp tác trong lĩnh vực nào?", None),
     # about the news: no word for the article, or one that only says where the answer is written
     ("Which newspapers reported that Russia had asked China for military aid?", None),
     ("According to the article, which media outlets reported that Russia asked China for help?", None),
@@ -82,6 +86,8 @@ def _first(seeds: QAService, question: str, **kwargs: object):
     ("Which newspaper published the story on the Anchorage talks?", "004", "CLO", "(CLO)"),
     ("Bài báo CLO về Mỹ, Nhật, Hàn thảo luận về Triều Tiên được đăng lúc mấy giờ?", "004", "24/03/2021 08:00 AM", None),
     ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "004", "Chấn Phong", None),
+    ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "003", "Tin nổi bật, Tin tức hàng ngày",
+     "Lĩnh vực: Tin nổi bật, Tin tức hàng ngày"),
 ])
 def test_answered_with_the_line_of_the_page(seeds: QAService, question: str, doc: str, said: str,
                                              line: str | None) -> None:
@@ -104,7 +110,8 @@ def test_k_passages_in_all(seeds: QAService) -> None:
 def test_a_page_without_the_line_says_so(seeds: QAService) -> None:
     """Seed 002 names no outlet and no date: the answer abstains and says which article lacks it, rather than
     answering with a date in the news ("ngày 14/3")."""
-    for question in ("Báo nào đăng bài về cuộc gặp ở Rome?", "Bài báo về cuộc gặp kéo dài 7 giờ ở Rome đăng ngày nào?"):
+    for question in ("Báo nào đăng bài về cuộc gặp ở Rome?", "Bài báo về cuộc gặp kéo dài 7 giờ ở Rome đăng ngày nào?",
+                     "Bài báo về cuộc gặp ở Rome thuộc chuyên mục nào?"):
         answer = seeds.ask(question)
         assert answer.abstained and answer.answer is None, question
         assert "002_57590387f8aa0a75" in (answer.notice or "") and "gives no" in answer.notice
