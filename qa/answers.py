@@ -155,16 +155,17 @@ class SentencePicker:
     def __init__(self, snapshot: Snapshot, query: QueryInfo, asked: QueryInfo | None = None) -> None:
         asked = asked or query
         self.snapshot = snapshot
-        self.kind = answer_type(asked.text)
+        self.credit = asks_credit(asked.text)  # "Bức ảnh … là của cơ quan nào?": the caption with its credit
+        # whose photo it is asks for its credit, no kind of thing ("Ảnh … lấy từ đâu?" asks no place)
+        self.kind = None if self.credit else answer_type(asked.text)
         # asked for someone's office, every sentence naming them covers the question whole: the office next to
         # the name is what tells the answer
         self.bonus = TITLE_BONUS if self.kind == "title" else type_bonus(asked)
         self.caption = CAPTION_PENALTY if asks_photo(asked.text) else -CAPTION_PENALTY
-        self.credit = asks_credit(asked.text)  # "Bức ảnh … là của cơ quan nào?": the caption with its credit
         # asked for an amount, a duration or a time, a passage offering none ranks as it is sure: on half its evidence
         # (``qa.evidence.TYPE_MISSING``; "... gặp ... ở Rome vào ngày nào?" had the passage that says they met in
         # Rome above the one that says when)
-        self.counted = counted_kind(asked.text)  # None or ``self.kind``
+        self.counted = None if self.credit else counted_kind(asked.text)  # None or ``self.kind``
         self.thing = counted_thing(asked.text)  # "lan" of "bao nhiêu lần": "nhiều lần" counts them
         self.headed = headed_place(asked.text)  # "khách sạn" of "Which hotel …?", or None
         gloss = query.gloss_groups

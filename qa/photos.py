@@ -18,7 +18,7 @@ from qa.text import LINE_BREAKS, either_accents, fold, nfc
 
 # "ảnh" but not "ảnh hưởng" (influence) or "hình ảnh" (also an image one has: "thay đổi hình ảnh khu vực"); typed
 # without accents "anh" is also a brother or English: only with a word that makes it a picture
-_PICTURE_VI = "bức ảnh|tấm ảnh|bức hình|tấm hình|ảnh chụp|hình chụp|chú thích ảnh"
+_PICTURE_VI = "bức ảnh|tấm ảnh|bức hình|tấm hình|ảnh chụp|hình chụp|chú thích ảnh|ảnh minh họa|hình minh họa"
 # not "image" (a reputation) or "the big picture"
 _PHOTO = re.compile(rf"(?<!\w)(?:{either_accents(_PICTURE_VI)}|(?<!hình )ảnh(?!\s+hưởng))(?!\w)|"
                     r"\b(?:photo(?:graph)?s?|photographers?|(?<!big )(?<!bigger )(?<!full )(?<!whole )(?<!overall )"
@@ -29,7 +29,8 @@ _SUBJECT_VI = re.compile(rf"^\W*(?:(?:cái|tấm|bức|cai|tam|buc)\s+)?(?:{eith
                          re.IGNORECASE)
 _WHOSE_VI = (r"(?:là\s+)?của\s+(?:ai|cơ quan nào|hãng nào|hãng tin nào|báo nào|nguồn nào)|do\s+(?:ai|cơ quan nào|"
              r"hãng nào|hãng tin nào|nguồn nào)(?:\s+(?:cung cấp|chụp|thực hiện|cung cap|chup|thuc hien))?|ai\s+(?:đã\s+)?chụp|nguồn\s+(?:ảnh|"
-             r"của ảnh)|(?:được\s+)?cung cấp bởi\s+(?:ai|cơ quan nào|hãng nào)")
+             r"của ảnh)|(?:được\s+)?cung cấp bởi\s+(?:ai|cơ quan nào|hãng nào)|(?:được\s+)?lấy\s+(?:từ|của)\s+(?:đâu|ai|nguồn nào|"
+             r"hãng nào|cơ quan nào|báo nào)")
 _WHOSE_EN = (r"\bwho\s+(?:took|shot|supplied|provided|is\s+credited\s+(?:with|for))\b|\bwhose\s+(?:photo|picture|image)\b|"
              r"\b(?:photo|picture|image)\s+credit\b|\bcredited\s+to\s+(?:whom|which|what)\b|\bphotographer\b|"
              r"\b(?:which|what)\s+(?:news\s+)?(?:agency|organi[sz]ation|outlet|source)\s+(?:took|supplied|provided|"
@@ -74,4 +75,7 @@ def caption_end(raw: str, end: int) -> int:
     if line_end - end > CAPTION_MAX:
         return end
     line_start = max(raw.rfind(c, max(0, end - CAPTION_MAX), end) for c in LINE_BREAKS) + 1
-    return line_end if line_end > end and is_caption(raw[line_start:line_end]) else end
+    if not (line_end > end and is_caption(raw[line_start:line_end])):
+        return end
+    # not the separators a page leaves after the credit ("Ảnh:Reuters |")
+    return max(end, line_start + len(raw[line_start:line_end].rstrip(" \t|·•-–—")))

@@ -20,6 +20,7 @@ from qa.service import QAService
     ("anh sullivan noi gi", False, False),  # "anh" unaccented: a brother, English ...
     ("What image does China want to project?", False, False),
     ("Ai là tác giả của kế hoạch hòa bình?", False, False),
+    ("Ảnh minh họa bài Mỹ - Trung chống khủng bố lấy từ đâu?", True, True),  # where it was taken from: whose
 ])
 def test_what_a_question_asks_about_a_photo(question: str, photo: bool, credit: bool) -> None:
     assert (asks_photo(question), asks_credit(question)) == (photo, credit)
@@ -37,6 +38,8 @@ def test_a_caption_runs_to_its_credit() -> None:
     raw = "Tiêu đề\nÔng A gặp ông B tại Rome. (Ảnh: AP)\nÔng A nói. Ông B nói thêm.\n"
     first = raw.index(". (Ảnh") + 1
     assert raw[: caption_end(raw, first)].endswith("(Ảnh: AP)")
+    piped = "Tiêu đề\nÔng A gặp ông B. Ảnh:Reuters |\nÔng A nói.\n"
+    assert piped[: caption_end(piped, piped.index(". Ảnh") + 1)].endswith("Ảnh:Reuters")  # not its separator
     said = raw.index("Ông A nói.") + len("Ông A nói.")
     assert caption_end(raw, said) == said  # not a caption's line
 
@@ -51,6 +54,9 @@ def test_a_caption_runs_to_its_credit() -> None:
      "(Ảnh: Bộ Ngoại giao Mỹ)"),
     ("Who took the photo of the Chinese delegation leaving the hotel in Rome?", "002",
      "Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp. Ảnh: Reuters"),
+    # "lấy từ đâu" asks whose it is, not a place; "ảnh minh họa" (an illustration) and the outlet are in no passage
+    ("Ảnh minh họa bài Mỹ - Trung chống khủng bố của báo Tổ Quốc lấy từ đâu?", "000",
+     "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu. Ảnh:Reuters"),
     # about a photo, not whose: the caption, without its credit
     ("In the VOV photo, which Chinese official is Tillerson meeting?", "001",
      "Ngoại trưởng Mỹ Rex Tillerson trong một cuộc gặp Ủy viên Quốc vụ Trung Quốc Dương Khiết Trì."),
