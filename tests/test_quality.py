@@ -19,6 +19,8 @@ costs answers fails here and not only in a benchmark nobody ran.
   the international way, some accents left out, typos, keyword queries (20 unanswerable, 16 of them near misses).
 - ``seeds-eval/heldout6.jsonl``: 130 more by a sixth reader, asked for near misses among the unanswerable ones (an
   exact date, a count, an age, a venue's name, a reply the article does not report: all 20 of them).
+- ``seeds-eval/heldout7.jsonl``: 130 more by a seventh reader, from the articles alone (near misses of every kind:
+  who, where, when, how many, how long, what was said, why; a few questions on the page's own lines).
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ def test_short_questions_about_the_seeds() -> None:
     """Written like the dev set ("Who met in Rome?"): a few words on each article's main facts."""
     # measured hit@1 0.840 / 0.880 / 0.933, answer@1 0.720 / 0.800 / 0.867
     report = _seed_set("short.jsonl", 75, 10, {"en": (0.78, 0.66), "vi": (0.83, 0.75), "vi-nodiac": (0.86, 0.80)})
-    assert report["abstention"]["abstained"] >= 7, report["abstention"]  # of 10; measured 8
+    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 10; measured 9
     assert report["abstention"]["answerable_abstained"] <= 7, report["abstention"]  # of 65; measured 5
 
 
@@ -144,7 +146,7 @@ def test_fourth_heldout_questions_about_the_seeds() -> None:
     """Paraphrase ("Bắc Kinh" for China), keyword queries, captions, bylines and the page's other lines."""
     # measured hit@1 0.952 / 0.791 / 0.880, answer@1 0.833 / 0.698 / 0.760
     report = _seed_set("heldout4.jsonl", 130, 20, {"en": (0.90, 0.78), "vi": (0.74, 0.65), "vi-nodiac": (0.83, 0.71)})
-    assert report["abstention"]["abstained"] >= 12, report["abstention"]  # of 20; measured 14 (10 before the answer's check)
+    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 20; measured 15 (10 before the answer's check)
     assert report["abstention"]["answerable_abstained"] <= 12, report["abstention"]  # of 110; measured 7
     assert report["cross"]["rate"] >= 0.93, report["cross"]  # measured 0.962
 
@@ -153,7 +155,7 @@ def test_fifth_heldout_questions_about_the_seeds() -> None:
     """As people type: "Jake Sullivan gặp Yang Jiechi ở đâu?", "Ngoai truong My gặp ai?", "Tillerson mún TQ giúp gì"."""
     # measured hit@1 0.800 / 0.933 / 0.950, answer@1 0.644 / 0.867 / 0.900 (first: vi 0.867 / 0.756)
     report = _seed_set("heldout5.jsonl", 130, 20, {"en": (0.75, 0.60), "vi": (0.88, 0.80), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13 (10 before the answer's check)
+    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 20; measured 15 (10 before the answer's check)
     assert report["abstention"]["answerable_abstained"] <= 18, report["abstention"]  # of 110; measured 14 (first 22)
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.946
 
@@ -162,6 +164,17 @@ def test_sixth_heldout_questions_about_the_seeds() -> None:
     """20 near misses: the details next to the ones the articles give (the Rome hotel's name, Kissinger's age)."""
     # measured hit@1 0.889 / 0.867 / 0.950, answer@1 0.844 / 0.867 / 0.900, the same as when first measured
     report = _seed_set("heldout6.jsonl", 130, 20, {"en": (0.84, 0.78), "vi": (0.82, 0.82), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 10, report["abstention"]  # of 20; measured 12 (first 7)
+    assert report["abstention"]["abstained"] >= 12, report["abstention"]  # of 20; measured 14 (first 7)
     assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6
     assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.977
+
+
+def test_seventh_heldout_questions_about_the_seeds() -> None:
+    """Written mid-session, before the fixes for questions about the article's page (the section it is filed under,
+    the hour it was published, "ai viết bài X") and whose photo "lấy từ đâu" asks."""
+    # measured hit@1 0.867 / 0.956 / 0.900, answer@1 0.822 / 0.956 / 0.800 (first: 0.844 / 0.911 / 0.850, 0.800 /
+    # 0.889 / 0.750)
+    report = _seed_set("heldout7.jsonl", 130, 20, {"en": (0.82, 0.77), "vi": (0.91, 0.91), "vi-nodiac": (0.85, 0.75)})
+    assert report["abstention"]["abstained"] >= 7, report["abstention"]  # of 20; measured 8 (first 6)
+    assert report["abstention"]["answerable_abstained"] <= 11, report["abstention"]  # of 110; measured 8 (first 10)
+    assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.969
