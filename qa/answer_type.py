@@ -246,16 +246,26 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
             return 1.0
         named = _offered(sentence, "place") + _offered(sentence, "person")  # a known place, or a name: perhaps one
         return WORD_OFFER if any(item not in asked for item in named) else 0.0
-    if kind in ("number", "time") and (order := _IN_ORDER_ASKED.search(asked)):  # "thứ mấy": an ordinal, a weekday
-        return 1.0 if in_order(sentence, weekday=bool(order.group(1) or order.group(2))) else 0.0
-    if kind == "time" and _DAY_ASKED.search(asked):  # "ngày nào", "on what date": a day, not a year or a month alone
+    order, day, clock = _asks_precisely(asked)
+    if kind in ("number", "time") and order is not None:  # "thứ mấy": an ordinal, a weekday
+        return 1.0 if in_order(sentence, weekday=order) else 0.0
+    if kind == "time" and day:  # "ngày nào", "on what date": a day, not a year or a month alone
         return 1.0 if any(fold(m.group(0)).lower() not in asked for m in _A_DAY.finditer(sentence)) else 0.0
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
-    if kind == "number" and _CLOCK_ASKED.search(asked) and _offered(sentence, "duration"):  # "mấy giờ": "lúc 9 giờ"
+    if kind == "number" and clock and _offered(sentence, "duration"):  # "mấy giờ": "lúc 9 giờ"
         return 1.0
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _asks_precisely(asked: str) -> tuple[bool | None, bool, bool]:
+    """Of the folded question: which one in order ("thứ mấy"; True when a day of the week: "vào thứ mấy"), else None;
+    whether it asks which day (``_DAY_ASKED``); whether it asks "mấy giờ" (``_CLOCK_ASKED``)."""
+    order = _IN_ORDER_ASKED.search(asked)
+    return (bool(order.group(1) or order.group(2)) if order else None, bool(_DAY_ASKED.search(asked)),
+            bool(_CLOCK_ASKED.search(asked)))
 
 
 def in_order(sentence: str, weekday: bool = False) -> bool:
