@@ -34,7 +34,7 @@ _ARTICLE_VI = (rf"bài báo|bài viết|bản tin|tin bài|(?<=viết )bài(?!\s
 # a "report" is one only as this one ("this report", "the news report"): "the UN report", "the report on inflation",
 # "to report the attack" are news
 _ARTICLE_EN = (r"(?:news\s+)?(?:article|story|stories|write-?up)s?|news\s+(?:item|piece|report)s?|piece(?!\s+of\b)|"
-               r"(?:this|that)\s+report|(?<=published\s)the\s+report")
+               r"(?:this|that)\s+report")
 _ARTICLE = re.compile(rf"(?<!\w)(?:{_ARTICLE_VI}|{_ARTICLE_EN})(?!\w)", re.IGNORECASE)
 # a mention that only says where the answer is written: the question is about the news ("Theo bài báo, ...", "Dựa
 # vào bài viết, ...", "Bài báo này cho biết ...", "according to a report", "the article says")
@@ -79,8 +79,12 @@ _OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s
               r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b(?:\s+(?:published|ran|carried|printed|"
               r"posted|distributed))?|\b(?:published|distributed)\s+by\s+(?:which|what|whom)\b|\bwho\s+(?:published|distributed)\b")
 # the section of the site it is filed under ("Lĩnh vực: Tin nổi bật" on its page)
-_CATEGORY_VI = either_accents(r"(?:lĩnh vực|chuyên mục|danh mục|thể loại|mục)\s+(?:nào|gì)")
-_CATEGORY_EN = r"\b(?:which|what)\s+(?:category|categories|section|rubric)\b|\b(?:filed|listed|categori[sz]ed)\s+(?:under|as)\b"
+# ("chuyên mục nào"; a field or a list only as where it is filed: "thuộc lĩnh vực nào", not "hợp tác ở lĩnh vực nào",
+# "tiết mục gì"; in English a section it is filed, listed or published under, not "which section of the article")
+_CATEGORY_VI = either_accents(r"chuyên mục\s+(?:nào|gì)|(?:thuộc|(?:được\s+)?xếp\s+(?:vào|trong)|nằm\s+(?:trong|ở)|"
+                              r"(?:được\s+)?đăng\s+(?:trong|ở|tại|vào))\s+(?:lĩnh vực|danh mục|mục|thể loại)\s+(?:nào|gì)")
+_CATEGORY_EN = (r"\b(?:which|what)\s+(?:category|categories|section|rubric)\b(?=.*\b(?:filed|listed|categori[sz]ed|published|"
+                r"posted|appears?|appeared|run|ran)\b)|\b(?:filed|listed|categori[sz]ed)\s+(?:under|as)\b")
 # the asking words of each kind, first match wins (an agency's "which news agency" is no outlet)
 _KINDS: tuple[tuple[AboutKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"(?<!\w)(?:{vi})(?!\w)|{en}", re.IGNORECASE))

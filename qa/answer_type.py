@@ -15,6 +15,7 @@ from typing import Literal
 
 from qa import glossary
 from qa.language import detect, syllable_shaped
+from qa.precise import offered_precisely, precise_ask
 from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc, word_matches
 from qa.titles import asks_title, title_offered
 
@@ -90,8 +91,9 @@ def _asked(q: str) -> str:
     return _NOT_ASKED.sub(lambda m: (m.group(1) or " ") + "·", q)
 _UNITS = ("giay phut gio tieng ngay tuan thang nam thap ky the ky "
           "seconds? minutes? hours? days? weeks? months? years? decades? centur(?:y|ies)")
-# ... or on a clock: "còn lại 4:51" (of a game)
-_DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b|\b\d{1,2}:\d{2}\b")
+# ... or on a clock, as time left: "còn lại 4:51" (of a game), "with 3:08 left" ("lúc 10:30" is an hour, "10:15" a score)
+_DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS.split()) + r")\b|\b(?:con(?: lai)?|with)\s+\d{1,2}:\d{2}\b|"
+                       r"\b\d{1,2}:\d{2}\s+(?:left|remaining|to go)\b")
 # "tháng 7", "ngày 14/3", "năm 2017": the Vietnamese words count with their number only ("leo thang",
 # "Việt Nam", "Ngay trước" fold to the same letters); English month names stand alone
 _YEAR_OR_DATE = re.compile(r"\b(1\d{3}|20\d{2})\b|\d{1,2}/\d{1,2}|\b(?:thang|ngay|nam|tháng|ngày|năm)\s+\d+(?:/\d+){0,2}|\b(january|february|"
@@ -112,20 +114,6 @@ _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+)
                           rf"(?i:\b(?:in|since|until|by|from|of)\s+{_YEAR}\b)|\b{_YEAR}\s*(?:-|–|đến|to)\s*{_YEAR}\b")
 _A_DURATION = re.compile(rf"\d[\d.,]*\s*(?:{_TIME_UNITS_VI}|(?:second|minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
                          r"(?!\w)", re.IGNORECASE)
-# asked which one in order, in the folded question: "thứ mấy"; a day of the week ("vào thứ mấy", "what day of the week")
-_IN_ORDER_ASKED = re.compile(r"\b(?:((?:vao|hom|ngay|la) )?thu may|(day of (?:the )?week|weekday))\b")
-# an ordinal in lower case ("đứng thứ ba": "thứ Ba" is a weekday), "khai mạc" (the opening), "đầu tiên", "the third"
-_ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|thứ\s+(?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d+))"
-                      r"(?!\w)|\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\b")
-_DAY_OF_WEEK = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?!\w)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
-                          re.IGNORECASE)
-# asked which day, in the folded question ("what day of the week" is ``_IN_ORDER_ASKED``)
-_DAY_ASKED = re.compile(r"\bngay (?:nao|may)\b|\b(?:what|which) (?:exact |precise )?(?:date|day)\b(?! of)|\bthe (?:exact |precise )?date\b")
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-# a day: "14/3", "ngày 14", "18 tháng 3", "March 18", "18 March"
-_A_DAY = re.compile(rf"\b\d{{1,2}}/\d{{1,2}}\b|\bngày\s+\d{{1,2}}\b|\b\d{{1,2}}\s+tháng\s+\d{{1,2}}\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|"
-                    rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b", re.IGNORECASE)
-_CLOCK_ASKED = re.compile(r"\bmay gio\b")  # in the folded question: a clock time or a count of hours
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
 PLACES = Path(__file__).parent / "data" / "places.txt"
 # names of days and months are not someone (nor somewhere): "thứ Ba (23/3)", "on Thursday, March 18"
@@ -246,33 +234,15 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
             return 1.0
         named = _offered(sentence, "place") + _offered(sentence, "person")  # a known place, or a name: perhaps one
         return WORD_OFFER if any(item not in asked for item in named) else 0.0
-    order, day, clock = _asks_precisely(asked)
-    if kind in ("number", "time") and order is not None:  # "thứ mấy": an ordinal, a weekday
-        return 1.0 if in_order(sentence, weekday=order) else 0.0
-    if kind == "time" and day:  # "ngày nào", "on what date": a day, not a year or a month alone
-        return 1.0 if any(fold(m.group(0)).lower() not in asked for m in _A_DAY.finditer(sentence)) else 0.0
+    precisely = precise_ask(question)
+    if kind in ("number", "time") and precisely:  # "thứ mấy", "ngày nào", "mấy giờ": an ordinal, a day, the hour
+        return 1.0 if offered_precisely(sentence, precisely, asked) else 0.0
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
-    if kind == "number" and clock and _offered(sentence, "duration"):  # "mấy giờ": "lúc 9 giờ"
-        return 1.0
+    if kind == "number" and precisely.age and any(item not in asked for item in _offered(sentence, "duration")):
+        return 1.0  # "120 năm tuổi", "140 years old": an age in units of time
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
-
-
-@lru_cache(maxsize=4096)
-def _asks_precisely(asked: str) -> tuple[bool | None, bool, bool]:
-    """Of the folded question: which one in order ("thứ mấy"; True when a day of the week: "vào thứ mấy"), else None;
-    whether it asks which day (``_DAY_ASKED``); whether it asks "mấy giờ" (``_CLOCK_ASKED``)."""
-    order = _IN_ORDER_ASKED.search(asked)
-    return (bool(order.group(1) or order.group(2)) if order else None, bool(_DAY_ASKED.search(asked)),
-            bool(_CLOCK_ASKED.search(asked)))
-
-
-def in_order(sentence: str, weekday: bool = False) -> bool:
-    """Whether the sentence says which one in order (the answer to "thứ mấy"): an ordinal ("đứng thứ ba", "phiên khai
-    mạc", "lần đầu tiên", "the third"); with ``weekday``, a day of the week too ("hôm thứ Ba", "on Tuesday"). A count
-    ("hai bên") or a date ("ngày 14/3") is neither."""
-    return _ORDINAL.search(sentence) is not None or (weekday and _DAY_OF_WEEK.search(sentence) is not None)
 
 
 @lru_cache(maxsize=4096)

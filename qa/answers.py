@@ -204,15 +204,14 @@ class SentencePicker:
         # of the best sentence, the headline included: it tells which passage is about the question; a photo
         # caption counts as it would to be the answer ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp."
         # put the article's lead above the passage that says who met in Rome)
-        evidence = max((score + self.caption if sentence[5] else score for sentence, score in zip(sentences, scores)),
-                       default=-1.0)
+        evidence = max((self._weighed(score, sentence[5]) for sentence, score in zip(sentences, scores)), default=-1.0)
         heading_at = -1
         for at, ((sent, text, _, _, in_heading, in_caption, _), score) in enumerate(zip(sentences, scores)):
             if in_heading:  # but never the answer while the passage has another sentence
                 if heading is None:
                     heading, heading_at = (sent, text), at
             elif (not any(a <= sent.start < b for a, b in shown)
-                  and (own := score + self.caption if in_caption else score) > best_score + 1e-9):
+                  and (own := self._weighed(score, in_caption)) > best_score + 1e-9):
                 # a photo caption (it describes a picture) answers only when it does clearly better
                 best, best_score, best_at = (sent, text), own, at
 
@@ -233,6 +232,14 @@ class SentencePicker:
         if self.counted is not None and not any(figures) and not any(map(offers, range(len(sentences)))):
             evidence *= TYPE_MISSING
         return found, max(0.0, evidence), self._answers_kind(sentences, scores, offers, best_at, best_score)
+
+    def _weighed(self, score: float, in_caption: bool) -> float:
+        """A sentence's score as the answer: a photo caption's more or less (``CAPTION_PENALTY``); asked whose photo it
+        is (``self.credit``), any other sentence's less by as much: the credit closes a caption ("anh minh hoa ... lay
+        tu dau" was answered with the sentence after the caption, which shares more of its words)."""
+        if in_caption:
+            return score + self.caption
+        return score - CAPTION_PENALTY if self.credit else score
 
     def _answers_kind(self, sentences: list, scores: list[float], offers: Callable[[int], bool], best_at: int,
                       best_score: float) -> bool:

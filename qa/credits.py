@@ -21,7 +21,7 @@ WHAT = {"date": "date of publication", "author": "author", "outlet": "outlet", "
 # the line that files the article under a section of its site, wherever the page has it: "Lĩnh vực: Tin nổi bật, Tin
 # tức hàng ngày", "Chuyên mục: Thế giới", "Category: World"
 _CATEGORY_LINE = re.compile(r"^[ \t]*(?:lĩnh vực|chuyên mục|danh mục|thể loại|category|categories|section)[ \t]*:[ \t]*"
-                            r"(\S[^\n]{0,150}?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+                            r"(\S[^\r\n]{0,150}?)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
 # the date and time of a dateline ("Thứ tư, 24/03/2021 08:00 AM - 0 Trả lời"): what the answer shows of it
 _STAMP = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:,?\s*(?:lúc\s*)?\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*[AP]M)?)?|"
                     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",

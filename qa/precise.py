@@ -1,0 +1,74 @@
+"""What a question asks more precisely than its kind of answer (``qa.answer_type``), and whether a sentence says it:
+which one in order ("Đây là phiên họp thứ mấy?": "phiên khai mạc", "đứng thứ ba", "hạng 15"), which day of the week
+("Họ gặp nhau vào thứ mấy?", "what day of the week": "hôm thứ Tư"), which day ("ngày nào", "on what date": "14/3",
+"March 18th", not a year or a month alone), the hour ("lúc mấy giờ", "at what time": "9 giờ", "10:30"). What the
+question already says is no answer: "Phiên khai mạc diễn ra vào thứ mấy?" is not answered by "phiên khai mạc".
+
+A question typed with diacritics is read with them ("thử máy bay" is no "thứ mấy"), one typed without, folded.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from qa.text import fold, has_diacritics, nfc
+
+
+class Precise(NamedTuple):
+    order: str | None = None  # "ordinal" (which one in order) or "weekday" (which day of the week)
+    day: bool = False  # which day: a date with its day
+    clock: bool = False  # the hour
+    age: bool = False  # how old: "120 năm tuổi", "140 years old" are ages, not lengths of time
+
+    def __bool__(self) -> bool:
+        return self.order is not None or self.day or self.clock
+
+
+_ORDER_ASKED = r"(?<!\w)(?:((?:vào|hôm|ngày|là)\s+)?thứ\s+mấy)(?!\w)"
+_WEEKDAY_ASKED = re.compile(r"\bday of (?:the )?week\b|\bweekday\b")
+_DAY_ASKED = re.compile(r"\bngay (?:nao|may)\b|\b(?:what|which) (?:exact |precise )?(?:date|day)\b(?! of)|"
+                        r"\bthe (?:exact|precise) date\b")
+_CLOCK_ASKED = r"(?<!\w)mấy\s+giờ(?!\w)"
+_CLOCK_ASKED_EN = re.compile(r"\b(?:what|which) time\b|\bat what hour\b")
+_AGE_ASKED = re.compile(r"\btuoi\b|\bhow old\b|\bage\b")
+
+
+@lru_cache(maxsize=4096)
+def precise_ask(question: str) -> Precise:
+    """What the question asks precisely, if anything (``Precise()``: nothing)."""
+    text = nfc(question).lower()
+    folded = fold(text)
+    accents = has_diacritics(question)
+    order_vi = re.search(_ORDER_ASKED if accents else fold(_ORDER_ASKED), text if accents else folded)
+    order = ("weekday" if order_vi.group(1) else "ordinal") if order_vi else None
+    if _WEEKDAY_ASKED.search(folded):
+        order = "weekday"
+    clock = bool(re.search(_CLOCK_ASKED if accents else fold(_CLOCK_ASKED), text if accents else folded)
+                 or _CLOCK_ASKED_EN.search(folded))
+    return Precise(order, bool(_DAY_ASKED.search(folded)), clock, bool(_AGE_ASKED.search(folded)))
+
+
+# an ordinal in lower case ("đứng thứ ba": "thứ Ba" is a weekday), "khai mạc" (the opening), "đầu tiên", a rank
+# ("xếp hạng 15", "vị trí 94"), "the third"
+_ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|thứ\s+(?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d+)|"
+                      r"(?:hạng|vị\s+trí)\s+(?:thứ\s+)?\d+)(?!\w)|\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\b")
+_DAY_OF_WEEK = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?!\w)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+                          re.IGNORECASE)
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
+           "jun|jul|aug|sept|sep|oct|nov|dec")
+# a day: "14/3", "ngày 14", "18 tháng 3", "March 18th", "Mar. 18", "18 March", "2021-03-18"
+_A_DAY = re.compile(rf"\b\d{{1,2}}/\d{{1,2}}\b|\bngày\s+\d{{1,2}}\b|\b\d{{1,2}}\s+tháng\s+\d{{1,2}}\b|"
+                    rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|"
+                    r"\b\d{4}-\d{2}-\d{2}\b", re.IGNORECASE)
+# the hour: "9 giờ", "chín giờ sáng", "9h30", "10:30", "9 a.m."
+_CLOCK = re.compile(r"(?<!\w)(?:\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai))?)\s*giờ(?!\w)|"
+                    r"\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\b|p\.?m\b)|\bo'clock\b", re.IGNORECASE)
+
+
+def offered_precisely(sentence: str, ask: Precise, asked: str) -> bool:
+    """Whether the sentence (NFC) says what ``ask`` asks, other than what the folded, lower-cased question ``asked``
+    says already."""
+    pattern = {"ordinal": _ORDINAL, "weekday": _DAY_OF_WEEK}.get(ask.order or "") or (_A_DAY if ask.day else _CLOCK)
+    return any(fold(m.group(0)).lower() not in asked for m in pattern.finditer(sentence))

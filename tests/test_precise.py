@@ -1,0 +1,54 @@
+"""What a question asks more precisely than its kind (``qa.precise``), and the stricter readings of an amount, a
+length and a time around it (``qa.answer_type``, ``qa.evidence``): each case a sentence that says it or only seems to."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer_type import answer_type
+from qa.evidence import offers_counted
+from qa.precise import Precise, precise_ask
+
+
+@pytest.mark.parametrize(("question", "ask"), [
+    ("Đây là phiên họp thứ mấy?", Precise(order="ordinal")),
+    ("Họ gặp nhau vào thứ mấy?", Precise(order="weekday")),
+    ("What day of the week did they meet?", Precise(order="weekday")),
+    ("Khi nào hãng thử máy bay mới?", Precise()),  # "thử máy" is no "thứ mấy" with its accents
+    ("Họ gặp nhau ngày nào?", Precise(day=True)), ("On what exact date did they meet?", Precise(day=True)),
+    ("When is the date of the next election?", Precise()),  # "the date" alone asks no day
+    ("Cuộc họp bắt đầu lúc mấy giờ?", Precise(clock=True)), ("At what time did it start?", Precise(clock=True)),
+    ("Cây cầu bao nhiêu tuổi?", Precise(age=True)), ("How old is the bridge?", Precise(age=True)),
+])
+def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
+    assert precise_ask(question) == ask
+
+
+@pytest.mark.parametrize(("question", "sentence", "offered"), [
+    # which one in order: an ordinal or a rank, not one the question says; a day of the week: a weekday only
+    ("Cuộc họp là phiên họp thứ mấy?", "Đây là phiên khai mạc của đối thoại.", True),
+    ("Việt Nam xếp thứ mấy?", "Việt Nam xếp hạng 15 thế giới.", True),
+    ("Phiên khai mạc diễn ra vào thứ mấy?", "Phiên khai mạc diễn ra tại Washington.", False),
+    ("Họ gặp nhau vào thứ mấy?", "Hôm thứ Năm, các bên gặp nhau.", True),
+    ("What day of the week was the first meeting?", "The first meeting was held in Rome.", False),
+    # which day: a date with its day, however written
+    ("What date was the treaty signed?", "It was signed on March 18th, 2021.", True),
+    ("What date was the treaty signed?", "It was signed on 2021-03-18.", True),
+    ("What date was the treaty signed?", "It was signed in 2021.", False),
+    ("When is the date of the next election?", "The next election is in 2026.", True),
+    # the hour: not a length of days, nor the hours the question says
+    ("Cuộc họp bắt đầu lúc mấy giờ?", "Cuộc họp bắt đầu lúc chín giờ sáng.", True),
+    ("Cuộc họp bắt đầu lúc mấy giờ?", "Hội nghị kéo dài 3 ngày.", False),
+    ("Cuộc gặp ở Rome kéo dài 7 giờ bắt đầu lúc mấy giờ?", "Cuộc gặp kéo dài 7 giờ.", False),
+    ("At what time did the meeting start?", "The meeting started at 9 a.m.", True),
+    # an age in units of time is an age; a clock is a length only as time left; "how long ago" is a time
+    ("Cây cầu bao nhiêu tuổi?", "Cây cầu Long Biên đã 120 năm tuổi.", True),
+    ("How old is the bridge?", "The bridge is 140 years old.", True),
+    ("How long did the war last?", "The war began at 10:30 local time.", False),
+    ("How much time was left when Denver scored?", "Denver dẫn trước 24-10 khi trận đấu còn lại 3:08.", True),
+    ("How long ago did it happen?", "It happened 2 years ago.", True),
+    ("Nhà hát hoạt động bao lâu?", "Nhà hát hoạt động mạnh trong thập kỷ qua.", True),
+    ("Khi nào hãng thử máy bay mới?", "Hãng thử máy bay mới vào năm 2020.", True),
+])
+def test_what_answers_it(question: str, sentence: str, offered: bool) -> None:
+    assert offers_counted(sentence, answer_type(question), question) is offered
