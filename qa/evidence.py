@@ -14,7 +14,7 @@ from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
 from qa.language import accented
 from qa.lexical import query_terms
-from qa.precise import precise_ask
+from qa.precise import DAY_OF_WEEK, precise_ask
 from qa.retrieval import Candidate, QueryInfo, names_in
 from qa.sentences import chunk_sentences
 from qa.snapshot import Snapshot
@@ -81,8 +81,8 @@ _LOOSE_DURATION = re.compile(r"(?<!\w)(?:(?:nhiều|vài|hàng|mấy|suốt|cả
                              r"từ\s+đầu\s+(?:tuần|tháng|năm|thập\s+kỷ|thập\s+niên|thế\s+kỷ)|over\s+the\s+(?:past|last)\s+"
                              r"(?:week|month|year|decade|century)|for\s+(?:hours|days|weeks|months|years|decades|centuries)|"
                              rf"{_SPAN_OF_YEARS})(?!\w)|{_CENTURY.pattern}", re.IGNORECASE)
-_LOOSE_DAY = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|hôm\s+(?:qua|nay|kia)|yesterday|today|"
-                        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?!\w)", re.IGNORECASE)
+# asked which day, a weekday or "hôm qua" says it ("tháng trước" does not)
+_LOOSE_DAY = re.compile(rf"{DAY_OF_WEEK.pattern}|(?<!\w)(?:hôm\s+(?:qua|nay|kia)|yesterday|today)(?!\w)", re.IGNORECASE)
 # an amount said as a share of a whole, for "bao nhiêu phần ..." / "how much of ..." (``counted_thing`` "phan"): "phần
 # lớn Tyne và Wear"
 _PROPORTION = re.compile(r"(?<!\w)(?:phần\s+(?:lớn|nhỏ|nhiều)|đa\s+số|thiểu\s+số|hầu\s+hết|một\s+nửa|toàn\s+bộ|"
@@ -137,9 +137,10 @@ def counted_thing(question: str) -> str:
     """What a question counts, folded ("lan" of "bao nhiêu lần"), "phan" when it asks a share ("bao nhiêu phần", "tỷ
     lệ", "how much of"), "ngay" when it asks which day ("ngày nào", "on what date": ``qa.precise``), or "" (also when
     it asks which one in order, "thứ mấy", which ``qa.precise`` reads)."""
-    if precise_ask(question).order is not None:
+    ask = precise_ask(question)
+    if ask.order is not None:
         return ""
-    if precise_ask(question).day:
+    if ask.day:
         return "ngay"
     if _SHARE_ASKED.search(question):
         return "phan"

@@ -54,8 +54,8 @@ def precise_ask(question: str) -> Precise:
 # ("xếp hạng 15", "vị trí 94"), "the third"
 _ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|thứ\s+(?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d+)|"
                       r"(?:hạng|vị\s+trí)\s+(?:thứ\s+)?\d+)(?!\w)|\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\b")
-_DAY_OF_WEEK = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?!\w)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
-                          re.IGNORECASE)
+DAY_OF_WEEK = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?!\w)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+                         re.IGNORECASE)
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
            "jun|jul|aug|sept|sep|oct|nov|dec")
 # a day: "14/3", "ngày 14", "18 tháng 3", "March 18th", "Mar. 18", "18 March", "2021-03-18"
@@ -70,5 +70,5 @@ _CLOCK = re.compile(r"(?<!\w)(?:\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|
 def offered_precisely(sentence: str, ask: Precise, asked: str) -> bool:
     """Whether the sentence (NFC) says what ``ask`` asks, other than what the folded, lower-cased question ``asked``
     says already."""
-    pattern = {"ordinal": _ORDINAL, "weekday": _DAY_OF_WEEK}.get(ask.order or "") or (_A_DAY if ask.day else _CLOCK)
+    pattern = {"ordinal": _ORDINAL, "weekday": DAY_OF_WEEK}.get(ask.order or "") or (_A_DAY if ask.day else _CLOCK)
     return any(fold(m.group(0)).lower() not in asked for m in pattern.finditer(sentence))
