@@ -112,6 +112,8 @@ _DURATION_WORDS = re.compile(rf"(?<!\w)(?:{_NUMBER_WORDS}|một|năm|vài|nửa)
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+){0,2})|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|"
                           rf"(?i:\b(?:in|since|until|by|from|of)\s+{_YEAR}\b)|\b{_YEAR}\s*(?:-|–|đến|to)\s*{_YEAR}\b")
+# an age: "ở tuổi 39", "39 tuổi", "aged 39", "39 years old" (asked how many teams, no count of them)
+_AN_AGE = re.compile(r"\b(?:tuổi|aged|age)\s+(?:của\s+)?\d+|\b\d+\s*(?:tuổi|years?\s+old|-year-old)\b", re.IGNORECASE)
 _A_DURATION = re.compile(rf"\d[\d.,]*\s*(?:{_TIME_UNITS_VI}|(?:second|minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
                          r"(?!\w)", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
@@ -239,8 +241,8 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
         return 1.0 if offered_precisely(sentence, precisely, asked) else 0.0
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
-    if kind == "number" and precisely.age and any(item not in asked for item in _offered(sentence, "duration")):
-        return 1.0  # "120 năm tuổi", "140 years old": an age in units of time
+    if kind == "number" and precisely.age and any(item not in asked for item in _offered(sentence, "age")):
+        return 1.0  # "ở tuổi 39", "120 năm tuổi", "140 years old": an age, in years or another unit of time
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
 
@@ -268,16 +270,18 @@ def _offered_words(sentence: str, kind: AnswerType) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)  # a passage's sentences are weighed again for every question that retrieves it
-def _offered(sentence: str, kind: AnswerType) -> tuple[str, ...]:
+def _offered(sentence: str, kind: AnswerType | Literal["age"]) -> tuple[str, ...]:
     """The things of this type in the sentence, each as it is compared with the folded, lower-cased question."""
     if kind == "duration":
         return tuple(m.group(0) for m in _DURATION.finditer(fold(sentence).lower()))
     if kind == "number":  # a count or an amount: a year, a date or a duration is not one ("how many passengers ...
         # 1981", "how many officials ... kéo dài 7 tiếng"; asked in units of time, the question asks a duration)
-        dates = [m.span() for m in _NOT_A_COUNT.finditer(sentence)] + [m.span() for m in _A_DURATION.finditer(sentence)]
+        dates = [m.span() for pattern in (_NOT_A_COUNT, _A_DURATION, _AN_AGE) for m in pattern.finditer(sentence)]
         return tuple(m.group(0) for m in _NUMBER.finditer(sentence) if not any(a <= m.start() < b for a, b in dates))
     if kind == "time":
         return tuple(fold(m.group(0)).lower() for m in _YEAR_OR_DATE.finditer(sentence))
+    if kind == "age":  # asked how old (``qa.precise``): the ages and lengths of time a count leaves out
+        return tuple(fold(m.group(0)).lower() for pattern in (_AN_AGE, _A_DURATION) for m in pattern.finditer(sentence))
     # person / place: a capitalised name that is not in the question (sentence-initial words excluded); a
     # person is not a place: "Quan chức Mỹ và Trung Quốc gặp tại Rome, Italy" names nobody
     if kind == "place":

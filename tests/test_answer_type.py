@@ -203,8 +203,10 @@ def test_a_time_is_a_date_not_the_letters_of_ngay_thang_nam(sentence: str, is_ti
     # a length of time is no count either: "kéo dài 7 tiếng", "bảy tiếng", "for 3 hours"
     ("Cuộc thảo luận kéo dài 7 tiếng tại Rome.", False), ("Cuộc thảo luận kéo dài bảy tiếng.", False),
     ("The talks lasted 3 hours.", False), ("Sau 7 tiếng, 12 quan chức rời đi.", True),
+    # nor an age: "ở tuổi 39", "a 39-year-old"
+    ("Anh ấy là thủ quân lớn tuổi nhất từng chơi ở tuổi 39.", False), ("The line has a 39-year-old driver.", False),
 ])
-def test_a_count_is_not_a_year_a_date_or_a_duration(sentence: str, is_count: bool) -> None:
+def test_a_count_is_not_a_year_a_date_a_duration_or_an_age(sentence: str, is_count: bool) -> None:
     """'How many passengers ...?' is not answered by the year a bridge opened, nor by how long the talks lasted."""
     assert (offer_strength(sentence, "number", "How many passengers a year does the rail network carry?") > 0) is is_count
 

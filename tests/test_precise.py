@@ -44,6 +44,8 @@ def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     # an age in units of time is an age; a clock is a length only as time left; "how long ago" is a time
     ("Cây cầu bao nhiêu tuổi?", "Cây cầu Long Biên đã 120 năm tuổi.", True),
     ("How old is the bridge?", "The bridge is 140 years old.", True),
+    ("Kissinger qua đời ở tuổi bao nhiêu?", "Kissinger qua đời ở tuổi 100.", True),
+    ("How many teams has Manning played for?", "Anh ấy là thủ quân lớn tuổi nhất ở tuổi 39.", False),  # an age
     ("How long did the war last?", "The war began at 10:30 local time.", False),
     ("How much time was left when Denver scored?", "Denver dẫn trước 24-10 khi trận đấu còn lại 3:08.", True),
     ("How long ago did it happen?", "It happened 2 years ago.", True),
