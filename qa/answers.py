@@ -128,7 +128,7 @@ class Answer:
         return asdict(self)
 
 
-_PRONOUN_START = re.compile(r"(?:Ông|Bà|Họ|Người này|He|She|They)(?!\w)")
+_PRONOUN_START = re.compile(r"(?:Ông|Bà|Họ|Người này|(?:Anh|Chị|Cô|Cậu|Em)\s+(?:ấy|ta)|He|She|They)(?!\w)")
 
 
 def type_bonus(query: QueryInfo) -> float:

@@ -30,6 +30,16 @@ def test_the_sentence_before_is_shown_only_from_the_same_paragraph(tmp_path_fact
         assert passage.highlight.text.endswith("trong thập kỷ tới.") and passage.highlight.text[:3] in ("Bà ", "Ông")
 
 
+def test_he_is_also_anh_ay(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"Anh ấy" (of a younger man, an athlete) begins an answer as "Ông" does: the sentence before says who (XQuAD's
+    "Ai là thủ quân lớn tuổi nhất ...?" was answered "Anh ấy cũng là thủ quân lớn tuổi nhất ...")."""
+    docs = {"a.txt": "Super Bowl 50\n\nNăm 2016, Peyton Manning trở thành thủ quân đầu tiên dẫn dắt hai đội đến Super Bowl. "
+                     "Anh ấy cũng là thủ quân lớn tuổi nhất từng chơi trong trận Super Bowl ở tuổi 39.\n"}
+    service = corpus_service(tmp_path_factory, "anh-ay", docs)
+    answer = service.ask("Ai là thủ quân lớn tuổi nhất từng chơi trong trận Super Bowl?")
+    assert answer.answer.startswith("Năm 2016, Peyton Manning") and answer.answer.endswith("ở tuổi 39."), answer.answer
+
+
 @pytest.mark.parametrize(("question", "office"), [
     ("Jake Sullivan giữ chức vụ gì?", "Cố vấn"), ("vuong nghi giu chuc vu gi", "Bộ trưởng Ngoại giao Trung Quốc"),
     ("Vương Nghị là ai?", "Bộ trưởng Ngoại giao Trung Quốc"), ("Who is Wang Yi?", "Bộ trưởng Ngoại giao Trung Quốc"),
