@@ -236,12 +236,12 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
             return 1.0
         named = _offered(sentence, "place") + _offered(sentence, "person")  # a known place, or a name: perhaps one
         return WORD_OFFER if any(item not in asked for item in named) else 0.0
-    precisely = precise_ask(question)
-    if kind in ("number", "time") and precisely:  # "thứ mấy", "ngày nào", "mấy giờ": an ordinal, a day, the hour
+    precisely = precise_ask(question) if kind in ("number", "time") else None
+    if precisely:  # "thứ mấy", "ngày nào", "mấy giờ": an ordinal, a day, the hour
         return 1.0 if offered_precisely(sentence, precisely, asked) else 0.0
     if any(item not in asked for item in _offered(sentence, kind)):
         return 1.0
-    if kind == "number" and precisely.age and any(item not in asked for item in _offered(sentence, "age")):
+    if precisely is not None and precisely.age and any(item not in asked for item in _offered(sentence, "age")):
         return 1.0  # "ở tuổi 39", "120 năm tuổi", "140 years old": an age, in years or another unit of time
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0

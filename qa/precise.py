@@ -22,7 +22,7 @@ class Precise(NamedTuple):
     clock: bool = False  # the hour
     age: bool = False  # how old: "120 năm tuổi", "140 years old" are ages, not lengths of time
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # whether it asks one of the three ("age" only widens what a count may be)
         return self.order is not None or self.day or self.clock
 
 
