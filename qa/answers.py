@@ -249,7 +249,7 @@ class SentencePicker:
         if self.counted is None and self.headed is None:
             return True
         near = [at for at, (item, score) in enumerate(zip(sentences, scores))  # scored as the best was
-                if not item[4] and (score + self.caption if item[5] else score) >= NEARLY * best_score]
+                if not item[4] and self._weighed(score, item[5]) >= NEARLY * best_score]
         if self.counted is not None and not (offers(best_at) or any(map(offers, near))):
             return False
         if self.headed is not None:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from qa import glossary
 from qa.about import about_kind
-from qa.answer_type import AnswerType, answer_type, offer_strength
+from qa.answer_type import YEAR, AnswerType, answer_type, offer_strength
 from qa.calibration import calibrated
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, renderings
@@ -56,12 +56,12 @@ SENTENCE_TYPE_MISSING = 0.3
 _COUNTED = frozenset({"number", "duration", "time"})
 # a time or a duration said relative to the day or by its weekday, which the answer type does not read as one ("thứ
 # Sáu tuần trước", "hôm thứ Tư", "hồi tháng trước", "nhiều năm", "cách đây"): the passage offers one all the same
-_YEAR = r"(?:1[89]\d{2}|20\d{2})"
-_SPAN_OF_YEARS = rf"{_YEAR}\s*(?:-|–|đến|tới|cho\s+tới|cho\s+đến|to|until|and)\s*(?:năm\s+)?{_YEAR}"
-_RELATIVE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|(?:tuần|tháng|năm|hôm|đêm|sáng|chiều|tối|thế\s+kỷ|"
+_SPAN_OF_YEARS = rf"{YEAR}\s*(?:-|–|đến|tới|cho\s+tới|cho\s+đến|to|until|and)\s*(?:năm\s+)?{YEAR}"
+_RELATIVE = re.compile(rf"{DAY_OF_WEEK.pattern}|"
+                       r"(?<!\w)(?:(?:tuần|tháng|năm|hôm|đêm|sáng|chiều|tối|thế\s+kỷ|"
                        r"thập\s+kỷ|thập\s+niên)\s+(?:trước|tới|qua|này|sau|nay|ngoái)|hôm\s+(?:qua|nay|kia)|(?:nhiều|vài|hàng|"
                        r"mấy)\s+(?:giờ|ngày|tuần|tháng|năm|thập\s+kỷ|thập\s+niên)|cách\s+đây|gần\s+đây|(?:last|next|this)\s+"
-                       r"(?:week|month|year)|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|ago|"
+                       r"(?:week|month|year)|yesterday|ago|"
                        # relative to an event: "Ngay trước thời điểm diễn ra cuộc gặp", "Ngay từ đầu" (not "Ngay sau đó")
                        r"ngay\s+(?:trước|sau)(?!\s+đó)|(?:ngay\s+)?từ\s+đầu|right\s+(?:before|after)|from\s+the\s+(?:start|"
                        r"beginning|outset)|"
@@ -94,6 +94,7 @@ _SHARE_ASKED = re.compile(r"(?<!\w)(?:t[ỷỉy]\s+l[ệe]|ph[ầa]n\s+tr[ăa]m)
                           r"portion|proportion|share|fraction|percentage)\b", re.IGNORECASE)
 _VAGUE = "nhieu|vai|mot so|hang chuc|hang tram|hang nghin|hang ngan|hang trieu|khong co|khong mot|chang co"
 
+
 def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool | None = None) -> float:
     """Lexical evidence that the best passage is about the question, in [0, 1]: the IDF-weighted
     share of the question's content words and word pairs it contains. A question about something
@@ -116,7 +117,7 @@ def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool 
     if not typed:
         return own
     if offered is None:  # a passage the picker's verdict is not passed for: the passage checked, not its answer
-        return TYPE_MISSING * own if counted_kind(query.text) is not None and _offers_nothing(snapshot, query, top.row) else own
+        return TYPE_MISSING * own if _offers_nothing(snapshot, query, top.row) else own
     return own if offered else SENTENCE_TYPE_MISSING * own
 
 

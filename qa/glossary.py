@@ -53,9 +53,15 @@ def _phrase_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
+def _word_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The word file's words in lower case, each with its renderings (read once for the tables below)."""
+    return tuple((english, _renderings(vietnamese)) for english, vietnamese in _rows(GLOSSARY))
+
+
+@lru_cache(maxsize=1)
 def _vietnamese_tokens() -> tuple[tuple[str, ...], ...]:
     """Every Vietnamese phrase of the glossaries as the index reads it ("quốc gia," is "quốc" "gia")."""
-    renderings = [found for _, found in _phrase_rows()] + [_renderings(v) for _, v in _rows(GLOSSARY)]
+    renderings = [found for _, found in _phrase_rows()] + [found for _, found in _word_rows()]
     return tuple(tuple(words(phrase)) for found in renderings for phrase in found)
 
 
@@ -83,8 +89,7 @@ def compounds(*, folded: bool) -> frozenset[str]:
 def name_heads() -> frozenset[str]:
     """The first word, in lower case, of every English name or term the glossaries render with a capital ("yang" of
     "yang jiechi", "beijing"): where a name the glossary knows can begin (``qa.foreign_names``)."""
-    named = [(english, found) for english, found in _phrase_rows()] + [(e, _renderings(v)) for e, v in _rows(GLOSSARY)]
-    return frozenset(english.lower().split()[0] for english, found in named
+    return frozenset(english.lower().split()[0] for english, found in _phrase_rows() + _word_rows()
                      if english.strip() and any(phrase[:1].isupper() for phrase in found))
 
 
@@ -94,8 +99,7 @@ def common_words() -> frozenset[str]:
     written in lower case ("discuss" -> "thảo luận"; not "rome" -> "Rome | La Mã"), and every syllable the
     glossaries write in lower case ("thảo", "luận"). "Thảo luận gì?" begins with a word, "Rome?" with a name."""
     common = set()
-    for english, vietnamese in _rows(GLOSSARY):
-        found = _renderings(vietnamese)
+    for english, found in _word_rows():
         if any(phrase[:1].islower() for phrase in found):
             common.add(english)
         common.update(m.group(0) for phrase in found for m in word_matches(phrase) if m.group(0)[:1].islower())
@@ -106,9 +110,8 @@ def common_words() -> frozenset[str]:
 def _table() -> dict[str, tuple[str, ...]]:
     """Single lower-case words: the common-word glossary, then the names of the phrase file ("pyongyang")."""
     table: dict[str, tuple[str, ...]] = {}
-    words = [(english, _renderings(vietnamese)) for english, vietnamese in _rows(GLOSSARY)]
-    names = [(english, found) for english, found in _phrase_rows() if english.isalpha() and english == english.lower()]
-    for english, phrases in words + names:
+    names = tuple((english, found) for english, found in _phrase_rows() if english.isalpha() and english == english.lower())
+    for english, phrases in _word_rows() + names:
         if english and phrases:
             table[english] = tuple(dict.fromkeys(table.get(english, ()) + phrases))
     return table

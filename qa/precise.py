@@ -27,10 +27,12 @@ class Precise(NamedTuple):
 
 
 _ORDER_ASKED = r"(?<!\w)(?:((?:vào|hôm|ngày|là)\s+)?thứ\s+mấy)(?!\w)"
+_ORDER_ASKED_AS = {True: re.compile(_ORDER_ASKED), False: re.compile(fold(_ORDER_ASKED))}  # with accents / folded
 _WEEKDAY_ASKED = re.compile(r"\bday of (?:the )?week\b|\bweekday\b")
 _DAY_ASKED = re.compile(r"\bngay (?:nao|may)\b|\b(?:what|which) (?:exact |precise )?(?:date|day)\b(?! of)|"
                         r"\bthe (?:exact|precise) date\b")
 _CLOCK_ASKED = r"(?<!\w)mấy\s+giờ(?!\w)"
+_CLOCK_ASKED_AS = {True: re.compile(_CLOCK_ASKED), False: re.compile(fold(_CLOCK_ASKED))}
 _CLOCK_ASKED_EN = re.compile(r"\b(?:what|which) time\b|\bat what hour\b")
 _AGE_ASKED = re.compile(r"\btuoi\b|\bhow old\b|\bage\b")
 
@@ -41,12 +43,12 @@ def precise_ask(question: str) -> Precise:
     text = nfc(question).lower()
     folded = fold(text)
     accents = has_diacritics(question)
-    order_vi = re.search(_ORDER_ASKED if accents else fold(_ORDER_ASKED), text if accents else folded)
+    read = text if accents else folded
+    order_vi = _ORDER_ASKED_AS[accents].search(read)
     order = ("weekday" if order_vi.group(1) else "ordinal") if order_vi else None
     if _WEEKDAY_ASKED.search(folded):
         order = "weekday"
-    clock = bool(re.search(_CLOCK_ASKED if accents else fold(_CLOCK_ASKED), text if accents else folded)
-                 or _CLOCK_ASKED_EN.search(folded))
+    clock = bool(_CLOCK_ASKED_AS[accents].search(read) or _CLOCK_ASKED_EN.search(folded))
     return Precise(order, bool(_DAY_ASKED.search(folded)), clock, bool(_AGE_ASKED.search(folded)))
 
 
