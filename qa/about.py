@@ -74,10 +74,16 @@ _AGENCY_EN = (r"\b(?:which|what)\s+(?:news\s+)?(?:agency|agencies|wire|wire\s+se
 _OUTLET_VI = either_accents(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xuất bản)(?:\s+(?:lên|tải))?\s+)?(?:trên|của|từ|thuộc|ở)"
                      r"\s+(?:tờ\s+)?(?:báo|trang(?:\s+(?:báo|tin|web))?|website|cơ quan báo chí|tòa soạn|kênh)\s+"
                      r"(?:nào|gì)|(?:tờ báo|trang báo|trang tin|trang|cơ quan báo chí|tòa soạn|(?<!cảnh )(?<!thông )"
-                     r"(?<!dự )(?<!tình )báo)\s+nào\s+(?:đã\s+)?(?:đăng|đưa|xuất bản|phát hành|viết)")
+                     r"(?<!dự )(?<!tình )báo)\s+nào\s+(?:đã\s+)?(?:đăng|đưa|xuất bản|phát hành|viết)|"
+                     # who supplied or distributed it: "ai cung cấp bài viết", "đơn vị nào phân phối bài báo"
+                     rf"(?:ai|đơn vị nào|công ty nào|nhà cung cấp nào|dịch vụ nào|nền tảng nào)\s+(?:đã\s+)?"
+                     rf"(?:cung cấp|phân phối|phát hành)\s+(?:{_ARTICLE_VI}|nội dung)|(?:cung cấp|phân phối|phát hành)\s+"
+                     r"bởi\s+(?:ai|đơn vị nào)")
 _OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s+outlet|media\s+outlet|publication|"
               r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b(?:\s+(?:published|ran|carried|printed|"
-              r"posted|distributed))?|\b(?:published|distributed)\s+by\s+(?:which|what|whom)\b|\bwho\s+(?:published|distributed)\b")
+              r"posted|distributed))?|\b(?:published|distributed|provided|supplied)\s+by\s+(?:which|what|whom)\b|"
+              r"\bwho\s+(?:published|distributed)\b|\bwho\s+(?:provided|supplied)\s+(?:the|this|that)\s+(?:" + _ARTICLE_EN + r")\b|\b(?:which|what)\s+(?:service|platform|company|"
+              r"distributor|provider|wire)\s+(?:distributed|provided|supplied|published|carried|ran|posted)\b")
 # the section of the site it is filed under ("Lĩnh vực: Tin nổi bật" on its page)
 # ("chuyên mục nào"; a field or a list only as where it is filed: "thuộc lĩnh vực nào", not "hợp tác ở lĩnh vực nào",
 # "tiết mục gì"; in English a section it is filed, listed or published under, not "which section of the article")

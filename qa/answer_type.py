@@ -42,7 +42,9 @@ _CUES: list[tuple[AnswerType, str, str]] = [
              "ngày mấy|tháng mấy|năm mấy|cách đây bao lâu",
      r"how long ago|when|(?:what|which) (?:exact |precise )?(?:year|month|date|day|time|weekday)|(?:what|which) (?:is|was|were) the "
      r"(?:exact |precise )?(?:date|year|month)|(?:on|in) what (?:exact |precise )?(?:day|date|month|year)"),
-    ("number", "bao nhiêu|mấy|bao lâu", r"how many|how much|how long|how old|what percentage|what number"),
+    # a size is an amount too ("How large is the trade deficit?", read in figures: ``qa.precise``), not "how big a role"
+    ("number", "bao nhiêu|mấy|bao lâu",
+     r"how many|how much|how long|how old|what percentage|what number|how (?:large|big|tall|high|wide|deep|heavy)(?! an?\b)"),
     ("person", "ai|người nào", rf"who|whom|whose|which (?:{_PERSON_EN})"),
     ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which (?:{_PLACE_EN})"),
     # an amount named rather than asked: "Tỷ lệ thất nghiệp năm 2020?", but "Khu vực nào ... nổi tiếng với tỷ lệ tội
@@ -242,6 +244,8 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
         return 1.0
     if precisely is not None and precisely.age and any(item not in asked for item in _offered(sentence, "age")):
         return 1.0  # "ở tuổi 39", "120 năm tuổi", "140 years old": an age, in years or another unit of time
+    if precisely is not None and precisely.size:  # a size in figures: "lãnh đạo hai nước" says no deficit's size
+        return 0.0
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
 

@@ -1,9 +1,10 @@
 """The words of a question that say what it asks for and are in no answer -- "giữ chức vụ gì" (``qa.titles``), "bài
-báo … được đăng ngày nào" (``qa.about``), "bức ảnh … là của cơ quan nào" (``qa.photos``): left out of its terms,
-where they outweighed what the answer is about."""
+báo … được đăng ngày nào" (``qa.about``), "bức ảnh … là của cơ quan nào" (``qa.photos``), "được nhắc đến trong bài":
+left out of its terms, where they outweighed what the answer is about."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from qa.about import without_about
@@ -11,6 +12,15 @@ from qa.photos import without_credit_asking
 from qa.titles import without_asking
 
 
+# that something is mentioned in the article says where the answer is, not what: "Người phát ngôn ... được nhắc đến
+# trong bài của báo Tổ Quốc là ai?", "the spokesman mentioned in the CLO report"
+_MENTIONED = re.compile(
+    r"(?<!\w)(?:(?:được|duoc)\s+)?(?:(?:nhắc|nhac)\s+(?:đến|tới|den|toi)|(?:đề|de)\s+(?:cập|cap)(?:\s+(?:đến|tới|den|toi))?|"
+    r"(?:nói|noi)\s+(?:đến|tới|den|toi))(?=\s+(?:trong|ở|tại|trên|o|tai|tren)\s+(?:bài|bản tin|bai|ban tin)(?!\w))|"
+    r"\b(?:mentioned|named|quoted|cited)(?=\s+(?:in|by)\s+(?:the|this|that|an?)\s+(?:[\w'’.-]+\s+){0,2}"
+    r"(?:article|report|story|piece)s?\b)", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)  # asked for every field a question is looked up in
 def without_asking_words(text: str) -> str:
-    return without_credit_asking(without_about(without_asking(text)))
+    return without_credit_asking(without_about(without_asking(_MENTIONED.sub(" ", text))))

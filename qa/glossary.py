@@ -229,13 +229,15 @@ def _hyphenated() -> frozenset[str]:
 
 def _hyphen_parts(tokens: list[str]) -> list[str]:
     """A hyphenated word in lower case that the glossary does not know as a whole is read as its parts:
-    "three-way" as "three" "way" ("self-defense force" stays a term). Names stay whole: "US-China" is
-    "Mỹ-Trung", not two countries that every article of the corpus names."""
-    keys = _hyphenated()
+    "three-way" as "three" "way" ("self-defense force" stays a term), and so is a name after a word in lower case
+    that the glossary knows ("anti-IS" as "anti" "IS": "chống IS"). Names stay whole: "US-China" is "Mỹ-Trung", not
+    two countries that every article of the corpus names."""
+    keys, table = _hyphenated(), _table()
     out: list[str] = []
     for token in tokens:
         whole = _base(token.rstrip(".").lower())
-        split = "-" in token and token.islower() and whole not in keys
+        first = token.split("-", 1)[0]
+        split = "-" in token and whole not in keys and (token.islower() or (first.islower() and first in table))
         out += [p for p in token.split("-") if p] if split else [token]
     return out
 

@@ -36,7 +36,10 @@ _NOT_ARTICLE_BEFORE = re.compile(r"(?:danh|that|tham|chien|sung|le)\s+$")  # đ�
 _ITS = r"(?:['’]s)?\s+(?:reports?|articles?|story|stories|pieces?|photos?|pictures?|coverage)\b"
 # the words around a name that refer to the outlet's article ("Trong bài của báo VOV", "the CLO report on"), which go
 # with it
-_BEFORE = re.compile(r"(?<!\w)(?:(?:trong|theo|tren|o|in|from|according\s+to|by)\s+)?(?:(?:the|a|an)\s+)?(?:(?:bai bao|"
+# (with what says it is mentioned there: "được nhắc đến trong bài của báo VOV", "mentioned in the CLO report")
+_BEFORE = re.compile(r"(?<!\w)(?:(?:duoc\s+)?(?:nhac\s+(?:den|toi)|de\s+cap(?:\s+(?:den|toi))?|neu|noi\s+(?:den|toi)|"
+                     r"mentioned|named|quoted|cited)\s+)?"
+                     r"(?:(?:trong|theo|tren|o|in|from|according\s+to|by)\s+)?(?:(?:the|a|an)\s+)?(?:(?:bai bao|"
                      r"bai viet|ban tin|bai|tin)\s+)?(?:(?:cua|tren|theo|tu|dang tren)\s+)?(?:(?:bao|to bao|to|trang|"
                      r"hang)\s+)?$")
 _AFTER = re.compile(r"^(?:\.(?:com|net|org|vn)(?:\.vn)?)?(?:['’]s)?(?:\s+(?:article|report|story|piece)s?\b"

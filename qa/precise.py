@@ -21,8 +21,9 @@ class Precise(NamedTuple):
     day: bool = False  # which day: a date with its day
     clock: bool = False  # the hour
     age: bool = False  # how old: "120 năm tuổi", "140 years old" are ages, not lengths of time
+    size: bool = False  # how large, tall, heavy: in figures ("hai nước" counts, it measures nothing)
 
-    def __bool__(self) -> bool:  # whether it asks one of the three ("age" only widens what a count may be)
+    def __bool__(self) -> bool:  # whether it asks one of the three ("age" and "size" only change what a count may be)
         return self.order is not None or self.day or self.clock
 
 
@@ -35,6 +36,7 @@ _CLOCK_ASKED = r"(?<!\w)mấy\s+giờ(?!\w)"
 _CLOCK_ASKED_AS = {True: re.compile(_CLOCK_ASKED), False: re.compile(fold(_CLOCK_ASKED))}
 _CLOCK_ASKED_EN = re.compile(r"\b(?:what|which) time\b|\bat what hour\b")
 _AGE_ASKED = re.compile(r"\btuoi\b|\bhow old\b|\bage\b")
+_SIZE_ASKED = re.compile(r"\bhow (?:large|big|tall|high|wide|deep|heavy)\b")
 
 
 @lru_cache(maxsize=4096)
@@ -49,7 +51,8 @@ def precise_ask(question: str) -> Precise:
     if _WEEKDAY_ASKED.search(folded):
         order = "weekday"
     clock = bool(_CLOCK_ASKED_AS[accents].search(read) or _CLOCK_ASKED_EN.search(folded))
-    return Precise(order, bool(_DAY_ASKED.search(folded)), clock, bool(_AGE_ASKED.search(folded)))
+    return Precise(order, bool(_DAY_ASKED.search(folded)), clock, bool(_AGE_ASKED.search(folded)),
+                   bool(_SIZE_ASKED.search(folded)))
 
 
 # an ordinal in lower case ("đứng thứ ba": "thứ Ba" is a weekday), "khai mạc" (the opening), "đầu tiên", a rank

@@ -30,6 +30,12 @@ from qa.snapshot import DocMeta
     ("ai viết bài Mỹ Nhật Hàn thảo luận về Triều Tiên trên CLO", "author"),
     ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "author"),
     ("Who distributed the article about Wang Yi and Blinken's talks?", "outlet"),
+    # who supplied or distributed it, in other words; not a photo's supplier nor a supplier in the news
+    ("Which service distributed the piece about Wang Yi and Blinken?", "outlet"),
+    ("ai cung cap bai viet ve Vuong Nghi va Blinken?", "outlet"),
+    ("Bài viết về Vương Nghị và Blinken được cung cấp bởi ai?", "outlet"),
+    ("Who supplied the photo of Rex Tillerson meeting Yang Jiechi in the VOV story?", None),
+    ("Theo bài báo, ai cung cấp vũ khí cho Nga?", None),
     ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "category"),
     ("Bài về cuộc trao đổi giữa Vương Nghị và Blinken thuộc chuyên mục nào?", "category"),
     ("Which section is the article on Wang Yi and Blinken filed under?", "category"),

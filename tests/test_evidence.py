@@ -144,3 +144,19 @@ def test_a_passage_that_offers_the_time_asked_ranks_above_one_on_its_subject_alo
     whole_met, whole_when = pick(met)[1], pick(when)[1]
     monkeypatch.setattr(answers, "TYPE_MISSING", 0.5)
     assert whole_met > 0 and pick(met)[1] == pytest.approx(0.5 * whole_met) and pick(when)[1] == pytest.approx(whole_when)
+
+
+@pytest.mark.parametrize("question", ["Phía Mỹ nói điều gì về Biển Đông?", "Phia My noi chuyen gi ve Bien Dong?"])
+def test_the_noun_of_a_what_question_is_no_word_of_its_subject(seeds: QAService, question: str) -> None:
+    # "điều gì" / "chuyện gì" only says the question asks what: "điều" weighed as much as "Biển Đông" and abstained
+    # (0.39) on the sentence that answers it
+    answer = seeds.ask(question)
+    assert not answer.abstained
+    assert "coi thường lợi ích quốc gia" in answer.passages[0].highlight.text
+
+
+def test_a_noun_that_only_begins_a_word_still_counts() -> None:
+    from qa.lexical import query_terms
+    assert "điều" in query_terms("Cơ quan nào điều tra vụ việc?", folded=False).unigrams
+    assert "dieu" in query_terms("co quan nao dieu tra vu viec", folded=True).unigrams
+    assert "điều" not in query_terms("Họ thảo luận điều gì?", folded=False).unigrams

@@ -233,6 +233,9 @@ def test_a_hyphenated_word_is_read_as_its_parts_unless_the_glossary_knows_it_or_
     # "US-China" is "Mỹ-Trung": not the two countries that every article names
     assert not {"Mỹ", "Trung Quốc"} & set(translate("When did the US-China talks end?"))
     assert known_share("Who joined the three-way meeting?") == 1.0
+    # a name after a word the glossary knows: "anti-IS" is "chống" "IS"; a name before one stays whole
+    assert {"chống", "IS"} <= set(translate("Who wants China as an anti-IS ally?"))
+    assert "chống" not in translate("Who led al-Qaeda?")
 
 
 def test_a_verb_of_several_words_is_found_in_any_form_of_its_first_word() -> None:

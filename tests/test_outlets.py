@@ -138,3 +138,12 @@ def test_an_outlet_whose_name_its_text_holds_falls_back_too(seeds: QAService) ->
     assert not answer.abstained and answer.passages[0].doc_id.startswith("004")
     assert answer.question == "Theo báo Tổ Quốc, Sullivan gặp ai ở Anchorage?"
     assert "no article from Tổ Quốc answers this" in (answer.notice or "")
+
+
+def test_that_the_outlets_article_mentions_it_says_where_not_what(seeds: QAService) -> None:
+    # "được nhắc đến" (mentioned) is in no answer: with it the Tổ Quốc article abstained and another outlet's
+    # spokeswoman was given instead
+    answer = seeds.ask("Người phát ngôn Bộ Ngoại giao Trung Quốc được nhắc đến trong bài của báo Tổ Quốc là ai?")
+    assert not answer.abstained and answer.passages[0].doc_id.startswith("000")
+    assert "Cảnh Sảng" in answer.passages[0].highlight.text
+

@@ -19,6 +19,7 @@ from qa.precise import Precise, precise_ask
     ("When is the date of the next election?", Precise()),  # "the date" alone asks no day
     ("Cuộc họp bắt đầu lúc mấy giờ?", Precise(clock=True)), ("At what time did it start?", Precise(clock=True)),
     ("Cây cầu bao nhiêu tuổi?", Precise(age=True)), ("How old is the bridge?", Precise(age=True)),
+    ("How large is the trade deficit?", Precise(size=True)),
 ])
 def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     assert precise_ask(question) == ask
@@ -51,6 +52,10 @@ def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     ("How long ago did it happen?", "It happened 2 years ago.", True),
     ("Nhà hát hoạt động bao lâu?", "Nhà hát hoạt động mạnh trong thập kỷ qua.", True),
     ("Khi nào hãng thử máy bay mới?", "Hãng thử máy bay mới vào năm 2020.", True),
+    # a size in figures: a count of the question's subject in words measures nothing
+    ("How large is the US trade deficit with China?", "Thâm hụt thương mại lên tới 347 tỷ USD.", True),
+    ("How large is the US trade deficit with China?", "Lãnh đạo hai nước lo ngại về thâm hụt thương mại.", False),
+    ("How tall is the tower?", "The tower is 324 metres tall.", True),
 ])
 def test_what_answers_it(question: str, sentence: str, offered: bool) -> None:
     assert offers_counted(sentence, answer_type(question), question) is offered
