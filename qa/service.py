@@ -385,7 +385,7 @@ class QAService:
         # none of the outlet's articles answers: another's may, said so; not asked about the outlet's article
         # itself ("Ai viết bài Tổ Quốc về …?" of a page without a byline is no question about the news)
         if outlet is not None and kind is None and answer.abstained:
-            other = self._answer(without_outlet(typed, snap, always=True)[0], k, mode, history, outlets=False)
+            other = self._answer(without_outlet(typed, snap)[0], k, mode, history, outlets=False)
             if not other.abstained:
                 other.question = question
                 if other.passages and other.passages[0].doc_id not in outlet.docs:
