@@ -42,7 +42,8 @@ _BEFORE = re.compile(r"(?<!\w)(?:(?:duoc\s+)?(?:nhac\s+(?:den|toi)|de\s+cap(?:\s
                      r"(?:(?:trong|theo|tren|o|in|from|according\s+to|by)\s+)?(?:(?:the|a|an)\s+)?(?:(?:bai bao|"
                      r"bai viet|ban tin|bai|tin)\s+)?(?:(?:cua|tren|theo|tu|dang tren)\s+)?(?:(?:bao|to bao|to|trang|"
                      r"hang)\s+)?$")
-_AFTER = re.compile(r"^(?:\.(?:com|net|org|vn)(?:\.vn)?)?(?:['’]s)?(?:\s+(?:article|report|story|piece)s?\b"
+_AFTER = re.compile(r"^(?:\.(?:com|net|org|vn)(?:\.vn)?)?(?:['’]s)?(?:\s+(?:article|report|story|piece|lead|headline|"
+                    r"write-?up|coverage)s?\b"
                     r"(?:\s+(?:on|about|of)\b)?)?")
 
 

@@ -208,6 +208,12 @@ def test_an_aim_is_also_the_purpose_news_writes(seeds: QAService) -> None:
     assert answer.answer.startswith("Bộ Ngoại giao Mỹ cho biết, mục đích của phiên họp này")
 
 
+def test_what_news_writes_for_a_worry_and_a_direction() -> None:
+    # "quan ngại" is how news says the US is worried; "hướng đến" where two sides are moving
+    assert "quan ngại" in translate("What worries the US about China and Russia?")
+    assert "hướng đến" in translate("What plan are they moving towards?")
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")

@@ -43,6 +43,8 @@ def test_the_name_and_its_article_words_leave_the_question(seeds: QAService) -> 
     snap = seeds.snapshot()
     assert without_outlet("Theo báo Tổ Quốc, Mỹ và Trung Quốc hướng đến kế hoạch gì?", snap)[0].split() == \
         [",", "Mỹ", "và", "Trung", "Quốc", "hướng", "đến", "kế", "hoạch", "gì?"]
+    assert without_outlet("What plan are they moving toward, according to the Tổ Quốc lead?", snap)[0].split() == \
+        ["What", "plan", "are", "they", "moving", "toward,", "?"]
     answer = seeds.ask("Which news agency is the Tổ Quốc report on US-China counter-terrorism cooperation based on?")
     assert not answer.abstained and "reuters" in answer.passages[0].highlight.text.lower()
     assert without_outlet("Trong bài của VOV, ông Dương Khiết Trì mang chức danh gì?", snap)[0].split() == \
