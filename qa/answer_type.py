@@ -94,7 +94,9 @@ def _asked(q: str) -> str:
 _UNITS_EN = r"(?:second|minute|hour|day|week|month|year|decade)s?|centur(?:y|ies)"
 _UNITS = "giay phut gio tieng ngay tuan thang nam thap ky the ky".split() + [_UNITS_EN]
 # ... or on a clock, as time left: "còn lại 4:51" (of a game), "with 3:08 left" ("lúc 10:30" is an hour, "10:15" a score)
-_DURATION = re.compile(r"\d[\d.,]*\s*(?:" + "|".join(_UNITS) + r")\b|\b(?:con(?: lai)?|with)\s+\d{1,2}:\d{2}\b|"
+# ("ngày 18 tháng 3", "tháng 5 năm 1705" are days, not 18 months nor 5 years)
+_DURATION = re.compile(r"(?<![\d.,])(?<!ngay )(?<!thang )\d[\d.,]*\s*(?:" + "|".join(_UNITS) + r")\b|"
+                       r"\b(?:con(?: lai)?|with)\s+\d{1,2}:\d{2}\b|"
                        r"\b\d{1,2}:\d{2}\s+(?:left|remaining|to go)\b")
 # "tháng 7", "ngày 14/3", "năm 2017": the Vietnamese words count with their number only ("leo thang",
 # "Việt Nam", "Ngay trước" fold to the same letters); English month names stand alone

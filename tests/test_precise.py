@@ -51,6 +51,10 @@ def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     ("How much time was left when Denver scored?", "Denver dẫn trước 24-10 khi trận đấu còn lại 3:08.", True),
     ("How long ago did it happen?", "It happened 2 years ago.", True),
     ("Nhà hát hoạt động bao lâu?", "Nhà hát hoạt động mạnh trong thập kỷ qua.", True),
+    # a day is no length: "ngày 18 tháng 3" is not 18 months, "tháng 5 năm 1705" not 5 years
+    ("Cuộc đàm phán ở Anchorage kéo dài bao lâu?", "Đàm phán ở Anchorage, Alaska vào ngày 18 tháng 3.", False),
+    ("Họ ở lại bao lâu?", "Họ đến vào ngày 12 tháng 5 năm 1705.", False),
+    ("Họ ở lại bao lâu?", "Họ ở lại 18 tháng.", True),
     ("Khi nào hãng thử máy bay mới?", "Hãng thử máy bay mới vào năm 2020.", True),
     # a size in figures: a count of the question's subject in words measures nothing
     ("How large is the US trade deficit with China?", "Thâm hụt thương mại lên tới 347 tỷ USD.", True),
