@@ -8,16 +8,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.text import fold, nfc
+from qa.text import fold, has_diacritics, nfc
 
 _HEADED_VI = ("khách sạn", "tỉnh", "sân bay", "sân vận động", "hòn đảo")
 _HEADED_EN = {"hotel": "khách sạn", "province": "tỉnh", "airport": "sân bay",
               "stadium": "sân vận động", "island": "hòn đảo"}
-_HEADS = "|".join(_HEADED_VI + tuple(fold(n) for n in _HEADED_VI))
 # "khách sạn nào", "khách sạn 5 sao nào"; "khách sạn nơi phái đoàn ở tên là gì" (not "tinh hinh ... the nao": the
-# situation)
-_HEADED_ASKED_VI = re.compile(rf"(?<!\w)({_HEADS})(?:\s+\d+\s+sao)?\s+n[aà]o(?!\w)|"
-                              rf"(?<!\w)({_HEADS})\s+(?:[\w\s]{{0,30}}?\s)?t[eê]n(?:\s+l[aà])?\s+g[iì](?!\w)")
+# situation); read with its accents where the question has them ("Vệ tinh nào" asks which satellite), else folded
+_ASKED_VI = (r"(?<!\w)({heads})(?:\s+\d+\s+sao)?\s+n[aà]o(?!\w)|"
+             r"(?<!\w)({heads})\s+(?:[\w\s]{{0,30}}?\s)?t[eê]n(?:\s+l[aà])?\s+g[iì](?!\w)")
+_HEADED_ASKED_VI = {True: re.compile(_ASKED_VI.format(heads="|".join(_HEADED_VI))),
+                    # typed without them, "tinh" of "ve tinh" / "hanh tinh" is a satellite / a planet
+                    False: re.compile(_ASKED_VI.format(heads="|".join(fold(n) for n in _HEADED_VI).replace(
+                        "tinh", "(?<!ve )(?<!hanh )tinh")))}
 _EN_HEADS = "|".join(_HEADED_EN)
 _HEADED_ASKED_EN = re.compile(rf"\b(?:which|what)\s+({_EN_HEADS})s?\b|\bname\s+of\s+the\s+({_EN_HEADS})\b|"
                               rf"\bthe\s+({_EN_HEADS})['’]s\s+name\b")
@@ -34,7 +37,7 @@ def headed_place(question: str) -> str | None:
     q = nfc(question).lower()
     if (m := _HEADED_ASKED_EN.search(q)) is not None:
         return _HEADED_EN[next(g for g in m.groups() if g)]
-    if (m := _HEADED_ASKED_VI.search(q)) is not None:
+    if (m := _HEADED_ASKED_VI[has_diacritics(q)].search(q)) is not None:
         head = next(g for g in m.groups() if g)
         return next(n for n in _HEADED_VI if head in (n, fold(n)))
     return None

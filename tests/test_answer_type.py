@@ -256,6 +256,9 @@ def test_the_partys_name_between_an_office_and_the_name_is_part_of_the_office() 
     ("Khách sạn có bao nhiêu phòng?", None), ("Which hotels hosted them?", "khách sạn"),
     ("What is the hotel's name?", "khách sạn"), ("Khách sạn ấy thuộc tỉnh nào?", "tỉnh"),
     ("tinh hinh giao thong the nao", None), ("khach san the nao", None),  # how: not which
+    ("Triều Tiên phóng tên lửa từ tỉnh nào?", "tỉnh"), ("trieu tien phong ten lua tu tinh nao", "tỉnh"),
+    # a satellite, a planet: "tinh" only folded
+    ("Vệ tinh nào được phóng?", None), ("ve tinh nao duoc phong", None), ("hanh tinh nao lon nhat", None),
 ])
 def test_the_place_asked_for_by_name(question: str, noun: str | None) -> None:
     assert headed_place(question) == noun

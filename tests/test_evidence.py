@@ -49,6 +49,8 @@ def test_a_time_said_relative_to_the_day_is_one(seeds: QAService, question: str)
     "Susan Thornton giữ chức quyền trợ lý ngoại trưởng từ năm nào?",  # the sentence naming her office: no since when
     # a hotel asked for and never named: the caption says they left "khách sạn", not which
     "Phái đoàn Trung Quốc ở khách sạn nào tại Rome?", "Which hotel did the Chinese delegation stay at in Rome?",
+    # ... or one whose sentences say no hotel at all
+    "Which hotel hosted the Rome talks?", "Triều Tiên phóng tên lửa tầm ngắn từ tỉnh nào?",
     # counted people, a passage that counts hours; a date asked in English of a passage without one
     "How many officials were in the Chinese delegation that Yang Jiechi led to Rome?",
     "On what exact date did Biden and Xi Jinping meet in San Francisco?",
