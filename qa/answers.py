@@ -18,6 +18,7 @@ from qa.photos import asks_credit, asks_photo, caption_end
 from qa.retrieval import QueryInfo, names_in
 from qa.sentences import chunk_sentences
 from qa.snapshot import Snapshot
+from qa.speakers import asked_speaker, says
 from qa.text import Sentence
 
 if TYPE_CHECKING:
@@ -168,6 +169,7 @@ class SentencePicker:
         self.counted = None if self.credit else counted_kind(asked.text)  # None or ``self.kind``
         self.thing = counted_thing(asked.text)  # "lan" of "bao nhiêu lần": "nhiều lần" counts them
         self.headed = headed_place(asked.text)  # "khách sạn" of "Which hotel …?", or None
+        self.speaker = () if self.credit else asked_speaker(asked.text)  # whose words: "What did Wang Yi say …?"
         gloss = query.gloss_groups
         # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
         # "Japan" is "Nhật Bản" in the text, not a new name
@@ -247,8 +249,9 @@ class SentencePicker:
         sentence (``best_at``) or in one scoring ``NEARLY`` as much; asked which hotel (``headed_place``), the answer
         sentence or one scoring nearly as much names one ("khách sạn Captain Cook"): a passage that says "khách sạn"
         without a name, or no hotel at all, does not say which ("Which hotel hosted the Rome talks?" was answered at
-        0.65 with a sentence on the talks)."""
-        if self.counted is None and self.headed is None:
+        0.65 with a sentence on the talks); asked what someone said (``qa.speakers``), one of them gives their
+        words."""
+        if self.counted is None and self.headed is None and not self.speaker:
             return True
         near = [at for at, (item, score) in enumerate(zip(sentences, scores))  # scored as the best was
                 if not item[4] and self._weighed(score, item[5]) >= NEARLY * best_score]
@@ -256,7 +259,11 @@ class SentencePicker:
             return False
         if self.headed is not None:
             named = [names_head(item[6], self.headed) for item in sentences]
-            return bool(named[best_at]) or any(named[at] for at in near)
+            if not (named[best_at] or any(named[at] for at in near)):
+                return False
+        if self.speaker:
+            texts = [item[6] for item in sentences]
+            return any(says(texts, at, self.speaker) for at in (best_at, *near))
         return True
 
     def _with_antecedent(self, row: int, sentences: list, best: tuple[Sentence, str]) -> Highlight:
