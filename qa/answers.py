@@ -13,6 +13,7 @@ from qa.evidence import TYPE_MISSING, confidence, counted_kind, counted_thing, s
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share
 from qa.lexical import query_terms
+from qa.listing import asked_items, lists
 from qa.named_places import headed_place, names_head
 from qa.photos import asks_credit, asks_photo, caption_end
 from qa.retrieval import QueryInfo, names_in
@@ -170,6 +171,7 @@ class SentencePicker:
         self.thing = counted_thing(asked.text)  # "lan" of "bao nhiêu lần": "nhiều lần" counts them
         self.headed = headed_place(asked.text)  # "khách sạn" of "Which hotel …?", or None
         self.speaker = () if self.credit else asked_speaker(asked.text)  # whose words: "What did Wang Yi say …?"
+        self.items = asked_items(asked.text)  # 4 of "What were the four points of …?"
         gloss = query.gloss_groups
         # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
         # "Japan" is "Nhật Bản" in the text, not a new name
@@ -250,8 +252,8 @@ class SentencePicker:
         sentence or one scoring nearly as much names one ("khách sạn Captain Cook"): a passage that says "khách sạn"
         without a name, or no hotel at all, does not say which ("Which hotel hosted the Rome talks?" was answered at
         0.65 with a sentence on the talks); asked what someone said (``qa.speakers``), one of them gives their
-        words."""
-        if self.counted is None and self.headed is None and not self.speaker:
+        words; asked for the items of a list it counts (``qa.listing``), one of them lists that many."""
+        if self.counted is None and self.headed is None and not self.speaker and self.items is None:
             return True
         near = [at for at, (item, score) in enumerate(zip(sentences, scores))  # scored as the best was
                 if not item[4] and self._weighed(score, item[5]) >= NEARLY * best_score]
@@ -261,6 +263,8 @@ class SentencePicker:
             named = [names_head(item[6], self.headed) for item in sentences]
             if not (named[best_at] or any(named[at] for at in near)):
                 return False
+        if self.items is not None and not any(lists(sentences[at][6], self.items) for at in (best_at, *near)):
+            return False
         if self.speaker:
             texts = [item[6] for item in sentences]
             return any(says(texts, at, self.speaker) for at in (best_at, *near))
