@@ -77,13 +77,17 @@ _OUTLET_VI = either_accents(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xu
                      r"(?<!dự )(?<!tình )báo)\s+nào\s+(?:đã\s+)?(?:đăng|đưa|xuất bản|phát hành|viết)|"
                      # who supplied or distributed it: "ai cung cấp bài viết", "đơn vị nào phân phối bài báo"
                      rf"(?:ai|đơn vị nào|công ty nào|nhà cung cấp nào|dịch vụ nào|nền tảng nào)\s+(?:đã\s+)?"
-                     rf"(?:cung cấp|phân phối|phát hành)\s+(?:{_ARTICLE_VI}|nội dung)|(?:cung cấp|phân phối|phát hành)\s+"
-                     r"bởi\s+(?:ai|đơn vị nào)")
+                     rf"(?:cung cấp|phân phối|phát hành)\s+(?:{_ARTICLE_VI}|nội dung)|(?:{_ARTICLE_VI}|nội dung)"
+                     # the article "… được cung cấp bởi ai", its topic between, not what it says ("… cho biết tên lửa …")
+                     rf"(?:(?!\s(?:{_SAYS_VI})\s)[^?,;]){{0,80}}?\s(?:được\s+)?(?:cung cấp|phân phối|phát hành)\s+bởi\s+"
+                     r"(?:ai|đơn vị nào)")
 _OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s+outlet|media\s+outlet|publication|"
               r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b(?:\s+(?:published|ran|carried|printed|"
-              r"posted|distributed))?|\b(?:published|distributed|provided|supplied)\s+by\s+(?:which|what|whom)\b|"
-              r"\bwho\s+(?:published|distributed)\b|\bwho\s+(?:provided|supplied)\s+(?:the|this|that)\s+(?:" + _ARTICLE_EN + r")\b|\b(?:which|what)\s+(?:service|platform|company|"
-              r"distributor|provider|wire)\s+(?:distributed|provided|supplied|published|carried|ran|posted)\b")
+              r"posted|distributed))?|\b(?:published|distributed)\s+by\s+(?:which|what|whom)\b|\bwho\s+(?:published|"
+              r"distributed)\b|"
+              # who supplied the article itself, not what the news is about ("which company supplied the chips")
+              r"\b(?:who|(?:which|what)\s+(?:service|platform|company|distributor|provider|wire))\s+(?:distributed|"
+              r"provided|supplied|published|carried|ran|posted)\s+(?:the|this|that)\s+(?:" + _ARTICLE_EN + r")\b")
 # the section of the site it is filed under ("Lĩnh vực: Tin nổi bật" on its page)
 # ("chuyên mục nào"; a field or a list only as where it is filed: "thuộc lĩnh vực nào", not "hợp tác ở lĩnh vực nào",
 # "tiết mục gì"; in English a section it is filed, listed or published under, not "which section of the article")

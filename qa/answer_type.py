@@ -15,7 +15,7 @@ from typing import Literal
 
 from qa import glossary
 from qa.language import detect, syllable_shaped
-from qa.precise import offered_precisely, precise_ask
+from qa.precise import SIZE_ASKED, offered_precisely, precise_ask
 from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc, word_matches
 from qa.titles import asks_title, title_offered
 
@@ -44,7 +44,7 @@ _CUES: list[tuple[AnswerType, str, str]] = [
      r"(?:exact |precise )?(?:date|year|month)|(?:on|in) what (?:exact |precise )?(?:day|date|month|year)"),
     # a size is an amount too ("How large is the trade deficit?", read in figures: ``qa.precise``), not "how big a role"
     ("number", "bao nhiêu|mấy|bao lâu",
-     r"how many|how much|how long|how old|what percentage|what number|how (?:large|big|tall|high|wide|deep|heavy)(?! an?\b)"),
+     rf"how many|how much|how long|how old|what percentage|what number|{SIZE_ASKED}"),
     ("person", "ai|người nào", rf"who|whom|whose|which (?:{_PERSON_EN})"),
     ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which (?:{_PLACE_EN})"),
     # an amount named rather than asked: "Tỷ lệ thất nghiệp năm 2020?", but "Khu vực nào ... nổi tiếng với tỷ lệ tội
@@ -94,8 +94,9 @@ def _asked(q: str) -> str:
 _UNITS_EN = r"(?:second|minute|hour|day|week|month|year|decade)s?|centur(?:y|ies)"
 _UNITS = "giay phut gio tieng ngay tuan thang nam thap ky the ky".split() + [_UNITS_EN]
 # ... or on a clock, as time left: "còn lại 4:51" (of a game), "with 3:08 left" ("lúc 10:30" is an hour, "10:15" a score)
-# ("ngày 18 tháng 3", "tháng 5 năm 1705" are days, not 18 months nor 5 years)
-_DURATION = re.compile(r"(?<![\d.,])(?<!ngay )(?<!thang )\d[\d.,]*\s*(?:" + "|".join(_UNITS) + r")\b|"
+# ("ngày 18 tháng 3", "mùng 5 tháng 3", "tháng 5 năm 1705" are days, not 18 months nor 5 years: a unit followed by a
+# number, or "năm" after a month; read with single spaces)
+_DURATION = re.compile(r"(?<![\d.,])(?<!thang )\d[\d.,]*\s*(?:" + "|".join(_UNITS) + r")\b(?! ?\d)|"
                        r"\b(?:con(?: lai)?|with)\s+\d{1,2}:\d{2}\b|"
                        r"\b\d{1,2}:\d{2}\s+(?:left|remaining|to go)\b")
 # "tháng 7", "ngày 14/3", "năm 2017": the Vietnamese words count with their number only ("leo thang",
@@ -278,7 +279,7 @@ def _offered_words(sentence: str, kind: AnswerType) -> tuple[str, ...]:
 def _offered(sentence: str, kind: AnswerType | Literal["age"]) -> tuple[str, ...]:
     """The things of this type in the sentence, each as it is compared with the folded, lower-cased question."""
     if kind == "duration":
-        return tuple(m.group(0) for m in _DURATION.finditer(fold(sentence).lower()))
+        return tuple(m.group(0) for m in _DURATION.finditer(" ".join(fold(sentence).lower().split())))
     if kind == "number":  # a count or an amount: a year, a date or a duration is not one ("how many passengers ...
         # 1981", "how many officials ... kéo dài 7 tiếng"; asked in units of time, the question asks a duration)
         dates = [m.span() for pattern in (_NOT_A_COUNT, _A_DURATION, _AN_AGE) for m in pattern.finditer(sentence)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.text import fold, has_diacritics, nfc
+from qa.text import fold, nfc
 
 _HEADED_VI = ("khách sạn", "tỉnh", "sân bay", "sân vận động", "hòn đảo")
 _HEADED_EN = {"hotel": "khách sạn", "province": "tỉnh", "airport": "sân bay",
@@ -37,7 +37,12 @@ def headed_place(question: str) -> str | None:
     q = nfc(question).lower()
     if (m := _HEADED_ASKED_EN.search(q)) is not None:
         return _HEADED_EN[next(g for g in m.groups() if g)]
-    if (m := _HEADED_ASKED_VI[has_diacritics(q)].search(q)) is not None:
+    # with its accents, or where it is typed without them ("… phóng tên lửa từ tinh nao?"; "vệ tinh nào", "tình nào" are
+    # no "tinh nao": the words matched folded must be written so)
+    folded = fold(q)
+    m = _HEADED_ASKED_VI[True].search(q) or next(
+        (f for f in _HEADED_ASKED_VI[False].finditer(folded) if q[f.start() : f.end()] == f.group(0)), None)
+    if m is not None:
         head = next(g for g in m.groups() if g)
         return next(n for n in _HEADED_VI if head in (n, fold(n)))
     return None

@@ -36,7 +36,10 @@ _CLOCK_ASKED = r"(?<!\w)mấy\s+giờ(?!\w)"
 _CLOCK_ASKED_AS = {True: re.compile(_CLOCK_ASKED), False: re.compile(fold(_CLOCK_ASKED))}
 _CLOCK_ASKED_EN = re.compile(r"\b(?:what|which) time\b|\bat what hour\b")
 _AGE_ASKED = re.compile(r"\btuoi\b|\bhow old\b|\bage\b")
-_SIZE_ASKED = re.compile(r"\bhow (?:large|big|tall|high|wide|deep|heavy)\b")
+# a size that is measured ("How large is the trade deficit?"), not "how big a role", "how big of a deal"; not "how
+# high" / "how deep" (tensions, cooperation)
+SIZE_ASKED = r"how (?:large|big|tall|wide|heavy)(?! an?\b| of\b)"
+_SIZE_ASKED = re.compile(rf"\b{SIZE_ASKED}\b")
 
 
 @lru_cache(maxsize=4096)

@@ -36,6 +36,8 @@ from qa.snapshot import DocMeta
     ("Bài viết về Vương Nghị và Blinken được cung cấp bởi ai?", "outlet"),
     ("Who supplied the photo of Rex Tillerson meeting Yang Jiechi in the VOV story?", None),
     ("Theo bài báo, ai cung cấp vũ khí cho Nga?", None),
+    ("Bài viết về chiến sự Ukraine cho biết tên lửa được cung cấp bởi ai?", None),  # found in review
+    ("The article on Huawei: which company supplied the chips?", None),
     ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "category"),
     ("Bài về cuộc trao đổi giữa Vương Nghị và Blinken thuộc chuyên mục nào?", "category"),
     ("Which section is the article on Wang Yi and Blinken filed under?", "category"),

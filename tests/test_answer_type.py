@@ -259,6 +259,9 @@ def test_the_partys_name_between_an_office_and_the_name_is_part_of_the_office() 
     ("Triều Tiên phóng tên lửa từ tỉnh nào?", "tỉnh"), ("trieu tien phong ten lua tu tinh nao", "tỉnh"),
     # a satellite, a planet: "tinh" only folded
     ("Vệ tinh nào được phóng?", None), ("ve tinh nao duoc phong", None), ("hanh tinh nao lon nhat", None),
+    # accents on some words only: the rest read folded (found in review)
+    ("Triều Tiên phóng tên lửa từ tinh nao?", "tỉnh"), ("Phái đoàn ở khach san nao tai Rome?", "khách sạn"),
+    ("Tình nào đẹp nhất?", None),
 ])
 def test_the_place_asked_for_by_name(question: str, noun: str | None) -> None:
     assert headed_place(question) == noun

@@ -20,6 +20,7 @@ from qa.precise import Precise, precise_ask
     ("Cuộc họp bắt đầu lúc mấy giờ?", Precise(clock=True)), ("At what time did it start?", Precise(clock=True)),
     ("Cây cầu bao nhiêu tuổi?", Precise(age=True)), ("How old is the bridge?", Precise(age=True)),
     ("How large is the trade deficit?", Precise(size=True)),
+    ("How big a role did China play?", Precise()), ("How deep is the cooperation?", Precise()),  # found in review
 ])
 def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     assert precise_ask(question) == ask
@@ -55,6 +56,8 @@ def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     ("Cuộc đàm phán ở Anchorage kéo dài bao lâu?", "Đàm phán ở Anchorage, Alaska vào ngày 18 tháng 3.", False),
     ("Họ ở lại bao lâu?", "Họ đến vào ngày 12 tháng 5 năm 1705.", False),
     ("Họ ở lại bao lâu?", "Họ ở lại 18 tháng.", True),
+    ("Họ ở lại bao lâu?", "Họ gặp nhau hôm 18  tháng 3.", False), ("Họ ở lại bao lâu?", "Họ đến vào mùng 5 tháng 3.", False),
+    ("Đàm phán kéo dài bao lâu?", "Đàm phán kéo dài mỗi ngày 8 tiếng.", True),  # found in review
     ("Khi nào hãng thử máy bay mới?", "Hãng thử máy bay mới vào năm 2020.", True),
     # a size in figures: a count of the question's subject in words measures nothing
     ("How large is the US trade deficit with China?", "Thâm hụt thương mại lên tới 347 tỷ USD.", True),

@@ -10,8 +10,15 @@ from qa.speakers import asked_speaker, says
 
 @pytest.mark.parametrize(("question", "speaker"), [
     ("What did Shigeru Kitamura say about the planned trilateral meeting?", ("kitamura", "shigeru kitamura")),
-    ("What did Defense Secretary Jim Mattis say about North Korea?", ("defense secretary jim mattis", "mattis")),
+    ("What did Defense Secretary Jim Mattis say about North Korea?",
+     ("defense secretary jim mattis", "jim mattis", "mattis", "secretary jim mattis")),
     ("Vương Nghị nói gì về di sản ngoại giao của Kissinger?", ("vuong nghi",)),
+    # the name's last words, not the office or the place before it; a Western name also by its last word
+    ("Ngoại trưởng Trung Quốc Vương Nghị nói gì về Kissinger?", ("quoc vuong nghi", "trung quoc vuong nghi", "vuong nghi")),
+    ("Thủ tướng Nhật Bản Kishida nói gì?", ("ban kishida", "kishida", "nhat ban kishida")),
+    ("What did Kim Jong-un say about the talks?", ("jong un", "kim jong un")),  # as a sentence's words are read
+    ("What has Wang Yi said about Gaza?", ("vuong nghi", "wang yi", "yi")),  # in the glossary's Vietnamese too
+    ("Ai nói gì về Kissinger?", ()), ("Ông nói gì?", ()),  # who is asked; a pronoun
     ("Ông Jake Sullivan đã đáp lại ra sao khi Dương Khiết Trì phản đối?", ("jake sullivan", "sullivan")),
     ("canh sang noi gi ve trieu tien", ("canh sang",)),  # a Vietnamese name typed without accents: whole
     ("lloyd austin noi gi khi tham han quoc", ("austin", "lloyd austin")),  # a Western one also by its last word
@@ -44,6 +51,13 @@ KITAMURA = ("Cố vấn An ninh Quốc gia Hoa Kỳ Jake Sullivan dự kiến s�
      ("tillerson",), False),
     (['"Trung Quốc quan ngại sâu sắc trước tình hình hiện nay ở Ukraine.', 'Liu Pengyu nói với phóng viên.'], 0,
      ("liu pengyu",), True),  # a quotation whose speaker the next sentence names
+    # words that fold to a verb of saying ("Hà Nội", "Việt Nam"), someone else after "Ông", a name in quotation marks
+    (["Shigeru Kitamura sẽ đến Hà Nội vào tuần tới."], 0, ("kitamura",), False),
+    (["Shigeru Kitamura thăm Việt Nam."], 0, ("kitamura",), False),
+    (["Ngoại trưởng Mỹ Rex Tillerson đến Bắc Kinh.", "Ông Vương Nghị nói rằng hai nước cần hợp tác."], 1,
+     ("tillerson",), False),
+    (['Shigeru Kitamura tham dự cuộc họp nhóm "Bộ Tứ" tại Tokyo.'], 0, ("kitamura",), False),
+    (["Kim Jong-un cho biết ông sẽ thử tên lửa."], 0, ("jong un", "kim jong un"), True),
 ])
 def test_whether_a_sentence_gives_their_words(sentences: list[str], at: int, speaker: tuple[str, ...],
                                               said: bool) -> None:
