@@ -123,7 +123,7 @@ def _seed_set(name: str, size: int, unanswerable: int, floors: dict[str, tuple[f
 def test_second_heldout_questions_about_the_seeds() -> None:
     # measured hit@1 0.900 / 1.000 / 0.833, answer@1 0.825 / 0.950 / 0.767
     report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.85, 0.77), "vi": (0.94, 0.89), "vi-nodiac": (0.78, 0.70)})
-    assert report["abstention"]["abstained"] >= 16, report["abstention"]  # of 20; measured 18
+    assert report["abstention"]["abstained"] >= 17, report["abstention"]  # of 20; measured 19 (18 before a day was no length)
     assert report["cross"]["rate"] >= 0.89, report["cross"]  # measured 0.938
 
 
@@ -131,7 +131,7 @@ def test_short_questions_about_the_seeds() -> None:
     """Written like the dev set ("Who met in Rome?"): a few words on each article's main facts."""
     # measured hit@1 0.840 / 0.880 / 0.933, answer@1 0.720 / 0.800 / 0.867
     report = _seed_set("short.jsonl", 75, 10, {"en": (0.78, 0.66), "vi": (0.83, 0.75), "vi-nodiac": (0.86, 0.80)})
-    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 10; measured 9
+    assert report["abstention"]["abstained"] >= 9, report["abstention"]  # of 10; measured 10 (9 before the hotel named)
     assert report["abstention"]["answerable_abstained"] <= 7, report["abstention"]  # of 65; measured 5
 
 
@@ -139,7 +139,7 @@ def test_third_heldout_questions_about_the_seeds() -> None:
     """Details deep in the articles, "Who is X?", yes-or-no questions, near-topic questions they do not answer."""
     # measured hit@1 0.947 / 0.971 / 0.762, answer@1 0.895 / 0.912 / 0.714
     report = _seed_set("heldout3.jsonl", 111, 18, {"en": (0.89, 0.84), "vi": (0.91, 0.85), "vi-nodiac": (0.71, 0.66)})
-    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 18; measured 13
+    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 18; measured 15 (13 before "what X said", the hotel)
     assert report["abstention"]["answerable_abstained"] <= 10, report["abstention"]  # of 93; measured 4
     assert report["cross"]["rate"] >= 0.91, report["cross"]  # measured 0.946
 
@@ -148,7 +148,8 @@ def test_fourth_heldout_questions_about_the_seeds() -> None:
     """Paraphrase ("Bắc Kinh" for China), keyword queries, captions, bylines and the page's other lines."""
     # measured hit@1 0.952 / 0.791 / 0.880, answer@1 0.833 / 0.698 / 0.760
     report = _seed_set("heldout4.jsonl", 130, 20, {"en": (0.90, 0.78), "vi": (0.74, 0.65), "vi-nodiac": (0.83, 0.71)})
-    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 20; measured 15 (10 before the answer's check)
+    assert report["abstention"]["abstained"] >= 17, report["abstention"]  # of 20; measured 19 (15 before "what X said", the
+    # four points and the day that is no length; 10 before the answer's check)
     assert report["abstention"]["answerable_abstained"] <= 12, report["abstention"]  # of 110; measured 7
     assert report["cross"]["rate"] >= 0.93, report["cross"]  # measured 0.962
 
@@ -157,7 +158,8 @@ def test_fifth_heldout_questions_about_the_seeds() -> None:
     """As people type: "Jake Sullivan gặp Yang Jiechi ở đâu?", "Ngoai truong My gặp ai?", "Tillerson mún TQ giúp gì"."""
     # measured hit@1 0.800 / 0.933 / 0.950, answer@1 0.644 / 0.867 / 0.900 (first: vi 0.867 / 0.756)
     report = _seed_set("heldout5.jsonl", 130, 20, {"en": (0.75, 0.60), "vi": (0.88, 0.80), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 20; measured 15 (10 before the answer's check)
+    assert report["abstention"]["abstained"] >= 15, report["abstention"]  # of 20; measured 17 (15 before "what X said" and
+    # the four points; 10 before the answer's check)
     assert report["abstention"]["answerable_abstained"] <= 18, report["abstention"]  # of 110; measured 14 (first 22)
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.946
 
@@ -166,7 +168,8 @@ def test_sixth_heldout_questions_about_the_seeds() -> None:
     """20 near misses: the details next to the ones the articles give (the Rome hotel's name, Kissinger's age)."""
     # measured hit@1 0.889 / 0.867 / 0.950, answer@1 0.844 / 0.867 / 0.900, the same as when first measured
     report = _seed_set("heldout6.jsonl", 130, 20, {"en": (0.84, 0.78), "vi": (0.82, 0.82), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 12, report["abstention"]  # of 20; measured 14 (first 7)
+    assert report["abstention"]["abstained"] >= 15, report["abstention"]  # of 20; measured 17 (14 before "what X said" and
+    # the four points; first 7)
     assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6
     assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.977
 
@@ -177,7 +180,7 @@ def test_seventh_heldout_questions_about_the_seeds() -> None:
     # measured hit@1 0.844 / 0.956 / 0.900, answer@1 0.800 / 0.956 / 0.800 (first: 0.844 / 0.911 / 0.850, 0.800 /
     # 0.889 / 0.750)
     report = _seed_set("heldout7.jsonl", 130, 20, {"en": (0.80, 0.75), "vi": (0.91, 0.91), "vi-nodiac": (0.85, 0.75)})
-    assert report["abstention"]["abstained"] >= 7, report["abstention"]  # of 20; measured 8 (first 6)
+    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 20; measured 10 (8 before "what X said"; first 6)
     assert report["abstention"]["answerable_abstained"] <= 10, report["abstention"]  # of 110; measured 7 (first 10)
     assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.969
 
@@ -188,7 +191,7 @@ def test_eighth_heldout_questions_about_the_seeds() -> None:
     # measured hit@1 0.889 / 0.933 / 0.950, answer@1 0.867 / 0.844 / 0.850 (first: 0.844 / 0.911 / 0.950, 0.822 /
     # 0.822 / 0.850)
     report = _seed_set("heldout8.jsonl", 130, 20, {"en": (0.85, 0.82), "vi": (0.89, 0.80), "vi-nodiac": (0.90, 0.80)})
-    assert report["abstention"]["abstained"] >= 12, report["abstention"]  # of 20; measured 14 (first 11)
+    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 20; measured 15 (first 11)
     assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6 (first 8)
     assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.977
 
