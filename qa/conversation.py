@@ -6,7 +6,7 @@ import re
 
 from qa import glossary
 from qa.answer_type import begins_with_place
-from qa.lexical import STOPWORDS
+from qa.stopwords import STOPWORDS
 from qa.text import fold, word_matches, words
 
 # Words that point back to something said before (English, Vietnamese, folded Vietnamese).

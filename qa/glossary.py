@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from qa.lexical import STOPWORDS
+from qa.stopwords import STOPWORDS
 from qa.text import fold, nfc, word_matches, words
 from qa.asking import without_asking_words
 

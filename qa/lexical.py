@@ -23,34 +23,10 @@ from qa.bm25_build import (CorpusTokenizer, Field as _Field, Vocabulary, bm25_in
                            counts_from_scores, lengths_of, mask as _mask, scores_from_counts, widen as _widen)
 from qa.text import bigrams, fold, split_compounds, words
 from qa.asking import without_asking_words
+from qa.stopwords import ASKING_HEADS, ASKING_HEADS_FOLDED, STOPWORDS
 
-# Question and function words carry no topic; they are dropped from query unigrams
-# (bigrams keep them: "gặp nhau", "bao lâu" are informative pairs).
-_STOP_VI = (
-    "ai gì nào đâu sao bao nhiêu lâu mấy là của và thì mà có không được đã đang sẽ với cho các những một "
-    "này đó kia ấy tại ở trong về như khi nếu hay hoặc bị do vì nên rằng cũng vẫn còn lại hơn rất nhất "
-    "nhau thế vậy chăng nhỉ hả"
-)
-_STOP_EN = (
-    "a an the of in on at to for from by with and or but is are was were be been being do does did has have had "
-    "who whom whose what which when where why how many much long it its this that these those he she they them his "
-    "her their there as about into than then not no yes can could will would should may might shall i you we us our"
-)
 ROW_TOKEN_CACHE = 4096  # chunks whose token sets stay cached (a few KB each)
 DOC_WEIGHT = 0.3  # benchmarks: 0.1 -> 0.940, 0.3 -> 0.942, 0.6 -> 0.943 xquad vi hit@1 (lexical)
-# titles of address ("Mr", "Mrs"), in most articles about anyone: as words of their own they found every sentence
-# naming someone with "ông" ("Bức ảnh ông Tillerson gặp ông Dương Khiết Trì ..."); not "ba" typed without accents,
-# which is also "three". Second held-out set, Vietnamese hit@1 / answer@1 0.975 / 0.925 -> 1.000 / 0.950; XQuAD, the
-# other sets and the conversations the same.
-_ADDRESS = frozenset({"ông", "bà", "ong"})
-# nouns that, before "gì", only say that a question asks what ("điều gì", "cái gì", "chuyện gì"): as words of the
-# question they weighed as much as its subject ("Cố vấn an ninh ba nước gặp nhau để bàn về điều gì?" abstained at
-# 0.03 on the sentence that answers it). The seven sets about the seeds, lexical: hit@1 727 -> 729, the answer
-# sentence 679 -> 681 of 806, answerable refused 50 -> 49; XQuAD answerable refused 66 -> 64 of 1,896; XQuAD's hard
-# negatives answered (the right article left out), accented / unaccented, 17.1 / 19.5% -> 16.0 / 18.8%.
-_ASKING_HEADS = frozenset({"điều", "cái", "chuyện"})
-_ASKING_HEADS_FOLDED = frozenset({"dieu", "cai", "chuyen"})
-STOPWORDS = frozenset(_STOP_VI.split()) | frozenset(fold(_STOP_VI).split()) | frozenset(_STOP_EN.split()) | _ADDRESS
 
 
 def field_tokens(text: str, *, folded: bool) -> list[str]:
@@ -85,7 +61,7 @@ def query_terms(query: str, *, folded: bool) -> QueryTerms:
     # an English possessive is its noun: "Newcastle's" asks for "newcastle", not for a token "s"
     query = without_asking_words(query)  # "giữ chức vụ gì", "bài báo ... đăng ngày nào" are in no answer
     base = [_POSSESSIVE.sub("", w) or w for w in words(fold(query) if folded else query)]
-    heads = _ASKING_HEADS_FOLDED if folded else _ASKING_HEADS
+    heads = ASKING_HEADS_FOLDED if folded else ASKING_HEADS
     what = "gi" if folded else "gì"
     # "điều" of "điều gì" asks (what thing); "điều kiện", "điều tra" do not
     topical = [w for w, after in zip(base, [*base[1:], ""]) if not (w in heads and after == what)]

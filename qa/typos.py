@@ -15,7 +15,7 @@ import string
 from qa.answer_type import is_place
 from qa.glossary import renderings, vietnamese_syllables
 from qa.language import syllable_shaped
-from qa.lexical import STOPWORDS
+from qa.stopwords import STOPWORDS
 from qa.snapshot import Snapshot
 from qa.text import nfc, spliced
 
