@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from qa.text import fold, has_diacritics, nfc
 
-_COUNTS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNTS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "ba": 3, "bốn": 4,
+           "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "bon": 4, "chin": 9, "muoi": 10}
 _NUMBER = r"(three|four|five|six|seven|eight|nine|ten|[3-9]|10)"
 # "What were the four points …", "What exactly are the three conditions …", "Name the five …"
 _ASKED_EN = re.compile(rf"\b(?:what|which)\b[^?]*?\b(?:are|were)\s+(?:the|its|their|his|her)\s+{_NUMBER}\s+[a-z]",
@@ -31,7 +32,6 @@ _ASKED_VI_AS = {
     False: re.compile(_ASKED_VI.format(numbers="bon|chin|muoi", not_nouns=fold(_NOT_NOUNS),
                                        asks="gom|bao gom|la nhung|la cac", what="gi|nao"), re.IGNORECASE),
 }
-_COUNTS_VI = {"ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "bon": 4, "chin": 9, "muoi": 10}
 _SEPARATORS = re.compile(r"[,;]|(?<!\w)(?:và|and|cũng như|as well as)(?!\w)", re.IGNORECASE)
 _COUNTED_OFF = re.compile(r"(?<!\w)(?:thứ\s+nhất|thứ\s+hai|một\s+là|hai\s+là|first(?:ly)?|second(?:ly)?)(?!\w)",
                           re.IGNORECASE)
@@ -45,7 +45,7 @@ def asked_items(question: str) -> int | None:
     if m is None:
         return None
     count = m.group(1).lower()
-    return int(count) if count.isdigit() else {**_COUNTS, **_COUNTS_VI}[count]
+    return int(count) if count.isdigit() else _COUNTS[count]
 
 
 def lists(sentence: str, items: int) -> bool:

@@ -46,8 +46,9 @@ _SAID = ("nói|cho biết|cho hay|tuyên bố|nhấn mạnh|khẳng định|phá
          "tiết lộ|giải thích|mô tả|ca ngợi|khen ngợi|hoan nghênh|cam kết|bảo đảm|đảm bảo|khuyên|hứa|trấn an|thừa nhận|"
          "phủ nhận|chỉ trích|lên án")
 _SAID_EN = "said|says|told|stated|warned|added|wrote|assured|urged|insisted|noted|argued|denied"
-_SAID_AS = {accents: re.compile(rf"^(?:\S+\s+){{0,{APPOSITION - 1}}}?(?:{said if accents else fold(said)}|{_SAID_EN})"
-                                r"(?!\S)") for accents, said in ((True, _SAID), (False, _SAID))}
+_SAID_AT = r"^(?:\S+\s+){{0,{}}}?(?:{}|{})(?!\S)"  # up to APPOSITION words, then the verb
+_SAID_AS = {True: re.compile(_SAID_AT.format(APPOSITION - 1, _SAID, _SAID_EN)),
+            False: re.compile(_SAID_AT.format(APPOSITION - 1, fold(_SAID), _SAID_EN))}
 _QUOTATION = re.compile(r"[“\"«]([^”\"»]*)[”\"»]?")
 # "Ông cũng nói rõ ...": a pronoun, then the verb (no one else named between)
 _PRONOUN = re.compile(r"^(?:ông|bà|anh ấy|chị ấy|ông ấy|bà ấy|he|she)(?:\s+(?:cũng|đã|còn|lại|từng|vừa|also|then))*\s+",
@@ -92,8 +93,7 @@ def _forms(who: str, *, english: bool) -> tuple[str, ...]:
     if len(name) > 1 and not has_diacritics(name[-1]) and (english or name[-1][:1].isupper()
                                                              or not _vietnamese(name[-1])):
         forms.add(name[-1])  # "Sullivan" of "Jake Sullivan"; not "sang" of "canh sang"
-    folded = {" ".join(re.findall(r"\w+", fold(f).lower())) for f in forms}
-    return tuple(sorted(f for f in folded if f))
+    return tuple(sorted(f for f in {_words(f) for f in forms} if f))
 
 
 def _vietnamese(word: str) -> bool:
@@ -139,8 +139,9 @@ def _apposition(sentence: str, name: str) -> bool:
     return re.search(rf"(?<!\w){spelled}\s*,", fold(sentence).lower()) is not None
 
 
-def _words(sentence: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(sentence).lower()))
+def _words(text: str) -> str:
+    """Folded lower-case words joined by single spaces: how names and sentences are compared."""
+    return " ".join(re.findall(r"\w+", fold(text).lower()))
 
 
 @lru_cache(maxsize=1024)
