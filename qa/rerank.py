@@ -83,6 +83,9 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
         ranked.append(Ranked(cand, highlight, evidence, float(score), bool(article), offers))
     ranked.sort(key=lambda r: -r.score)
     ranked = _without_lone_headlines(snapshot, ranked) if weight else ranked  # dense mode stays purely dense
+    if weight and pick.credit:  # asked whose photo it is, the answer is a caption's credit: the passages answered with
+        # a caption first, the caption that says most of the question first (the rest of a passage says nothing of it)
+        ranked.sort(key=lambda r: (not r.offers, -r.evidence if r.offers else 0.0))
     # two chunks share the sentence where a paragraph was cut (``qa.chunking`` overlap): when it is both chunks'
     # best, the lower one shows its next best (one answer in six over the XQuAD and held-out questions showed a
     # sentence twice)

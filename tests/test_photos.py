@@ -62,6 +62,15 @@ def test_a_caption_runs_to_its_credit() -> None:
     # typed without accents: the caption, though the sentence after it shares more of the question's words
     ("anh minh hoa bai my trung chong khung bo lay tu dau", "000",
      "Mỹ và Trung Quốc hướng đến kế hoạch tăng cường chống lại lực lượng khủng bố toàn cầu. Ảnh:Reuters"),
+    # asked whose photo, a passage without a caption has no credit to give: below those with one, however much more
+    # of the question its text says ("Tại cuộc gặp ở Rome, ông Dương Khiết Trì khẳng định ..."); of the captions,
+    # the one naming whom it shows first ("Phái đoàn Trung Quốc rời khách sạn ở Rome ..." has only Rome)
+    ("Ảnh ông Dương Khiết Trì trong bài về cuộc gặp ở Rome là của hãng nào?", "002",
+     "Ủy viên Bộ Chính trị Đảng Cộng sản Trung Quốc Dương Khiết Trì (ảnh) có cuộc gặp với Cố vấn An ninh Quốc gia Mỹ "
+     "Jake Sullivan trong ngày 14/3 tại Rome, Italy. Ảnh: AP"),
+    ("Which agency supplied the photo of Yang Jiechi in the article about the Rome meeting?", "002",
+     "Ủy viên Bộ Chính trị Đảng Cộng sản Trung Quốc Dương Khiết Trì (ảnh) có cuộc gặp với Cố vấn An ninh Quốc gia Mỹ "
+     "Jake Sullivan trong ngày 14/3 tại Rome, Italy. Ảnh: AP"),
     # about a photo, not whose: the caption, without its credit
     ("In the VOV photo, which Chinese official is Tillerson meeting?", "001",
      "Ngoại trưởng Mỹ Rex Tillerson trong một cuộc gặp Ủy viên Quốc vụ Trung Quốc Dương Khiết Trì."),
