@@ -88,6 +88,12 @@ _OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s
               # who supplied the article itself, not what the news is about ("which company supplied the chips")
               r"\b(?:who|(?:which|what)\s+(?:service|platform|company|distributor|provider|wire))\s+(?:distributed|"
               r"provided|supplied|published|carried|ran|posted)\s+(?:the|this|that)\s+(?:" + _ARTICLE_EN + r")\b")
+# ... and without a word for the article: one outlet that reported the news asks which ran the article ("Which news
+# site reported that ...?", "Which outlet published the report that ...?"); outlets ("Which newspapers reported ...?")
+# or one described ("Which Russian outlet also carried ...?") are what the news says
+_OUTLET_REPORTED = re.compile(r"\b(?:which|what)\s+(?:news\s+site|website|site|newspaper|paper|outlet|news\s+outlet|"
+                              r"media\s+outlet|publication|news\s+organi[sz]ation)\s+(?:first\s+)?(?:reported|published|"
+                              r"ran|carried|posted|broke)(?:\s+(?:the|a)\s+(?:news|report|story))?\b", re.IGNORECASE)
 # the section of the site it is filed under ("Lĩnh vực: Tin nổi bật" on its page)
 # ("chuyên mục nào"; a field or a list only as where it is filed: "thuộc lĩnh vực nào", not "hợp tác ở lĩnh vực nào",
 # "tiết mục gì"; in English a section it is filed, listed or published under, not "which section of the article")
@@ -113,7 +119,8 @@ def _asking(question: str, follows: bool = False) -> tuple[AboutKind, re.Match[s
     need not name it again ("Ai viết?", "And who wrote it?")."""
     text = nfc(question)
     if not follows and not _ARTICLE.search(_WHERE_SAID.sub(" ", text)):
-        return None
+        m = _OUTLET_REPORTED.search(text)
+        return ("outlet", m) if m is not None else None
     for kind, pattern in _KINDS:
         if (m := pattern.search(text)) is not None:
             return kind, m

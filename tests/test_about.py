@@ -69,6 +69,12 @@ from qa.snapshot import DocMeta
     ("Ngày đăng ký của bài thi là ngày nào?", None),
     ("tac gia cua that bai do la ai", None),  # "thất bại"
     ("nguon tin nao cho biet nga bi danh bai o kharkiv", None),  # "đánh bại"
+    # one outlet that reported or ran the news: which ran the article, though no word names it; outlets, or one
+    # described, are what the news says
+    ("Which news site reported that US and Chinese officials would meet?", "outlet"),
+    ("Which outlet published the report that the US wants China as an ally?", "outlet"),
+    ("Which newspapers reported that Russia had asked China for military aid?", None),
+    ("Which Russian outlet also carried the report about Moscow asking Beijing for help?", None),
 ])
 def test_what_a_question_asks_about_the_article(question: str, kind: str | None) -> None:
     assert about_kind(question) == kind
@@ -79,6 +85,7 @@ def test_the_words_that_ask_are_left_out_and_the_topic_kept() -> None:
     assert without_about("Ai viết bài về cuộc gặp ở Rome?").split() == ["cuộc", "gặp", "ở", "Rome?"]
     assert without_about("Who met in Rome?") == "Who met in Rome?"
     assert "Blinken" in without_about("What date was the story on Blinken and Wang Yi published?").split()
+    assert without_about("Which news site reported that the talks ended?").split() == ["that", "the", "talks", "ended?"]
 
 
 def _first(seeds: QAService, question: str, **kwargs: object):
@@ -99,6 +106,8 @@ def _first(seeds: QAService, question: str, **kwargs: object):
     ("Bài báo của Tổ Quốc về hợp tác chống khủng bố Mỹ-Trung dẫn theo hãng tin nào?", "000", "Theo reuters",
      "(Theo reuters)"),
     ("Which newspaper published the story on the Anchorage talks?", "004", "CLO", "(CLO)"),
+    ("Which outlet published the report that the US wants China as an ally against Islamic State?", "000", "Tổ Quốc",
+     "(Tổ Quốc) -"),
     ("Bài báo CLO về Mỹ, Nhật, Hàn thảo luận về Triều Tiên được đăng lúc mấy giờ?", "004", "24/03/2021 08:00 AM", None),
     ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "004", "Chấn Phong", None),
     ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "003", "Tin nổi bật, Tin tức hàng ngày",
