@@ -214,6 +214,13 @@ def test_what_news_writes_for_a_worry_and_a_direction() -> None:
     assert "hướng đến" in translate("What plan are they moving towards?")
 
 
+def test_diplomats_are_also_the_diplomacy_officials_news_writes(seeds: QAService) -> None:
+    """ "diplomats" -> "nhà ngoại giao" and "ngoại giao": news writes "các quan chức Ngoại giao và Quốc phòng"."""
+    assert "ngoại giao" in translate("Where will the diplomats meet?")
+    answer = seeds.ask("when are US and Chinese diplomats and defense officials meeting to discuss North Korea?")
+    assert answer.passages[0].doc_id.startswith("001") and "21/6" in answer.answer
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")
