@@ -23,6 +23,8 @@ costs answers fails here and not only in a benchmark nobody ran.
   who, where, when, how many, how long, what was said, why; a few questions on the page's own lines).
 - ``seeds-eval/heldout8.jsonl``: 130 more by an eighth reader, from the articles alone, written before the session
   that read it (English names for Chinese officials, outlets and credits, related articles' leads; 20 unanswerable).
+- ``seeds-eval/heldout9.jsonl``: 130 more by a ninth reader, from the articles alone, written at the start of the
+  session that read it (the related news at the foot of a page, the publisher's own lines; 20 unanswerable).
 """
 
 from __future__ import annotations
@@ -195,3 +197,11 @@ def test_eighth_heldout_questions_about_the_seeds() -> None:
     assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6 (first 8)
     assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.977
 
+
+def test_ninth_heldout_questions_about_the_seeds() -> None:
+    """Written at the start of a session, before its changes; one of them ("diplomats") informed a glossary entry."""
+    # measured hit@1 0.933 / 0.911 / 1.000, answer@1 0.911 / 0.867 / 0.900 (first: en 0.911 / 0.889, the rest the same)
+    report = _seed_set("heldout9.jsonl", 130, 20, {"en": (0.88, 0.86), "vi": (0.86, 0.82), "vi-nodiac": (0.95, 0.85)})
+    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13
+    assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6
+    assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.946
