@@ -235,8 +235,6 @@ class SentencePicker:
             found = Highlight(self.snapshot.raws[self.snapshot.chunks[row].doc_id][found.start : end], found.start, end)
         if self.counted is not None and not any(figures) and not any(map(offers, range(len(sentences)))):
             evidence *= TYPE_MISSING
-        if self.credit and not any(item[5] for item in sentences):  # asked whose photo: no caption, no credit
-            evidence *= TYPE_MISSING
         return found, max(0.0, evidence), self._answers_kind(sentences, scores, offers, best_at, best_score)
 
     def _weighed(self, score: float, in_caption: bool) -> float:
@@ -254,7 +252,9 @@ class SentencePicker:
         sentence or one scoring nearly as much names one ("khách sạn Captain Cook"): a passage that says "khách sạn"
         without a name, or no hotel at all, does not say which ("Which hotel hosted the Rome talks?" was answered at
         0.65 with a sentence on the talks); asked what someone said (``qa.speakers``), one of them gives their
-        words; asked for the items of a list it counts (``qa.listing``), one of them lists that many."""
+        words; asked for the items of a list it counts (``qa.listing``), one of them lists that many; asked whose
+        photo it is (``qa.photos``), the answer sentence is a caption, which its credit closes (``qa.rerank`` ranks
+        such passages first)."""
         if self.credit:  # whose photo: the answer is a caption, which its credit closes
             return bool(sentences[best_at][5])
         if self.counted is None and self.headed is None and not self.speaker and self.items is None:
