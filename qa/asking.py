@@ -9,15 +9,19 @@ from functools import lru_cache
 
 from qa.about import without_about
 from qa.photos import without_credit_asking
+from qa.text import either_accents
 from qa.titles import without_asking
 
 
 # that something is mentioned in the article says where the answer is, not what: "Người phát ngôn ... được nhắc đến
-# trong bài của báo Tổ Quốc là ai?", "the spokesman mentioned in the CLO report"
+# trong bài của báo Tổ Quốc là ai?", "the spokesman mentioned in the CLO report" (``qa.outlets`` takes these words with
+# an outlet's name)
+MENTION_VI = r"nhắc\s+(?:đến|tới)|đề\s+cập(?:\s+(?:đến|tới))?|nói\s+(?:đến|tới)"
+MENTION_EN = "mentioned|named|quoted|cited"
 _MENTIONED = re.compile(
-    r"(?<!\w)(?:(?:được|duoc)\s+)?(?:(?:nhắc|nhac)\s+(?:đến|tới|den|toi)|(?:đề|de)\s+(?:cập|cap)(?:\s+(?:đến|tới|den|toi))?|"
-    r"(?:nói|noi)\s+(?:đến|tới|den|toi))(?=\s+(?:trong|ở|tại|trên|o|tai|tren)\s+(?:bài|bản tin|bai|ban tin)(?!\w))|"
-    r"\b(?:mentioned|named|quoted|cited)(?=\s+(?:in|by)\s+(?:the|this|that|an?)\s+(?:[\w'’.-]+\s+){0,2}"
+    rf"(?<!\w)(?:{either_accents('được')}\s+)?{either_accents(MENTION_VI)}"
+    r"(?=\s+(?:trong|ở|tại|trên|o|tai|tren)\s+(?:bài|bản tin|bai|ban tin)(?!\w))|"
+    rf"\b(?:{MENTION_EN})(?=\s+(?:in|by)\s+(?:the|this|that|an?)\s+(?:[\w'’.-]+\s+){{0,2}}"
     r"(?:article|report|story|piece)s?\b)", re.IGNORECASE)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from qa.about import without_about
+from qa.asking import MENTION_EN, MENTION_VI
 from qa.lexical import query_terms
 from qa.snapshot import Snapshot
 from qa.text import fold, folded_pair, nfc, words
@@ -37,8 +38,7 @@ _ITS = r"(?:['’]s)?\s+(?:reports?|articles?|story|stories|pieces?|photos?|pict
 # the words around a name that refer to the outlet's article ("Trong bài của báo VOV", "the CLO report on"), which go
 # with it
 # (with what says it is mentioned there: "được nhắc đến trong bài của báo VOV", "mentioned in the CLO report")
-_BEFORE = re.compile(r"(?<!\w)(?:(?:duoc\s+)?(?:nhac\s+(?:den|toi)|de\s+cap(?:\s+(?:den|toi))?|neu|noi\s+(?:den|toi)|"
-                     r"mentioned|named|quoted|cited)\s+)?"
+_BEFORE = re.compile(rf"(?<!\w)(?:(?:duoc\s+)?(?:{fold(MENTION_VI)}|neu|{MENTION_EN})\s+)?"
                      r"(?:(?:trong|theo|tren|o|in|from|according\s+to|by)\s+)?(?:(?:the|a|an)\s+)?(?:(?:bai bao|"
                      r"bai viet|ban tin|bai|tin)\s+)?(?:(?:cua|tren|theo|tu|dang tren)\s+)?(?:(?:bao|to bao|to|trang|"
                      r"hang)\s+)?$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service_support import corpus_service
+from qa.asking import without_asking_words
 from qa.outlets import named_outlet, names_its_article, without_outlet
 from qa.service import QAService
 
@@ -153,4 +154,15 @@ def test_that_the_outlets_article_mentions_it_says_where_not_what(seeds: QAServi
     answer = seeds.ask("Người phát ngôn Bộ Ngoại giao Trung Quốc được nhắc đến trong bài của báo Tổ Quốc là ai?")
     assert not answer.abstained and answer.passages[0].doc_id.startswith("000")
     assert "Cảnh Sảng" in answer.passages[0].highlight.text
+
+
+@pytest.mark.parametrize("question", [
+    "Người phát ngôn được nhắc đến trong bài là ai?", "nguoi phat ngon duoc nhac den trong bai la ai",
+    "Ai được đề cập tới trong bản tin?", "Who is the spokesman mentioned in the report?",
+])
+def test_the_words_that_say_it_is_mentioned_are_left_out(question: str) -> None:
+    # one list of them, accented or not, with or without an outlet's name after them (``qa.asking.MENTION_VI``)
+    left = without_asking_words(question).lower()
+    assert not any(w in left.split() for w in ("nhắc", "nhac", "đề", "mentioned"))
+    assert ("bài" in left or "bai" in left or "bản tin" in left or "report" in left)
 
