@@ -32,6 +32,11 @@ _PLACE_NOUNS = "khách sạn|thành phố|quốc gia|tỉnh|vùng|khu vực|đ�
 _PERSON_EN = ("minister|secretary|official|president|premier|leader|chairman|ambassador|adviser|advisor|"
               "spokesman|spokeswoman|spokesperson|general|king|queen|emperor|player|singer|author|writer|scientist")
 _PLACE_EN = "hotel|city|country|nation|province|state|region|place|venue|airport|capital|island|river|continent"
+# "Which South Korean official", "Which US national security adviser": up to three words between "which" and its noun,
+# none of them the other kind's noun, a verb that begins the question's clause or a preposition ("Which hotel did the
+# president stay in?" asks for a place, "Which of the officials ..." is read no further)
+_BETWEEN = (r"(?:(?!(?:{other}|did|does|do|was|were|is|are|has|have|had|will|would|can|could|should|of|in|on|at|to|"
+            r"for|from|with|by|and|or|that|the|a|an)\b)[\w'’-]+ ){{0,3}}")
 _TIME_UNITS_VI = "giây|phút|giờ|tiếng|ngày|tuần|tháng|năm|thập kỷ|thế kỷ"
 _TIME_UNITS_EN = "seconds|minutes|hours|days|weeks|months|years|decades|centuries"
 _CUES: list[tuple[AnswerType, str, str]] = [
@@ -45,8 +50,8 @@ _CUES: list[tuple[AnswerType, str, str]] = [
     # a size is an amount too ("How large is the trade deficit?", read in figures: ``qa.precise``), not "how big a role"
     ("number", "bao nhiêu|mấy|bao lâu",
      rf"how many|how much|how long|how old|what percentage|what number|{SIZE_ASKED}"),
-    ("person", "ai|người nào", rf"who|whom|whose|which (?:{_PERSON_EN})"),
-    ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which (?:{_PLACE_EN})"),
+    ("person", "ai|người nào", rf"who|whom|whose|which {_BETWEEN.format(other=_PLACE_EN)}(?:{_PERSON_EN})"),
+    ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which {_BETWEEN.format(other=_PERSON_EN)}(?:{_PLACE_EN})"),
     # an amount named rather than asked: "Tỷ lệ thất nghiệp năm 2020?", but "Khu vực nào ... nổi tiếng với tỷ lệ tội
     # phạm cao?" asks for a place ("(noun) nào" comes first)
     ("number", "số lượng|tỷ lệ|tỉ lệ|phần trăm", "percentage"),

@@ -20,6 +20,7 @@ from qa.retrieval import QueryInfo, names_in
 from qa.sentences import chunk_sentences
 from qa.snapshot import Snapshot
 from qa.speakers import asked_speaker, says
+from qa.spread import spread_scale
 from qa.text import Sentence
 
 if TYPE_CHECKING:
@@ -177,9 +178,12 @@ class SentencePicker:
         # "Japan" is "Nhật Bản" in the text, not a new name
         self.question = " ".join([query.text, *(p for _, found in gloss for p in found)])
         # a follow-up read with the turns before it: its own words weigh more than theirs
-        self.cover = snapshot.lexical.coverage_scorer(query.text, diacritics=query.diacritics,
-                                                      stressed=asked.text if asked is not query else "",
-                                                      stress=FOLLOW_UP_STRESS)
+        self._words = dict(query=query.text, diacritics=query.diacritics,
+                           stressed=asked.text if asked is not query else "", stress=FOLLOW_UP_STRESS)
+        self.cover = snapshot.lexical.coverage_scorer(**self._words)
+        self._spread: dict[str, Callable[[frozenset[str]], float] | None] = {}  # by article (``_spread_cover``)
+        self._terms = {t for weights, _ in snapshot.lexical.weights(query.text, query.diacritics) for t in weights}
+        self.foreign = query.language == "other"
         self.folded = not query.diacritics
         self.gloss_cover = gloss_scorer(snapshot.lexical, gloss) if gloss else None
         # the glossary's share weighs as much as it stands for of the question: half for "What did Liu Pengyu
@@ -198,26 +202,29 @@ class SentencePicker:
         "When?"). ``shown``: spans of the file better passages already show, a sentence in one not picked again while the
         passage has another (the evidence is the passage's all the same)."""
         sentences = chunk_sentences(self.snapshot, row, folded=self.folded)
-        scores, figures = self._scored(row, sentences)
+        scores, figures, picking = self._scored(row, sentences, self._spread_cover(row))
         if context is not None:
             together = context.scores(row)
             scores = [max(own, both) for own, both in zip(scores, together)]
+            picking = [max(own, both) for own, both in zip(picking, together)]
         best: tuple[Sentence, str] | None = None
         best_score, best_at = -1.0, -1
+        plain = -1.0  # the best score of a sentence that could be the answer, its words weighed across the corpus
         heading: tuple[Sentence, str] | None = None
         # of the best sentence, the headline included: it tells which passage is about the question; a photo
         # caption counts as it would to be the answer ("Phái đoàn Trung Quốc rời khách sạn ở Rome sau cuộc gặp."
         # put the article's lead above the passage that says who met in Rome)
         evidence = max((self._weighed(score, sentence[5]) for sentence, score in zip(sentences, scores)), default=-1.0)
         heading_at = -1
-        for at, ((sent, text, _, _, in_heading, in_caption, _), score) in enumerate(zip(sentences, scores)):
+        for at, ((sent, text, _, _, in_heading, in_caption, _), score) in enumerate(zip(sentences, picking)):
             if in_heading:  # but never the answer while the passage has another sentence
                 if heading is None:
                     heading, heading_at = (sent, text), at
-            elif (not any(a <= sent.start < b for a, b in shown)
-                  and (own := self._weighed(score, in_caption)) > best_score + 1e-9):
-                # a photo caption (it describes a picture) answers only when it does clearly better
-                best, best_score, best_at = (sent, text), own, at
+            elif not any(a <= sent.start < b for a, b in shown):
+                plain = max(plain, self._weighed(scores[at], in_caption))
+                if (own := self._weighed(score, in_caption)) > best_score + 1e-9:
+                    # a photo caption (it describes a picture) answers only when it does clearly better
+                    best, best_score, best_at = (sent, text), own, at
 
         def offers(at: int) -> bool:  # the amount, duration or time asked, in figures or otherwise (``says_loosely``)
             return figures[at] or says_loosely(sentences[at][6], self.kind, self.thing)
@@ -235,7 +242,9 @@ class SentencePicker:
             found = Highlight(self.snapshot.raws[self.snapshot.chunks[row].doc_id][found.start : end], found.start, end)
         if self.counted is not None and not any(figures) and not any(map(offers, range(len(sentences)))):
             evidence *= TYPE_MISSING
-        return found, max(0.0, evidence), self._answers_kind(sentences, scores, offers, best_at, best_score)
+        # whether it offers what is asked: in the answer, or in a sentence scoring nearly as much as the best does
+        # across the corpus (``NEARLY`` is of that score)
+        return found, max(0.0, evidence), self._answers_kind(sentences, scores, offers, best_at, plain)
 
     def _weighed(self, score: float, in_caption: bool) -> float:
         """A sentence's score as the answer: a photo caption's more or less (``CAPTION_PENALTY``); asked whose photo it
@@ -290,22 +299,47 @@ class SentencePicker:
             return Highlight(text, sent.start, sent.end)
         return Highlight(raw[before.start : sent.end], before.start, sent.end)
 
+    def _spread_cover(self, row: int) -> Callable[[frozenset[str]], float] | None:
+        """``self.cover`` with the question's words weighed by how widely the passage's article spreads them over its
+        sentences (``qa.spread``), to pick the answer sentence by: "Ai đã hát Quốc Ca tại Super Bowl 50?" was answered
+        with a sentence on another Super Bowl, its two words found there weighing more than "quốc ca". None when it
+        would be ``self.cover``: none of the question's words is in more than one of the article's sentences; the
+        question is in another language (its own words are rarely the text's; its Vietnamese, the glossary's, is not
+        weighed so: XQuAD's 1,264 English questions answered the same either way); or it asks whose photo it is (a
+        caption is told by what it shows, however often the article says it: "anh minh hoa bai my trung chong khung
+        bo lay tu dau" lost the caption that repeats the headline to the sentence after it)."""
+        if self.foreign or self.credit:
+            return None
+        doc_id = self.snapshot.chunks.doc_id(row)
+        if doc_id not in self._spread:
+            scale = spread_scale(self.snapshot, doc_id, self.folded)
+            spread = not scale.keys().isdisjoint(self._terms)
+            self._spread[doc_id] = self.snapshot.lexical.coverage_scorer(**self._words, scale=scale) if spread else None
+        return self._spread[doc_id]
+
     def scores(self, row: int, sentences: list | None = None) -> list[float]:
         """Each sentence's score: its share of the question, the answer-type bonus, the question penalty."""
         return self._scored(row, sentences)[0]
 
-    def _scored(self, row: int, sentences: list | None = None) -> tuple[list[float], list[bool]]:
-        """``scores``, and whether each sentence offers the amount, duration or time asked (``self.counted``; empty
-        when none is asked) as the answer type reads one (in figures, as a date); ``says_loosely`` is asked only where
-        it matters (``__call__``)."""
+    def _scored(self, row: int, sentences: list | None = None,
+                spread: Callable[[frozenset[str]], float] | None = None) -> tuple[list[float], list[bool], list[float]]:
+        """``scores``, whether each sentence offers the amount, duration or time asked (``self.counted``; empty
+        when none is asked) as the answer type reads one (in figures, as a date; ``says_loosely`` is asked only where
+        it matters, ``__call__``), and the scores with the question's words counted by ``spread`` instead of
+        ``self.cover`` (``_spread_cover``; the scores themselves without it)."""
         kind, cover, question = self.kind, self.cover, self.question
         sentences = sentences if sentences is not None else chunk_sentences(self.snapshot, row, folded=self.folded)
         glossed = self._glossed(row, sentences)
         scores: list[float] = []
         offers: list[bool] = []  # only when an amount, a duration or a time is asked
+        respread: list[float] = []  # what ``spread`` adds to each score
         counted = self.counted is not None
         for i, (_, _, tokens, is_question, _, _, text) in enumerate(sentences):
-            score = (cover(tokens) + glossed[i]) / (1 + GLOSS_SHARE) if glossed else cover(tokens)
+            own = cover(tokens)
+            if spread is not None:  # a sentence without a word of the question has none to weigh otherwise
+                more = spread(tokens) - own if own else 0.0
+                respread.append(more / (1 + GLOSS_SHARE) if glossed else more)
+            score = (own + glossed[i]) / (1 + GLOSS_SHARE) if glossed else own
             if self.name_cover is not None and not tokens.isdisjoint(self.name_terms):
                 score += NAME_SHARE * self.name_cover(tokens) / (1 + GLOSS_SHARE)
             if kind is not None:
@@ -316,7 +350,7 @@ class SentencePicker:
             if is_question:
                 score -= QUESTION_PENALTY
             scores.append(score)
-        return scores, offers
+        return scores, offers, [a + b for a, b in zip(scores, respread)] if spread is not None else scores
 
     def _glossed(self, row: int, sentences: list) -> list[float] | None:
         """Each sentence's share of the question's glossary phrases (on its accented tokens), or None."""

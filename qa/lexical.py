@@ -313,15 +313,19 @@ class LexicalIndex:
     def _tokens_of_row(self, row: int, folded: bool) -> frozenset[str]:
         return frozenset(field_tokens(self.texts[row], folded=folded))
 
-    def coverage_scorer(self, query: str, *, diacritics: bool, stressed: str = "",
-                        stress: float = 1.0) -> Callable[[set[str] | frozenset[str]], float]:
+    def coverage_scorer(self, query: str, *, diacritics: bool, stressed: str = "", stress: float = 1.0,
+                        scale: dict[str, float] | None = None) -> Callable[[set[str] | frozenset[str]], float]:
         """The same share for any token set (e.g. each sentence's ``field_tokens``), with the query's
         weights looked up once for scoring many sets. ``stressed``: part of the query whose terms weigh
-        ``1 + stress`` times as much (a follow-up within the turns it follows)."""
-        groups = self._weights(query, diacritics)
+        ``1 + stress`` times as much (a follow-up within the turns it follows). ``scale``: the terms it lists weigh
+        that share of their weight, the share then of the scaled total (``qa.spread``)."""
+        groups = self.weights(query, diacritics)
         if stressed:
             groups = self.memo((query, stressed, stress, diacritics), lambda: self._stressed(
-                groups, self._weights(stressed, diacritics), stress))
+                groups, self.weights(stressed, diacritics), stress))
+        if scale is not None:
+            groups = [(scaled, sum(scaled.values()) or 1.0)
+                      for scaled in ({t: w * scale.get(t, 1.0) for t, w in weights.items()} for weights, _ in groups)]
         # "giúp" found, at a share of its weight, where a passage says "hỗ trợ"
         return synonyms.scoring(self._scorer(groups), synonyms.plan(query, folded=not diacritics))
 
@@ -356,7 +360,7 @@ class LexicalIndex:
 
         return score
 
-    def _weights(self, query: str, diacritics: bool) -> list[tuple[dict[str, float], float]]:
+    def weights(self, query: str, diacritics: bool) -> list[tuple[dict[str, float], float]]:
         """IDF weights of the query's unigrams and of its bigrams (memoised: asked once per sentence)."""
         field = self.accented if diacritics else self.folded
         return self.memo((query, diacritics),

@@ -49,6 +49,11 @@ from qa.retrieval import names_in
     ("Bộ trưởng đến thăm tỉnh nào?", "place"),
     ("Which minister attended the talks?", "person"),
     ("Which hotel hosted the talks?", "place"),
+    # up to three words before the noun, none a verb, a preposition or the other kind's noun
+    ("Which South Korean official was due to meet Jake Sullivan?", "person"),
+    ("Which US national security adviser met Yang Jiechi?", "person"), ("Which Italian city hosted it?", "place"),
+    ("Which hotel did the president stay in?", "place"), ("Which new policy did the minister announce?", None),
+    ("Which of the officials spoke first?", None),
     ("Cách nào để làm?", None),
     ("Kissinger thăm Trung Quốc vào tháng mấy?", "time"), ("kissinger tham trung quoc vao thang may", "time"),
     ("Hội nghị khai mạc ngày mấy?", "time"), ("Cuộc gặp kéo dài mấy tiếng?", "duration"),
