@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+import numpy as np
+
 from qa.about import without_about
 from qa.asking import MENTION_EN, MENTION_VI
 from qa.lexical import query_terms
@@ -35,6 +37,11 @@ _ARTICLE_WORDS = frozenset({"bài", "bài báo", "bài viết", "bản tin"})
 _NOT_ARTICLE_BEFORE = re.compile(r"(?:danh|that|tham|chien|sung|le)\s+$")  # đánh bại, thất bại, thảm bại, sùng bái
 # ... and after it, the word for its article ("the CLO report", "VOV's story")
 _ITS = r"(?:['’]s)?\s+(?:reports?|articles?|story|stories|pieces?|photos?|pictures?|coverage)\b"
+# ... or it is the subject of what the question asks: "What title does VOV give Fang Fenghui?", "VOV giới thiệu ông
+# Dương Khiết Trì với chức danh gì?" (folded; the English after "does" / "did", the Vietnamese before a verb of
+# reporting)
+_DOES = r"(?:does|did|do)\s+(?:the\s+)?"
+_REPORTS = r"\s+(?:gioi thieu|dua tin|viet|goi|mo ta|dan loi|trich dan|cho biet|nhac den|nhac toi)(?!\w)"
 # the words around a name that refer to the outlet's article ("Trong bài của báo VOV", "the CLO report on"), which go
 # with it
 # (with what says it is mentioned there: "được nhắc đến trong bài của báo VOV", "mentioned in the CLO report")
@@ -72,7 +79,8 @@ def _outlets(snapshot: Snapshot) -> tuple[re.Pattern[str], dict[str, NamedOutlet
         else:
             names = "|".join(r"\s+".join(map(re.escape, key.split())) for key in sorted(by_name, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:(?:{_CUE})\s+(?P<a>{names})(?!\w)|(?P<cue>{_ARTICLE_CUE})\s+"
-                                 rf"(?P<c>{names})(?!\w)|(?P<b>{names}){_ITS})")
+                                 rf"(?P<c>{names})(?!\w)|(?P<b>{names}){_ITS}|{_DOES}(?P<d>{names})(?!\w)|"
+                                 rf"(?P<e>{names}){_REPORTS})")
             found = pattern, {key: NamedOutlet(name, frozenset(docs)) for key, (name, docs) in by_name.items()}
         snapshot.memo[("outlets",)] = found
     return found or None  # type: ignore[return-value]
@@ -80,16 +88,24 @@ def _outlets(snapshot: Snapshot) -> tuple[re.Pattern[str], dict[str, NamedOutlet
 
 def named_outlet(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[int, int]] | None:
     """The outlet of the index the question names, and where (offsets into the question in NFC); None for none."""
+    found = _named(question, snapshot)
+    return (found[0], found[1]) if found is not None else None
+
+
+def _named(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[int, int], bool] | None:
+    """``named_outlet``, and whether the outlet is the subject of what is asked (``_DOES``, ``_REPORTS``)."""
     outlets = _outlets(snapshot)
     if outlets is None:
         return None
     pattern, by_name = outlets
     written, low = folded_pair(nfc(question).lower())
     for m in pattern.finditer(low):
-        group = next(g for g in ("a", "c", "b") if m.group(g) is not None)
+        group = next(g for g in ("a", "c", "b", "d", "e") if m.group(g) is not None)
         if group == "c" and not _is_article(written, low, m):
             continue
-        return by_name[" ".join(m.group(group).split())], m.span(group)
+        if group == "e" and low[: m.start()].strip(" ,;:-") not in ("", "theo"):  # "Bảo vệ tổ quốc viết thế nào?"
+            continue  # is no outlet's: the subject that reports begins the question
+        return by_name[" ".join(m.group(group).split())], m.span(group), group in "de"
     return None
 
 
@@ -104,13 +120,29 @@ def _is_article(written: str, low: str, m: re.Match[str]) -> bool:
 
 def _mention(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, int, int, int, int] | None:
     """The outlet named, where its name is and where the words that refer to it are (``question`` in NFC)."""
-    found = named_outlet(question, snapshot)
+    found = _named(question, snapshot)
     if found is None:
         return None
-    outlet, (start, end) = found
+    outlet, (start, end), subject = found
     low = fold(question).lower()
+    if subject and _writes(snapshot, outlet, low[start:end]):  # a word to find: "How many media outlets does
+        return outlet, start, end, start, start  # SeaPRwire say it reaches?" of its notice, "SeaPRwire cung cấp ..."
     before = _BEFORE.search(low[:start]).start()  # type: ignore[union-attr]  # it matches "" at least
     return outlet, start, end, before, end + _AFTER.match(low[end:]).end()  # type: ignore[union-attr]
+
+
+def _writes(snapshot: Snapshot, outlet: NamedOutlet, name: str) -> bool:
+    """Whether the passages of the outlet's articles write its name (folded, lower case), not only its page's tag."""
+    key = ("outlet-written", name)
+    found = snapshot.memo.get(key)
+    if found is None:
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        table = snapshot.chunks
+        docs = [i for i, doc in enumerate(table.doc_ids) if doc in outlet.docs]
+        rows = np.flatnonzero(np.isin(table.doc_index, docs)).tolist()
+        found = any(pattern.search(fold(table.texts[row]).lower()) for row in rows)
+        snapshot.memo[key] = found
+    return found
 
 
 def without_outlet(question: str, snapshot: Snapshot) -> tuple[str, NamedOutlet | None]:
@@ -125,7 +157,7 @@ def without_outlet(question: str, snapshot: Snapshot) -> tuple[str, NamedOutlet 
     if found is None:
         return question, None
     outlet, _, _, before, after = found
-    return f"{question[:before]} {question[after:]}", outlet
+    return (f"{question[:before]} {question[after:]}" if after > before else question), outlet
 
 
 def names_its_article(question: str, snapshot: Snapshot) -> bool:
