@@ -193,12 +193,12 @@ def _coverage(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
     # known word is "alert" is not answered by a passage that says "cảnh báo"
     accented = snapshot.lexical.present(top.row, folded=False)
     found = own + GLOSS_EVIDENCE * known_share(whole.text) * gloss_scorer(snapshot.lexical, gloss)(accented)
-    if _name_missing(query.text, snapshot.lexical.present(top.row, folded=True), accented):  # its own names
+    if name_missing(query.text, snapshot.lexical.present(top.row, folded=True), accented):  # its own names
         return MISSING_NAME * found
     return found
 
 
-def _name_missing(question: str, folded: frozenset[str], accented: frozenset[str]) -> bool:
+def name_missing(question: str, folded: frozenset[str], accented: frozenset[str]) -> bool:
     """Whether one of an English question's names is in the passage neither as written (or as its singular)
     nor as the glossary renders it: "Who is the president of France?" asked of a passage on "Tổng thống Biden"."""
     def said(name: str) -> bool:  # every word of one of its renderings, as the index tokenises text

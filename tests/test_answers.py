@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from service_support import SEEDS, corpus_service, lexical_service
+import qa.rerank
 from qa import answers, evidence, retrieval
 from qa.answers import Answer, Passage
 from qa.cleaning import is_caption
@@ -155,6 +156,7 @@ def test_the_glossarys_share_weighs_what_it_stands_for_of_the_question(xquad_sam
     article's sentence with "bầu" over the one naming Nixon and the year."""
     assert "1973" in xquad_sample.ask("When was he elected by Nixon?").answer
     monkeypatch.setattr(answers, "known_share", lambda text: 1.0)  # the weight before: GLOSS_SHARE whole
+    monkeypatch.setattr(qa.rerank, "MISSING_NAME_PENALTY", 0.0)  # (which also ranks the passages naming Nixon first)
     assert "1973" not in (xquad_sample.ask("When was he elected by Nixon ?").answer or "")
 
 
@@ -341,3 +343,16 @@ def test_a_document_of_one_long_line_is_answered_in_milliseconds(tmp_path_factor
     for question in ("Phố nào ngập sâu?", "Mưa suốt đêm ở đâu?", "Hà Nội ngập không?"):
         assert service.ask(question).passages
     assert time.perf_counter() - started < 1.5
+
+
+@pytest.mark.parametrize(("question", "doc", "said"), [
+    ("Which two leaders agreed to launch the Diplomatic and Security Dialogue?", "001", "Donald Trump"),
+    ("Where did Biden and Xi meet last month?", "003", "San Francisco"),
+])
+def test_an_english_question_s_names_rank_the_passages_that_have_them(seeds: QAService, question: str, doc: str,
+                                                                      said: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    got = seeds.ask(question)
+    assert not got.abstained and got.passages[0].doc_id.startswith(doc) and said in got.answer
+    monkeypatch.setattr(qa.rerank, "MISSING_NAME_PENALTY", 0.0)  # the passages without them ranked above
+    got = seeds.ask(question)
+    assert not (got.passages[0].doc_id.startswith(doc) and said in got.passages[0].highlight.text)
