@@ -22,9 +22,10 @@ class Precise(NamedTuple):
     clock: bool = False  # the hour
     age: bool = False  # how old: "120 năm tuổi", "140 years old" are ages, not lengths of time
     size: bool = False  # how large, tall, heavy: in figures ("hai nước" counts, it measures nothing)
+    year: bool = False  # which year: a year ("năm 2017", "1705", "năm ngoái"), not a month or a day without one
 
-    def __bool__(self) -> bool:  # whether it asks one of the three ("age" and "size" only change what a count may be)
-        return self.order is not None or self.day or self.clock
+    def __bool__(self) -> bool:  # whether it asks one of the four ("age" and "size" only change what a count may be)
+        return self.order is not None or self.day or self.clock or self.year
 
 
 _ORDER_ASKED = r"(?<!\w)(?:((?:vào|hôm|ngày|là)\s+)?thứ\s+mấy)(?!\w)"
@@ -32,6 +33,9 @@ _ORDER_ASKED_AS = {True: re.compile(_ORDER_ASKED), False: re.compile(fold(_ORDER
 _WEEKDAY_ASKED = re.compile(r"\bday of (?:the )?week\b|\bweekday\b")
 _DAY_ASKED = re.compile(r"\bngay (?:nao|may)\b|\b(?:what|which) (?:exact |precise )?(?:date|day)\b(?! of)|"
                         r"\bthe (?:exact|precise) date\b")
+_YEAR_ASKED = {True: re.compile(r"(?<!\w)năm\s+(?:nào|mấy|bao\s+nhiêu)(?!\w)"),  # with accents / folded
+               False: re.compile(r"(?<!\w)nam\s+(?:nao|may|bao\s+nhieu)(?!\w)")}
+_YEAR_ASKED_EN = re.compile(r"\b(?:what|which) (?:exact |precise )?year\b")
 _CLOCK_ASKED = r"(?<!\w)mấy\s+giờ(?!\w)"
 _CLOCK_ASKED_AS = {True: re.compile(_CLOCK_ASKED), False: re.compile(fold(_CLOCK_ASKED))}
 _CLOCK_ASKED_EN = re.compile(r"\b(?:what|which) time\b|\bat what hour\b")
@@ -54,8 +58,9 @@ def precise_ask(question: str) -> Precise:
     if _WEEKDAY_ASKED.search(folded):
         order = "weekday"
     clock = bool(_CLOCK_ASKED_AS[accents].search(read) or _CLOCK_ASKED_EN.search(folded))
-    return Precise(order, bool(_DAY_ASKED.search(folded)), clock, bool(_AGE_ASKED.search(folded)),
-                   bool(_SIZE_ASKED.search(folded)))
+    day = bool(_DAY_ASKED.search(folded))
+    year = not day and bool(_YEAR_ASKED[accents].search(read) or _YEAR_ASKED_EN.search(folded))
+    return Precise(order, day, clock, bool(_AGE_ASKED.search(folded)), bool(_SIZE_ASKED.search(folded)), year)
 
 
 # an ordinal in lower case ("đứng thứ ba": "thứ Ba" is a weekday), "khai mạc" (the opening), "đầu tiên", a rank
@@ -70,6 +75,10 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 _A_DAY = re.compile(rf"\b\d{{1,2}}/\d{{1,2}}\b|\bngày\s+\d{{1,2}}\b|\b\d{{1,2}}\s+tháng\s+\d{{1,2}}\b|"
                     rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|"
                     r"\b\d{4}-\d{2}-\d{2}\b", re.IGNORECASE)
+# a year: "2017", "năm 1705", "năm ngoái" (last year), "5 năm trước", "last year", "three years ago"
+_A_YEAR = re.compile(r"(?<![\d.,])(?:1[0-9]|20)\d{2}(?!\d|[.,]\d)|(?<!\w)năm\s+(?:ngoái|nay|trước|tới|sau|qua|kia)(?!\w)|"
+                     r"(?<!\w)\d+\s+năm\s+(?:trước|qua)(?!\w)|\b(?:last|next|this)\s+year\b|\byears?\s+ago\b",
+                     re.IGNORECASE)
 # the hour: "9 giờ", "chín giờ sáng", "9h30", "10:30", "9 a.m."
 _CLOCK = re.compile(r"(?<!\w)(?:\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai))?)\s*giờ(?!\w)|"
                     r"\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\b|p\.?m\b)|\bo'clock\b", re.IGNORECASE)
@@ -78,5 +87,6 @@ _CLOCK = re.compile(r"(?<!\w)(?:\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|
 def offered_precisely(sentence: str, ask: Precise, asked: str) -> bool:
     """Whether the sentence (NFC) says what ``ask`` asks, other than what the folded, lower-cased question ``asked``
     says already."""
-    pattern = {"ordinal": _ORDINAL, "weekday": DAY_OF_WEEK}.get(ask.order or "") or (_A_DAY if ask.day else _CLOCK)
+    pattern = ({"ordinal": _ORDINAL, "weekday": DAY_OF_WEEK}.get(ask.order or "")
+               or (_A_DAY if ask.day else _A_YEAR if ask.year else _CLOCK))
     return any(fold(m.group(0)).lower() not in asked for m in pattern.finditer(sentence))

@@ -21,6 +21,8 @@ from qa.precise import Precise, precise_ask
     ("Cây cầu bao nhiêu tuổi?", Precise(age=True)), ("How old is the bridge?", Precise(age=True)),
     ("How large is the trade deficit?", Precise(size=True)),
     ("How big a role did China play?", Precise()), ("How deep is the cooperation?", Precise()),  # found in review
+    ("Kissinger thăm Trung Quốc năm nào?", Precise(year=True)), ("ong sinh nam may", Precise(year=True)),
+    ("In what year was the treaty signed?", Precise(year=True)), ("Ngày nào năm nào?", Precise(day=True)),
 ])
 def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     assert precise_ask(question) == ask
@@ -37,6 +39,13 @@ def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     ("What date was the treaty signed?", "It was signed on March 18th, 2021.", True),
     ("What date was the treaty signed?", "It was signed on 2021-03-18.", True),
     ("What date was the treaty signed?", "It was signed in 2021.", False),
+    # which year: a year, however said, not a month nor a day without one
+    ("Kissinger thăm Trung Quốc năm nào?", "Kissinger thăm Trung Quốc năm 1971.", True),
+    ("kissinger tham trung quoc nam nao", "Kissinger đã đến thăm Trung Quốc vào tháng 7.", False),
+    ("Kissinger thăm Trung Quốc năm nào?", "Ông đến Bắc Kinh ngày 14/3/2022.", True),
+    ("Kissinger thăm Trung Quốc năm nào?", "Ông đến Bắc Kinh hồi năm ngoái.", True),
+    ("What year did he visit China?", "He visited China three years ago.", True),
+    ("Kissinger thăm Trung Quốc năm nào?", "Có 6.500 người đón ông.", False),
     ("When is the date of the next election?", "The next election is in 2026.", True),
     # the hour: not a length of days, nor the hours the question says
     ("Cuộc họp bắt đầu lúc mấy giờ?", "Cuộc họp bắt đầu lúc chín giờ sáng.", True),
@@ -66,3 +75,11 @@ def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
 ])
 def test_what_answers_it(question: str, sentence: str, offered: bool) -> None:
     assert offers_counted(sentence, answer_type(question), question) is offered
+
+
+def test_asked_which_year_a_month_is_no_answer(seeds) -> None:  # noqa: ANN001 - qa.service.QAService
+    # the sentence says "vào tháng 7" (in July): no year, no answer
+    assert seeds.ask("kissinger tham trung quoc lan dau tien vao nam nao").abstained
+    assert seeds.ask("Bà Susan Thornton sinh năm nào?").abstained
+    got = seeds.ask("Trump và Tập Cận Bình nhất trí thiết lập Đối thoại An ninh và Ngoại giao vào năm nào?")
+    assert not got.abstained and "2017" in got.answer  # "hồi tháng 4/2017"
