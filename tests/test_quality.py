@@ -209,8 +209,8 @@ def test_ninth_heldout_questions_about_the_seeds() -> None:
 
 def test_tenth_heldout_questions_about_the_seeds() -> None:
     """Written at the start of a session from the articles alone, before its changes."""
-    # measured hit@1 0.872 / 0.976 / 0.810, answer@1 0.809 / 0.929 / 0.762, the same as when first measured
-    report = _seed_set("heldout10.jsonl", 130, 20, {"en": (0.84, 0.78), "vi": (0.93, 0.88), "vi-nodiac": (0.76, 0.71)})
-    assert report["abstention"]["abstained"] >= 9, report["abstention"]  # of 20; measured 11
-    assert report["abstention"]["answerable_abstained"] <= 17, report["abstention"]  # of 110; measured 15
+    # measured hit@1 0.915 / 0.976 / 0.810, answer@1 0.830 / 0.929 / 0.762 (first: en 0.872 / 0.809, the rest the same)
+    report = _seed_set("heldout10.jsonl", 130, 20, {"en": (0.87, 0.79), "vi": (0.93, 0.88), "vi-nodiac": (0.76, 0.71)})
+    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13 (first 11)
+    assert report["abstention"]["answerable_abstained"] <= 16, report["abstention"]  # of 110; measured 14 (first 15)
     assert report["cross"]["rate"] >= 0.91, report["cross"]  # measured 0.938
