@@ -305,7 +305,7 @@ class SentencePicker:
         with a sentence on another Super Bowl, its two words found there weighing more than "quốc ca". None when it
         would be ``self.cover``: none of the question's words is in more than one of the article's sentences; the
         question is in another language (its own words are rarely the text's; its Vietnamese, the glossary's, is not
-        weighed so: XQuAD's 1,264 English questions answered the same either way); or it asks whose photo it is (a
+        weighed so: XQuAD's 632 English questions answered the same either way); or it asks whose photo it is (a
         caption is told by what it shows, however often the article says it: "anh minh hoa bai my trung chong khung
         bo lay tu dau" lost the caption that repeats the headline to the sentence after it)."""
         if self.foreign or self.credit:
