@@ -37,9 +37,9 @@ FOREIGN_SENTENCE_WEIGHT = 1.0
 RELATED_PENALTY = 0.3
 # an English question's passage that lacks one of its names ranks this much lower (its confidence is already lowered,
 # ``qa.evidence.MISSING_NAME``): "Which two leaders agreed to launch the Diplomatic and Security Dialogue?" ranked first
-# the passage where Wang Yi and Blinken recall their leaders' meeting, which does not name the dialogue. The ten held-out sets and
-# the short one about the seeds, lexical, 0.1 / 0.2 / 0.3: hit@1 +3 / +5 / +5 -1, the answer sentence +3 / +4 / +4
-# -1; XQuAD English hit@1 -1 / -1 / -2 of 632
+# the passage where Wang Yi and Blinken recall their leaders' meeting, which does not name the dialogue. The twelve
+# bundled sets about the seeds, lexical, 0.1 / 0.2 / 0.3: hit@1 +3 / +5 / +5 -1, the answer sentence +3 / +4 / +4 -1;
+# XQuAD English hit@1 -1 / -1 / -2 of 632
 MISSING_NAME_PENALTY = 0.2
 
 
@@ -108,7 +108,7 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
 
 def _missing_name(snapshot: Snapshot, query: QueryInfo, row: int, weight: float) -> float:
     """``MISSING_NAME_PENALTY`` for a passage that lacks one of an English question's names (``qa.evidence.name_missing``:
-    neither as written nor as the glossary renders it), else 0 (also in dense mode)."""
+    neither as written nor as the glossary renders it), else 0; always 0 in dense mode (``weight`` 0)."""
     if not weight or query.language != "other":
         return 0.0
     lexical = snapshot.lexical
