@@ -205,8 +205,9 @@ class SentencePicker:
         scores, figures, picking = self._scored(row, sentences, self._spread_cover(row))
         if context is not None:
             together = context.scores(row)
+            unspread = picking is scores  # (``_spread_cover`` None: the same scores)
             scores = [max(own, both) for own, both in zip(scores, together)]
-            picking = [max(own, both) for own, both in zip(picking, together)]
+            picking = scores if unspread else [max(own, both) for own, both in zip(picking, together)]
         best: tuple[Sentence, str] | None = None
         best_score, best_at = -1.0, -1
         plain = -1.0  # the best score of a sentence that could be the answer, its words weighed across the corpus

@@ -201,17 +201,29 @@ def _coverage(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:
 def name_missing(question: str, folded: frozenset[str], accented: frozenset[str]) -> bool:
     """Whether one of an English question's names is in the passage neither as written (or as its singular)
     nor as the glossary renders it: "Who is the president of France?" asked of a passage on "Tổng thống Biden"."""
-    def said(name: str) -> bool:  # every word of one of its renderings, as the index tokenises text
-        return any(all(t in accented for t in words(rendering)) for rendering in renderings(name))
+    def said(forms: _Forms) -> bool:  # every word of one of its renderings, as the index tokenises text
+        return any(all(t in accented for t in form) for form in forms)
 
-    def written(name: str) -> bool:  # as written, or its singular
-        return all(t in folded or t.removesuffix("s") in folded for t in words(fold(name)))
+    def written(folded_words: tuple[str, ...]) -> bool:  # as written, or its singular
+        return all(t in folded or t.removesuffix("s") in folded for t in folded_words)
 
-    for name in names_in(question):  # "United Nations" whole or word by word; "US-China" by its parts
-        parts = [part for word in name.split() for part in word.split("-") if part]
-        if not said(name) and not all(written(part) or said(part) for part in parts):
-            return True
-    return False
+    return any(not said(whole) and not all(written(part) or said(forms) for part, forms in parts)
+               for whole, parts in _names_asked(question))
+
+
+_Forms = tuple[tuple[str, ...], ...]  # the words of each of a name's renderings
+
+
+@lru_cache(maxsize=4096)  # asked of every passage ranked for an English question
+def _names_asked(question: str) -> tuple[tuple[_Forms, tuple[tuple[tuple[str, ...], _Forms], ...]], ...]:
+    """Each of the question's names ("United Nations" whole or word by word; "US-China" by its parts) as
+    ``name_missing`` reads it: its renderings' words, and of each part its folded words and its renderings' words."""
+    def forms(name: str) -> _Forms:
+        return tuple(tuple(words(rendering)) for rendering in renderings(name))
+
+    return tuple((forms(name), tuple((tuple(words(fold(part))), forms(part))
+                                     for word in name.split() for part in word.split("-") if part))
+                 for name in names_in(question))
 
 
 def confidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool | None = None) -> float:

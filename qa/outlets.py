@@ -105,7 +105,7 @@ def _named(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[int, i
             continue
         if group == "e" and low[: m.start()].strip(" ,;:-") not in ("", "theo"):  # "Bảo vệ tổ quốc viết thế nào?"
             continue  # is no outlet's: the subject that reports begins the question
-        return by_name[" ".join(m.group(group).split())], m.span(group), group in "de"
+        return by_name[" ".join(m.group(group).split())], m.span(group), group in ("d", "e")
     return None
 
 

@@ -41,7 +41,7 @@ def spread_scale(snapshot: Snapshot, doc_id: str, folded: bool) -> dict[str, flo
     if found is None:
         n, counts = sentence_counts(snapshot, doc_id, folded)
         once = _idf(1, n)
-        found = {token: min(1.0, _idf(k, n) / once) ** SPREAD for token, k in counts.items() if k > 1}
+        found = {token: (_idf(k, n) / once) ** SPREAD for token, k in counts.items() if k > 1}  # below 1: rarer once
         snapshot.memo[key] = found
     return found
 

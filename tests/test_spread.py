@@ -17,7 +17,9 @@ CUP = ("Cúp Sông Hồng khép lại mùa giải\n\n"
        "Nhà tài trợ chính của Cúp Sông Hồng cam kết gắn bó thêm 5 năm.\n")
 RICE = ("Giá lúa gạo tăng mạnh\n\n"
         "Giá lúa tại đồng bằng sông Cửu Long tăng 10% trong tuần qua.\n"
-        "Các doanh nghiệp xuất khẩu cho biết nhu cầu từ Philippines tăng cao.\n")
+        "Các doanh nghiệp xuất khẩu cho biết nhu cầu từ Philippines tăng cao.\n"
+        "Giá lúa gạo tăng mạnh\n"  # a photo caption repeating the headline
+        "Nông dân phấn khởi vì được mùa.\n")
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +45,5 @@ def test_a_word_weighs_less_the_more_sentences_say_it(cup: QAService) -> None:
     assert 0 < scale["cúp"] == scale["hồng"] < scale["đội"] < 1.0  # in six sentences, in two
     n, counts = qa.spread.sentence_counts(snapshot, "cup", folded=True)
     assert n == 7 and counts["cup"] == 6 and counts["quoc_ca"] == 1  # the headline is a sentence too
+    n, counts = qa.spread.sentence_counts(snapshot, "rice", folded=False)
+    assert n == 4 and counts["gạo"] == 1 and counts["lúa"] == 2  # a sentence said twice counts once
