@@ -186,6 +186,16 @@ def ends_sentence(text: str) -> bool:
     return t.endswith(".") and not t.endswith("...") and len(t.split()) >= 5
 
 
+HEADLINE_WORDS = 4  # a headline in a list of links to other articles; shorter lines are section names ("Du lịch")
+
+
+def is_link_headline(text: str) -> bool:
+    """Another article's headline in a list of links ("Liên minh cầm quyền tại Estonia sụp đổ"): four words or
+    more, not a sidebar heading or a timestamp, not a teaser's lead (which has an outlet tag)."""
+    return (len(collapse(text).split()) >= HEADLINE_WORDS and not is_marker(text) and not is_metadata(text)
+            and outlet_prefix(text, allow_caps=True) is None)
+
+
 TEASER_WORDS = 8  # a related article's lead: at least a clause after its outlet tag, not a headline
 _CUT_SHORT = re.compile(r"\w(?:\.\.\.|…)$")
 

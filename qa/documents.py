@@ -38,7 +38,8 @@ class Dropped:
 
     start: int
     end: int
-    reason: str  # duplicate | related | teaser | subscribe | metadata | footer | footer-text | attribution | outlet | widget
+    reason: str  # duplicate | related | headline | teaser | subscribe | metadata | footer | footer-text | attribution |
+    # outlet | widget
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,9 @@ class ParsedDocument:
 
 
 # Dropped text that is not the article but that its page gives, searchable as passages of another section: the
-# lead paragraphs of related articles, and the prose of the page's footer (a distributor's note, a disclaimer).
-SECTIONS = {"teaser": "related", "footer-text": "footer"}
+# headlines and lead paragraphs of related articles, and the prose of the page's footer (a distributor's note, a
+# disclaimer).
+SECTIONS = {"headline": "related", "teaser": "related", "footer-text": "footer"}
 # The lines that say who published the article, when and after whom (what ``qa.credits`` answers with).
 CREDITS = {"metadata": "metadata", "outlet": "outlet", "attribution": "attribution"}
 
@@ -310,8 +312,26 @@ def parse_document(raw: str, doc_id: str) -> ParsedDocument:
         date=st.date,
         author=st.author,
         paragraphs=tuple(Span(start, line.end) for line, start in st.kept),
-        dropped=tuple(sorted(st.dropped, key=lambda d: d.start)),
+        dropped=_searchable_headlines(raw, sorted(st.dropped, key=lambda d: d.start)),
     )
+
+
+def _searchable_headlines(raw: str, dropped: list[Dropped]) -> tuple[Dropped, ...]:
+    """Headlines stay searchable where the page lists them one after another with nothing else ("Tin mới nhất"): a
+    list of links without leads has nothing else to answer with, and chunks as one passage. A headline whose
+    article's lead follows it (past its copies and the lead's outlet tag) is not: the lead is, and says more
+    (alone, a short headline repeating an ingested article's words outranked that article); nor is one set apart by a
+    section name or a timestamp ("Có thể bạn quan tâm"): alone, a headline ranked first on one word of a question."""
+    out = list(dropped)
+    listed = [False] * len(out)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.reason == b.reason == "headline" and not raw[a.end : b.start].strip():
+            listed[i] = listed[i + 1] = True
+    for i, d in enumerate(out):
+        if d.reason == "headline" and not listed[i]:
+            out[i] = Dropped(d.start, d.end, "related")
+    return tuple(out)
 
 
 def headline(first_line: str) -> str:
@@ -348,6 +368,8 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
         if duplicate or not body or cl.outlet_prefix(text, allow_caps=True):
             if not duplicate and cl.teaser_lede(text) is not None:
                 return "teaser"
+            if not duplicate and cl.is_link_headline(text):
+                return "headline"  # another article's headline in a list of links (``_searchable_headlines``)
             return "duplicate" if duplicate else "related"
         st.in_block = False
     if duplicate:
@@ -370,7 +392,7 @@ def _classify(st: _State, line: _Line, *, in_head: bool) -> str | None:
 def _links_follow(st: _State, end: int) -> bool:
     """Whether a related-news block (a marker such as "Tin liên quan", or links to other articles) was dropped
     below ``end``."""
-    return any(d.start >= end and d.reason == "related" for d in st.dropped)
+    return any(d.start >= end and d.reason in ("related", "headline") for d in st.dropped)
 
 
 def _trim_tail(st: _State) -> None:

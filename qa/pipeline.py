@@ -18,9 +18,9 @@ from qa.store import DocumentRow
 
 # What changes the chunks a document gets: an index built with another version is rebuilt (``qa reindex`` or
 # the next ingest).
-CLEANER_VERSION = "5"  # 2: related articles' leads are searchable passages; 3: so is the prose of the page's footer;
+CLEANER_VERSION = "6"  # 2: related articles' leads are searchable passages; 3: so is the prose of the page's footer;
 # 4: a quoted sentence ("> Theo kế hoạch, ...") is text, not a link to another article; 5: a last paragraph cut short
-# with an ellipsis is another article's lead
+# with an ellipsis is another article's lead; 6: so are the headlines in a list of links to other articles
 ASSUMED_MAX_TOKENS = 512  # window assumed for chunk sizes when no model is loaded
 
 

@@ -48,7 +48,7 @@ def _safe(obj: Any) -> Any:
 
 
 # where a passage that is not the article's own text comes from (``Passage.section``)
-SECTION_LABELS = {"related": "a related article's lead on this page", "footer": "the page's footer, not the article",
+SECTION_LABELS = {"related": "a related article's headline or lead on this page", "footer": "the page's footer, not the article",
                   "metadata": "the page's dateline, byline or credit line"}
 
 

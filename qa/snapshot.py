@@ -41,8 +41,10 @@ class DocMeta:
     credits: tuple[tuple[int, int, str], ...] = ()  # its dateline, byline, outlet tag and agency lines (``CREDITS``)
 
     def section(self, start: int, end: int) -> str:
-        """"body" for the article's text; "related" inside a related article's lead, "footer" in the footer."""
-        return next((section for s, e, section in self.extra if s <= start and end <= e), "body")
+        """"body" for the article's text; "related" inside a related article's headline or lead, "footer" in the
+        footer. A chunk of the page's other text may span several of its blocks (a list of headlines): where it
+        starts says which (a chunk of the article never starts inside one)."""
+        return next((section for s, e, section in self.extra if s <= start < e), "body")
 
 
 def heading_span(row: DocumentRow) -> tuple[int, int] | None:

@@ -86,7 +86,7 @@ class PassageOut(BaseModel):
                                  "for a passage whose own evidence would not have answered the question")
     section: Literal["body", "related", "footer", "metadata"] = Field(
         "body", description="'body': the article's own text; 'related': the lead of a related article shown on its "
-        "page (a teaser); 'footer': the prose of the page's footer (a distributor's note, a disclaimer); 'metadata': "
+        "page (a teaser), or a headline of a list of links that gives no leads; 'footer': the prose of the page's footer (a distributor's note, a disclaimer); 'metadata': "
         "the page's dateline, byline, outlet tag or agency line, answering a question about the article itself "
         "(when it was published, who wrote it)")
 

@@ -236,7 +236,7 @@ def test_a_narrow_screen_wraps_a_long_title(server: Server, driver: Any) -> None
 @pytest.mark.parametrize(("question", "answer", "tag", "label"), [
     # a related article's lead under a seed
     ("Interpol ước tính lừa đảo qua mạng thu được bao nhiêu tiền mỗi năm?", "3.000 tỷ USD", "related article",
-     "a related article's lead on this page"),
+     "a related article's headline or lead on this page"),
     # the page's dateline, in no chunk, answering a question about the article itself
     ("Bài báo về cuộc họp ba bên Mỹ-Nhật-Hàn được đăng ngày nào?", "24/03/2021 08:00 AM", "article details",
      "dateline, byline or credit line"),

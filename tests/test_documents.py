@@ -9,7 +9,7 @@ import pytest
 from text_support import paragraph_texts as texts
 
 from qa.cleaning import key
-from qa.documents import TITLE_CHARS, ParsedDocument, body_text, decode_file, parse_document
+from qa.documents import TITLE_CHARS, ParsedDocument, body_text, decode_file, page_text, parse_document
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -53,7 +53,8 @@ def test_spans_and_dropped_slice_raw_exactly(path: Path) -> None:
     for (_, end), (start, _) in zip(ordered, ordered[1:]):
         assert end <= start, "overlapping blocks"
     assert {d.reason for d in doc.dropped} <= {
-        "duplicate", "related", "teaser", "subscribe", "metadata", "footer", "footer-text", "attribution", "outlet"}
+        "duplicate", "related", "headline", "teaser", "subscribe", "metadata", "footer", "footer-text", "attribution",
+        "outlet"}
     # every non-blank line of the file is accounted for by kept or dropped blocks
     covered = "".join(raw[s:e] for s, e in ordered)
     assert "".join(raw.split()) == "".join(covered.split())
@@ -361,6 +362,18 @@ def test_related_block_ends_where_prose_resumes() -> None:
     doc = parse_document(raw, "r")
     assert dropped(doc, "related") == ["Tin liên quan:", "Một tiêu đề liên quan ngắn"]
     assert texts(doc)[-1] == prose
+
+
+def test_a_list_of_headlines_is_searchable_one_set_apart_is_not() -> None:
+    """Headlines one after another ("Tin mới nhất") are the page's text (``SECTIONS``); one set apart by a section
+    name and a timestamp, or alone, is not a passage (a lone headline ranked first on one word of a question)."""
+    first, second = "Liên minh cầm quyền tại Estonia sụp đổ", "Belarus cải tổ chính phủ sau bầu cử"
+    raw = (f"Tiêu đề\n\nĐoạn mở đầu của bài báo.\n\nTin mới nhất\n\n{first}\n\n{second}\n\nCó thể bạn quan tâm\n\n"
+           "Hòn đảo tỷ phú với những bãi biển đẹp ngỡ ngàng\n\nDu lịch\n\n09:18:23 11/03/2025\n")
+    doc = parse_document(raw, "lists")
+    assert dropped(doc, "headline") == [first, second]
+    assert [raw[s:e] for s, e, section in page_text(doc.dropped)] == [first, second]
+    assert "Hòn đảo tỷ phú với những bãi biển đẹp ngỡ ngàng" in dropped(doc, "related")
 
 
 def test_sidebar_teaser_with_outlet_prefix_stays_in_the_block() -> None:

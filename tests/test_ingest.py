@@ -111,8 +111,13 @@ def _check_chunks(pipeline: Pipeline) -> int:
         assert prep.chunks, f"{path.stem}: no chunks"
         for c in prep.chunks:
             assert c.text.strip() and raw[c.start : c.end] == c.text
-            if any(s <= c.start and c.end <= e for s, e, _ in page_text(dropped)):
-                continue  # a related article's lead, the footer: a passage of its own (tests/test_teasers.py)
+            extra = [(s, e) for s, e, _ in page_text(dropped) if s < c.end and c.start < e]
+            if extra:  # a related article's lead, a list of headlines, the footer: passages of their own
+                # (tests/test_teasers.py), within that text: only whitespace between its blocks
+                assert extra[0][0] <= c.start and c.end <= extra[-1][1]
+                assert all(raw[e:s].strip() == "" for (_, e), (s, _) in zip(extra, extra[1:]))
+                assert not any(p[0] < c.end and c.start < p[1] for p in paragraphs)
+                continue
             inside = [p for p in paragraphs if p[0] < c.end and c.start < p[1]]
             assert inside, (path.stem, c.start, c.end)
             # starts and ends inside kept paragraphs, and only whitespace lies between them

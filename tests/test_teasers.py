@@ -86,13 +86,43 @@ def test_a_lead_is_chunked_alone_without_the_articles_title() -> None:
     assert all(c.embed_text.startswith(prepared.document.title) for c in prepared.chunks if c not in inside)
 
 
-def test_a_list_of_headlines_has_no_leads() -> None:
-    """Seed 002 ends with lists of links ("Tin mới nhất", "Có thể bạn quan tâm"): headlines only. Its one lead is
-    the paragraph above them, another article's headline run into its lead and cut short ("... Quốc gia...")."""
+def test_a_list_of_links_without_leads_is_searchable_by_its_headlines() -> None:
+    """Seed 002 ends with lists of links ("Tin mới nhất", "Có thể bạn quan tâm"): headlines without leads. The first
+    list's are searchable, one passage (nothing else on the page says what they say); the list headings are not,
+    nor the second list's, each set apart by a section name and a timestamp. Its one lead is the paragraph above them, another article's headline run into its lead
+    and cut short ("... Quốc gia...")."""
     doc = _parsed("002_57590387f8aa0a75")
-    (lead,) = teasers(doc.dropped)
-    assert doc.raw[lead.start : lead.end].startswith("Quan chức Mỹ - Trung có kế hoạch thảo luận")
-    assert any(d.reason == "related" for d in doc.dropped)
+    (lead,) = _dropped(doc, "teaser")
+    assert lead.startswith("Quan chức Mỹ - Trung có kế hoạch thảo luận")
+    headlines = _dropped(doc, "headline")
+    assert "Liên minh cầm quyền tại Estonia sụp đổ" in headlines and "Belarus cải tổ chính phủ" in headlines
+    assert not {"Tin mới nhất", "Có thể bạn quan tâm", "Du lịch", "09:18:23 11/03/2025"} & set(headlines)
+    # "Có thể bạn quan tâm": each headline set apart by its section and time, not searchable
+    assert "Quá khứ nổi loạn của Kim Soo Hyun" in _dropped(doc, "related") and len(headlines) == 12
+
+
+def test_a_headline_whose_lead_follows_is_not_searchable_alone() -> None:
+    """Seeds 001 and 004 give each related article's headline (twice) and then its lead: the lead is searchable, the
+    headline is not a passage of its own (alone, a short headline outranked the article it names, when that article
+    is in the corpus too: ``test_the_article_ranks_before_a_lead_that_matches_a_little_better``)."""
+    for doc_id in ("001_789a47a7f02fc303", CLO):
+        doc = _parsed(doc_id)
+        assert len(_dropped(doc, "teaser")) == 5 and not _dropped(doc, "headline")
+    assert "Mỹ-Trung “đụng nhau chan chát” trong vấn đề Biển Đông" in _dropped(_parsed("001_789a47a7f02fc303"), "related")
+
+
+def test_a_question_about_a_headline_in_a_list_of_links_is_answered_from_it(seeds: QAService) -> None:
+    """The list's headlines chunk together, across the blocks between them: the passage is the page's other text
+    ("related"), not the article's, from where it starts."""
+    for question in ("lien minh cam quyen o nuoc nao vua sup do", "Liên minh cầm quyền ở nước nào đã sụp đổ?"):
+        answer = seeds.ask(question, k=3)
+        top = answer.passages[0]
+        assert not answer.abstained and top.section == "related" and "Estonia" in top.highlight.text, question
+    snapshot = seeds.snapshot()
+    rows = [r for r in range(len(snapshot.chunks)) if "Estonia" in snapshot.chunks[r].text]
+    assert rows and all(snapshot.section(r) == "related" for r in rows)
+    counted = snapshot.lexical.counted
+    assert counted is not None and not any(counted[r] for r in rows)  # no word of it shapes BM25's statistics
 
 
 def test_who_met_in_rome_is_answered_from_the_article_not_from_a_lead_about_a_planned_meeting(
@@ -160,7 +190,7 @@ def test_the_api_and_the_openai_endpoint_label_a_lead(tmp_path: Path) -> None:
     assert body["passages"][0]["section"] == "related" and body["passages"][0]["doc_id"] == CLO
     chat = client.post("/v1/chat/completions", json={"model": "qa", "messages": [{"role": "user", "content": INTERPOL}]})
     sources = chat.json()["choices"][0]["message"]["content"].split("Sources:\n", 1)[1].splitlines()
-    assert sources[0].startswith("- [1] ") and sources[0].endswith("(a related article's lead on this page)")
+    assert sources[0].startswith("- [1] ") and sources[0].endswith("(a related article's headline or lead on this page)")
 
 
 HOST = ("Mưa lớn kéo dài ở tỉnh số {i}\n"

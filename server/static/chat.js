@@ -170,7 +170,7 @@
 
   // where a passage that is not the article's own text comes from: [tag, description]
   var SECTIONS = {
-    related: ["related article", "a related article's lead on this page, not the article itself"],
+    related: ["related article", "a related article's headline or lead on this page, not the article itself"],
     footer: ["page footer", "the page's footer, not the article"],
     metadata: ["article details", "the page's dateline, byline or credit line"],
   };
