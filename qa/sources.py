@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa.cleaning import is_blank
-from qa.documents import CONTROL_CODES, decode_file
+from qa.decoding import CONTROL_CODES, decode_file
 from qa.errors import BadInputFile, QAError
 from qa.text import surrogate_at
 

@@ -56,7 +56,7 @@ def derived_doc_id(text: str, title: str | None) -> str:
 
 
 def check_text(text: str, max_bytes: int) -> None:
-    """The same rules as for a file (`qa.documents.decode_file`), for text that arrived as JSON."""
+    """The same rules as for a file (`qa.decoding.decode_file`), for text that arrived as JSON."""
     if reason := too_large(text, max_bytes):
         raise APIError(413, f"text {reason}", param="text")
     if "\x00" in text:

@@ -1,4 +1,4 @@
-"""qa.documents.decode_file: strict UTF-8 input, every rejection with its reason, offsets kept."""
+"""qa.decoding.decode_file: strict UTF-8 input, every rejection with its reason, offsets kept."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from text_support import cp1258 as _cp1258, paragraph_texts as texts
 
-from qa.documents import decode_file, parse_document
+from qa.decoding import decode_file
+from qa.documents import parse_document
 from qa.errors import BadInputFile
 
 SEED_FILES = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))

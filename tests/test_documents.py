@@ -9,7 +9,8 @@ import pytest
 from text_support import paragraph_texts as texts
 
 from qa.cleaning import key
-from qa.documents import TITLE_CHARS, ParsedDocument, body_text, decode_file, page_text, parse_document
+from qa.decoding import decode_file
+from qa.documents import TITLE_CHARS, ParsedDocument, body_text, page_text, parse_document
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))

@@ -33,7 +33,8 @@ from qa.chunking import chunk_document, estimate_tokens
 from qa.cleaning import is_blank_char
 from qa.cli import app
 from qa.config import Settings
-from qa.documents import decode_file, parse_document
+from qa.decoding import decode_file
+from qa.documents import parse_document
 from qa.errors import BadInputFile, InvalidQuestion
 from qa.ingest import IngestReport, SourceText, Writer, collect_sources
 from qa.limits import question_problem
