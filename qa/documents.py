@@ -1,4 +1,4 @@
-"""Reading a .txt news article and separating its body from boilerplate.
+"""Separating a news article's body from boilerplate (reading the file's bytes: ``qa.decoding``).
 
 A paragraph is a non-empty line. Each line is kept (a `Span` into the raw
 text) or dropped (a `Dropped` with a reason) by general rules about its shape:
@@ -69,6 +69,13 @@ def page_text(dropped: Iterable[Dropped] | Iterable[dict],
         if reason in sections:
             found.append((start, end, sections[reason]))
     return tuple(found)
+
+
+def chunk_section(extra: Iterable[tuple[int, int, str]], start: int) -> str:
+    """The section of a chunk starting at ``start``, given its page's searchable other text (``page_text``): "body"
+    for the article's own text. Where it starts says which: a chunk of that text may span several of its blocks (a
+    list of headlines), and no chunk of the article starts inside one."""
+    return next((section for s, e, section in extra if s <= start < e), "body")
 
 
 def body_text(doc: ParsedDocument) -> str:

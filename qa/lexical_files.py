@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from qa.documents import chunk_section
 from qa.fsutil import fsync_dir
 from qa.lexical import LexicalIndex
 
@@ -49,9 +50,8 @@ def file_sha256(path: Path) -> str:
 
 def own_text(chunks: Iterable[tuple[str, int, int]], extra: Mapping[str, Sequence[tuple[int, int, str]]]) -> list[bool]:
     """Per (doc_id, start, end) chunk: whether it is its article's own text, not other text of its page (``extra``:
-    by document, ``qa.documents.page_text``), which is searchable but shapes no statistics. Such a chunk may span
-    several blocks of that text (a list of headlines): it starts inside one, as no chunk of the article does."""
-    return [not any(s <= start < e for s, e, _ in extra.get(doc_id, ())) for doc_id, start, end in chunks]
+    by document, ``qa.documents.page_text``), which is searchable but shapes no statistics (``chunk_section``)."""
+    return [chunk_section(extra.get(doc_id, ()), start) == "body" for doc_id, start, _ in chunks]
 
 
 class Written(NamedTuple):

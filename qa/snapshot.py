@@ -21,7 +21,7 @@ from embeddings.index import VectorIndex
 from qa import lexical_files
 from qa.chunk_table import ChunkTable, NotASlice
 from qa.cleaning import collapse
-from qa.documents import CREDITS, page_text
+from qa.documents import CREDITS, chunk_section, page_text
 from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
 from qa.sqlite_errors import FOREIGN_FIX as DAMAGED_DB_FIX, is_damage, sqlite_error
@@ -40,11 +40,10 @@ class DocMeta:
     extra: tuple[tuple[int, int, str], ...] = ()  # the page's searchable text beside the article (``page_text``)
     credits: tuple[tuple[int, int, str], ...] = ()  # its dateline, byline, outlet tag and agency lines (``CREDITS``)
 
-    def section(self, start: int, end: int) -> str:
-        """"body" for the article's text; "related" inside a related article's headline or lead, "footer" in the
-        footer. A chunk of the page's other text may span several of its blocks (a list of headlines): where it
-        starts says which (a chunk of the article never starts inside one)."""
-        return next((section for s, e, section in self.extra if s <= start < e), "body")
+    def section(self, start: int) -> str:
+        """"body" for the article's text; "related" in a related article's headline or lead, "footer" in the
+        footer (``chunk_section``)."""
+        return chunk_section(self.extra, start)
 
 
 def heading_span(row: DocumentRow) -> tuple[int, int] | None:
@@ -124,7 +123,7 @@ class Snapshot:
     def section(self, row: int) -> str:
         """The chunk's ``DocMeta.section``: "body", or "related" / "footer" for its page's other text."""
         meta = self.docs[self.chunks.doc_id(row)]
-        return meta.section(int(self.chunks.start[row]), int(self.chunks.end[row])) if meta.extra else "body"
+        return meta.section(int(self.chunks.start[row])) if meta.extra else "body"
 
     @property
     def generation(self) -> int:

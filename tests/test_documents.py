@@ -369,12 +369,14 @@ def test_a_list_of_headlines_is_searchable_one_set_apart_is_not() -> None:
     """Headlines one after another ("Tin mới nhất") are the page's text (``SECTIONS``); one set apart by a section
     name and a timestamp, or alone, is not a passage (a lone headline ranked first on one word of a question)."""
     first, second = "Liên minh cầm quyền tại Estonia sụp đổ", "Belarus cải tổ chính phủ sau bầu cử"
-    raw = (f"Tiêu đề\n\nĐoạn mở đầu của bài báo.\n\nTin mới nhất\n\n{first}\n\n{second}\n\nCó thể bạn quan tâm\n\n"
+    raw = (f"Tiêu đề\n\nĐoạn mở đầu của bài báo.\n\nTin mới nhất\n\n{first}\n\n{second}\n\nThế giới 24h\n\n"
+           "Có thể bạn quan tâm\n\n"
            "Hòn đảo tỷ phú với những bãi biển đẹp ngỡ ngàng\n\nDu lịch\n\n09:18:23 11/03/2025\n")
     doc = parse_document(raw, "lists")
     assert dropped(doc, "headline") == [first, second]
     assert [raw[s:e] for s, e, section in page_text(doc.dropped)] == [first, second]
     assert "Hòn đảo tỷ phú với những bãi biển đẹp ngỡ ngàng" in dropped(doc, "related")
+    assert "Thế giới 24h" in dropped(doc, "related")  # three words: a section name, not a headline
 
 
 def test_sidebar_teaser_with_outlet_prefix_stays_in_the_block() -> None:

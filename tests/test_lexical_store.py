@@ -167,7 +167,7 @@ def _rebuilt(snap: Snapshot) -> LexicalIndex:
     """The snapshot's BM25 built from scratch in memory: its chunks, titles, and which are articles' own text."""
     return LexicalIndex([c.text for c in snap.chunks], doc_ids=[c.doc_id for c in snap.chunks],
                         titles=[snap.docs[c.doc_id].title for c in snap.chunks],
-                        counted=[snap.docs[c.doc_id].section(c.start, c.end) == "body" for c in snap.chunks])
+                        counted=[snap.docs[c.doc_id].section(c.start) == "body" for c in snap.chunks])
 
 
 def _assert_same_scores(got: LexicalIndex, expected: LexicalIndex) -> None:
