@@ -238,9 +238,9 @@ class SentencePicker:
         if best is None:
             chunk = self.snapshot.chunks[row]
             return Highlight(chunk.text, chunk.start, chunk.end), 0.0, self.counted is None
-        found = self._with_antecedent(row, sentences, best)
-        if self.credit and (end := caption_end(self.snapshot.raws[self.snapshot.chunks[row].doc_id], found.end)) > found.end:
-            found = Highlight(self.snapshot.raws[self.snapshot.chunks[row].doc_id][found.start : end], found.start, end)
+        found = self._with_antecedent(row, sentences, best_at)
+        if self.credit and (end := caption_end(self.snapshot.raws[self.snapshot.chunks.doc_id(row)], found.end)) > found.end:
+            found = Highlight(self.snapshot.raws[self.snapshot.chunks.doc_id(row)][found.start : end], found.start, end)
         if self.counted is not None and not any(figures) and not any(map(offers, range(len(sentences)))):
             evidence *= TYPE_MISSING
         # whether it offers what is asked: in the answer, or in a sentence scoring nearly as much as the best does
@@ -284,15 +284,15 @@ class SentencePicker:
             return any(says(texts, at, self.speaker) for at in (best_at, *near))
         return True
 
-    def _with_antecedent(self, row: int, sentences: list, best: tuple[Sentence, str]) -> Highlight:
+    def _with_antecedent(self, row: int, sentences: list, at: int) -> Highlight:
         """The answer to "who ...?" that names nobody but begins with "Ông" / "Bà" / "Họ" ("Ông cũng nói rõ Mỹ
-        muốn ...") starts at the sentence before, which says who ("Ngoại trưởng Mỹ Rex Tillerson nói rằng, ...")."""
-        sent, text = best
-        at = next(i for i, item in enumerate(sentences) if item[0].start == sent.start)
-        raw = self.snapshot.raws[self.snapshot.chunks[row].doc_id]
+        muốn ...") starts at the sentence before, which says who ("Ngoại trưởng Mỹ Rex Tillerson nói rằng, ...").
+        ``at``: the answer sentence's place in ``sentences``."""
+        sent, text = sentences[at][:2]
         if (self.kind != "person" or at == 0 or not _PRONOUN_START.match(text)
                 or offer_strength(sentences[at][6], "person", self.question)):
             return Highlight(text, sent.start, sent.end)
+        raw = self.snapshot.raws[self.snapshot.chunks.doc_id(row)]
         before, _, _, _, in_heading, in_caption, before_text = sentences[at - 1]
         # the sentence before in the same paragraph, naming someone: not a heading, a caption or a credit line
         if (in_heading or in_caption or any(c in raw[before.start : sent.start] for c in "\r\n\u2028\u2029")

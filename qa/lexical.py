@@ -36,12 +36,12 @@ def field_tokens(text: str, *, folded: bool) -> list[str]:
 
 @dataclass(frozen=True)
 class QueryTerms:
-    unigrams: list[str]
-    bigrams: list[str]
+    unigrams: tuple[str, ...]
+    bigrams: tuple[str, ...]
 
     @property
     def all(self) -> list[str]:
-        return self.unigrams + self.bigrams
+        return [*self.unigrams, *self.bigrams]
 
 
 def _counts(texts: Sequence[str], rows: Sequence[int], tokenizer: CorpusTokenizer,
@@ -57,6 +57,7 @@ def _counts(texts: Sequence[str], rows: Sequence[int], tokenizer: CorpusTokenize
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+@lru_cache(maxsize=4096)  # a question's terms are asked for by each stage that weighs it
 def query_terms(query: str, *, folded: bool) -> QueryTerms:
     # an English possessive is its noun: "Newcastle's" asks for "newcastle", not for a token "s"
     query = without_asking_words(query)  # "giữ chức vụ gì", "bài báo ... đăng ngày nào" are in no answer
@@ -67,7 +68,7 @@ def query_terms(query: str, *, folded: bool) -> QueryTerms:
     topical = [w for w, after in zip(base, [*base[1:], ""]) if not (w in heads and after == what)]
     unigrams = [t for t in split_compounds(topical) if t not in STOPWORDS]
     pairs = _pairs(base)
-    return QueryTerms(list(dict.fromkeys(unigrams)), list(dict.fromkeys(pairs)))
+    return QueryTerms(tuple(dict.fromkeys(unigrams)), tuple(dict.fromkeys(pairs)))
 
 
 def _pairs(base: list[str]) -> list[str]:
@@ -86,7 +87,7 @@ def phrase_terms(phrases: Sequence[str]) -> QueryTerms:
         base = words(phrase)
         unigrams += [t for t in split_compounds(base) if t not in STOPWORDS]
         pairs += _pairs(base)
-    return QueryTerms(list(dict.fromkeys(unigrams)), list(dict.fromkeys(pairs)))
+    return QueryTerms(tuple(dict.fromkeys(unigrams)), tuple(dict.fromkeys(pairs)))
 
 
 _FIELDS = ("chunk-accented", "chunk-folded", "doc-accented", "doc-folded")
@@ -303,8 +304,8 @@ class LexicalIndex:
     def _foreign_weights(self, query: str) -> list[list[tuple[dict[str, float], float]]]:
         """The folded weights of an English question's words and of its word pairs, as two separate groups."""
         terms = query_terms(query, folded=True)
-        return [self._group_weights(QueryTerms(terms.unigrams, []), self.folded),
-                self._group_weights(QueryTerms([], terms.bigrams), self.folded)]
+        return [self._group_weights(QueryTerms(terms.unigrams, ()), self.folded),
+                self._group_weights(QueryTerms((), terms.bigrams), self.folded)]
 
     def present(self, row: int, *, folded: bool) -> frozenset[str]:
         """The tokens of chunk ``row`` (its ``field_tokens``), empty for a row out of range."""

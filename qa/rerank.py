@@ -98,7 +98,7 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     # sentence twice)
     shown: dict[str, list[tuple[int, int]]] = {}
     for i, item in enumerate(ranked):
-        spans = shown.setdefault(snapshot.chunks[item.row].doc_id, [])
+        spans = shown.setdefault(snapshot.chunks.doc_id(item.row), [])
         if any(a <= item.highlight.start < b or item.highlight.start <= a < item.highlight.end for a, b in spans):
             highlight, _, offers = pick(item.row, in_context, tuple(spans))
             ranked[i] = replace(item, highlight=highlight, offers=offers)
@@ -129,14 +129,14 @@ def _without_lone_headlines(snapshot: Snapshot, ranked: list[Ranked]) -> list[Ra
     its place (its score, when higher): the article the headline matched stays where the headline ranked. A
     related article's lead or the footer of the page is not the article: it never stands in."""
     def lone(item: Ranked) -> bool:
-        chunk = snapshot.chunks[item.row]
-        heading = snapshot.docs[chunk.doc_id].heading
-        return heading is not None and heading[0] <= chunk.start and chunk.end <= heading[1]
+        chunks = snapshot.chunks
+        heading = snapshot.docs[chunks.doc_id(item.row)].heading
+        return heading is not None and heading[0] <= chunks.start[item.row] and chunks.end[item.row] <= heading[1]
 
     flags = [lone(r) for r in ranked]
     if not any(flags):
         return ranked
-    doc_of = [snapshot.chunks[r.row].doc_id for r in ranked]
+    doc_of = [snapshot.chunks.doc_id(r.row) for r in ranked]
     headline_score: dict[str, float] = {}
     for r, alone, doc in zip(ranked, flags, doc_of):
         if alone:

@@ -371,7 +371,7 @@ class QAService:
         t = time.perf_counter()
         # dense mode stays purely dense: sentences only pick the highlight, they do not reorder
         ranked = rerank(snap, candidates, query, depth=depth, weight=0.0 if used == "dense" else None)
-        first = collapse_near_duplicates(outlet_first(ranked, outlet, lambda item: snap.chunks[item.row].doc_id),
+        first = collapse_near_duplicates(outlet_first(ranked, outlet, lambda item: snap.chunks.doc_id(item.row)),
                                          snap.texts, k, memo=snap.memo)
         timings["rerank"] = time.perf_counter() - t
         t = time.perf_counter()
