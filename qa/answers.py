@@ -182,6 +182,7 @@ class SentencePicker:
                            stressed=asked.text if asked is not query else "", stress=FOLLOW_UP_STRESS)
         self.cover = snapshot.lexical.coverage_scorer(**self._words)
         self._spread: dict[str, Callable[[frozenset[str]], float] | None] = {}  # by article (``_spread_cover``)
+        self._rows: dict[int, tuple[SentencePicker | None, tuple]] = {}  # by chunk row (``_sentence_scores``)
         self._terms = {t for weights, _ in snapshot.lexical.weights(query.text, query.diacritics) for t in weights}
         self.foreign = query.language == "other"
         self.folded = not query.diacritics
@@ -201,13 +202,7 @@ class SentencePicker:
         better of its share of the follow-up alone and its share of the whole (a follow-up may say little itself:
         "When?"). ``shown``: spans of the file better passages already show, a sentence in one not picked again while the
         passage has another (the evidence is the passage's all the same)."""
-        sentences = chunk_sentences(self.snapshot, row, folded=self.folded)
-        scores, figures, picking = self._scored(row, sentences, self._spread_cover(row))
-        if context is not None:
-            together = context.scores(row)
-            unspread = picking is scores  # (``_spread_cover`` None: the same scores)
-            scores = [max(own, both) for own, both in zip(scores, together)]
-            picking = scores if unspread else [max(own, both) for own, both in zip(picking, together)]
+        sentences, scores, figures, picking = self._sentence_scores(row, context)
         best: tuple[Sentence, str] | None = None
         best_score, best_at = -1.0, -1
         plain = -1.0  # the best score of a sentence that could be the answer, its words weighed across the corpus
@@ -246,6 +241,23 @@ class SentencePicker:
         # whether it offers what is asked: in the answer, or in a sentence scoring nearly as much as the best does
         # across the corpus (``NEARLY`` is of that score)
         return found, max(0.0, evidence), self._answers_kind(sentences, scores, offers, best_at, plain)
+
+    def _sentence_scores(self, row: int, context: "SentencePicker | None") -> tuple[list, list[float], list[bool], list[float]]:
+        """The chunk's sentences and ``_scored``'s three lists for them, the better of each sentence's own and
+        ``context``'s (see ``__call__``); remembered for the row, which is picked again when its answer is shown
+        already."""
+        found = self._rows.get(row)
+        if found is not None and found[0] is context:
+            return found[1]
+        sentences = chunk_sentences(self.snapshot, row, folded=self.folded)
+        scores, figures, picking = self._scored(row, sentences, self._spread_cover(row))
+        if context is not None:
+            together = context.scores(row)
+            unspread = picking is scores  # (``_spread_cover`` None: the same scores)
+            scores = [max(own, both) for own, both in zip(scores, together)]
+            picking = scores if unspread else [max(own, both) for own, both in zip(picking, together)]
+        self._rows[row] = (context, (sentences, scores, figures, picking))
+        return sentences, scores, figures, picking
 
     def _weighed(self, score: float, in_caption: bool) -> float:
         """A sentence's score as the answer: a photo caption's more or less (``CAPTION_PENALTY``); asked whose photo it
