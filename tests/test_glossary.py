@@ -71,8 +71,8 @@ def test_only_a_question_in_another_language_is_glossed() -> None:
 
 def test_phrases_are_scored_apart_never_as_a_pair_across_two() -> None:
     terms = phrase_terms(("giá", "dầu mỏ", "tăng"))
-    assert terms.bigrams == ["dầu_mỏ"]
-    assert terms.unigrams == ["giá", "dầu", "mỏ", "tăng"]
+    assert terms.bigrams == ("dầu_mỏ",)
+    assert terms.unigrams == ("giá", "dầu", "mỏ", "tăng")
 
 
 DOCS = {
