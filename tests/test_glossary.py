@@ -221,6 +221,13 @@ def test_diplomats_are_also_the_diplomacy_officials_news_writes(seeds: QAService
     assert answer.passages[0].doc_id.startswith("001") and "21/6" in answer.answer
 
 
+def test_a_tribute_to_the_late_is_what_news_writes(seeds: QAService) -> None:
+    """ "pay tribute" -> "tri ân", "late" (deceased) -> "quá cố": asked in English, the sentence saying it is the answer."""
+    assert {"tri ân", "quá cố"} <= set(translate("Which late statesman did they pay tribute to?"))
+    answer = seeds.ask("Which late American statesman did Wang Yi pay tribute to?")
+    assert not answer.abstained and "Vương Nghị cũng tri ân" in answer.answer
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")
