@@ -228,6 +228,14 @@ def test_a_tribute_to_the_late_is_what_news_writes(seeds: QAService) -> None:
     assert not answer.abstained and "Vương Nghị cũng tri ân" in answer.answer
 
 
+def test_a_peace_proposal_is_the_plan_news_writes_and_ending_a_conflict_stops_it(seeds: QAService) -> None:
+    """ "peace proposal" -> "kế hoạch hòa bình", "end" -> "chấm dứt" ("... kế hoạch hòa bình bốn điểm ... về chấm dứt xung
+    đột, mặc dù kế hoạch thiếu chi tiết")."""
+    assert {"kế hoạch hòa bình", "chấm dứt"} <= set(translate("Did the peace proposal end the war?"))
+    answer = seeds.ask("Was China's peace proposal to end the Gaza conflict detailed?")
+    assert not answer.abstained and "thiếu chi tiết" in answer.answer
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")
