@@ -228,9 +228,9 @@ def test_eleventh_heldout_questions_about_the_seeds() -> None:
 
 def test_twelfth_heldout_questions_about_the_seeds() -> None:
     """Written at the start of a session from the articles alone, before its changes."""
-    # measured hit@1 0.915 / 0.881 / 0.952, answer@1 0.851 / 0.833 / 0.905 (first: 0.894 / 0.881 / 0.952 and
-    # 0.830 / 0.833 / 0.905, before the glossary knew "pay tribute" and "late" as deceased)
+    # measured hit@1 0.915 / 0.881 / 0.952, answer@1 0.872 / 0.833 / 0.905 (first: 0.894 / 0.881 / 0.952 and
+    # 0.830 / 0.833 / 0.905, before the glossary knew "pay tribute", "late" as deceased and "peace proposal")
     report = _seed_set("heldout12.jsonl", 130, 20, {"en": (0.87, 0.81), "vi": (0.85, 0.80), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13
+    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 14 (first 13)
     assert report["abstention"]["answerable_abstained"] <= 11, report["abstention"]  # of 110; measured 9 (first 10)
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.954
