@@ -11,7 +11,7 @@ answer string (as in `qa eval`).
     python benchmarks/fusion_experiment.py --answer-types --shared ../shared
 
 replays instead the lexical sentence rerank with several answer-type bonuses
-(`qa.answers.ANSWER_TYPE_BONUS` for Vietnamese questions, `FOREIGN_TYPE_BONUS`
+(`qa.picker.ANSWER_TYPE_BONUS` for Vietnamese questions, `FOREIGN_TYPE_BONUS`
 for questions in another language) on XQuAD and the dev conversations: hit@1
 and answer@1 per language, and conversation turns at rank 1. Measured (lexical), first
 before the English glossary, then with its 10,663 words and the "(noun) nào" / "which (noun)" and
@@ -107,7 +107,7 @@ def _replay(snap, prepared: list, k: int = 10) -> dict[str, dict[str, float]]:  
 
 def answer_type_grid(shared: Path) -> dict[str, dict]:
     """XQuAD and dev-chat under each (Vietnamese, foreign) answer-type bonus of BONUS_GRID."""
-    from qa import answers
+    from qa import picker
     from qa.conversation import contextualize
 
     settings = Settings(mode="lexical")
@@ -131,11 +131,11 @@ def answer_type_grid(shared: Path) -> dict[str, dict]:
             query = analyze(q["question"], contextualize(q["question"], histories[i]) if histories else None)
             items.append((q, query, Retriever(snap).search(query, 10, "lexical", None)))
         prepared[name] = (snap, items)
-    saved = answers.ANSWER_TYPE_BONUS, answers.FOREIGN_TYPE_BONUS
+    saved = picker.ANSWER_TYPE_BONUS, picker.FOREIGN_TYPE_BONUS
     results = {}
     try:
         for vi_bonus, foreign_bonus in BONUS_GRID:
-            answers.ANSWER_TYPE_BONUS, answers.FOREIGN_TYPE_BONUS = vi_bonus, foreign_bonus
+            picker.ANSWER_TYPE_BONUS, picker.FOREIGN_TYPE_BONUS = vi_bonus, foreign_bonus
             row = {name: _replay(snap, items) for name, (snap, items) in prepared.items()}
             n_turns = len(prepared["dev-chat"][1])
             hits = sum(round(by["hit@1"] * sum(q["lang"] == lang for q, _, _ in prepared["dev-chat"][1]))
@@ -145,7 +145,7 @@ def answer_type_grid(shared: Path) -> dict[str, dict]:
                   + "   answer@1 " + " / ".join(f"{x[lg]['answer@1']:.3f}" for lg in x) + f"   chat {hits}/{n_turns}")
             results[f"{vi_bonus}/{foreign_bonus}"] = row | {"chat_turns_at_1": hits}
     finally:
-        answers.ANSWER_TYPE_BONUS, answers.FOREIGN_TYPE_BONUS = saved
+        picker.ANSWER_TYPE_BONUS, picker.FOREIGN_TYPE_BONUS = saved
     return results
 
 

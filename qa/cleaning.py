@@ -240,7 +240,7 @@ _CAPTION_CREDIT = re.compile(r"(?:[.!?…]\s*|\s[-–—]\s*|\s*[(\[])(?:anh|anh
 
 def is_caption(line: str) -> bool:
     """A photo caption: a line of text that ends with the photo's credit. It describes a picture, so it is
-    the answer sentence only when a passage has nothing else (``qa.answers.SentencePicker``)."""
+    the answer sentence only when a passage has nothing else (``qa.picker.SentencePicker``)."""
     return bool(_CAPTION_CREDIT.search(folded(collapse(line))))
 
 

@@ -21,7 +21,7 @@ from qa.snapshot import Snapshot
 from qa.text import fold, words
 
 # The glossary's share of an English question in the evidence, times the share of the question's words it knows
-# (``known_share``): how it was chosen is told with ``qa.answers.GLOSS_SHARE``.
+# (``known_share``): how it was chosen is told with ``qa.picker.GLOSS_SHARE``.
 GLOSS_EVIDENCE = 0.3
 # An English question's evidence when one of its names (``qa.retrieval.names_in``: "United Nations" whole or word by
 # word, "US-China" by its parts) is in the passage neither as written nor as the glossary renders it. Refitted for
@@ -48,7 +48,7 @@ TYPE_MISSING = 0.5  # now for ranking (``qa.answers``) and the passages below th
 # 70 / 72 / 74 / 74 of 105, answerable refused 39 of 586 throughout; XQuAD answerable refused 65 / 70 / 71 / 71 /
 # 71 of 1,896, the six more all answered with a sentence without the answer but two, whose question asks "ngày
 # nào" (which day) of "ngành nào" (which industry) in the source's own typo. The same for a hotel asked and never named
-# (``qa.answers.NEARLY``), and, for the passage answered with, where no sentence offers one at all (``TYPE_MISSING``'s
+# (``qa.picker.NEARLY``), and, for the passage answered with, where no sentence offers one at all (``TYPE_MISSING``'s
 # case, 0.5 before: "How old was Henry Kissinger when he died?" was answered at 0.91): the six held-out sets and the
 # short one, 125 unanswerable and 696 answerable questions, 87 -> 91 abstaining and 45 -> 46 refused (answered with a
 # sentence without the answer), XQuAD 70 refused either way once counts in words were read (``says_loosely``).
@@ -101,7 +101,7 @@ def evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, offered: bool
     the corpus never mentions ("population of Brazil") scores ~0. A follow-up is weighed with its context;
     "what about X?" on a new X also alone (X is the subject now; "Còn Rome thì sao?" after "Susan Thornton là
     ai?" is answered by a passage on Rome). ``offered``: whether its answer offers the kind of thing asked (the amount,
-    duration or time, the hotel's name), as ``qa.answers.SentencePicker`` found when it ranked the passage; None when
+    duration or time, the hotel's name), as ``qa.picker.SentencePicker`` found when it ranked the passage; None when
     not known (only the passage is checked then, ``_offers_nothing``)."""
     together = _evidence(snapshot, query, top, offered=offered)
     return max(together, _evidence(snapshot, query.alone, top, offered=offered)) if query.new_topic else together

@@ -8,7 +8,7 @@ all retrieval has; with one, the glossary still helps the lexical half of hybrid
 (``qa/data/glossary-en-vi.tsv``: "points" -> "điểm", "defense" -> "phòng thủ | quốc phòng") and
 returns the Vietnamese phrases; retrieval scores them as a second, accented query beside the
 English one (``qa.retrieval.lexical_scores``), and the answer sentence is picked on both
-(``qa.answers.SentencePicker``). In the confidence they count 0.3 of the question's own words, times
+(``qa.picker.SentencePicker``). In the confidence they count 0.3 of the question's own words, times
 the share of the question's words the glossary knows (``known_share``; ``qa.evidence.GLOSS_EVIDENCE``):
 common words occur in almost any article, and must not make an unrelated one look answered.
 """

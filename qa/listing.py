@@ -1,6 +1,6 @@
 """A question that asks for the items of a list it counts ("What were the four points of China's peace plan?", "Kế
 hoạch hòa bình bốn điểm gồm những điểm nào?"), and whether a sentence lists that many: a sentence that only counts
-them ("một kế hoạch hòa bình bốn điểm ..., mặc dù kế hoạch thiếu chi tiết") names none (``qa.answers.SentencePicker``).
+them ("một kế hoạch hòa bình bốn điểm ..., mặc dù kế hoạch thiếu chi tiết") names none (``qa.picker.SentencePicker``).
 
 A list of n items is read as n - 1 separators (commas, semicolons, "và", "and", "cũng như") or as items counted off
 ("thứ nhất", "first"); from three items up: "Which two leaders …?" is answered by "Trump và Tập Cận Bình" but also by

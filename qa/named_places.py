@@ -1,6 +1,6 @@
 """A place asked for by name whose Vietnamese writes the name after its noun ("khách sạn Captain Cook", "sân bay Nội
 Bài", "tỉnh Quảng Ninh"): asked "which hotel", a sentence that says "khách sạn" without a name after it ("rời khách sạn
-ở Rome") does not say which (``qa.answers.SentencePicker``). A city is left out: the news writes "tại Washington" more
+ở Rome") does not say which (``qa.picker.SentencePicker``). A city is left out: the news writes "tại Washington" more
 often than "tại thành phố Washington"; a country never takes its noun."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 photo, which Chinese official is Tillerson meeting?", "Bức ảnh Tillerson gặp Dương Khiết Trì là của cơ quan nào?").
 
 A photo caption describes a picture, so it answers other questions only when it does clearly better than the text
-(``qa.answers.CAPTION_PENALTY``); asked about a photo, it is what answers. Asked whose photo it is, the answer is the
+(``qa.picker.CAPTION_PENALTY``); asked about a photo, it is what answers. Asked whose photo it is, the answer is the
 credit that closes the caption's line ("(Ảnh: Bộ Ngoại giao Mỹ)"), and the words that ask ("bức ảnh", "của cơ quan
 nào", "who took the photo") are in no passage: they are left out of the question's terms, as ``qa.titles`` leaves
 out "giữ chức vụ gì".

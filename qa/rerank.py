@@ -3,7 +3,7 @@
 Passage scores (BM25, fused) reward a passage for mentioning the question's
 words anywhere; answers live where those words meet in one sentence. Each of
 the top candidates gets the evidence of its best sentence (see
-``qa.answers.SentencePicker``), which also becomes its highlight.
+``qa.picker.SentencePicker``), which also becomes its highlight.
 Measured on XQuAD-vi (lexical, hit@1): 0.941 without, 0.954 with weight 0.5
 (0.953 at 0.25, 0.954 at 1.0) — `benchmarks/fusion_experiment.py` documents the runs.
 """
@@ -17,7 +17,8 @@ import numpy as np
 
 from dataclasses import replace
 
-from qa.answers import Highlight, SentencePicker
+from qa.answers import Highlight
+from qa.picker import SentencePicker
 from qa.evidence import name_missing
 from qa.retrieval import Candidate, QueryInfo, first_own
 from qa.snapshot import Snapshot

@@ -3,7 +3,7 @@ bố?", "Jake Sullivan đáp lại thế nào ...?"), and whether a sentence giv
 of saying ("ông Cảng Sảng tuyên bố", "Vương Nghị cũng tri ân"), after "theo" ("Theo Đại sứ Mỹ Haley, ..."), beside a
 quotation, or "Ông" / "Bà" saying it right after a sentence that names them. A sentence that only names them ("các
 cuộc họp với những người đồng cấp Shigeru Kitamura ..., một quan chức Mỹ cho biết") does not say what they said: asked
-what Kitamura said, it is no answer (``qa.answers.SentencePicker``).
+what Kitamura said, it is no answer (``qa.picker.SentencePicker``).
 
 The speaker is matched word by word as the index folds text, by the last two or more words of the name the question
 gives ("Vương Nghị" of "Ngoại trưởng Trung Quốc Vương Nghị"), a Western name also by its last word, an English

@@ -1,6 +1,6 @@
 """How widely a word is spread over one article's sentences: a word the article says in sentence after sentence
 (its subject: "Super Bowl" in the article on Super Bowl 50) tells less about which of them answers than a word it
-says once ("quốc ca"), however rare both are across the corpus. ``qa.answers.SentencePicker`` weighs the question's
+says once ("quốc ca"), however rare both are across the corpus. ``qa.picker.SentencePicker`` weighs the question's
 words by this when it picks the answer sentence of a passage, not when it ranks passages (where the corpus-wide
 weights compare articles with one another)."""
 

@@ -11,7 +11,7 @@ import pytest
 
 from service_support import SEEDS, corpus_service, lexical_service
 import qa.rerank
-from qa import answers, evidence, retrieval
+from qa import evidence, picker, retrieval
 from qa.answers import Answer, Passage
 from qa.cleaning import is_caption
 from qa.retrieval import Candidate, QueryInfo
@@ -41,7 +41,7 @@ def test_a_vietnamese_when_question_is_answered_by_the_sentence_with_the_date(se
     """"Ngay trước thời điểm diễn ra cuộc gặp ..." has more of the question's words; the sentence with "ngày 14/3"
     is the answer, by the type bonus (0.3 for Vietnamese)."""
     assert "14/3" in seeds.ask("Cuộc gặp ở Rome diễn ra khi nào?").answer
-    monkeypatch.setattr(answers, "ANSWER_TYPE_BONUS", 0.0)  # without it (asked in other words: nothing cached)
+    monkeypatch.setattr(picker, "ANSWER_TYPE_BONUS", 0.0)  # without it (asked in other words: nothing cached)
     assert "14/3" not in seeds.ask("Cuộc gặp tại Rome diễn ra khi nào?").answer
 
 
@@ -146,7 +146,7 @@ def test_the_sentence_naming_the_questions_person_is_the_answer(xquad_sample: QA
     """The English question's names count in the sentence's score beside the glossary's common words (XQuAD, in
     the bundled sample): the age of Elway, not of Manning, whose sentence has more of "old", "play" and "quarterback"."""
     assert "38" in xquad_sample.ask("How old was John Elway when he played in Super Bowl XXXIII?").answer
-    monkeypatch.setattr(answers, "NAME_SHARE", 0.0)  # what it was before (asked in other words: nothing cached)
+    monkeypatch.setattr(picker, "NAME_SHARE", 0.0)  # what it was before (asked in other words: nothing cached)
     assert "38" not in xquad_sample.ask("How old was John Elway when he played in the Super Bowl XXXIII?").answer
 
 
@@ -155,7 +155,7 @@ def test_the_glossarys_share_weighs_what_it_stands_for_of_the_question(xquad_sam
     """"When was he elected by Nixon?": the glossary knows "elected" only; unscaled, its share picked another
     article's sentence with "bầu" over the one naming Nixon and the year."""
     assert "1973" in xquad_sample.ask("When was he elected by Nixon?").answer
-    monkeypatch.setattr(answers, "known_share", lambda text: 1.0)  # the weight before: GLOSS_SHARE whole
+    monkeypatch.setattr(picker, "known_share", lambda text: 1.0)  # the weight before: GLOSS_SHARE whole
     monkeypatch.setattr(qa.rerank, "MISSING_NAME_PENALTY", 0.0)  # (which also ranks the passages naming Nixon first)
     assert "1973" not in (xquad_sample.ask("When was he elected by Nixon ?").answer or "")
 
@@ -175,8 +175,8 @@ def test_english_follow_up_asking_how_long_ranks_the_duration_first(talks: QASer
 def test_follow_up_answer_type_is_the_follow_ups_own(talks: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
     """'How long ...?' after 'Who ...?' asks for a duration, not a person (the context does not type it)."""
     seen: list[str] = []
-    original = answers.answer_type
-    for module in (answers, evidence):  # the answer sentence, and how sure it is (the kind a passage must offer)
+    original = picker.answer_type
+    for module in (picker, evidence):  # the answer sentence, and how sure it is (the kind a passage must offer)
         monkeypatch.setattr(module, "answer_type", lambda text: seen.append(text) or original(text))
     talks.ask("How long did the talks last?", history=["Who met in Geneva?"])
     assert seen and all(text == "How long did the talks last?" for text in seen)
@@ -253,7 +253,7 @@ def test_a_follow_up_is_answered_by_its_own_words_not_by_the_sentence_that_answe
     earlier = "Cuộc gặp cấp cao Mỹ-Trung ở Rome được lên lịch từ lúc nào?"
     answer = seeds.ask("Sao nó lại trở nên gấp gáp hơn?", history=[earlier])
     assert answer.answer == "Nhưng xung đột nổ ra tại Ukraine đã khiến vòng trao đổi này trở nên cấp thiết hơn."
-    monkeypatch.setattr("qa.answers.FOLLOW_UP_STRESS", 0.0)  # read word for word: the turn before's sentence again
+    monkeypatch.setattr("qa.picker.FOLLOW_UP_STRESS", 0.0)  # read word for word: the turn before's sentence again
     assert "nhiều tuần" in seeds.ask("Sao nó lại trở nên gấp gáp hơn?", history=[earlier]).answer
 
 
@@ -315,7 +315,7 @@ def test_a_photo_caption_is_not_the_answer_when_the_text_says_as_much(seeds: QAS
 
     passage = lead(seeds.ask("Who met in Rome?", k=5))
     assert not is_caption(_line_of(seeds, passage)) and "Rome" in passage.highlight.text
-    monkeypatch.setattr(answers, "CAPTION_PENALTY", 0.0)
+    monkeypatch.setattr(picker, "CAPTION_PENALTY", 0.0)
     assert is_caption(_line_of(seeds, lead(seeds.ask("Who met in Rome?", k=5))))  # what it was before
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa import answers, evidence
+from qa import evidence, picker
 from qa.retrieval import analyze
 from qa.service import QAService
 
@@ -132,7 +132,7 @@ def test_the_turn_before_is_not_asked_its_kind_again(seeds: QAService) -> None:
 def test_a_passage_that_offers_the_time_asked_ranks_above_one_on_its_subject_alone(
         seeds: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ranked on half its evidence too: the passage saying that they met in Rome came first (and was refused at 0.07)
-    above the one saying when (``qa.answers.SentencePicker``)."""
+    above the one saying when (``qa.picker.SentencePicker``)."""
     question = "Ông Jake Sullivan gặp ông Dương Khiết Trì ở Rome vào ngày nào?"
     answer = seeds.ask(question)
     assert not answer.abstained and "14/3" in answer.passages[0].text
@@ -141,10 +141,10 @@ def test_a_passage_that_offers_the_time_asked_ranks_above_one_on_its_subject_alo
     met = next(row for row, chunk in enumerate(snap.chunks) if "Tại cuộc gặp ở Rome, ông Dương Khiết Trì" in chunk.text)
     when = next(row for row, chunk in enumerate(snap.chunks) if chunk.doc_id == answer.passages[0].doc_id
                 and chunk.start == answer.passages[0].start)
-    pick = answers.SentencePicker(snap, analyze(question))
-    monkeypatch.setattr(answers, "TYPE_MISSING", 1.0)
+    pick = picker.SentencePicker(snap, analyze(question))
+    monkeypatch.setattr(picker, "TYPE_MISSING", 1.0)
     whole_met, whole_when = pick(met)[1], pick(when)[1]
-    monkeypatch.setattr(answers, "TYPE_MISSING", 0.5)
+    monkeypatch.setattr(picker, "TYPE_MISSING", 0.5)
     assert whole_met > 0 and pick(met)[1] == pytest.approx(0.5 * whole_met) and pick(when)[1] == pytest.approx(whole_when)
 
 

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-import qa.answers
+import qa.picker
 import qa.evidence
 import qa.lexical
 import qa.retrieval
@@ -107,7 +107,7 @@ def test_the_glossary_picks_the_answer_sentence(service: QAService) -> None:
 def test_without_the_glossary_the_english_question_finds_nothing(service: QAService,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(qa.retrieval, "GLOSS_WEIGHT", 0.0)
-    monkeypatch.setattr(qa.answers, "GLOSS_SHARE", 0.0)
+    monkeypatch.setattr(qa.picker, "GLOSS_SHARE", 0.0)
     assert service.ask("Why did the oil price rise?").passages == []
 
 
