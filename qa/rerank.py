@@ -18,8 +18,8 @@ import numpy as np
 from dataclasses import replace
 
 from qa.answers import Highlight
-from qa.picker import SentencePicker
 from qa.evidence import name_missing
+from qa.picker import SentencePicker
 from qa.retrieval import Candidate, QueryInfo, first_own
 from qa.snapshot import Snapshot
 
