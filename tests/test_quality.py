@@ -111,69 +111,81 @@ def test_heldout_questions_about_the_seeds() -> None:
     assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.95 (0.91 before compounds counted whole)
 
 
-def _seed_set(name: str, size: int, unanswerable: int, floors: dict[str, tuple[float, float]]) -> dict:
-    """A bundled question set about the seeds, lexical: its size, and hit@1 / answer@1 floors per language."""
+def _seed_set(name: str, size: int, unanswerable: int, floors: dict[str, tuple[float, float]], *, abstaining: int,
+              refused: int | None = None, cross: float | None = None) -> None:
+    """A bundled question set about the seeds, lexical: its size; hit@1 / answer@1 floors per language; at least
+    ``abstaining`` of its unanswerable questions abstain, at most ``refused`` of its answerable ones are refused, and at
+    least ``cross`` of it abstains asked of the XQuAD articles."""
     questions = load_questions(SEEDS_EVAL / name)
     assert len(questions) == size and sum(q["article"] is None for q in questions) == unanswerable
     report = _evaluate(SEEDS_EVAL / name, SEEDS, XQUAD / "docs")
     for lang, (hit, answer) in floors.items():
         m = report["by_lang"][lang]
         assert m["hit@1"] >= hit and m["answer@1"] >= answer, (lang, m)
-    return report
+    assert report["abstention"]["abstained"] >= abstaining, report["abstention"]
+    if refused is not None:
+        assert report["abstention"]["answerable_abstained"] <= refused, report["abstention"]
+    if cross is not None:
+        assert report["cross"]["rate"] >= cross, report["cross"]
 
 
 def test_second_heldout_questions_about_the_seeds() -> None:
     # measured hit@1 0.900 / 1.000 / 0.833, answer@1 0.825 / 0.950 / 0.767
-    report = _seed_set("heldout2.jsonl", 130, 20, {"en": (0.85, 0.77), "vi": (0.94, 0.89), "vi-nodiac": (0.78, 0.70)})
-    assert report["abstention"]["abstained"] >= 17, report["abstention"]  # of 20; measured 19 (18 before a day was no length)
-    assert report["cross"]["rate"] >= 0.89, report["cross"]  # measured 0.938
+    # unanswerable abstaining: of 20; measured 19 (18 before a day was no length)
+    # cross: measured 0.938
+    _seed_set("heldout2.jsonl", 130, 20, {"en": (0.85, 0.77), "vi": (0.94, 0.89), "vi-nodiac": (0.78, 0.70)},
+              abstaining=17, cross=0.89)
 
 
 def test_short_questions_about_the_seeds() -> None:
     """Written like the dev set ("Who met in Rome?"): a few words on each article's main facts."""
     # measured hit@1 0.840 / 0.880 / 0.933, answer@1 0.720 / 0.800 / 0.867
-    report = _seed_set("short.jsonl", 75, 10, {"en": (0.78, 0.66), "vi": (0.83, 0.75), "vi-nodiac": (0.86, 0.80)})
-    assert report["abstention"]["abstained"] >= 9, report["abstention"]  # of 10; measured 10 (9 before the hotel named)
-    assert report["abstention"]["answerable_abstained"] <= 7, report["abstention"]  # of 65; measured 5
+    # unanswerable abstaining: of 10; measured 10 (9 before the hotel named)
+    # answerable refused: of 65; measured 5
+    _seed_set("short.jsonl", 75, 10, {"en": (0.78, 0.66), "vi": (0.83, 0.75), "vi-nodiac": (0.86, 0.80)},
+              abstaining=9, refused=7)
 
 
 def test_third_heldout_questions_about_the_seeds() -> None:
     """Details deep in the articles, "Who is X?", yes-or-no questions, near-topic questions they do not answer."""
     # measured hit@1 0.947 / 0.971 / 0.762, answer@1 0.895 / 0.912 / 0.714
-    report = _seed_set("heldout3.jsonl", 111, 18, {"en": (0.89, 0.84), "vi": (0.91, 0.85), "vi-nodiac": (0.71, 0.66)})
-    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 18; measured 15 (13 before "what X said", the hotel)
-    assert report["abstention"]["answerable_abstained"] <= 10, report["abstention"]  # of 93; measured 4
-    assert report["cross"]["rate"] >= 0.91, report["cross"]  # measured 0.946
+    # unanswerable abstaining: of 18; measured 15 (13 before "what X said", the hotel)
+    # answerable refused: of 93; measured 4
+    # cross: measured 0.946
+    _seed_set("heldout3.jsonl", 111, 18, {"en": (0.89, 0.84), "vi": (0.91, 0.85), "vi-nodiac": (0.71, 0.66)},
+              abstaining=13, refused=10, cross=0.91)
 
 
 def test_fourth_heldout_questions_about_the_seeds() -> None:
     """Paraphrase ("Bắc Kinh" for China), keyword queries, captions, bylines and the page's other lines."""
     # measured hit@1 0.952 / 0.791 / 0.880, answer@1 0.833 / 0.698 / 0.760
-    report = _seed_set("heldout4.jsonl", 130, 20, {"en": (0.90, 0.78), "vi": (0.74, 0.65), "vi-nodiac": (0.83, 0.71)})
-    assert report["abstention"]["abstained"] >= 17, report["abstention"]  # of 20; measured 19 (15 before "what X said", the
-    # four points and the day that is no length; 10 before the answer's check)
-    assert report["abstention"]["answerable_abstained"] <= 12, report["abstention"]  # of 110; measured 7
-    assert report["cross"]["rate"] >= 0.93, report["cross"]  # measured 0.962
+    # unanswerable abstaining: of 20; measured 19 (15 before "what X said", the four points and the day that is no
+    # length; 10 before the answer's check)
+    # answerable refused: of 110; measured 7
+    # cross: measured 0.962
+    _seed_set("heldout4.jsonl", 130, 20, {"en": (0.90, 0.78), "vi": (0.74, 0.65), "vi-nodiac": (0.83, 0.71)},
+              abstaining=17, refused=12, cross=0.93)
 
 
 def test_fifth_heldout_questions_about_the_seeds() -> None:
     """As people type: "Jake Sullivan gặp Yang Jiechi ở đâu?", "Ngoai truong My gặp ai?", "Tillerson mún TQ giúp gì"."""
     # measured hit@1 0.800 / 0.933 / 0.950, answer@1 0.644 / 0.867 / 0.900 (first: vi 0.867 / 0.756)
-    report = _seed_set("heldout5.jsonl", 130, 20, {"en": (0.75, 0.60), "vi": (0.88, 0.80), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 15, report["abstention"]  # of 20; measured 17 (15 before "what X said" and
-    # the four points; 10 before the answer's check)
-    assert report["abstention"]["answerable_abstained"] <= 18, report["abstention"]  # of 110; measured 14 (first 22)
-    assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.946
+    # unanswerable abstaining: of 20; measured 17 (15 before "what X said" and the four points; 10 before the answer's
+    # check)
+    # answerable refused: of 110; measured 14 (first 22)
+    # cross: measured 0.946
+    _seed_set("heldout5.jsonl", 130, 20, {"en": (0.75, 0.60), "vi": (0.88, 0.80), "vi-nodiac": (0.90, 0.85)},
+              abstaining=15, refused=18, cross=0.92)
 
 
 def test_sixth_heldout_questions_about_the_seeds() -> None:
     """20 near misses: the details next to the ones the articles give (the Rome hotel's name, Kissinger's age)."""
     # measured hit@1 0.889 / 0.867 / 0.950, answer@1 0.844 / 0.867 / 0.900, the same as when first measured
-    report = _seed_set("heldout6.jsonl", 130, 20, {"en": (0.84, 0.78), "vi": (0.82, 0.82), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 15, report["abstention"]  # of 20; measured 17 (14 before "what X said" and
-    # the four points; first 7)
-    assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6
-    assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.977
+    # unanswerable abstaining: of 20; measured 17 (14 before "what X said" and the four points; first 7)
+    # answerable refused: of 110; measured 6
+    # cross: measured 0.977
+    _seed_set("heldout6.jsonl", 130, 20, {"en": (0.84, 0.78), "vi": (0.82, 0.82), "vi-nodiac": (0.90, 0.85)},
+              abstaining=15, refused=9, cross=0.94)
 
 
 def test_seventh_heldout_questions_about_the_seeds() -> None:
@@ -181,10 +193,11 @@ def test_seventh_heldout_questions_about_the_seeds() -> None:
     the hour it was published, "ai viết bài X") and whose photo "lấy từ đâu" asks."""
     # measured hit@1 0.844 / 0.956 / 0.900, answer@1 0.800 / 0.956 / 0.800 (first: 0.844 / 0.911 / 0.850, 0.800 /
     # 0.889 / 0.750)
-    report = _seed_set("heldout7.jsonl", 130, 20, {"en": (0.80, 0.75), "vi": (0.91, 0.91), "vi-nodiac": (0.85, 0.75)})
-    assert report["abstention"]["abstained"] >= 8, report["abstention"]  # of 20; measured 10 (8 before "what X said"; first 6)
-    assert report["abstention"]["answerable_abstained"] <= 10, report["abstention"]  # of 110; measured 7 (first 10)
-    assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.969
+    # unanswerable abstaining: of 20; measured 10 (8 before "what X said"; first 6)
+    # answerable refused: of 110; measured 7 (first 10)
+    # cross: measured 0.969
+    _seed_set("heldout7.jsonl", 130, 20, {"en": (0.80, 0.75), "vi": (0.91, 0.91), "vi-nodiac": (0.85, 0.75)},
+              abstaining=8, refused=10, cross=0.94)
 
 
 def test_eighth_heldout_questions_about_the_seeds() -> None:
@@ -192,45 +205,50 @@ def test_eighth_heldout_questions_about_the_seeds() -> None:
     article, "điều gì", what someone said); some of them were informed by its misses."""
     # measured hit@1 0.889 / 0.933 / 0.950, answer@1 0.867 / 0.844 / 0.850 (first: 0.844 / 0.911 / 0.950, 0.822 /
     # 0.822 / 0.850)
-    report = _seed_set("heldout8.jsonl", 130, 20, {"en": (0.85, 0.82), "vi": (0.89, 0.80), "vi-nodiac": (0.90, 0.80)})
-    assert report["abstention"]["abstained"] >= 13, report["abstention"]  # of 20; measured 15 (first 11)
-    assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6 (first 8)
-    assert report["cross"]["rate"] >= 0.94, report["cross"]  # measured 0.977
+    # unanswerable abstaining: of 20; measured 15 (first 11)
+    # answerable refused: of 110; measured 6 (first 8)
+    # cross: measured 0.977
+    _seed_set("heldout8.jsonl", 130, 20, {"en": (0.85, 0.82), "vi": (0.89, 0.80), "vi-nodiac": (0.90, 0.80)},
+              abstaining=13, refused=9, cross=0.94)
 
 
 def test_ninth_heldout_questions_about_the_seeds() -> None:
     """Written at the start of a session, before its changes; one of them ("diplomats") informed a glossary entry."""
     # measured hit@1 0.933 / 0.911 / 1.000, answer@1 0.911 / 0.867 / 0.900 (first: en 0.911 / 0.889, the rest the same)
-    report = _seed_set("heldout9.jsonl", 130, 20, {"en": (0.88, 0.86), "vi": (0.86, 0.82), "vi-nodiac": (0.95, 0.85)})
-    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13
-    assert report["abstention"]["answerable_abstained"] <= 9, report["abstention"]  # of 110; measured 6
-    assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.946
+    # unanswerable abstaining: of 20; measured 13
+    # answerable refused: of 110; measured 6
+    # cross: measured 0.946
+    _seed_set("heldout9.jsonl", 130, 20, {"en": (0.88, 0.86), "vi": (0.86, 0.82), "vi-nodiac": (0.95, 0.85)},
+              abstaining=11, refused=9, cross=0.92)
 
 
 def test_tenth_heldout_questions_about_the_seeds() -> None:
     """Written at the start of a session from the articles alone, before its changes."""
     # measured hit@1 0.915 / 0.976 / 0.810, answer@1 0.830 / 0.929 / 0.762 (first: en 0.872 / 0.809, the rest the same)
-    report = _seed_set("heldout10.jsonl", 130, 20, {"en": (0.87, 0.79), "vi": (0.93, 0.88), "vi-nodiac": (0.76, 0.71)})
-    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 13 (first 11)
-    assert report["abstention"]["answerable_abstained"] <= 16, report["abstention"]  # of 110; measured 14 (first 15)
-    assert report["cross"]["rate"] >= 0.91, report["cross"]  # measured 0.938
+    # unanswerable abstaining: of 20; measured 13 (first 11)
+    # answerable refused: of 110; measured 13 (first 15)
+    # cross: measured 0.938
+    _seed_set("heldout10.jsonl", 130, 20, {"en": (0.87, 0.79), "vi": (0.93, 0.88), "vi-nodiac": (0.76, 0.71)},
+              abstaining=11, refused=16, cross=0.91)
 
 
 def test_eleventh_heldout_questions_about_the_seeds() -> None:
     """Written at the start of a session from the articles alone, before its changes."""
     # measured hit@1 0.936 / 0.929 / 0.952, answer@1 0.915 / 0.905 / 0.905 (first: 0.915 / 0.929 / 0.905 and
     # 0.894 / 0.905 / 0.857, before the headlines of a list of links were searchable)
-    report = _seed_set("heldout11.jsonl", 130, 20, {"en": (0.89, 0.87), "vi": (0.88, 0.86), "vi-nodiac": (0.85, 0.80)})
-    assert report["abstention"]["abstained"] >= 10, report["abstention"]  # of 20; measured 12
-    assert report["abstention"]["answerable_abstained"] <= 10, report["abstention"]  # of 110; measured 8 (first 9)
-    assert report["cross"]["rate"] >= 0.96, report["cross"]  # measured 1.000
+    # unanswerable abstaining: of 20; measured 12
+    # answerable refused: of 110; measured 8 (first 9)
+    # cross: measured 1.000
+    _seed_set("heldout11.jsonl", 130, 20, {"en": (0.89, 0.87), "vi": (0.88, 0.86), "vi-nodiac": (0.85, 0.80)},
+              abstaining=10, refused=10, cross=0.96)
 
 
 def test_twelfth_heldout_questions_about_the_seeds() -> None:
     """Written at the start of a session from the articles alone, before its changes."""
     # measured hit@1 0.915 / 0.881 / 0.952, answer@1 0.872 / 0.833 / 0.905 (first: 0.894 / 0.881 / 0.952 and
     # 0.830 / 0.833 / 0.905, before the glossary knew "pay tribute", "late" as deceased and "peace proposal")
-    report = _seed_set("heldout12.jsonl", 130, 20, {"en": (0.87, 0.81), "vi": (0.85, 0.80), "vi-nodiac": (0.90, 0.85)})
-    assert report["abstention"]["abstained"] >= 11, report["abstention"]  # of 20; measured 14 (first 13)
-    assert report["abstention"]["answerable_abstained"] <= 11, report["abstention"]  # of 110; measured 9 (first 10)
-    assert report["cross"]["rate"] >= 0.92, report["cross"]  # measured 0.954
+    # unanswerable abstaining: of 20; measured 14 (first 13)
+    # answerable refused: of 110; measured 9 (first 10)
+    # cross: measured 0.954
+    _seed_set("heldout12.jsonl", 130, 20, {"en": (0.87, 0.81), "vi": (0.85, 0.80), "vi-nodiac": (0.90, 0.85)},
+              abstaining=11, refused=11, cross=0.92)
