@@ -46,7 +46,9 @@ _CUES: list[tuple[AnswerType, str, str]] = [
     ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào|"
              "ngày mấy|tháng mấy|năm mấy|cách đây bao lâu",
      r"how long ago|when|(?:what|which) (?:exact |precise )?(?:year|month|date|day|time|weekday)|(?:what|which) (?:is|was|were) the "
-     r"(?:exact |precise )?(?:date|year|month)|(?:on|in) what (?:exact |precise )?(?:day|date|month|year)"),
+     r"(?:exact |precise )?(?:date|year|month)|(?:on|in) what (?:exact |precise )?(?:day|date|month|year)|"
+     # a query of keywords: "date of the Rome talks", "Rome talks date"
+     r"^date of|date(?=\W*$)"),
     # a size is an amount too ("How large is the trade deficit?", read in figures: ``qa.precise``), not "how big a role"
     ("number", "bao nhiêu|mấy|bao lâu",
      rf"how many|how much|how long|how old|what percentage|what number|{SIZE_ASKED}"),

@@ -11,7 +11,7 @@ from qa.about import about_kind
 from qa.answer_type import YEAR, AnswerType, answer_type, offer_strength
 from qa.calibration import calibrated
 from qa.gloss_cover import gloss_scorer
-from qa.glossary import known_share, renderings
+from qa.glossary import known_share, name_parts, renderings
 from qa.language import accented
 from qa.lexical import query_terms
 from qa.precise import DAY_OF_WEEK, precise_ask
@@ -216,13 +216,15 @@ _Forms = tuple[tuple[str, ...], ...]  # the words of each of a name's renderings
 
 @lru_cache(maxsize=4096)  # asked of every passage ranked for an English question
 def _names_asked(question: str) -> tuple[tuple[_Forms, tuple[tuple[tuple[str, ...], _Forms], ...]], ...]:
-    """Each of the question's names ("United Nations" whole or word by word; "US-China" by its parts) as
+    """Each of the question's names ("United Nations" whole or word by word, "US State Department" as "US" and "State
+    Department"; "US-China" by its parts) as
     ``name_missing`` reads it: its renderings' words, and of each part its folded words and its renderings' words."""
     def forms(name: str) -> _Forms:
         return tuple(tuple(words(rendering)) for rendering in renderings(name))
 
     return tuple((forms(name), tuple((tuple(words(fold(part))), forms(part))
-                                     for word in name.split() for part in word.split("-") if part))
+                                     for term in name_parts(name)
+                                     for part in (term.split("-") if " " not in term else (term,)) if part))
                  for name in names_in(question))
 
 

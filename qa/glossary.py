@@ -195,6 +195,21 @@ def renderings(name: str) -> tuple[str, ...]:
     return _table()[entry] if entry else ()
 
 
+def name_parts(name: str) -> tuple[str, ...]:
+    """A name's words, a term of several words the glossary knows taken whole: "US State Department" -> ("US",
+    "State Department"), each of which a text may say in its own way."""
+    words = name.split()
+    lowered = [_base(w.rstrip(".").lower()) for w in words]
+    parts: list[str] = []
+    i = 0
+    while i < len(words):
+        term = _term_at(lowered, i)
+        n = term[0] if term is not None else 1
+        parts.append(" ".join(words[i : i + n]))
+        i += n
+    return tuple(parts)
+
+
 @lru_cache(maxsize=1)
 def _longest() -> int:
     return max(map(len, _phrases()), default=1)

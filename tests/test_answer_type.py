@@ -6,14 +6,20 @@ from __future__ import annotations
 import pytest
 
 from qa.answer_type import WORD_OFFER, answer_type, offer_strength
-from qa.glossary import renderings
+from qa.evidence import name_missing
+from qa.glossary import name_parts, renderings
 from qa.named_places import headed_place, names_head
 from qa.retrieval import names_in
+from qa.text import fold, words
 
 
 # ================================================================ answer type
 @pytest.mark.parametrize("question,kind", [
     ("How long did the talks last?", "duration"),
+    # a query of keywords asks a date by naming it, first or last; "update" is no date
+    ("Sullivan Yang Jiechi Rome talks date", "time"),
+    ("date of the Anchorage talks?", "time"),
+    ("Rome talks update?", None),
     ("cuoc hop keo dai bao lau", "duration"),
     ("When did the strike begin?", "time"),
     ("How many ships were sunk?", "number"),
@@ -184,6 +190,18 @@ def test_a_name_is_found_as_written_or_as_the_glossary_renders_it() -> None:
     assert renderings("US") == renderings("U.S.") == ("Mỹ", "Hoa Kỳ")  # an acronym, as written in capitals
     assert renderings("United Nations") == ("Liên Hợp Quốc",)  # a term, whole
     assert "Trung Quốc" in renderings("China") and renderings("Xi") == ("Tập Cận Bình",)
+
+
+def test_a_name_is_found_by_the_terms_it_is_made_of() -> None:
+    """ "US State Department" is "US" and "State Department" (not "State" and "Department", which the text does not say):
+    a passage saying "Bộ ngoại giao Mỹ" has it."""
+    assert name_parts("US State Department") == ("US", "State Department")
+    assert name_parts("Sullivan Yang Jiechi Rome") == ("Sullivan", "Yang Jiechi", "Rome")
+    passage = "Bộ ngoại giao Mỹ cho biết họ sẽ gây sức ép tối đa đối với Triều Tiên."
+    accented = frozenset(words(passage.lower()))
+    folded = frozenset(words(fold(passage).lower()))
+    assert not name_missing("What does the US State Department want from North Korea?", folded, accented)
+    assert name_missing("What does the US Defense Department want from North Korea?", folded, accented)
 
 
 @pytest.mark.parametrize(("sentence", "is_time"), [

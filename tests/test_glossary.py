@@ -236,6 +236,28 @@ def test_a_peace_proposal_is_the_plan_news_writes_and_ending_a_conflict_stops_it
     assert not answer.abstained and "thiếu chi tiết" in answer.answer
 
 
+def test_pressure_urgency_submitting_and_last_week_as_news_writes_them() -> None:
+    """ "gây sức ép", "cấp thiết", "đệ trình", "tuần trước", "khiến ... hơn": the news senses next to the dictionary's."""
+    assert "sức ép" in translate("How much pressure did they put on Pyongyang?")
+    assert "cấp thiết" in translate("What made the meeting more urgent?")
+    assert "khiến" in translate("What made the meeting more urgent?")
+    assert {"đệ trình", "tuần trước"} <= set(translate("What did China submit last week?"))
+    assert {"tháng tới", "năm ngoái"} <= set(translate("Will they meet next month, as they did last year?"))
+
+
+def test_a_plan_submitted_last_week_and_pressure_on_a_country_are_answered(seeds: QAService) -> None:
+    """Asked in English, the passage saying "Tuần trước, Trung Quốc đã trình bày một kế hoạch hòa bình bốn điểm lên
+    Liên Hợp Quốc" answers (it was refused at 0.08, "last" read as "cuối cùng"); so does "gây sức ép tối đa" for the
+    pressure the US State Department wants (refused at 0.17: "State" and "Department" were looked for one by one)."""
+    answer = seeds.ask("What did China submit to the United Nations last week regarding the war?")
+    assert not answer.abstained and "kế hoạch hòa bình bốn điểm" in answer.answer
+    answer = seeds.ask("What kind of pressure does the US State Department want to put on North Korea?")
+    assert not answer.abstained and "sức ép tối đa" in answer.answer
+    # "last month" is "tháng trước" (the names alone found it before, a passage lacking them ranking above it)
+    answer = seeds.ask("Where did Biden and Xi meet last month?")
+    assert not answer.abstained and "San Francisco hồi tháng trước" in answer.answer
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")
