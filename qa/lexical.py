@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from qa import containers, synonyms
 from qa.bm25_build import (CorpusTokenizer, Field as _Field, Vocabulary, bm25_index, count_matrix, counted_stats,
                            counts_from_scores, lengths_of, mask as _mask, scores_from_counts, widen as _widen)
-from qa.text import bigrams, fold, nfc, split_compounds, words
+from qa.text import bigrams, fold, split_compounds, words
 from qa.asking import without_asking_words
 from qa.stopwords import ASKING_HEADS, ASKING_HEADS_FOLDED, STOPWORDS
 
@@ -69,17 +69,6 @@ def query_terms(query: str, *, folded: bool) -> QueryTerms:
     unigrams = [t for t in split_compounds(topical) if t not in STOPWORDS]
     pairs = _pairs(base)
     return QueryTerms(tuple(dict.fromkeys(unigrams)), tuple(dict.fromkeys(pairs)))
-
-
-_HYPHENATED = re.compile(r"(?<![\w-])\w+(?:-\w+)+(?![\w-])")
-
-
-@lru_cache(maxsize=4096)
-def _joined_names(query: str, *, folded: bool) -> frozenset[str]:
-    """The hyphenated names of a question, each part capitalised ("Mỹ-Nhật-Hàn", "US-China"; not a loanword's syllables,
-    "rô-to"), as the index writes tokens."""
-    return frozenset((fold(m) if folded else m).lower() for m in _HYPHENATED.findall(nfc(query))
-                     if all(part[:1].isupper() for part in m.split("-")))
 
 
 def _pairs(base: list[str]) -> list[str]:
@@ -375,24 +364,14 @@ class LexicalIndex:
     def weights(self, query: str, diacritics: bool) -> list[tuple[dict[str, float], float]]:
         """IDF weights of the query's unigrams and of its bigrams (memoised: asked once per sentence)."""
         field = self.accented if diacritics else self.folded
-        return self.memo((query, diacritics), lambda: self._group_weights(
-            query_terms(query, folded=not diacritics), field, _joined_names(query, folded=not diacritics)))
+        return self.memo((query, diacritics),
+                         lambda: self._group_weights(query_terms(query, folded=not diacritics), field))
 
     @staticmethod
-    def _group_weights(terms: QueryTerms, field: _Field, joined: frozenset[str] = frozenset()) -> list[tuple[dict[str, float], float]]:
-        """``joined``: hyphenated names of the question ("mỹ-nhật-hàn" of "cuộc gặp Mỹ-Nhật-Hàn"); one the index never
-        holds weighs nothing, nor do its pairs: its parts are terms of their own, and the news writes "Mỹ, Nhật Bản và
-        Hàn Quốc" (the rarest of terms, missing, it had the question refused at 0.06). Bundled seed sets (1,731 q):
-        one more found, one more answer sentence; two unanswerable questions that abstained only for the missing token
-        ("Mỹ-Nhật-Hàn", "an ninh Mỹ-Trung") answered; XQuAD unchanged (with loanwords' syllables too, "ro-to": one
-        found lost)."""
-        def unheld(term: str) -> bool:
-            return any(j in term for j in joined) and not field.occurs(term)
-
+    def _group_weights(terms: QueryTerms, field: _Field) -> list[tuple[dict[str, float], float]]:
         groups = []
         for group in (terms.unigrams, terms.bigrams):
-            # query_terms lists each term once
-            weights = {t: field.idf(t) for t in group if not (joined and unheld(t))}
+            weights = {t: field.idf(t) for t in group}  # query_terms lists each term once
             total = sum(weights.values())
             if weights and total:
                 groups.append((weights, total))
