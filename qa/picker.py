@@ -102,7 +102,8 @@ _PRONOUN_START = re.compile(r"(?:Ông|Bà|Họ|Người này|(?:Anh|Chị|Cô|C�
 
 def _gloss_cover(snapshot: Snapshot, gloss: Groups, main: str | None) -> Scorer:
     """The share of an English question's glossary phrases in a sentence; with a clause setting something aside
-    (``main``: the rest, ``qa.exclusion``), the rest's phrases weigh ``SET_ASIDE_STRESS`` times more, as its words do."""
+    (``main``: the rest, ``qa.exclusion``), the rest's phrases weigh 1 + ``SET_ASIDE_STRESS`` times as much, as its words
+    do."""
     whole = gloss_scorer(snapshot.lexical, gloss)
     rest = glossed_groups(main) if main else ()
     if not rest:
