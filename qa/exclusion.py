@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# the clause ends at a comma (or, in Vietnamese, at "thì": "Ngoài Ukraine thì hai bên còn bàn gì?"); "Ngoài ra, …"
-# (in addition) sets nothing aside
-_SETTING_ASIDE = (r"(?:apart\s+from|aside\s+from|besides|other\s+than|in\s+addition\s+to|except\s+for|ngoài|ngoai"
-                  r"|bên\s+cạnh|ben\s+canh)(?!\w)(?!\s+ra\b)")
+from qa import glossary
+from qa.text import fold
+
+# the clause ends at a comma (or, in Vietnamese, at "thì": "Ngoài Ukraine thì hai bên còn bàn gì?"); "ngoài" that
+# begins a compound with the next word sets nothing aside ("Ngoài ra, …", in addition; "ngoai truong" typed without
+# accents is "ngoại trưởng": ``_compound``)
+_SETTING_ASIDE = (r"(?P<word>apart\s+from|aside\s+from|besides|other\s+than|in\s+addition\s+to|except\s+for|"
+                  r"ngoại\s+trừ|ngoai\s+tru|ngoài|ngoai|bên\s+cạnh|ben\s+canh)(?!\w)")
 _LEADING = re.compile(rf"^\s*{_SETTING_ASIDE}\s+(?P<set_aside>[^,;?.]+?)(?:\s*,\s*|\s+(?:thì|thi)\s+)(?P<main>\w.*)$",
                       re.IGNORECASE | re.DOTALL)
 
@@ -30,7 +34,15 @@ def main_clause(question: str) -> str | None:
     """The question without its clause setting something aside, or None when it has none:
     "Besides military aid, what did Moscow ask Beijing for?" -> "what did Moscow ask Beijing for?"."""
     found = _LEADING.match(question) or _CLOSING.match(question)
-    return found.group("main") if found else None
+    return found.group("main") if found and not _compound(found.group("word"), found.group("set_aside")) else None
+
+
+def _compound(word: str, after: str) -> bool:
+    """Whether a one-word "ngoài" and the first word after it are a compound ("ngoài ra", "ngoai truong")."""
+    if " " in word.strip():
+        return False
+    pair = f"{word}_{after.split()[0]}".lower()
+    return pair in glossary.compounds(folded=pair == fold(pair))  # typed without accents: the folded compounds
 
 
 # what a sentence says when it adds to something said before: "Moskva còn đề nghị …", "hai bên cũng thảo luận …"; more
