@@ -20,6 +20,11 @@ from qa.text import fold, words
     ("Sullivan Yang Jiechi Rome talks date", "time"),
     ("date of the Anchorage talks?", "time"),
     ("Rome talks update?", None),
+    # and a duration or a place the same way; or as "What was the duration / venue of ...?"
+    ("Rome talks duration", "duration"), ("duration of the Rome talks", "duration"),
+    ("What was the duration of the talks?", "duration"),
+    ("Anchorage talks venue", "place"), ("location of the trilateral meeting", "place"),
+    ("What is the venue of the meeting?", "place"),
     ("cuoc hop keo dai bao lau", "duration"),
     ("When did the strike begin?", "time"),
     ("How many ships were sunk?", "number"),

@@ -258,6 +258,28 @@ def test_a_plan_submitted_last_week_and_pressure_on_a_country_are_answered(seeds
     assert not answer.abstained and "San Francisco hồi tháng trước" in answer.answer
 
 
+def test_a_capital_stands_for_its_country_and_news_senses_of_common_words() -> None:
+    """A capital is its government in the news ("Manila's counter-terror efforts": the Philippines'); "announce" is also
+    "tuyên bố", "keep ... -ing" "tiếp tục", "weigh" "cân nhắc" / "xem xét", "online" "qua mạng", "yearly" "mỗi năm",
+    "spread" "mở rộng", "tougher sanctions" "siết chặt trừng phạt", a duration what "kéo dài", a location "địa điểm"."""
+    assert "Philippines" in translate("What did Manila say?")
+    assert {"Iran", "Thổ Nhĩ Kỳ", "Ấn Độ"} <= set(translate("Tehran, Ankara and New Delhi"))
+    assert {"tuyên bố", "tiếp tục"} <= set(translate("They announced they would keep supporting it"))
+    assert {"xem xét", "qua mạng", "mỗi năm", "mở rộng"} <= set(translate("weighing the yearly take of online scams that spread"))
+    assert "siết chặt trừng phạt" in translate("Are they weighing tougher sanctions?")
+    assert "kéo dài" in translate("Rome talks duration") and "địa điểm" in translate("location of the talks")
+
+
+def test_a_capital_for_its_country_and_a_yearly_estimate_are_answered(seeds: QAService) -> None:
+    """The sentence saying "... các nỗ lực chống khủng bố của chính phủ Philippines" answers a question about Manila's
+    (refused at 0.09: "Manila" was a name the passage lacked), and Interpol's "3.000 tỷ USD mỗi năm" the yearly take of
+    online scams ("lừa đảo qua mạng" was not "trực tuyến"; refused at 0.44)."""
+    answer = seeds.ask("When did the Trump administration announce it would keep backing Manila's counter-terror efforts?")
+    assert not answer.abstained and "Ngày 25/5" in answer.answer
+    answer = seeds.ask("Interpol estimate of the yearly take from online scams that spread out of Southeast Asia")
+    assert not answer.abstained and "3.000 tỷ USD" in answer.answer
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")

@@ -21,6 +21,8 @@ from qa.service import QAService
     ("What title does VOV give General Fang Fenghui?", "001"), ("How did VOV describe US-China relations?", "001"),
     ("VOV giới thiệu ông Dương Khiết Trì với chức danh gì?", "001"),
     ("to quoc gioi thieu tuong phong phong huy voi chuc vu gi", "000"),
+    # keywords headed by the outlet, as a headline is: "VOV: ...", "CLO - ..."
+    ("VOV: state of US-China ties after the leaders' summit", "001"), ("CLO - cuoc hop ba ben o Washington", "004"),
 ])
 def test_a_named_outlet_picks_its_articles(seeds: QAService, question: str, doc: str) -> None:
     snap = seeds.snapshot()
@@ -36,6 +38,7 @@ def test_a_named_outlet_picks_its_articles(seeds: QAService, question: str, doc:
     "nong do cua clo trong nuoc la bao nhieu", "Who is the CLO of the company?",  # chlorine, a chief officer
     "Who met in Rome?",
     "Bảo vệ tổ quốc viết thế nào?", "Ai đã viết về tổ quốc gọi là gì?",  # not the subject that begins the question
+    "Tổ quốc là gì?", "Nồng độ CLO: bao nhiêu là an toàn?",  # a name heading the question but not before a colon or dash
 ])
 def test_no_outlet_named(seeds: QAService, question: str) -> None:
     assert named_outlet(question, seeds.snapshot()) is None
