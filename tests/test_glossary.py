@@ -268,6 +268,8 @@ def test_a_capital_stands_for_its_country_and_news_senses_of_common_words() -> N
     assert {"xem xét", "qua mạng", "mỗi năm", "mở rộng"} <= set(translate("weighing the yearly take of online scams that spread"))
     assert "siết chặt trừng phạt" in translate("Are they weighing tougher sanctions?")
     assert "kéo dài" in translate("Rome talks duration") and "địa điểm" in translate("location of the talks")
+    # "Which militant group does Washington hope ...?" of "Mỹ mong muốn ... đánh bại lực lượng nhà nước Hồi giáo IS"
+    assert {"lực lượng", "mong muốn"} <= set(translate("Which group does Washington hope to defeat?"))
 
 
 def test_a_capital_for_its_country_and_a_yearly_estimate_are_answered(seeds: QAService) -> None:
@@ -278,6 +280,8 @@ def test_a_capital_for_its_country_and_a_yearly_estimate_are_answered(seeds: QAS
     assert not answer.abstained and "Ngày 25/5" in answer.answer
     answer = seeds.ask("Interpol estimate of the yearly take from online scams that spread out of Southeast Asia")
     assert not answer.abstained and "3.000 tỷ USD" in answer.answer
+    answer = seeds.ask("Which militant group does Washington hope China will help defeat?")  # was 4th
+    assert not answer.abstained and "Hồi giáo IS" in answer.answer
 
 
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:

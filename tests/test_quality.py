@@ -268,10 +268,11 @@ def test_thirteenth_heldout_questions_about_the_seeds() -> None:
 
 def test_fourteenth_heldout_questions_about_the_seeds() -> None:
     """Written at the start of a session from the articles alone, before its changes."""
-    # measured hit@1 0.870 / 0.953 / 1.000, answer@1 0.804 / 0.953 / 0.952 (first: 0.826 / 0.953 / 1.000 and
-    # 0.761 / 0.953 / 0.952, before keyword queries naming a duration, "VOV: ..." and capitals for their countries)
+    # measured hit@1 0.891 / 0.953 / 1.000, answer@1 0.826 / 0.953 / 0.952 (first: 0.826 / 0.953 / 1.000 and
+    # 0.761 / 0.953 / 0.952, before keyword queries naming a duration, "VOV: ...", capitals for their countries and
+    # "group" as "lực lượng")
     # unanswerable abstaining: of 20; measured 13 (first 13)
     # answerable refused: of 110; measured 11 (first 13)
     # cross: measured 0.946
-    _seed_set("heldout14.jsonl", 130, 20, {"en": (0.84, 0.78), "vi": (0.93, 0.93), "vi-nodiac": (0.95, 0.90)},
+    _seed_set("heldout14.jsonl", 130, 20, {"en": (0.86, 0.80), "vi": (0.93, 0.93), "vi-nodiac": (0.95, 0.90)},
               abstaining=12, refused=12, cross=0.90)
