@@ -63,9 +63,8 @@ def query_terms(query: str, *, folded: bool) -> QueryTerms:
     query = without_asking_words(query)  # "giữ chức vụ gì", "bài báo ... đăng ngày nào" are in no answer
     base = [_POSSESSIVE.sub("", w) or w for w in words(fold(query) if folded else query)]
     heads = ASKING_HEADS_FOLDED if folded else ASKING_HEADS
-    what = "gi" if folded else "gì"
     # "điều" of "điều gì" asks (what thing); "điều kiện", "điều tra" do not
-    topical = [w for w, after in zip(base, [*base[1:], ""]) if not (w in heads and after == what)]
+    topical = [w for w, after in zip(base, [*base[1:], ""]) if (w, after) not in heads]
     unigrams = [t for t in split_compounds(topical) if t not in STOPWORDS]
     pairs = _pairs(base)
     return QueryTerms(tuple(dict.fromkeys(unigrams)), tuple(dict.fromkeys(pairs)))

@@ -30,6 +30,8 @@ _ADDRESS = frozenset({"ông", "bà", "ong"})
 # question's other words weigh more: "trieu tien thu ten lua tam ngan de phan ung voi dieu gi" of a passage on Nixon).
 # benchmarks/calibrate_abstention.py, accented / unaccented: XQuAD's hard negatives (the right article left out)
 # answered 17.1 / 19.6% -> 16.1 / 19.0%, unaccented questions asked of the seeds abstaining 0.976 -> 0.973.
-ASKING_HEADS = frozenset({"điều", "cái", "chuyện"})
-ASKING_HEADS_FOLDED = frozenset({"dieu", "cai", "chuyen"})
+# The same for "nhờ" of "nhờ đâu" (thanks to what: "Nhờ đâu mà quan hệ Mỹ-Trung trở nên ấm áp hơn?" weighed "nhờ", in no
+# answer, as much as "ấm áp"). Each head with the asking word it comes before.
+ASKING_HEADS = frozenset({("điều", "gì"), ("cái", "gì"), ("chuyện", "gì"), ("nhờ", "đâu")})
+ASKING_HEADS_FOLDED = frozenset({("dieu", "gi"), ("cai", "gi"), ("chuyen", "gi"), ("nho", "dau")})
 STOPWORDS = frozenset(_STOP_VI.split()) | frozenset(fold(_STOP_VI).split()) | frozenset(_STOP_EN.split()) | _ADDRESS

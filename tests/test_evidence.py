@@ -162,3 +162,7 @@ def test_a_noun_that_only_begins_a_word_still_counts() -> None:
     assert "điều" in query_terms("Cơ quan nào điều tra vụ việc?", folded=False).unigrams
     assert "dieu" in query_terms("co quan nao dieu tra vu viec", folded=True).unigrams
     assert "điều" not in query_terms("Họ thảo luận điều gì?", folded=False).unigrams
+    # "nhờ đâu" asks why (thanks to what); "nhờ Trung Quốc giúp" is a request
+    assert "nhờ" not in query_terms("Nhờ đâu mà quan hệ Mỹ-Trung ấm áp hơn?", folded=False).unigrams
+    assert "nho" not in query_terms("nho dau ma quan he my trung am ap hon", folded=True).unigrams
+    assert "nhờ" in query_terms("Nga nhờ Trung Quốc giúp gì?", folded=False).unigrams

@@ -28,6 +28,9 @@ def test_a_phrase_a_passage_lacks_is_found_through_its_synonym() -> None:
     assert {"lo", "lo_ngại"} <= synonyms.widen(passage, plan)
     assert synonyms.widen(frozenset({"mỹ", "lo", "ngại", "lo_ngại"}), plan) == {"mỹ", "lo", "ngại", "lo_ngại"}
     assert synonyms.widen(frozenset({"mỹ"}), plan) == {"mỹ"}  # nothing of it there
+    # relations "ấm áp hơn" (warmer) are what the news writes "nồng ấm hơn"
+    assert {"ấm", "áp", "ấm_áp"} <= synonyms.widen(frozenset({"nồng", "ấm", "nồng_ấm"}), synonyms.plan(
+        "Quan hệ Mỹ-Trung ấm áp hơn nhờ đâu?", folded=False))
 
 
 @pytest.mark.parametrize("credit", [0.0, synonyms.CREDIT])
