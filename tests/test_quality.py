@@ -25,6 +25,8 @@ costs answers fails here and not only in a benchmark nobody ran.
   that read it (English names for Chinese officials, outlets and credits, related articles' leads; 20 unanswerable).
 - ``seeds-eval/heldout9.jsonl``: 130 more by a ninth reader, from the articles alone, written at the start of the
   session that read it (the related news at the foot of a page, the publisher's own lines; 20 unanswerable).
+- ``seeds-eval/heldout10.jsonl`` to ``heldout14.jsonl``: 130 each by five more readers, the same way (20 unanswerable
+  each).
 """
 
 from __future__ import annotations
