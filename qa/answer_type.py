@@ -42,8 +42,9 @@ _TIME_UNITS_EN = "seconds|minutes|hours|days|weeks|months|years|decades|centurie
 _CUES: list[tuple[AnswerType, str, str]] = [
     # "how long ago" asks when: "cách đây bao lâu" is answered by "hồi tháng trước"
     ("duration", f"(?<!cách đây )bao lâu|bao nhiêu (?:{_TIME_UNITS_VI}|thời gian)|mấy (?:tiếng|ngày|tuần|tháng|năm)",
+     # ... and keywords that name one: "duration of the Rome talks", "Rome talks duration"
      rf"how long(?! ago)|(?:for )?how many (?:{_TIME_UNITS_EN})|how much time|"
-     r"(?:what|which) (?:is|was|were) the (?:total )?duration|^duration of|duration(?=\W*$)"),  # keywords: "duration of the Rome talks", "Rome talks duration"
+     r"(?:what|which) (?:is|was|were) the (?:total )?duration|^duration of|duration(?=\W*$)"),
     ("time", "khi nào|năm nào|bao giờ|lúc nào|ngày nào|tháng nào|thời gian nào|thời điểm nào|"
              "ngày mấy|tháng mấy|năm mấy|cách đây bao lâu",
      r"how long ago|when|(?:what|which) (?:exact |precise )?(?:year|month|date|day|time|weekday)|(?:what|which) (?:is|was|were) the "
@@ -54,8 +55,9 @@ _CUES: list[tuple[AnswerType, str, str]] = [
     ("number", "bao nhiêu|mấy|bao lâu",
      rf"how many|how much|how long|how old|what percentage|what number|{SIZE_ASKED}"),
     ("person", "ai|người nào", rf"who|whom|whose|which {_BETWEEN.format(other=_PLACE_EN)}(?:{_PERSON_EN})"),
+    # (keywords too: "venue of the talks", "Rome talks venue")
     ("place", "ở đâu|đâu|nơi nào|thành phố nào|nước nào", rf"where|which {_BETWEEN.format(other=_PERSON_EN)}(?:{_PLACE_EN})|"
-     r"(?:what|which) (?:is|was|were) the (?:location|venue)|^(?:location|venue) of|(?:location|venue)(?=\W*$)"),  # keywords: "venue of the talks", "Rome talks venue"
+     r"(?:what|which) (?:is|was|were) the (?:location|venue)|^(?:location|venue) of|(?:location|venue)(?=\W*$)"),
     # an amount named rather than asked: "Tỷ lệ thất nghiệp năm 2020?", but "Khu vực nào ... nổi tiếng với tỷ lệ tội
     # phạm cao?" asks for a place ("(noun) nào" comes first)
     ("number", "số lượng|tỷ lệ|tỉ lệ|phần trăm", "percentage"),

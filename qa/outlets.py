@@ -42,6 +42,9 @@ _ITS = r"(?:['’]s)?\s+(?:reports?|articles?|story|stories|pieces?|photos?|pict
 # reporting)
 _DOES = r"(?:does|did|do)\s+(?:the\s+)?"
 _REPORTS = r"\s+(?:gioi thieu|dua tin|viet|goi|mo ta|dan loi|trich dan|cho biet|nhac den|nhac toi)(?!\w)"
+# ... or it heads the question before a colon or a dash, as a headline names its source ("VOV: state of US-China ties",
+# "VOV.VN - ...")
+_HEADING = r"(?:\.(?:com|net|org|vn)(?:\.vn)?)?\s*[:|–—-]\s"
 # the words around a name that refer to the outlet's article ("Trong bài của báo VOV", "the CLO report on"), which go
 # with it
 # (with what says it is mentioned there: "được nhắc đến trong bài của báo VOV", "mentioned in the CLO report")
@@ -80,7 +83,7 @@ def _outlets(snapshot: Snapshot) -> tuple[re.Pattern[str], dict[str, NamedOutlet
             names = "|".join(r"\s+".join(map(re.escape, key.split())) for key in sorted(by_name, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:(?:{_CUE})\s+(?P<a>{names})(?!\w)|(?P<cue>{_ARTICLE_CUE})\s+"
                                  rf"(?P<c>{names})(?!\w)|(?P<b>{names}){_ITS}|{_DOES}(?P<d>{names})(?!\w)|"
-                                 rf"(?P<e>{names}){_REPORTS}|^\s*(?P<f>{names})\s*[:|–—-]\s)")
+                                 rf"(?P<e>{names}){_REPORTS}|^\s*(?P<f>{names}){_HEADING})")
             found = pattern, {key: NamedOutlet(name, frozenset(docs)) for key, (name, docs) in by_name.items()}
         snapshot.memo[("outlets",)] = found
     return found or None  # type: ignore[return-value]
@@ -103,8 +106,9 @@ def _named(question: str, snapshot: Snapshot) -> tuple[NamedOutlet, tuple[int, i
         group = next(g for g in ("a", "c", "b", "d", "e", "f") if m.group(g) is not None)
         if group == "c" and not _is_article(written, low, m):
             continue
-        if group == "d" and written[m.start() : m.start("d")] != low[m.start() : m.start("d")]:  # "nồng độ CLO" is no
-            continue  # "do CLO": the English verb is typed without accents
+        # the English verb is typed without accents: "nồng độ CLO" is no "do CLO"
+        if group == "d" and written[m.start() : m.start("d")] != low[m.start() : m.start("d")]:
+            continue
         if group == "e" and low[: m.start()].strip(" ,;:-") not in ("", "theo"):  # "Bảo vệ tổ quốc viết thế nào?"
             continue  # is no outlet's: the subject that reports begins the question
         return by_name[" ".join(m.group(group).split())], m.span(group), group in ("d", "e")

@@ -23,6 +23,7 @@ from qa.service import QAService
     ("to quoc gioi thieu tuong phong phong huy voi chuc vu gi", "000"),
     # keywords headed by the outlet, as a headline is: "VOV: ...", "CLO - ..."
     ("VOV: state of US-China ties after the leaders' summit", "001"), ("CLO - cuoc hop ba ben o Washington", "004"),
+    ("VOV.VN: quan hệ Mỹ-Trung", "001"),
 ])
 def test_a_named_outlet_picks_its_articles(seeds: QAService, question: str, doc: str) -> None:
     snap = seeds.snapshot()
