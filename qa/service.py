@@ -30,6 +30,7 @@ from qa.conversation import contextualize
 from qa.courtesy import as_asked
 from qa.credits import credited
 from qa.errors import ModelUnavailable, QABusy
+from qa.heap import freeze_long_lived
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune, text_source, too_large
 from qa.limits import checked_request
@@ -55,9 +56,11 @@ def _log(message: str) -> None:
 class LoadOnce(Generic[T]):
     """A model loaded on first use, at most once per service; a failure is reported once and remembered."""
 
-    def __init__(self, load: Callable[[], T], warn: Callable[[str], None]) -> None:
+    def __init__(self, load: Callable[[], T], warn: Callable[[str], None],
+                 then: Callable[[], None] | None = None) -> None:
         self._load = load
         self._warn = warn
+        self._then = then  # after the first attempt, loaded or not
         self._lock = threading.Lock()
         self._tried = False
         self.value: T | None = None
@@ -74,6 +77,8 @@ class LoadOnce(Generic[T]):
                 # anything else (Ctrl-C during the load) leaves it untried: the next question loads it,
                 # rather than answering lexically with no word of why
                 self._tried = True
+                if self._then is not None:
+                    self._then()
             return self.value
 
     def reset(self) -> None:
@@ -123,6 +128,7 @@ class QAService:
                                  passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout,
                                  backend=settings.backend),
             encoder_warn or warn,  # a caller that shows the fallback in each answer passes a no-op here
+            then=self._settle,
         )
         self._reranker = LoadOnce(
             lambda: load_reranker(settings.reranker, timeout=settings.model_load_timeout) if settings.reranker else None,
@@ -131,6 +137,12 @@ class QAService:
 
     def encoder(self) -> Encoder | None:
         return self._encoder.get()
+
+    def _settle(self) -> None:
+        """Once the model's libraries are in, keep the garbage collector off them for good (``qa.heap``), unless
+        this service has an index open already: frozen, it would outlive the write that replaces it."""
+        if self._snapshot is None:
+            freeze_long_lived()
 
     def reranker(self) -> Reranker | None:
         """The optional cross-encoder (QA_RERANKER); None when off or unavailable."""
@@ -328,6 +340,8 @@ class QAService:
         if announced is not None:
             announced.announce()
         try:
+            if requested != "lexical":
+                self.encoder()  # on a first question, the model before the index (``_settle``)
             snap = self.snapshot()
             encoder, why = self._dense_status(snap, requested)
             used: Mode = requested if encoder is not None else "lexical"
