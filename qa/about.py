@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from qa.photos import asks_credit
 from qa.text import either_accents, fold, nfc
 
 AboutKind = Literal["date", "author", "agency", "outlet", "category"]
@@ -30,7 +31,12 @@ _NOT_WRITTEN = "phát biểu|hát|thơ|học|thi|dự thi|giảng|toán|diễn v
 _ARTICLE_VI = (rf"bài báo|bài viết|bản tin|tin bài|(?<=viết )bài(?!\s+(?:{_NOT_WRITTEN})(?!\w))|"
                rf"(?<=viet )bai(?!\s+(?:{fold(_NOT_WRITTEN)})(?!\w))|(?<!đánh )(?<!con )(?<!lá )(?<!quân )(?<!ván )"
                rf"bài(?!\s+(?:{_NOT_ARTICLE})(?!\w))|"
-               + fold("bài báo|bài viết|bản tin|tin bài") + r"|(?<!that )(?<!danh )(?<!tham )(?<!chien )bai(?=\s+(?:nay|do|ve|tren|cua)\b)")
+               + fold("bài báo|bài viết|bản tin|tin bài") + r"|(?<!that )(?<!danh )(?<!tham )(?<!chien )bai(?=\s+(?:nay|do|ve|tren|cua)\b)|"
+               # whatever follows, after its author's word ("tác giả bài Mỹ - Nhật - Hàn ...": no "bài Mỹ", anti-US)
+               # or before the newspaper that ran it ("bài Mỹ Trung chống khủng bố của báo Tổ Quốc")
+               rf"(?:(?<=tác giả )|(?<=tác giả của )|(?<=tac gia )|(?<=tac gia cua ))(?:bài|bai)(?!\s+(?:{_NOT_WRITTEN}|"
+               rf"{fold(_NOT_WRITTEN)})(?!\w))|(?<!that )(?<!danh )(?<!tham )(?<!chien )(?:bài|bai)"
+               r"(?=(?:\s+[\w-]+){1,8}?\s+(?:của|trên|cua|tren)\s+(?:tờ\s+|to\s+)?(?:báo|bao)(?!\s+(?:chí|chi)(?!\w))(?!\w))")
 # a "report" is one only as this one ("this report", "the news report"): "the UN report", "the report on inflation",
 # "to report the attack" are news
 _ARTICLE_EN = (r"(?:news\s+)?(?:article|story|stories|write-?up)s?|news\s+(?:item|piece|report)s?|piece(?!\s+of\b)|"
@@ -150,7 +156,10 @@ def about_kind(question: str, before: str | None = None, named: bool = False) ->
     on or the outlet that ran it; None for a question about the news. ``before``: the turn before, when this one
     follows it: after a question about an article, "Ai viết?" asks its author (a question that says more is about
     the news). ``named``: the question names an article in a way only the index knows ("the CLO report":
-    ``qa.outlets.names_its_article``)."""
+    ``qa.outlets.names_its_article``). Whose a photo in it is ("Ảnh minh họa bài ... lấy từ đâu?") asks for the
+    caption's credit (``qa.photos``), not for the article's source."""
+    if asks_credit(question):
+        return None
     found = _asking(question)
     if found is None and named:
         found = _asking(question, follows=True)

@@ -27,10 +27,17 @@ AnswerType = Literal["duration", "number", "time", "person", "place", "title"]
 # "(noun) nào": the noun nearest before "nào" says the kind ("Bộ trưởng Quốc phòng Mỹ nào", "khách sạn 5 sao
 # nào"; "Bộ trưởng đến thăm nước nào" asks for a place); "which (noun)" in English
 _PERSON_NOUNS = ("quan chức|bộ trưởng|ngoại trưởng|thứ trưởng|tổng thống|thủ tướng|nhà lãnh đạo|lãnh đạo|chủ tịch|"
-                 "đại sứ|cố vấn|phát ngôn viên|vua|hoàng đế|cầu thủ|ca sĩ|tác giả|nhà khoa học")
+                 "đại sứ|cố vấn|phát ngôn viên|người phát ngôn|vua|hoàng đế|cầu thủ|ca sĩ|tác giả|nhà khoa học|"
+                 "nhà ngoại giao|đặc phái viên|nghị sĩ|thượng nghị sĩ|tư lệnh|tham mưu trưởng|thống đốc|phóng viên|nhà báo|"
+                 "chuyên gia|giám đốc|trợ lý|nhân vật|người đứng đầu")
+# ... and written with accents only: typed without them "tuong" is also "tường", "tượng", "tưởng" ("ý tưởng nào"),
+# "thi truong" is "thị trường" (a market)
+_PERSON_NOUNS_ACCENTED = "tướng|thị trưởng"
 _PLACE_NOUNS = "khách sạn|thành phố|quốc gia|tỉnh|vùng|khu vực|địa điểm|sân bay|thủ đô|hòn đảo|con sông|châu lục"
 _PERSON_EN = ("minister|secretary|official|president|premier|leader|chairman|ambassador|adviser|advisor|"
-              "spokesman|spokeswoman|spokesperson|general|king|queen|emperor|player|singer|author|writer|scientist")
+              "spokesman|spokeswoman|spokesperson|general|king|queen|emperor|player|singer|author|writer|scientist|"
+              "diplomat|envoy|commander|senator|lawmaker|governor|mayor|journalist|reporter|expert|analyst|engineer|"
+              "director|negotiator")
 _PLACE_EN = "hotel|city|country|nation|province|state|region|place|venue|airport|capital|island|river|continent"
 # "Which South Korean official", "Which US national security adviser": up to three words between "which" and its noun,
 # none of them the other kind's noun, a verb that begins the question's clause or a preposition ("Which hotel did the
@@ -188,6 +195,7 @@ def _without_machines(folded: str) -> str:
 _NOUN_KINDS: dict[str, AnswerType] = {noun: kind for kind, nouns in (("person", _PERSON_NOUNS), ("place", _PLACE_NOUNS))
                                       for noun in nouns.split("|")}
 _NOUN_KINDS |= {fold(noun): kind for noun, kind in list(_NOUN_KINDS.items())}  # typed without diacritics
+_NOUN_KINDS |= {noun: "person" for noun in _PERSON_NOUNS_ACCENTED.split("|")}
 _BEFORE_NAO = re.compile(r"((?:\S+\s+){1,5})n[aà]o\b")
 # asking for a name: "Cố vấn an ninh quốc gia của Nhật Bản tên là gì?", "ong ten gi", "the name of the player",
 # "what was his name"; the kind is the thing named (a person noun, a place noun, "ông" / "bà" / "his" / "her")

@@ -69,6 +69,12 @@ from qa.snapshot import DocMeta
     ("Ngày đăng ký của bài thi là ngày nào?", None),
     ("tac gia cua that bai do la ai", None),  # "thất bại"
     ("nguon tin nao cho biet nga bi danh bai o kharkiv", None),  # "đánh bại"
+    # "bài Mỹ" is also anti-American: an article after its author's word or before the newspaper that ran it
+    ("ai la tac gia bai my nhat han thao luan ve trieu tien", "author"),
+    ("Bài Mỹ Trung chống khủng bố của báo Tổ Quốc theo nguồn nào?", "agency"),
+    ("Ai là tác giả bài thơ này?", None), ("Nguồn tin nào nói về làn sóng bài Mỹ của báo chí Trung Quốc?", None),
+    # whose a photo in it is: the caption's credit (``qa.photos``)
+    ("Ảnh minh họa bài Mỹ - Trung chống khủng bố của báo Tổ Quốc lấy từ đâu?", None),
     # one outlet that reported or ran the news: which ran the article, though no word names it; outlets, or one
     # described, are what the news says
     ("Which news site reported that US and Chinese officials would meet?", "outlet"),
@@ -110,6 +116,8 @@ def _first(seeds: QAService, question: str, **kwargs: object):
      "(Tổ Quốc) -"),
     ("Bài báo CLO về Mỹ, Nhật, Hàn thảo luận về Triều Tiên được đăng lúc mấy giờ?", "004", "24/03/2021 08:00 AM", None),
     ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "004", "Chấn Phong", None),
+    ("ai la tac gia bai my nhat han thao luan ve trieu tien", "004", "Chấn Phong", None),
+    ("bai my trung chong khung bo cua bao to quoc theo nguon nao", "000", "Theo reuters", None),
     ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "003", "Tin nổi bật, Tin tức hàng ngày",
      "Lĩnh vực: Tin nổi bật, Tin tức hàng ngày"),
 ])

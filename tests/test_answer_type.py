@@ -58,7 +58,13 @@ from qa.text import fold, words
     ("bo truong quoc phong my nao tham du", "person"),
     ("Đàm phán diễn ra tại khách sạn 5 sao nào?", "place"),
     ("Bộ trưởng đến thăm tỉnh nào?", "place"),
+    ("Vị tướng Trung Quốc nào tham dự đối thoại an ninh?", "person"), ("Nhà ngoại giao nào dẫn đầu phái đoàn?", "person"),
+    ("nguoi phat ngon nao noi vay", "person"), ("Thị trưởng thành phố nào phát biểu?", "place"),
+    # typed without accents "tuong" is also "tưởng", "thi truong" "thị trường" (a market): as written only
+    ("y tuong nao duoc de xuat", None), ("thi truong nao bi anh huong", None), ("Ý tưởng nào được đề xuất?", None),
     ("Which minister attended the talks?", "person"),
+    ("Which Chinese general attended?", "person"), ("Which US diplomat led the delegation?", "person"),
+    ("Which expertise is needed?", None),
     ("Which hotel hosted the talks?", "place"),
     # up to three words before the noun, none a verb, a preposition or the other kind's noun
     ("Which South Korean official was due to meet Jake Sullivan?", "person"),

@@ -25,7 +25,7 @@ costs answers fails here and not only in a benchmark nobody ran.
   that read it (English names for Chinese officials, outlets and credits, related articles' leads; 20 unanswerable).
 - ``seeds-eval/heldout9.jsonl``: 130 more by a ninth reader, from the articles alone, written at the start of the
   session that read it (the related news at the foot of a page, the publisher's own lines; 20 unanswerable).
-- ``seeds-eval/heldout10.jsonl`` to ``heldout14.jsonl``: 130 each by five more readers, the same way (20 unanswerable
+- ``seeds-eval/heldout10.jsonl`` to ``heldout15.jsonl``: 130 each by six more readers, the same way (20 unanswerable
   each).
 """
 
@@ -278,3 +278,14 @@ def test_fourteenth_heldout_questions_about_the_seeds() -> None:
     # cross: measured 0.946
     _seed_set("heldout14.jsonl", 130, 20, {"en": (0.86, 0.80), "vi": (0.93, 0.93), "vi-nodiac": (0.95, 0.90)},
               abstaining=12, refused=12, cross=0.90)
+
+
+def test_fifteenth_heldout_questions_about_the_seeds() -> None:
+    """Written at the start of a session from the articles alone, before its changes."""
+    # measured hit@1 0.957 / 1.000 / 1.000, answer@1 0.894 / 0.929 / 0.857 (first: 0.957 / 1.000 / 0.905 and
+    # 0.894 / 0.929 / 0.810, before "tác giả bài ...", "bài ... của báo X" and "vị tướng nào")
+    # unanswerable abstaining: of 20; measured 14 (first 14)
+    # answerable refused: of 110; measured 4 (first 4)
+    # cross: measured 0.969
+    _seed_set("heldout15.jsonl", 130, 20, {"en": (0.93, 0.86), "vi": (0.97, 0.90), "vi-nodiac": (0.95, 0.80)},
+              abstaining=13, refused=5, cross=0.93)
