@@ -248,28 +248,43 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
     """Does the sentence (in NFC) contain something of this type that the question does not already say? 1 when in
     figures (or as a name, a date), WORD_OFFER when only in words ("bốn điểm", "bảy tiếng"), else 0: a figure
     is the surer sign of an amount. For a place, 1 only for where something is ("tại Washington", "in Warsaw");
-    a known place merely named ("Mỹ muốn Triều Tiên ...") or another name, WORD_OFFER."""
+    a known place merely named ("Mỹ muốn Triều Tiên ...") or another name, WORD_OFFER. What the question says is found
+    among its words, never inside one: Nga (Russia) is not in "quan ngại", a "7" not in "2017"."""
     if kind is None:
         return 0.0
     asked = _folded_lower(question)
     if kind == "title":  # the office next to the name asked about: "Cố vấn An ninh Quốc gia Mỹ Jake Sullivan"
         return 1.0 if title_offered(sentence, question) else 0.0
     if kind == "place":  # where something is ("tại Washington") is surer than a country the sentence mentions
-        if any(item not in asked for item in _said_at(sentence)):
+        if any(_not_asked(item, asked) for item in _said_at(sentence)):
             return 1.0
         named = _offered(sentence, "place") + _offered(sentence, "person")  # a known place, or a name: perhaps one
-        return WORD_OFFER if any(item not in asked for item in named) else 0.0
+        return WORD_OFFER if any(_not_asked(item, asked) for item in named) else 0.0
     precisely = precise_ask(question) if kind in ("number", "time") else None
     if precisely:  # "thứ mấy", "ngày nào", "mấy giờ": an ordinal, a day, the hour
         return 1.0 if offered_precisely(sentence, precisely, asked) else 0.0
-    if any(item not in asked for item in _offered(sentence, kind)):
+    if any(_not_asked(item, asked) for item in _offered(sentence, kind)):
         return 1.0
-    if precisely is not None and precisely.age and any(item not in asked for item in _offered(sentence, "age")):
+    if precisely is not None and precisely.age and any(_not_asked(item, asked) for item in _offered(sentence, "age")):
         return 1.0  # "ở tuổi 39", "120 năm tuổi", "140 years old": an age, in years or another unit of time
     if precisely is not None and precisely.size:  # a size in figures: "lãnh đạo hai nước" says no deficit's size
         return 0.0
     words = _asked_words(asked)
     return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _not_asked(item: str, asked: str) -> bool:
+    """Whether a name, a figure or a date (folded, lower case) is not among the question's words (``asked``)."""
+    return _spaced(item) not in _spaced(asked)
+
+
+@lru_cache(maxsize=65536)
+def _spaced(text: str) -> str:
+    """A folded text's words, one space apart and padded, so that what is looked for is found only whole."""
+    return f" {' '.join(_WORD.findall(text))} "
 
 
 @lru_cache(maxsize=4096)

@@ -183,6 +183,15 @@ def test_amounts_in_words_are_offered_but_weigh_less_than_figures(sentence: str,
     ("Ông đã sang Pháp và Áo.", "place", "Where did he go?", 1.0),
     ("The talks opened in March.", "place", "Where did they meet?", 0.0),
     ("Họ gặp nhau tại Rome, Italy.", "place", "Họ gặp nhau ở Rome, Italy phải không?", 0.0),  # asked already
+    # what the question says already is among its words, not inside one: "nga" (Russia) is not in "quan ngai", "7"
+    # not in "2017"
+    ("Mỹ quan ngại trước việc Trung Quốc liên kết với Nga.", "place", "my quan ngai viec trung quoc lien ket voi nuoc nao",
+     WORD_OFFER),
+    ("Mỹ quan ngại trước việc Trung Quốc liên kết với Nga.", "place", "my lo ngai trung quoc lien ket voi nga", 0.0),
+    ("Ông nói chuyện với ông An.", "person", "Ngoại trưởng nói chuyện với ai ở Quảng Châu?", 1.0),
+    ("Ông nói chuyện với ông An.", "person", "Ông ấy nói chuyện với ông An à?", 0.0),
+    ("Có 7 phái đoàn tham dự.", "number", "Bao nhiêu phái đoàn tham dự hội nghị năm 2017?", 1.0),  # "7" of "2017"
+    ("Có 7 phái đoàn tham dự.", "number", "Có phải 7 phái đoàn tham dự không, bao nhiêu?", 0.0),
 ])
 def test_a_person_is_not_a_place(sentence: str, kind: str, question: str, strength: float) -> None:
     assert offer_strength(sentence, kind, question) == strength
