@@ -282,10 +282,10 @@ def test_fourteenth_heldout_questions_about_the_seeds() -> None:
 
 def test_fifteenth_heldout_questions_about_the_seeds() -> None:
     """Written at the start of a session from the articles alone, before its changes."""
-    # measured hit@1 0.957 / 1.000 / 1.000, answer@1 0.894 / 0.929 / 0.857 (first: 0.957 / 1.000 / 0.905 and
-    # 0.894 / 0.929 / 0.810, before "tác giả bài ...", "bài ... của báo X" and "vị tướng nào")
+    # measured hit@1 0.957 / 1.000 / 1.000, answer@1 0.894 / 0.929 / 0.905 (first: 0.957 / 1.000 / 0.905 and
+    # 0.894 / 0.929 / 0.810, before "tác giả bài ...", "bài ... của báo X" and "Nga" not found in "quan ngai")
     # unanswerable abstaining: of 20; measured 14 (first 14)
     # answerable refused: of 110; measured 4 (first 4)
     # cross: measured 0.969
-    _seed_set("heldout15.jsonl", 130, 20, {"en": (0.93, 0.86), "vi": (0.97, 0.90), "vi-nodiac": (0.95, 0.80)},
+    _seed_set("heldout15.jsonl", 130, 20, {"en": (0.93, 0.86), "vi": (0.97, 0.90), "vi-nodiac": (0.95, 0.85)},
               abstaining=13, refused=5, cross=0.93)
