@@ -284,6 +284,23 @@ def test_a_capital_for_its_country_and_a_yearly_estimate_are_answered(seeds: QAS
     assert not answer.abstained and "Hồi giáo IS" in answer.answer
 
 
+def test_an_ai_agent_a_cyberattack_and_an_audience_reached() -> None:
+    """"agent" is also "tác nhân" (an AI agent), "reach" "tiếp cận" (an audience), "social media" "truyền thông xã hội",
+    a cyberattack "tấn công mạng", and "per the report" "theo"."""
+    assert "tác nhân" in translate("Which AI agent is it?") and "tiếp cận" in translate("How many editors does it reach?")
+    assert {"truyền thông xã hội", "tấn công mạng"} <= set(translate("a cyberattack on a social media platform"))
+    assert "tấn công mạng" in translate("after the cyber attacks") and "theo" in translate("per the headlines")
+
+
+def test_related_headlines_on_an_ai_agent_and_an_audience_reached_are_answered(seeds: QAService) -> None:
+    """A related article's headline ("Manus của Trung Quốc thách thức Mỹ trong cuộc đua 'tác nhân AI'") and the
+    press-release notice ("tiếp cận hơn 6.500 cửa hàng truyền thông") were refused at 0.14 and 0.29."""
+    answer = seeds.ask("Which Chinese AI agent is challenging the US in the AI agent race?")
+    assert not answer.abstained and answer.answer.startswith("Manus")
+    answer = seeds.ask("How many media outlets does SeaPRwire say it reaches?")
+    assert not answer.abstained and "6.500" in answer.answer
+
+
 def test_a_stopword_is_translated_as_itself_never_as_another_word() -> None:
     assert not {"nai cái", "hươu cái"} & set(translate("What does Washington want?"))  # "does" is no doe
     assert "sau" in translate("What happened after the war?")

@@ -285,7 +285,7 @@ def test_fifteenth_heldout_questions_about_the_seeds() -> None:
     # measured hit@1 0.957 / 1.000 / 1.000, answer@1 0.894 / 0.929 / 0.905 (first: 0.957 / 1.000 / 0.905 and
     # 0.894 / 0.929 / 0.810, before "tác giả bài ...", "bài ... của báo X" and "Nga" not found in "quan ngai")
     # unanswerable abstaining: of 20; measured 14 (first 14)
-    # answerable refused: of 110; measured 4 (first 4)
+    # answerable refused: of 110; measured 2 (first 4, before "agent" as "tác nhân" and "reach" as "tiếp cận")
     # cross: measured 0.969
     _seed_set("heldout15.jsonl", 130, 20, {"en": (0.93, 0.86), "vi": (0.97, 0.90), "vi-nodiac": (0.95, 0.85)},
-              abstaining=13, refused=5, cross=0.93)
+              abstaining=13, refused=4, cross=0.93)
