@@ -8,13 +8,13 @@ such a thing *not already in the question* is more likely the answer.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import re
 from typing import Literal
 
-from qa import glossary
+from qa import glossary, places
 from qa.language import detect, syllable_shaped
+from qa.places import place_spans
 from qa.precise import SIZE_ASKED, offered_precisely, precise_ask
 from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc, word_matches
 from qa.titles import asks_title, title_offered
@@ -139,7 +139,6 @@ _NOT_A_COUNT = re.compile(r"(?i:(?<!mỗi )\b(?:năm|tháng|ngày)\s+\d+(?:/\d+)
 _AN_AGE = re.compile(r"\b(?:tuổi|aged|age)\s+(?:của\s+)?\d+|\b\d+\s*(?:tuổi|years?\s+old|-year-old)\b", re.IGNORECASE)
 _A_DURATION = re.compile(rf"\d[\d.,]*\s*(?:{_TIME_UNITS_VI}|{_UNITS_EN})(?!\w)", re.IGNORECASE)  # in the text as written
 _NAME = re.compile(r"\b[A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*)*")
-PLACES = Path(__file__).parent / "data" / "places.txt"
 # names of days and months are not someone (nor somewhere): "thứ Ba (23/3)", "on Thursday, March 18"
 _WEEKDAY = re.compile(r"(?i:(?<!\w)thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|(?<!\w)chủ\s+nhật(?!\w))|" + ENGLISH_CALENDAR)
 
@@ -325,7 +324,7 @@ def _offered(sentence: str, kind: AnswerType | Literal["age"]) -> tuple[str, ...
     # person / place: a capitalised name that is not in the question (sentence-initial words excluded); a
     # person is not a place: "Quan chức Mỹ và Trung Quốc gặp tại Rome, Italy" names nobody
     if kind == "place":
-        return tuple(fold(sentence[a:b]).lower() for a, b in _place_spans(sentence))
+        return tuple(fold(sentence[a:b]).lower() for a, b in place_spans(sentence))
     text = _without_places(sentence)
     return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(text) if m.start() > 0 and not _term_start(text, m))
 
@@ -350,63 +349,10 @@ def _said_at(sentence: str) -> tuple[str, ...]:
     return tuple(fold(m.group(1)).lower() for m in _AT.finditer(dateless))
 
 
-@lru_cache(maxsize=1)
-def _places() -> dict[str, tuple[tuple[tuple[str, ...], tuple[bool, ...]], ...]]:
-    """The place names of PLACES as lower-case words, by their first word, the longest first, each with which of
-    its words are capitalised (they must be in the sentence too: "Pháp" is France, "pháp luật" is law)."""
-    found: dict[str, set[tuple[tuple[str, ...], tuple[bool, ...]]]] = {}
-    for line in PLACES.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            words = [m.group(0) for m in word_matches(nfc(line))]
-            name = (tuple(w.lower() for w in words), tuple(w[0].isupper() for w in words))
-            found.setdefault(name[0][0], set()).add(name)
-    return {first: tuple(sorted(names, key=lambda n: len(n[0]), reverse=True)) for first, names in found.items()}
-
-
-def is_place(word: str) -> bool:
-    """Whether a word, in any case and with or without accents, is a place name of one word ("Sudan", "busan")."""
-    return fold(word).lower() in _one_word_places()
-
-
-@lru_cache(maxsize=1)
-def _one_word_places() -> frozenset[str]:
-    return frozenset(fold(name[0]) for names in _places().values() for name, _ in names if len(name) == 1)
-
-
-def begins_with_place(text: str) -> bool:
-    """Whether the text's first word begins a known place ("Rome?", "Triều Tiên thì sao?")."""
-    spans = _place_spans(text)
-    first = next(word_matches(text), None)
-    return bool(spans and first and spans[0][0] == first.start())
-
-
-def _place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
-    """Where the sentence names a known place: each name's (start, end), the longest name at each word."""
-    places, spans = _places(), []
-    words = list(word_matches(sentence))
-    lower = [m.group(0).lower() for m in words]
-    upper = [m.group(0)[0].isupper() for m in words]
-
-    def size_at(i: int) -> int:
-        for name, capitals in places.get(lower[i], ()):
-            n = len(name)
-            if tuple(lower[i : i + n]) == name and all(upper[i + k] for k in range(n) if capitals[k]):
-                return n
-        return 0
-
-    i = 0
-    while i < len(words):
-        size = size_at(i)
-        if size:
-            spans.append((words[i].start(), words[i + size - 1].end()))
-        i += size or 1
-    return tuple(spans)
-
-
 def _without_places(sentence: str) -> str:
     """The sentence with its places, days and months ("thứ Ba", "March") blanked out, the same length so
     positions hold."""
-    return _blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)] + list(_place_spans(sentence)))
+    return _blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)] + list(place_spans(sentence)))
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -419,4 +365,4 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
 def load() -> None:
     """Read the word lists now (a server's warm-up): the glossaries' compounds and the places."""
     glossary.load()
-    _places()
+    places.load()

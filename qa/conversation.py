@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from qa import glossary
-from qa.answer_type import begins_with_place
+from qa.places import begins_with_place
 from qa.stopwords import STOPWORDS
 from qa.text import fold, word_matches, words
 

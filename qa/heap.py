@@ -1,6 +1,6 @@
 """Keep Python's cyclic garbage collector off what lives as long as the process.
 
-Loading the encoder imports torch, transformers, sympy, scipy and scikit-learn: some 450,000 objects
+Loading the encoder imports torch, transformers, sympy, scipy and scikit-learn: some 470,000 objects
 (functions, tuples, dicts, cells) that are never garbage, out of ~500,000 in a warmed-up service on the
 seeds. CPython 3.11 traverses every one of them in each full collection, and as answers fill the
 service's caches a full collection comes every thousand or so fresh questions and takes 250-300 ms with

@@ -15,7 +15,6 @@ from pathlib import Path
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -29,8 +28,9 @@ from qa.config import Mode, Settings
 from qa.conversation import contextualize
 from qa.courtesy import as_asked
 from qa.credits import credited
-from qa.errors import ModelUnavailable, QABusy
+from qa.errors import QABusy
 from qa.heap import freeze_long_lived
+from qa.loading import LoadOnce
 from qa.ingest import IngestReport, Writer, collect_sources
 from qa.sources import check_prune, text_source, too_large
 from qa.limits import checked_request
@@ -44,47 +44,12 @@ from qa.snapshot import Snapshot
 from qa.watch import GenerationWatch
 
 
-T = TypeVar("T")
 QUERY_CACHE = 2048  # query vectors remembered (LRU)
 
 
 def _log(message: str) -> None:
     """The default ``warn``: the "qa" logger (shown on stderr by Python when the application configured no logging)."""
     logging.getLogger("qa").warning("%s", message.removeprefix("warning: "))
-
-
-class LoadOnce(Generic[T]):
-    """A model loaded on first use, at most once per service; a failure is reported once and remembered."""
-
-    def __init__(self, load: Callable[[], T], warn: Callable[[str], None],
-                 then: Callable[[], None] | None = None) -> None:
-        self._load = load
-        self._warn = warn
-        self._then = then  # after the first attempt, loaded or not
-        self._lock = threading.Lock()
-        self._tried = False
-        self.value: T | None = None
-        self.error: str | None = None
-
-    def get(self) -> T | None:
-        with self._lock:
-            if not self._tried:
-                try:
-                    self.value = self._load()
-                except ModelUnavailable as exc:
-                    self.error = str(exc)
-                    self._warn(f"warning: {exc}")
-                # anything else (Ctrl-C during the load) leaves it untried: the next question loads it,
-                # rather than answering lexically with no word of why
-                self._tried = True
-                if self._then is not None:
-                    self._then()
-            return self.value
-
-    def reset(self) -> None:
-        """Forget the model (``QAService.close``): the next ``get`` loads it again."""
-        with self._lock:
-            self._tried, self.value, self.error = False, None, None
 
 
 def make_batcher(encoder: Encoder, settings: Settings) -> QueryBatcher | None:

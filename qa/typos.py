@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 
-from qa.answer_type import is_place
+from qa.places import is_place
 from qa.glossary import renderings, vietnamese_syllables
 from qa.language import syllable_shaped
 from qa.stopwords import STOPWORDS

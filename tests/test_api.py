@@ -106,9 +106,9 @@ def test_the_warm_up_line_says_the_mode_that_answers(data_dir: Path, tmp_path: P
 
 def test_warm_up_reads_the_word_lists_before_the_first_question(data_dir: Path) -> None:
     """The glossaries and the places (45 ms and 8 ms to read) are not read by the first question to need them."""
-    from qa import answer_type, glossary
+    from qa import glossary, places
 
-    lists = (glossary.vietnamese_pairs, glossary.common_words, answer_type._places)
+    lists = (glossary.vietnamese_pairs, glossary.common_words, places._places)
     for read in (*lists, glossary.compounds):
         read.cache_clear()
     app = create_app(Settings(data_dir=data_dir))

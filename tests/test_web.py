@@ -128,7 +128,7 @@ def test_wheel_ships_the_static_files_and_the_glossary(tmp_path: Path) -> None:
     for name in STATIC_FILES:
         assert f"server/static/{name}" in names
     data_files = {path.name for path in (ROOT / "qa" / "data").iterdir() if not path.name.startswith(".")}
-    assert {"glossary-en-vi.tsv", "places.txt"} <= data_files  # read by qa/glossary.py, qa/answer_type.py
+    assert {"glossary-en-vi.tsv", "places.txt"} <= data_files  # read by qa/glossary.py, qa/places.py
     for data in data_files:
         assert f"qa/data/{data}" in names
 
