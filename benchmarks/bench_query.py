@@ -308,6 +308,7 @@ def main() -> None:
 
         settings = Settings(data_dir=data_dir, model=model)
         service = QAService(settings)
+        service.freeze_libraries()  # as `qa serve` does at start-up
         encoder = service.encoder()
         loads = {"start": load_average()}
         reference = None

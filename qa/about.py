@@ -28,14 +28,16 @@ _NOT_ARTICLE = ("phát biểu|hát|thơ|học|thi|dự thi|giảng|toán|diễn 
                 "kiểm tra|đăng|thuyết trình|bạc|ngoại|hoa|mỹ|trung|nhật|tiết|bố|trí")
 # ... and one that is written: "viết bài Mỹ - Trung ..." is an article, "viết bài thơ" is not
 _NOT_WRITTEN = "phát biểu|hát|thơ|học|thi|dự thi|giảng|toán|diễn văn|tập|luận|văn|ca|thuyết trình|kiểm tra|đăng"
+# typed without accents "bai" is also the "bại" of "thất bại", "đánh bại", "thảm bại", "chiến bại" (defeat)
+_NOT_DEFEAT = r"(?<!that )(?<!danh )(?<!tham )(?<!chien )"
 _ARTICLE_VI = (rf"bài báo|bài viết|bản tin|tin bài|(?<=viết )bài(?!\s+(?:{_NOT_WRITTEN})(?!\w))|"
                rf"(?<=viet )bai(?!\s+(?:{fold(_NOT_WRITTEN)})(?!\w))|(?<!đánh )(?<!con )(?<!lá )(?<!quân )(?<!ván )"
                rf"bài(?!\s+(?:{_NOT_ARTICLE})(?!\w))|"
-               + fold("bài báo|bài viết|bản tin|tin bài") + r"|(?<!that )(?<!danh )(?<!tham )(?<!chien )bai(?=\s+(?:nay|do|ve|tren|cua)\b)|"
+               + fold("bài báo|bài viết|bản tin|tin bài") + rf"|{_NOT_DEFEAT}bai(?=\s+(?:nay|do|ve|tren|cua)\b)|"
                # whatever follows, after its author's word ("tác giả bài Mỹ - Nhật - Hàn ...": no "bài Mỹ", anti-US)
                # or before the newspaper that ran it ("bài Mỹ Trung chống khủng bố của báo Tổ Quốc")
                rf"(?:(?<=tác giả )|(?<=tác giả của )|(?<=tac gia )|(?<=tac gia cua ))(?:bài|bai)(?!\s+(?:{_NOT_WRITTEN}|"
-               rf"{fold(_NOT_WRITTEN)})(?!\w))|(?<!that )(?<!danh )(?<!tham )(?<!chien )(?:bài|bai)"
+               rf"{fold(_NOT_WRITTEN)})(?!\w))|{_NOT_DEFEAT}(?:bài|bai)"
                r"(?=(?:\s+[\w-]+){1,8}?\s+(?:của|trên|cua|tren)\s+(?:tờ\s+|to\s+)?(?:báo|bao)(?!\s+(?:chí|chi)(?!\w))(?!\w))")
 # a "report" is one only as this one ("this report", "the news report"): "the UN report", "the report on inflation",
 # "to report the attack" are news

@@ -268,8 +268,8 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
         return 1.0  # "ở tuổi 39", "120 năm tuổi", "140 years old": an age, in years or another unit of time
     if precisely is not None and precisely.size:  # a size in figures: "lãnh đạo hai nước" says no deficit's size
         return 0.0
-    words = _asked_words(asked)
-    return WORD_OFFER if any(item.split()[0] not in words for item in _offered_words(sentence, kind)) else 0.0
+    # a number word compared whole: "hai" is not in "khai mạc"
+    return WORD_OFFER if any(_not_asked(item.split()[0], asked) for item in _offered_words(sentence, kind)) else 0.0
 
 
 _WORD = re.compile(r"\w+")
@@ -284,12 +284,6 @@ def _not_asked(item: str, asked: str) -> bool:
 def _spaced(text: str) -> str:
     """A folded text's words, one space apart and padded, so that what is looked for is found only whole."""
     return f" {' '.join(_WORD.findall(text))} "
-
-
-@lru_cache(maxsize=4096)
-def _asked_words(asked: str) -> frozenset[str]:
-    """The question's words, for a number word to be compared whole ("hai" is not in "khai mạc")."""
-    return frozenset(re.findall(r"\w+", asked))
 
 
 @lru_cache(maxsize=4096)

@@ -9,9 +9,11 @@ the interpreter held: 0.23-0.27 ms of CPU per answer, an eighth of an answer's P
 flight. ``gc.freeze`` moves the objects alive at that moment into a permanent generation that no
 collection visits again; full collections then cost what the index and the caches hold.
 
-What is frozen is never cycle-collected, so it happens once per process, right after the first model
-loads and before the service opens an index (``QAService``), since an index a later write replaces
-would otherwise stay in memory. Reference counting still frees frozen objects that hold no cycle.
+What is frozen is never cycle-collected, so it happens once per process, after the model has loaded and
+before an index is open (``QAService.freeze_libraries``), since an index a later write replaces would
+otherwise stay in memory; and only where asked (the server at start-up, the benchmarks): a library
+embedded in another program does not decide for that program's objects. Reference counting still frees
+frozen objects that hold no cycle.
 """
 
 from __future__ import annotations

@@ -14,11 +14,9 @@ T = TypeVar("T")
 class LoadOnce(Generic[T]):
     """A model loaded on first use, at most once per service; a failure is reported once and remembered."""
 
-    def __init__(self, load: Callable[[], T], warn: Callable[[str], None],
-                 then: Callable[[], None] | None = None) -> None:
+    def __init__(self, load: Callable[[], T], warn: Callable[[str], None]) -> None:
         self._load = load
         self._warn = warn
-        self._then = then  # after the first attempt, loaded or not
         self._lock = threading.Lock()
         self._tried = False
         self.value: T | None = None
@@ -35,8 +33,6 @@ class LoadOnce(Generic[T]):
                 # anything else (Ctrl-C during the load) leaves it untried: the next question loads it,
                 # rather than answering lexically with no word of why
                 self._tried = True
-                if self._then is not None:
-                    self._then()
             return self.value
 
     def reset(self) -> None:

@@ -93,7 +93,6 @@ class QAService:
                                  passage_prefix=settings.passage_prefix, timeout=settings.model_load_timeout,
                                  backend=settings.backend),
             encoder_warn or warn,  # a caller that shows the fallback in each answer passes a no-op here
-            then=self._settle,
         )
         self._reranker = LoadOnce(
             lambda: load_reranker(settings.reranker, timeout=settings.model_load_timeout) if settings.reranker else None,
@@ -103,11 +102,13 @@ class QAService:
     def encoder(self) -> Encoder | None:
         return self._encoder.get()
 
-    def _settle(self) -> None:
-        """Once the model's libraries are in, keep the garbage collector off them for good (``qa.heap``), unless
-        this service has an index open already: frozen, it would outlive the write that replaces it."""
-        if self._snapshot is None:
-            freeze_long_lived()
+    def freeze_libraries(self) -> bool:
+        """Load the model, then keep Python's garbage collector off it and the libraries it imported for good
+        (``qa.heap``: a full collection took 250-300 ms every thousand or so fresh questions): for a process that
+        answers for long, called before its first question (the server does at start-up). Not once this service has
+        an index open, which would then outlive the write that replaces it, and once per process. Whether it froze."""
+        self.encoder()
+        return self._snapshot is None and freeze_long_lived()
 
     def reranker(self) -> Reranker | None:
         """The optional cross-encoder (QA_RERANKER); None when off or unavailable."""
@@ -305,8 +306,6 @@ class QAService:
         if announced is not None:
             announced.announce()
         try:
-            if requested != "lexical":
-                self.encoder()  # on a first question, the model before the index (``_settle``)
             snap = self.snapshot()
             encoder, why = self._dense_status(snap, requested)
             used: Mode = requested if encoder is not None else "lexical"

@@ -116,6 +116,7 @@ class Runtime:
             if encoder is not None:
                 model = f"model {encoder.name!r} ({encoder.backend}, {encoder.dim}-d)"
             answer_type.load()
+            self.service.freeze_libraries()  # before the index opens (``qa.heap``)
             snap = self.service.snapshot()
             index = (f"index {self.settings.data_dir}: {len(snap.docs)} documents, {len(snap.chunks)} chunks, "
                      f"generation {snap.generation}")

@@ -1,4 +1,5 @@
-"""The garbage collector is kept off the model's libraries, never off an index a write replaces (``qa.heap``).
+"""The server keeps the garbage collector off the model's libraries, never off an index a write replaces, and a
+service embedded in another program leaves that program's heap alone (``qa.heap``).
 
 Each case runs in a fresh interpreter: the freeze happens once per process."""
 
@@ -23,11 +24,19 @@ import gc, json, sys, weakref
 from pathlib import Path
 from qa.config import Settings
 from qa.service import QAService
+from server.runtime import Runtime
 
-model, data, order = sys.argv[1:]
-service = QAService(Settings(data_dir=Path(data), model=model), warn=lambda _: None)
-if order == "index-first":
-    service.snapshot()
+model, data, how = sys.argv[1:]
+settings = Settings(data_dir=Path(data), model=model)
+if how == "server":  # what `qa serve` does before its first request
+    runtime = Runtime(settings)
+    runtime.warm_up()
+    service = runtime.service
+else:
+    service = QAService(settings, warn=lambda _: None)
+    if how == "index-first":
+        service.snapshot()
+        assert not service.freeze_libraries()
 first = service.ask("Who met in Rome?")
 frozen = gc.get_freeze_count()
 opened = weakref.ref(service.snapshot())
@@ -47,23 +56,20 @@ def dense_index(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path) 
     return data
 
 
-def _run(model: Path, data: Path, order: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", _ASK_WRITE_ASK, str(model), str(data), order],
-                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-@pytest.mark.parametrize(("order", "frozen"), [
-    ("model-first", True),  # torch and transformers, imported to load the model: over 100,000 objects
-    ("index-first", False),  # an index open before the model would outlive the write that replaces it
+@pytest.mark.parametrize(("how", "frozen"), [
+    ("server", True),  # torch and transformers, imported to load the model: over 100,000 objects
+    ("embedded", False),  # a program that only asks questions keeps its garbage collector as it was
+    ("index-first", False),  # an index open before the freeze would outlive the write that replaces it
 ])
-def test_the_model_s_libraries_are_frozen_never_an_index_a_write_replaces(
-        tmp_path: Path, dense_index: Path, tiny_model_dir: Path, order: str, frozen: bool) -> None:
+def test_the_server_freezes_the_model_s_libraries_never_an_index_a_write_replaces(
+        tmp_path: Path, dense_index: Path, tiny_model_dir: Path, how: str, frozen: bool) -> None:
     data = tmp_path / "data"
     shutil.copytree(dense_index, data)
-    seen = _run(tiny_model_dir, data, order)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", _ASK_WRITE_ASK, str(tiny_model_dir), str(data), how],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["mode"] == "hybrid"
     assert (seen["frozen"] > 100_000) if frozen else seen["frozen"] == 0
     assert seen["replaced_index_freed"]
