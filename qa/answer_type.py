@@ -16,7 +16,7 @@ from qa import glossary, places
 from qa.language import detect, syllable_shaped
 from qa.places import place_spans
 from qa.precise import SIZE_ASKED, offered_precisely, precise_ask
-from qa.text import ENGLISH_CALENDAR, fold, has_diacritics, nfc, word_matches
+from qa.text import ENGLISH_CALENDAR, among_words, fold, has_diacritics, nfc, word_matches
 from qa.titles import asks_title, title_offered
 
 AnswerType = Literal["duration", "number", "time", "person", "place", "title"]
@@ -255,35 +255,21 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
     if kind == "title":  # the office next to the name asked about: "Cố vấn An ninh Quốc gia Mỹ Jake Sullivan"
         return 1.0 if title_offered(sentence, question) else 0.0
     if kind == "place":  # where something is ("tại Washington") is surer than a country the sentence mentions
-        if any(_not_asked(item, asked) for item in _said_at(sentence)):
+        if any(not among_words(item, asked) for item in _said_at(sentence)):
             return 1.0
         named = _offered(sentence, "place") + _offered(sentence, "person")  # a known place, or a name: perhaps one
-        return WORD_OFFER if any(_not_asked(item, asked) for item in named) else 0.0
+        return WORD_OFFER if any(not among_words(item, asked) for item in named) else 0.0
     precisely = precise_ask(question) if kind in ("number", "time") else None
     if precisely:  # "thứ mấy", "ngày nào", "mấy giờ": an ordinal, a day, the hour
         return 1.0 if offered_precisely(sentence, precisely, asked) else 0.0
-    if any(_not_asked(item, asked) for item in _offered(sentence, kind)):
+    if any(not among_words(item, asked) for item in _offered(sentence, kind)):
         return 1.0
-    if precisely is not None and precisely.age and any(_not_asked(item, asked) for item in _offered(sentence, "age")):
+    if precisely is not None and precisely.age and any(not among_words(item, asked) for item in _offered(sentence, "age")):
         return 1.0  # "ở tuổi 39", "120 năm tuổi", "140 years old": an age, in years or another unit of time
     if precisely is not None and precisely.size:  # a size in figures: "lãnh đạo hai nước" says no deficit's size
         return 0.0
     # a number word compared whole: "hai" is not in "khai mạc"
-    return WORD_OFFER if any(_not_asked(item.split()[0], asked) for item in _offered_words(sentence, kind)) else 0.0
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _not_asked(item: str, asked: str) -> bool:
-    """Whether a name, a figure or a date (folded, lower case) is not among the question's words (``asked``)."""
-    return _spaced(item) not in _spaced(asked)
-
-
-@lru_cache(maxsize=65536)
-def _spaced(text: str) -> str:
-    """A folded text's words, one space apart and padded, so that what is looked for is found only whole."""
-    return f" {' '.join(_WORD.findall(text))} "
+    return WORD_OFFER if any(not among_words(item.split()[0], asked) for item in _offered_words(sentence, kind)) else 0.0
 
 
 @lru_cache(maxsize=4096)

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from qa.text import fold, has_diacritics, nfc
+from qa.text import among_words, fold, has_diacritics, nfc
 
 
 class Precise(NamedTuple):
@@ -90,4 +90,4 @@ def offered_precisely(sentence: str, ask: Precise, asked: str) -> bool:
     says already."""
     pattern = ({"ordinal": _ORDINAL, "weekday": DAY_OF_WEEK}.get(ask.order or "")
                or (_A_DAY if ask.day else _A_YEAR if ask.year else _CLOCK))
-    return any(fold(m.group(0)).lower() not in asked for m in pattern.finditer(sentence))
+    return any(not among_words(fold(m.group(0)).lower(), asked) for m in pattern.finditer(sentence))

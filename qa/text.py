@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -191,6 +192,21 @@ def has_diacritics(text: str) -> bool:
 def word_matches(text: str) -> Iterator[re.Match[str]]:
     """The word tokens of ``text`` as written, with their offsets ("Ả-rập", "TP.HCM"; "Rome," without its comma)."""
     return _WORD.finditer(text)
+
+
+def among_words(item: str, text: str) -> bool:
+    """Whether ``item``'s words (folded, lower case) are among ``text``'s, whole and in order: "nga" is not among
+    "quan ngai", "7" not among "2017", "1/3" not among "21/3"."""
+    return _spaced(item) in _spaced(text)
+
+
+_PLAIN_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=65536)
+def _spaced(text: str) -> str:
+    """A text's words, one space apart and padded, so that what is looked for is found only whole."""
+    return f" {' '.join(_PLAIN_WORD.findall(text))} "
 
 
 def words(text: str) -> list[str]:

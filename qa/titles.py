@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.text import either_accents, fold, folded_pair, nfc
+from qa.text import among_words, either_accents, fold, folded_pair, nfc
 
 # offices and titles as Vietnamese news writes them before or after a name (lower case); not "quan chức" or "lãnh
 # đạo", which say of anyone ("các quan chức Trung Quốc Dương Khiết Trì và Vương Nghị")
@@ -149,10 +149,10 @@ def title_offered(sentence: str, question: str) -> bool:
             start = max(0, m.start() - NEAR)
             before = re.split(r"[.;:!?]", text[start : m.start()])[-1]
             as_written = written[m.start() - len(before) : m.start()]
-            if any(_heads(as_written, t) for t in _TITLE.finditer(before) if t.group(0) not in asked):
+            if any(_heads(as_written, t) for t in _TITLE.finditer(before) if not among_words(t.group(0), asked)):
                 return True
             after = text[m.end() : m.end() + NEAR]
-            if after.lstrip().startswith(",") and any(t.group(0) not in asked for t in _TITLE.finditer(after)):
+            if after.lstrip().startswith(",") and any(not among_words(t.group(0), asked) for t in _TITLE.finditer(after)):
                 return True
     return False
 

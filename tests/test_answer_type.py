@@ -192,6 +192,11 @@ def test_amounts_in_words_are_offered_but_weigh_less_than_figures(sentence: str,
     ("Ông nói chuyện với ông An.", "person", "Ông ấy nói chuyện với ông An à?", 0.0),
     ("Có 7 phái đoàn tham dự.", "number", "Bao nhiêu phái đoàn tham dự hội nghị năm 2017?", 1.0),  # "7" of "2017"
     ("Có 7 phái đoàn tham dự.", "number", "Có phải 7 phái đoàn tham dự không, bao nhiêu?", 0.0),
+    # a day or a year asked for precisely, compared the same way: "1/3" is not the "21/3" the question gives
+    ("Cuộc gặp diễn ra ngày 1/3.", "time", "Cuộc gặp diễn ra ngày nào sau ngày 21/3?", 1.0),
+    ("Cuộc gặp diễn ra ngày 21/3.", "time", "Cuộc gặp diễn ra ngày nào sau ngày 21/3?", 0.0),
+    ("Hội nghị diễn ra năm 2017.", "time", "Hội nghị diễn ra vào năm nào, sau năm 12017?", 1.0),
+    ("Hội nghị diễn ra năm 2017.", "time", "Hội nghị năm 2017 diễn ra vào năm nào?", 0.0),
 ])
 def test_a_person_is_not_a_place(sentence: str, kind: str, question: str, strength: float) -> None:
     assert offer_strength(sentence, kind, question) == strength
