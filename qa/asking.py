@@ -1,6 +1,7 @@
 """The words of a question that say what it asks for and are in no answer -- "giữ chức vụ gì" (``qa.titles``), "bài
-báo … được đăng ngày nào" (``qa.about``), "bức ảnh … là của cơ quan nào" (``qa.photos``), "được nhắc đến trong bài":
-left out of its terms, where they outweighed what the answer is about."""
+báo … được đăng ngày nào" (``qa.about``), "bức ảnh … là của cơ quan nào" (``qa.photos``), "theo mục tin mới nhất"
+(``qa.other_news``), "được nhắc đến trong bài": left out of its terms, where they outweighed what the answer is
+about."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from functools import lru_cache
 
 from qa.about import without_about
+from qa.other_news import without_other_news
 from qa.photos import without_credit_asking
 from qa.text import either_accents
 from qa.titles import without_asking
@@ -27,4 +29,4 @@ _MENTIONED = re.compile(
 
 @lru_cache(maxsize=4096)  # asked for every field a question is looked up in
 def without_asking_words(text: str) -> str:
-    return without_credit_asking(without_about(without_asking(_MENTIONED.sub(" ", text))))
+    return without_credit_asking(without_about(without_asking(without_other_news(_MENTIONED.sub(" ", text)))))

@@ -14,6 +14,7 @@ from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, name_parts, renderings
 from qa.language import accented
 from qa.lexical import query_terms
+from qa.other_news import asks_other_news
 from qa.precise import DAY_OF_WEEK, precise_ask
 from qa.retrieval import Candidate, QueryInfo, names_in
 from qa.sentences import chunk_sentences
@@ -113,7 +114,8 @@ def _evidence(snapshot: Snapshot, query: QueryInfo, top: Candidate, typed: bool 
     answered before, and "What did they discuss?" after "... điện đàm khi nào?" wants no time), in the passage and in
     its answer (``offered``)."""
     own = _coverage(snapshot, query, top)
-    own = own if snapshot.section(top.row) == "body" else RELATED_EVIDENCE * own
+    section = snapshot.section(top.row)  # the page's other news counts whole when the question asks for it
+    own = own if section == "body" or (section == "related" and asks_other_news(query.text)) else RELATED_EVIDENCE * own
     if not typed:
         return own
     if offered is None:  # a passage the picker's verdict is not passed for: the passage checked, not its answer

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from qa.answers import Highlight
 from qa.evidence import name_missing
+from qa.other_news import asks_other_news
 from qa.picker import SentencePicker
 from qa.retrieval import Candidate, QueryInfo, first_own
 from qa.snapshot import Snapshot
@@ -81,13 +82,18 @@ def rerank(snapshot: Snapshot, candidates: list[Candidate], query: QueryInfo, *,
     span = scores.max() - low
     unit = (scores - low) / span if span > 1e-12 else np.ones_like(scores)
     penalty = RELATED_PENALTY if weight else 0.0
+    asked_other = bool(weight) and asks_other_news(query.text)  # "Theo mục tin mới nhất, …": none for its headlines
     ranked = []
     pick = SentencePicker(snapshot, query)
     # a follow-up may say little itself: the earlier turn can point to the sentence
     in_context = SentencePicker(snapshot, query.combined, query) if query.context else None
     for cand, u, article in zip(head, unit, own):
         highlight, evidence, offers = pick(cand.row, in_context)
-        score = u + weight * evidence - (0.0 if article else penalty) - _missing_name(snapshot, query, cand.row, weight)
+        if asked_other:  # the page's other news asked for: the article's own text is what is matched by chance
+            lowered = 0.0 if snapshot.section(cand.row) == "related" else penalty
+        else:
+            lowered = 0.0 if article else penalty
+        score = u + weight * evidence - lowered - _missing_name(snapshot, query, cand.row, weight)
         ranked.append(Ranked(cand, highlight, evidence, float(score), bool(article), offers))
     ranked.sort(key=lambda r: -r.score)
     ranked = _without_lone_headlines(snapshot, ranked) if weight else ranked  # dense mode stays purely dense
