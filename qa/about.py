@@ -70,7 +70,7 @@ _AUTHOR_VI = either_accents(r"ai\s+(?:là\s+)?(?:viết|tác giả|người vi�
                      r"chấp bút)|tác giả|người viết|(?:phóng viên|nhà báo)\s+nào\s+(?:đã\s+)?(?:viết|thực hiện|"
                      r"đưa tin)|bút danh")
 _AUTHOR_EN = (r"\bwho\s+(?:wrote|writes|authored|penned|(?:is|was)\s+the\s+(?:author|writer|reporter|journalist))\b|"
-              r"\bthe\s+author\b|\bauthor\s+of\b|\bwritten\s+by\s+(?:whom|who)\b|\bbyline\b|"
+              r"\bthe\s+author\b|\bauthor\s+of\b|\bwritten\s+by\s+(?:whom|who)\b|(?<!['’]s\s)\bbyline\b|"
               r"\b(?:which|what)\s+(?:reporter|journalist|writer)\s+(?:wrote|filed|authored|penned)\b")
 _AGENCY_VI = either_accents(r"(?:(?:dẫn|trích|lấy|dịch)(?:\s+(?:theo|từ|lời|lại))?\s+)?(?:hãng tin|hãng thông tấn|"
                      r"thông tấn xã|nguồn tin|nguồn)\s+(?:nào|gì)|nguồn\s+của|(?:dẫn|trích|lấy|dịch)\s+(?:theo|từ|"
@@ -89,19 +89,29 @@ _OUTLET_VI = either_accents(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xu
                      # the article "… được cung cấp bởi ai", its topic between, not what it says ("… cho biết tên lửa …")
                      rf"(?:(?!\s(?:{_SAYS_VI})\s)[^?,;]){{0,80}}?\s(?:được\s+)?(?:cung cấp|phân phối|phát hành)\s+bởi\s+"
                      r"(?:ai|đơn vị nào)")
-_OUTLET_EN = (r"\b(?:which|what)\s+(?:newspaper|news\s*paper|paper|outlet|news\s+outlet|media\s+outlet|publication|"
-              r"news\s+site|website|site|news\s+organi[sz]ation|magazine)s?\b(?:\s+(?:published|ran|carried|printed|"
+_OUTLET_NOUNS_EN = (r"newspaper|news\s*paper|paper|outlet|news\s+outlet|media\s+outlet|publication|news\s+site|website|"
+                    r"site|news\s+organi[sz]ation|magazine|broadcaster|(?:tv|television|radio)\s+station|channel")
+_OUTLET_EN = (rf"\b(?:which|what)\s+(?:[\w-]+['’]s\s+)?(?:{_OUTLET_NOUNS_EN})s?\b(?:\s+(?:published|ran|carried|printed|"
               r"posted|distributed))?|\b(?:published|distributed)\s+by\s+(?:which|what|whom)\b|\bwho\s+(?:published|"
               r"distributed)\b|"
               # who supplied the article itself, not what the news is about ("which company supplied the chips")
-              r"\b(?:who|(?:which|what)\s+(?:service|platform|company|distributor|provider|wire))\s+(?:distributed|"
+              r"\b(?:who|(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:service|platform|company|distributor|provider|wire))\s+"
+              r"(?:distributed|"
               r"provided|supplied|published|carried|ran|posted)\s+(?:the|this|that)\s+(?:" + _ARTICLE_EN + r")\b")
 # ... and without a word for the article: one outlet that reported the news asks which ran the article ("Which news
 # site reported that ...?", "Which outlet published the report that ...?"); outlets ("Which newspapers reported ...?")
 # or one described ("Which Russian outlet also carried ...?") are what the news says
-_OUTLET_REPORTED = re.compile(r"\b(?:which|what)\s+(?:news\s+site|website|site|newspaper|paper|outlet|news\s+outlet|"
+_OUTLET_REPORTED = re.compile(r"\b(?:which|what)\s+(?:news\s+site|website|site|newspaper|paper|outlet|news\s+outlet|broadcaster|"
                               r"media\s+outlet|publication|news\s+organi[sz]ation)\s+(?:first\s+)?(?:reported|published|"
                               r"ran|carried|posted|broke)(?:\s+(?:the|a)\s+(?:news|report|story))?\b", re.IGNORECASE)
+# ... or by what only an article has: an outlet's tag or byline on it ("Which outlet's tag appears at the start of the
+# report on …?": outlet), a byline ("Who is the byline on the report about …?": author)
+_ARTICLES_OWN = ((("outlet"), re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:{_OUTLET_NOUNS_EN})['’]s\s+(?:tag|byline|"
+                                         r"name|logo|label|credit|masthead)\b(?:\s+(?:appears?|appeared|is|was|stands?|"
+                                         r"comes?)\s+(?:at\s+the\s+(?:start|top|beginning|head)\s+of|on|atop|before)\b|"
+                                         r"\s+(?:opens?|opened|tops?|topped|heads?|headed)\b)?", re.IGNORECASE)),
+                 (("author"), re.compile(r"\b(?:who|whose\s+name)\s+(?:is|was)\s+(?:on\s+)?the\s+byline\b|"
+                                         r"\bwhose\s+byline\b|\bbyline\s+(?:on|of)\b", re.IGNORECASE)))
 # the section of the site it is filed under ("Lĩnh vực: Tin nổi bật" on its page)
 # ("chuyên mục nào"; a field or a list only as where it is filed: "thuộc lĩnh vực nào", not "hợp tác ở lĩnh vực nào",
 # "tiết mục gì"; in English a section it is filed, listed or published under, not "which section of the article")
@@ -128,7 +138,9 @@ def _asking(question: str, follows: bool = False) -> tuple[AboutKind, re.Match[s
     text = nfc(question)
     if not follows and not _ARTICLE.search(_WHERE_SAID.sub(" ", text)):
         m = _OUTLET_REPORTED.search(text)
-        return ("outlet", m) if m is not None else None
+        if m is not None:
+            return "outlet", m
+        return next(((kind, m) for kind, pattern in _ARTICLES_OWN if (m := pattern.search(text)) is not None), None)
     for kind, pattern in _KINDS:
         if (m := pattern.search(text)) is not None:
             return kind, m

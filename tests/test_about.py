@@ -81,6 +81,16 @@ from qa.snapshot import DocMeta
     ("Which outlet published the report that the US wants China as an ally?", "outlet"),
     ("Which newspapers reported that Russia had asked China for military aid?", None),
     ("Which Russian outlet also carried the report about Moscow asking Beijing for help?", None),
+    # asked by what only an article has: an outlet's tag or byline on it, its byline; an outlet by its site, a
+    # broadcaster, a distributor described
+    ("Which outlet's tag opens the report on the Anchorage talks?", "outlet"),
+    ("Which Vietnamese newspaper's byline is on the report on counter-terrorism?", "outlet"),
+    ("Who is the byline on the report about the trilateral talks?", "author"),
+    ("Whose byline is on the piece?", "author"),
+    ("Which broadcaster's website ran the story on the Rome talks?", "outlet"),
+    ("Which broadcaster reported that US and Chinese officials would meet?", "outlet"),
+    ("Which press-release distributor supplied the story about Wang Yi and Blinken?", "outlet"),
+    ("Which channel did the president appear on?", None), ("What was the name of the UN report?", None),
 ])
 def test_what_a_question_asks_about_the_article(question: str, kind: str | None) -> None:
     assert about_kind(question) == kind
@@ -120,6 +130,10 @@ def _first(seeds: QAService, question: str, **kwargs: object):
     ("bai my trung chong khung bo cua bao to quoc theo nguon nao", "000", "Theo reuters", None),
     ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "003", "Tin nổi bật, Tin tức hàng ngày",
      "Lĩnh vực: Tin nổi bật, Tin tức hàng ngày"),
+    ("Which outlet's tag appears at the start of the report on the security advisers of the US, Japan and South "
+     "Korea?", "004", "CLO", "(CLO)"),
+    ("Who is the byline on the report about the US, Japan and South Korea security talks?", "004", "Chấn Phong",
+     "Chấn Phong"),
 ])
 def test_answered_with_the_line_of_the_page(seeds: QAService, question: str, doc: str, said: str,
                                              line: str | None) -> None:
