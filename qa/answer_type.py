@@ -17,7 +17,8 @@ from qa.language import detect, syllable_shaped
 from qa.places import place_spans
 from qa.precise import SIZE_ASKED, offered_precisely, precise_ask
 from qa.text import ENGLISH_CALENDAR, among_words, fold, has_diacritics, nfc, word_matches
-from qa.titles import asks_title, title_offered
+from qa.offices import asked_offices, offices_in, same_office
+from qa.titles import asks_title, office_gap, title_offered
 
 AnswerType = Literal["duration", "number", "time", "person", "place", "title"]
 
@@ -125,6 +126,7 @@ _NUMBER = re.compile(r"\d[\d.,]*")
 # numbers written as words ("kế hoạch hòa bình bốn điểm", "kéo dài bảy tiếng"), lower case only: "Ba Lan" is a
 # name. Not "một" (also "a") nor "năm" (mostly "year"), which count only before a unit of time, as a duration.
 WORD_OFFER = 0.5  # of the answer-type bonus, for an amount in words only
+OFFICE_OFFER = 2.0  # ... and for a person asked by office, the name that office heads (``qa.offices``)
 _NUMBER_WORDS = "hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười|mươi|chục|trăm|nghìn|ngàn|vạn|triệu|tỷ|tỉ"
 _NUMBER_WORD = re.compile(rf"(?<!\w)(?:{_NUMBER_WORDS})(?!\w)")
 _DURATION_WORDS = re.compile(rf"(?<!\w)(?:{_NUMBER_WORDS}|một|năm|vài|nửa)\s+(?:{_TIME_UNITS_VI})(?!\w)")
@@ -262,6 +264,8 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
     precisely = precise_ask(question) if kind in ("number", "time") else None
     if precisely:  # "thứ mấy", "ngày nào", "mấy giờ": an ordinal, a day, the hour
         return 1.0 if offered_precisely(sentence, precisely, asked) else 0.0
+    if kind == "person" and (offices := asked_offices(question)) and _heads_a_name(sentence, offices, asked):
+        return OFFICE_OFFER  # "Vị tướng nào …?": the name the office heads, more than any name
     if any(not among_words(item, asked) for item in _offered(sentence, kind)):
         return 1.0
     if precisely is not None and precisely.age and any(not among_words(item, asked) for item in _offered(sentence, "age")):
@@ -307,6 +311,26 @@ def _offered(sentence: str, kind: AnswerType | Literal["age"]) -> tuple[str, ...
         return tuple(fold(sentence[a:b]).lower() for a, b in place_spans(sentence))
     text = _without_places(sentence)
     return tuple(fold(m.group(0)).lower() for m in _NAME.finditer(text) if m.start() > 0 and not _term_start(text, m))
+
+
+_ENDS_PHRASE = re.compile(r"[.;:!?()\"“”]")
+
+
+@lru_cache(maxsize=65536)
+def _heads_a_name(sentence: str, offices: frozenset[str], asked: str) -> bool:
+    """Whether an office of a kind asked (``qa.offices``) heads a name the question (folded, lower case) lacks: the
+    first name after it, a few words on ("Ngoại trưởng Mỹ Rex Tillerson", "tướng Phòng Phong Huy")."""
+    text = _without_places(sentence)
+    names = [(m.start(), m.group(0)) for m in _NAME.finditer(text) if m.start() > 0 and not _term_start(text, m)]
+    for end, kind in offices_in(sentence):
+        following = next(((start, name) for start, name in names if start >= end), None)
+        if following is None or not same_office(kind, offices):
+            continue
+        between = sentence[end : following[0]]
+        if not _ENDS_PHRASE.search(between) and office_gap(between.lower()):
+            if not among_words(fold(following[1]).lower(), asked):
+                return True
+    return False
 
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")

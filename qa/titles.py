@@ -168,5 +168,12 @@ _BREAKS_FOLDED = frozenset(map(fold, _BREAKS))
 def _heads(before: str, title: re.Match[str]) -> bool:
     """Whether the office ``title`` (matched in the folded text) in the text ``before`` a name (lower case, as
     written) is the name's: the words between them are few, and none of them ends the phrase."""
-    gap = re.findall(r"\w+", before[title.end() :])
+    return office_gap(before[title.end() :])
+
+
+def office_gap(between: str) -> bool:
+    """Whether the text between an office and a name (lower case, as written) leaves the office the name's: a few
+    words, none of which ends the office's phrase ("Ngoại trưởng Mỹ Rex Tillerson"; not "Cố vấn an ninh Sullivan gặp
+    các quan chức ... Vương Nghị")."""
+    gap = re.findall(r"\w+", between)
     return len(gap) <= _GAP and not any(w in _BREAKS or (w == fold(w) and w in _BREAKS_FOLDED) for w in gap)
