@@ -363,3 +363,11 @@ def test_a_glossed_word_weighs_as_rare_as_its_syllable_pairs() -> None:
     # "người", "động", "đất" but no "động_đất": half of the earthquake, which weighs much more than "người" (0.81
     # when a word weighed its syllables only)
     assert asked(frozenset(field_tokens(texts[0], folded=False))) < 0.7
+
+
+def test_a_nationality_is_found_as_its_country_is_written(seeds: QAService) -> None:
+    """Vietnamese news writes some countries as their own language does ("Rome, Italy", "khủng hoảng Ukraine"): an
+    adjective of nationality renders as that too, or "Which Italian city …?" finds "Ý" only and abstains (0.35)."""
+    assert {"Italy", "Ý"} <= set(translate("Italian")) and "Ukraine" in translate("Ukrainian")
+    answer = seeds.ask("In which Italian city did Sullivan meet Yang Jiechi?", k=3)
+    assert not answer.abstained and answer.passages[0].doc_id == "002_57590387f8aa0a75"
