@@ -289,3 +289,15 @@ def test_fifteenth_heldout_questions_about_the_seeds() -> None:
     # cross: measured 0.969
     _seed_set("heldout15.jsonl", 130, 20, {"en": (0.93, 0.86), "vi": (0.97, 0.90), "vi-nodiac": (0.95, 0.85)},
               abstaining=13, refused=4, cross=0.93)
+
+
+def test_sixteenth_heldout_questions_about_the_seeds() -> None:
+    """Written at the start of a session from the articles alone, before its changes; it asks more than the others
+    about the page around the article (related headlines, bylines, outlet tags)."""
+    # measured hit@1 0.896 / 0.907 / 0.947, answer@1 0.875 / 0.884 / 0.895 (first: 0.812 / 0.907 / 0.947 and 0.792 /
+    # 0.884 / 0.895, before questions about the page's other news, an outlet's tag or byline, and "Italian" as "Italy")
+    # unanswerable abstaining: of 20; measured 7 (first 7)
+    # answerable refused: of 110; measured 11 (first 19)
+    # cross: measured 0.985
+    _seed_set("heldout16.jsonl", 130, 20, {"en": (0.87, 0.85), "vi": (0.88, 0.86), "vi-nodiac": (0.92, 0.87)},
+              abstaining=6, refused=13, cross=0.95)
