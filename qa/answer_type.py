@@ -316,21 +316,28 @@ def _offered(sentence: str, kind: AnswerType | Literal["age"]) -> tuple[str, ...
 _ENDS_PHRASE = re.compile(r"[.;:!?()\"“”]")
 
 
-@lru_cache(maxsize=65536)
 def _heads_a_name(sentence: str, offices: frozenset[str], asked: str) -> bool:
-    """Whether an office of a kind asked (``qa.offices``) heads a name the question (folded, lower case) lacks: the
-    first name after it, a few words on ("Ngoại trưởng Mỹ Rex Tillerson", "tướng Phòng Phong Huy")."""
+    """Whether an office of a kind asked (``qa.offices``) heads a name the question (folded, lower case) lacks."""
+    return any(same_office(kind, offices) and not among_words(name, asked) for kind, name in _headed(sentence))
+
+
+@lru_cache(maxsize=65536)  # of the corpus's sentences, whatever the question
+def _headed(sentence: str) -> tuple[tuple[str, str], ...]:
+    """Each office in the sentence (NFC) that heads a name, with that name folded: the first name after it, a few
+    words on ("Ngoại trưởng Mỹ Rex Tillerson", "tướng Phòng Phong Huy")."""
+    offices = offices_in(sentence)
+    if not offices:
+        return ()
     text = _without_places(sentence)
     names = [(m.start(), m.group(0)) for m in _NAME.finditer(text) if m.start() > 0 and not _term_start(text, m)]
-    for end, kind in offices_in(sentence):
+    headed = []
+    for end, kind in offices:
         following = next(((start, name) for start, name in names if start >= end), None)
-        if following is None or not same_office(kind, offices):
-            continue
-        between = sentence[end : following[0]]
-        if not _ENDS_PHRASE.search(between) and office_gap(between.lower()):
-            if not among_words(fold(following[1]).lower(), asked):
-                return True
-    return False
+        if following is not None:
+            between = sentence[end : following[0]]
+            if not _ENDS_PHRASE.search(between) and office_gap(between.lower()):
+                headed.append((kind, fold(following[1]).lower()))
+    return tuple(headed)
 
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
