@@ -101,16 +101,16 @@ _OUTLET_EN = (rf"\b(?:which|what)\s+(?:[\w-]+['’]s\s+)?(?:{_OUTLET_NOUNS_EN})s
 # ... and without a word for the article: one outlet that reported the news asks which ran the article ("Which news
 # site reported that ...?", "Which outlet published the report that ...?"); outlets ("Which newspapers reported ...?")
 # or one described ("Which Russian outlet also carried ...?") are what the news says
-_OUTLET_REPORTED = re.compile(r"\b(?:which|what)\s+(?:news\s+site|website|site|newspaper|paper|outlet|news\s+outlet|broadcaster|"
-                              r"media\s+outlet|publication|news\s+organi[sz]ation)\s+(?:first\s+)?(?:reported|published|"
+_OUTLET_REPORTED = re.compile(r"\b(?:which|what)\s+(?:news\s+site|website|site|newspaper|paper|outlet|news\s+outlet|"
+                              r"broadcaster|media\s+outlet|publication|news\s+organi[sz]ation)\s+(?:first\s+)?(?:reported|published|"
                               r"ran|carried|posted|broke)(?:\s+(?:the|a)\s+(?:news|report|story))?\b", re.IGNORECASE)
 # ... or by what only an article has: an outlet's tag or byline on it ("Which outlet's tag appears at the start of the
 # report on …?": outlet), a byline ("Who is the byline on the report about …?": author)
-_ARTICLES_OWN = ((("outlet"), re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:{_OUTLET_NOUNS_EN})['’]s\s+(?:tag|byline|"
+_ARTICLES_OWN: tuple[tuple[AboutKind, re.Pattern[str]], ...] = (("outlet", re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:{_OUTLET_NOUNS_EN})['’]s\s+(?:tag|byline|"
                                          r"name|logo|label|credit|masthead)\b(?:\s+(?:appears?|appeared|is|was|stands?|"
                                          r"comes?)\s+(?:at\s+the\s+(?:start|top|beginning|head)\s+of|on|atop|before)\b|"
                                          r"\s+(?:opens?|opened|tops?|topped|heads?|headed)\b)?", re.IGNORECASE)),
-                 (("author"), re.compile(r"\b(?:who|whose\s+name)\s+(?:is|was)\s+(?:on\s+)?the\s+byline\b|"
+                 ("author", re.compile(r"\b(?:who|whose\s+name)\s+(?:is|was)\s+(?:on\s+)?the\s+byline\b|"
                                          r"\bwhose\s+byline\b|\bbyline\s+(?:on|of)\b", re.IGNORECASE)))
 # the section of the site it is filed under ("Lĩnh vực: Tin nổi bật" on its page)
 # ("chuyên mục nào"; a field or a list only as where it is filed: "thuộc lĩnh vực nào", not "hợp tác ở lĩnh vực nào",

@@ -32,7 +32,9 @@ GLOSS_EVIDENCE = 0.3
 # / 0.934. Names and renderings are tokenised as the index tokenises text ("Panthers'" is "panthers"): at 0.7
 # AUROC 0.981, hard negatives' 0.941, the rest the same.
 MISSING_NAME = 0.7
-RELATED_EVIDENCE = 0.6  # the page's other text (a lead, the footer): short texts on other things, matched by chance
+# the page's other text (a lead, the footer): short texts on other things, matched by chance; a related lead asked for
+# by name ("In a related VOV story, …", ``qa.other_news``) counts whole
+RELATED_EVIDENCE = 0.6
 # Asked for an amount, a duration or a time ("bao nhiêu", "how long", "khi nào"), a passage none of whose sentences
 # offers one is half as sure: it is about the question's subject but not its answer ("Henry Kissinger qua đời ở tuổi
 # bao nhiêu?" of the sentence saying he died; "Bà Susan Thornton năm nay bao nhiêu tuổi?" of one naming her). The

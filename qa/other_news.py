@@ -22,9 +22,9 @@ _WHERE_VI = (r"(?:(?:được\s+)?(?:nhắc|đề cập|nêu)(?:\s+(?:đến|t�
 _LIST_VI = r"(?:mục|danh sách|phần|các)\s+(?:(?:tiêu đề|đầu đề)\s+)?|(?:tiêu đề|đầu đề)\s+"
 _ITEM_VI = r"(?:tin|bài|tiêu đề|bản tin)\s+"
 _SURE_VI = r"liên quan(?!\s+(?:đến|tới))|mới nhất|cùng chuyên mục"  # not "tin liên quan đến Nga": news on Russia
-_OTHER_VI = (rf"(?:{_WHERE_VI})?(?:{_LIST_VI}){_ITEM_VI}(?:{_SURE_VI}|khác)|(?:{_WHERE_VI})?{_ITEM_VI}(?:{_SURE_VI})|"
-             rf"{_WHERE_VI}{_ITEM_VI}khác")
-_OTHER_VI = rf"(?<!\w)(?:{either_accents(_OTHER_VI)})(?!\w)"
+_POINTING_VI = (rf"(?:{_WHERE_VI})?(?:{_LIST_VI}){_ITEM_VI}(?:{_SURE_VI}|khác)|(?:{_WHERE_VI})?{_ITEM_VI}(?:{_SURE_VI})|"
+                rf"{_WHERE_VI}{_ITEM_VI}khác")
+_OTHER_VI = rf"(?<!\w)(?:{either_accents(_POINTING_VI)})(?!\w)"
 # "in a related VOV story" (its outlet's name kept), "the 'World in 7 days' related item", "in the latest-news list",
 # "listed under other news", "the headlines on the Rome page"; "other news", "latest news" only after a word that says
 # where ("What other news did the US release?" is news)

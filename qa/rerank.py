@@ -34,7 +34,8 @@ SENTENCE_WEIGHT = 0.5
 # 0.878; on 31 English questions about the seeds 0.806 / 0.871 / 0.839 / 0.839.
 FOREIGN_SENTENCE_WEIGHT = 1.0
 # text of the page that is not the article (a related article's lead, the footer: ``Passage.section``) ranks
-# below the article's own text unless it does clearly better
+# below the article's own text unless it does clearly better; asked for by name ("Theo mục tin mới nhất, …",
+# ``qa.other_news``), the article's own text ranks below it instead
 # (held-out seed questions, unaccented hit@1: 0.880 without, 0.920 at 0.15-0.6, 0.880 at 1.0)
 RELATED_PENALTY = 0.3
 # an English question's passage that lacks one of its names ranks this much lower (its confidence is already lowered,
