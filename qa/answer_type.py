@@ -16,9 +16,9 @@ from qa import glossary, places
 from qa.language import detect, syllable_shaped
 from qa.places import place_spans
 from qa.precise import SIZE_ASKED, offered_precisely, precise_ask
-from qa.text import ENGLISH_CALENDAR, among_words, fold, has_diacritics, nfc, word_matches
 from qa.offices import asked_offices, offices_in, same_office
-from qa.titles import asks_title, office_gap, title_offered
+from qa.text import ENGLISH_CALENDAR, among_words, fold, has_diacritics, nfc, word_matches
+from qa.titles import ACCENTED_ONLY, asks_title, office_gap, title_offered
 
 AnswerType = Literal["duration", "number", "time", "person", "place", "title"]
 
@@ -31,9 +31,7 @@ _PERSON_NOUNS = ("quan chức|bộ trưởng|ngoại trưởng|thứ trưởng|t
                  "đại sứ|cố vấn|phát ngôn viên|người phát ngôn|vua|hoàng đế|cầu thủ|ca sĩ|tác giả|nhà khoa học|"
                  "nhà ngoại giao|đặc phái viên|nghị sĩ|thượng nghị sĩ|tư lệnh|tham mưu trưởng|thống đốc|phóng viên|nhà báo|"
                  "chuyên gia|giám đốc|trợ lý|nhân vật|người đứng đầu")
-# ... and written with accents only: typed without them "tuong" is also "tường", "tượng", "tưởng" ("ý tưởng nào"),
-# "thi truong" is "thị trường" (a market)
-_PERSON_NOUNS_ACCENTED = "tướng|thị trưởng"
+_PERSON_NOUNS_ACCENTED = "|".join(ACCENTED_ONLY)  # ... and written with accents only ("tuong" is also "tưởng")
 _PLACE_NOUNS = "khách sạn|thành phố|quốc gia|tỉnh|vùng|khu vực|địa điểm|sân bay|thủ đô|hòn đảo|con sông|châu lục"
 _PERSON_EN = ("minister|secretary|official|president|premier|leader|chairman|ambassador|adviser|advisor|"
               "spokesman|spokeswoman|spokesperson|general|king|queen|emperor|player|singer|author|writer|scientist|"

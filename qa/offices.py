@@ -13,16 +13,16 @@ import re
 from functools import lru_cache
 
 from qa.text import fold, has_diacritics, nfc
-from qa.titles import TITLE_WORDS
+from qa.titles import ACCENTED_ONLY, TITLE_WORDS
 
 # longest first, so that "bộ trưởng ngoại giao" is read whole; "đại sứ quán" is matched to be passed over
 _WORDS = sorted({*TITLE_WORDS.split("|"), "bộ trưởng ngoại giao", "bộ trưởng quốc phòng", "đại sứ quán"},
                 key=len, reverse=True)
 _NOT_OFFICE = frozenset({"dai su quan"})
 _SAME = {"nguoi phat ngon": "phat ngon", "phat ngon vien": "phat ngon", "bo truong ngoai giao": "ngoai truong"}
-# typed without accents, a few are other words: "tuong" (tưởng, thought), "thi truong" (thị trường, market), "vua"
-# (vừa, just)
-_AMBIGUOUS_FOLDED = frozenset({"tuong", "thi truong", "vua"})
+# typed without accents, a few are other words: "tuong" (tưởng, thought), "thi truong" (thị trường, market), and
+# "vua" asked for is mostly "vừa" (just)
+_AMBIGUOUS_FOLDED = frozenset({*map(fold, ACCENTED_ONLY), "vua"})
 _ACCENTED = re.compile(rf"(?<!\w)(?:{'|'.join(_WORDS)})(?!\w)")
 _FOLDED = re.compile(rf"(?<!\w)(?:{'|'.join(fold(w) for w in _WORDS)})(?!\w)")
 # whose words the question cites is not whom it asks for: "Theo phát ngôn viên Bộ Ngoại giao Trung Quốc, … là trách

@@ -19,6 +19,9 @@ TITLE_WORDS = ("bộ trưởng|ngoại trưởng|thứ trưởng|tổng thống|
                "đại sứ|cố vấn|trợ lý|ủy viên|chủ nhiệm|giám đốc|tổng thư ký|thư ký|phát ngôn viên|người phát ngôn|"
                "phát ngôn|tướng|tư lệnh|tham mưu trưởng|nghị sĩ|thượng nghị sĩ|chánh văn phòng|trưởng ban|"
                "thống đốc|thị trưởng|tổng giám đốc|vua|nữ hoàng|hoàng đế|giáo sư|tiến sĩ")
+# offices read only as written with accents: typed without them "tuong" is also "tường", "tượng", "tưởng" ("ý tưởng
+# nào"), "thi truong" is "thị trường" (a market)
+ACCENTED_ONLY = ("tướng", "thị trưởng")
 # "chức" alone only after "giữ": "tổ chức nào" is an organisation
 _ASKING_VI = (r"(?:(?:giữ|có|làm|đảm nhiệm|đảm nhận)\s+)?(?:(?:những|các)\s+)?(?:chức vụ|chức danh|cương vị)\s+(?:gì|nào|là gì)|"
               r"(?:giữ|đảm nhiệm)\s+chức\s+(?:gì|nào)")
@@ -149,7 +152,7 @@ def title_offered(sentence: str, question: str) -> bool:
             start = max(0, m.start() - NEAR)
             before = re.split(r"[.;:!?]", text[start : m.start()])[-1]
             as_written = written[m.start() - len(before) : m.start()]
-            if any(_heads(as_written, t) for t in _TITLE.finditer(before) if not among_words(t.group(0), asked)):
+            if any(office_gap(as_written[t.end() :]) for t in _TITLE.finditer(before) if not among_words(t.group(0), asked)):
                 return True
             after = text[m.end() : m.end() + NEAR]
             if after.lstrip().startswith(",") and any(not among_words(t.group(0), asked) for t in _TITLE.finditer(after)):
@@ -163,12 +166,6 @@ _GAP = 8  # words between an office and the name it is of: "phát ngôn viên Đ
 # typed without accents, "dang" is taken for the first)
 _BREAKS = frozenset("và gặp với cùng cũng nói là đã sẽ đang các những cho bị được".split())
 _BREAKS_FOLDED = frozenset(map(fold, _BREAKS))
-
-
-def _heads(before: str, title: re.Match[str]) -> bool:
-    """Whether the office ``title`` (matched in the folded text) in the text ``before`` a name (lower case, as
-    written) is the name's: the words between them are few, and none of them ends the phrase."""
-    return office_gap(before[title.end() :])
 
 
 def office_gap(between: str) -> bool:
