@@ -9,6 +9,10 @@ that a passage lacks counts as found where the passage has a synonym of it (``wi
 answer is sure of, and in the choice of the sentence that answers (``LexicalIndex.coverage_scorer``); so also in the
 rerank that orders passages by their evidence, and in hybrid fusion, whose dense weight shrinks as the question's
 words are found. BM25 is unchanged: it finds the passages on the question's own words.
+
+``qa/data/capitals-vi.tsv`` is read the same way: a capital and its country ("washington | mỹ | hoa kỳ"), since the
+news writes a capital for its government. Every bundled set about the seeds (2,251 questions, lexical): 3 answerable
+questions no longer refused ("Washington mong Bắc Kinh giữ vị trí gì …?"), no other answer changed; XQuAD unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from qa.language import detect
 from qa.text import bigrams, fold, longest_first, nfc, words
 
 SYNONYMS = Path(__file__).with_name("data") / "synonyms-vi.tsv"
+CAPITALS = Path(__file__).with_name("data") / "capitals-vi.tsv"  # "Washington" of "Mỹ", read the same way
 # how much of a phrase's weight a synonym of it earns in the evidence: at 0.5 the lexical XQuAD eval refuses 73 -> 69 of
 # 1,896 answerable questions (answer@1 vi 0.816 -> 0.821, unaccented 0.797 -> 0.802), asked of the seeds 1-2 more
 # of 632 per language are answered (abstaining 0.994 -> 0.992, 0.978 -> 0.976); on the five held-out sets about the
@@ -55,7 +60,8 @@ def _groups(*, folded: bool) -> dict[tuple[str, ...], tuple[Terms, ...]]:
     of two groups is in neither: "noi" is "nói" (say) or "nơi" (place), "phu nhan" "phủ nhận" (deny) or "phu nhân"."""
     table: dict[tuple[str, ...], tuple[Terms, ...]] = {}
     ambiguous: set[tuple[str, ...]] = set()
-    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+    lines = [line for path in (SYNONYMS, CAPITALS) for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         if not line.strip() or line.startswith("#"):
             continue
         phrases = [tuple(words(fold(p) if folded else nfc(p))) for p in line.split("|")]

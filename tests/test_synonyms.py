@@ -60,3 +60,34 @@ def test_the_synonym_file_keeps_its_promises() -> None:
             assert member == unicodedata.normalize("NFC", member) == member.lower(), member
             assert len(member.replace("-", " ").split()) <= 3 and member not in seen, member
             seen.add(member)
+
+
+def test_a_capital_stands_for_its_country_and_the_other_way_round() -> None:
+    """The news writes "Washington" for the US government: a question's capital is found as its country, unaccented
+    too, and a country as its capital; a country whose name is a common word ("Anh": you, brother) is in no line."""
+    plan = synonyms.plan("Washington mong Bắc Kinh giữ vị trí gì?", folded=False)
+    passage = frozenset({"mỹ", "mong", "muốn", "trung", "quốc", "trung_quốc"})
+    assert {"washington", "bắc", "kinh", "bắc_kinh"} <= synonyms.widen(passage, plan)
+    assert {"trung", "quoc", "trung_quoc"} <= synonyms.widen(frozenset({"bac", "kinh", "bac_kinh"}),
+                                                             synonyms.plan("trung quoc noi gi", folded=True))
+    assert frozenset({"anh"}) not in dict(synonyms.plan("Anh ấy nói gì?", folded=False).phrases)
+
+
+def test_the_capitals_file_keeps_its_promises() -> None:
+    """One line per country, its capital first; lower case, NFC; no member in two lines nor among the synonyms."""
+    def members(path) -> list[str]:
+        return [m.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#") for m in line.split("|")]
+
+    capitals, words = members(synonyms.CAPITALS), set(members(synonyms.SYNONYMS))
+    assert len(capitals) == len(set(capitals)) and not words & set(capitals)
+    for member in capitals:
+        assert member == unicodedata.normalize("NFC", member) == member.lower() and member, member
+        assert len(member.replace("-", " ").split()) <= 3, member
+
+
+def test_a_question_naming_capitals_is_answered_from_the_countries(seeds: QAService) -> None:
+    """"Washington … Bắc Kinh" of "Mỹ mong muốn Trung Quốc trở thành đồng minh …": refused at 0.39 before."""
+    answer = seeds.ask("Washington mong Bắc Kinh giữ vị trí gì trong cuộc chiến với IS?")
+    assert not answer.abstained and answer.passages[0].doc_id == "000_77bbef4bb3bb361f"
+    assert "đồng minh" in answer.passages[0].highlight.text
