@@ -301,3 +301,14 @@ def test_sixteenth_heldout_questions_about_the_seeds() -> None:
     # cross: measured 0.985
     _seed_set("heldout16.jsonl", 130, 20, {"en": (0.87, 0.85), "vi": (0.88, 0.86), "vi-nodiac": (0.92, 0.87)},
               abstaining=6, refused=13, cross=0.95)
+
+
+def test_seventeenth_heldout_questions_about_the_seeds() -> None:
+    """Written at the start of a session from the articles alone, before its changes."""
+    # measured hit@1 0.957 / 0.905 / 1.000, answer@1 the same (first: the same, before capitals as their countries
+    # and a year the article never says)
+    # unanswerable abstaining: of 20; measured 15 (first 14)
+    # answerable refused: of 110; measured 6 (first 6)
+    # cross: measured 0.938
+    _seed_set("heldout17.jsonl", 130, 20, {"en": (0.93, 0.93), "vi": (0.88, 0.88), "vi-nodiac": (0.95, 0.95)},
+              abstaining=14, refused=7, cross=0.92)
