@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from qa.snapshot import Snapshot
 from qa.text import fold, has_diacritics, nfc
 from qa.titles import ACCENTED_ONLY, TITLE_WORDS
 
@@ -20,6 +21,7 @@ _WORDS = sorted({*TITLE_WORDS.split("|"), "bộ trưởng ngoại giao", "bộ t
                 key=len, reverse=True)
 _NOT_OFFICE = frozenset({"dai su quan"})
 _SAME = {"nguoi phat ngon": "phat ngon", "phat ngon vien": "phat ngon", "bo truong ngoai giao": "ngoai truong"}
+_MINISTER = {"ngoai truong": "bo truong"}  # a kind of minister, whichever way it is written
 # typed without accents, a few are other words: "tuong" (tưởng, thought), "thi truong" (thị trường, market), and
 # "vua" asked for is mostly "vừa" (just)
 _AMBIGUOUS_FOLDED = frozenset({*map(fold, ACCENTED_ONLY), "vua"})
@@ -54,5 +56,18 @@ def offices_in(sentence: str) -> list[tuple[int, str]]:
 
 
 def same_office(written: str, asked: frozenset[str]) -> bool:
-    """Whether an office of this kind is one asked: the same, or a kind of it ("bo truong quoc phong" of "bo truong")."""
-    return any(written == a or written.startswith(a + " ") for a in asked)
+    """Whether an office of this kind is one asked: the same, or a kind of it ("bo truong quoc phong" of "bo truong";
+    "ngoai truong", the foreign minister, too)."""
+    return any(written == a or written.startswith(a + " ") or _MINISTER.get(written) == a for a in asked)
+
+
+def article_offices(snapshot: Snapshot, row: int) -> frozenset[str]:
+    """The kinds of office the article of chunk ``row`` names anywhere on its page (read once per document)."""
+    doc_id = snapshot.chunks.doc_id(row)
+    key = ("offices", doc_id)
+    found = snapshot.memo.get(key)
+    if found is None:
+        found = frozenset(kind for _, kind in offices_in(snapshot.raws[doc_id]))
+        snapshot.memo[key] = found
+    return found  # type: ignore[return-value]
+
