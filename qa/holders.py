@@ -63,7 +63,7 @@ def article_holders(snapshot: Snapshot, row: int) -> frozenset[Holder]:
     key = ("holders", doc_id)
     found = snapshot.memo.get(key)
     if found is None:
-        found = _holders(snapshot.raws[doc_id])
+        found = _holders(nfc(snapshot.raws[doc_id]))  # a file may be NFD
         snapshot.memo[key] = found
     return found  # type: ignore[return-value]
 

@@ -67,7 +67,7 @@ def article_offices(snapshot: Snapshot, row: int) -> frozenset[str]:
     key = ("offices", doc_id)
     found = snapshot.memo.get(key)
     if found is None:
-        found = frozenset(kind for _, kind in offices_in(snapshot.raws[doc_id]))
+        found = frozenset(kind for _, kind in offices_in(nfc(snapshot.raws[doc_id])))  # a file may be NFD
         snapshot.memo[key] = found
     return found  # type: ignore[return-value]
 
