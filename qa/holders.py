@@ -23,8 +23,9 @@ from qa.text import fold, has_diacritics, nfc
 Holder = tuple[str, str | None]  # an office's kind ("ngoai truong") and its country, folded ("han quoc"), or None
 
 _EN_OFFICES = r"president|prime minister|premier|foreign minister|defen[cs]e minister|defen[cs]e secretary|ambassador"
-# "South Korea's foreign minister", "the US ambassador", "China's ambassador", "South Korean president"
-_EN_HOLDER = re.compile(rf"\b((?:[A-Z][\w.]*)(?:\s+[A-Z][\w.]*)*?)(?:['’]s)?\s+({_EN_OFFICES})\b")
+# "South Korea's foreign minister", "the US ambassador", "China's ambassador", "South Korean president", "Japan's Prime
+# Minister"
+_EN_HOLDER = re.compile(rf"\b((?:[A-Z][\w.]*)(?:\s+[A-Z][\w.]*)*?)(?:['’]s)?\s+((?i:{_EN_OFFICES}))\b")
 # the same country by another name ("Mỹ" is "Hoa Kỳ"): each as the others
 _SAME_COUNTRY = (frozenset({"my", "hoa ky"}),)
 

@@ -15,6 +15,7 @@ from qa.service import QAService
     ("Who is South Korea's foreign minister?", {("ngoai truong", "han quoc")}),
     ("Who was the US ambassador to China?", {("dai su", "my"), ("dai su", "hoa ky")}),
     ("Who was China's president then?", {("tong thong", "trung quoc"), ("chu tich", "trung quoc")}),
+    ("Who was Japan's Prime Minister then?", {("thu tuong", "nhat ban")}),
     ("Ngoại trưởng Blinken nói gì?", set()),  # an office with no country: nothing of a country asked
     ("ai la ngoai truong han quoc", set()),  # typed without accents: its places are not read
 ])
