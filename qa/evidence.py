@@ -12,8 +12,8 @@ from qa.answer_type import YEAR, AnswerType, answer_type, offer_strength
 from qa.calibration import calibrated
 from qa.gloss_cover import gloss_scorer
 from qa.glossary import known_share, name_parts, renderings
-from qa.language import accented
 from qa.holders import article_holders, asked_holders, holder_unsaid
+from qa.language import accented
 from qa.lexical import query_terms
 from qa.offices import article_offices, asked_offices, same_office
 from qa.other_news import asks_other_news
@@ -208,12 +208,13 @@ def _office_unsaid(snapshot: Snapshot, query: QueryInfo, row: int) -> float:
     """How sure a passage stays where its article never names an office the question asks about: a person asked for by
     office (``OFFICE_UNSAID``), or anything asked of a country's office holder (``HOLDER_UNSAID``)."""
     holders = asked_holders(query.text)
-    if holders and holder_unsaid(holders, article_holders(snapshot, row), same_office):
+    if holders and holder_unsaid(holders, article_holders(snapshot, row)):
         return HOLDER_UNSAID
     if answer_type(query.text) != "person":
         return 1.0
     asked = asked_offices(" ".join([query.text, *(p for _, found in query.gloss_groups for p in found)]))
-    return OFFICE_UNSAID if asked and not any(same_office(kind, asked) for kind in article_offices(snapshot, row)) else 1.0
+    named = asked and any(same_office(kind, asked) for kind in article_offices(snapshot, row))
+    return OFFICE_UNSAID if asked and not named else 1.0
 
 
 def _coverage(snapshot: Snapshot, query: QueryInfo, top: Candidate) -> float:

@@ -1,7 +1,7 @@
 """An office of a country asked for ("Ai là Ngoại trưởng Hàn Quốc …?", "Who was South Korea's president …?", "the US
 ambassador to China") and the countries whose office the article names ("Ngoại trưởng Mỹ Antony Blinken", "Bộ trưởng
 Quốc phòng Hàn Quốc …"): an article on talks that names only the US foreign minister does not say who South Korea's
-is, however well the rest of the question matches (``qa.evidence.OFFICE_UNSAID``).
+is, however well the rest of the question matches (``qa.evidence.HOLDER_UNSAID``).
 
 The country is the known place (``qa.places``) written right after the office, as Vietnamese news writes it; an
 office written without one ("ngoại trưởng Blinken") may be any country's. A question typed without accents is not
@@ -11,11 +11,10 @@ read: its places are not told from its other words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
 from qa.glossary import renderings, translate
-from qa.offices import asked_offices, offices_in
+from qa.offices import asked_offices, offices_in, same_office
 from qa.places import place_spans
 from qa.snapshot import Snapshot
 from qa.text import fold, has_diacritics, nfc
@@ -58,25 +57,19 @@ def asked_holders(question: str) -> frozenset[tuple[str, str]]:
 
 
 def article_holders(snapshot: Snapshot, row: int) -> frozenset[Holder]:
-    """The offices the article of chunk ``row`` names, each with its country where one is written after it (read
-    once per document)."""
-    doc_id = snapshot.chunks.doc_id(row)
-    key = ("holders", doc_id)
-    found = snapshot.memo.get(key)
-    if found is None:
-        found = _holders(nfc(snapshot.raws[doc_id]))  # a file may be NFD
-        snapshot.memo[key] = found
-    return found  # type: ignore[return-value]
+    """The offices the article of chunk ``row`` names, each with its country where one is written after it."""
+    return snapshot.per_document("holders", row, lambda _, text: _holders(text))  # type: ignore[return-value]
 
 
 def _same_country(a: str, b: str) -> bool:
     return a == b or any(a in group and b in group for group in _SAME_COUNTRY)
 
 
-def holder_unsaid(asked: frozenset[tuple[str, str]], named: frozenset[Holder],
-                  same_office: Callable[[str, frozenset[str]], bool]) -> bool:
+def holder_unsaid(asked: frozenset[tuple[str, str]], named: frozenset[Holder]) -> bool:
     """Whether no office of a country asked (the renderings of one: "president" is "tổng thống" or "chủ tịch") is
     named in the article, with that country or without one."""
-    return bool(asked) and all(not any(same_office(kind, frozenset({office})) and (country is None or _same_country(country, wanted))
-                       for kind, country in named)
-               for office, wanted in asked)
+    def said(office: str, wanted: str) -> bool:
+        return any(same_office(kind, frozenset({office})) and (country is None or _same_country(country, wanted))
+                   for kind, country in named)
+
+    return bool(asked) and not any(said(office, wanted) for office, wanted in asked)

@@ -52,7 +52,8 @@ def asked_offices(question: str) -> frozenset[str]:
 
 def offices_in(sentence: str) -> list[tuple[int, str]]:
     """Where each office in the sentence (NFC, as written) ends, with its kind."""
-    return [(m.end(), kind) for m in _ACCENTED.finditer(sentence.lower()) if (kind := _kind(m.group(0))) not in _NOT_OFFICE]
+    return [(m.end(), kind) for m in _ACCENTED.finditer(sentence.lower())
+            if (kind := _kind(m.group(0))) not in _NOT_OFFICE]
 
 
 def same_office(written: str, asked: frozenset[str]) -> bool:
@@ -62,12 +63,5 @@ def same_office(written: str, asked: frozenset[str]) -> bool:
 
 
 def article_offices(snapshot: Snapshot, row: int) -> frozenset[str]:
-    """The kinds of office the article of chunk ``row`` names anywhere on its page (read once per document)."""
-    doc_id = snapshot.chunks.doc_id(row)
-    key = ("offices", doc_id)
-    found = snapshot.memo.get(key)
-    if found is None:
-        found = frozenset(kind for _, kind in offices_in(nfc(snapshot.raws[doc_id])))  # a file may be NFD
-        snapshot.memo[key] = found
-    return found  # type: ignore[return-value]
-
+    """The kinds of office the article of chunk ``row`` names anywhere on its page."""
+    return snapshot.per_document("offices", row, lambda _, text: frozenset(kind for _, kind in offices_in(text)))

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from qa.lexical import LexicalIndex
 from qa.errors import IndexCorrupt
 from qa.sqlite_errors import FOREIGN_FIX as DAMAGED_DB_FIX, is_damage, sqlite_error
 from qa.store import DocumentRow, Store, index_exists
+from qa.text import nfc
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,15 @@ class Snapshot:
     @property
     def model(self) -> str | None:
         return self.manifest.get("model") or None
+
+    def per_document(self, name: str, row: int, read: Callable[[str, str], object]) -> object:
+        """``read(doc_id, text)`` for the document of chunk ``row``, its text in NFC (a file may be written NFD),
+        worked out once per document and kept in the memo under ``name``."""
+        doc_id = self.chunks.doc_id(row)
+        found = self.memo.get((name, doc_id))
+        if found is None:
+            found = self.memo[(name, doc_id)] = read(doc_id, nfc(self.raws[doc_id]))
+        return found
 
     def section(self, row: int) -> str:
         """The chunk's ``DocMeta.section``: "body", or "related" / "footer" for its page's other text."""

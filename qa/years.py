@@ -2,9 +2,10 @@
 is not answered by an article of 2022 on talks in Rome, however well its words match ("kéo dài 7 tiếng tại Rome").
 
 A question that names a year ("năm 2017", "tháng 6/2017", "in March 2021") asks about that time. An article that
-says years, but none of those the question names, neither in its text nor in its date, is about another time: its passages
-are less sure (``qa.evidence.MISSING_YEAR``), as a passage lacking one of an English question's names is. A year is a condition here, not a word to match in the passage:
-the article gives it once ("hồi tháng 4/2017") and its other passages, or only its dateline, do not repeat it.
+says years, but none of those the question names, neither in its text nor in its date, is about another time: its
+passages are less sure (``qa.evidence.MISSING_YEAR``), as a passage lacking one of an English question's names is. A
+year is a condition here, not a word to match in the passage: the article gives it once ("hồi tháng 4/2017") and its
+other passages, or only its dateline, do not repeat it.
 """
 
 from __future__ import annotations
@@ -24,15 +25,12 @@ def years_named(question: str) -> frozenset[str]:
     return frozenset(_YEAR.findall(question))
 
 
-def article_years(snapshot: Snapshot, doc_id: str) -> frozenset[str]:
-    """The years an article's page says, and its date's (kept per snapshot: read once per document)."""
-    key = ("years", doc_id)
-    found = snapshot.memo.get(key)
-    if found is None:
-        date = snapshot.docs[doc_id].date or ""
-        found = frozenset(_YEAR.findall(snapshot.raws[doc_id])) | frozenset(_YEAR.findall(date[:4]))
-        snapshot.memo[key] = found
-    return found  # type: ignore[return-value]
+def article_years(snapshot: Snapshot, row: int) -> frozenset[str]:
+    """The years the page of chunk ``row``'s article says, and its date's."""
+    def read(doc_id: str, text: str) -> frozenset[str]:
+        return frozenset(_YEAR.findall(text)) | frozenset(_YEAR.findall((snapshot.docs[doc_id].date or "")[:4]))
+
+    return snapshot.per_document("years", row, read)  # type: ignore[return-value]
 
 
 def year_missing(snapshot: Snapshot, question: str, row: int) -> bool:
@@ -41,5 +39,5 @@ def year_missing(snapshot: Snapshot, question: str, row: int) -> bool:
     named = years_named(question)
     if not named:
         return False
-    said = article_years(snapshot, snapshot.chunks.doc_id(row))
+    said = article_years(snapshot, row)
     return bool(said) and named.isdisjoint(said)

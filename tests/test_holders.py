@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from qa.holders import article_holders, asked_holders, holder_unsaid
-from qa.offices import same_office
 from qa.service import QAService
 
 
@@ -25,13 +24,13 @@ def test_the_offices_of_a_country_a_question_asks_about(question: str, holders: 
 
 def test_an_office_is_unsaid_when_the_article_names_it_only_for_other_countries() -> None:
     named = frozenset({("ngoai truong", "my"), ("tong thong", None)})
-    assert holder_unsaid(frozenset({("ngoai truong", "han quoc")}), named, same_office)
-    assert not holder_unsaid(frozenset({("ngoai truong", "hoa ky")}), named, same_office)  # "Mỹ" is "Hoa Kỳ"
-    assert not holder_unsaid(frozenset({("tong thong", "han quoc")}), named, same_office)  # "tổng thống" of any country
+    assert holder_unsaid(frozenset({("ngoai truong", "han quoc")}), named)
+    assert not holder_unsaid(frozenset({("ngoai truong", "hoa ky")}), named)  # "Mỹ" is "Hoa Kỳ"
+    assert not holder_unsaid(frozenset({("tong thong", "han quoc")}), named)  # "tổng thống" written with no country
+    assert holder_unsaid(frozenset({("bo truong", "han quoc")}), frozenset({("ngoai truong", "my")}))
     # "president": either rendering named is enough
-    assert not holder_unsaid(frozenset({("chu tich", "my"), ("tong thong", "my")}), frozenset({("tong thong", "my")}),
-                             same_office)
-    assert not holder_unsaid(frozenset(), named, same_office)
+    assert not holder_unsaid(frozenset({("chu tich", "my"), ("tong thong", "my")}), frozenset({("tong thong", "my")}))
+    assert not holder_unsaid(frozenset(), named)
 
 
 def test_the_offices_an_article_names_with_their_countries(seeds: QAService) -> None:
