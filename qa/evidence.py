@@ -212,7 +212,7 @@ def _office_unsaid(snapshot: Snapshot, query: QueryInfo, row: int) -> float:
         return HOLDER_UNSAID
     if answer_type(query.text) != "person":
         return 1.0
-    asked = asked_offices(" ".join([query.text, *(p for _, found in query.gloss_groups for p in found)]))
+    asked = asked_offices(query.with_glossary)
     named = asked and any(same_office(kind, asked) for kind in article_offices(snapshot, row))
     return OFFICE_UNSAID if asked and not named else 1.0
 

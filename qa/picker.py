@@ -152,9 +152,7 @@ class SentencePicker:
         self.speaker = () if self.credit else asked_speaker(asked.text)  # whose words: "What did Wang Yi say …?"
         self.items = asked_items(asked.text)  # 4 of "What were the four points of …?"
         gloss = query.gloss_groups
-        # what the question already says, in its own words and (asked in English) in the glossary's Vietnamese:
-        # "Japan" is "Nhật Bản" in the text, not a new name
-        self.question = " ".join([query.text, *(p for _, found in gloss for p in found)])
+        self.question = query.with_glossary  # what the question already says, in either language
         # a follow-up read with the turns before it: its own words weigh more than theirs; a question setting
         # something aside ("Apart from Ukraine, …", ``qa.exclusion``): the words of the rest weigh more than its
         main = main_clause(asked.text)

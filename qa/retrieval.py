@@ -97,6 +97,12 @@ class QueryInfo:
     def gloss_groups(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
         return glossed_groups(self.text)
 
+    @property
+    def with_glossary(self) -> str:
+        """The question in its own words and, asked in English, in the glossary's Vietnamese after them: what it says
+        ("Japan" is "Nhật Bản" in the text, not a new name; "Which general …?" asks a "tướng")."""
+        return " ".join([self.text, *(p for _, found in self.gloss_groups for p in found)])
+
 
 def analyze(question: str, context: str | None = None) -> QueryInfo:
     """Route by language: Vietnamese with diacritics is matched on the accented field first
