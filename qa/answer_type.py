@@ -264,14 +264,31 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
         return 1.0 if offered_precisely(sentence, precisely, asked) else 0.0
     if kind == "person" and (offices := asked_offices(question)) and _heads_a_name(sentence, offices, asked):
         return OFFICE_OFFER  # "Vị tướng nào …?": the name the office heads, more than any name
-    if any(not among_words(item, asked) for item in _offered(sentence, kind)):
+    if any(not among_words(item, asked) and _in_scale(item, asked, kind) for item in _offered(sentence, kind)):
         return 1.0
     if precisely is not None and precisely.age and any(not among_words(item, asked) for item in _offered(sentence, "age")):
         return 1.0  # "ở tuổi 39", "120 năm tuổi", "140 years old": an age, in years or another unit of time
     if precisely is not None and precisely.size:  # a size in figures: "lãnh đạo hai nước" says no deficit's size
         return 0.0
     # a number word compared whole: "hai" is not in "khai mạc"
-    return WORD_OFFER if any(not among_words(item.split()[0], asked) for item in _offered_words(sentence, kind)) else 0.0
+    return WORD_OFFER if any(not among_words(item.split()[0], asked) and _in_scale(item, asked, kind)
+                             for item in _offered_words(sentence, kind)) else 0.0
+
+
+# units of time on the scale of a day and below, and above it: asked "bao nhiêu ngày" (how many days), "kéo dài 7 tiếng"
+# (seven hours) is no answer
+_SCALES = {**dict.fromkeys("giay phut gio tieng second minute hour".split(), 0),
+           **dict.fromkeys("ngay tuan thang nam ky day week month year decade century centurie".split(), 1)}
+_UNIT_ASKED = re.compile(r"(?:bao nhieu|may|how many)\s+(\w+)")
+
+
+def _in_scale(item: str, asked: str, kind: AnswerType) -> bool:
+    """Whether a duration offered (folded) is in units of the scale the question asks (any when it names no unit)."""
+    if kind != "duration" or not (unit := _UNIT_ASKED.search(asked)):
+        return True
+    want = _SCALES.get(unit.group(1).lower().removesuffix("s"))
+    have = _SCALES.get(fold(item).lower().split()[-1].removesuffix("s"))
+    return want is None or have is None or want == have
 
 
 @lru_cache(maxsize=4096)

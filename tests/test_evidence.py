@@ -105,6 +105,13 @@ def test_a_hotel_named_is_an_answer(seeds: QAService, question: str) -> None:
     ("Hai nhà lãnh đạo gặp nhau tại San Francisco hồi tháng trước.", "duration", "Cuộc gặp kéo dài bao lâu?", False),
     ("Hai nhà lãnh đạo gặp nhau tại San Francisco hồi tháng trước.", "time", "Họ gặp nhau khi nào?", True),
     ("Cuộc gặp đã được lên lịch trước đó nhiều tuần.", "duration", "Cuộc gặp được chuẩn bị bao lâu?", True),
+    # a length in hours for one asked in days, or the other way round, is no answer; one asked with no unit, any
+    ("Cuộc gặp kéo dài 7 tiếng tại Rome.", "duration", "Phái đoàn ở lại Rome trong bao nhiêu ngày?", False),
+    ("Cuộc gặp kéo dài bảy tiếng tại Rome.", "duration", "How many days did the delegation stay in Rome?", False),
+    ("Phái đoàn ở lại Rome hai ngày.", "duration", "Phái đoàn ở lại Rome trong bao nhiêu ngày?", True),
+    ("Cuộc gặp kéo dài 7 tiếng tại Rome.", "duration", "How many hours did the meeting last?", True),
+    ("Chuyến thăm kéo dài 3 tuần.", "duration", "Chuyến thăm kéo dài mấy giờ?", False),
+    ("Cuộc gặp kéo dài 7 tiếng tại Rome.", "duration", "Cuộc gặp kéo dài bao lâu?", True),
 ])
 def test_what_offers_an_amount_or_a_duration(sentence: str, kind: str, question: str, offered: bool) -> None:
     """A share of a whole is an amount asked with "bao nhiêu phần" / "how much of", "nhiều lần" one asked with "bao
