@@ -6,6 +6,10 @@ says years, but none of those the question names, neither in its text nor in its
 passages are less sure (``qa.evidence.MISSING_YEAR``), as a passage lacking one of an English question's names is. A
 year is a condition here, not a word to match in the passage: the article gives it once ("hồi tháng 4/2017") and its
 other passages, or only its dateline, do not repeat it.
+
+A day of a month is read the same way ("ngày 14/3", "March 14"): an article that says days, none of those the question
+names, is about other days; its passages also rank lower (``qa.rerank.MISSING_DAY_PENALTY``), since two articles on
+talks between the same people differ by their days ("... hold talks on March 14?" of the March 18 talks).
 """
 
 from __future__ import annotations
@@ -40,4 +44,53 @@ def year_missing(snapshot: Snapshot, question: str, row: int) -> bool:
     if not named:
         return False
     said = article_years(snapshot, row)
+    return bool(said) and named.isdisjoint(said)
+
+
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+_MONTH = "|".join(m for full in _MONTHS_EN for m in (full, full[:3])) + "|sept"
+# a day of a month: "14/3", "14/03/2021", "ngày 18 tháng 3" (accented or not), "March 14", "14th of March"
+_DAY = re.compile(r"(?<![\d/.,])(?P<d1>\d{1,2})/(?P<m1>\d{1,2})(?![\d.,]\d)(?!/\d{1,2}\b(?!/))|"
+                  r"(?<!\w)ng[aà]y\s+(?P<d2>\d{1,2})\s+th[aá]ng\s+(?P<m2>\d{1,2})(?!\d)|"
+                  rf"\b(?P<mn3>{_MONTH})\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{{3}}\b(?!,))|"
+                  rf"\b(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn4>{_MONTH})\b", re.IGNORECASE)
+_ISO = re.compile(r"\d{4}-(\d{2})-(\d{2})")
+
+
+def _days(text: str) -> frozenset[tuple[int, int]]:
+    found = set()
+    for m in _DAY.finditer(text):
+        day, month = m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4"), m.group("m1") or m.group("m2")
+        written = m.group("mn3") or m.group("mn4") or ""
+        if written.lower() == "may" and written != "May":  # "may 5 people ..." (also "mấy" typed without accents)
+            continue
+        name = written.lower()
+        number = int(month) if month else next((i + 1 for i, full in enumerate(_MONTHS_EN) if full.startswith(name[:3])), 0)
+        if 1 <= int(day) <= 31 and 1 <= number <= 12:
+            found.add((int(day), number))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def days_named(question: str) -> frozenset[tuple[int, int]]:
+    """The days of a month ``question`` names, as (day, month)."""
+    return _days(question)
+
+
+def article_days(snapshot: Snapshot, row: int) -> frozenset[tuple[int, int]]:
+    """The days of a month the page of chunk ``row``'s article says, and its date's."""
+    def read(doc_id: str, text: str) -> frozenset[tuple[int, int]]:
+        iso = _ISO.match(snapshot.docs[doc_id].date or "")
+        return _days(text) | (frozenset({(int(iso.group(2)), int(iso.group(1)))}) if iso else frozenset())
+
+    return snapshot.per_document("days", row, read)  # type: ignore[return-value]
+
+
+def day_missing(snapshot: Snapshot, question: str, row: int) -> bool:
+    """Whether ``question`` names a day of a month and the article of chunk ``row`` says others, none it names."""
+    named = days_named(question)
+    if not named:
+        return False
+    said = article_days(snapshot, row)
     return bool(said) and named.isdisjoint(said)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from qa.service import QAService
-from qa.years import article_years, year_missing, years_named
+import pytest
+
+from qa.years import article_days, article_years, day_missing, days_named, year_missing, years_named
 
 ROME, NO_YEAR, JUNE_2017 = "002_57590387f8aa0a75", "000_77bbef4bb3bb361f", "001_789a47a7f02fc303"
+TRILATERAL = "004_70f335d4d42403a9"
 
 
 def test_the_years_a_question_names() -> None:
@@ -38,3 +41,33 @@ def test_a_question_about_another_year_than_the_article_s_abstains(seeds: QAServ
                         "nào?")
     top = undated.passages[0]
     assert not undated.abstained and top.doc_id == NO_YEAR and "21/6" in top.highlight.text
+
+
+@pytest.mark.parametrize("question, days", [
+    ("Sullivan và Dương Khiết Trì hội đàm ở đâu ngày 14/3?", {(14, 3)}),
+    ("cuoc dam phan ngay 18 thang 3 dien ra o dau", {(18, 3)}),
+    ("In which city did they hold talks on March 14?", {(14, 3)}),
+    ("What happened on the 14th of March 2022?", {(14, 3)}),
+    ("What did Wang Yi say in Sept. 2023?", set()),  # a month, no day
+    ("The talks of 24/03/2021", {(24, 3)}),
+    ("How many officials may 5 ministers send?", set()),  # "may" is a month only as "May"
+    ("Cuộc gặp ngày 31/2 ở đâu?", {(31, 2)}),  # read as written: the check is for a date said, not a valid one
+    ("Cuộc gặp ngày 40/13 ở đâu?", set()),
+])
+def test_the_days_of_a_month_a_question_names(question: str, days: set) -> None:
+    assert days_named(question) == days
+
+
+def test_an_article_that_says_other_days_misses_the_one_asked(seeds: QAService) -> None:
+    snapshot = seeds.snapshot()
+    row = {snapshot.chunks.doc_id(r): r for r in range(len(snapshot.chunks))}
+    assert (14, 3) in article_days(snapshot, row[ROME]) and (18, 3) in article_days(snapshot, row[TRILATERAL])
+    asked = "In which city did Jake Sullivan and Yang Jiechi hold talks on March 14?"
+    assert day_missing(snapshot, asked, row[TRILATERAL]) and not day_missing(snapshot, asked, row[ROME])
+    assert not day_missing(snapshot, "In which city did Jake Sullivan and Yang Jiechi hold talks?", row[TRILATERAL])
+
+
+def test_a_question_naming_a_day_is_answered_from_the_article_of_that_day(seeds: QAService) -> None:
+    """Ranked first before: the article on the same two men's talks in Anchorage on March 18."""
+    answer = seeds.ask("In which city did Jake Sullivan and Yang Jiechi hold talks on March 14?")
+    assert answer.passages[0].doc_id == ROME and not answer.abstained
