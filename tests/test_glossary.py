@@ -371,3 +371,17 @@ def test_a_nationality_is_found_as_its_country_is_written(seeds: QAService) -> N
     assert {"Italy", "Ý"} <= set(translate("Italian")) and "Ukraine" in translate("Ukrainian")
     answer = seeds.ask("In which Italian city did Sullivan meet Yang Jiechi?", k=3)
     assert not answer.abstained and answer.passages[0].doc_id == "002_57590387f8aa0a75"
+
+
+@pytest.mark.parametrize(("question", "doc", "said"), [
+    # a spokesperson is also a "phát ngôn viên"; "fabricated" news is "thêu dệt", "ill-intentioned" "có dụng ý xấu"
+    ("Which Chinese Foreign Ministry spokesperson dismissed the reports as fabricated and ill-intentioned?", "002",
+     "Triệu Lập Kiên"),
+    # a time zone's time is its "giờ": "theo giờ Việt Nam 21/6"
+    ("In Vietnam time, on what date was the US-China diplomatic and security dialogue held?", "000", "21/6"),
+])
+def test_what_news_writes_for_a_spokesperson_a_fabrication_and_a_local_time(seeds: QAService, question: str, doc: str,
+                                                                             said: str) -> None:
+    """Both refused before (0.46, 0.38) with the right sentence: its words were not the glossary's."""
+    answer = seeds.ask(question)
+    assert not answer.abstained and answer.passages[0].doc_id.startswith(doc) and said in answer.answer
