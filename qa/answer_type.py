@@ -278,7 +278,7 @@ def offer_strength(sentence: str, kind: AnswerType | None, question: str) -> flo
 # units of time on the scale of a day and below, and above it: asked "bao nhiêu ngày" (how many days), "kéo dài 7 tiếng"
 # (seven hours) is no answer
 _SCALES = {**dict.fromkeys("giay phut gio tieng second minute hour".split(), 0),
-           **dict.fromkeys("ngay tuan thang nam ky day week month year decade century centurie".split(), 1)}
+           **dict.fromkeys("ngay tuan thang nam ky day week month year decade century centuries".split(), 1)}
 _UNIT_ASKED = re.compile(r"(?:bao nhieu|may|how many)\s+(\w+)")
 
 
@@ -286,9 +286,12 @@ def _in_scale(item: str, asked: str, kind: AnswerType) -> bool:
     """Whether a duration offered (folded) is in units of the scale the question asks (any when it names no unit)."""
     if kind != "duration" or not (unit := _UNIT_ASKED.search(asked)):
         return True
-    want = _SCALES.get(unit.group(1).lower().removesuffix("s"))
-    have = _SCALES.get(fold(item).lower().split()[-1].removesuffix("s"))
+    want, have = _scale(unit.group(1).lower()), _scale(fold(item).lower().split()[-1])
     return want is None or have is None or want == have
+
+
+def _scale(word: str) -> int | None:
+    return _SCALES.get(word, _SCALES.get(word.removesuffix("s")))
 
 
 @lru_cache(maxsize=4096)

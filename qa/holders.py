@@ -101,10 +101,15 @@ def _country_of(snapshot: Snapshot, name: str) -> str | None:
     rows = np.flatnonzero(scores > 0)
     rows = rows[np.argsort(-scores[rows], kind="stable")[:PEOPLE_ROWS]]
     docs = {snapshot.chunks.doc_id(int(r)): int(r) for r in rows}
-    countries = {country for row in docs.values() for _, country, after in _named_in(snapshot, row)
+    countries = {_one_name(country) for row in docs.values() for _, country, after in _named_in(snapshot, row)
                  if after == name and country}
     found = snapshot.memo[key] = next(iter(countries)) if len(countries) == 1 else None
     return found
+
+
+def _one_name(country: str) -> str:
+    """A country by one of its names ("hoa ky" as "my"): two articles that name it otherwise agree."""
+    return next((min(group, key=lambda n: (len(n), n)) for group in _SAME_COUNTRY if country in group), country)
 
 
 def _same_country(a: str, b: str) -> bool:
