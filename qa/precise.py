@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from qa.text import among_words, fold, has_diacritics, nfc
+from qa.text import ENGLISH_MONTH, among_words, fold, has_diacritics, nfc
 
 
 class Precise(NamedTuple):
@@ -69,8 +69,7 @@ _ORDINAL = re.compile(r"(?<!\w)(?:đầu\s+tiên|khai\s+mạc|lần\s+đầu|th�
                       r"(?:hạng|vị\s+trí)\s+(?:thứ\s+)?\d+)(?!\w)|\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\b")
 DAY_OF_WEEK = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?!\w)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
                          re.IGNORECASE)
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
-           "jun|jul|aug|sept|sep|oct|nov|dec")
+_MONTHS = ENGLISH_MONTH
 # a day: "14/3", "ngày 14", "18 tháng 3", "March 18th", "Mar. 18", "18 March", "2021-03-18"
 _A_DAY = re.compile(rf"\b\d{{1,2}}/\d{{1,2}}\b|\bngày\s+\d{{1,2}}\b|\b\d{{1,2}}\s+tháng\s+\d{{1,2}}\b|"
                     rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|"

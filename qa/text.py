@@ -91,6 +91,16 @@ _FOLD = _FoldTable()
 # English names of days and months (case as written): not a person, a place or a name of a question
 ENGLISH_CALENDAR = (r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|August"
                     r"|September|October|November|December)\b")
+# the months in order, lower case; and as a pattern with their abbreviations ("mar", "sept")
+ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                  "november", "december")
+ENGLISH_MONTH = "|".join(ENGLISH_MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+
+
+def month_number(name: str) -> int:
+    """1-12 for an English month's name or abbreviation (any case), else 0."""
+    head = name.lower()[:3]
+    return next((i + 1 for i, month in enumerate(ENGLISH_MONTHS) if len(head) == 3 and month.startswith(head)), 0)
 
 def fold(text: str) -> str:
     """Strip diacritics: NFD, drop combining marks, map đ/Đ (not decomposable) by hand.

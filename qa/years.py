@@ -15,9 +15,11 @@ talks between the same people differ by their days ("... hold talks on March 14?
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from qa.snapshot import Snapshot
+from qa.text import ENGLISH_MONTH, month_number
 
 # a year of the news, alone or closing a date ("6/2017", "21/6/2017"), not inside a longer number
 _YEAR = re.compile(r"(?<![\d.,])(?:1[89]\d{2}|20\d{2})(?![\d.,]\d)")
@@ -40,21 +42,22 @@ def article_years(snapshot: Snapshot, row: int) -> frozenset[str]:
 def year_missing(snapshot: Snapshot, question: str, row: int) -> bool:
     """Whether ``question`` names a year and the article of chunk ``row`` says others, none of those it names. An
     article that says no year at all, undated, may be of any: it is not held to one."""
-    named = years_named(question)
+    return _unsaid(years_named(question), lambda: article_years(snapshot, row))
+
+
+def _unsaid(named: frozenset, said: Callable[[], frozenset]) -> bool:
+    """Whether the question names some (``named``) and the article says others (``said``), none of those."""
     if not named:
         return False
-    said = article_years(snapshot, row)
-    return bool(said) and named.isdisjoint(said)
+    found = said()
+    return bool(found) and named.isdisjoint(found)
 
 
-_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-              "november", "december")
-_MONTH = "|".join(m for full in _MONTHS_EN for m in (full, full[:3])) + "|sept"
 # a day of a month: "14/3", "14/03/2021", "ngày 18 tháng 3" (accented or not), "March 14", "14th of March"
 _DAY = re.compile(r"(?<![\d/.,])(?P<d1>\d{1,2})/(?P<m1>\d{1,2})(?![\d.,]\d)(?!/\d{1,2}\b(?!/))|"
                   r"(?<!\w)ng[aà]y\s+(?P<d2>\d{1,2})\s+th[aá]ng\s+(?P<m2>\d{1,2})(?!\d)|"
-                  rf"\b(?P<mn3>{_MONTH})\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{{3}}\b(?!,))|"
-                  rf"\b(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn4>{_MONTH})\b", re.IGNORECASE)
+                  rf"\b(?P<mn3>{ENGLISH_MONTH})\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{{3}}\b(?!,))|"
+                  rf"\b(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn4>{ENGLISH_MONTH})\b", re.IGNORECASE)
 _ISO = re.compile(r"\d{4}-(\d{2})-(\d{2})")
 
 
@@ -65,8 +68,7 @@ def _days(text: str) -> frozenset[tuple[int, int]]:
         written = m.group("mn3") or m.group("mn4") or ""
         if written.lower() == "may" and written != "May":  # "may 5 people ..." (also "mấy" typed without accents)
             continue
-        name = written.lower()
-        number = int(month) if month else next((i + 1 for i, full in enumerate(_MONTHS_EN) if full.startswith(name[:3])), 0)
+        number = int(month) if month else month_number(written)
         if 1 <= int(day) <= 31 and 1 <= number <= 12:
             found.add((int(day), number))
     return frozenset(found)
@@ -89,8 +91,4 @@ def article_days(snapshot: Snapshot, row: int) -> frozenset[tuple[int, int]]:
 
 def day_missing(snapshot: Snapshot, question: str, row: int) -> bool:
     """Whether ``question`` names a day of a month and the article of chunk ``row`` says others, none it names."""
-    named = days_named(question)
-    if not named:
-        return False
-    said = article_days(snapshot, row)
-    return bool(said) and named.isdisjoint(said)
+    return _unsaid(days_named(question), lambda: article_days(snapshot, row))
