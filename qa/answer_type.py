@@ -17,7 +17,7 @@ from qa.language import detect, syllable_shaped
 from qa.places import place_spans
 from qa.precise import SIZE_ASKED, offered_precisely, precise_ask
 from qa.offices import asked_offices, offices_in, same_office
-from qa.text import ENGLISH_CALENDAR, among_words, fold, has_diacritics, nfc, word_matches
+from qa.text import ENGLISH_CALENDAR, among_words, blanked, fold, has_diacritics, nfc, word_matches
 from qa.titles import ACCENTED_ONLY, asks_title, office_gap, title_offered
 
 AnswerType = Literal["duration", "number", "time", "person", "place", "title"]
@@ -374,21 +374,14 @@ _AT = re.compile(r"(?:(?<!\w)(?:tại|ở|đến|tới|sang|in|at)\s+)([A-ZĐ][\
 @lru_cache(maxsize=65536)
 def _said_at(sentence: str) -> tuple[str, ...]:
     """The names the sentence says something is at, folded ("tại Levi's Stadium", not "in March")."""
-    dateless = _blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)])
+    dateless = blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)])
     return tuple(fold(m.group(1)).lower() for m in _AT.finditer(dateless))
 
 
 def _without_places(sentence: str) -> str:
     """The sentence with its places, days and months ("thứ Ba", "March") blanked out, the same length so
     positions hold."""
-    return _blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)] + list(place_spans(sentence)))
-
-
-def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
-    out = list(text)
-    for a, b in spans:
-        out[a:b] = " " * (b - a)
-    return "".join(out)
+    return blanked(sentence, [m.span() for m in _WEEKDAY.finditer(sentence)] + list(place_spans(sentence)))
 
 
 def load() -> None:

@@ -40,6 +40,7 @@ class DocMeta:
     heading: tuple[int, int] | None = None  # the title line's span in the original, when a line is only the title
     extra: tuple[tuple[int, int, str], ...] = ()  # the page's searchable text beside the article (``page_text``)
     credits: tuple[tuple[int, int, str], ...] = ()  # its dateline, byline, outlet tag and agency lines (``CREDITS``)
+    body: tuple[int, int] | None = None  # from its first kept paragraph's start to its last one's end
 
     def section(self, start: int) -> str:
         """"body" for the article's text; "related" in a related article's headline or lead, "footer" in the
@@ -59,6 +60,12 @@ def heading_span(row: DocumentRow) -> tuple[int, int] | None:
     if text != collapse(row.title) or text.rstrip("”\"'’»)]").endswith((".", "!", "…")):
         return None
     return start, end
+
+
+def body_extent(row: DocumentRow) -> tuple[int, int] | None:
+    """Where the article's kept text begins and ends in the original: its page's other text after it (a list of other
+    news, dated) is not the article's (``qa.years``)."""
+    return (row.paragraphs[0][0], row.paragraphs[-1][1]) if row.paragraphs else None
 
 
 _MISSING = object()
@@ -151,7 +158,7 @@ class Snapshot:
         """
         manifest, chunks, rows, vectors = _load(data_dir, attempts)
         docs = {d.doc_id: DocMeta(d.doc_id, d.title, d.source, d.date, d.author, d.path, heading_span(d),
-                                  page_text(d.dropped), page_text(d.dropped, CREDITS)) for d in rows}
+                                  page_text(d.dropped), page_text(d.dropped, CREDITS), body_extent(d)) for d in rows}
         doc_ids = chunks.doc_id_list()
         leads = {d: meta.extra for d, meta in docs.items() if meta.extra}
 

@@ -46,6 +46,14 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` overwritten by spaces, the same length so positions hold."""
+    out = list(text)
+    for a, b in spans:
+        out[a:b] = " " * (b - a)
+    return "".join(out)
+
+
 def as_typed(question: str) -> str:
     """A question as the user meant it: zero-width and other invisible characters (pasted from web pages,
     often inside words: "Ro\u200bme", "R\u200eome", "Ro\u00adme") dropped, and full-width letters, digits and

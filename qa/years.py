@@ -1,15 +1,17 @@
-"""A year the question names that the article never says: "How long did the June 2017 dialogue in Washington last?"
-is not answered by an article of 2022 on talks in Rome, however well its words match ("kéo dài 7 tiếng tại Rome").
+"""A year, a month or a day the question names that the article never says: "How long did the June 2017 dialogue in
+Washington last?" is not answered by the article on talks in Rome "ngày 14/3", however well its words match ("kéo dài
+7 tiếng tại Rome").
 
 A question that names a year ("năm 2017", "tháng 6/2017", "in March 2021") asks about that time. An article that
 says years, but none of those the question names, neither in its text nor in its date, is about another time: its
-passages are less sure (``qa.evidence.MISSING_YEAR``), as a passage lacking one of an English question's names is. A
-year is a condition here, not a word to match in the passage: the article gives it once ("hồi tháng 4/2017") and its
-other passages, or only its dateline, do not repeat it.
+passages are less sure (``qa.evidence.MISSING_YEAR``), as a passage lacking one of an English question's names is, and
+rank lower (``qa.rerank.MISSING_DATE_PENALTY``). A year is a condition here, not a word to match in the passage: the
+article gives it once ("hồi tháng 4/2017") and its other passages, or only its dateline, do not repeat it.
 
-A day of a month is read the same way ("ngày 14/3", "March 14"): an article that says days, none of those the question
-names, is about other days; its passages also rank lower (``qa.rerank.MISSING_DAY_PENALTY``), since two articles on
-talks between the same people differ by their days ("... hold talks on March 14?" of the March 18 talks).
+A month ("tháng 6", "June") and a day of a month ("ngày 14/3", "March 14") are read the same way: two articles on
+talks between the same people differ by their days ("... hold talks on March 14?" of the March 18 talks). What an
+article says is its own text: the page's other news beside it is dated by the day it was read ("11/03/2025"), not by
+the article's events.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from qa.snapshot import Snapshot
-from qa.text import ENGLISH_MONTH, month_number
+from qa.text import ENGLISH_MONTH, ENGLISH_MONTHS, blanked, month_number, nfc
 
 # a year of the news, alone or closing a date ("6/2017", "21/6/2017"), not inside a longer number
 _YEAR = re.compile(r"(?<![\d.,])(?:1[89]\d{2}|20\d{2})(?![\d.,]\d)")
@@ -32,11 +34,36 @@ def years_named(question: str) -> frozenset[str]:
 
 
 def article_years(snapshot: Snapshot, row: int) -> frozenset[str]:
-    """The years the page of chunk ``row``'s article says, and its date's."""
+    """The years chunk ``row``'s article says (``_said``), and its date's."""
     def read(doc_id: str, text: str) -> frozenset[str]:
         return frozenset(_YEAR.findall(text)) | frozenset(_YEAR.findall((snapshot.docs[doc_id].date or "")[:4]))
 
-    return snapshot.per_document("years", row, read)  # type: ignore[return-value]
+    return _said(snapshot, row, "years", read)  # type: ignore[return-value]
+
+
+def _said(snapshot: Snapshot, row: int, name: str, read: Callable[[str, str], object]) -> object:
+    """``read(doc_id, text)`` of what the article of chunk ``row`` says: for a chunk of its body, the article alone
+    (``DocMeta.body``, its related leads blanked), without its page's other text (the Rome talks' page lists other
+    news "11/03/2025": that is not the talks' year, nor their day); for a chunk of that other text, the whole page."""
+    if snapshot.section(row) != "body":
+        return snapshot.per_document(name, row, read)
+
+    def own(doc_id: str, text: str) -> object:
+        meta = snapshot.docs[doc_id]
+        if meta.body is None:
+            return read(doc_id, text)
+        start, end = meta.body
+        inside = [(max(a, start) - start, min(b, end) - start) for a, b, _ in meta.extra if a < end and b > start]
+        return read(doc_id, nfc(blanked(snapshot.raws[doc_id][start:end], inside)))
+
+    return snapshot.per_document(f"{name}-body", row, own)
+
+
+def date_missing(snapshot: Snapshot, question: str, row: int) -> bool:
+    """Whether ``question`` names a year, a month or a day of a month that the article of chunk ``row`` does not say
+    where it says others (``year_missing``, ``month_missing``, ``day_missing``)."""
+    return (year_missing(snapshot, question, row) or month_missing(snapshot, question, row)
+            or day_missing(snapshot, question, row))
 
 
 def year_missing(snapshot: Snapshot, question: str, row: int) -> bool:
@@ -81,12 +108,48 @@ def days_named(question: str) -> frozenset[tuple[int, int]]:
 
 
 def article_days(snapshot: Snapshot, row: int) -> frozenset[tuple[int, int]]:
-    """The days of a month the page of chunk ``row``'s article says, and its date's."""
+    """The days of a month chunk ``row``'s article says (``_said``), and its date's."""
     def read(doc_id: str, text: str) -> frozenset[tuple[int, int]]:
         iso = _ISO.match(snapshot.docs[doc_id].date or "")
         return _days(text) | (frozenset({(int(iso.group(2)), int(iso.group(1)))}) if iso else frozenset())
 
-    return snapshot.per_document("days", row, read)  # type: ignore[return-value]
+    return _said(snapshot, row, "days", read)  # type: ignore[return-value]
+
+
+# a month: "tháng 6" (accented or not, "tháng 4/2017" too), "6/2017", an English month's full name ("May" and "March"
+# capitalised only: "may" and "march" are verbs)
+_MONTH = re.compile(r"(?<!\w)(?i:th[aá]ng)\s+(?P<m1>\d{1,2})(?!\d)|(?<![\d/.,])(?P<m2>\d{1,2})/(?:1[89]|20)\d{2}(?!\d)|"
+                    rf"\b(?P<name>(?i:{'|'.join(m for m in ENGLISH_MONTHS if m not in ('may', 'march'))})|May|March)\b")
+
+
+def _months(text: str) -> frozenset[int]:
+    found = {day[1] for day in _days(text)}
+    for m in _MONTH.finditer(text):
+        number = int(m.group("m1") or m.group("m2") or 0) or month_number(m.group("name"))
+        if 1 <= number <= 12:
+            found.add(number)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def months_named(question: str) -> frozenset[int]:
+    """The months ``question`` names."""
+    return _months(question)
+
+
+def article_months(snapshot: Snapshot, row: int) -> frozenset[int]:
+    """The months chunk ``row``'s article says (``_said``), and its date's."""
+    def read(doc_id: str, text: str) -> frozenset[int]:
+        iso = _ISO.match(snapshot.docs[doc_id].date or "")
+        return _months(text) | (frozenset({int(iso.group(1))}) if iso else frozenset())
+
+    return _said(snapshot, row, "months", read)  # type: ignore[return-value]
+
+
+def month_missing(snapshot: Snapshot, question: str, row: int) -> bool:
+    """Whether ``question`` names a month and the article of chunk ``row`` says others, none it names: "How long did
+    the June 2017 dialogue in Washington last?" of the article on talks in Rome "ngày 14/3", which says no year."""
+    return _unsaid(months_named(question), lambda: article_months(snapshot, row))
 
 
 def day_missing(snapshot: Snapshot, question: str, row: int) -> bool:
