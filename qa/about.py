@@ -75,8 +75,11 @@ _AUTHOR_EN = (r"\bwho\s+(?:wrote|writes|authored|penned|(?:is|was)\s+the\s+(?:au
 _AGENCY_VI = either_accents(r"(?:(?:dẫn|trích|lấy|dịch)(?:\s+(?:theo|từ|lời|lại))?\s+)?(?:hãng tin|hãng thông tấn|"
                      r"thông tấn xã|nguồn tin|nguồn)\s+(?:nào|gì)|nguồn\s+của|(?:dẫn|trích|lấy|dịch)\s+(?:theo|từ|"
                      r"lại từ|nguồn từ)\s+(?:đâu|ai|nguồn nào)")
-_AGENCY_EN = (r"\b(?:which|what)\s+(?:news\s+)?(?:agency|agencies|wire|wire\s+service|news\s+service|source|sources)"
-              r"\b(?:(?P<keep3>.*?)\b(?:based\s+on|cites?|cited|credits?|credited|draws?\s+on|drew\s+on)\b)?|"
+_AGENCY_EN = (r"\b(?:which|what)\s+(?:news\s+)?(?:agency|agencies|wire\s+service|wire|news\s+service|source|sources)"
+              r"\b(?:(?P<keep3>.*?)\b(?:based\s+on|cites?|cited|credits?|credited|draws?\s+on|drew\s+on|"
+              # "… is the source of the Tổ Quốc story?", "… is cited as the source of …"
+              r"(?:is|was|are|were)\s+(?:the\s+)?sources?\s+(?:of|for|behind))\b"
+              r"(?:\s+as\s+(?:the|its)\s+sources?(?:\s+(?:of|for|behind))?\b)?)?|"
               r"\bsource\s+of\s+(?:the|this)\s+(?:" + _ARTICLE_EN + r")\b|\bbased\s+on\s+(?:which|what)\b|"
               r"\bcredited\s+to\b")
 _OUTLET_VI = either_accents(r"(?:(?:được\s+)?(?:đăng|đăng tải|đưa|xuất bản)(?:\s+(?:lên|tải))?\s+)?(?:trên|của|từ|thuộc|ở)"

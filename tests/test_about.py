@@ -128,6 +128,10 @@ def _first(seeds: QAService, question: str, **kwargs: object):
     ("ai viet bai my nhat ban han quoc thao luan ve trieu tien", "004", "Chấn Phong", None),
     ("ai la tac gia bai my nhat han thao luan ve trieu tien", "004", "Chấn Phong", None),
     ("bai my trung chong khung bo cua bao to quoc theo nguon nao", "000", "Theo reuters", None),
+    # "is the source of", "cited as the source of" ask too: left in, they were the words searched for ("nguồn tin"
+    # of another article), and "wire service" lost its "service"
+    ("Which wire service is cited as the source of the Tổ Quốc story on counterterrorism cooperation?", "000",
+     "Theo reuters", None),
     ("Bài viết về Vương Nghị và Blinken được xếp vào lĩnh vực nào?", "003", "Tin nổi bật, Tin tức hàng ngày",
      "Lĩnh vực: Tin nổi bật, Tin tức hàng ngày"),
     ("Which outlet's tag appears at the start of the report on the security advisers of the US, Japan and South "
