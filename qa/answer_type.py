@@ -58,7 +58,7 @@ _CUES: list[tuple[AnswerType, str, str]] = [
      # a query of keywords: "date of the Rome talks", "Rome talks date"
      r"^date of|date(?=\W*$)"),
     # a size is an amount too ("How large is the trade deficit?", read in figures: ``qa.precise``), not "how big a role"
-    ("number", "bao nhiêu|mấy|bao lâu",
+    ("number", "bao nhiêu|mấy|bao lâu|bao xa",
      rf"how many|how much|how long|how old|what percentage|what number|{SIZE_ASKED}"),
     ("person", "ai|người nào", rf"who|whom|whose|which {_BETWEEN.format(other=_PLACE_EN)}(?:{_PERSON_EN})"),
     # (keywords too: "venue of the talks", "Rome talks venue")

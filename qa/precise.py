@@ -42,8 +42,8 @@ _CLOCK_ASKED_EN = re.compile(r"\b(?:what|which) time\b|\bat what hour\b")
 _AGE_ASKED = re.compile(r"\btuoi\b|\bhow old\b|\bage\b")
 # a size that is measured ("How large is the trade deficit?"), not "how big a role", "how big of a deal"; not "how
 # high" / "how deep" (tensions, cooperation)
-SIZE_ASKED = r"how (?:large|big|tall|wide|heavy)(?! an?\b| of\b)"
-_SIZE_ASKED = re.compile(rf"\b{SIZE_ASKED}\b")
+SIZE_ASKED = r"how (?:large|big|tall|wide|heavy|far(?! along\b| into\b))(?! an?\b| of\b)"
+_SIZE_ASKED = re.compile(rf"\b{SIZE_ASKED}\b|\bbao xa\b")  # a distance too: "How far did the missile fly?"
 
 
 @lru_cache(maxsize=4096)

@@ -21,6 +21,9 @@ from qa.precise import Precise, precise_ask
     ("Cây cầu bao nhiêu tuổi?", Precise(age=True)), ("How old is the bridge?", Precise(age=True)),
     ("How large is the trade deficit?", Precise(size=True)),
     ("How big a role did China play?", Precise()), ("How deep is the cooperation?", Precise()),  # found in review
+    # a distance ("bao xa", "how far"), not how far along something is
+    ("Tên lửa bay được bao xa?", Precise(size=True)), ("ten lua bay duoc bao xa", Precise(size=True)),
+    ("How far did the missile fly?", Precise(size=True)), ("How far along is the policy review?", Precise()),
     ("Kissinger thăm Trung Quốc năm nào?", Precise(year=True)), ("ong sinh nam may", Precise(year=True)),
     ("In what year was the treaty signed?", Precise(year=True)), ("Ngày nào năm nào?", Precise(day=True)),
 ])
@@ -72,6 +75,8 @@ def test_what_a_question_asks_precisely(question: str, ask: Precise) -> None:
     ("How large is the US trade deficit with China?", "Thâm hụt thương mại lên tới 347 tỷ USD.", True),
     ("How large is the US trade deficit with China?", "Lãnh đạo hai nước lo ngại về thâm hụt thương mại.", False),
     ("How tall is the tower?", "The tower is 324 metres tall.", True),
+    ("Tên lửa bay được bao xa?", "Tên lửa bay được 450 km.", True),
+    ("Tên lửa bay được bao xa?", "Triều Tiên phóng tên lửa sáng 29/4 bất chấp cảnh báo.", False),
 ])
 def test_what_answers_it(question: str, sentence: str, offered: bool) -> None:
     assert offers_counted(sentence, answer_type(question), question) is offered
