@@ -8,7 +8,8 @@ office written without one ("ngoại trưởng Blinken") takes the country the a
 elsewhere ("Ngoại trưởng Mỹ Antony Blinken"), when they all write one and the same; else it may be any country's. Every
 bundled set about the seeds (2,251 questions, lexical): 2 more unanswerable questions abstain ("Who is South Korea's
 foreign minister?" was answered from "ngoại trưởng Blinken"), no other answer changed; XQuAD unchanged. A question
-typed without accents is not read: its places are not told from its other words.
+typed without accents is read by the known place right after its office, without accents ("dai su trung quoc"): two
+more unanswerable seed questions abstain, nothing else changed.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from functools import lru_cache
 import numpy as np
 
 from qa.glossary import renderings, translate
-from qa.offices import asked_offices, offices_in, same_office
-from qa.places import place_spans
+from qa.offices import asked_offices, folded_offices_in, offices_in, same_office
+from qa.places import folded_place_after, place_spans
 from qa.snapshot import Snapshot
 from qa.text import fold, has_diacritics, nfc
 
@@ -74,6 +75,10 @@ def asked_holders(question: str) -> frozenset[tuple[str, str]]:
     if has_diacritics(text):
         return frozenset((kind, country) for kind, country in _holders(text) if country)
     found = set()
+    folded = fold(text).lower()  # typed without accents: "dai su trung quoc", "ngoai truong han quoc"
+    for end, kind in folded_offices_in(folded):
+        if (place := folded_place_after(folded, end)) is not None:
+            found.add((kind, place[0]))
     for m in _EN_HOLDER.finditer(text):
         kinds = asked_offices(" ".join(translate(m.group(2).lower())))
         for country in renderings(m.group(1)):

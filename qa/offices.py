@@ -50,6 +50,13 @@ def asked_offices(question: str) -> frozenset[str]:
     return frozenset(found - _NOT_OFFICE - (frozenset() if accents else _AMBIGUOUS_FOLDED))
 
 
+def folded_offices_in(text: str) -> list[tuple[int, str]]:
+    """``offices_in`` of a text typed without accents (folded, lower case): the words that are others too
+    ("tuong", "thi truong") are passed over."""
+    return [(m.end(), kind) for m in _FOLDED.finditer(text)
+            if (kind := _kind(m.group(0))) not in _NOT_OFFICE and kind not in _AMBIGUOUS_FOLDED]
+
+
 def offices_in(sentence: str) -> list[tuple[int, str]]:
     """Where each office in the sentence (NFC, as written) ends, with its kind."""
     return [(m.end(), kind) for m in _ACCENTED.finditer(sentence.lower())

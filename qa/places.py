@@ -65,6 +65,29 @@ def place_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def folded_place_after(text: str, end: int) -> tuple[str, int] | None:
+    """The known place whose name (typed without accents) the words right after position ``end`` of a folded,
+    lower-case text are, the longest: its name and where it ends ("dai su trung quoc tai ...": "trung quoc")."""
+    words = list(word_matches(text[end : end + 40]))
+    if not words or text[end : end + words[0].start()].strip():
+        return None
+    lower = [m.group(0) for m in words]
+    for name in _folded_places().get(lower[0], ()):
+        if tuple(lower[: len(name)]) == name:
+            return " ".join(name), end + words[len(name) - 1].end()
+    return None
+
+
+@lru_cache(maxsize=1)
+def _folded_places() -> dict[str, tuple[tuple[str, ...], ...]]:
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for names in _places().values():
+        for name, _ in names:
+            folded = tuple(fold(w) for w in name)
+            found.setdefault(folded[0], set()).add(folded)
+    return {first: tuple(sorted(names, key=len, reverse=True)) for first, names in found.items()}
+
+
 def load() -> None:
     """Read the list now (a server's warm-up)."""
     _places()

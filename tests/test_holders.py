@@ -17,7 +17,12 @@ from tests.service_support import corpus_service
     ("Who was China's president then?", {("tong thong", "trung quoc"), ("chu tich", "trung quoc")}),
     ("Who was Japan's Prime Minister then?", {("thu tuong", "nhat ban")}),
     ("Ngoại trưởng Blinken nói gì?", set()),  # an office with no country: nothing of a country asked
-    ("ai la ngoai truong han quoc", set()),  # typed without accents: its places are not read
+    # typed without accents: the place right after the office, read without its accents ("tuong" is also "tưởng",
+    # "dai su quan" the embassy)
+    ("ai la ngoai truong han quoc", {("ngoai truong", "han quoc")}),
+    ("dai su trung quoc tai lien hop quoc la ai", {("dai su", "trung quoc")}),
+    ("tuong trung quoc nao tham du", set()), ("dai su quan trung quoc o dau", set()),
+    ("ngoai truong blinken noi gi", set()),
 ])
 def test_the_offices_of_a_country_a_question_asks_about(question: str, holders: set) -> None:
     assert asked_holders(question) == holders
@@ -45,6 +50,7 @@ def test_the_offices_an_article_names_with_their_countries(seeds: QAService) -> 
     "Bộ trưởng Quốc phòng Trung Quốc nào tham dự cuộc gặp ở Rome?",
     "Ai là Đại sứ Trung Quốc tại Mỹ vào thời điểm diễn ra cuộc gặp ở Rome?",
     "Ai là Thủ tướng Nhật Bản khi các cố vấn an ninh quốc gia Mỹ, Nhật, Hàn gặp nhau?",
+    "ai la dai su trung quoc tai lien hop quoc",  # typed without accents: answered at 0.71 from the embassy's spokesman
 ])
 def test_asked_of_an_office_holder_no_article_names_it_abstains(seeds: QAService, question: str) -> None:
     """Answered at 0.99-1.0 before, from the articles that name the US defense secretary or a Chinese embassy."""
