@@ -34,29 +34,29 @@ def years_named(question: str) -> frozenset[str]:
 
 
 def article_years(snapshot: Snapshot, row: int) -> frozenset[str]:
-    """The years chunk ``row``'s article says (``_said``), and its date's."""
-    def read(doc_id: str, text: str) -> frozenset[str]:
-        return frozenset(_YEAR.findall(text)) | frozenset(_YEAR.findall((snapshot.docs[doc_id].date or "")[:4]))
-
-    return _said(snapshot, row, "years", read)  # type: ignore[return-value]
+    """The years chunk ``row``'s article says (``_dated_text``)."""
+    return _said(snapshot, row, "years", lambda text: frozenset(_YEAR.findall(text)))
 
 
-def _said(snapshot: Snapshot, row: int, name: str, read: Callable[[str, str], object]) -> object:
-    """``read(doc_id, text)`` of what the article of chunk ``row`` says: for a chunk of its body, the article alone
-    (``DocMeta.body``, its related leads blanked), without its page's other text (the Rome talks' page lists other
-    news "11/03/2025": that is not the talks' year, nor their day); for a chunk of that other text, the whole page."""
-    if snapshot.section(row) != "body":
-        return snapshot.per_document(name, row, read)
+def _said(snapshot: Snapshot, row: int, name: str, parse: Callable[[str], frozenset]) -> frozenset:
+    """``parse`` of chunk ``row``'s article's dated text (``_dated_text``), once per document and kind of chunk."""
+    own = snapshot.section(row) == "body"
+    return snapshot.per_document(f"{name}-{own}", row,  # type: ignore[return-value]
+                                 lambda doc_id, text: parse(_dated_text(snapshot, doc_id, text, own)))
 
-    def own(doc_id: str, text: str) -> object:
-        meta = snapshot.docs[doc_id]
-        if meta.body is None:
-            return read(doc_id, text)
+
+def _dated_text(snapshot: Snapshot, doc_id: str, text: str, own: bool) -> str:
+    """What the article says, its date written after it ("24/3/2021"). ``own``: for a chunk of its body, the article
+    alone (``DocMeta.body``, its related leads blanked), without its page's other text (the Rome talks' page lists other
+    news "11/03/2025": that is not the talks' year, nor their day); else the whole page (``text``)."""
+    meta = snapshot.docs[doc_id]
+    if own and meta.body is not None:
         start, end = meta.body
         inside = [(max(a, start) - start, min(b, end) - start) for a, b, _ in meta.extra if a < end and b > start]
-        return read(doc_id, nfc(blanked(snapshot.raws[doc_id][start:end], inside)))
-
-    return snapshot.per_document(f"{name}-body", row, own)
+        text = nfc(blanked(snapshot.raws[doc_id][start:end], inside))
+    iso = _ISO.match(meta.date or "")
+    written = f"{iso.group(3)}/{iso.group(2)}/{iso.group(1)}" if iso else (meta.date or "")[:4]
+    return f"{text}\n{written}"
 
 
 def date_missing(snapshot: Snapshot, question: str, row: int) -> bool:
@@ -85,7 +85,7 @@ _DAY = re.compile(r"(?<![\d/.,])(?P<d1>\d{1,2})/(?P<m1>\d{1,2})(?![\d.,]\d)(?!/\
                   r"(?<!\w)ng[aà]y\s+(?P<d2>\d{1,2})\s+th[aá]ng\s+(?P<m2>\d{1,2})(?!\d)|"
                   rf"\b(?P<mn3>{ENGLISH_MONTH})\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{{3}}\b(?!,))|"
                   rf"\b(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn4>{ENGLISH_MONTH})\b", re.IGNORECASE)
-_ISO = re.compile(r"\d{4}-(\d{2})-(\d{2})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def _days(text: str) -> frozenset[tuple[int, int]]:
@@ -108,12 +108,8 @@ def days_named(question: str) -> frozenset[tuple[int, int]]:
 
 
 def article_days(snapshot: Snapshot, row: int) -> frozenset[tuple[int, int]]:
-    """The days of a month chunk ``row``'s article says (``_said``), and its date's."""
-    def read(doc_id: str, text: str) -> frozenset[tuple[int, int]]:
-        iso = _ISO.match(snapshot.docs[doc_id].date or "")
-        return _days(text) | (frozenset({(int(iso.group(2)), int(iso.group(1)))}) if iso else frozenset())
-
-    return _said(snapshot, row, "days", read)  # type: ignore[return-value]
+    """The days of a month chunk ``row``'s article says (``_dated_text``)."""
+    return _said(snapshot, row, "days", _days)
 
 
 # a month: "tháng 6" (accented or not, "tháng 4/2017" too), "6/2017", an English month's full name ("May" and "March"
@@ -138,12 +134,8 @@ def months_named(question: str) -> frozenset[int]:
 
 
 def article_months(snapshot: Snapshot, row: int) -> frozenset[int]:
-    """The months chunk ``row``'s article says (``_said``), and its date's."""
-    def read(doc_id: str, text: str) -> frozenset[int]:
-        iso = _ISO.match(snapshot.docs[doc_id].date or "")
-        return _months(text) | (frozenset({int(iso.group(1))}) if iso else frozenset())
-
-    return _said(snapshot, row, "months", read)  # type: ignore[return-value]
+    """The months chunk ``row``'s article says (``_dated_text``)."""
+    return _said(snapshot, row, "months", _months)
 
 
 def month_missing(snapshot: Snapshot, question: str, row: int) -> bool:
