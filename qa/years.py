@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import NamedTuple
 
 from qa.snapshot import Snapshot
 from qa.text import ENGLISH_MONTH, ENGLISH_MONTHS, blanked, month_number, nfc
@@ -35,18 +36,30 @@ def years_named(question: str) -> frozenset[str]:
 
 def article_years(snapshot: Snapshot, row: int) -> frozenset[str]:
     """The years chunk ``row``'s article says (``_dated_text``)."""
-    return _said(snapshot, row, "years", lambda text: frozenset(_YEAR.findall(text)))
+    return _dates(snapshot, row).years
 
 
-def _said(snapshot: Snapshot, row: int, name: str, parse: Callable[[str], frozenset]) -> frozenset:
-    """``parse`` of chunk ``row``'s article's dated text (``_dated_text``), once per document and kind of chunk."""
+class _Dates(NamedTuple):
+    years: frozenset[str]
+    months: frozenset[int]
+    days: frozenset[tuple[int, int]]
+
+
+def _dates(snapshot: Snapshot, row: int) -> _Dates:
+    """The years, months and days of chunk ``row``'s article's dated text (``_dated_text``), read once per document
+    and kind of chunk."""
     own = snapshot.section(row) == "body"
-    return snapshot.per_document(f"{name}-{own}", row,  # type: ignore[return-value]
-                                 lambda doc_id, text: parse(_dated_text(snapshot, doc_id, text, own)))
+
+    def read(doc_id: str, text: str) -> _Dates:
+        dated = _dated_text(snapshot, doc_id, text, own)
+        days = _days(dated)
+        return _Dates(frozenset(_YEAR.findall(dated)), _months(dated, days), days)
+
+    return snapshot.per_document(f"dates-{own}", row, read)  # type: ignore[return-value]
 
 
 def _dated_text(snapshot: Snapshot, doc_id: str, text: str, own: bool) -> str:
-    """What the article says, its date written after it ("24/3/2021"). ``own``: for a chunk of its body, the article
+    """What the article says, its date written after it ("24/03/2021"). ``own``: for a chunk of its body, the article
     alone (``DocMeta.body``, its related leads blanked), without its page's other text (the Rome talks' page lists other
     news "11/03/2025": that is not the talks' year, nor their day); else the whole page (``text``)."""
     meta = snapshot.docs[doc_id]
@@ -109,7 +122,7 @@ def days_named(question: str) -> frozenset[tuple[int, int]]:
 
 def article_days(snapshot: Snapshot, row: int) -> frozenset[tuple[int, int]]:
     """The days of a month chunk ``row``'s article says (``_dated_text``)."""
-    return _said(snapshot, row, "days", _days)
+    return _dates(snapshot, row).days
 
 
 # a month: "tháng 6" (accented or not, "tháng 4/2017" too), "6/2017", an English month's full name ("May" and "March"
@@ -118,8 +131,9 @@ _MONTH = re.compile(r"(?<!\w)(?i:th[aá]ng)\s+(?P<m1>\d{1,2})(?!\d)|(?<![\d/.,])
                     rf"\b(?P<name>(?i:{'|'.join(m for m in ENGLISH_MONTHS if m not in ('may', 'march'))})|May|March)\b")
 
 
-def _months(text: str) -> frozenset[int]:
-    found = {day[1] for day in _days(text)}
+def _months(text: str, days: frozenset[tuple[int, int]] | None = None) -> frozenset[int]:
+    """The months ``text`` names, those of its days (``days``, when read already) among them."""
+    found = {day[1] for day in (_days(text) if days is None else days)}
     for m in _MONTH.finditer(text):
         number = int(m.group("m1") or m.group("m2") or 0) or month_number(m.group("name"))
         if 1 <= number <= 12:
@@ -135,7 +149,7 @@ def months_named(question: str) -> frozenset[int]:
 
 def article_months(snapshot: Snapshot, row: int) -> frozenset[int]:
     """The months chunk ``row``'s article says (``_dated_text``)."""
-    return _said(snapshot, row, "months", _months)
+    return _dates(snapshot, row).months
 
 
 def month_missing(snapshot: Snapshot, question: str, row: int) -> bool:
